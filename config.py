@@ -1,0 +1,58 @@
+"""Configuration classes. Environment variables prefixed ``GRANTS_`` override any setting.
+
+``GRANTS_DATABASE_URL``  the database (default: SQLite in the instance folder)
+``GRANTS_SECRET_KEY``    session and CSRF signing key (default: a random key kept in the instance folder)
+``GRANTS_MAIL_SERVER``, ``GRANTS_MAIL_PORT``, ``GRANTS_MAIL_SENDER``, ``GRANTS_MAIL_USERNAME``,
+``GRANTS_MAIL_PASSWORD``, ``GRANTS_MAIL_USE_TLS``  outgoing mail (no server: mail is not sent)
+"""
+from datetime import timedelta
+
+
+class Config:
+    SECRET_KEY = None  # read from the environment or instance/secret_key
+    DATABASE_URL = None  # None: sqlite:///<instance>/grants.db
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # whole request
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # one file
+
+    BABEL_DEFAULT_LOCALE = "es"
+    BABEL_DEFAULT_TIMEZONE = "America/La_Paz"
+    LANGUAGES = ("es", "en")
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    API_TOKEN_HOURS = 24 * 30
+    PER_PAGE = 25
+
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "grants@localhost"
+
+
+class DevConfig(Config):
+    SESSION_COOKIE_SECURE = False  # the demo runs on plain http://127.0.0.1
+    REMEMBER_COOKIE_SECURE = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it on
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; scrypt in production

@@ -1,0 +1,72 @@
+"""grants: rural productive alliance grants, from business intention to closeout."""
+import os
+import secrets
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+
+def _secret_key(app):
+    """GRANTS_SECRET_KEY, or a random key kept in the instance folder (created once)."""
+    path = os.path.join(app.instance_path, "secret_key")
+    if os.path.exists(path):
+        with open(path) as fh:
+            return fh.read().strip()
+    key = secrets.token_hex(32)
+    with open(path, "w") as fh:
+        fh.write(key)
+    os.chmod(path, 0o600)
+    return key
+
+
+def create_app(config=None):
+    """Build the application. ``config``: a config class, a dict of overrides, or None (``DevConfig``
+    unless ``GRANTS_ENV=production``); ``GRANTS_*`` environment variables override either."""
+    import config as config_module
+
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    base = config if isinstance(config, type) else (
+        config_module.Config if os.environ.get("GRANTS_ENV") == "production" else config_module.DevConfig)
+    app.config.from_object(base)
+    app.config.from_prefixed_env(prefix="GRANTS")
+    if isinstance(config, dict):
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{os.path.join(app.instance_path, 'grants.db')}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401  (every table, for Alembic and create_all)
+    from .web import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+
+    from .web import register as register_web
+
+    register_web(app)
+
+    from .api import bp as api_bp
+    from .api import openapi  # noqa: F401
+    from .api import register_endpoints
+
+    register_endpoints()
+    app.register_blueprint(api_bp)
+
+    from .cli import grants_cli
+
+    app.cli.add_command(grants_cli)
+    return app

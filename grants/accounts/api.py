@@ -1,0 +1,1 @@
+"""API endpoints of accounts (see API.md)."""

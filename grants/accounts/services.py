@@ -1,0 +1,217 @@
+"""Users, roles, sign-in with throttling, API tokens. Services flush; the caller commits."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..common import utcnow
+from ..errors import Collector, DomainError, ValidationFailed, Violation
+from ..extensions import db
+from .models import ASSOCIATION_ROLES, GLOBAL_ROLES, ApiToken, LoginThrottle, Membership, OfficerRegion, User, UserRole
+
+MIN_PASSWORD = 8
+
+
+class Throttled(DomainError):
+    status = 429
+    code = "throttled"
+
+
+def _key(email):
+    return (email or "").strip().lower()[:200]
+
+
+def check_throttle(email):
+    """Raise ``Throttled`` while the address is locked after too many failures."""
+    row = db.session.get(LoginThrottle, _key(email))
+    if row and row.locked_until and row.locked_until > utcnow():
+        raise Throttled(_l("Too many failed attempts. Try again in a few minutes."))
+
+
+def _note_failure(email):
+    cfg = current_app.config
+    now = utcnow()
+    window = timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+    row = db.session.get(LoginThrottle, _key(email))
+    if row is None:
+        row = LoginThrottle(key=_key(email), failures=0, first_failure_at=now)
+        db.session.add(row)
+    if row.first_failure_at < now - window:
+        row.failures, row.first_failure_at, row.locked_until = 0, now, None
+    row.failures += 1
+    if row.failures >= cfg["LOGIN_MAX_FAILURES"]:
+        row.locked_until = now + window
+    db.session.flush()
+
+
+def authenticate(email, password):
+    """Return the active user with this e-mail and password, or None.
+
+    Raises ``Throttled`` when the address is locked. Failures are counted (the caller commits,
+    also on failure). A success clears the counter."""
+    check_throttle(email)
+    user = db.session.execute(sa.select(User).where(sa.func.lower(User.email) == _key(email))).scalar()
+    if user is None or not user.active or not user.check_password(password or ""):
+        _note_failure(email)
+        return None
+    row = db.session.get(LoginThrottle, _key(email))
+    if row:
+        db.session.delete(row)
+    return user
+
+
+def find_by_email(email):
+    return db.session.execute(sa.select(User).where(sa.func.lower(User.email) == _key(email))).scalar()
+
+
+def _validate_user(data, creating, user=None):
+    c = Collector()
+    email = _key(data.get("email")) if "email" in data or creating else None
+    if creating or "email" in data:
+        if not email or "@" not in email or email.startswith("@") or email.endswith("@"):
+            c.add("invalid", _l("Enter a valid e-mail address."), "email")
+        else:
+            other = find_by_email(email)
+            if other is not None and other is not user:
+                c.add("duplicate", _l("Another account already uses this e-mail address."), "email")
+    if creating or "name" in data:
+        if not (data.get("name") or "").strip():
+            c.add("required", _l("Enter the person's name."), "name")
+    if creating or data.get("password"):
+        if len(data.get("password") or "") < MIN_PASSWORD:
+            c.add("invalid", _l("The password needs at least %(n)s characters.", n=MIN_PASSWORD), "password")
+    for role in data.get("roles") or []:
+        if role not in GLOBAL_ROLES:
+            c.add("invalid", _l("Unknown role: %(role)s", role=role), "roles")
+    from ..associations.models import Association
+
+    for m in data.get("memberships") or []:
+        if m.get("role") not in ASSOCIATION_ROLES:
+            c.add("invalid", _l("Unknown association role: %(role)s", role=m.get("role")), "memberships")
+        if db.session.get(Association, int(m.get("association_id") or 0)) is None:
+            c.add("invalid", _l("Unknown association."), "memberships")
+    if c.violations:
+        raise ValidationFailed(_l("Some fields need attention."), c.violations)
+    return email
+
+
+def _apply_lists(user, data):
+    if "roles" in data:
+        user.role_rows = [UserRole(role=r) for r in sorted(set(data["roles"] or []))]
+    if "regions" in data:
+        regions = sorted({(r or "").strip() for r in data["regions"] or [] if (r or "").strip()})
+        user.region_rows = [OfficerRegion(region=r) for r in regions]
+    if "memberships" in data:
+        seen, rows = set(), []
+        for m in data["memberships"] or []:
+            key = (int(m["association_id"]), m["role"])
+            if key not in seen:
+                seen.add(key)
+                rows.append(Membership(association_id=key[0], role=key[1], title=m.get("title")))
+        user.memberships = rows
+
+
+def _snapshot(user):
+    return {
+        "email": user.email,
+        "name": user.name,
+        "active": user.active,
+        "locale": user.locale,
+        "roles": user.roles,
+        "regions": user.regions,
+        "memberships": sorted(f"{m.association_id}:{m.role}" for m in user.memberships),
+    }
+
+
+def create_user(data, actor=None):
+    """Create an account. ``data``: email, name, password, roles, regions, memberships, locale.
+
+    Raises ``ValidationFailed`` with every field error."""
+    email = _validate_user(data, creating=True)
+    user = User(email=email, name=data["name"].strip(), locale=data.get("locale") or "es",
+                active=data.get("active", True), phone=data.get("phone"))
+    user.set_password(data["password"])
+    _apply_lists(user, data)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user", user.id, "create_user", actor, data=_snapshot(user))
+    return user
+
+
+def update_user(user, data, actor=None):
+    """Change name, e-mail, roles, regions, memberships, active flag or password (admin)."""
+    email = _validate_user(data, creating=False, user=user)
+    before = _snapshot(user)
+    if email:
+        user.email = email
+    if (data.get("name") or "").strip():
+        user.name = data["name"].strip()
+    for key in ("active", "locale", "phone"):
+        if key in data and data[key] is not None:
+            setattr(user, key, data[key])
+    if data.get("password"):
+        user.set_password(data["password"])
+    _apply_lists(user, data)
+    db.session.flush()
+    after = _snapshot(user)
+    changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    if data.get("password"):
+        changed["password"] = "changed"
+    audit.record("user", user.id, "update_user", actor, data=changed)
+    return user
+
+
+def change_password(user, current, new):
+    """The user's own password change. Raises ``ValidationFailed``."""
+    errors = []
+    if not user.check_password(current or ""):
+        errors.append(Violation("invalid", _l("The current password is not right."), "current_password"))
+    if len(new or "") < MIN_PASSWORD:
+        errors.append(Violation("invalid", _l("The password needs at least %(n)s characters.", n=MIN_PASSWORD),
+                                "new_password"))
+    if errors:
+        raise ValidationFailed(_l("Some fields need attention."), errors)
+    user.set_password(new)
+    db.session.flush()
+    audit.record("user", user.id, "change_password", user)
+
+
+def set_locale(user, locale):
+    if locale in current_app.config["LANGUAGES"] and user.locale != locale:
+        user.locale = locale
+        db.session.flush()
+
+
+def _hash_token(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(user):
+    """A new API token: returns ``(token, ApiToken)``; only the hash is stored."""
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_hash_token(token),
+                   expires_at=utcnow() + timedelta(hours=current_app.config["API_TOKEN_HOURS"]))
+    db.session.add(row)
+    db.session.flush()
+    audit.record("user", user.id, "issue_token", user, data={"token_id": row.id})
+    return token, row
+
+
+def token_lookup(token):
+    """The live ``ApiToken`` for a bearer token, or None."""
+    if not token or len(token) > 200:
+        return None
+    row = db.session.execute(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(token))).scalar()
+    if row is None or row.revoked_at is not None or row.expires_at < utcnow() or not row.user.active:
+        return None
+    return row
+
+
+def revoke_token(row):
+    row.revoked_at = utcnow()
+    db.session.flush()
+    audit.record("user", row.user_id, "revoke_token", row.user, data={"token_id": row.id})

@@ -1,0 +1,1 @@
+"""The spine every stage reads: the alliance, its member families and attachments."""

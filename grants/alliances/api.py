@@ -1,0 +1,1 @@
+"""API endpoints of alliances (see API.md)."""

@@ -1,0 +1,58 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FileField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from ..web.forms import options
+from .models import ATTACHMENT_KINDS
+
+AMOUNT = Regexp(r"^\s*\d{1,12}([.,]\d{1,2})?\s*$", message=_l("Enter an amount such as 250000.00."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class AllianceForm(FlaskForm):
+    association_id = SelectField(_l("Association"), coerce=int, validators=[DataRequired()])
+    call_id = SelectField(_l("Call"), coerce=int, validators=[DataRequired()])
+    title = StringField(_l("Title of the alliance"), validators=[DataRequired(), Length(max=200)])
+    product = StringField(_l("Product"), validators=[DataRequired(), Length(max=120)])
+    buyer_id = SelectField(_l("Buyer"), coerce=int, validators=[Optional()])
+    buyer_name = StringField(_l("Or a new buyer: name"), validators=[Optional(), Length(max=200)])
+    buyer_tax_id = StringField(_l("New buyer's tax ID (NIT)"), validators=[Optional(), Length(max=40)])
+    requested_grant = StringField(_l("Requested grant"), validators=[DataRequired(), AMOUNT])
+    estimated_counterpart = StringField(_l("Estimated counterpart"), validators=[DataRequired(), AMOUNT])
+    member_ids = MultiCheckboxField(_l("Member families taking part"), coerce=int, validators=[Optional()])
+
+    def data_for_service(self):
+        data = {"title": self.title.data, "product": self.product.data,
+                "requested_grant": (self.requested_grant.data or "").replace(",", "."),
+                "estimated_counterpart": (self.estimated_counterpart.data or "").replace(",", "."),
+                "member_ids": self.member_ids.data or []}
+        if (self.buyer_name.data or "").strip():
+            data["buyer"] = {"name": self.buyer_name.data, "tax_id": self.buyer_tax_id.data}
+        else:
+            data["buyer_id"] = self.buyer_id.data or None
+        return data
+
+
+class AttachmentForm(FlaskForm):
+    kind = SelectField(_l("Kind of document"), choices=options(
+        zip(ATTACHMENT_KINDS, (_l("Buyer's letter of intent"), _l("Legal status certificate"), _l("Signed agreement"),
+                               _l("Assembly minutes"), _l("Other")))))
+    file = FileField(_l("File (PDF, JPEG or PNG)"))
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional()])
+    state = SelectField(_l("State"), validators=[Optional()])
+    call_id = SelectField(_l("Call"), validators=[Optional()])
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField(_l("Comment"))

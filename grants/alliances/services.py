@@ -1,0 +1,197 @@
+"""Creating and editing alliances, their member families and attachments, and taking actions."""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import audit, uploads
+from ..associations.models import Association, Buyer, Member
+from ..common import utcnow
+from ..errors import Collector, Forbidden, StaleVersion, ValidationFailed
+from ..extensions import db
+from ..money import to_decimal
+from ..programs.models import Call
+from ..workflows import ALLIANCE
+from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
+from .permissions import can_create_alliance, can_edit_alliance
+
+EDITABLE = ("title", "product", "buyer_id", "buyer", "member_ids", "requested_grant", "estimated_counterpart")
+
+
+def _fail(c):
+    if c.violations:
+        raise ValidationFailed(_l("Some fields need attention."), c.violations)
+
+
+def next_code(call):
+    """``<PROGRAM>-<YEAR>-<NNNN>``, numbered within the program and year of the call."""
+    prefix = f"{call.program.code}-{call.opens_at.year}-"
+    last = db.session.execute(
+        sa.select(Alliance.code).where(Alliance.code.like(prefix + "%")).order_by(Alliance.code.desc()).limit(1)
+    ).scalar()
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _resolve_buyer(data, c, actor):
+    """``buyer_id`` of a registered buyer, or ``buyer`` ``{name, tax_id}`` found or registered."""
+    if data.get("buyer_id") not in (None, ""):
+        buyer = db.session.get(Buyer, int(data["buyer_id"])) if str(data["buyer_id"]).isdigit() else None
+        if buyer is None:
+            c.add("invalid", _l("Choose a registered buyer."), "buyer_id")
+        return buyer
+    spec = data.get("buyer")
+    if isinstance(spec, dict) and (spec.get("name") or "").strip():
+        tax_id = (spec.get("tax_id") or "").strip() or None
+        if tax_id:
+            found = db.session.execute(sa.select(Buyer).where(Buyer.tax_id == tax_id)).scalar()
+            if found:
+                return found
+        from ..associations.services import create_buyer
+
+        return create_buyer({"name": spec["name"], "tax_id": tax_id}, actor)
+    return None
+
+
+def _set_fields(alliance, data, c, actor, creating):
+    for key in ("title", "product"):
+        if creating or key in data:
+            value = str(data.get(key) or "").strip()
+            if not value:
+                c.add("required", _l("This field is required."), key)
+            setattr(alliance, key, value[:200])
+    for key in ("requested_grant", "estimated_counterpart"):
+        if key in data or creating:
+            raw = data.get(key)
+            try:
+                value = to_decimal(raw if raw not in (None, "") else "0")
+                if value < 0:
+                    raise ValueError
+                setattr(alliance, key, value)
+            except (ValueError, TypeError):
+                c.add("invalid", _l("Enter an amount such as 250000.00."), key)
+    if "buyer_id" in data or "buyer" in data:
+        buyer = _resolve_buyer(data, c, actor)
+        if buyer is not None or data.get("buyer_id") in (None, ""):
+            alliance.buyer = buyer
+    if "member_ids" in data:
+        _set_members(alliance, data.get("member_ids") or [], c)
+
+
+def _set_members(alliance, raw_ids, c):
+    try:
+        ids = sorted({int(i) for i in raw_ids})
+    except (TypeError, ValueError):
+        c.add("invalid", _l("Choose members of the association."), "member_ids")
+        return
+    found = set(db.session.execute(
+        sa.select(Member.id).where(Member.id.in_(ids), Member.association_id == alliance.association.id,
+                                   Member.active.is_(True))).scalars()) if ids else set()
+    if found != set(ids):
+        c.add("invalid", _l("Only active members of the association can take part."), "member_ids")
+        return
+    current = {link.member_id: link for link in alliance.member_links}
+    alliance.member_links = [current.get(i) or AllianceMember(member_id=i) for i in ids]
+
+
+def snapshot(alliance):
+    return {
+        "title": alliance.title,
+        "product": alliance.product,
+        "buyer_id": alliance.buyer.id if alliance.buyer else None,
+        "requested_grant": alliance.requested_grant,
+        "estimated_counterpart": alliance.estimated_counterpart,
+        "member_ids": alliance.member_ids,
+    }
+
+
+def create_alliance(data, actor):
+    """A board member creates a draft alliance for their association in a call.
+
+    Raises ``ValidationFailed`` (fields), ``Forbidden`` (not on the association's board)."""
+    c = Collector()
+    assoc_id, call_id = data.get("association_id"), data.get("call_id")
+    assoc = db.session.get(Association, int(assoc_id)) if str(assoc_id or "").isdigit() else None
+    call = db.session.get(Call, int(call_id)) if str(call_id or "").isdigit() else None
+    if assoc is None:
+        c.add("required", _l("Choose your association."), "association_id")
+    elif not can_create_alliance(actor, assoc):
+        raise Forbidden(_l("Only the association's board can create an alliance."))
+    if call is None:
+        c.add("required", _l("Choose a call."), "call_id")
+    elif assoc is not None and not call.covers_region(assoc.region):
+        c.add("invalid", _l("This call does not cover the association's region."), "call_id")
+    _fail(c)
+    alliance = Alliance(call=call, association=assoc, state="draft", created_by_id=actor.id,
+                        state_changed_at=utcnow())
+    with db.session.no_autoflush:
+        _set_fields(alliance, data, c, actor, creating=True)
+    if c.violations:
+        if alliance in db.session:
+            db.session.expunge(alliance)
+        _fail(c)
+    alliance.code = next_code(call)
+    db.session.add(alliance)
+    db.session.flush()
+    audit.record("alliance", alliance.id, "create", actor, to_state="draft", alliance_id=alliance.id,
+                 association_id=assoc.id, data={"code": alliance.code, **snapshot(alliance)})
+    return alliance
+
+
+def update_alliance(alliance, data, actor, version=None):
+    """Edit a draft or returned business intention. ``version`` (if given) must be current.
+
+    Raises ``StaleVersion`` (409), ``Forbidden``, ``ValidationFailed``."""
+    if version is not None and int(version) != alliance.version:
+        raise StaleVersion(_l("Someone changed this alliance meanwhile. Reload it and try again."))
+    if not can_edit_alliance(actor, alliance):
+        raise Forbidden(_l("The business intention can only be edited by the board while it is a draft "
+                           "or returned."))
+    c = Collector()
+    before = snapshot(alliance)
+    with db.session.no_autoflush:
+        _set_fields(alliance, data, c, actor, creating=False)
+    _fail(c)
+    db.session.flush()
+    after = snapshot(alliance)
+    changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    audit.record("alliance", alliance.id, "update", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id, data=changes)
+    return alliance
+
+
+def take_action(alliance, action, actor, data=None):
+    """Apply a workflow action (see ``workflows/alliance.py``). Raises ``InvalidTransition``,
+    ``Forbidden`` or ``RuleViolation`` and leaves the alliance unchanged."""
+    data = dict(data or {})
+
+    def effect(obj, transition, payload):
+        obj.state_changed_at = utcnow()
+        if transition.name == "start_plan":
+            obj.facilitator_id = int(payload["facilitator_id"])
+        return None
+
+    return ALLIANCE.apply(alliance, action, actor, comment=data.pop("comment", None), data=data, effect=effect)
+
+
+def add_attachment(alliance, kind, storage, actor):
+    """Store an uploaded file for the alliance. Raises ``ValidationFailed``, ``UploadTooLarge`` (413),
+    ``UnsupportedType`` (415)."""
+    if kind not in ATTACHMENT_KINDS:
+        from ..errors import Violation
+
+        raise ValidationFailed(_l("Unknown kind of document."), [Violation("invalid", _l("Unknown kind of document."),
+                                                                             "kind")])
+    data, ctype, name = uploads.read_checked(storage)
+    digest = uploads.store(data)
+    att = Attachment(alliance=alliance, kind=kind, filename=name, content_type=ctype, size=len(data),
+                     sha256=digest, uploaded_by_id=actor.id)
+    db.session.add(att)
+    db.session.flush()
+    audit.record("attachment", att.id, "add_attachment", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id,
+                 data={"kind": kind, "filename": name, "sha256": digest, "size": len(data)})
+    return att
+
+
+def can_upload(user, alliance):
+    roles = ALLIANCE.roles_of(alliance, user)
+    return bool(roles & {"board", "treasurer", "officer", "facilitator"})

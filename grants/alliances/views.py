@@ -1,0 +1,210 @@
+"""Alliance pages: list, draft creation and editing, detail with history and actions, documents."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import uploads
+from ..accounts.models import User, UserRole
+from ..associations.models import Association, Buyer, Member
+from ..audit.models import Event
+from ..common import get_or_404
+from ..errors import DomainError, RuleViolation
+from ..extensions import db
+from ..programs.models import Call
+from ..web.forms import options, show_errors
+from ..web.pagination import paginate
+from ..workflows import ALLIANCE
+from . import services
+from .forms import AllianceForm, AttachmentForm, FilterForm
+from .models import Alliance, Attachment
+from .permissions import alliance_filter, can_edit_alliance, can_view_alliance, can_view_members
+
+bp = Blueprint("alliances", __name__, url_prefix="/alliances")
+
+
+def load(alliance_id):
+    """The alliance, or 404 when it does not exist or the user may not see it (no leak)."""
+    alliance = get_or_404(Alliance, alliance_id)
+    if not can_view_alliance(current_user, alliance):
+        abort(404)
+    return alliance
+
+
+@bp.get("/")
+@login_required
+def index():
+    form = FilterForm(request.args)
+    form.state.choices = options([("", _l("All states"))] + list(ALLIANCE.states.items()))
+    calls = db.session.execute(sa.select(Call).order_by(Call.opens_at.desc()).limit(100)).scalars().all()
+    form.call_id.choices = options([("", _l("All calls"))] + [(str(c.id), c.title) for c in calls])
+    query = sa.select(Alliance).where(alliance_filter(current_user)).order_by(Alliance.id.desc())
+    if form.state.data in ALLIANCE.states:
+        query = query.where(Alliance.state == form.state.data)
+    if (form.call_id.data or "").isdigit():
+        query = query.where(Alliance.call_id == int(form.call_id.data))
+    q = (form.q.data or "").strip()
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.join(Association, Association.id == Alliance.association_id).where(sa.or_(
+            sa.func.lower(Alliance.title).like(like), sa.func.lower(Alliance.code).like(like),
+            sa.func.lower(Alliance.product).like(like), sa.func.lower(Association.name).like(like)))
+    page = paginate(query)
+    can_create = bool(current_user.association_ids("board"))
+    return render_template("alliances/index.html", page=page, form=form, can_create=can_create)
+
+
+def _fill_choices(form, association=None):
+    assoc_ids = current_user.association_ids("board")
+    assocs = db.session.execute(sa.select(Association).where(Association.id.in_(assoc_ids))
+                                .order_by(Association.name)).scalars().all()
+    form.association_id.choices = options((a.id, a.name) for a in assocs)
+    calls = [c for c in db.session.execute(sa.select(Call).order_by(Call.closes_at)).scalars()
+             if c.is_open() or (association is not None and form.call_id.data == c.id)]
+    form.call_id.choices = options((c.id, f"{c.title} ({c.program.code})") for c in calls)
+    buyers = db.session.execute(sa.select(Buyer).order_by(Buyer.name)).scalars().all()
+    form.buyer_id.choices = options([(0, _l("— choose —"))] + [(b.id, b.name) for b in buyers])
+    chosen = association or (assocs[0] if len(assocs) == 1 else None)
+    if chosen is None and form.association_id.data:
+        chosen = next((a for a in assocs if a.id == form.association_id.data), None)
+    members = []
+    if chosen is not None:
+        members = db.session.execute(sa.select(Member).where(Member.association_id == chosen.id,
+                                                             Member.active.is_(True))
+                                     .order_by(Member.full_name)).scalars().all()
+    form.member_ids.choices = options((m.id, m.full_name) for m in members)
+    return assocs
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = AllianceForm()
+    assocs = _fill_choices(form)
+    if not assocs:
+        abort(403)
+    if request.method == "GET" and len(assocs) == 1:
+        form.association_id.data = assocs[0].id
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        data.update(association_id=form.association_id.data, call_id=form.call_id.data)
+        try:
+            alliance = services.create_alliance(data, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+            return render_template("alliances/form.html", form=form, alliance=None), 422
+        db.session.commit()
+        flash(_l("The draft %(code)s was saved.", code=alliance.code), "success")
+        return redirect(url_for(".detail", alliance_id=alliance.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("alliances/form.html", form=form, alliance=None), status
+
+
+@bp.route("/<int:alliance_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(alliance_id):
+    alliance = load(alliance_id)
+    if not can_edit_alliance(current_user, alliance):
+        abort(403)
+    form = AllianceForm(obj=alliance if request.method == "GET" else None)
+    _fill_choices(form, alliance.association)
+    form.association_id.choices = options([(alliance.association.id, alliance.association.name)])
+    form.call_id.choices = options([(alliance.call.id, alliance.call.title)])
+    if request.method == "GET":
+        form.association_id.data, form.call_id.data = alliance.association_id, alliance.call_id
+        form.buyer_id.data = alliance.buyer_id or 0
+        form.member_ids.data = alliance.member_ids
+    if form.validate_on_submit():
+        try:
+            services.update_alliance(alliance, form.data_for_service(), current_user,
+                                     version=request.form.get("version"))
+        except DomainError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+            return render_template("alliances/form.html", form=form, alliance=alliance), exc.status
+        db.session.commit()
+        flash(_l("Changes saved."), "success")
+        return redirect(url_for(".detail", alliance_id=alliance.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("alliances/form.html", form=form, alliance=alliance), status
+
+
+@bp.get("/<int:alliance_id>")
+@login_required
+def detail(alliance_id):
+    alliance = load(alliance_id)
+    events = db.session.execute(sa.select(Event).where(Event.alliance_id == alliance.id)
+                                .order_by(Event.id.desc()).limit(100)).scalars().all()
+    actions = ALLIANCE.available(alliance, current_user)
+    facilitators = []
+    if any(t.name == "start_plan" for t in actions):
+        facilitators = db.session.execute(sa.select(User).join(UserRole).where(UserRole.role == "facilitator",
+                                                                               User.active.is_(True))
+                                          .order_by(User.name)).scalars().all()
+    return render_template("alliances/detail.html", alliance=alliance, events=events, actions=actions,
+                           facilitators=facilitators, can_edit=can_edit_alliance(current_user, alliance),
+                           can_upload=services.can_upload(current_user, alliance),
+                           show_members=can_view_members(current_user, alliance.association),
+                           upload_form=AttachmentForm())
+
+
+@bp.post("/<int:alliance_id>/transition")
+@login_required
+def transition(alliance_id):
+    alliance = load(alliance_id)
+    action = request.form.get("action", "")
+    version = request.form.get("version")
+    if version and version != str(alliance.version):
+        flash(_l("Someone changed this alliance meanwhile. Look at it again before you act."), "error")
+        return redirect(url_for(".detail", alliance_id=alliance.id))
+    data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "action", "version")}
+    try:
+        t = services.take_action(alliance, action, current_user, data)
+    except RuleViolation as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        for v in exc.violations:
+            flash(f"{v.message} ({v.rule})", "error")
+        return redirect(url_for(".detail", alliance_id=alliance.id))
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        flash(str(exc.message), "error")
+        return redirect(url_for(".detail", alliance_id=alliance.id))
+    db.session.commit()
+    flash(_l("Done: %(label)s. The alliance is now “%(state)s”.", label=t.label, state=ALLIANCE.title(t.target)),
+          "success")
+    return redirect(url_for(".detail", alliance_id=alliance.id))
+
+
+@bp.post("/<int:alliance_id>/attachments")
+@login_required
+def upload(alliance_id):
+    alliance = load(alliance_id)
+    if not services.can_upload(current_user, alliance):
+        abort(403)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.add_attachment(alliance, form.kind.data, request.files.get("file"), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for(".detail", alliance_id=alliance.id))
+    db.session.commit()
+    flash(_l("The document was attached."), "success")
+    return redirect(url_for(".detail", alliance_id=alliance.id))
+
+
+@bp.get("/<int:alliance_id>/attachments/<int:attachment_id>")
+@login_required
+def download(alliance_id, attachment_id):
+    alliance = load(alliance_id)
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or att.alliance_id != alliance.id:
+        abort(404)
+    return send_file(uploads.path_for(att.sha256), mimetype=att.content_type, as_attachment=True,
+                     download_name=att.filename)

@@ -1,0 +1,1 @@
+"""API endpoints of associations (see API.md)."""

@@ -1,0 +1,51 @@
+"""Small shared helpers for models: UTC time, the versioned mixin, check-constraint builders."""
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from .extensions import db
+
+
+def utcnow():
+    """Naive UTC now (stored without zone on every database)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def in_check(column, values):
+    """SQL text for ``column IN (...)``, for a CheckConstraint on an enumerated column."""
+    quoted = ", ".join("'%s'" % v for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def non_negative(*columns):
+    """CheckConstraints ``col >= 0`` for money columns."""
+    return tuple(sa.CheckConstraint(f"{c} >= 0", name=f"{c}_non_negative") for c in columns)
+
+
+class Versioned:
+    """An integer ``version`` bumped on every UPDATE; SQLAlchemy refuses a write over a stale row."""
+
+    version = sa.Column(sa.Integer, nullable=False, default=1)
+
+    @sa.orm.declared_attr.directive
+    def __mapper_args__(cls):  # noqa: N805
+        return {"version_id_col": cls.version}
+
+
+class Timestamped:
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+def get_or_404(model, ident):
+    """Load by primary key or raise ``NotFound``; tolerates non-integer ids."""
+    from .errors import NotFound
+
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise NotFound()
+    return obj

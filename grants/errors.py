@@ -1,0 +1,79 @@
+"""Domain errors raised by services and the workflow engine; views and the API translate them."""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Violation:
+    """One broken rule: a stable ``rule`` code, a human ``message`` and the ``field`` it concerns."""
+
+    rule: str
+    message: str
+    field: str | None = None
+
+    def as_dict(self):
+        return {"rule": self.rule, "field": self.field, "message": str(self.message)}
+
+
+class DomainError(Exception):
+    status = 422
+    code = "rule_violation"
+
+    def __init__(self, message="", details=None):
+        super().__init__(str(message))
+        self.message = message
+        self.details = list(details or [])
+
+
+class RuleViolation(DomainError):
+    """One or more business rules refuse the operation; ``details`` lists every ``Violation``."""
+
+    def __init__(self, violations, message=None):
+        from flask_babel import lazy_gettext as _l
+
+        violations = list(violations)
+        super().__init__(message or _l("The operation breaks one or more rules."), violations)
+        self.violations = violations
+
+    @property
+    def rules(self):
+        return [v.rule for v in self.violations]
+
+
+class ValidationFailed(DomainError):
+    """Field errors: ``details`` is a list of ``Violation`` with rule ``invalid``/``required``."""
+
+    code = "validation_error"
+
+
+class InvalidTransition(DomainError):
+    status = 409
+    code = "invalid_transition"
+
+
+class StaleVersion(DomainError):
+    status = 409
+    code = "stale_version"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+@dataclass
+class Collector:
+    """Collects violations so that every broken rule is reported at once."""
+
+    violations: list = field(default_factory=list)
+
+    def add(self, rule, message, field=None):
+        self.violations.append(Violation(rule, message, field))
+
+    def raise_if_any(self):
+        if self.violations:
+            raise RuleViolation(self.violations)

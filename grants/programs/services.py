@@ -1,0 +1,227 @@
+"""Programs (rules) and calls (window, envelope, regions, criteria, committee)."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..errors import Collector, ValidationFailed
+from ..extensions import db
+from ..money import to_decimal
+from .models import DEFAULT_CRITERIA, RULES, Call, CallCommittee, CallCriterion, CallRegion, Program
+
+
+def _fail(c):
+    if c.violations:
+        raise ValidationFailed(_l("Some fields need attention."), c.violations)
+
+
+def parse_rule(name, raw):
+    """Convert a submitted rule value (string, int, bool) to its typed value; ValueError if bad."""
+    kind, _default = RULES[name]
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).strip().lower() in ("1", "true", "y", "yes", "on", "si", "sí"):
+            return True
+        if str(raw).strip().lower() in ("0", "false", "n", "no", "off", ""):
+            return False
+        raise ValueError
+    if kind == "int":
+        if isinstance(raw, bool):
+            raise ValueError
+        value = int(str(raw).strip())
+        if value < 0:
+            raise ValueError
+        return value
+    value = to_decimal(raw, 4 if kind == "ratio" else 2)
+    if value < 0 or (kind == "ratio" and value > 1):
+        raise ValueError
+    return value
+
+
+def _apply_rules(program, rules, c):
+    for name, raw in (rules or {}).items():
+        if name not in RULES:
+            c.add("invalid", _l("Unknown rule: %(name)s", name=name), f"rules.{name}")
+            continue
+        try:
+            setattr(program, name, parse_rule(name, raw))
+        except (ValueError, TypeError):
+            c.add("invalid", _l("Not a valid value for this rule."), f"rules.{name}")
+    if (program.min_families or 0) > (program.max_families or 0):
+        c.add("invalid", _l("The minimum of families cannot exceed the maximum."), "rules.min_families")
+
+
+def _program_fields(program, data, c, creating):
+    for key in ("code", "name"):
+        if creating or key in data:
+            value = (data.get(key) or "").strip()
+            if not value:
+                c.add("required", _l("This field is required."), key)
+            setattr(program, key, value)
+    if creating or "currency" in data:
+        currency = (data.get("currency") or "").strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            c.add("invalid", _l("Use a three-letter currency code such as BOB or COP."), "currency")
+        program.currency = currency
+    if "description" in data:
+        program.description = data.get("description")
+    if program.code:
+        other = db.session.execute(db.select(Program).where(Program.code == program.code)).scalar()
+        if other is not None and other is not program:
+            c.add("duplicate", _l("Another program already uses this code."), "code")
+
+
+def create_program(data, actor):
+    """Create a program with its rules (defaults for those not given). Raises ``ValidationFailed``."""
+    c = Collector()
+    program = Program(**{name: default for name, (_k, default) in RULES.items()})
+    _program_fields(program, data, c, creating=True)
+    _apply_rules(program, data.get("rules"), c)
+    _fail(c)
+    db.session.add(program)
+    db.session.flush()
+    audit.record("program", program.id, "create_program", actor,
+                 data={"code": program.code, "currency": program.currency, "rules": program.rules()})
+    return program
+
+
+def update_program(program, data, actor):
+    c = Collector()
+    before = program.rules()
+    with db.session.no_autoflush:
+        _program_fields(program, data, c, creating=False)
+        _apply_rules(program, data.get("rules"), c)
+    _fail(c)
+    db.session.flush()
+    after = program.rules()
+    audit.record("program", program.id, "update_program", actor,
+                 data={"rules": {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]},
+                       "name": program.name})
+    return program
+
+
+def _parse_dt(raw):
+    if isinstance(raw, datetime):
+        return raw.replace(tzinfo=None) if raw.tzinfo is None else raw.astimezone(tz=None).replace(tzinfo=None)
+    text = str(raw or "").strip().replace("Z", "+00:00")
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is not None:
+        from datetime import timezone
+
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _call_fields(call, data, c, creating):
+    if creating or "program_id" in data:
+        program = db.session.get(Program, int(data.get("program_id") or 0)) if str(
+            data.get("program_id") or "").isdigit() else None
+        if program is None:
+            c.add("required", _l("Choose a program."), "program_id")
+        else:
+            call.program = program
+    if creating or "title" in data:
+        call.title = (data.get("title") or "").strip()
+        if not call.title:
+            c.add("required", _l("This field is required."), "title")
+    if "description" in data:
+        call.description = data.get("description")
+    for key in ("opens_at", "closes_at"):
+        if creating or key in data:
+            try:
+                setattr(call, key, _parse_dt(data.get(key)))
+            except (ValueError, TypeError):
+                c.add("invalid", _l("Enter a date and time such as 2026-03-01T08:00."), key)
+    if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
+        c.add("invalid", _l("The call must close after it opens."), "closes_at")
+    if creating or "envelope" in data:
+        try:
+            call.envelope = to_decimal(data.get("envelope") if data.get("envelope") not in (None, "") else "0")
+            if call.envelope < 0:
+                raise ValueError
+        except (ValueError, TypeError):
+            c.add("invalid", _l("Enter an amount such as 1500000.00."), "envelope")
+    if "regions" in data:
+        regions = sorted({(r or "").strip() for r in data.get("regions") or [] if (r or "").strip()})
+        call.region_rows = [CallRegion(region=r) for r in regions]
+    if "committee_ids" in data:
+        from ..accounts.models import User
+
+        rows = []
+        for uid in sorted({int(u) for u in data.get("committee_ids") or [] if str(u).isdigit()}):
+            user = db.session.get(User, uid)
+            if user is None or not user.has_role("committee"):
+                c.add("invalid", _l("Only committee members can sit on a call's committee."), "committee_ids")
+            else:
+                rows.append(CallCommittee(user_id=uid))
+        call.committee_rows = rows
+    if "criteria" in data and data.get("criteria"):
+        _set_criteria(call, data["criteria"], c)
+    elif creating:
+        from flask_babel import get_locale
+
+        spanish = str(get_locale() or "es").startswith("es")
+        call.criteria = [CallCriterion(code=code, name=es if spanish else en, weight=w, max=5, position=i)
+                         for i, (code, en, es, w) in enumerate(DEFAULT_CRITERIA)]
+
+
+def _set_criteria(call, items, c):
+    rows, codes = [], set()
+    for i, item in enumerate(items):
+        try:
+            code = str(item.get("code") or "").strip()
+            name = str(item.get("name") or code).strip()
+            weight, top = int(item.get("weight")), int(item.get("max") or 5)
+            if not code or code in codes or weight < 0 or top <= 0:
+                raise ValueError
+        except (ValueError, TypeError, AttributeError):
+            c.add("invalid", _l("Each criterion needs a unique code, a weight of 0 or more and a maximum above 0."),
+                  f"criteria.{i}")
+            continue
+        codes.add(code)
+        rows.append(CallCriterion(code=code, name=name, weight=weight, max=top, position=i))
+    if rows and sum(r.weight for r in rows) != 100:
+        c.add("invalid", _l("The weights of the criteria must add up to 100."), "criteria")
+    call.criteria = rows
+
+
+def create_call(data, actor):
+    """Create a call. Raises ``ValidationFailed`` listing every field error."""
+    c = Collector()
+    call = Call()
+    with db.session.no_autoflush:
+        _call_fields(call, data, c, creating=True)
+    if c.violations:
+        db.session.expunge(call) if call in db.session else None
+        _fail(c)
+    db.session.add(call)
+    db.session.flush()
+    audit.record("call", call.id, "create_call", actor, data=call_snapshot(call))
+    return call
+
+
+def update_call(call, data, actor):
+    c = Collector()
+    before = call_snapshot(call)
+    with db.session.no_autoflush:
+        _call_fields(call, data, c, creating=False)
+    _fail(c)
+    db.session.flush()
+    after = call_snapshot(call)
+    audit.record("call", call.id, "update_call", actor,
+                 data={k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]})
+    return call
+
+
+def call_snapshot(call):
+    return {
+        "program_id": call.program_id or (call.program.id if call.program else None),
+        "title": call.title,
+        "opens_at": call.opens_at,
+        "closes_at": call.closes_at,
+        "envelope": call.envelope,
+        "regions": call.regions,
+        "committee_ids": call.committee_ids,
+        "criteria": [c.as_dict() for c in call.criteria],
+    }

@@ -1,0 +1,108 @@
+"""The web pages: blueprints, error pages, template helpers, the request's single commit."""
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import DomainError
+from ..extensions import db, login_manager
+from . import i18n
+
+
+def register(app):
+    from ..accounts.models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        try:
+            user = db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return user if user is not None and user.active else None
+
+    from ..accounts.views import bp as accounts_bp
+    from ..alliances.views import bp as alliances_bp
+    from ..associations.views import bp as associations_bp
+    from ..programs.views import bp as programs_bp
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+
+    for blueprint in (auth_bp, main_bp, accounts_bp, programs_bp, associations_bp, alliances_bp):
+        app.register_blueprint(blueprint)
+
+    app.jinja_env.filters.update(money=i18n.money, number=i18n.number, percent=i18n.percent,
+                                 date=i18n.date, datetime=i18n.datetime)
+    from .forms import choice_label
+
+    app.jinja_env.globals.update(current_language=i18n.current_language, choice_label=choice_label)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    from ..workflows.alliance import STATES
+
+    from flask import request as _request
+
+    app.jinja_env.globals.update(STATE_TITLES=STATES, LANGUAGES=app.config["LANGUAGES"], request=_request)
+
+    @app.after_request
+    def security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                "frame-ancestors 'none'; form-action 'self'")
+        return resp
+
+    @app.teardown_request
+    def rollback_leftovers(exc):
+        # the views commit once at the edge; whatever was not committed is discarded
+        if exc is not None:
+            db.session.rollback()
+
+    def wants_json():
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        if wants_json():
+            from ..api.core import error_response
+
+            return error_response(400, "bad_request", exc.description)
+        return render_template("errors/error.html", status=400,
+                               message=_l("The form expired or was sent twice. Go back, reload and try again.")), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        db.session.rollback()
+        if wants_json():
+            from ..api.core import handle_exception
+
+            return handle_exception(exc)
+        status = exc.code or 500
+        return render_template("errors/error.html", status=status, message=None), status
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc):
+        db.session.rollback()
+        if wants_json():
+            from ..api.core import handle_exception
+
+            return handle_exception(exc)
+        status = exc.status
+        if status == 404:
+            return render_template("errors/error.html", status=404, message=None), 404
+        return render_template("errors/error.html", status=status, message=exc.message, details=exc.details), status
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        db.session.rollback()
+        if wants_json():
+            from ..api.core import handle_exception
+
+            return handle_exception(exc)
+        app.logger.exception("Unhandled error")
+        return render_template("errors/error.html", status=500, message=None), 500

@@ -1,0 +1,110 @@
+"""Sign in and out, change password, language."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..accounts import services
+from ..errors import DomainError
+from ..extensions import db
+from .forms import options, show_errors
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
+
+
+class LanguageForm(FlaskForm):
+    lang = SelectField(_l("Language"), choices=options([("es", "Español"), ("en", "English")]))
+
+
+def _safe_next(target):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.Throttled as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return render_template("auth/login.html", form=form), 429
+        db.session.commit()  # the failure counter is kept either way
+        if user is not None:
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_l("The e-mail or the password is not right."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_l("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+            return render_template("auth/password.html", form=form), 422
+        db.session.commit()
+        flash(_l("Your password has been changed."), "success")
+        return redirect(url_for("main.dashboard"))
+    return render_template("auth/password.html", form=form), (400 if request.method == "POST" else 200)
+
+
+@bp.post("/language")
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        lang = form.lang.data
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            services.set_locale(current_user, lang)
+            db.session.commit()
+    back = request.referrer or ""
+    host = request.host_url
+    return redirect(back if back.startswith(host) else url_for("main.dashboard"))
+
+
+@bp.app_context_processor
+def language_form():
+    lang = session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated:
+        lang = current_user.locale
+    return {"language_form": LanguageForm(lang=lang)}

@@ -1,0 +1,59 @@
+"""Language and formats: Spanish by default, English complete; the user picks."""
+from decimal import Decimal
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+
+def select_locale():
+    langs = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    if asked in langs:
+        session["lang"] = asked
+        return asked
+    if current_user and current_user.is_authenticated and current_user.locale in langs:
+        return current_user.locale
+    if session.get("lang") in langs:
+        return session["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone():
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def money(value, currency=None):
+    """``Bs 1.250,00`` in Spanish, ``Bs 1,250.00`` in English; exact (Decimal in, text out)."""
+    if value is None:
+        return ""
+    symbol = {"BOB": "Bs", "COP": "$", "PEN": "S/", "HNL": "L", "USD": "US$"}.get(currency or "", currency or "")
+    text = format_decimal(Decimal(value), format="#,##0.00")
+    return f"{symbol} {text}".strip()
+
+
+def number(value, places=0):
+    if value is None:
+        return ""
+    return format_decimal(Decimal(value), format="#,##0" + ("." + "0" * places if places else ""))
+
+
+def percent(value):
+    """A share such as Decimal('0.7000') as ``70,00 %``."""
+    if value is None:
+        return ""
+    return format_decimal(Decimal(value) * 100, format="#,##0.00") + " %"
+
+
+def date(value):
+    return format_date(value, "medium") if value else ""
+
+
+def datetime(value):
+    return format_datetime(value, "short") if value else ""
+
+
+def current_language():
+    return str(get_locale() or "es")

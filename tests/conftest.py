@@ -1,0 +1,148 @@
+"""Fixtures: the app on SQLite (default) or PostgreSQL (GRANTS_TEST_DATABASE_URL), a clean database
+for every test, personas, factories, an API client and a logged-in web client."""
+import os
+import tempfile
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+import config
+from grants import create_app
+from grants.extensions import db as _db
+
+IN_CI = os.environ.get("CI") == "true"
+PG_URL = os.environ.get("GRANTS_TEST_DATABASE_URL")
+PASSWORD = "clave-segura-123"
+
+pytest_plugins = ["tests.factories", "tests.browser"]
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (temporary file)'}"
+
+
+def pytest_sessionstart(session):
+    if os.environ.get("GRANTS_REQUIRE_POSTGRES") == "1" and not PG_URL:
+        pytest.exit("GRANTS_REQUIRE_POSTGRES=1 but GRANTS_TEST_DATABASE_URL is not set", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def app():
+    tmp = tempfile.mkdtemp(prefix="grants-test-")
+
+    class Cfg(config.TestConfig):
+        DATABASE_URL = PG_URL or f"sqlite:///{os.path.join(tmp, 'test.db')}"
+        UPLOAD_FOLDER = os.path.join(tmp, "uploads")
+
+    application = create_app(Cfg)
+    with application.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _truncate():
+    tables = list(reversed(_db.metadata.sorted_tables))
+    if _db.session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for t in tables:
+            _db.session.execute(t.delete())
+    _db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """A clean database for every test, inside an app context."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _truncate()
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+class WebClient:
+    """A test client that signs in through the login form."""
+
+    def __init__(self, app, user):
+        self.client = app.test_client()
+        self.user = user
+        resp = self.client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+@pytest.fixture
+def login(app):
+    def make(user):
+        return WebClient(app, user)
+
+    return make
+
+
+class ApiClient:
+    """Calls ``/api/v1`` with a bearer token of ``user`` (or none)."""
+
+    def __init__(self, app, user=None):
+        from grants.accounts.services import issue_token
+
+        self.client = app.test_client()
+        self.headers = {}
+        if user is not None:
+            token, _row = issue_token(user)
+            _db.session.commit()
+            self.headers["Authorization"] = f"Bearer {token}"
+
+    def _call(self, method, path, **kw):
+        headers = {**self.headers, **kw.pop("headers", {})}
+        return getattr(self.client, method)("/api/v1" + path, headers=headers, **kw)
+
+    def get(self, path, **kw):
+        return self._call("get", path, **kw)
+
+    def post(self, path, **kw):
+        return self._call("post", path, **kw)
+
+    def patch(self, path, **kw):
+        return self._call("patch", path, **kw)
+
+    def put(self, path, **kw):
+        return self._call("put", path, **kw)
+
+    def delete(self, path, **kw):
+        return self._call("delete", path, **kw)
+
+
+@pytest.fixture
+def api(app):
+    def make(user=None):
+        return ApiClient(app, user)
+
+    return make
+
+
+def money(s):
+    return Decimal(s)
+
+
+ONE_DAY = timedelta(days=1)
