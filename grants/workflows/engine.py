@@ -6,12 +6,17 @@ register guard functions by name with ``@guard("name")``; a guard returns the vi
 """
 from dataclasses import dataclass, field
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..errors import Forbidden, InvalidTransition, RuleViolation
 
 _GUARDS = {}
+_signals = Namespace()
+#: sent after every applied transition, inside the transaction:
+#: ``transition_applied.send(workflow, obj=..., transition=..., actor=..., data=..., from_state=...)``
+transition_applied = _signals.signal("transition-applied")
 
 
 def guard(name):
@@ -140,6 +145,7 @@ class Workflow:
             event_data.update(extra)
         audit.record(self.name, obj.id, action, actor, from_state=before, to_state=t.target,
                      comment=(data.get("comment") or None), data=event_data, **ctx)
+        transition_applied.send(self, obj=obj, transition=t, actor=actor, data=data, from_state=before)
         return t
 
     def available(self, obj, actor):
