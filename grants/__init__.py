@@ -51,8 +51,10 @@ def create_app(config=None):
     login_manager.init_app(app)
 
     from . import models  # noqa: F401  (every table, for Alembic and create_all)
+    from .alliances import guards  # noqa: F401  (registers the spine's workflow guards)
     from .web import i18n
 
+    i18n.compile_catalogs(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
     from .web import register as register_web

@@ -72,3 +72,17 @@ def store(data):
 def path_for(digest):
     root = current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
     return os.path.join(root, digest[:2], digest)
+
+
+def send_stored(digest, content_type, filename, as_attachment=True):
+    """A response with a stored file (read whole: files are small, and no handle stays open)."""
+    import io
+
+    from flask import abort, send_file
+
+    path = path_for(digest)
+    if not os.path.exists(path):
+        abort(404)
+    with open(path, "rb") as fh:
+        data = fh.read()
+    return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=as_attachment, download_name=filename)

@@ -69,5 +69,5 @@ def sign_in(page, email, password="clave-segura-123"):
     page.goto("/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit] >> nth=-1")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/dashboard")

@@ -100,3 +100,13 @@ def can_create_alliance(user, association):
 
 def can_manage_buyers(user):
     return user.has_role("admin", "officer") or bool(user.association_ids("board"))
+
+
+def can_manage_members(user, association):
+    """Add, edit, remove and import members: its board, the officer of its region, admins."""
+    return can_edit_association(user, association)
+
+
+def can_view_buyers(user):
+    """Buyers are firms, not personal data: whoever manages them, global readers, committee and facilitators."""
+    return can_manage_buyers(user) or user.has_role(*GLOBAL_READERS, "committee", "facilitator")

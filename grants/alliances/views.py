@@ -1,6 +1,6 @@
 """Alliance pages: list, draft creation and editing, detail with history and actions, documents."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -206,5 +206,4 @@ def download(alliance_id, attachment_id):
     att = db.session.get(Attachment, attachment_id)
     if att is None or att.alliance_id != alliance.id:
         abort(404)
-    return send_file(uploads.path_for(att.sha256), mimetype=att.content_type, as_attachment=True,
-                     download_name=att.filename)
+    return uploads.send_stored(att.sha256, att.content_type, att.filename)

@@ -57,6 +57,14 @@ def register(app):
                                 "frame-ancestors 'none'; form-action 'self'")
         return resp
 
+    @app.before_request
+    def fresh_login_state():
+        # the signed-in user is resolved per request, even when a request runs inside an outer app
+        # context (tests, CLI): Flask-Login caches it on ``g``, which lives as long as the app context
+        from flask import g
+
+        g.pop("_login_user", None)
+
     @app.teardown_request
     def rollback_leftovers(exc):
         # the views commit once at the edge; whatever was not committed is discarded

@@ -6,6 +6,35 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 
+def compile_catalogs(app):
+    """Compile each ``messages.po`` into ``messages.mo`` when the .mo is missing or older, so that the
+    app speaks Spanish however it was started. A read-only install keeps what it has."""
+    import os
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = os.path.join(app.root_path, "translations")
+    if not os.path.isdir(root):
+        return
+    for lang in os.listdir(root):
+        po = os.path.join(root, lang, "LC_MESSAGES", "messages.po")
+        mo = po[:-2] + "mo"
+        if not os.path.exists(po):
+            continue
+        if os.path.exists(mo) and os.path.getmtime(mo) >= os.path.getmtime(po):
+            continue
+        try:
+            with open(po, "rb") as fh:
+                catalog = read_po(fh, locale=lang)
+            tmp = mo + ".tmp"
+            with open(tmp, "wb") as fh:
+                write_mo(fh, catalog)
+            os.replace(tmp, mo)
+        except OSError:  # pragma: no cover - read-only installation
+            app.logger.warning("could not compile %s", po)
+
+
 def select_locale():
     langs = current_app.config["LANGUAGES"]
     if not has_request_context():
