@@ -58,6 +58,14 @@ def register(app):
         return resp
 
     @app.before_request
+    def pages_take_forms_only():
+        # the pages take HTML forms; JSON goes to /api/v1 (Flask-WTF would try to read it as a form)
+        from flask import abort
+
+        if request.method != "GET" and request.is_json and not wants_json():
+            abort(415)
+
+    @app.before_request
     def fresh_login_state():
         # the signed-in user is resolved per request, even when a request runs inside an outer app
         # context (tests, CLI): Flask-Login caches it on ``g``, which lives as long as the app context

@@ -107,4 +107,4 @@ def language_form():
     lang = session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated:
         lang = current_user.locale
-    return {"language_form": LanguageForm(lang=lang)}
+    return {"language_form": LanguageForm(formdata=None, lang=lang)}
