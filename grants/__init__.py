@@ -51,7 +51,9 @@ def create_app(config=None):
     login_manager.init_app(app)
 
     from . import models  # noqa: F401  (every table, for Alembic and create_all)
+    from . import notifications, proposals  # noqa: F401  (workflow guards, signal handlers, mail events)
     from .alliances import guards  # noqa: F401  (registers the spine's workflow guards)
+    from .plans import guards as plan_guards  # noqa: F401  (the plan stage's guards and transition hooks)
     from .web import i18n
 
     i18n.compile_catalogs(app)

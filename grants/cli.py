@@ -45,14 +45,18 @@ def create_admin(email, password, name):
 @click.option("--password", default=None, help="One password for every demo account (default: one each).")
 def seed_demo(password):
     """A realistic demo: a PAR-like program in BOB, an open call, three associations, one account per role."""
-    from .demo import seed
+    from .demo import exists, seed
     from .extensions import db
 
+    already = exists()
     accounts = seed(password=password)
     db.session.commit()
-    click.echo("Demo data is ready. Accounts (e-mail / password / role):")
+    if already:
+        click.echo("The demo data already exists: nothing was added. Accounts (e-mail / password / role):")
+    else:
+        click.echo("Demo data is ready. Accounts (e-mail / password / role):")
     for email, pwd, role in accounts:
-        click.echo(f"  {email:34} {pwd:18} {role}")
+        click.echo(f"  {email:38} {pwd:22} {role}")
 
 
 @grants_cli.command("seed-scale")
@@ -61,7 +65,10 @@ def seed_scale(count):
     """Large synthetic data for benchmarks: COUNT alliances with their associations and members."""
     from .demo import seed_scale as run
 
+    from .extensions import db
+
     run(count)
+    db.session.commit()
     click.echo(f"Seeded {count} alliances.")
 
 

@@ -4,3 +4,8 @@ from .alliances.models import Alliance, AllianceMember, Attachment  # noqa: F401
 from .associations.models import Association, Buyer, Member  # noqa: F401
 from .audit.models import Event  # noqa: F401
 from .programs.models import Call, CallCommittee, CallCriterion, CallRegion, Program  # noqa: F401
+from .alliances.budget import BudgetLine, Tranche  # noqa: F401
+from .plans.models import (  # noqa: F401
+    Appraisal, Assessment, AssessmentItem, CashFlowYear, CommitteeMinutes, Indicator, Plan, PlanRevision, Review)
+from .notifications.models import Notification  # noqa: F401
+from .proposals.models import PreselectionMinutes, Profile, ProfileRevision, ScreeningScore  # noqa: F401

@@ -24,7 +24,10 @@ def to_decimal(value, places=2):
         raise ValueError("not a number") from exc
     if not d.is_finite():
         raise ValueError("not a finite number")
-    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    try:
+        return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # too many digits, e.g. "1e30"
+        raise ValueError("too large") from exc
 
 
 def money(value):

@@ -1,16 +1,20 @@
 """The API's plumbing. Each domain declares its endpoints with ``@endpoint``, which routes them on
 the blueprint, validates the body with a pydantic model and records them for the OpenAPI document."""
 import functools
+import json
 import re
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import DomainError
+from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import csrf, db
+from .types import MAX_INT, Id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -22,7 +26,7 @@ HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404:
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_type",
               422: "validation_error", 429: "throttled", 500: "server_error"}
 #: pydantic error types that mean "wrong type" (400) rather than "bad value" (422)
-TYPE_ERRORS = re.compile(r"(_type|_parsing|model_attributes_type|json_invalid)$")
+TYPE_ERRORS = re.compile(r"(_type|_parsing|model_attributes_type|json_invalid|int_from_float)$")
 
 
 class ApiError(Exception):
@@ -45,19 +49,33 @@ def handle_exception(exc):
     if isinstance(exc, ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.details)
     if isinstance(exc, DomainError):
-        return error_response(exc.status, exc.code, exc.message or exc.code, exc.details)
+        return error_response(exc.status, exc.code, exc.message or _default_message(exc.status), exc.details)
     if isinstance(exc, ValidationError):
         return _validation_response(exc)
     if isinstance(exc, HTTPException):
         status = exc.code or 500
         return error_response(status, HTTP_CODES.get(status, "error"), exc.description or exc.name)
+    # safety nets: the database refused what a service let through
+    if isinstance(exc, StaleDataError):
+        return error_response(409, "stale_version", _l("Someone changed this object meanwhile. Reload it and try again."))
+    if isinstance(exc, IntegrityError):
+        current_app.logger.warning("API integrity error: %s", exc)
+        return error_response(409, "conflict", _l("The change conflicts with data already stored."))
+    if isinstance(exc, DataError):
+        current_app.logger.warning("API data error: %s", exc)
+        return error_response(422, "validation_error", _l("A value is out of range or too long."))
     current_app.logger.exception("API error")
     return error_response(500, "server_error", _l("Something went wrong on our side."))
 
 
+def _default_message(status):
+    return {403: _l("You may not do this."), 404: _l("Not found."), 409: _l("Conflict.")}.get(
+        status, _l("The request was refused."))
+
+
 def _validation_response(exc):
     details, type_error = [], False
-    for err in exc.errors(include_url=False):
+    for err in exc.errors(include_url=False, include_context=False, include_input=False):
         field = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or None
         if TYPE_ERRORS.search(err.get("type", "")):
             type_error = True
@@ -98,29 +116,60 @@ def api_user():
     return g.get("api_user")
 
 
+def _check_text(value, depth=0):
+    """Refuse strings a database cannot store (NUL, lone surrogates) and absurd nesting."""
+    if depth > 20:
+        raise ApiError(400, "bad_request", _l("The body is nested too deeply."))
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ApiError(400, "bad_request", _l("Text may not contain NUL characters."))
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiError(400, "bad_request", _l("Text is not valid Unicode.")) from None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_text(k, depth + 1)
+            _check_text(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _check_text(v, depth + 1)
+
+
 def parse_body(model, *, partial=False):
     """Validate the JSON body (or the form fields of a multipart request) against ``model``."""
-    if request.mimetype == "multipart/form-data" or request.mimetype == "application/x-www-form-urlencoded":
-        raw = {k: v for k, v in request.form.items()}
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        raw = {k: v for k, v in request.form.items() if k != "csrf_token"}
     else:
-        raw = request.get_json(silent=True)
-        if raw is None and request.get_data():
-            raise ApiError(400, "bad_request", _l("The body is not valid JSON."))
-        if raw is None:
+        data = request.get_data(cache=True)
+        if not data.strip():
             raw = {}
+        else:
+            try:
+                raw = json.loads(data)
+            except (ValueError, RecursionError):
+                raise ApiError(400, "bad_request", _l("The body is not valid JSON.")) from None
     if not isinstance(raw, dict):
         raise ApiError(400, "bad_request", _l("The body must be a JSON object."))
+    _check_text(raw)
     return model.model_validate(raw)
 
 
+def _method_status(method, status):
+    return 200 if method == "GET" else status
+
+
 def endpoint(path, methods=("GET",), *, summary, body=None, response=None, auth=True, paginated=False,
-             query=None, multipart=None, status=200, tags=("api",), name=None, description=None):
+             query=None, multipart=None, status=200, tags=("api",), name=None, description=None,
+             content_type=None, many=False):
     """Declare one API operation.
 
     ``body``: pydantic model of the request (passed to the view as ``body``); ``response``: pydantic
-    model of one item (documented; ``paginated`` wraps it in the list shape); ``query``: dict of query
-    parameter name -> description; ``multipart``: dict of file field -> description."""
-    methods = tuple(methods)
+    model of one item (documented; ``paginated`` wraps it in the list shape, ``many`` in a plain
+    array); ``query``: dict of query parameter name -> description (or ``(description, schema)``);
+    ``multipart``: dict of file field -> description; ``status``: the success status of the write
+    (a handler returning a dict or list gets it); ``content_type``: a non-JSON answer (a file)."""
+    methods = tuple(m.upper() for m in methods)
 
     def deco(fn):
         @functools.wraps(fn)
@@ -129,33 +178,44 @@ def endpoint(path, methods=("GET",), *, summary, body=None, response=None, auth=
                 raise ApiError(401, "unauthenticated", _l("Sign in with a token first."))
             if body is not None and request.method in ("POST", "PUT", "PATCH"):
                 kwargs["body"] = parse_body(body)
-            return fn(**kwargs)
+            result = fn(**kwargs)
+            if isinstance(result, (dict, list)):
+                return jsonify(result), _method_status(request.method, status)
+            return result
 
         endpoint_name = name or fn.__name__
         bp.add_url_rule(path, endpoint=endpoint_name, view_func=view, methods=list(methods))
         for method in methods:
             REGISTRY.append(dict(path=path, method=method.lower(), summary=summary, body=body, response=response,
-                                 auth=auth, paginated=paginated, query=query or {}, multipart=multipart or {},
-                                 status=status if method != "GET" else 200, tags=tags, description=description,
-                                 operation_id=f"{endpoint_name}_{method.lower()}"))
+                                 auth=auth, paginated=paginated, many=many, query=query or {},
+                                 multipart=multipart or {}, status=_method_status(method, status), tags=tags,
+                                 description=description or (fn.__doc__ or "").strip() or None,
+                                 content_type=content_type, operation_id=f"{endpoint_name}_{method.lower()}"))
         return view
 
     return deco
+
+
+def page_args():
+    """``(page, per_page)`` from the query string; 400 when malformed or out of bounds."""
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", 50))
+    except ValueError:
+        raise ApiError(400, "bad_request", _l("page and per_page must be whole numbers.")) from None
+    if not 1 <= page <= MAX_INT or not 1 <= per_page <= 100:
+        raise ApiError(400, "bad_request", _l("page starts at 1; per_page is between 1 and 100."))
+    return page, per_page
 
 
 def paginate(select, serialize):
     """Run ``select`` one page at a time: ``{"items", "page", "per_page", "total"}``."""
     import sqlalchemy as sa
 
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 50))
-    except ValueError:
-        raise ApiError(400, "bad_request", _l("page and per_page must be whole numbers.")) from None
-    if page < 1 or not 1 <= per_page <= 100:
-        raise ApiError(400, "bad_request", _l("page starts at 1; per_page is between 1 and 100."))
+    page, per_page = page_args()
     total = db.session.execute(sa.select(sa.func.count()).select_from(select.order_by(None).subquery())).scalar()
-    rows = db.session.execute(select.limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    offset = (page - 1) * per_page
+    rows = [] if offset >= total else db.session.execute(select.limit(per_page).offset(offset)).scalars().all()
     return {"items": [serialize(r) for r in rows], "page": page, "per_page": per_page, "total": total}
 
 
@@ -165,9 +225,39 @@ def int_arg(name):
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise ApiError(400, "bad_request", _l("%(name)s must be a whole number.", name=name)) from None
+        value = None
+    if value is None or not -MAX_INT <= value <= MAX_INT:
+        raise ApiError(400, "bad_request", _l("%(name)s must be a whole number.", name=name))
+    return value
+
+
+def bool_arg(name):
+    """An optional boolean query parameter (``true``/``false``, ``1``/``0``); 400 when malformed."""
+    raw = (request.args.get(name) or "").strip().lower()
+    if raw == "":
+        return None
+    if raw in ("true", "1", "yes"):
+        return True
+    if raw in ("false", "0", "no"):
+        return False
+    raise ApiError(400, "bad_request", _l("%(name)s must be true or false.", name=name))
+
+
+def choice_arg(name, allowed):
+    """An optional query parameter among ``allowed``; 400 otherwise."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    if raw not in allowed:
+        raise ApiError(400, "bad_request", _l("Unknown value for %(name)s: %(value)s", name=name, value=raw[:60]))
+    return raw
+
+
+def text_arg(name, limit=200):
+    raw = (request.args.get(name) or "").strip()
+    return raw[:limit] or None
 
 
 def dump(model, obj):
@@ -179,14 +269,75 @@ def check_version(obj, sent):
     """409 ``stale_version`` when the client's ``version`` is not the object's."""
     from ..errors import StaleVersion
 
-    if sent is None or int(sent) != obj.version:
+    try:
+        ok = sent is not None and int(sent) == obj.version
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
         raise StaleVersion(_l("Someone changed this object meanwhile. Reload it and try again."))
 
 
-class Model(BaseModel):
-    """Base for request bodies: unknown fields are refused."""
+def touch(obj):
+    """Mark ``obj``'s row as changed, so that its ``version`` moves even when only related rows
+    (roles, regions, criteria) change."""
+    from ..common import utcnow
 
-    model_config = {"extra": "forbid"}
+    if hasattr(obj, "updated_at"):
+        obj.updated_at = utcnow()
+
+
+def load(model, ident, visible=None):
+    """The object with id ``ident``, or 404 ``not_found`` when it does not exist or ``visible(obj)``
+    is false (another association's object answers 404 so that its existence does not leak)."""
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        ident = 0
+    obj = db.session.get(model, ident) if 1 <= ident <= MAX_INT else None
+    if obj is None or (visible is not None and not visible(obj)):
+        raise NotFound(_l("Not found."))
+    return obj
+
+
+def require(allowed, message=None):
+    """403 ``forbidden`` unless ``allowed``."""
+    if not allowed:
+        raise Forbidden(message or _l("You may not do this."))
+
+
+def require_role(*roles):
+    require(api_user().has_role(*roles), _l("This needs one of these roles: %(roles)s", roles=", ".join(roles)))
+
+
+def no_content():
+    return Response(status=204)
+
+
+def _optional_not_null(schema, cls):
+    """A PATCH field that may be left out but not sent as null: no ``"default": null`` in its schema."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None and not _allows_null(prop):
+            del prop["default"]
+
+
+def _allows_null(prop):
+    kinds = prop.get("type")
+    if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    return any(_allows_null(p) for p in prop.get("anyOf", []) + prop.get("oneOf", []))
+
+
+class Model(BaseModel):
+    """Base for request bodies: unknown fields are refused. A field declared ``x: T = None`` may be
+    left out but not sent as null (null is a wrong type: 400); ``x: T | None = None`` accepts null."""
+
+    model_config = {"extra": "forbid", "json_schema_extra": _optional_not_null}
+
+
+class Patch(Model):
+    """Base for PATCH bodies: the ``version`` the client read is required."""
+
+    version: Id
 
 
 class Out(BaseModel):

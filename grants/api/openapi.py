@@ -1,9 +1,11 @@
 """The OpenAPI 3.1 document, generated from the endpoint registry and the pydantic models."""
 import re
 
-from flask import jsonify
+from pydantic.json_schema import models_json_schema
 
-from .core import REGISTRY, bp, error_response  # noqa: F401
+from .core import REGISTRY, endpoint
+
+REF = "#/components/schemas/{model}"
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -13,82 +15,123 @@ ERROR_SCHEMA = {
         "details": {"type": "array", "items": {"type": "object", "properties": {
             "rule": {"type": "string"}, "field": {"type": ["string", "null"]}, "message": {"type": "string"}}}}}}},
 }
-ERRORS = {"400": "Malformed request", "401": "Not signed in", "403": "Not allowed", "404": "Not found",
-          "409": "Invalid transition or stale version", "422": "Validation error or rule violation",
+ERRORS = {"400": "Malformed request: bad JSON, wrong types, unknown action, bad query parameters",
+          "401": "Not signed in: no, bad, expired or revoked token",
+          "403": "Signed in, may see the object, may not do this",
+          "404": "Does not exist, or belongs to another association",
+          "409": "Invalid transition, stale version or conflict",
+          "422": "Validation error or rule violation (each detail names its rule)",
           "429": "Throttled"}
+UPLOAD_ERRORS = {"413": "Upload over the limit", "415": "Upload type not allowed (PDF, JPEG or PNG)"}
+PAGE_PARAMS = [
+    {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "per_page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}},
+]
 
 
 def _path(flask_path):
-    return re.sub(r"<(?:[a-z_]+:)?([a-z_]+)>", r"{\1}", flask_path)
+    return re.sub(r"<(?:[a-z_]+:)?([a-z_0-9]+)>", r"{\1}", flask_path)
 
 
 def _params(flask_path):
-    return [{"name": m, "in": "path", "required": True, "schema": {"type": "integer" if t == "int" else "string"}}
-            for t, m in re.findall(r"<(?:([a-z_]+):)?([a-z_]+)>", flask_path)]
+    return [{"name": m, "in": "path", "required": True,
+             "schema": {"type": "integer", "minimum": 1} if t == "int" else {"type": "string"}}
+            for t, m in re.findall(r"<(?:([a-z_]+):)?([a-z_0-9]+)>", flask_path)]
 
 
-def _schema(model, components):
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, sub in schema.pop("$defs", {}).items():
-        components[name] = sub
-    components[model.__name__] = schema
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+def _query(spec):
+    out = []
+    for name, value in spec.items():
+        desc, schema = value if isinstance(value, tuple) else (value, {"type": "string"})
+        out.append({"name": name, "in": "query", "required": False, "description": str(desc), "schema": schema})
+    return out
+
+
+def _schemas():
+    """Every model of the registry in one pass, so that names never collide: ``(refs, components)``."""
+    wanted = []
+    for ep in REGISTRY:
+        if ep["body"] is not None and ep["method"] in ("post", "put", "patch"):
+            wanted.append((ep["body"], "validation"))
+        if ep["response"] is not None:
+            wanted.append((ep["response"], "serialization"))
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return {}, {}
+    refs, top = models_json_schema(wanted, ref_template=REF)
+    return refs, dict(top.get("$defs", {}))
+
+
+def _multipart(ep, refs):
+    props = {k: {"type": "string", "format": "binary", "description": str(v)} for k, v in ep["multipart"].items()}
+    files = {"type": "object", "required": list(ep["multipart"]), "properties": props}
+    if ep["body"] is not None:
+        return {"allOf": [refs[(ep["body"], "validation")], files]}
+    return files
+
+
+def _operation(ep, refs):
+    op = {"operationId": ep["operation_id"], "summary": str(ep["summary"]), "tags": list(ep["tags"]),
+          "parameters": _params(ep["path"]) + _query(ep["query"]), "responses": {}}
+    if ep["description"]:
+        op["description"] = str(ep["description"])
+    if ep["paginated"]:
+        op["parameters"] += PAGE_PARAMS
+    writes = ep["method"] in ("post", "put", "patch")
+    if writes and ep["multipart"]:
+        op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": _multipart(ep, refs)}}}
+    elif writes and ep["body"] is not None:
+        ref = refs[(ep["body"], "validation")]
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref}}}
+    status = ep["status"]
+    ok = {"description": "No content" if status == 204 else "OK"}
+    if ep["content_type"]:
+        ok["content"] = {ct.strip(): {"schema": {"type": "string", "format": "binary"}}
+                         for ct in ep["content_type"].split(",")}
+    elif ep["response"] is not None:
+        item = refs[(ep["response"], "serialization")]
+        if ep["paginated"]:
+            item = {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
+                "items": {"type": "array", "items": item}, "page": {"type": "integer"},
+                "per_page": {"type": "integer"}, "total": {"type": "integer"}}}
+        elif ep["many"]:
+            item = {"type": "array", "items": item}
+        ok["content"] = {"application/json": {"schema": item}}
+    op["responses"][str(status)] = ok
+    errors = dict(ERRORS)
+    if ep["multipart"]:
+        errors.update(UPLOAD_ERRORS)
+    for code, text in sorted(errors.items()):
+        op["responses"][code] = {"description": text,
+                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    op["security"] = [{"bearer": []}, {"session": []}] if ep["auth"] else []
+    return op
 
 
 def build():
-    components = {"Error": ERROR_SCHEMA}
+    refs, components = _schemas()
+    components["Error"] = ERROR_SCHEMA
     paths = {}
     for ep in REGISTRY:
-        op = {"operationId": ep["operation_id"], "summary": ep["summary"], "tags": list(ep["tags"]),
-              "parameters": _params(ep["path"]) + [
-                  {"name": k, "in": "query", "required": False, "description": v, "schema": {"type": "string"}}
-                  for k, v in ep["query"].items()],
-              "responses": {}}
-        if ep["description"]:
-            op["description"] = ep["description"]
-        if ep["paginated"]:
-            op["parameters"] += [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                                 {"name": "per_page", "in": "query",
-                                  "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]
-        if ep["body"] is not None and ep["method"] in ("post", "put", "patch"):
-            ref = _schema(ep["body"], components)
-            content = {"application/json": {"schema": ref}}
-            if ep["multipart"]:
-                props = {k: {"type": "string", "format": "binary", "description": v} for k, v in ep["multipart"].items()}
-                content = {"multipart/form-data": {"schema": {"allOf": [ref, {"type": "object", "properties": props}]}}}
-            op["requestBody"] = {"required": True, "content": content}
-        elif ep["multipart"] and ep["method"] in ("post", "put"):
-            props = {k: {"type": "string", "format": "binary", "description": v} for k, v in ep["multipart"].items()}
-            op["requestBody"] = {"required": True, "content": {
-                "multipart/form-data": {"schema": {"type": "object", "properties": props}}}}
-        ok = {"description": "OK"}
-        if ep["response"] is not None:
-            item = _schema(ep["response"], components)
-            if ep["paginated"]:
-                item = {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
-                    "items": {"type": "array", "items": item}, "page": {"type": "integer"},
-                    "per_page": {"type": "integer"}, "total": {"type": "integer"}}}
-            ok["content"] = {"application/json": {"schema": item}}
-        op["responses"][str(ep["status"])] = ok
-        for code, text in ERRORS.items():
-            op["responses"][code] = {"description": text,
-                                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-        if ep["auth"]:
-            op["security"] = [{"bearer": []}]
-        else:
-            op["security"] = []
-        paths.setdefault(_path(ep["path"]), {})[ep["method"]] = op
+        paths.setdefault(_path(ep["path"]), {})[ep["method"]] = _operation(ep, refs)
     return {
         "openapi": "3.1.0",
         "info": {"title": "grants API", "version": "1.0.0",
-                 "description": "Rural productive alliance grants: the JSON API v1. Money travels as strings."},
+                 "description": "Rural productive alliance grants: the JSON API v1. Money travels as strings "
+                                "with two decimals; dates in ISO 8601 (UTC); lists are paginated; every "
+                                "error has the shape `{\"error\": {status, code, message, details}}`."},
         "servers": [{"url": "/api/v1"}],
         "paths": dict(sorted(paths.items())),
-        "components": {"schemas": components,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {"schemas": dict(sorted(components.items())),
+                       "securitySchemes": {
+                           "bearer": {"type": "http", "scheme": "bearer",
+                                      "description": "A token from POST /tokens; no CSRF token needed."},
+                           "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                                       "description": "The web session; writes need the X-CSRFToken header."}}},
     }
 
 
-@bp.get("/openapi.json")
+@endpoint("/openapi.json", summary="This OpenAPI 3.1 document", auth=False, tags=("meta",), name="openapi_document")
 def openapi_document():
-    return jsonify(build())
+    return build()

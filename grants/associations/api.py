@@ -1,1 +1,307 @@
-"""API endpoints of associations (see API.md)."""
+"""API endpoints of associations and their members (see API.md).
+
+Another association's object answers 404; member data is personal: only the board, the officer of
+the region and admins see it, auditors see it masked, and every unmasked read is audited."""
+from typing import Annotated, Literal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+
+from .. import audit
+from ..alliances.permissions import (association_filter, can_create_association, can_edit_association,
+                                     can_view_association, can_view_members, members_masked)
+from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, dump, endpoint, load, page_args,
+                        paginate, require, text_arg, touch)
+from ..api.types import Decimal2Str, Id, SmallInt, UtcDateTime
+from ..errors import ValidationFailed, Violation
+from ..extensions import db
+from . import services
+from .models import SEXES, Association, Member
+
+Level = Annotated[int, Field(ge=1, le=3)]
+
+
+class AssociationOut(Out):
+    id: int
+    name: str
+    legal_id: str | None = None
+    tax_id: str | None = None
+    level: int
+    parent_id: int | None = None
+    municipality: str
+    region: str
+    founded_year: int | None = None
+    bank_name: str | None = None
+    #: masked ("••••••••1234") unless the user may edit the association
+    bank_account: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    version: int
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class AssociationIn(Model):
+    name: str = Field(max_length=200)
+    legal_id: str | None = Field(None, max_length=60)
+    tax_id: str | None = Field(None, max_length=40)
+    level: Level = 1
+    parent_id: Id | None = None
+    municipality: str = Field(max_length=120)
+    region: str = Field(max_length=80)
+    founded_year: SmallInt | None = None
+    bank_name: str | None = Field(None, max_length=120)
+    bank_account: str | None = Field(None, max_length=60)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=200)
+
+
+class AssociationPatch(Patch):
+    name: str = Field(None, max_length=200)
+    legal_id: str | None = Field(None, max_length=60)
+    tax_id: str | None = Field(None, max_length=40)
+    level: Level = None
+    parent_id: Id | None = None
+    municipality: str = Field(None, max_length=120)
+    region: str = Field(None, max_length=80)
+    founded_year: SmallInt | None = None
+    bank_name: str | None = Field(None, max_length=120)
+    bank_account: str | None = Field(None, max_length=60)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=200)
+
+
+class MemberOut(Out):
+    id: int
+    association_id: int
+    full_name: str
+    national_id: str
+    sex: str
+    birth_year: int | None = None
+    indigenous: bool
+    hectares: Decimal2Str
+    phone: str | None = None
+    active: bool
+    version: int
+    #: true when names, ID numbers and phones are masked (auditors)
+    masked: bool
+
+
+class MemberIn(Model):
+    full_name: str = Field(max_length=200)
+    national_id: str = Field(max_length=40)
+    sex: Literal[SEXES]
+    birth_year: SmallInt | None = None
+    indigenous: bool = False
+    hectares: Decimal2Str = "0.00"
+    phone: str | None = Field(None, max_length=40)
+
+
+class MemberPatch(Patch):
+    full_name: str = Field(None, max_length=200)
+    national_id: str = Field(None, max_length=40)
+    sex: Literal[SEXES] = None
+    birth_year: SmallInt | None = None
+    indigenous: bool = None
+    hectares: Decimal2Str = None
+    phone: str | None = Field(None, max_length=40)
+    active: bool = None
+
+
+class MemberRemoval(Out):
+    id: int
+    #: ``deleted``, or ``deactivated`` when the member takes part in an alliance
+    result: Literal["deleted", "deactivated"]
+
+
+def _association_out(assoc):
+    data = {k: getattr(assoc, k) for k in AssociationOut.model_fields}
+    if not can_edit_association(api_user(), assoc):
+        data["bank_account"] = assoc.bank_account_masked or None
+    return dump(AssociationOut, data)
+
+
+def _mask(text, keep=0):
+    text = text or ""
+    if keep:
+        return "•" * max(0, len(text) - keep) + text[-keep:]
+    return " ".join(w[:1] + "•" * (len(w) - 1) for w in text.split())
+
+
+def _member_out(member, masked):
+    data = {k: getattr(member, k) for k in MemberOut.model_fields if k != "masked"}
+    data["masked"] = masked
+    if masked:
+        data.update(full_name=_mask(member.full_name), national_id=_mask(member.national_id, keep=2), phone=None)
+    return dump(MemberOut, data)
+
+
+def _visible(assoc):
+    return can_view_association(api_user(), assoc)
+
+
+def _load(association_id):
+    return load(Association, association_id, _visible)
+
+
+def _check_parent(body):
+    """A parent the user may not see is reported as unknown (no leak)."""
+    parent_id = getattr(body, "parent_id", None)
+    if parent_id and "parent_id" in body.model_fields_set:
+        parent = db.session.get(Association, parent_id)
+        if parent is None or not _visible(parent):
+            raise ValidationFailed(_l("Some fields need attention."), [
+                Violation("invalid", _l("Choose an existing parent association."), "parent_id")])
+
+
+# associations -----------------------------------------------------------------------------------
+
+
+@endpoint("/associations", summary="List the associations this user may see", response=AssociationOut,
+          paginated=True, tags=("associations",),
+          query={"region": "Only this region", "q": "Part of the name, legal ID or tax ID"})
+def list_associations():
+    query = sa.select(Association).where(association_filter(api_user())).order_by(Association.name, Association.id)
+    region = text_arg("region", 80)
+    if region:
+        query = query.where(Association.region == region)
+    q = text_arg("q")
+    if q:
+        q = q.lower()
+        query = query.where(sa.or_(*(sa.func.lower(col).contains(q, autoescape=True) for col in
+                                     (Association.name, Association.legal_id, Association.tax_id))))
+    return paginate(query, _association_out)
+
+
+@endpoint("/associations", ["POST"], summary="Register an association (admins; officers in their regions)",
+          body=AssociationIn, response=AssociationOut, status=201, tags=("associations",),
+          name="create_association")
+def create_association(body):
+    user = api_user()
+    require(can_create_association(user, body.region),
+            _l("Only admins and the officer of the region register associations."))
+    _check_parent(body)
+    assoc = services.create_association(body.model_dump(), user)
+    db.session.commit()
+    return _association_out(assoc)
+
+
+@endpoint("/associations/<int:association_id>", summary="One association", response=AssociationOut,
+          tags=("associations",))
+def get_association(association_id):
+    return _association_out(_load(association_id))
+
+
+@endpoint("/associations/<int:association_id>", ["PATCH"], summary="Change an association",
+          body=AssociationPatch, response=AssociationOut, tags=("associations",), name="update_association")
+def update_association(association_id, body):
+    """Admins, the officer of the region and the association's board; only admins and the officer of
+    the new region may move it to another region."""
+    user = api_user()
+    assoc = _load(association_id)
+    require(can_edit_association(user, assoc), _l("You may not change this association."))
+    check_version(assoc, body.version)
+    if body.region is not None and body.region.strip() != assoc.region:
+        require(can_create_association(user, body.region.strip()),
+                _l("Only admins and the officer of the new region may move an association."))
+    _check_parent(body)
+    services.update_association(assoc, body.model_dump(exclude_unset=True, exclude={"version"}), user)
+    db.session.commit()
+    return _association_out(assoc)
+
+
+# members ----------------------------------------------------------------------------------------
+
+
+def _members_access(association_id):
+    """The association (404 when not visible) and whether its members are masked (403 when the
+    user may not see them at all)."""
+    user = api_user()
+    assoc = _load(association_id)
+    require(can_view_members(user, assoc), _l("Member data is confidential."))
+    return assoc, members_masked(user, assoc)
+
+
+def _load_member(assoc, member_id):
+    return load(Member, member_id, lambda m: m.association_id == assoc.id)
+
+
+def _audit_view(assoc, data):
+    audit.record("association", assoc.id, "view_members", api_user(), association_id=assoc.id, data=data)
+    db.session.commit()
+
+
+@endpoint("/associations/<int:association_id>/members", summary="List the member families (confidential)",
+          response=MemberOut, paginated=True, tags=("members",),
+          query={"q": "Part of the name or ID number (not for masked readers)",
+                 "active": ("Only active (true) or inactive (false) members", {"type": "boolean"})})
+def list_members(association_id):
+    """The board, the officer of the region and admins see the data (each read is audited);
+    auditors see names and ID numbers masked."""
+    assoc, masked = _members_access(association_id)
+    query = sa.select(Member).where(Member.association_id == assoc.id).order_by(Member.full_name, Member.id)
+    active = bool_arg("active")
+    if active is not None:
+        query = query.where(Member.active.is_(active))
+    q = text_arg("q")
+    if q:
+        require(not masked, _l("Searching member data needs access to it."))
+        q = q.lower()
+        query = query.where(sa.or_(sa.func.lower(Member.full_name).contains(q, autoescape=True),
+                                   sa.func.lower(Member.national_id).contains(q, autoescape=True)))
+    result = paginate(query, lambda m: _member_out(m, masked))
+    if not masked:
+        page, per_page = page_args()
+        _audit_view(assoc, {"page": page, "per_page": per_page, "q": q,
+                            "member_ids": [m["id"] for m in result["items"]]})
+    return result
+
+
+@endpoint("/associations/<int:association_id>/members", ["POST"], summary="Add a member family",
+          body=MemberIn, response=MemberOut, status=201, tags=("members",), name="add_member")
+def add_member(association_id, body):
+    user = api_user()
+    assoc = _load(association_id)
+    require(can_edit_association(user, assoc), _l("You may not change this association's members."))
+    member = services.add_member(assoc, body.model_dump(), user)
+    db.session.commit()
+    return _member_out(member, False)
+
+
+@endpoint("/associations/<int:association_id>/members/<int:member_id>", summary="One member family",
+          response=MemberOut, tags=("members",))
+def get_member(association_id, member_id):
+    assoc, masked = _members_access(association_id)
+    member = _load_member(assoc, member_id)
+    out = _member_out(member, masked)
+    if not masked:
+        _audit_view(assoc, {"member_ids": [member.id]})
+    return out
+
+
+@endpoint("/associations/<int:association_id>/members/<int:member_id>", ["PATCH"], summary="Change a member",
+          body=MemberPatch, response=MemberOut, tags=("members",), name="update_member")
+def update_member(association_id, member_id, body):
+    user = api_user()
+    assoc = _load(association_id)
+    require(can_edit_association(user, assoc), _l("You may not change this association's members."))
+    member = _load_member(assoc, member_id)
+    check_version(member, body.version)
+    services.update_member(member, body.model_dump(exclude_unset=True, exclude={"version"}), user)
+    db.session.commit()
+    return _member_out(member, False)
+
+
+@endpoint("/associations/<int:association_id>/members/<int:member_id>", ["DELETE"], summary="Remove a member",
+          response=MemberRemoval, tags=("members",), name="remove_member")
+def remove_member(association_id, member_id):
+    """A member who takes part in an alliance is kept, marked inactive (``result: deactivated``)."""
+    user = api_user()
+    assoc = _load(association_id)
+    require(can_edit_association(user, assoc), _l("You may not change this association's members."))
+    member = _load_member(assoc, member_id)
+    mid = member.id
+    result = services.remove_member(member, user)
+    db.session.commit()
+    return dump(MemberRemoval, {"id": mid, "result": result})

@@ -1,7 +1,11 @@
 """Associations, members (personal data: every change audited) and buyers."""
+import unicodedata
+
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..common import utcnow
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
 from ..money import to_decimal
@@ -23,6 +27,53 @@ def _text(data, key):
     return str(value).strip() if value is not None else None
 
 
+#: longest text each column takes (PostgreSQL refuses longer strings)
+MAX_LENGTHS = {"name": 200, "legal_id": 60, "tax_id": 40, "municipality": 120, "region": 80, "bank_name": 120,
+               "bank_account": 60, "phone": 40, "email": 200, "full_name": 200, "national_id": 40,
+               "contact_name": 200, "city": 120}
+
+
+def _too_long(c, key, value, prefix=""):
+    limit = MAX_LENGTHS.get(key)
+    if value and limit and len(value) > limit:
+        c.add("invalid", _l("At most %(n)s characters.", n=limit), prefix + key)
+        return True
+    return False
+
+
+def _plain(value):
+    """Upper case without accents: "Varón" -> "VARON"."""
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    return text.strip().upper()
+
+
+SEX_WORDS = {
+    "F": ("F", "FEMENINO", "FEMENINA", "FEM", "MUJER", "FEMALE", "W", "WOMAN"),
+    "M": ("M", "MASCULINO", "MASC", "HOMBRE", "H", "VARON", "V", "MALE", "MAN"),
+    "X": ("X", "OTRO", "OTRA", "OTHER", "O"),
+}
+_SEX = {word: code for code, words in SEX_WORDS.items() for word in words}
+YES_WORDS = ("1", "TRUE", "T", "Y", "YES", "S", "SI", "ON", "X")
+NO_WORDS = ("", "0", "FALSE", "F", "N", "NO", "OFF", "NONE")
+
+
+def parse_sex(value):
+    """``F``, ``M`` or ``X`` from codes or words in Spanish or English; None when not understood."""
+    return _SEX.get(_plain(value)) if value is not None else None
+
+
+def parse_yes_no(value):
+    """True/False from a bool or a word ("sí", "no", "1", "x"...); None when not understood."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    word = _plain(value)
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    return None
+
+
 def _set_association(assoc, data, c, creating):
     for key in ("name", "municipality", "region"):
         if creating or key in data:
@@ -33,6 +84,10 @@ def _set_association(assoc, data, c, creating):
     for key in ("legal_id", "tax_id", "bank_name", "bank_account", "phone", "email"):
         if key in data:
             setattr(assoc, key, _text(data, key) or None)
+    for key in ("name", "municipality", "region", "legal_id", "tax_id", "bank_name", "bank_account", "phone",
+                "email"):
+        if creating or key in data:
+            _too_long(c, key, getattr(assoc, key))
     if creating or "level" in data:
         try:
             assoc.level = int(data.get("level") or 1)
@@ -53,13 +108,15 @@ def _set_association(assoc, data, c, creating):
         if raw in (None, "", 0, "0"):
             assoc.parent = None
         else:
-            parent = db.session.get(Association, int(raw)) if str(raw).isdigit() else None
+            parent = db.session.get(Association, int(raw)) if str(raw).isdigit() and len(str(raw)) < 10 else None
             if parent is None or parent is assoc:
                 c.add("invalid", _l("Choose an existing parent association."), "parent_id")
             elif parent.level <= (assoc.level or 1):
                 c.add("invalid", _l("The parent must be of a higher level (2 or 3)."), "parent_id")
             else:
                 assoc.parent = parent
+    elif "level" in data and assoc.parent is not None and assoc.parent.level <= (assoc.level or 1):
+        c.add("invalid", _l("The parent must be of a higher level (2 or 3)."), "parent_id")
 
 
 def association_snapshot(a):
@@ -80,6 +137,7 @@ def create_association(data, actor):
 
 
 def update_association(assoc, data, actor):
+    """Change the keys present in ``data``. Raises ``ValidationFailed``."""
     c = Collector()
     before = association_snapshot(assoc)
     with db.session.no_autoflush:
@@ -101,37 +159,51 @@ def _set_member(member, data, c, creating, prefix=""):
             value = _text(data, key) or ""
             if not value:
                 err("required", _l("This field is required."), key)
-            setattr(member, key, value[:200])
+            if _too_long(c, key, value, prefix):
+                value = value[:MAX_LENGTHS[key]]
+            setattr(member, key, value)
     if creating or "sex" in data:
-        sex = (_text(data, "sex") or "").upper()[:1]
-        sex = {"H": "M", "V": "M"}.get(sex, sex)  # hombre / varón
-        if sex not in SEXES:
-            err("invalid", _l("Sex is F, M or X."), "sex")
-        member.sex = sex
+        raw = _text(data, "sex") or ""
+        sex = parse_sex(raw)
+        if not raw:
+            err("required", _l("This field is required."), "sex")
+        elif sex not in SEXES:
+            err("invalid", _l("Sex is F (woman), M (man) or X (other)."), "sex")
+        member.sex = sex or "X"
     if "birth_year" in data:
         raw = data.get("birth_year")
         try:
-            member.birth_year = int(raw) if raw not in (None, "") else None
-            if member.birth_year is not None and not 1900 <= member.birth_year <= 2030:
+            member.birth_year = int(str(raw).strip()) if raw not in (None, "") and not isinstance(raw, bool) else None
+            if isinstance(raw, bool) or (member.birth_year is not None
+                                         and not 1900 <= member.birth_year <= utcnow().year):
                 raise ValueError
         except (TypeError, ValueError):
+            member.birth_year = None
             err("invalid", _l("Enter a birth year such as 1975."), "birth_year")
     if "indigenous" in data:
-        raw = data.get("indigenous")
-        member.indigenous = raw is True or str(raw).strip().lower() in ("1", "true", "y", "yes", "si", "sí", "on", "x")
+        value = parse_yes_no(data.get("indigenous"))
+        if value is None:
+            err("invalid", _l("Write yes or no (sí / no)."), "indigenous")
+        member.indigenous = bool(value)
     elif creating:
         member.indigenous = False
     if creating or "hectares" in data:
         raw = data.get("hectares")
         try:
-            member.hectares = to_decimal(str(raw).replace(",", ".") if raw not in (None, "") else "0")
-            if member.hectares < 0:
+            if isinstance(raw, bool):
                 raise ValueError
-        except (TypeError, ValueError):
+            member.hectares = to_decimal(str(raw).replace(",", ".") if raw not in (None, "") else "0")
+            if not 0 <= member.hectares < 100000:
+                raise ValueError
+        except (TypeError, ValueError, ArithmeticError):  # decimal.InvalidOperation for 1e30
+            member.hectares = to_decimal("0")
             err("invalid", _l("Enter the hectares as a number such as 2.5."), "hectares")
     for key in ("phone",):
         if key in data:
-            setattr(member, key, _text(data, key) or None)
+            value = _text(data, key) or None
+            if _too_long(c, key, value, prefix):
+                value = value[:MAX_LENGTHS[key]]
+            setattr(member, key, value)
     if "active" in data and data["active"] is not None:
         member.active = bool(data["active"])
 
@@ -162,6 +234,7 @@ def add_member(association, data, actor):
 
 
 def update_member(member, data, actor):
+    """Change the keys present in ``data``. Raises ``ValidationFailed`` (including a duplicate national id)."""
     c = Collector()
     before = member_snapshot(member)
     with db.session.no_autoflush:
@@ -197,21 +270,27 @@ def remove_member(member, actor):
 
 def import_members(association, rows, actor):
     """Add many members at once: every row is checked first and nothing is added when any row is
-    wrong. ``rows`` is a list of dicts (header names as in ``MEMBER_FIELDS``). Returns the members.
+    wrong. ``rows`` is a list of dicts (header names as in ``MEMBER_FIELDS``); a row may carry its
+    line number in the file under ``"_row"`` (default: its position + 1, row 1 being the header).
+    Returns the members; writes one ``import_members`` event naming them.
 
     Raises ``ValidationFailed`` whose details name the row (``row 3: national_id``)."""
     c = Collector()
     seen = {}
     built = []
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
+    existing = set(db.session.execute(sa.select(Member.national_id)
+                                      .where(Member.association_id == association.id)).scalars())
+    for position, row in enumerate(rows, start=2):  # row 1 is the header
+        number = row.get("_row", position)
+        data = {k: v for k, v in row.items() if k in MEMBER_FIELDS and k != "active"}
         member = Member(association_id=association.id, active=True)
-        _set_member(member, row, c, creating=True, prefix=f"row {number}: ")
+        _set_member(member, data, c, creating=True, prefix=f"row {number}: ")
         nid = member.national_id
         if nid:
             if nid in seen:
                 c.add("duplicate", _l("The same ID number is on row %(row)s.", row=seen[nid]),
                       f"row {number}: national_id")
-            elif _duplicate_id(association, nid):
+            elif nid in existing:
                 c.add("duplicate", _l("A member with this ID number is already registered."),
                       f"row {number}: national_id")
             seen.setdefault(nid, number)
@@ -219,15 +298,51 @@ def import_members(association, rows, actor):
     if not rows:
         c.add("required", _l("The file has no rows."), "file")
     _fail(c)
-    for member in built:
-        db.session.add(member)
+    db.session.add_all(built)
     db.session.flush()
     audit.record("association", association.id, "import_members", actor, association_id=association.id,
                  data={"count": len(built), "member_ids": [m.id for m in built]})
     return built
 
 
+def member_counts(association):
+    """Active members by sex and indigenous: ``{"total", "women", "men", "other", "indigenous", "inactive"}``."""
+    rows = db.session.execute(
+        sa.select(Member.active, Member.sex, Member.indigenous, sa.func.count())
+        .where(Member.association_id == association.id)
+        .group_by(Member.active, Member.sex, Member.indigenous)).all()
+    counts = {"total": 0, "women": 0, "men": 0, "other": 0, "indigenous": 0, "inactive": 0}
+    for active, sex, indigenous, n in rows:
+        if not active:
+            counts["inactive"] += n
+            continue
+        counts["total"] += n
+        counts[{"F": "women", "M": "men"}.get(sex, "other")] += n
+        if indigenous:
+            counts["indigenous"] += n
+    return counts
+
+
+def mask_name(name):
+    """Initials only: "María Quispe Mamani" -> "M. Q. M." (for auditors)."""
+    return " ".join(part[0].upper() + "." for part in (name or "").split() if part)
+
+
+def mask_national_id(national_id):
+    """The last three characters behind a fixed mask: "4567123" -> "•••••123"."""
+    text = national_id or ""
+    return "•••••" + text[-3:] if len(text) > 3 else "•••••"
+
+
+def masked_member(m):
+    """The fields an auditor may see of a member: identity masked, birth year as its decade."""
+    return {"id": m.id, "full_name": mask_name(m.full_name), "national_id": mask_national_id(m.national_id),
+            "sex": m.sex, "birth_year": f"{m.birth_year // 10 * 10}s" if m.birth_year else None,
+            "indigenous": m.indigenous, "hectares": m.hectares, "phone": None, "active": m.active}
+
+
 def create_buyer(data, actor):
+    """Register a buyer. Raises ``ValidationFailed`` (name missing, tax ID taken, too long)."""
     c = Collector()
     buyer = Buyer()
     name = _text(data, "name") or ""
@@ -237,6 +352,8 @@ def create_buyer(data, actor):
     for key in BUYER_FIELDS[1:]:
         if key in data:
             setattr(buyer, key, _text(data, key) or None)
+    for key in BUYER_FIELDS:
+        _too_long(c, key, getattr(buyer, key))
     if buyer.tax_id and db.session.execute(db.select(Buyer).where(Buyer.tax_id == buyer.tax_id)).scalar():
         c.add("duplicate", _l("A buyer with this tax ID is already registered."), "tax_id")
     _fail(c)

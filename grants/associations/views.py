@@ -1,8 +1,237 @@
-from flask import Blueprint
+"""Association pages: the registry (list, create, edit, detail) and the buyers. The member pages
+(personal data) are in ``member_views.py`` on the same blueprint."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..accounts.models import Membership, User
+from ..alliances.models import Alliance
+from ..alliances.permissions import (alliance_filter, association_filter, can_create_association,
+                                     can_edit_association, can_manage_buyers, can_view_association,
+                                     can_view_buyers, can_view_members)
+from ..common import get_or_404
+from ..errors import DomainError, ValidationFailed, Violation
+from ..extensions import db
+from ..web.forms import options, show_errors
+from ..web.pagination import paginate
+from . import services
+from .forms import AssociationForm, BuyerForm, SearchForm, level_options
+from .models import Association, Buyer, Member
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
 
 
+def load(association_id):
+    """The association, or 404 when it does not exist or the user may not see it (no leak)."""
+    association = get_or_404(Association, association_id)
+    if not can_view_association(current_user, association):
+        abort(404)
+    return association
+
+
+def like(text):
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 @bp.get("/")
+@login_required
 def index():
-    return "TODO"
+    form = SearchForm(request.args)
+    visible = association_filter(current_user)
+    regions = db.session.execute(sa.select(Association.region).where(visible).distinct()
+                                 .order_by(Association.region)).scalars().all()
+    form.region.choices = options([("", _l("All regions"))] + [(r, r) for r in regions])
+    form.level.choices = options([("", _l("All levels"))] + [(c.value, c.label) for c in level_options()])
+    members = (sa.select(sa.func.count(Member.id))
+               .where(Member.association_id == Association.id, Member.active.is_(True))
+               .correlate(Association).scalar_subquery())
+    query = sa.select(Association, members.label("members")).where(visible).order_by(Association.name,
+                                                                                     Association.id)
+    if form.region.data in regions:
+        query = query.where(Association.region == form.region.data)
+    if form.level.data in ("1", "2", "3"):
+        query = query.where(Association.level == int(form.level.data))
+    q = (form.q.data or "").strip()[:100]
+    if q:
+        pattern = like(q)
+        query = query.where(sa.or_(sa.func.lower(Association.name).like(pattern, escape="\\"),
+                                   sa.func.lower(Association.legal_id).like(pattern, escape="\\"),
+                                   sa.func.lower(Association.tax_id).like(pattern, escape="\\")))
+    page = paginate(query, scalars=False)
+    return render_template("associations/index.html", page=page, form=form,
+                           can_create=can_create_association(current_user),
+                           can_see_buyers=can_view_buyers(current_user))
+
+
+def _form_choices(form, association=None):
+    parents = db.session.execute(
+        sa.select(Association).where(association_filter(current_user), Association.level > 1)
+        .order_by(Association.name).limit(500)).scalars().all()
+    if association is not None:
+        parents = [p for p in parents if p.id != association.id]
+        if association.parent is not None and association.parent not in parents:
+            parents.append(association.parent)
+    form.parent_id.choices = options([("", _l("— none —"))] + [(str(p.id), f"{p.name} ({p.level})")
+                                                               for p in parents])
+
+
+def _region_choices():
+    """Regions offered while typing: the officer's own, or every known one for admins."""
+    if current_user.has_role("admin"):
+        known = set(db.session.execute(sa.select(Association.region).distinct()).scalars())
+        return sorted(known | set(current_user.regions))
+    return current_user.regions
+
+
+def _check_region(association, data):
+    """An officer registers associations only in his regions; nobody but an admin moves one elsewhere."""
+    region = (data.get("region") or "").strip()
+    if association is not None and region == association.region:
+        return
+    if region and not can_create_association(current_user, region):
+        message = _l("You may only register associations in your regions: %(regions)s.",
+                     regions=", ".join(current_user.regions) or "—")
+        raise ValidationFailed(message, [Violation("region_not_covered", message, "region")])
+
+
+def _stale(obj):
+    sent = request.form.get("version")
+    return sent is not None and sent != str(obj.version)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not can_create_association(current_user):
+        abort(403)
+    form = AssociationForm()
+    _form_choices(form)
+    if request.method == "GET" and len(current_user.regions) == 1 and not current_user.has_role("admin"):
+        form.region.data = current_user.regions[0]
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        try:
+            _check_region(None, data)
+            association = services.create_association(data, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+            return _form_page(form, None, exc.status)
+        db.session.commit()
+        flash(_l("The association %(name)s was registered.", name=association.name), "success")
+        return redirect(url_for(".detail", association_id=association.id))
+    return _form_page(form, None, 422 if request.method == "POST" else 200)
+
+
+def _form_page(form, association, status):
+    return render_template("associations/form.html", form=form, association=association,
+                           regions=_region_choices()), status
+
+
+@bp.route("/<int:association_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(association_id):
+    association = load(association_id)
+    if not can_edit_association(current_user, association):
+        abort(403)
+    form = AssociationForm(obj=association if request.method == "GET" else None)
+    _form_choices(form, association)
+    if request.method == "GET":
+        form.level.data = str(association.level)
+        form.parent_id.data = str(association.parent_id or "")
+        form.founded_year.data = str(association.founded_year or "")
+    if form.validate_on_submit():
+        if _stale(association):
+            flash(_l("Someone changed this association meanwhile. Look at it again before you save."), "error")
+            return _form_page(form, association, 409)
+        data = form.data_for_service()
+        try:
+            _check_region(association, data)
+            services.update_association(association, data, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+            return _form_page(form, association, exc.status)
+        db.session.commit()
+        flash(_l("Changes saved."), "success")
+        return redirect(url_for(".detail", association_id=association.id))
+    return _form_page(form, association, 422 if request.method == "POST" else 200)
+
+
+@bp.get("/<int:association_id>")
+@login_required
+def detail(association_id):
+    association = load(association_id)
+    officers = db.session.execute(
+        sa.select(Membership).join(User, User.id == Membership.user_id)
+        .where(Membership.association_id == association.id, Membership.role.in_(("board", "treasurer")),
+               User.active.is_(True))
+        .order_by(Membership.role, User.name)).scalars().all()
+    alliances = db.session.execute(
+        sa.select(Alliance).where(Alliance.association_id == association.id, alliance_filter(current_user))
+        .order_by(Alliance.id.desc()).limit(50)).scalars().all()
+    children = db.session.execute(
+        sa.select(Association).where(Association.parent_id == association.id, association_filter(current_user))
+        .order_by(Association.name).limit(100)).scalars().all()
+    parent_visible = association.parent is not None and can_view_association(current_user, association.parent)
+    full = can_edit_association(current_user, association)
+    # the members themselves are on their own page, where reading personal data is audited
+    return render_template("associations/detail.html", association=association, officers=officers,
+                           alliances=alliances, children=children, parent_visible=parent_visible,
+                           full_account=full, can_edit=full, counts=services.member_counts(association),
+                           show_list=can_view_members(current_user, association))
+
+
+# ---- buyers ---------------------------------------------------------------------------------------
+
+@bp.get("/buyers")
+@login_required
+def buyers():
+    if not can_view_buyers(current_user):
+        abort(403)
+    form = SearchForm(request.args)
+    query = sa.select(Buyer).order_by(Buyer.name, Buyer.id)
+    q = (form.q.data or "").strip()[:100]
+    if q:
+        pattern = like(q)
+        query = query.where(sa.or_(sa.func.lower(Buyer.name).like(pattern, escape="\\"),
+                                   sa.func.lower(Buyer.tax_id).like(pattern, escape="\\"),
+                                   sa.func.lower(Buyer.city).like(pattern, escape="\\")))
+    return render_template("associations/buyers.html", page=paginate(query), form=form,
+                           can_create=can_manage_buyers(current_user))
+
+
+@bp.route("/buyers/new", methods=["GET", "POST"])
+@login_required
+def new_buyer():
+    if not can_manage_buyers(current_user):
+        abort(403)
+    form = BuyerForm()
+    if form.validate_on_submit():
+        try:
+            buyer = services.create_buyer(form.data_for_service(), current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+            return render_template("associations/buyer_form.html", form=form), exc.status
+        db.session.commit()
+        flash(_l("The buyer %(name)s was registered.", name=buyer.name), "success")
+        return redirect(url_for(".buyer", buyer_id=buyer.id))
+    return render_template("associations/buyer_form.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.get("/buyers/<int:buyer_id>")
+@login_required
+def buyer(buyer_id):
+    if not can_view_buyers(current_user):
+        abort(404)
+    the_buyer = get_or_404(Buyer, buyer_id)
+    alliances = db.session.execute(
+        sa.select(Alliance).where(Alliance.buyer_id == the_buyer.id, alliance_filter(current_user))
+        .order_by(Alliance.id.desc()).limit(200)).scalars().all()
+    return render_template("associations/buyer_detail.html", buyer=the_buyer, alliances=alliances)
+
+
+from . import member_views  # noqa: E402,F401  (registers the member routes on ``bp``)

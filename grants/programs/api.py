@@ -1,1 +1,232 @@
-"""API endpoints of programs (see API.md)."""
+"""API endpoints of programs and calls (see API.md). Everyone signed in reads; admins write."""
+from typing import Annotated
+
+import sqlalchemy as sa
+from pydantic import BeforeValidator, Field, create_model
+
+from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, dump, endpoint, int_arg, load,
+                        paginate, require_role, text_arg, touch)
+from ..api.types import AmountStr, Id, ShareStr, UtcDateTime, UtcDateTimeIn, no_bool
+from ..common import utcnow
+from ..extensions import db
+from . import services
+from .models import RULES, Call, Program
+
+#: the API type of each kind of rule
+_KIND = {"ratio": ShareStr, "money": AmountStr,
+         "int": Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(no_bool)], "bool": Annotated[bool, Field(strict=True)]}
+
+
+def _rules_model(name, required):
+    fields = {}
+    for rule, (kind, default) in RULES.items():
+        fields[rule] = (_KIND[kind], ...) if required else (_KIND[kind], Field(None))
+    base = Out if required else Model
+    return create_model(name, __base__=base, **fields)
+
+
+#: every rule of ``RULES``: shares as "0.70", money as "10000.00", counts as integers, flags as booleans
+RulesOut = _rules_model("ProgramRules", required=True)
+RulesIn = _rules_model("ProgramRulesIn", required=False)
+
+
+class ProgramOut(Out):
+    id: int
+    code: str
+    name: str
+    currency: str
+    description: str | None = None
+    rules: RulesOut
+    version: int
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class ProgramCreate(Model):
+    code: str = Field(max_length=30)
+    name: str = Field(max_length=200)
+    currency: str = Field(max_length=20)
+    description: str | None = Field(None, max_length=20000)
+    rules: RulesIn = Field(default_factory=RulesIn)
+
+
+class ProgramPatch(Patch):
+    code: str = Field(None, max_length=30)
+    name: str = Field(None, max_length=200)
+    currency: str = Field(None, max_length=20)
+    description: str | None = Field(None, max_length=20000)
+    rules: RulesIn = None
+
+
+class Criterion(Model):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(max_length=200)
+    weight: Annotated[int, Field(ge=0, le=100), BeforeValidator(no_bool)]
+    max: Annotated[int, Field(ge=1, le=1000), BeforeValidator(no_bool)] = 5
+
+
+class CriterionOut(Out):
+    code: str
+    name: str
+    weight: int
+    max: int
+
+
+class CallOut(Out):
+    id: int
+    program_id: int
+    title: str
+    description: str | None = None
+    opens_at: UtcDateTime
+    closes_at: UtcDateTime
+    envelope: AmountStr
+    criteria: list[CriterionOut]
+    committee_ids: list[int]
+    regions: list[str]
+    is_open: bool
+    version: int
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+Region = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class CallCreate(Model):
+    program_id: Id
+    title: str = Field(max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    opens_at: UtcDateTimeIn
+    closes_at: UtcDateTimeIn
+    envelope: AmountStr
+    #: none given: the default set of ASSESSMENTS.md
+    criteria: list[Criterion] = Field(default_factory=list, max_length=50)
+    #: empty: every committee member
+    committee_ids: list[Id] = Field(default_factory=list, max_length=200)
+    #: empty: every region
+    regions: list[Region] = Field(default_factory=list, max_length=100)
+
+
+class CallPatch(Patch):
+    program_id: Id = None
+    title: str = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    opens_at: UtcDateTimeIn = None
+    closes_at: UtcDateTimeIn = None
+    envelope: AmountStr = None
+    criteria: list[Criterion] = Field(None, max_length=50)
+    committee_ids: list[Id] = Field(None, max_length=200)
+    regions: list[Region] = Field(None, max_length=100)
+
+
+def _program_out(program):
+    data = {c: getattr(program, c) for c in ("id", "code", "name", "currency", "description", "version",
+                                              "created_at", "updated_at")}
+    data["rules"] = program.rules()
+    return dump(ProgramOut, data)
+
+
+def _call_out(call):
+    data = {c: getattr(call, c) for c in ("id", "program_id", "title", "description", "opens_at", "closes_at",
+                                           "envelope", "committee_ids", "regions", "version", "created_at",
+                                           "updated_at")}
+    data["criteria"] = [c.as_dict() for c in call.criteria]
+    data["is_open"] = call.is_open()
+    return dump(CallOut, data)
+
+
+def _program_data(body, exclude=()):
+    data = body.model_dump(exclude_unset=True, exclude={"version", "rules", *exclude})
+    if body.rules is not None:
+        data["rules"] = body.rules.model_dump(exclude_unset=True)
+    return data
+
+
+# programs ---------------------------------------------------------------------------------------
+
+
+@endpoint("/programs", summary="List programs", response=ProgramOut, paginated=True, tags=("programs",),
+          query={"q": "Part of the code or name"})
+def list_programs():
+    query = sa.select(Program).order_by(Program.id)
+    q = text_arg("q")
+    if q:
+        q = q.lower()
+        query = query.where(sa.or_(sa.func.lower(Program.code).contains(q, autoescape=True),
+                                   sa.func.lower(Program.name).contains(q, autoescape=True)))
+    return paginate(query, _program_out)
+
+
+@endpoint("/programs", ["POST"], summary="Create a program with its rules (admin)", body=ProgramCreate,
+          response=ProgramOut, status=201, tags=("programs",), name="create_program")
+def create_program(body):
+    """Rules not given take their defaults (DOMAIN.md)."""
+    require_role("admin")
+    program = services.create_program(_program_data(body), api_user())
+    db.session.commit()
+    return _program_out(program)
+
+
+@endpoint("/programs/<int:program_id>", summary="One program", response=ProgramOut, tags=("programs",))
+def get_program(program_id):
+    return _program_out(load(Program, program_id))
+
+
+@endpoint("/programs/<int:program_id>", ["PATCH"], summary="Change a program or its rules (admin)",
+          body=ProgramPatch, response=ProgramOut, tags=("programs",), name="update_program")
+def update_program(program_id, body):
+    require_role("admin")
+    program = load(Program, program_id)
+    check_version(program, body.version)
+    touch(program)
+    services.update_program(program, _program_data(body), api_user())
+    db.session.commit()
+    return _program_out(program)
+
+
+# calls ------------------------------------------------------------------------------------------
+
+
+@endpoint("/calls", summary="List calls", response=CallOut, paginated=True, tags=("calls",),
+          query={"program_id": ("Only the calls of this program", {"type": "integer"}),
+                 "open": ("true: only calls open now; false: only calls not open now", {"type": "boolean"})})
+def list_calls():
+    query = sa.select(Call).order_by(Call.opens_at.desc(), Call.id.desc())
+    program_id = int_arg("program_id")
+    if program_id is not None:
+        query = query.where(Call.program_id == program_id)
+    is_open = bool_arg("open")
+    if is_open is not None:
+        now = utcnow()
+        window = sa.and_(Call.opens_at <= now, Call.closes_at > now)
+        query = query.where(window if is_open else sa.not_(window))
+    return paginate(query, _call_out)
+
+
+@endpoint("/calls", ["POST"], summary="Open a call (admin)", body=CallCreate, response=CallOut, status=201,
+          tags=("calls",), name="create_call")
+def create_call(body):
+    """Without ``criteria`` the call gets the default scoring criteria; without ``committee_ids``
+    every committee member sits on it; without ``regions`` it covers every region."""
+    require_role("admin")
+    data = body.model_dump(exclude_unset=True)
+    call = services.create_call(data, api_user())
+    db.session.commit()
+    return _call_out(call)
+
+
+@endpoint("/calls/<int:call_id>", summary="One call", response=CallOut, tags=("calls",))
+def get_call(call_id):
+    return _call_out(load(Call, call_id))
+
+
+@endpoint("/calls/<int:call_id>", ["PATCH"], summary="Change a call (admin)", body=CallPatch, response=CallOut,
+          tags=("calls",), name="update_call")
+def update_call(call_id, body):
+    require_role("admin")
+    call = load(Call, call_id)
+    check_version(call, body.version)
+    touch(call)
+    services.update_call(call, body.model_dump(exclude_unset=True, exclude={"version"}), api_user())
+    db.session.commit()
+    return _call_out(call)

@@ -1,5 +1,6 @@
 """Programs (rules) and calls (window, envelope, regions, criteria, committee)."""
-from datetime import datetime
+from datetime import datetime, timezone
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
@@ -8,6 +9,11 @@ from ..errors import Collector, ValidationFailed
 from ..extensions import db
 from ..money import to_decimal
 from .models import DEFAULT_CRITERIA, RULES, Call, CallCommittee, CallCriterion, CallRegion, Program
+
+
+#: upper bounds that keep typed numbers inside the database's integer columns
+MAX_AMOUNT = Decimal("1000000000000000")  # 10^15 in the program's currency
+MAX_COUNT = 1_000_000
 
 
 def _fail(c):
@@ -30,11 +36,11 @@ def parse_rule(name, raw):
         if isinstance(raw, bool):
             raise ValueError
         value = int(str(raw).strip())
-        if value < 0:
+        if value < 0 or value > MAX_COUNT:
             raise ValueError
         return value
     value = to_decimal(raw, 4 if kind == "ratio" else 2)
-    if value < 0 or (kind == "ratio" and value > 1):
+    if value < 0 or (kind == "ratio" and value > 1) or value >= MAX_AMOUNT:
         raise ValueError
     return value
 
@@ -102,13 +108,12 @@ def update_program(program, data, actor):
 
 
 def _parse_dt(raw):
+    """A datetime or ISO 8601 text as naive UTC (a naive value is taken as UTC already)."""
     if isinstance(raw, datetime):
-        return raw.replace(tzinfo=None) if raw.tzinfo is None else raw.astimezone(tz=None).replace(tzinfo=None)
-    text = str(raw or "").strip().replace("Z", "+00:00")
-    value = datetime.fromisoformat(text)
+        value = raw
+    else:
+        value = datetime.fromisoformat(str(raw or "").strip().replace("Z", "+00:00"))
     if value.tzinfo is not None:
-        from datetime import timezone
-
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
 
@@ -138,7 +143,7 @@ def _call_fields(call, data, c, creating):
     if creating or "envelope" in data:
         try:
             call.envelope = to_decimal(data.get("envelope") if data.get("envelope") not in (None, "") else "0")
-            if call.envelope < 0:
+            if call.envelope < 0 or call.envelope >= MAX_AMOUNT:
                 raise ValueError
         except (ValueError, TypeError):
             c.add("invalid", _l("Enter an amount such as 1500000.00."), "envelope")
@@ -167,20 +172,26 @@ def _call_fields(call, data, c, creating):
 
 
 def _set_criteria(call, items, c):
+    """Replace the criteria by ``items``; a criterion whose code stays keeps its row (and its id, which
+    scores may refer to)."""
+    existing = {row.code: row for row in call.criteria}
     rows, codes = [], set()
     for i, item in enumerate(items):
         try:
             code = str(item.get("code") or "").strip()
             name = str(item.get("name") or code).strip()
-            weight, top = int(item.get("weight")), int(item.get("max") or 5)
-            if not code or code in codes or weight < 0 or top <= 0:
+            weight = int(item.get("weight"))
+            top = int(item["max"]) if item.get("max") not in (None, "") else 5
+            if not code or code in codes or not 0 <= weight <= 100 or not 0 < top <= 1000:
                 raise ValueError
         except (ValueError, TypeError, AttributeError):
             c.add("invalid", _l("Each criterion needs a unique code, a weight of 0 or more and a maximum above 0."),
                   f"criteria.{i}")
             continue
         codes.add(code)
-        rows.append(CallCriterion(code=code, name=name, weight=weight, max=top, position=i))
+        row = existing.get(code) or CallCriterion(code=code)
+        row.name, row.weight, row.max, row.position = name, weight, top, i
+        rows.append(row)
     if rows and sum(r.weight for r in rows) != 100:
         c.add("invalid", _l("The weights of the criteria must add up to 100."), "criteria")
     call.criteria = rows

@@ -30,8 +30,12 @@ def register(app):
     from ..programs.views import bp as programs_bp
     from .auth import bp as auth_bp
     from .main import bp as main_bp
+    from ..notifications.views import bp as notifications_bp
+    from ..proposals.views import bp as proposals_bp
+    from ..plans.views import bp as plans_bp
 
-    for blueprint in (auth_bp, main_bp, accounts_bp, programs_bp, associations_bp, alliances_bp):
+    for blueprint in (auth_bp, main_bp, accounts_bp, programs_bp, associations_bp, alliances_bp, proposals_bp,
+                      notifications_bp, plans_bp):
         app.register_blueprint(blueprint)
 
     app.jinja_env.filters.update(money=i18n.money, number=i18n.number, percent=i18n.percent,

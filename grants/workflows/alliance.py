@@ -57,8 +57,9 @@ TRANSITIONS = [
     T("start_appraisal", ("plan_submitted",), "under_appraisal", OFFICER, _l("Start appraisal")),
     T("send_to_committee", ("under_appraisal",), "committee_review", OFFICER, _l("Send to committee"),
       guards=("appraisal_complete",)),
+    # quorum_met only counts while the plan is before the committee (the officer returns it freely in appraisal)
     T("return_plan", ("under_appraisal", "committee_review"), "plan_in_preparation", ("officer", "committee"),
-      _l("Return the plan"), comment_required=True),
+      _l("Return the plan"), comment_required=True, guards=("quorum_met",)),
     T("approve", ("committee_review",), "approved", ("officer", "committee"), _l("Approve"),
       guards=("quorum_met",)),
     T("reject", ("committee_review",), "rejected", ("officer", "committee"), _l("Reject"),

@@ -1,0 +1,1 @@
+"""The plan stage: the alliance plan, its budget and financing, financial analysis, appraisal and committee."""

@@ -1,0 +1,289 @@
+"""API endpoints of the plan stage (API.md): budget lines, financing, tranches; the plan, indicators,
+assessments and cash flow (``api_plan``); appraisal, committee reviews and documents (``api_review``).
+
+The actions themselves (``submit_plan``, ``start_appraisal``, ``send_to_committee``, ``return_plan``,
+``approve``, ``reject``) go through ``POST /alliances/{id}/transitions``."""
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+import sqlalchemy as sa
+from flask import Response, request
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+
+from ..alliances.budget import BudgetLine, Tranche
+from ..alliances.figures import financing, tranche_total
+from ..alliances.models import Alliance
+from ..api.core import Model, Out, Patch, api_user, dump, endpoint, load, no_content, paginate
+from ..api.types import AmountStr, MoneyStr, RatioStr, SmallInt, UtcDateTime, _exact
+from ..extensions import db
+from . import budget as budget_services
+from . import xlsx
+from .permissions import can_view_plan
+
+TAGS = ("plans",)
+
+#: a quantity with up to three decimals, as a string: "12.5", "0.250"
+QuantityStr = Annotated[Decimal, BeforeValidator(_exact(3, signed=False)),
+                        PlainSerializer(lambda d: str(Decimal(d).quantize(Decimal("0.001"))), return_type=str),
+                        WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d{1,3})?$", "examples": ["12.500"]})]
+
+
+def load_alliance(alliance_id):
+    """The alliance, or 404 when it does not exist or the user may not see it."""
+    user = api_user()
+    return load(Alliance, alliance_id, lambda a: can_view_plan(user, a))
+
+
+def _data(body, exclude=("version",)):
+    return body.model_dump(exclude=set(exclude), exclude_unset=True)
+
+
+# budget lines -----------------------------------------------------------------------------------------
+
+class BudgetLineIn(Model):
+    category: str = Field(description="infrastructure, equipment, inputs, technical_assistance, training, "
+                                      "working_capital, administration or land (never paid by the grant)")
+    description: str = Field(max_length=300)
+    unit: str = Field("", max_length=40)
+    quantity: QuantityStr
+    unit_cost: AmountStr
+    grant: AmountStr = Decimal("0.00")
+    counterpart_cash: AmountStr = Decimal("0.00")
+    counterpart_in_kind: AmountStr = Decimal("0.00")
+    other: AmountStr = Decimal("0.00")
+    position: SmallInt | None = None
+
+
+class BudgetLinePatch(Patch):
+    category: str | None = None
+    description: str | None = Field(None, max_length=300)
+    unit: str | None = Field(None, max_length=40)
+    quantity: QuantityStr | None = None
+    unit_cost: AmountStr | None = None
+    grant: AmountStr | None = None
+    counterpart_cash: AmountStr | None = None
+    counterpart_in_kind: AmountStr | None = None
+    other: AmountStr | None = None
+    position: SmallInt | None = None
+
+
+class BudgetLineOut(Out):
+    id: int
+    alliance_id: int
+    position: int
+    category: str
+    description: str
+    unit: str
+    quantity: QuantityStr
+    unit_cost: MoneyStr
+    #: quantity × unit cost, rounded half up to cents
+    total: MoneyStr
+    grant: MoneyStr
+    counterpart_cash: MoneyStr
+    counterpart_in_kind: MoneyStr
+    other: MoneyStr
+    version: int
+
+
+def _line(alliance, line_id):
+    return load(BudgetLine, line_id, lambda line: line.alliance_id == alliance.id)
+
+
+@endpoint("/alliances/<int:alliance_id>/budget-lines", summary="The budget lines of the plan", response=BudgetLineOut,
+          paginated=True, tags=TAGS, name="plan_budget_lines")
+def list_lines(alliance_id):
+    alliance = load_alliance(alliance_id)
+    query = sa.select(BudgetLine).where(BudgetLine.alliance_id == alliance.id).order_by(BudgetLine.position,
+                                                                                          BudgetLine.id)
+    return paginate(query, lambda line: dump(BudgetLineOut, line))
+
+
+@endpoint("/alliances/<int:alliance_id>/budget-lines", ["POST"], summary="Add a budget line (facilitator, board; plan "
+          "in preparation)", body=BudgetLineIn, response=BudgetLineOut, status=201, tags=TAGS,
+          name="plan_add_budget_line")
+def add_line(alliance_id, body):
+    """The split (``grant + counterpart_cash + counterpart_in_kind + other``) must equal ``quantity ×
+    unit_cost`` (``split_mismatch``); land is never paid by the grant (``ineligible_category``)."""
+    alliance = load_alliance(alliance_id)
+    line = budget_services.add_line(alliance, _data(body), api_user())
+    db.session.commit()
+    return dump(BudgetLineOut, line)
+
+
+@endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", summary="One budget line", response=BudgetLineOut,
+          tags=TAGS, name="plan_budget_line")
+def get_line(alliance_id, line_id):
+    return dump(BudgetLineOut, _line(load_alliance(alliance_id), line_id))
+
+
+@endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], summary="Change a budget line",
+          body=BudgetLinePatch, response=BudgetLineOut, tags=TAGS, name="plan_change_budget_line")
+def change_line(alliance_id, line_id, body):
+    """Send ``version``; the total is computed again and the split must still equal it."""
+    alliance = load_alliance(alliance_id)
+    line = _line(alliance, line_id)
+    budget_services.update_line(line, _data(body), api_user(), version=body.version)
+    db.session.commit()
+    return dump(BudgetLineOut, line)
+
+
+@endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["DELETE"], summary="Remove a budget line",
+          status=204, tags=TAGS, name="plan_delete_budget_line",
+          query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
+def delete_line(alliance_id, line_id):
+    alliance = load_alliance(alliance_id)
+    line = _line(alliance, line_id)
+    budget_services.delete_line(line, api_user(), version=request.args.get("version"))
+    db.session.commit()
+    return no_content()
+
+
+@endpoint("/alliances/<int:alliance_id>/budget-lines/export", summary="The budget lines as a spreadsheet (XLSX)",
+          content_type=xlsx.MIMETYPE, tags=TAGS, name="plan_budget_export")
+def export_lines(alliance_id):
+    alliance = load_alliance(alliance_id)
+    return Response(xlsx.export_budget(alliance), mimetype=xlsx.MIMETYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{alliance.code}-budget.xlsx"'})
+
+
+@endpoint("/alliances/<int:alliance_id>/budget-lines/import", ["POST"], summary="Replace the budget with a "
+          "spreadsheet's lines (all or nothing)", multipart={"file": "An XLSX with the columns of the export"},
+          response=BudgetLineOut, many=True, status=201, tags=TAGS, name="plan_budget_import")
+def import_lines(alliance_id):
+    """Every row is checked; when any is wrong nothing is imported and the 422 lists each row's
+    errors (``field`` ``rows.<row>.<column>``)."""
+    alliance = load_alliance(alliance_id)
+    rows = xlsx.read_budget(request.files.get("file"))
+    lines = budget_services.import_lines(alliance, rows, api_user())
+    db.session.commit()
+    return [dump(BudgetLineOut, line) for line in lines]
+
+
+# financing ------------------------------------------------------------------------------------------
+
+class RuleOut(Model):
+    rule: str
+    label: str
+    #: ok, fail or pending (nothing to check yet)
+    state: str
+    kind: str
+    value: str | None = None
+    limit: str | None = None
+    message: str
+
+
+class FinancingOut(Model):
+    currency: str
+    families: int
+    total: MoneyStr
+    totals: dict[str, MoneyStr]
+    shares: dict[str, RatioStr]
+    by_category: list[dict[str, str]]
+    rules: list[RuleOut]
+    violations: list[dict]
+    tranches_total: MoneyStr
+    tranches_match: bool
+
+
+def financing_out(alliance):
+    fin = financing(alliance)
+    planned = tranche_total(alliance)
+    return FinancingOut.model_validate({
+        "currency": fin.currency, "families": fin.families, "total": fin.total,
+        "totals": {**fin.totals, "counterpart": fin.counterpart},
+        "shares": fin.shares,
+        "by_category": [{"category": k, **{s: str(v) for s, v in row.items()}} for k, row in fin.by_category.items()],
+        "rules": [r.as_dict() for r in fin.rules],
+        "violations": [v.as_dict() for v in fin.violations],
+        "tranches_total": planned, "tranches_match": planned == fin.totals["grant"],
+    }).model_dump(mode="json")
+
+
+@endpoint("/alliances/<int:alliance_id>/financing", summary="Totals by source, shares and the program's rules",
+          response=FinancingOut, tags=TAGS, name="plan_financing")
+def get_financing(alliance_id):
+    """Shares are exact ratios to four places; each rule has its code and state (``ok``, ``fail``,
+    ``pending``). The rules are checked exactly, never on a rounded share."""
+    return financing_out(load_alliance(alliance_id))
+
+
+# tranches -------------------------------------------------------------------------------------------
+
+class TrancheIn(Model):
+    number: SmallInt | None = None
+    amount: AmountStr
+    planned_on: date
+    conditions: str = Field("", max_length=2000)
+    #: only ``planned`` here; the funding stage moves tranches on
+    state: str | None = None
+
+
+class TranchePatch(Patch):
+    number: SmallInt | None = None
+    amount: AmountStr | None = None
+    planned_on: date | None = None
+    conditions: str | None = Field(None, max_length=2000)
+
+
+class TrancheOut(Out):
+    id: int
+    alliance_id: int
+    number: int
+    amount: MoneyStr
+    planned_on: date
+    conditions: str
+    state: str
+    version: int
+    updated_at: UtcDateTime
+
+
+def _tranche(alliance, tranche_id):
+    return load(Tranche, tranche_id, lambda t: t.alliance_id == alliance.id)
+
+
+@endpoint("/alliances/<int:alliance_id>/tranches", summary="The tranche schedule", response=TrancheOut,
+          paginated=True, tags=TAGS, name="plan_tranches")
+def list_tranches(alliance_id):
+    alliance = load_alliance(alliance_id)
+    query = sa.select(Tranche).where(Tranche.alliance_id == alliance.id).order_by(Tranche.number)
+    return paginate(query, lambda t: dump(TrancheOut, t))
+
+
+@endpoint("/alliances/<int:alliance_id>/tranches", ["POST"], summary="Plan a tranche (facilitator, board; plan in "
+          "preparation)", body=TrancheIn, response=TrancheOut, status=201, tags=TAGS, name="plan_add_tranche")
+def add_tranche(alliance_id, body):
+    """The tranches must add up exactly to the grant before the plan is submitted (``tranches_mismatch``)."""
+    alliance = load_alliance(alliance_id)
+    tranche = budget_services.add_tranche(alliance, _data(body), api_user())
+    db.session.commit()
+    return dump(TrancheOut, tranche)
+
+
+@endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", summary="One tranche", response=TrancheOut,
+          tags=TAGS, name="plan_tranche")
+def get_tranche(alliance_id, tranche_id):
+    return dump(TrancheOut, _tranche(load_alliance(alliance_id), tranche_id))
+
+
+@endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], summary="Change a planned tranche",
+          body=TranchePatch, response=TrancheOut, tags=TAGS, name="plan_change_tranche")
+def change_tranche(alliance_id, tranche_id, body):
+    alliance = load_alliance(alliance_id)
+    tranche = _tranche(alliance, tranche_id)
+    budget_services.update_tranche(tranche, _data(body), api_user(), version=body.version)
+    db.session.commit()
+    return dump(TrancheOut, tranche)
+
+
+@endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["DELETE"], summary="Remove a planned tranche",
+          status=204, tags=TAGS, name="plan_delete_tranche",
+          query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
+def delete_tranche(alliance_id, tranche_id):
+    alliance = load_alliance(alliance_id)
+    budget_services.delete_tranche(_tranche(alliance, tranche_id), api_user(), version=request.args.get("version"))
+    db.session.commit()
+    return no_content()
+
+
+from . import api_plan, api_review  # noqa: E402,F401  (the stage's other endpoints)

@@ -1,0 +1,293 @@
+"""API: the plan's sections, indicators, empowerment and capacity assessments, cash flow and revisions."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from pydantic import Field
+
+from ..api.core import Model, Out, Patch, api_user, dump, endpoint, load, paginate
+from ..api.types import AmountStr, SmallInt, UtcDateTime
+from ..errors import NotFound
+from ..extensions import db
+from . import services
+from .api import TAGS, load_alliance
+from .catalog import KINDS, MOMENTS, SECTIONS, items_of
+from .models import Indicator, PlanRevision
+from .permissions import can_edit_plan
+
+# the plan --------------------------------------------------------------------------------------------
+
+
+class PlanPatch(Model):
+    """Sections left out stay as they are. ``version``: the plan's, as read (optional)."""
+
+    version: int | None = None
+    executive_summary: str | None = Field(None, max_length=20000)
+    objectives: str | None = Field(None, max_length=20000)
+    business_agreement: str | None = Field(None, max_length=20000)
+    agreement_volume: str | None = Field(None, max_length=20000)
+    agreement_price: str | None = Field(None, max_length=20000)
+    agreement_quality: str | None = Field(None, max_length=20000)
+    agreement_schedule: str | None = Field(None, max_length=20000)
+    technical_plan: str | None = Field(None, max_length=20000)
+    market_analysis: str | None = Field(None, max_length=20000)
+    organization_plan: str | None = Field(None, max_length=20000)
+    environmental_measures: str | None = Field(None, max_length=20000)
+    #: 1 (full impact study) to 4 (none required); null clears it
+    environmental_category: SmallInt | None = None
+
+
+class ViolationOut(Model):
+    rule: str
+    field: str | None = None
+    message: str
+
+
+class PlanOut(Model):
+    alliance_id: int
+    state: str
+    facilitator_id: int | None = None
+    editable: bool
+    version: int
+    round: int
+    submitted_at: UtcDateTime | None = None
+    sections: dict[str, str]
+    environmental_category: int | None = None
+    #: every rule the plan breaks now (empty: it may be submitted)
+    violations: list[ViolationOut]
+
+
+def plan_out(alliance):
+    plan = services.ensure_plan(alliance)
+    return PlanOut.model_validate({
+        "alliance_id": alliance.id, "state": alliance.state, "facilitator_id": alliance.facilitator_id,
+        "editable": can_edit_plan(api_user(), alliance), "version": plan.version, "round": plan.round,
+        "submitted_at": plan.submitted_at, "sections": {name: getattr(plan, name) or "" for name in SECTIONS},
+        "environmental_category": plan.environmental_category,
+        "violations": [v.as_dict() for v in services.plan_violations(alliance)],
+    }).model_dump(mode="json")
+
+
+def _started(alliance_id):
+    from .permissions import plan_started
+
+    alliance = load_alliance(alliance_id)
+    if not plan_started(alliance):
+        raise NotFound()
+    return alliance
+
+
+@endpoint("/alliances/<int:alliance_id>/plan", summary="The alliance plan: sections and the rules it breaks now",
+          response=PlanOut, tags=TAGS, name="plan_get")
+def get_plan(alliance_id):
+    """404 until the officer starts the plan (``start_plan``)."""
+    alliance = _started(alliance_id)
+    result = plan_out(alliance)
+    db.session.commit()  # the plan and its standard indicators, when first opened
+    return result
+
+
+@endpoint("/alliances/<int:alliance_id>/plan", ["PATCH"], summary="Write the plan's sections (facilitator, board)",
+          body=PlanPatch, response=PlanOut, tags=TAGS, name="plan_patch")
+def patch_plan(alliance_id, body):
+    alliance = _started(alliance_id)
+    services.update_sections(alliance, body.model_dump(exclude={"version"}, exclude_unset=True), api_user(),
+                             version=body.version)
+    db.session.commit()
+    return plan_out(alliance)
+
+
+class RevisionOut(Out):
+    number: int
+    submitted_at: UtcDateTime
+    submitted_by_id: int | None = None
+    changes: list[dict]
+
+
+@endpoint("/alliances/<int:alliance_id>/plan/revisions", summary="Every submission of the plan, with what changed",
+          response=RevisionOut, paginated=True, tags=TAGS, name="plan_revisions")
+def list_revisions(alliance_id):
+    alliance = _started(alliance_id)
+    query = sa.select(PlanRevision).where(PlanRevision.alliance_id == alliance.id).order_by(PlanRevision.number)
+    return paginate(query, lambda r: dump(RevisionOut, {"number": r.number, "submitted_at": r.submitted_at,
+                                                        "submitted_by_id": r.submitted_by_id,
+                                                        "changes": r.change_list}))
+
+
+# indicators -------------------------------------------------------------------------------------------
+
+class IndicatorIn(Model):
+    code: str = Field(max_length=60)
+    name: str = Field(max_length=200)
+    unit: str = Field("", max_length=60)
+    baseline: AmountStr | None = None
+    target: AmountStr | None = None
+    by_sex: bool = False
+
+
+class IndicatorPatch(Patch):
+    name: str | None = Field(None, max_length=200)
+    unit: str | None = Field(None, max_length=60)
+    baseline: AmountStr | None = None
+    target: AmountStr | None = None
+
+
+class IndicatorOut(Out):
+    id: int
+    code: str
+    name: str
+    unit: str
+    baseline: AmountStr | None = None
+    target: AmountStr | None = None
+    by_sex: bool
+    standard: bool
+    version: int
+
+
+def _indicator(alliance, indicator_id):
+    return load(Indicator, indicator_id, lambda i: i.alliance_id == alliance.id)
+
+
+def _indicator_out(i):
+    return dump(IndicatorOut, {"id": i.id, "code": i.code, "name": str(i.title), "unit": str(i.unit_title),
+                               "baseline": i.baseline, "target": i.target, "by_sex": i.by_sex,
+                               "standard": i.standard, "version": i.version})
+
+
+@endpoint("/alliances/<int:alliance_id>/indicators", summary="Indicators with baseline and target (the standard set "
+          "and custom ones)", response=IndicatorOut, paginated=True, tags=TAGS, name="plan_indicators")
+def list_indicators(alliance_id):
+    alliance = load_alliance(alliance_id)
+    query = sa.select(Indicator).where(Indicator.alliance_id == alliance.id).order_by(Indicator.position, Indicator.id)
+    return paginate(query, _indicator_out)
+
+
+@endpoint("/alliances/<int:alliance_id>/indicators", ["POST"], summary="Add a custom indicator", body=IndicatorIn,
+          response=IndicatorOut, status=201, tags=TAGS, name="plan_add_indicator")
+def add_indicator(alliance_id, body):
+    alliance = _started(alliance_id)
+    indicator = services.add_indicator(alliance, body.model_dump(), api_user())
+    db.session.commit()
+    return _indicator_out(indicator)
+
+
+@endpoint("/alliances/<int:alliance_id>/indicators/<int:indicator_id>", ["PATCH"], summary="Set an indicator's "
+          "baseline and target", body=IndicatorPatch, response=IndicatorOut, tags=TAGS, name="plan_change_indicator")
+def change_indicator(alliance_id, indicator_id, body):
+    alliance = load_alliance(alliance_id)
+    indicator = _indicator(alliance, indicator_id)
+    services.update_indicator(indicator, body.model_dump(exclude={"version"}, exclude_unset=True), api_user(),
+                              version=body.version)
+    db.session.commit()
+    return _indicator_out(indicator)
+
+
+# assessments ------------------------------------------------------------------------------------------
+
+class AssessmentItemIn(Model):
+    code: str = Field(max_length=60)
+    score: SmallInt
+    evidence: str = Field("", max_length=2000)
+
+
+class AssessmentIn(Model):
+    items: list[AssessmentItemIn] = Field(max_length=100)
+
+
+class AssessmentItemOut(Model):
+    number: int
+    code: str
+    group: str
+    title: str
+    score: int | None = None
+    evidence: str = ""
+
+
+class AssessmentOut(Model):
+    kind: str
+    moment: str
+    #: mean score of each group, 0.00–4.00
+    indexes: dict[str, str]
+    assessed_by_id: int | None = None
+    updated_at: datetime | None = None
+    version: int
+    items: list[AssessmentItemOut]
+
+
+def assessment_out(alliance, kind, moment, row=None):
+    row = row or services.assessment_of(alliance, kind, moment)
+    scored = {i.code: i for i in row.items} if row else {}
+    items = [{"number": n, "code": code, "group": group, "title": str(title),
+              "score": scored[code].score if code in scored else None,
+              "evidence": scored[code].evidence if code in scored else ""} for n, code, group, title, _e in items_of(kind)]
+    return AssessmentOut.model_validate({
+        "kind": kind, "moment": moment, "indexes": {k: str(v) for k, v in services.group_indexes(row).items()},
+        "assessed_by_id": row.assessed_by_id if row else None, "updated_at": row.updated_at if row else None,
+        "version": row.version if row else 0, "items": items}).model_dump(mode="json")
+
+
+@endpoint("/alliances/<int:alliance_id>/assessments", summary="Empowerment and capacity assessments (baseline, "
+          "closeout)", response=AssessmentOut, many=True, tags=TAGS, name="plan_assessments")
+def list_assessments(alliance_id):
+    """Always the four (kind × moment); items not scored yet have ``score`` null."""
+    alliance = load_alliance(alliance_id)
+    return [assessment_out(alliance, kind, moment) for kind in KINDS for moment in MOMENTS]
+
+
+@endpoint("/alliances/<int:alliance_id>/assessments/<kind>/<moment>", ["PUT"], summary="Score an assessment "
+          "(every item 0–4, evidence from 1 up)", body=AssessmentIn, response=AssessmentOut, tags=TAGS,
+          name="plan_put_assessment")
+def put_assessment(alliance_id, kind, moment, body):
+    """``kind``: empowerment or capacity; ``moment``: baseline (facilitator and board, with the plan) or
+    closeout (board or officer, during execution and closing)."""
+    alliance = load_alliance(alliance_id)
+    if kind not in KINDS or moment not in MOMENTS:
+        raise NotFound()
+    row = services.save_assessment(alliance, kind, moment, [i.model_dump() for i in body.items], api_user())
+    db.session.commit()
+    return assessment_out(alliance, kind, moment, row)
+
+# cash flow --------------------------------------------------------------------------------------------
+
+
+class CashFlowYearIn(Model):
+    year: SmallInt
+    without_revenue: AmountStr | None = None
+    without_cost: AmountStr | None = None
+    with_revenue: AmountStr | None = None
+    with_cost: AmountStr | None = None
+    with_investment: AmountStr | None = None
+
+
+class CashFlowIn(Model):
+    years: list[CashFlowYearIn] = Field(max_length=51)
+
+
+class CashFlowOut(Model):
+    discount_rate: str
+    years: list[dict[str, str | int | None]]
+    npv: str | None = None
+    irr: str | None = None
+    irr_exists: bool
+    #: why there is no IRR: no_cash_flow, no_sign_change, not_found
+    irr_reason: str | None = None
+    #: several_possible when the flows change sign more than once
+    irr_note: str | None = None
+    benefit_cost_ratio: str | None = None
+    payback_years: str | None = None
+
+
+@endpoint("/alliances/<int:alliance_id>/cash-flow", summary="Cash flow without and with the project; NPV, IRR, "
+          "benefit/cost, payback", response=CashFlowOut, tags=TAGS, name="plan_cash_flow")
+def get_cash_flow(alliance_id):
+    """Exact (Decimal). NPV at the program's discount rate; IRR by bisection to 0.00001 %; ``irr`` null
+    with ``irr_reason`` when it does not exist."""
+    return services.analysis(load_alliance(alliance_id)).as_dict()
+
+
+@endpoint("/alliances/<int:alliance_id>/cash-flow", ["PUT"], summary="Replace the cash flow (facilitator, board)",
+          body=CashFlowIn, response=CashFlowOut, tags=TAGS, name="plan_put_cash_flow")
+def put_cash_flow(alliance_id, body):
+    alliance = load_alliance(alliance_id)
+    result = services.save_cash_flow(alliance, [y.model_dump() for y in body.years], api_user())
+    db.session.commit()
+    return result.as_dict()

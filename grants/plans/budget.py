@@ -1,0 +1,250 @@
+"""Services: the plan's budget lines (one at a time or a whole imported sheet) and its tranche schedule.
+
+Each takes model objects, validates, changes, flushes and writes the audit event; none commits."""
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..alliances.budget import BUDGET_CATEGORIES, INELIGIBLE_FOR_GRANT, SOURCES, BudgetLine, Tranche
+from ..alliances.figures import financing, line_total
+from ..errors import Collector, Forbidden
+from ..extensions import db
+from .parsing import amount, check_version, day, fail, text, whole
+from .permissions import can_edit_plan
+
+LINE_FIELDS = ("category", "description", "unit", "quantity", "unit_cost", *SOURCES)
+
+
+def require_editor(alliance, actor):
+    if not can_edit_plan(actor, alliance):
+        raise Forbidden(_l("Only the facilitator and the association's board may edit the plan, and only while "
+                           "it is in preparation."))
+
+
+def line_snapshot(line):
+    return {"position": line.position, "category": line.category, "description": line.description,
+            "unit": line.unit, "quantity": line.quantity, "unit_cost": line.unit_cost, "total": line.total,
+            **{s: getattr(line, s) for s in SOURCES}}
+
+
+def _set_line(line, data, c, *, partial, prefix=""):
+    """Copy the fields of ``data`` onto ``line`` and check the line's own rules
+    (``split_mismatch``, ``ineligible_category``). Field names in violations get ``prefix``."""
+    def present(key):
+        return not partial or key in data
+
+    if present("category"):
+        category = str(data.get("category") or "").strip()
+        if category not in BUDGET_CATEGORIES:
+            c.add("invalid", _l("Choose one of the budget categories."), prefix + "category")
+        else:
+            line.category = category
+    if present("description"):
+        line.description = text(data, "description", c, limit=300, required=True, field=prefix + "description")
+    if present("unit"):
+        line.unit = text(data, "unit", c, limit=40, field=prefix + "unit")
+    if present("quantity"):
+        value = amount(data, "quantity", c, places=3, field=prefix + "quantity")
+        if value is not None:
+            line.quantity = value
+    for key in ("unit_cost", *SOURCES):
+        if present(key):
+            value = amount(data, key, c, required=key == "unit_cost", field=prefix + key)
+            if value is not None or key != "unit_cost":
+                setattr(line, key, value if value is not None else Decimal("0.00"))
+    if "position" in data and data.get("position") not in (None, ""):
+        value = whole(data, "position", c, minimum=1, maximum=100000, field=prefix + "position")
+        if value is not None:
+            line.position = value
+    if c.violations:
+        return
+    line.total = line_total(line.quantity or 0, line.unit_cost or 0)
+    split = sum((Decimal(getattr(line, s) or 0) for s in SOURCES), Decimal("0.00"))
+    if split != line.total:
+        c.add("split_mismatch",
+              _l("The sources add up to %(split)s but the line costs %(total)s (quantity × unit cost): they must "
+                 "be equal.", split=split, total=line.total), prefix + "grant")
+    if line.category in INELIGIBLE_FOR_GRANT and Decimal(line.grant or 0) > 0:
+        c.add("ineligible_category", _l("The grant may not pay for %(category)s: use other sources.",
+                                        category=BUDGET_CATEGORIES[line.category]), prefix + "grant")
+
+
+def _next_position(alliance):
+    last = db.session.execute(sa.select(sa.func.max(BudgetLine.position))
+                              .where(BudgetLine.alliance_id == alliance.id)).scalar()
+    return (last or 0) + 1
+
+
+def add_line(alliance, data, actor):
+    """Add a budget line. Raises ``Forbidden``, ``ValidationFailed`` (fields) or ``RuleViolation``
+    (``split_mismatch``, ``ineligible_category``, with any field errors)."""
+    require_editor(alliance, actor)
+    c = Collector()
+    line = BudgetLine(quantity=Decimal(0), unit_cost=Decimal(0), unit="", **{s: Decimal(0) for s in SOURCES})
+    with db.session.no_autoflush:
+        _set_line(line, data, c, partial=False)
+    fail(c)
+    if not line.position:
+        line.position = _next_position(alliance)
+    alliance.budget_lines.append(line)
+    db.session.flush()
+    audit.record("budget_line", line.id, "create_budget_line", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id, data=line_snapshot(line))
+    return line
+
+
+def update_line(line, data, actor, version=None):
+    """Change some fields of a budget line. Raises ``StaleVersion``, ``Forbidden``, ``ValidationFailed``,
+    ``RuleViolation`` and leaves the line unchanged."""
+    alliance = line.alliance
+    require_editor(alliance, actor)
+    check_version(line, version)
+    before = line_snapshot(line)
+    c = Collector()
+    with db.session.no_autoflush:
+        _set_line(line, data, c, partial=True)
+    fail(c)
+    db.session.flush()
+    after = line_snapshot(line)
+    audit.record("budget_line", line.id, "update_budget_line", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id,
+                 data={k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]})
+    return line
+
+
+def delete_line(line, actor, version=None):
+    """Remove a budget line. Raises ``StaleVersion``, ``Forbidden``."""
+    alliance = line.alliance
+    require_editor(alliance, actor)
+    check_version(line, version)
+    snapshot = line_snapshot(line)
+    line_id = line.id
+    alliance.budget_lines.remove(line)
+    db.session.delete(line)
+    db.session.flush()
+    audit.record("budget_line", line_id, "delete_budget_line", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id, data=snapshot)
+
+
+def import_lines(alliance, rows, actor):
+    """Replace the budget with ``rows`` (``[(row_number, dict), ...]`` from a spreadsheet): all or nothing.
+
+    Every row is checked; the violations name the row (``rows.<n>.<field>``) and nothing is imported when
+    any row is wrong. Raises ``Forbidden``, ``ValidationFailed`` or ``RuleViolation``."""
+    require_editor(alliance, actor)
+    c = Collector()
+    lines = []
+    if not rows:
+        c.add("required", _l("The sheet has no budget lines."), "file")
+    with db.session.no_autoflush:
+        for position, (number, data) in enumerate(rows, start=1):
+            row_c = Collector()
+            line = BudgetLine(quantity=Decimal(0), unit_cost=Decimal(0), unit="", position=position,
+                              **{s: Decimal(0) for s in SOURCES})
+            _set_line(line, {k: v for k, v in data.items() if k != "position"}, row_c, partial=False,
+                      prefix=f"rows.{number}.")
+            for v in row_c.violations:
+                v.message = _l("Row %(n)s: %(message)s", n=number, message=v.message)
+            c.violations.extend(row_c.violations)
+            lines.append(line)
+    fail(c)
+    before = financing(alliance)
+    removed = len(alliance.budget_lines)
+    for old in list(alliance.budget_lines):
+        alliance.budget_lines.remove(old)
+        db.session.delete(old)
+    db.session.flush()
+    alliance.budget_lines.extend(lines)
+    db.session.flush()
+    after = financing(alliance)
+    audit.record("alliance", alliance.id, "import_budget", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id,
+                 data={"removed": removed, "imported": len(lines),
+                       "total": {"from": before.total, "to": after.total},
+                       "grant": {"from": before.totals["grant"], "to": after.totals["grant"]}})
+    return lines
+
+
+# -- tranches -----------------------------------------------------------------------------------------
+
+def tranche_snapshot(t):
+    return {"number": t.number, "amount": t.amount, "planned_on": t.planned_on, "conditions": t.conditions,
+            "state": t.state}
+
+
+def _set_tranche(tranche, alliance, data, c, *, partial):
+    def present(key):
+        return not partial or key in data
+
+    if present("number") and data.get("number") not in (None, ""):
+        number = whole(data, "number", c, minimum=1, maximum=100)
+        if number is not None:
+            clash = db.session.execute(sa.select(Tranche.id).where(
+                Tranche.alliance_id == alliance.id, Tranche.number == number, Tranche.id != (tranche.id or 0))).scalar()
+            if clash:
+                c.add("invalid", _l("Another tranche already has this number."), "number")
+            tranche.number = number
+    if present("amount"):
+        value = amount(data, "amount", c)
+        if value is not None and value <= 0:
+            c.add("invalid", _l("A tranche transfers more than zero."), "amount")
+        elif value is not None:
+            tranche.amount = value
+    if present("planned_on"):
+        tranche.planned_on = day(data, "planned_on", c)
+    if present("conditions"):
+        tranche.conditions = text(data, "conditions", c, limit=2000)
+    if "state" in data and data.get("state") not in (None, "", "planned"):
+        c.add("invalid", _l("A tranche is planned here; the funding stage requests, approves and disburses it."),
+              "state")
+
+
+def add_tranche(alliance, data, actor):
+    """Add a tranche to the schedule (state ``planned``). Raises ``Forbidden``, ``ValidationFailed``."""
+    require_editor(alliance, actor)
+    c = Collector()
+    tranche = Tranche(state="planned", conditions="")
+    with db.session.no_autoflush:
+        _set_tranche(tranche, alliance, data, c, partial=False)
+    fail(c)
+    if not tranche.number:
+        last = db.session.execute(sa.select(sa.func.max(Tranche.number)).where(Tranche.alliance_id == alliance.id)
+                                  ).scalar()
+        tranche.number = (last or 0) + 1
+    alliance.tranches.append(tranche)
+    db.session.flush()
+    audit.record("tranche", tranche.id, "create_tranche", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id, data=tranche_snapshot(tranche))
+    return tranche
+
+
+def update_tranche(tranche, data, actor, version=None):
+    """Change a planned tranche. Raises ``StaleVersion``, ``Forbidden``, ``ValidationFailed``."""
+    alliance = tranche.alliance
+    require_editor(alliance, actor)
+    check_version(tranche, version)
+    before = tranche_snapshot(tranche)
+    c = Collector()
+    with db.session.no_autoflush:
+        _set_tranche(tranche, alliance, data, c, partial=True)
+    fail(c)
+    db.session.flush()
+    after = tranche_snapshot(tranche)
+    audit.record("tranche", tranche.id, "update_tranche", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id,
+                 data={k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]})
+    return tranche
+
+
+def delete_tranche(tranche, actor, version=None):
+    alliance = tranche.alliance
+    require_editor(alliance, actor)
+    check_version(tranche, version)
+    snapshot, tranche_id = tranche_snapshot(tranche), tranche.id
+    alliance.tranches.remove(tranche)
+    db.session.delete(tranche)
+    db.session.flush()
+    audit.record("tranche", tranche_id, "delete_tranche", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id, data=snapshot)

@@ -1,0 +1,220 @@
+"""PDF documents of the plan stage (reportlab; built-in Helvetica renders Spanish): the whole plan, and the
+committee's minutes (acta), drawn from the stored minutes so that they can be regenerated identically."""
+import io
+from xml.sax.saxutils import escape
+
+from flask_babel import lazy_gettext as _l
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ..alliances.budget import SOURCES
+from ..alliances.figures import financing, tranche_total
+from ..web.i18n import datetime as fmt_datetime
+from ..web.i18n import money, number, percent
+from ..workflows.alliance import STATES
+from .catalog import DECISIONS, ENVIRONMENTAL_CATEGORIES, GROUPS, KINDS, RECOMMENDATIONS, SECTIONS
+from .services import analysis, assessment_of, ensure_plan, group_indexes
+
+_STYLES = getSampleStyleSheet()
+BODY = ParagraphStyle("plan-body", parent=_STYLES["BodyText"], fontName="Helvetica", fontSize=9, leading=12)
+SMALL = ParagraphStyle("plan-small", parent=BODY, fontSize=7.5, leading=9.5)
+H1 = ParagraphStyle("plan-h1", parent=_STYLES["Heading1"], fontName="Helvetica-Bold", fontSize=15, leading=19)
+H2 = ParagraphStyle("plan-h2", parent=_STYLES["Heading2"], fontName="Helvetica-Bold", fontSize=11.5, leading=15,
+                    spaceBefore=8, spaceAfter=4)
+H3 = ParagraphStyle("plan-h3", parent=BODY, fontName="Helvetica-Bold", spaceBefore=4)
+GRID = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa59d")),
+                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7efe9")),
+                   ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+                   ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)])
+TOTAL_ROW = [("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f1f3ef")),
+             ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold")]
+
+
+def p(text, style=BODY):
+    return Paragraph(escape(str(text if text is not None else "")).replace("\n", "<br/>"), style)
+
+
+def table(rows, widths=None, total=False, numeric_from=None):
+    style = TableStyle(GRID.getCommands() + (TOTAL_ROW if total else []) + (
+        [("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT")] if numeric_from is not None else []))
+    return Table(rows, colWidths=widths, style=style, hAlign="LEFT", repeatRows=1)
+
+
+def _build(story, title, pagesize):
+    buf = io.BytesIO()
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(15 * mm, 8 * mm, str(title))
+        canvas.drawRightString(pagesize[0] - 15 * mm, 8 * mm, str(_l("Page %(n)s", n=doc.page)))
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(buf, pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
+                            bottomMargin=16 * mm, title=str(title), author=str(_l("Rural alliances")),
+                            creator="grants", invariant=1)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
+
+
+def _facts(pairs):
+    return Table([[p(k, SMALL), p(v)] for k, v in pairs], colWidths=(50 * mm, 150 * mm), hAlign="LEFT",
+                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+
+
+def _header(alliance, heading):
+    return [p(heading, H1), _facts([
+        (_l("Alliance"), f"{alliance.code} · {alliance.title}"),
+        (_l("Association"), f"{alliance.association.name} ({alliance.association.municipality}, "
+                            f"{alliance.association.region})"),
+        (_l("Buyer"), alliance.buyer.name if alliance.buyer else "—"),
+        (_l("Call"), f"{alliance.call.title} ({alliance.call.program.code})"),
+        (_l("Product"), alliance.product),
+        (_l("Families"), alliance.families),
+    ])]
+
+
+def plan_pdf(alliance):
+    """The whole plan: sections, budget, financing by source with shares and rules, cash flow and
+    financial indicators, indicators, tranches and the baseline assessments."""
+    plan = ensure_plan(alliance)
+    cur = alliance.call.program.currency
+    story = _header(alliance, _l("Alliance plan"))
+    story.append(_facts([
+        (_l("State"), STATES.get(alliance.state, alliance.state)),
+        (_l("Facilitator"), alliance.facilitator.name if alliance.facilitator else "—"),
+        (_l("Submissions"), plan.round),
+    ]))
+    for name, (title, _required) in SECTIONS.items():
+        story += [p(title, H3), p(getattr(plan, name) or "—")]
+    story += [p(_l("Environmental screening"), H3),
+              p(ENVIRONMENTAL_CATEGORIES.get(plan.environmental_category, _l("Not classified yet")))]
+
+    fin = financing(alliance)
+    story.append(p(_l("Budget"), H2))
+    rows = [[_l("#"), _l("Category"), _l("Description"), _l("Unit"), _l("Quantity"), _l("Unit cost"), _l("Total"),
+             _l("Grant"), _l("Counterpart cash"), _l("Counterpart in kind"), _l("Other")]]
+    rows = [[p(h, SMALL) for h in rows[0]]]
+    for i, line in enumerate(alliance.budget_lines, start=1):
+        rows.append([i, p(line.category_title, SMALL), p(line.description, SMALL), p(line.unit, SMALL),
+                     number(line.quantity, 3), money(line.unit_cost), money(line.total),
+                     *[money(getattr(line, s)) for s in SOURCES]])
+    rows.append(["", p(_l("Total"), SMALL), "", "", "", "", money(fin.total), *[money(fin.totals[s]) for s in SOURCES]])
+    story.append(table(rows, widths=[8 * mm, 28 * mm, 60 * mm, 16 * mm, 18 * mm, 22 * mm, 24 * mm, 24 * mm, 24 * mm,
+                                     24 * mm, 18 * mm], total=True, numeric_from=4))
+
+    story.append(p(_l("Financing plan by source"), H2))
+    labels = {"grant": _l("Grant"), "counterpart_cash": _l("Counterpart cash"),
+              "counterpart_in_kind": _l("Counterpart in kind"), "other": _l("Other sources")}
+    rows = [[p(_l("Source"), SMALL), p(_l("Amount (%(cur)s)", cur=cur), SMALL), p(_l("Share"), SMALL)]]
+    rows += [[p(labels[s], SMALL), money(fin.totals[s]), percent(fin.shares[s])] for s in SOURCES]
+    rows.append([p(_l("Total"), SMALL), money(fin.total), percent(1 if fin.total else 0)])
+    story.append(table(rows, widths=[60 * mm, 40 * mm, 25 * mm], total=True, numeric_from=1))
+    story.append(Spacer(1, 3 * mm))
+    rows = [[p(_l("Rule"), SMALL), p(_l("Code"), SMALL), p(_l("State"), SMALL), p(_l("Value"), SMALL),
+             p(_l("Limit"), SMALL)]]
+    states = {"ok": _l("Met"), "fail": _l("Not met"), "pending": _l("Pending")}
+    for r in fin.rules:
+        value = "" if r.value is None else (money(r.value) if r.kind == "money" else percent(r.value))
+        limit = "" if r.limit is None else (money(r.limit) if r.kind == "money" else percent(r.limit))
+        rows.append([p(r.label, SMALL), p(r.rule, SMALL), p(states[r.state], SMALL), value, limit])
+    story.append(table(rows, widths=[70 * mm, 55 * mm, 25 * mm, 30 * mm, 30 * mm], numeric_from=3))
+
+    result = analysis(alliance)
+    story.append(p(_l("Cash flow without and with the project (%(cur)s)", cur=cur), H2))
+    if result.empty:
+        story.append(p(_l("No cash flow entered yet.")))
+    else:
+        rows = [[p(h, SMALL) for h in (_l("Year"), _l("Revenue without"), _l("Costs without"), _l("Net without"),
+                                        _l("Revenue with"), _l("Costs with"), _l("Investment"), _l("Net with"),
+                                        _l("Incremental net benefit"))]]
+        for r in result.rows:
+            rows.append([r.year, money(r.without_revenue), money(r.without_cost), money(r.without_net),
+                         money(r.with_revenue), money(r.with_cost), money(r.with_investment), money(r.with_net),
+                         money(r.incremental)])
+        story.append(table(rows, widths=[12 * mm] + [29 * mm] * 8, numeric_from=1))
+        story.append(Spacer(1, 2 * mm))
+        story.append(_facts(_analysis_facts(result, cur)))
+
+    story.append(p(_l("Indicators"), H2))
+    rows = [[p(h, SMALL) for h in (_l("Code"), _l("Indicator"), _l("Unit"), _l("Baseline"), _l("Target"))]]
+    rows += [[p(i.code, SMALL), p(i.title, SMALL), p(i.unit_title, SMALL),
+              "" if i.baseline is None else number(i.baseline, 2), "" if i.target is None else number(i.target, 2)]
+             for i in alliance.indicators]
+    story.append(table(rows, widths=[40 * mm, 80 * mm, 40 * mm, 30 * mm, 30 * mm], numeric_from=3))
+
+    story.append(p(_l("Tranche schedule"), H2))
+    rows = [[p(h, SMALL) for h in (_l("Number"), _l("Amount"), _l("Planned on"), _l("Conditions"))]]
+    rows += [[t.number, money(t.amount), t.planned_on.isoformat(), p(t.conditions, SMALL)] for t in alliance.tranches]
+    rows.append([p(_l("Total"), SMALL), money(tranche_total(alliance)), "", ""])
+    story.append(table(rows, widths=[18 * mm, 35 * mm, 28 * mm, 150 * mm], total=True))
+
+    story.append(p(_l("Baseline assessment (mean score 0–4 per group)"), H2))
+    for kind, title in KINDS.items():
+        indexes = group_indexes(assessment_of(alliance, kind, "baseline"))
+        text = ", ".join(f"{GROUPS[g]}: {v}" for g, v in indexes.items()) or _l("not scored yet")
+        story.append(p(f"{title}: {text}"))
+    return _build(story, f"{alliance.code} · {_l('Alliance plan')}", landscape(A4))
+
+
+def _analysis_facts(result, cur):
+    irr = (percent(result.irr) if result.irr is not None else
+           _l("does not exist: the incremental flow never changes sign") if result.irr_reason == "no_sign_change"
+           else _l("not found"))
+    return [
+        (_l("Discount rate"), percent(result.rate)),
+        (_l("Net present value (NPV)"), f"{cur} {money(result.npv)}"),
+        (_l("Internal rate of return (IRR)"), irr),
+        (_l("Benefit/cost ratio"), "—" if result.bc_ratio is None else number(result.bc_ratio, 2)),
+        (_l("Payback"), _l("not within the plan's years") if result.payback is None
+         else _l("%(years)s years", years=number(result.payback, 2))),
+    ]
+
+
+def minutes_pdf(alliance, minutes):
+    """The minutes of the committee's decision: members, their scores and recommendations, the decision."""
+    data = minutes.data
+    cur = data.get("financing", {}).get("currency", "")
+    story = _header(alliance, _l("Committee minutes"))
+    fin = data.get("financing", {})
+    story.append(_facts([
+        (_l("Submission"), minutes.round),
+        (_l("Date"), fmt_datetime(minutes.decided_at)),
+        (_l("Total cost"), f"{cur} {money(fin.get('total'))}" if fin.get("total") else "—"),
+        (_l("Grant"), f"{cur} {money(fin.get('grant'))}" if fin.get("grant") else "—"),
+        (_l("Quorum"), data.get("quorum")),
+        (_l("Reviews"), len(data.get("reviews", []))),
+    ]))
+    criteria = data.get("criteria", [])
+    story.append(p(_l("Members and scores"), H2))
+    head = [_l("Member")] + [f"{c['name']} (0–{c['max']}, {c['weight']} %)" for c in criteria] + [
+        _l("Score /100"), _l("Recommendation")]
+    rows = [[p(h, SMALL) for h in head]]
+    for r in data.get("reviews", []):
+        rows.append([p(r["member"], SMALL)] + [r["scores"].get(c["code"], "") for c in criteria] + [
+            r["total_score"], p(RECOMMENDATIONS.get(r["recommendation"], r["recommendation"]), SMALL)])
+    if data.get("average_score") is not None:
+        rows.append([p(_l("Average"), SMALL)] + [""] * len(criteria) + [data["average_score"], ""])
+    width = 180 * mm
+    widths = [45 * mm] + [(width - 95 * mm) / max(1, len(criteria))] * len(criteria) + [22 * mm, 28 * mm]
+    story.append(table(rows, widths=widths, total=data.get("average_score") is not None, numeric_from=1))
+    comments = [(r["member"], r["comment"]) for r in data.get("reviews", []) if r.get("comment")]
+    if comments:
+        story.append(p(_l("Comments"), H2))
+        story += [p(f"{who}: {text}") for who, text in comments]
+    story.append(p(_l("Decision"), H2))
+    story.append(p(DECISIONS.get(minutes.decision, minutes.decision), H3))
+    if minutes.comment:
+        story.append(p(minutes.comment))
+    story.append(p(_l("Recorded by %(name)s.", name=data.get("decided_by") or "—"), SMALL))
+    story.append(Spacer(1, 12 * mm))
+    signatures = [[p("_" * 28, SMALL) for _r in data.get("reviews", [])[:4]],
+                  [p(r["member"], SMALL) for r in data.get("reviews", [])[:4]]]
+    if signatures[0]:
+        story.append(Table(signatures, hAlign="LEFT"))
+    return _build(story, f"{alliance.code} · {_l('Committee minutes')} {minutes.round}", A4)

@@ -1,0 +1,317 @@
+"""Plan pages: overview, sections, budget (with the live financing summary, XLSX export and import),
+tranches and the PDF. Indicators, assessments and cash flow are in ``views_data``; appraisal,
+committee and revisions in ``views_review``. Thin: load (404), check access, one service, commit."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..alliances.budget import BudgetLine, Tranche
+from ..alliances.figures import financing, tranche_total
+from ..alliances.models import Alliance
+from ..common import get_or_404
+from ..errors import DomainError
+from ..extensions import db
+from ..web.forms import show_errors
+from ..workflows import ALLIANCE
+from . import budget as budget_services
+from . import pdf, review, services, xlsx
+from .forms import BudgetLineForm, EmptyForm, ImportForm, TrancheForm, sections_form
+from .permissions import can_appraise, can_edit_plan, can_review, can_view_plan, plan_started
+from .revisions import latest as latest_revision
+
+bp = Blueprint("plans", __name__, url_prefix="/alliances/<int:alliance_id>/plan")
+
+
+def load(alliance_id, started=True):
+    """The alliance (404 when missing, not visible, or, with ``started``, before ``start_plan``)."""
+    alliance = get_or_404(Alliance, alliance_id)
+    if not can_view_plan(current_user, alliance) or (started and not plan_started(alliance)):
+        abort(404)
+    if started and alliance.plan is None:
+        services.ensure_plan(alliance)  # plans started before this stage existed: created when first opened
+        db.session.commit()
+    return alliance
+
+
+def editable(alliance):
+    return can_edit_plan(current_user, alliance)
+
+
+def require_edit(alliance):
+    if not editable(alliance):
+        abort(403)
+
+
+def fail(form, exc, template, **context):
+    """Roll back, put the errors on the form, render again with the error's status."""
+    db.session.rollback()
+    if exc.status == 404:
+        abort(404)
+    show_errors(form, exc)
+    return render_template(template, form=form, **context), exc.status
+
+
+def summary(alliance):
+    """What the alliance page's plan section shows (used by ``plans/_alliance_section.html``)."""
+    if not plan_started(alliance) or not can_view_plan(current_user, alliance):
+        return None
+    fin = financing(alliance)
+    return {"fin": fin, "tranches": tranche_total(alliance), "analysis": services.analysis(alliance),
+            "editable": editable(alliance), "violations": services.plan_violations(alliance)
+            if alliance.state == "plan_in_preparation" else [],
+            "appraise": can_appraise(current_user, alliance), "review": can_review(current_user, alliance),
+            "minutes": review.minutes_of(alliance)}
+
+
+def number_symbols(currency):
+    """The currency symbol and the separators of the reader's language, for the live summary."""
+    from decimal import Decimal
+
+    from ..web.i18n import money
+
+    sample = money(Decimal("1234.5"), currency)
+    symbol, _sep, digits = sample.rpartition(" ")
+    return {"symbol": symbol, "group": digits[1] if not digits[1].isdigit() else "",
+            "decimal": digits[-3]}
+
+
+@bp.app_context_processor
+def plan_helpers():
+    return {"plan_summary": summary, "number_symbols": number_symbols}
+
+
+@bp.get("/")
+@login_required
+def overview(alliance_id):
+    alliance = load(alliance_id)
+    return render_template("plans/overview.html", alliance=alliance, plan=alliance.plan, s=summary(alliance),
+                           actions=ALLIANCE.available(alliance, current_user), facilitators=[],
+                           latest=latest_revision(alliance))
+
+
+@bp.route("/sections", methods=["GET", "POST"])
+@login_required
+def sections(alliance_id):
+    alliance = load(alliance_id)
+    plan = alliance.plan
+    if request.method == "GET":
+        return render_template("plans/sections.html", alliance=alliance, form=sections_form(plan),
+                               can_edit=editable(alliance))
+    require_edit(alliance)
+    form = sections_form()
+    if not form.validate_on_submit():
+        return render_template("plans/sections.html", alliance=alliance, form=form, can_edit=True), 400
+    data = {name: getattr(form, name).data or "" for name in services.SECTIONS}
+    data["environmental_category"] = form.environmental_category.data or None
+    try:
+        services.update_sections(alliance, data, current_user, version=form.version.data or None)
+    except DomainError as exc:
+        return fail(form, exc, "plans/sections.html", alliance=alliance, can_edit=True)
+    db.session.commit()
+    flash(_l("The plan was saved."), "success")
+    return redirect(url_for(".overview", alliance_id=alliance.id))
+
+
+# budget -----------------------------------------------------------------------------------------------
+
+def _budget_page(alliance, form, line=None, status=200):
+    fin = financing(alliance)
+    # the live summary adds the line being typed to the other lines: their totals are its base
+    base = financing(alliance, [x for x in alliance.budget_lines if line is None or x.id != line.id])
+    return render_template("plans/budget.html", alliance=alliance, form=form, line=line, fin=fin, base=base,
+                           can_edit=editable(alliance), import_form=ImportForm(), delete_form=EmptyForm()), status
+
+
+@bp.route("/budget", methods=["GET", "POST"])
+@login_required
+def budget(alliance_id):
+    alliance = load(alliance_id)
+    form = BudgetLineForm()
+    if request.method == "GET":
+        return _budget_page(alliance, form)
+    require_edit(alliance)
+    if not form.validate_on_submit():
+        return _budget_page(alliance, form, status=400)
+    try:
+        budget_services.add_line(alliance, form.data_for_service(), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        show_errors(form, exc)
+        return _budget_page(alliance, form, status=exc.status)
+    db.session.commit()
+    flash(_l("The line was added."), "success")
+    return redirect(url_for(".budget", alliance_id=alliance.id) + "#financing")
+
+
+def _line(alliance, line_id):
+    line = db.session.get(BudgetLine, line_id)
+    if line is None or line.alliance_id != alliance.id:
+        abort(404)
+    return line
+
+
+@bp.route("/budget/<int:line_id>", methods=["GET", "POST"])
+@login_required
+def edit_line(alliance_id, line_id):
+    alliance = load(alliance_id)
+    line = _line(alliance, line_id)
+    require_edit(alliance)
+    form = BudgetLineForm(obj=line if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = line.version
+        return _budget_page(alliance, form, line)
+    if not form.validate_on_submit():
+        return _budget_page(alliance, form, line, status=400)
+    try:
+        budget_services.update_line(line, form.data_for_service(), current_user, version=form.version.data or None)
+    except DomainError as exc:
+        db.session.rollback()
+        show_errors(form, exc)
+        return _budget_page(alliance, form, _line(alliance, line_id), status=exc.status)
+    db.session.commit()
+    flash(_l("The line was changed."), "success")
+    return redirect(url_for(".budget", alliance_id=alliance.id) + "#financing")
+
+
+@bp.post("/budget/<int:line_id>/delete")
+@login_required
+def delete_line(alliance_id, line_id):
+    alliance = load(alliance_id)
+    line = _line(alliance, line_id)
+    require_edit(alliance)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    budget_services.delete_line(line, current_user, version=request.form.get("version") or None)
+    db.session.commit()
+    flash(_l("The line was removed."), "success")
+    return redirect(url_for(".budget", alliance_id=alliance.id))
+
+
+@bp.get("/budget.xlsx")
+@login_required
+def export_budget(alliance_id):
+    alliance = load(alliance_id)
+    return Response(xlsx.export_budget(alliance), mimetype=xlsx.MIMETYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{alliance.code}-budget.xlsx"'})
+
+
+@bp.post("/budget/import")
+@login_required
+def import_budget(alliance_id):
+    alliance = load(alliance_id)
+    require_edit(alliance)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        rows = xlsx.read_budget(request.files.get("file"))
+        lines = budget_services.import_lines(alliance, rows, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        for d in exc.details[:60]:
+            flash(f"{d.message} ({d.rule})", "error")
+        return _budget_page(alliance, BudgetLineForm(formdata=None), status=exc.status)
+    db.session.commit()
+    flash(_l("%(n)s lines were imported; they replace the previous budget.", n=len(lines)), "success")
+    return redirect(url_for(".budget", alliance_id=alliance.id))
+
+
+# tranches ---------------------------------------------------------------------------------------------
+
+def _tranche_page(alliance, form, tranche=None, status=200):
+    return render_template("plans/tranches.html", alliance=alliance, form=form, tranche=tranche,
+                           fin=financing(alliance), planned=tranche_total(alliance), can_edit=editable(alliance),
+                           delete_form=EmptyForm()), status
+
+
+@bp.route("/tranches", methods=["GET", "POST"])
+@login_required
+def tranches(alliance_id):
+    alliance = load(alliance_id)
+    form = TrancheForm()
+    if request.method == "GET":
+        return _tranche_page(alliance, form)
+    require_edit(alliance)
+    if not form.validate_on_submit():
+        return _tranche_page(alliance, form, status=400)
+    try:
+        budget_services.add_tranche(alliance, form.data_for_service(), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        show_errors(form, exc)
+        return _tranche_page(alliance, form, status=exc.status)
+    db.session.commit()
+    flash(_l("The tranche was added."), "success")
+    return redirect(url_for(".tranches", alliance_id=alliance.id))
+
+
+def _tranche(alliance, tranche_id):
+    tranche = db.session.get(Tranche, tranche_id)
+    if tranche is None or tranche.alliance_id != alliance.id:
+        abort(404)
+    return tranche
+
+
+@bp.route("/tranches/<int:tranche_id>", methods=["GET", "POST"])
+@login_required
+def edit_tranche(alliance_id, tranche_id):
+    alliance = load(alliance_id)
+    tranche = _tranche(alliance, tranche_id)
+    require_edit(alliance)
+    form = TrancheForm(obj=tranche if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = tranche.version
+        return _tranche_page(alliance, form, tranche)
+    if not form.validate_on_submit():
+        return _tranche_page(alliance, form, tranche, status=400)
+    try:
+        budget_services.update_tranche(tranche, form.data_for_service(), current_user,
+                                       version=form.version.data or None)
+    except DomainError as exc:
+        db.session.rollback()
+        show_errors(form, exc)
+        return _tranche_page(alliance, form, _tranche(alliance, tranche_id), status=exc.status)
+    db.session.commit()
+    flash(_l("The tranche was changed."), "success")
+    return redirect(url_for(".tranches", alliance_id=alliance.id))
+
+
+@bp.post("/tranches/<int:tranche_id>/delete")
+@login_required
+def delete_tranche(alliance_id, tranche_id):
+    alliance = load(alliance_id)
+    tranche = _tranche(alliance, tranche_id)
+    require_edit(alliance)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    budget_services.delete_tranche(tranche, current_user, version=request.form.get("version") or None)
+    db.session.commit()
+    flash(_l("The tranche was removed."), "success")
+    return redirect(url_for(".tranches", alliance_id=alliance.id))
+
+
+# documents --------------------------------------------------------------------------------------------
+
+@bp.get("/plan.pdf")
+@login_required
+def document(alliance_id):
+    alliance = load(alliance_id)
+    return Response(pdf.plan_pdf(alliance), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{alliance.code}-plan.pdf"'})
+
+
+@bp.get("/minutes.pdf")
+@login_required
+def minutes_document(alliance_id):
+    alliance = load(alliance_id)
+    minutes = review.minutes_of(alliance, request.args.get("round", type=int))
+    if minutes is None:
+        abort(404)
+    return Response(pdf.minutes_pdf(alliance, minutes), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{alliance.code}-acta-{minutes.round}.pdf"'})
+
+
+from . import views_data, views_review  # noqa: E402,F401  (the other pages of this blueprint)

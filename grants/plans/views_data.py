@@ -1,0 +1,195 @@
+"""Plan pages: indicators (baseline and target), the empowerment and capacity scorecards, the cash flow
+with its financial analysis."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from ..web.forms import show_errors
+from . import services
+from .catalog import GROUPS, KINDS, MOMENTS, items_of
+from .forms import EmptyForm, IndicatorForm, assessment_form, assessment_items
+from .models import Indicator
+from .permissions import can_edit_closeout_assessment
+from .services import MONEY_FIELDS
+from .views import bp, editable, load, require_edit
+
+
+def _field_errors(exc):
+    """``{field: [messages]}`` from a domain error's details."""
+    out = {}
+    for d in exc.details or []:
+        out.setdefault(d.field or "", []).append(str(d.message))
+    return out
+
+
+# indicators -------------------------------------------------------------------------------------------
+
+def _indicators_page(alliance, form=None, typed=None, errors=None, status=200):
+    return render_template("plans/indicators.html", alliance=alliance, form=form or IndicatorForm(formdata=None),
+                           typed=typed or {}, errors=errors or {}, can_edit=editable(alliance),
+                           csrf_form=EmptyForm()), status
+
+
+@bp.route("/indicators", methods=["GET", "POST"])
+@login_required
+def indicators(alliance_id):
+    alliance = load(alliance_id)
+    if request.method == "GET":
+        return _indicators_page(alliance)
+    require_edit(alliance)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    values = {}
+    for ind in alliance.indicators:
+        values[ind.id] = {k: request.form.get(f"{k}-{ind.id}", "") for k in ("baseline", "target")}
+    try:
+        services.update_indicators(alliance, values, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return _indicators_page(alliance, typed=values, errors=_field_errors(exc), status=exc.status)
+    db.session.commit()
+    flash(_l("The indicators were saved."), "success")
+    return redirect(url_for(".indicators", alliance_id=alliance.id))
+
+
+@bp.post("/indicators/new")
+@login_required
+def add_indicator(alliance_id):
+    alliance = load(alliance_id)
+    require_edit(alliance)
+    form = IndicatorForm()
+    if not form.validate_on_submit():
+        return _indicators_page(alliance, form, status=400)
+    try:
+        services.add_indicator(alliance, {k: getattr(form, k).data for k in ("code", "name", "unit", "baseline",
+                                                                              "target", "by_sex")}, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        show_errors(form, exc)
+        return _indicators_page(alliance, form, status=exc.status)
+    db.session.commit()
+    flash(_l("The indicator was added."), "success")
+    return redirect(url_for(".indicators", alliance_id=alliance.id))
+
+
+@bp.post("/indicators/<int:indicator_id>/delete")
+@login_required
+def delete_indicator(alliance_id, indicator_id):
+    alliance = load(alliance_id)
+    require_edit(alliance)
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None or indicator.alliance_id != alliance.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_indicator(indicator, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for(".indicators", alliance_id=alliance.id))
+    db.session.commit()
+    flash(_l("The indicator was removed."), "success")
+    return redirect(url_for(".indicators", alliance_id=alliance.id))
+
+
+# assessments ------------------------------------------------------------------------------------------
+
+def _may_score(alliance, moment):
+    return editable(alliance) if moment == "baseline" else can_edit_closeout_assessment(current_user, alliance)
+
+
+@bp.route("/assessments/<kind>", methods=["GET", "POST"])
+@login_required
+def assessment(alliance_id, kind):
+    alliance = load(alliance_id)
+    moment = request.args.get("moment", "baseline")
+    if kind not in KINDS or moment not in MOMENTS:
+        abort(404)
+    row = services.assessment_of(alliance, kind, moment)
+    other = services.assessment_of(alliance, kind, "closeout" if moment == "baseline" else "baseline")
+    context = dict(alliance=alliance, kind=kind, moment=moment, items=items_of(kind), groups=GROUPS,
+                   indexes=services.group_indexes(row), other=other, other_indexes=services.group_indexes(other),
+                   can_edit=_may_score(alliance, moment), kinds=KINDS, moments=MOMENTS)
+    if request.method == "GET":
+        return render_template("plans/assessment.html", form=assessment_form(kind, row), **context)
+    if not context["can_edit"]:
+        abort(403)
+    form = assessment_form(kind)
+    if not form.validate_on_submit():
+        return render_template("plans/assessment.html", form=form, **context), 400
+    try:
+        services.save_assessment(alliance, kind, moment, assessment_items(form, kind), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        for field, messages in _field_errors(exc).items():
+            parts = field.split(".")
+            target = getattr(form, f"{parts[2]}_{parts[1]}", None) if len(parts) == 3 else None
+            if target is not None:
+                target.errors = list(target.errors or []) + messages
+            else:
+                for m in messages:
+                    flash(m, "error")
+        flash(str(exc.message), "error")
+        return render_template("plans/assessment.html", form=form, **context), exc.status
+    db.session.commit()
+    flash(_l("The assessment was saved."), "success")
+    return redirect(url_for(".assessment", alliance_id=alliance.id, kind=kind, moment=moment))
+
+
+# cash flow --------------------------------------------------------------------------------------------
+
+def _years_shown(alliance):
+    try:
+        wanted = int(request.args.get("years", ""))
+    except ValueError:
+        wanted = None
+    existing = max((y.year for y in alliance.cash_flow), default=-1)
+    count = wanted if wanted is not None else max(existing + 1, 6)
+    return max(existing + 1, min(max(count, 1), 31))
+
+
+@bp.route("/cash-flow", methods=["GET", "POST"])
+@login_required
+def cash_flow(alliance_id):
+    alliance = load(alliance_id)
+    years = _years_shown(alliance)
+    stored = {y.year: y for y in alliance.cash_flow}
+    typed = {year: {k: ("" if year not in stored else str(getattr(stored[year], k))) for k in MONEY_FIELDS}
+             for year in range(years)}
+    context = dict(alliance=alliance, years=years, fields=MONEY_FIELDS, csrf_form=EmptyForm(),
+                   can_edit=editable(alliance), cur=alliance.call.program.currency)
+    if request.method == "GET":
+        return render_template("plans/cash_flow.html", typed=typed, errors={},
+                               result=services.analysis(alliance), **context)
+    require_edit(alliance)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        years = int(request.form.get("years") or years)
+    except ValueError:
+        abort(400)
+    years = max(1, min(years, 31))
+    typed = {year: {k: request.form.get(f"y{year}-{k}", "").strip() for k in MONEY_FIELDS} for year in range(years)}
+    rows = [{"year": year, **values} for year, values in typed.items() if any(values.values())]
+    context["years"] = years
+    try:
+        services.save_cash_flow(alliance, rows, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        errors = {}
+        for field, messages in _field_errors(exc).items():
+            parts = field.split(".")
+            if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(rows):
+                errors[(rows[int(parts[1])]["year"], parts[2])] = messages
+            else:
+                flash(" ".join(messages), "error")
+        flash(str(exc.message), "error")
+        return render_template("plans/cash_flow.html", typed=typed, errors=errors,
+                               result=services.analysis(alliance), **context), exc.status
+    db.session.commit()
+    flash(_l("The cash flow was saved."), "success")
+    return redirect(url_for(".cash_flow", alliance_id=alliance.id) + "#analysis")

@@ -1,0 +1,147 @@
+"""Screening by the officer of the region: the queue, the scores on the call's criteria, the total."""
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..alliances.models import Alliance
+from ..alliances.permissions import roles_toward
+from ..associations.models import Association
+from ..common import utcnow
+from ..errors import Forbidden, InvalidTransition, ValidationFailed, Violation
+from ..extensions import db
+from .models import ScreeningScore
+
+TWO = Decimal("0.01")
+
+
+def can_screen(user, alliance):
+    """The officer of the alliance's region, while the intention is submitted."""
+    return alliance.state == "submitted" and "officer" in roles_toward(alliance, user)
+
+
+def scores_of(alliance):
+    """``{criterion code: ScreeningScore}`` of the alliance."""
+    rows = db.session.execute(sa.select(ScreeningScore).where(ScreeningScore.alliance_id == alliance.id)).scalars()
+    return {r.criterion_code: r for r in rows}
+
+
+def weighted_total(criteria, points):
+    """Out of 100: the sum of ``weight × score / max`` over the criteria (missing scores count 0)."""
+    total = Decimal(0)
+    for c in criteria:
+        score = points.get(c.code)
+        if score is not None and c.max:
+            total += Decimal(c.weight) * Decimal(score) / Decimal(c.max)
+    return total.quantize(TWO)
+
+
+def total_of(alliance, rows=None):
+    rows = scores_of(alliance) if rows is None else rows
+    return weighted_total(alliance.call.criteria, {code: r.score for code, r in rows.items()})
+
+
+def totals_for(alliances):
+    """``{alliance id: total}`` for many alliances, in one query."""
+    ids = [a.id for a in alliances]
+    points = {}
+    if ids:
+        for aid, code, score in db.session.execute(sa.select(
+                ScreeningScore.alliance_id, ScreeningScore.criterion_code, ScreeningScore.score)
+                .where(ScreeningScore.alliance_id.in_(ids))):
+            points.setdefault(aid, {})[code] = score
+    return {a.id: weighted_total(a.call.criteria, points.get(a.id, {})) for a in alliances}
+
+
+def screening_sheet(alliance):
+    """The call's criteria with this alliance's scores: dicts for pages, API and PDF."""
+    rows = scores_of(alliance)
+    items = []
+    for c in alliance.call.criteria:
+        r = rows.get(c.code)
+        items.append({"code": c.code, "name": c.name, "weight": c.weight, "max": c.max,
+                      "score": r.score if r else None, "comment": r.comment if r else None,
+                      "officer": r.officer.name if r and r.officer else None,
+                      "scored_at": r.scored_at if r else None})
+    return {"criteria": items, "total": total_of(alliance, rows),
+            "complete": all(i["score"] is not None for i in items)}
+
+
+def save_scores(alliance, scores, actor, comments=None):
+    """Record the officer's scores (``{criterion code: 0..max}``; those not given are kept).
+
+    Raises ``InvalidTransition`` (409: the intention is not being screened), ``Forbidden`` (not the
+    officer of the region), ``ValidationFailed`` (unknown criterion, score not a whole number in range)."""
+    if alliance.state != "submitted":
+        raise InvalidTransition(_l("Scores can only be given while the intention is submitted for screening."))
+    if "officer" not in roles_toward(alliance, actor):
+        raise Forbidden(_l("Only the program officer of the region screens this intention."))
+    criteria = {c.code: c for c in alliance.call.criteria}
+    comments = comments or {}
+    problems, parsed = [], {}
+    for code, raw in (scores or {}).items():
+        crit = criteria.get(code)
+        if crit is None:
+            problems.append(Violation("invalid", _l("This call has no criterion “%(code)s”.", code=code),
+                                      f"scores.{code}"))
+            continue
+        if raw in (None, ""):
+            continue
+        try:
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError
+            value = int(str(raw).strip()) if not isinstance(raw, (int, float)) else int(raw)
+            if not 0 <= value <= crit.max:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(Violation("score_out_of_range", _l(
+                "Give “%(name)s” a whole number from 0 to %(max)s.", name=crit.name, max=crit.max),
+                f"scores.{code}"))
+            continue
+        parsed[code] = value
+    for code, text in comments.items():
+        if code not in criteria:
+            problems.append(Violation("invalid", _l("This call has no criterion “%(code)s”.", code=code),
+                                      f"comments.{code}"))
+        elif text is not None and len(str(text)) > 2000:
+            problems.append(Violation("too_long", _l("At most %(n)s characters.", n=2000), f"comments.{code}"))
+    if problems:
+        raise ValidationFailed(_l("Some scores need attention."), problems)
+    rows = scores_of(alliance)
+    changes = {}
+    for code in sorted(set(parsed) | {k for k in comments if k in criteria}):
+        row = rows.get(code)
+        if code not in parsed and row is None:
+            continue  # a comment without a score waits for the score
+        new_score = parsed.get(code, row.score if row else None)
+        new_comment = (str(comments[code]).strip() or None) if code in comments else (row.comment if row else None)
+        if row is None:
+            row = ScreeningScore(alliance_id=alliance.id, criterion_code=code)
+            db.session.add(row)
+            rows[code] = row
+        elif row.score == new_score and row.comment == new_comment:
+            continue
+        changes[code] = {"from": row.score, "to": new_score}
+        row.score, row.comment, row.officer_id, row.scored_at = new_score, new_comment, actor.id, utcnow()
+    db.session.flush()
+    if changes:
+        audit.record("alliance", alliance.id, "score_screening", actor, alliance_id=alliance.id,
+                     association_id=alliance.association_id,
+                     data={"scores": changes, "total": total_of(alliance, rows)})
+    return rows
+
+
+def queue(user):
+    """Submitted intentions ``user`` screens (the officer's regions; all for admins), oldest first."""
+    query = sa.select(Alliance).where(Alliance.state == "submitted")
+    if not user.has_role("admin", "auditor"):
+        if not user.has_role("officer") or not user.regions:
+            return query.where(sa.false())
+        query = query.where(Alliance.association_id.in_(
+            sa.select(Association.id).where(Association.region.in_(user.regions))))
+    return query.order_by(Alliance.state_changed_at, Alliance.id)
+
+
+def age_days(alliance, now=None):
+    return max(0, ((now or utcnow()) - alliance.state_changed_at).days)

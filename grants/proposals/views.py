@@ -1,0 +1,236 @@
+"""Pages of the business intention: profile form, screening with scores, revisions, the officer's
+queue, the preselection per call, and the documents (profile PDF, minutes PDF, CSV and XLSX)."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..alliances.models import Alliance
+from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members
+from ..common import get_or_404, utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..programs.models import Call
+from ..web.forms import show_errors
+from ..web.pagination import paginate
+from ..workflows import ALLIANCE
+from . import exports, guards, pdf, preselection, screening, services
+from .forms import PreselectionForm, ProfileForm, screening_form
+
+bp = Blueprint("proposals", __name__)
+
+
+def load(alliance_id):
+    """The alliance, or 404 when it does not exist or the user may not see it (no leak)."""
+    alliance = get_or_404(Alliance, alliance_id)
+    if not can_view_alliance(current_user, alliance):
+        abort(404)
+    return alliance
+
+
+def section_context(alliance):
+    """What the alliance page shows of the business intention (see proposals/_alliance_section.html)."""
+    revs = services.revisions(alliance)
+    editable = can_edit_alliance(current_user, alliance)
+    return {
+        "profile": alliance.profile,
+        "checks": guards.check_intake(alliance) if editable else None,
+        "sheet": screening.screening_sheet(alliance) if alliance.call.criteria else None,
+        "revisions": revs,
+        "changes": services.latest_changes(alliance, revs),
+        "can_edit_profile": editable,
+        "can_screen": screening.can_screen(current_user, alliance),
+        "show_members": can_view_members(current_user, alliance.association),
+        "member_names": _member_names(alliance),
+    }
+
+
+def _member_names(alliance):
+    if not can_view_members(current_user, alliance.association):
+        return {}
+    from ..associations.models import Member
+
+    rows = db.session.execute(db.select(Member.id, Member.full_name)
+                              .where(Member.association_id == alliance.association_id)).all()
+    return dict(rows)
+
+
+@bp.app_context_processor
+def proposal_helpers():
+    return {"proposal_context": section_context}
+
+
+@bp.route("/alliances/<int:alliance_id>/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile(alliance_id):
+    alliance = load(alliance_id)
+    if not can_edit_alliance(current_user, alliance):
+        abort(403)
+    form = ProfileForm()
+    if request.method == "GET":
+        form.fill(alliance.profile)
+    if form.validate_on_submit():
+        files = {k: request.files.get(k) for k in services.PROFILE_FILES}
+        try:
+            services.save_profile(alliance, form.data_for_service(), current_user, version=form.version.data or None,
+                                  files=files)
+        except DomainError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+            return render_template("proposals/profile_form.html", form=form, alliance=alliance), exc.status
+        db.session.commit()
+        flash(_l("The business intention was saved. Submit it when it is complete."), "success")
+        return redirect(url_for("alliances.detail", alliance_id=alliance.id) + "#intention")
+    status = 422 if request.method == "POST" else 200
+    return render_template("proposals/profile_form.html", form=form, alliance=alliance), status
+
+
+@bp.route("/alliances/<int:alliance_id>/screening", methods=["GET", "POST"])
+@login_required
+def screen(alliance_id):
+    alliance = load(alliance_id)
+    if "officer" not in ALLIANCE.roles_of(alliance, current_user) and not current_user.has_role("admin", "auditor"):
+        abort(403)
+    criteria = alliance.call.criteria
+    sheet = screening.screening_sheet(alliance)
+    can_score = screening.can_screen(current_user, alliance)
+    form = screening_form(criteria, request.form if request.method == "POST" else None, sheet)
+    if request.method == "POST":
+        if not can_score:
+            abort(403)
+        if form.validate():
+            scores = {c.code: getattr(form, f"score_{c.code}").data for c in criteria}
+            comments = {c.code: getattr(form, f"comment_{c.code}").data or "" for c in criteria}
+            try:
+                screening.save_scores(alliance, scores, current_user, comments)
+            except DomainError as exc:
+                db.session.rollback()
+                show_errors(form, exc)
+                return _screen_page(alliance, form, sheet, can_score, exc.status)
+            db.session.commit()
+            flash(_l("Scores saved: %(total)s of 100.", total=screening.total_of(alliance)), "success")
+            return redirect(url_for(".screen", alliance_id=alliance.id))
+        return _screen_page(alliance, form, sheet, can_score, 422)
+    return _screen_page(alliance, form, sheet, can_score)
+
+
+def _screen_page(alliance, form, sheet, can_score, status=200):
+    revs = services.revisions(alliance)
+    return render_template("proposals/screening.html", alliance=alliance, form=form, sheet=sheet,
+                           can_score=can_score, checks=guards.check_intake(alliance),
+                           changes=services.latest_changes(alliance, revs), revisions=revs,
+                           actions=ALLIANCE.available(alliance, current_user),
+                           member_names=_member_names(alliance)), status
+
+
+@bp.get("/alliances/<int:alliance_id>/revisions")
+@login_required
+def revisions(alliance_id):
+    alliance = load(alliance_id)
+    revs = services.revisions(alliance)
+    pairs = [(revs[i], services.diff(revs[i - 1].data(), revs[i].data()) if i else None) for i in range(len(revs))]
+    return render_template("proposals/revisions.html", alliance=alliance, pairs=list(reversed(pairs)),
+                           member_names=_member_names(alliance))
+
+
+@bp.get("/alliances/<int:alliance_id>/profile.pdf")
+@login_required
+def profile_pdf(alliance_id):
+    alliance = load(alliance_id)
+    data = pdf.profile_pdf(alliance, with_names=can_view_members(current_user, alliance.association))
+    return _pdf_response(data, f"perfil-{alliance.code}.pdf")
+
+
+def _pdf_response(data, filename):
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@bp.get("/screening")
+@login_required
+def queue():
+    if not current_user.has_role("officer", "admin", "auditor"):
+        abort(403)
+    page = paginate(screening.queue(current_user))
+    return render_template("proposals/queue.html", page=page, now=utcnow(), age_days=screening.age_days)
+
+
+def _load_call(call_id):
+    call = get_or_404(Call, call_id)
+    if not preselection.can_view(current_user, call):
+        abort(403)
+    return call
+
+
+@bp.get("/preselection")
+@login_required
+def calls():
+    """The calls with intentions to rank, for committee members and officers."""
+    import sqlalchemy as sa
+
+    if not (current_user.has_role("officer", "admin", "auditor", "committee")):
+        abort(403)
+    rows = db.session.execute(
+        sa.select(Call, sa.func.count(Alliance.id)).join(Alliance, Alliance.call_id == Call.id)
+        .where(Alliance.state.in_(preselection.RANKED_STATES)).group_by(Call.id)
+        .order_by(Call.closes_at.desc())).all()
+    rows = [(c, n) for c, n in rows if preselection.can_view(current_user, c)]
+    return render_template("proposals/calls.html", rows=rows)
+
+
+@bp.route("/calls/<int:call_id>/preselection", methods=["GET", "POST"])
+@login_required
+def call_preselection(call_id):
+    call = _load_call(call_id)
+    form = PreselectionForm()
+    can_decide = preselection.can_decide(current_user, call)
+    if request.method == "POST":
+        if not can_decide:
+            abort(403)
+        action = request.form.get("decision", "")
+        ids = request.form.getlist("alliance_ids")
+        if form.validate_on_submit():
+            try:
+                decisions = [(int(i), action) for i in ids]
+            except ValueError:
+                abort(400)
+            try:
+                minutes = preselection.decide(call, decisions, current_user, form.comment.data or None)
+            except DomainError as exc:
+                db.session.rollback()
+                flash(str(exc.message), "error")
+                for v in exc.details:
+                    flash(f"{v.message} ({v.rule})", "error")
+                return _preselection_page(call, form, can_decide, exc.status)
+            db.session.commit()
+            flash(_l("Decision recorded in minutes no. %(n)s.", n=minutes.number), "success")
+            return redirect(url_for(".call_preselection", call_id=call.id))
+        return _preselection_page(call, form, can_decide, 400)
+    return _preselection_page(call, form, can_decide)
+
+
+def _preselection_page(call, form, can_decide, status=200):
+    rows = preselection.ranking(call, current_user)
+    return render_template("proposals/preselection.html", call=call, rows=rows, form=form, can_decide=can_decide,
+                           minutes=preselection.minutes_of(call),
+                           can_export=exports.can_export(current_user)), status
+
+
+@bp.get("/calls/<int:call_id>/preselection/minutes/<int:number>.pdf")
+@login_required
+def minutes_pdf(call_id, number):
+    call = _load_call(call_id)
+    minutes = preselection.find_minutes(call, number)
+    if minutes is None:
+        abort(404)
+    return _pdf_response(pdf.minutes_pdf(minutes), f"acta-preseleccion-{call.id}-{number}.pdf")
+
+
+@bp.get("/calls/<int:call_id>/intentions.<any(csv, xlsx):fmt>")
+@login_required
+def export(call_id, fmt):
+    call = get_or_404(Call, call_id)
+    if not exports.can_export(current_user):
+        abort(403)
+    body, mimetype, filename = exports.export(call, current_user, fmt)
+    db.session.commit()  # the export is logged in the audit trail
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The whole test suite, twice: on SQLite, then on a throwaway PostgreSQL cluster.
+#
+#   bash scripts/test.sh [PYTEST ARGS...]      e.g. bash scripts/test.sh -q -x tests/test_demo.py
+#
+# Sets up first (scripts/_setup.sh). The PostgreSQL run starts its own cluster on a free port in a
+# temporary folder and deletes it on exit. With CI=true a missing Chromium or PostgreSQL is an
+# error; otherwise the browser tests skip and the PostgreSQL run is left out, with a warning.
+# Exits non-zero when either run fails or collects no test.
+set -uo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
+grants_setup chromium fonts-dejavu-core poppler-utils postgresql
+
+IN_CI=0
+[ "${CI:-}" = "true" ] && IN_CI=1
+# the tests pick their databases themselves: an inherited URL would point them at real data
+unset GRANTS_DATABASE_URL GRANTS_ENV GRANTS_TEST_DATABASE_URL GRANTS_REQUIRE_POSTGRES
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/grants-test.XXXXXX")"
+PGDIR=""
+PGBIN=""
+cleanup() {
+  if [ -n "$PGDIR" ] && [ -f "$PGDIR/data/postmaster.pid" ]; then
+    _pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
+  fi
+  [ -n "$PGDIR" ] && rm -rf "$PGDIR"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- what the runs need ---------------------------------------------------------------------
+problems=()
+chromium=""
+for c in "${GRANTS_CHROMIUM:-}" /usr/bin/chromium "$(command -v chromium 2>/dev/null)" \
+         "$(command -v chromium-browser 2>/dev/null)"; do
+  if [ -n "$c" ] && [ -x "$c" ]; then chromium="$c"; break; fi
+done
+[ -z "$chromium" ] && problems+=("Chromium is missing (Debian package chromium): the browser tests cannot run")
+
+for v in 15 $(ls /usr/lib/postgresql 2>/dev/null | sort -rn); do
+  if [ -x "/usr/lib/postgresql/$v/bin/initdb" ] && [ -x "/usr/lib/postgresql/$v/bin/pg_ctl" ]; then
+    PGBIN="/usr/lib/postgresql/$v/bin"; break
+  fi
+done
+if [ -z "$PGBIN" ] && command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
+  PGBIN="$(dirname "$(command -v pg_ctl)")"
+fi
+[ -z "$PGBIN" ] && problems+=("PostgreSQL server binaries are missing (Debian package postgresql)")
+
+if [ ${#problems[@]} -gt 0 ]; then
+  for p in "${problems[@]}"; do
+    if [ $IN_CI -eq 1 ]; then printf 'ERROR: %s (required when CI=true)\n' "$p" >&2; else warn "$p"; fi
+  done
+  [ $IN_CI -eq 1 ] && exit 1
+fi
+[ -n "$chromium" ] && export GRANTS_CHROMIUM="$chromium"
+
+# --- one run of pytest ----------------------------------------------------------------------
+SUMMARY=()
+TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
+FAILED_RUNS=0
+
+run_pytest() {  # NAME, then pytest args
+  local name="$1"; shift
+  local xml="$WORK/$name.xml" started=$SECONDS rc counts
+  printf '\n==> pytest on %s\n' "$name"
+  "$PY" -m pytest --junitxml="$xml" -o junit_family=xunit2 "$@"
+  rc=$?
+  counts="$("$PY" - "$xml" <<'EOF' 2>/dev/null
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+n = {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
+print(n["tests"] - n["failures"] - n["errors"] - n["skipped"], n["failures"] + n["errors"], n["skipped"])
+EOF
+)"
+  read -r passed failed skipped <<<"${counts:-0 0 0}"
+  TOTAL_PASSED=$((TOTAL_PASSED + passed)); TOTAL_FAILED=$((TOTAL_FAILED + failed))
+  TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+  local verdict="ok"
+  if [ $rc -eq 5 ]; then
+    verdict="FAILED (no tests collected)"
+  elif [ $rc -ne 0 ]; then
+    verdict="FAILED (pytest exit $rc)"
+  fi
+  [ $rc -ne 0 ] && FAILED_RUNS=$((FAILED_RUNS + 1))
+  SUMMARY+=("$(printf '%-11s %s: %s passed, %s failed, %s skipped in %s s' \
+    "$name" "$verdict" "$passed" "$failed" "$skipped" "$((SECONDS - started))")")
+}
+
+# --- PostgreSQL: a throwaway cluster --------------------------------------------------------
+_pg() {  # run a server command as the postgres user when we are root
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_postgres() {
+  local port
+  port="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  PGDIR="$(mktemp -d "${TMPDIR:-/tmp}/grants-pg.XXXXXX")"
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || { echo "ERROR: no postgres user to run the server as" >&2; return 1; }
+    chown postgres:postgres "$PGDIR"
+  fi
+  _pg "$PGBIN/initdb" -D "$PGDIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \
+    >"$PGDIR/initdb.log" 2>&1 || { cat "$PGDIR/initdb.log" >&2; return 1; }
+  _pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+    -o "-p $port -k $PGDIR -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { cat "$PGDIR/server.log" >&2; return 1; }
+  "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres grants_test || return 1
+  PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/grants_test"
+  say "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+run_pytest sqlite "$@"
+
+if [ -n "$PGBIN" ]; then
+  if start_postgres; then
+    export GRANTS_TEST_DATABASE_URL="$PG_URL" GRANTS_REQUIRE_POSTGRES=1
+    run_pytest postgresql "$@"
+  else
+    SUMMARY+=("postgresql  FAILED: the server did not start")
+    FAILED_RUNS=$((FAILED_RUNS + 1))
+  fi
+else
+  SUMMARY+=("postgresql  not run: PostgreSQL is not installed")
+fi
+
+printf '\n==> summary\n'
+for line in "${SUMMARY[@]}"; do printf '%s\n' "$line"; done
+printf 'total: %s passed, %s failed, %s skipped\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED"
+[ $FAILED_RUNS -eq 0 ]
