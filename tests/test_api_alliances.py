@@ -186,6 +186,22 @@ def test_rule_violations_list_every_rule_and_change_nothing(api, db, alliance, b
     assert db.session.execute(sa.select(Event).where(Event.action == "submit")).scalar() is None
 
 
+def test_real_intake_rules_are_all_listed(api, db, make_association, make_user, make_alliance):
+    """End to end with the intake rules of the contract: every broken rule at once, by its code."""
+    assoc = make_association(legal_id=None, members=25)
+    president = make_user(memberships=[(assoc, "board")])
+    alliance = make_alliance(assoc=assoc, actor=president, families=5)
+    client = api(president)
+    url = f"/alliances/{alliance.id}/transitions"
+    err = assert_error(client.post(url, json={"action": "submit"}), 422, "rule_violation")
+    assert {"legal_status_missing", "families_out_of_range", "buyer_letter_missing"} <= rules_of(err)
+    assert _upload(client, alliance, PDF, kind="buyer_letter").status_code == 201
+    err = assert_error(client.post(url, json={"action": "submit"}), 422, "rule_violation")
+    assert "buyer_letter_missing" not in rules_of(err)
+    assert {"legal_status_missing", "families_out_of_range"} <= rules_of(err)
+    assert db.session.get(Alliance, alliance.id).state == "draft"
+
+
 def test_required_comment_is_a_rule_violation(api, db, alliance, board):
     err = assert_error(api(board).post(f"/alliances/{alliance.id}/transitions", json={"action": "withdraw"}), 422,
                        "rule_violation")
@@ -260,8 +276,8 @@ def test_upload_list_download(api, db, alliance, board, auditor):
 
 
 def _upload(client, alliance, content, name="doc.pdf", kind="legal_status"):
-    return client.post(f"/alliances/{alliance.id}/attachments", data={"kind": kind, "file": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
+    return client.post(f"/alliances/{alliance.id}/attachments",
+                       data={"kind": kind, "file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
 
 
 def test_upload_checks_type_by_content_and_size(api, app, db, alliance, board, monkeypatch):

@@ -237,3 +237,19 @@ def test_patch_user_with_version(api, db, admin, officer):
     assert resp.status_code == 200 and resp.get_json()["active"] is False
     assert rules_of(assert_error(client.patch(f"/users/{officer.id}", json={"version": 99, "name": "Z"}),
                                  409)) == set()
+
+
+def test_bearer_requests_speak_the_users_language(app, db, make_user):
+    from flask_babel import get_locale, refresh
+
+    from grants.accounts.services import issue_token
+    from grants.api.core import authenticate
+
+    for locale in ("en", "es"):
+        user = make_user(locale=locale)
+        token, _row = issue_token(user)
+        db.session.commit()
+        with app.test_request_context("/api/v1/me", headers={"Authorization": f"Bearer {token}"}):
+            refresh()  # the tests share one app context, where Flask-Babel caches the locale
+            authenticate()
+            assert str(get_locale()) == locale

@@ -153,13 +153,14 @@ def world(db, alliance, association, board, admin, program, call):
 
 def _paths(rule, ids):
     """The rule with real ids, with 0, with an id past any integer column, and with text."""
-    args = re.findall(r"<(?:[a-z_]+:)?([a-z_0-9]+)>", rule)
+    arg = r"<(?:[a-z_]+(?:\([^)]*\))?:)?{}>"
+    args = re.findall(arg.format("([A-Za-z_0-9]+)"), rule)
     out = []
     for variant in ("real", "0", "99999999999999999999", "abc"):
         path = rule
         for name in args:
             value = str(ids.get(name, 1)) if variant == "real" else variant
-            path = re.sub(rf"<(?:[a-z_]+:)?{name}>", value, path)
+            path = re.sub(arg.format(name), value, path)
         out.append(path)
         if not args:
             break

@@ -63,3 +63,15 @@ def test_events_carry_actor_and_context(db, admin, alliance):
     assert ev.association_id == alliance.association_id
     assert ev.actor_name and ev.to_state == "draft"
     assert ev.data_dict()["code"] == alliance.code
+
+
+def test_auditors_see_personal_data_masked_in_the_trail(db, login, admin, auditor, association):
+    from grants.associations import services
+
+    services.add_member(association, {"full_name": "Juana Mamani Quispe", "national_id": "7788991",
+                                      "sex": "F"}, admin)
+    db.session.commit()
+    html = login(auditor).get("/audit?object_type=member").get_data(as_text=True)
+    assert "add_member" in html and "7788991" not in html and "Juana Mamani" not in html
+    html = login(admin).get("/audit?object_type=member").get_data(as_text=True)
+    assert "7788991" in html

@@ -1,7 +1,7 @@
 """Spanish is complete: every message in the code and templates has a Spanish translation."""
 import os
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -12,7 +12,7 @@ METHODS = [("**/translations/**", "ignore"), ("**.py", "python"), ("**/templates
 def source_messages():
     found = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            os.path.join(ROOT, "grants"), METHODS, options_map={"**/templates/**.html": {"extensions": "jinja2.ext.do"}}):
+            os.path.join(ROOT, "grants"), METHODS, keywords={**DEFAULT_KEYWORDS, "_l": None}, options_map={"**/templates/**.html": {"extensions": "jinja2.ext.do"}}):
         key = message if isinstance(message, str) else message[0]
         found.setdefault(key, f"{filename}:{lineno}")
     return found

@@ -1,6 +1,7 @@
 """Preselection per call: ranking by score with the running total against the envelope, the
 committee's decisions (one at a time or in bulk) and their minutes (PDF); the exports."""
 import csv
+import hashlib
 import io
 from decimal import Decimal
 
@@ -84,7 +85,8 @@ def test_bulk_preselection_through_the_api_writes_minutes(three, call, committee
     content = minutes[0].data()
     assert content["committee"] == ["Carmen Comité", "Ramiro Revisor"] and other
     assert content["preselected_total"] == "1600000.00"
-    assert db.session.execute(sa.select(Event).where(Event.action == "preselection_minutes")).scalar_one()
+    ev = db.session.execute(sa.select(Event).where(Event.action == "preselection_minutes")).scalar_one()
+    assert ev.data_dict()["sha256"] == hashlib.sha256(minutes[0].content.encode()).hexdigest()
     doc = client.get(out["document"].replace("/api/v1", ""))
     assert doc.status_code == 200
     text = pdf_text(doc.data)
@@ -113,6 +115,9 @@ def test_a_single_decision_through_the_transition_also_writes_minutes(three, cal
     minutes = db.session.execute(sa.select(PreselectionMinutes)).scalar_one()
     assert minutes.alliance_ids == str(three[0].id)
     assert [d["action"] for d in minutes.data()["decided"]] == ["preselect"]
+    # the transition is the one event of a single decision
+    assert [e.action for e in db.session.execute(sa.select(Event).order_by(Event.id.desc()).limit(1)).scalars()] \
+        == ["preselect"]
 
 
 def test_bulk_is_all_or_nothing_and_lists_every_refusal(three, call, committee, api):

@@ -18,7 +18,7 @@ from ..workflows import ALLIANCE
 from . import services
 from .forms import AllianceForm, AttachmentForm, FilterForm
 from .models import Alliance, Attachment
-from .permissions import alliance_filter, can_edit_alliance, can_view_alliance, can_view_members
+from .permissions import alliance_filter, can_edit_alliance, can_view_alliance, can_view_members, members_masked
 
 bp = Blueprint("alliances", __name__, url_prefix="/alliances")
 
@@ -145,7 +145,8 @@ def detail(alliance_id):
     return render_template("alliances/detail.html", alliance=alliance, events=events, actions=actions,
                            facilitators=facilitators, can_edit=can_edit_alliance(current_user, alliance),
                            can_upload=services.can_upload(current_user, alliance),
-                           show_members=can_view_members(current_user, alliance.association),
+                           show_members=can_view_members(current_user, alliance.association)
+                           and not members_masked(current_user, alliance.association),
                            upload_form=AttachmentForm())
 
 

@@ -57,7 +57,8 @@ def handle_exception(exc):
         return error_response(status, HTTP_CODES.get(status, "error"), exc.description or exc.name)
     # safety nets: the database refused what a service let through
     if isinstance(exc, StaleDataError):
-        return error_response(409, "stale_version", _l("Someone changed this object meanwhile. Reload it and try again."))
+        return error_response(409, "stale_version",
+                              _l("Someone changed this object meanwhile. Reload it and try again."))
     if isinstance(exc, IntegrityError):
         current_app.logger.warning("API integrity error: %s", exc)
         return error_response(409, "conflict", _l("The change conflicts with data already stored."))
@@ -105,6 +106,8 @@ def authenticate():
             raise ApiError(401, "unauthenticated", _l("The token is missing, expired or revoked."))
         g.api_token = row
         g.api_user = row.user
+        # the token's user is ``current_user`` for this request only (their language, no session)
+        g._login_user = row.user
         return None
     g.api_user = current_user if current_user.is_authenticated else None
     if g.api_user is not None and request.method not in ("GET", "HEAD", "OPTIONS"):

@@ -30,14 +30,24 @@ PAGE_PARAMS = [
 ]
 
 
+_ARG = re.compile(r"<(?:([a-z_]+)(?:\(([^)]*)\))?:)?([A-Za-z_0-9]+)>")
+
+
 def _path(flask_path):
-    return re.sub(r"<(?:[a-z_]+:)?([a-z_0-9]+)>", r"{\1}", flask_path)
+    return _ARG.sub(lambda m: "{" + m.group(3) + "}", flask_path)
+
+
+def _param_schema(converter, args):
+    if converter == "int":
+        return {"type": "integer", "minimum": 1}
+    if converter == "any" and args:
+        return {"type": "string", "enum": [a.strip().strip("'\"") for a in args.split(",") if a.strip()]}
+    return {"type": "string"}
 
 
 def _params(flask_path):
-    return [{"name": m, "in": "path", "required": True,
-             "schema": {"type": "integer", "minimum": 1} if t == "int" else {"type": "string"}}
-            for t, m in re.findall(r"<(?:([a-z_]+):)?([a-z_0-9]+)>", flask_path)]
+    return [{"name": name, "in": "path", "required": True, "schema": _param_schema(conv, args)}
+            for conv, args, name in _ARG.findall(flask_path)]
 
 
 def _query(spec):

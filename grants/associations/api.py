@@ -12,7 +12,7 @@ from .. import audit
 from ..alliances.permissions import (association_filter, can_create_association, can_edit_association,
                                      can_view_association, can_view_members, members_masked)
 from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, dump, endpoint, load, page_args,
-                        paginate, require, text_arg, touch)
+                        paginate, require, text_arg)
 from ..api.types import Decimal2Str, Id, SmallInt, UtcDateTime
 from ..errors import ValidationFailed, Violation
 from ..extensions import db

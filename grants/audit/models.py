@@ -4,6 +4,19 @@ from ..common import utcnow
 from ..extensions import db
 
 
+#: object types whose events carry personal data, and the keys to mask in them
+PERSONAL = {"member", "association"}
+PERSONAL_KEYS = {"full_name", "national_id", "phone", "birth_year", "email"}
+
+
+def _mask(value):
+    if isinstance(value, dict):
+        return {k: ("•••" if k in PERSONAL_KEYS and v not in (None, "") else _mask(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask(v) for v in value]
+    return value
+
+
 class Event(db.Model):
     """One change: never updated or deleted. ``hash`` covers the fields and the previous hash."""
 
@@ -30,12 +43,14 @@ class Event(db.Model):
     prev_hash = sa.Column(sa.String(64), nullable=False)
     hash = sa.Column(sa.String(64), nullable=False, unique=True)
 
-    def data_dict(self):
+    def data_dict(self, masked=False):
+        """The event's data; ``masked`` hides members' personal data (for auditors)."""
         import json
 
-        return json.loads(self.data or "{}")
+        data = json.loads(self.data or "{}")
+        return _mask(data) if masked and self.object_type in PERSONAL else data
 
-    def as_dict(self):
+    def as_dict(self, masked=False):
         return {
             "id": self.id,
             "object_type": self.object_type,
@@ -48,6 +63,6 @@ class Event(db.Model):
             "actor_name": self.actor_name,
             "created_at": self.created_at.isoformat() + "Z",
             "comment": self.comment,
-            "data": self.data_dict(),
+            "data": self.data_dict(masked),
             "hash": self.hash,
         }

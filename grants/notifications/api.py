@@ -4,6 +4,7 @@ from datetime import datetime
 from flask import request
 
 from ..api.core import Model, Out, api_user, endpoint, paginate
+from ..api.types import Id
 from ..extensions import db
 from . import services
 
@@ -19,7 +20,7 @@ class NotificationOut(Out):
 
 class MarkReadIn(Model):
     #: the notifications to mark read; none: all unread
-    ids: list[int] | None = None
+    ids: list[Id] | None = None
 
 
 def _dump(n):

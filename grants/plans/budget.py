@@ -11,7 +11,7 @@ from ..alliances.budget import BUDGET_CATEGORIES, INELIGIBLE_FOR_GRANT, SOURCES,
 from ..alliances.figures import financing, line_total
 from ..errors import Collector, Forbidden
 from ..extensions import db
-from .parsing import amount, check_version, day, fail, text, whole
+from .parsing import MAX_AMOUNT, amount, check_version, day, fail, text, whole
 from .permissions import can_edit_plan
 
 LINE_FIELDS = ("category", "description", "unit", "quantity", "unit_cost", *SOURCES)
@@ -61,6 +61,9 @@ def _set_line(line, data, c, *, partial, prefix=""):
     if c.violations:
         return
     line.total = line_total(line.quantity or 0, line.unit_cost or 0)
+    if line.total > MAX_AMOUNT:
+        c.add("invalid", _l("Quantity × unit cost is too large."), prefix + "quantity")
+        return
     split = sum((Decimal(getattr(line, s) or 0) for s in SOURCES), Decimal("0.00"))
     if split != line.total:
         c.add("split_mismatch",

@@ -1,4 +1,5 @@
 """Small parsers shared by the plan's services: exact amounts, whole numbers, dates, text."""
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -7,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..errors import Collector, RuleViolation, ValidationFailed
 
 MAX_AMOUNT = Decimal("999999999999.99")
+_PLAIN = re.compile(r"^\d+(\.\d+)?$")
 #: field-level rule codes; anything else is a business rule
 FIELD_RULES = ("required", "invalid")
 
@@ -24,6 +26,8 @@ def decimal_in(raw, places=2, maximum=MAX_AMOUNT):
             raise ValueError
         if "," in text and "." not in text:
             text = text.replace(",", ".")
+        if not _PLAIN.match(text):
+            raise ValueError
         try:
             value = Decimal(text)
         except InvalidOperation:

@@ -61,13 +61,13 @@ def _build(story, title, pagesize):
     return buf.getvalue()
 
 
-def _facts(pairs):
-    return Table([[p(k, SMALL), p(v)] for k, v in pairs], colWidths=(50 * mm, 150 * mm), hAlign="LEFT",
+def _facts(pairs, width=200 * mm):
+    return Table([[p(k, SMALL), p(v)] for k, v in pairs], colWidths=(width / 4, width * 3 / 4), hAlign="LEFT",
                  style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
 
 
-def _header(alliance, heading):
+def _header(alliance, heading, width=200 * mm):
     return [p(heading, H1), _facts([
         (_l("Alliance"), f"{alliance.code} · {alliance.title}"),
         (_l("Association"), f"{alliance.association.name} ({alliance.association.municipality}, "
@@ -76,7 +76,11 @@ def _header(alliance, heading):
         (_l("Call"), f"{alliance.call.title} ({alliance.call.program.code})"),
         (_l("Product"), alliance.product),
         (_l("Families"), alliance.families),
-    ])]
+    ], width)]
+
+
+def _quantity(value):
+    return number(value, 0 if value == value.to_integral_value() else 3)
 
 
 def plan_pdf(alliance):
@@ -102,7 +106,7 @@ def plan_pdf(alliance):
     rows = [[p(h, SMALL) for h in rows[0]]]
     for i, line in enumerate(alliance.budget_lines, start=1):
         rows.append([i, p(line.category_title, SMALL), p(line.description, SMALL), p(line.unit, SMALL),
-                     number(line.quantity, 3), money(line.unit_cost), money(line.total),
+                     _quantity(line.quantity), money(line.unit_cost), money(line.total),
                      *[money(getattr(line, s)) for s in SOURCES]])
     rows.append(["", p(_l("Total"), SMALL), "", "", "", "", money(fin.total), *[money(fin.totals[s]) for s in SOURCES]])
     story.append(table(rows, widths=[8 * mm, 28 * mm, 60 * mm, 16 * mm, 18 * mm, 22 * mm, 24 * mm, 24 * mm, 24 * mm,
@@ -180,7 +184,7 @@ def minutes_pdf(alliance, minutes):
     """The minutes of the committee's decision: members, their scores and recommendations, the decision."""
     data = minutes.data
     cur = data.get("financing", {}).get("currency", "")
-    story = _header(alliance, _l("Committee minutes"))
+    story = _header(alliance, _l("Committee minutes"), 180 * mm)
     fin = data.get("financing", {})
     story.append(_facts([
         (_l("Submission"), minutes.round),
@@ -189,7 +193,7 @@ def minutes_pdf(alliance, minutes):
         (_l("Grant"), f"{cur} {money(fin.get('grant'))}" if fin.get("grant") else "—"),
         (_l("Quorum"), data.get("quorum")),
         (_l("Reviews"), len(data.get("reviews", []))),
-    ]))
+    ], 180 * mm))
     criteria = data.get("criteria", [])
     story.append(p(_l("Members and scores"), H2))
     head = [_l("Member")] + [f"{c['name']} (0–{c['max']}, {c['weight']} %)" for c in criteria] + [

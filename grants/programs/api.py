@@ -14,7 +14,8 @@ from .models import RULES, Call, Program
 
 #: the API type of each kind of rule
 _KIND = {"ratio": ShareStr, "money": AmountStr,
-         "int": Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(no_bool)], "bool": Annotated[bool, Field(strict=True)]}
+         "int": Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(no_bool)],
+         "bool": Annotated[bool, Field(strict=True)]}
 
 
 def _rules_model(name, required):

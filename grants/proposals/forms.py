@@ -54,7 +54,7 @@ def screening_form(criteria, formdata=None, sheet=None):
 
     for c in criteria:
         setattr(ScreeningForm, f"score_{c.code}", IntegerField(
-            c.name, validators=[InputRequired(message=_l("Give a score.")),
+            _l("Score from 0 to %(max)s", max=c.max), validators=[InputRequired(message=_l("Give a score.")),
                                 NumberRange(0, c.max, message=_l("From 0 to %(max)s.", max=c.max))]))
         setattr(ScreeningForm, f"comment_{c.code}", TextAreaField(_l("Why this score"),
                                                                   validators=[Optional(), Length(max=2000)]))

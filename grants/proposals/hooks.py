@@ -66,7 +66,7 @@ def on_transition(workflow, obj=None, transition=None, actor=None, data=None, fr
         services.record_revision(obj, actor)
         _notify_officers(obj, from_state)
     if transition.name in preselection.ACTIONS and not db.session.info.get(preselection.BULK):
-        preselection.write_minutes(obj.call, [(obj, transition.name)], actor, data.get("comment"))
+        preselection.write_minutes(obj.call, [(obj, transition.name)], actor, data.get("comment"), record_event=False)
     if transition.name not in OWN_ACTIONS and not (
             actor is not None and "board" in actor.association_roles(obj.association_id)):
         _notify_board(obj, transition, actor, data.get("comment"))

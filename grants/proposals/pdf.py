@@ -94,8 +94,9 @@ def profile_pdf(alliance, with_names=False):
                     (_l("Product"), alliance.product)])]
     story += [p(_l("Buyer and letter of intent"), H2)]
     letter = alliance.attachment_of("buyer_letter")
+    buyer = alliance.buyer
     story.append(facts([
-        (_l("Buyer"), f"{alliance.buyer.name} ({alliance.buyer.tax_id or '—'})" if alliance.buyer else _l("not chosen yet")),
+        (_l("Buyer"), f"{buyer.name} ({buyer.tax_id or '—'})" if buyer else _l("not chosen yet")),
         (_l("Volume the buyer will buy"), f"{number(prof.loi_volume, 2)} {prof.loi_unit}" if prof else ""),
         (_l("Price per unit"), money(prof.loi_price, cur) if prof else ""),
         (_l("Quality required"), prof.loi_quality if prof else ""),
@@ -120,7 +121,8 @@ def profile_pdf(alliance, with_names=False):
     story.append(p(_l("Member families taking part: %(n)s", n=alliance.families), H2))
     if with_names and alliance.member_links:
         names = sorted(link.member.full_name for link in alliance.member_links)
-        rows = [[p(f"{i + 1}. {n}", SMALL) for i, n in list(enumerate(names))[j:j + 3]] for j in range(0, len(names), 3)]
+        numbered = [p(f"{i}. {n}", SMALL) for i, n in enumerate(names, start=1)]
+        rows = [numbered[j:j + 3] for j in range(0, len(numbered), 3)]
         for row in rows:
             while len(row) < 3:
                 row.append("")

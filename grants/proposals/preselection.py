@@ -1,5 +1,6 @@
 """Preselection per call: eligible intentions ranked by score against the envelope; the committee's
 decisions, each through the workflow engine, written to numbered minutes (acta)."""
+import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -154,8 +155,11 @@ def minutes_content(call, decided, actor, comment, when):
     }
 
 
-def write_minutes(call, decided, actor, comment=None):
-    """Record who decided what, when, with the ranking at that moment (the PDF is drawn from it)."""
+def write_minutes(call, decided, actor, comment=None, record_event=True):
+    """Record who decided what, when, with the ranking at that moment (the PDF is drawn from it).
+
+    ``record_event``: also write a ``preselection_minutes`` audit event with the SHA-256 of the content
+    (a committee session); a single decision taken through the workflow is already its own event."""
     number = (db.session.execute(sa.select(sa.func.max(PreselectionMinutes.number))
                                  .where(PreselectionMinutes.call_id == call.id)).scalar() or 0) + 1
     when = utcnow().replace(microsecond=0)
@@ -165,9 +169,11 @@ def write_minutes(call, decided, actor, comment=None):
                               content=canonical(content))
     db.session.add(row)
     db.session.flush()
-    audit.record("call", call.id, "preselection_minutes", actor, comment=comment or None,
-                 data={"number": number, "minutes_id": row.id,
-                       "decisions": [{"alliance_id": a.id, "action": action} for a, action in decided]})
+    if record_event:
+        audit.record("call", call.id, "preselection_minutes", actor, comment=comment or None,
+                     data={"number": number, "minutes_id": row.id,
+                           "sha256": hashlib.sha256(row.content.encode("utf-8")).hexdigest(),
+                           "decisions": [{"alliance_id": a.id, "action": action} for a, action in decided]})
     return row
 
 

@@ -74,8 +74,10 @@ def register(app):
         # the signed-in user is resolved per request, even when a request runs inside an outer app
         # context (tests, CLI): Flask-Login caches it on ``g``, which lives as long as the app context
         from flask import g
+        from flask_babel import refresh
 
         g.pop("_login_user", None)
+        refresh()  # and so is the language (Flask-Babel caches it on the context too)
 
     @app.teardown_request
     def rollback_leftovers(exc):

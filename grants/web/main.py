@@ -55,4 +55,4 @@ def audit_trail():
     if kind:
         query = query.where(Event.object_type == kind)
     page = paginate(query)
-    return render_template("main/audit.html", page=page, kind=kind)
+    return render_template("main/audit.html", page=page, kind=kind, masked=not current_user.has_role("admin"))
