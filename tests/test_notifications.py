@@ -158,3 +158,15 @@ def test_the_api_lists_my_notifications_only(officer, submitted, board, api):
     assert api(officer).get("/notifications?unread=1").get_json()["total"] == 0
     assert api(officer).post("/notifications/read", json={"ids": ["x"]}).status_code == 400
     assert api().get("/notifications").status_code == 401
+
+
+def test_the_board_hears_of_each_decision_up_to_preselection(board, submitted, officer, committee):
+    from .proposal_support import score_all
+
+    score_all(submitted, officer)
+    act(submitted, "declare_eligible", officer)
+    act(submitted, "preselect", committee)
+    subjects = [n.subject for n in notes(board)]
+    assert len(subjects) == 2 and all(submitted.code in s for s in subjects)
+    assert "Eligible" in subjects[0] and "Preselected" in subjects[1]
+    assert unread_count(board) == 2

@@ -167,3 +167,14 @@ def test_window_helpers_use_utc(db, make_call):
     call = make_call(opens=-1, closes=1)
     assert call.opens_at < utcnow() < call.closes_at
     assert call.closes_at - call.opens_at == timedelta(days=2)
+
+
+def test_counts_that_must_be_positive_refuse_zero():
+    import pytest
+
+    from grants.programs.services import parse_rule
+
+    for name in ("min_families", "max_families", "min_quotations", "committee_quorum"):
+        with pytest.raises(ValueError):
+            parse_rule(name, "0")
+        assert parse_rule(name, "1") == 1

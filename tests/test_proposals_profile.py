@@ -218,3 +218,15 @@ def test_profile_pdf_hides_member_names_from_those_who_may_not_see_them(submitte
 def test_profile_pdf_of_another_association_is_not_found(ready, other_board, api, login):
     assert login(other_board).get(f"/alliances/{ready.id}/profile.pdf").status_code == 404
     assert api(other_board).get(f"/alliances/{ready.id}/documents/profile").status_code == 404
+
+
+def test_the_forms_need_the_csrf_token(app, login, alliance, board):
+    client = login(board)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(f"/alliances/{alliance.id}/profile", data=FORM).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert db.session.execute(sa.select(Profile)).first() is None
+    page = client.get(f"/alliances/{alliance.id}/profile").get_data(as_text=True)
+    assert 'name="csrf_token"' in page

@@ -87,7 +87,7 @@ class Tranche(Versioned, Timestamped, db.Model):
         sa.CheckConstraint(in_check("state", TRANCHE_STATES), name="state_known"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
         sa.UniqueConstraint("alliance_id", "number", name="uq_tranches_alliance_number"),
-        *non_negative("amount"),
+        *non_negative("amount", "disbursed_amount"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
@@ -99,6 +99,11 @@ class Tranche(Versioned, Timestamped, db.Model):
     #: what must hold before this tranche is requested (e.g. "70 % of the first tranche justified")
     conditions = sa.Column(sa.Text, nullable=False, default="")
     state = sa.Column(sa.String(20), nullable=False, default="planned")
+    #: the transfer as recorded by the finance officer (funding stage); read by execution and closeout
+    disbursed_amount = sa.Column(Money())
+    disbursed_on = sa.Column(sa.Date)
+    #: the bank's reference of the transfer
+    disbursement_reference = sa.Column(sa.String(120))
 
     alliance = db.relationship("Alliance", backref=db.backref(
         "tranches", order_by="Tranche.number", cascade="all, delete-orphan", passive_deletes=True))

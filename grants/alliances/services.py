@@ -52,12 +52,14 @@ def _resolve_buyer(data, c, actor):
 
 
 def _set_fields(alliance, data, c, actor, creating):
-    for key in ("title", "product"):
+    for key, limit in (("title", 200), ("product", 120)):
         if creating or key in data:
             value = str(data.get(key) or "").strip()
             if not value:
                 c.add("required", _l("This field is required."), key)
-            setattr(alliance, key, value[:200])
+            elif len(value) > limit:
+                c.add("invalid", _l("Write at most %(n)s characters.", n=limit), key)
+            setattr(alliance, key, value[:limit])
     for key in ("requested_grant", "estimated_counterpart"):
         if key in data or creating:
             raw = data.get(key)

@@ -1,6 +1,5 @@
 """The user's notifications page, and the unread count for the header."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -30,13 +29,3 @@ def index():
         services.mark_read(current_user, fresh)
         db.session.commit()
     return render_template("notifications/index.html", page=page, fresh=fresh)
-
-
-@bp.post("/read")
-@login_required
-def read_all():
-    count = services.mark_read(current_user)
-    db.session.commit()
-    flash(_l("%(n)s notifications marked as read.", n=count), "success")
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
-                    else url_for(".index"))

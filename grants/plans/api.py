@@ -10,12 +10,13 @@ from typing import Annotated
 import sqlalchemy as sa
 from flask import Response, request
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
 from ..api.core import Model, Out, Patch, api_user, dump, endpoint, load, no_content, paginate
-from ..api.types import AmountStr, MoneyStr, RatioStr, SmallInt, UtcDateTime, _exact
+from ..api.types import AmountStr, MoneyStr, RatioStr, SmallInt, UtcDateTime
 from ..extensions import db
 from . import budget as budget_services
 from . import xlsx
@@ -23,8 +24,22 @@ from .permissions import can_view_plan
 
 TAGS = ("plans",)
 
+
+
+def _quantity(value):
+    """A quantity: a string (or whole number) with at most three decimals; never a float."""
+    from .parsing import decimal_in
+
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise PydanticCustomError("decimal_string_type", 'Send quantities as strings such as "12.5".')
+    try:
+        return decimal_in(value if isinstance(value, (str, Decimal)) else str(value), 3)
+    except ValueError:
+        raise PydanticCustomError("decimal_invalid", "A quantity of 0 or more with at most three decimals.") from None
+
+
 #: a quantity with up to three decimals, as a string: "12.5", "0.250"
-QuantityStr = Annotated[Decimal, BeforeValidator(_exact(3, signed=False)),
+QuantityStr = Annotated[Decimal, BeforeValidator(_quantity),
                         PlainSerializer(lambda d: str(Decimal(d).quantize(Decimal("0.001"))), return_type=str),
                         WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d{1,3})?$", "examples": ["12.500"]})]
 

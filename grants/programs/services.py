@@ -21,6 +21,10 @@ def _fail(c):
         raise ValidationFailed(_l("Some fields need attention."), c.violations)
 
 
+#: counts that must be at least 1 (the database refuses 0 too)
+AT_LEAST_ONE = ("min_families", "max_families", "min_quotations", "committee_quorum")
+
+
 def parse_rule(name, raw):
     """Convert a submitted rule value (string, int, bool) to its typed value; ValueError if bad."""
     kind, _default = RULES[name]
@@ -36,7 +40,7 @@ def parse_rule(name, raw):
         if isinstance(raw, bool):
             raise ValueError
         value = int(str(raw).strip())
-        if value < 0 or value > MAX_COUNT:
+        if value < (1 if name in AT_LEAST_ONE else 0) or value > MAX_COUNT:
             raise ValueError
         return value
     value = to_decimal(raw, 4 if kind == "ratio" else 2)

@@ -1,5 +1,6 @@
 """State machines as data, and the one engine that applies them."""
 from .alliance import ALLIANCE  # noqa: F401
 from .engine import Transition, Workflow, guard, guard_names, transition_applied  # noqa: F401
+from .tranche import TRANCHE  # noqa: F401
 
-WORKFLOWS = {"alliance": ALLIANCE}
+WORKFLOWS = {"alliance": ALLIANCE, "tranche": TRANCHE}

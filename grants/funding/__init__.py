@@ -1,0 +1,1 @@
+"""The funding stage: the agreement (convenio), the counterpart deposit, tranches and disbursements."""

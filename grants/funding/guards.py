@@ -1,0 +1,128 @@
+"""The funding stage's guards, on the alliance workflow and on the tranche workflow.
+
+Alliance: ``agreement_ready`` (``sign_agreement``: the signed copy is uploaded as a PDF; rule
+``signed_agreement_missing``), ``first_transfer_made`` (``start_execution``: ``first_transfer_missing``).
+Tranche: ``tranche_may_move`` (``alliance_suspended``, ``agreement_not_signed``, ``alliance_not_active``),
+``tranche_in_order`` (``tranche_out_of_order``), ``tranche_rules`` (``tranche_not_justified``,
+``counterpart_not_proportional``, ``open_observations``), ``separation_of_duties``.
+Imported once at app start (``grants/__init__.py``); also connects what follows the transitions.
+"""
+from decimal import ROUND_FLOOR, Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from ..alliances import ledger
+from ..alliances.figures import financing
+from ..errors import Violation
+from ..workflows import guard, transition_applied
+
+#: alliance states in which tranches move
+ACTIVE = ("agreement_signed", "in_execution")
+BEFORE_AGREEMENT = ("draft", "submitted", "returned", "eligible", "preselected", "plan_in_preparation",
+                    "plan_submitted", "under_appraisal", "committee_review", "approved")
+
+
+def _pct(value):
+    return f"{(Decimal(value) * 100).quantize(Decimal('0.01'), rounding=ROUND_FLOOR)} %"
+
+
+@guard("agreement_ready")
+def agreement_ready(alliance, actor, data):
+    att = alliance.attachment_of("signed_agreement")
+    if att is None or att.content_type != "application/pdf":
+        return [Violation("signed_agreement_missing",
+                          _l("Upload the agreement signed by the parties (PDF) before signing it here."),
+                          "signed_agreement")]
+    return []
+
+
+@guard("first_transfer_made")
+def first_transfer_made(alliance, actor, data):
+    if not any(t.state == "disbursed" for t in alliance.tranches):
+        return [Violation("first_transfer_missing",
+                          _l("Execution starts after the first tranche has been transferred."), "tranches")]
+    return []
+
+
+def may_move_violations(alliance):
+    if alliance.state == "suspended":
+        return [Violation("alliance_suspended", _l("The alliance is suspended: no tranche moves until it "
+                                                   "is resumed."))]
+    if alliance.state in BEFORE_AGREEMENT:
+        return [Violation("agreement_not_signed", _l("Tranches move only after the agreement is signed."))]
+    if alliance.state not in ACTIVE:
+        return [Violation("alliance_not_active", _l("The alliance is no longer in execution."))]
+    return []
+
+
+@guard("tranche_may_move")
+def tranche_may_move(tranche, actor, data):
+    return may_move_violations(tranche.alliance)
+
+
+@guard("tranche_in_order")
+def tranche_in_order(tranche, actor, data):
+    earlier = [t for t in tranche.alliance.tranches if t.number < tranche.number and t.state != "disbursed"]
+    if earlier:
+        return [Violation("tranche_out_of_order", _l("Tranche %(n)s must be transferred first.",
+                                                     n=earlier[0].number))]
+    return []
+
+
+def rule_violations(alliance):
+    """What refuses the approval of a further tranche of ``alliance`` now (empty when it may pass)."""
+    out = []
+    program = alliance.call.program
+    paid = ledger.disbursed(alliance)
+    if paid > 0:
+        needed = Decimal(program.tranche_justified_share)
+        justified = ledger.justified(alliance)
+        if justified < needed * paid:
+            out.append(Violation("tranche_not_justified", _l(
+                "Only %(share)s of the money disbursed so far (%(paid)s) is justified by approved expenses; the "
+                "program asks for at least %(limit)s.", share=_pct(justified / paid), paid=paid,
+                limit=_pct(needed)), "justified"))
+        fin = financing(alliance)
+        grant, committed = fin.totals["grant"], fin.counterpart
+        contributed = ledger.counterpart_contributed(alliance)
+        # contributed / committed >= disbursed / grant, by cross-multiplication (exact)
+        if grant > 0 and committed > 0 and contributed * grant < committed * paid:
+            out.append(Violation("counterpart_not_proportional", _l(
+                "The counterpart contributed (%(contributed)s of %(committed)s) is behind the grant disbursed "
+                "(%(paid)s of %(grant)s).", contributed=contributed, committed=committed, paid=paid, grant=grant),
+                "counterpart"))
+    count = ledger.open_observations(alliance)
+    if count:
+        out.append(Violation("open_observations", _l(
+            "%(n)s observation(s) on the accountability reports are still open.", n=count)))
+    return out
+
+
+@guard("tranche_rules")
+def tranche_rules(tranche, actor, data):
+    return rule_violations(tranche.alliance)
+
+
+@guard("separation_of_duties")
+def separation_of_duties(tranche, actor, data):
+    flow = tranche.flow
+    if flow is not None and actor is not None and flow.approved_by_id == actor.id:
+        return [Violation("separation_of_duties", _l("You approved this tranche: another finance officer "
+                                                     "records the transfer."))]
+    return []
+
+
+@transition_applied.connect
+def _after_transition(workflow, obj=None, transition=None, actor=None, data=None, from_state=None, **_kw):
+    from . import notify, services
+
+    name = getattr(workflow, "name", None)
+    if transition is None or obj is None:
+        return
+    if name == "alliance":
+        if transition.name == "approve":
+            services.ensure_agreement(obj)
+        elif transition.name == "sign_agreement":
+            services.record_signature(obj, actor, (data or {}).get("counterpart_deposit_reference"))
+    elif name == "tranche":
+        notify.tranche_moved(obj, transition, actor, data or {})

@@ -1,0 +1,189 @@
+"""Services of the funding stage: the agreement and its signed copy, and the tranche actions.
+
+A tranche action locks the tranche's row (``SELECT ... FOR UPDATE`` on PostgreSQL) and re-reads it before
+checking its state, so that two finance officers recording the same transfer, or an approval racing a
+refusal, end with exactly one outcome; the loser gets ``InvalidTransition`` (409). The ``version`` column
+makes a stale UPDATE fail too (``StaleDataError``), which is turned into ``StaleVersion`` (409).
+"""
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import audit
+from ..alliances.budget import Tranche
+from ..alliances.permissions import roles_toward
+from ..alliances.services import add_attachment
+from ..common import utcnow
+from ..errors import Collector, Forbidden, InvalidTransition, StaleVersion, ValidationFailed, Violation
+from ..extensions import db
+from ..money import to_decimal
+from ..workflows.tranche import TRANCHE
+from .models import Agreement, TrancheFlow
+
+#: alliance states in which the agreement exists (approved or later, including the ends after it)
+AGREEMENT_STATES = ("approved", "agreement_signed", "in_execution", "suspended", "closing", "closed", "cancelled")
+
+
+def agreement_available(alliance):
+    return alliance.state in AGREEMENT_STATES
+
+
+def ensure_agreement(alliance):
+    """The alliance's agreement row, created (``generated_at`` now) when missing. Flushes, never commits."""
+    agreement = alliance.agreement
+    if agreement is None:
+        agreement = Agreement(alliance=alliance, generated_at=utcnow())
+        db.session.add(agreement)
+        db.session.flush()
+    return agreement
+
+
+def can_upload_signed(user, alliance):
+    return alliance.state == "approved" and bool(roles_toward(alliance, user) & {"officer", "board"})
+
+
+def upload_signed_agreement(alliance, storage, actor):
+    """Store the signed copy (PDF) as an attachment of kind ``signed_agreement`` and link it to the agreement.
+
+    Raises ``InvalidTransition`` (not approved), ``Forbidden`` (not the officer or the board),
+    ``ValidationFailed`` (no file; not a PDF: ``signed_agreement_not_pdf``), ``UploadTooLarge``."""
+    if alliance.state != "approved":
+        raise InvalidTransition(_l("The signed copy is uploaded while the alliance is approved and not yet signed."))
+    if not can_upload_signed(actor, alliance):
+        raise Forbidden(_l("Only the officer or the association's board upload the signed agreement."))
+    att = add_attachment(alliance, "signed_agreement", storage, actor)
+    if att.content_type != "application/pdf":
+        raise ValidationFailed(_l("The signed agreement must be a PDF."), [
+            Violation("signed_agreement_not_pdf", _l("The signed agreement must be a PDF."), "file")])
+    agreement = ensure_agreement(alliance)
+    agreement.signed_attachment_id = att.id
+    db.session.flush()
+    return att
+
+
+def record_signature(alliance, actor, reference):
+    """After ``sign_agreement`` (same transaction): the signed copy, the deposit reference, who and when."""
+    agreement = ensure_agreement(alliance)
+    att = alliance.attachment_of("signed_agreement")
+    agreement.signed_attachment_id = att.id if att else agreement.signed_attachment_id
+    agreement.counterpart_deposit_reference = (reference or "").strip()[:200] or None
+    agreement.signed_by_id = getattr(actor, "id", None)
+    agreement.signed_at = utcnow()
+    db.session.flush()
+
+
+# tranches ------------------------------------------------------------------------------------------------
+
+def lock_tranche(tranche_id):
+    """Re-read the tranche with its row locked until the transaction ends (PostgreSQL; SQLite serialises
+    writers anyway). ``populate_existing`` replaces what the session held with what the database says."""
+    return db.session.execute(
+        sa.select(Tranche).where(Tranche.id == tranche_id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one()
+
+
+def _flow(tranche):
+    if tranche.flow is None:
+        tranche.flow = TrancheFlow()
+    return tranche.flow
+
+
+def _transfer_data(tranche, data):
+    """Validate ``amount`` (default: the tranche's), ``disbursed_on`` and ``reference`` of a transfer."""
+    c = Collector()
+    amount = None
+    raw = data.get("amount")
+    try:
+        amount = to_decimal(raw if raw not in (None, "") else tranche.amount)
+        if amount <= 0 or amount > tranche.amount:
+            raise ValueError
+    except (ValueError, TypeError):
+        c.add("invalid", _l("The amount transferred is more than zero and at most the tranche (%(amount)s).",
+                            amount=tranche.amount), "amount")
+    day = None
+    raw = data.get("disbursed_on")
+    try:
+        day = raw if isinstance(raw, date) else date.fromisoformat(str(raw or "").strip())
+        if day > date.today():
+            c.add("invalid", _l("The transfer cannot be dated in the future."), "disbursed_on")
+    except ValueError:
+        c.add("invalid", _l("Enter the date of the transfer, such as 2027-03-01."), "disbursed_on")
+    reference = str(data.get("reference") or "").strip()
+    if len(reference) > 120:
+        c.add("invalid", _l("At most 120 characters."), "reference")
+    if c.violations:
+        raise ValidationFailed(_l("Some fields need attention."), c.violations)
+    return amount, day, reference
+
+
+def tranche_action(tranche, action, actor, data=None, version=None):
+    """Take ``action`` (``request``, ``approve``, ``refuse`` with ``reason``, ``disburse`` with ``reference``,
+    ``disbursed_on`` and ``amount``) on ``tranche`` through the tranche workflow; one audit event.
+
+    Raises ``InvalidTransition`` (409: unknown action, wrong state, or someone else acted first),
+    ``StaleVersion`` (409), ``Forbidden`` (role), ``RuleViolation`` (422 with the rule codes),
+    ``ValidationFailed`` (the transfer's fields). Nothing is committed."""
+    data = {k: v for k, v in dict(data or {}).items() if v is not None}
+    if action not in TRANCHE.by_name:
+        raise InvalidTransition(_l("Unknown action: %(action)s", action=str(action)[:60]))
+    tranche = lock_tranche(tranche.id)
+    if version is not None and int(version) != tranche.version:
+        raise StaleVersion(_l("Someone changed this tranche meanwhile. Reload it and try again."))
+    if action == "refuse" and not str(data.get("comment") or "").strip():
+        data["comment"] = data.get("reason")
+    comment = data.pop("comment", None)
+    transfer = {}
+
+    def effect(obj, transition, payload):
+        flow, now = _flow(obj), utcnow()
+        if transition.name == "request":
+            flow.requested_by_id, flow.requested_at = actor.id, now
+            flow.approved_by_id = flow.approved_at = None
+        elif transition.name == "approve":
+            flow.approved_by_id, flow.approved_at = actor.id, now
+        elif transition.name == "refuse":
+            flow.refused_by_id, flow.refused_at = actor.id, now
+            flow.refusal_reason = str(payload.get("comment") or "").strip()
+            flow.approved_by_id = flow.approved_at = None
+        elif transition.name == "disburse":
+            amount, day, reference = transfer["values"]
+            obj.disbursed_amount, obj.disbursed_on, obj.disbursement_reference = amount, day, reference
+            flow.disbursed_by_id, flow.disbursed_at = actor.id, now
+            return {"amount": amount, "disbursed_on": day, "reference": reference}
+        return {"amount": obj.amount, "number": obj.number}
+
+    if action == "disburse":
+        TRANCHE.check(tranche, action, actor, {**data, "comment": comment})  # role, state, rules first
+        transfer["values"] = _transfer_data(tranche, data)
+    try:
+        t = TRANCHE.apply(tranche, action, actor, comment=comment, data=data, effect=effect)
+        db.session.flush()
+    except StaleDataError:  # the caller rolls back, as on any DomainError
+        raise StaleVersion(_l("Someone changed this tranche meanwhile. Reload it and try again.")) from None
+    return t
+
+
+def available_actions(tranche, user):
+    return TRANCHE.available(tranche, user)
+
+
+def record_bank_account(association, bank_name, bank_account, actor):
+    """Record the association's bank and account (where the tranches are transferred); audited.
+
+    Raises ``ValidationFailed`` when either is empty or too long."""
+    c = Collector()
+    bank_name, bank_account = (bank_name or "").strip(), (bank_account or "").strip()
+    if not bank_name or len(bank_name) > 120:
+        c.add("required", _l("Enter the bank's name."), "bank_name")
+    if not bank_account or len(bank_account) > 60:
+        c.add("required", _l("Enter the account number."), "bank_account")
+    if c.violations:
+        raise ValidationFailed(_l("Some fields need attention."), c.violations)
+    before = association.bank_account_masked
+    association.bank_name, association.bank_account = bank_name, bank_account
+    db.session.flush()
+    audit.record("association", association.id, "record_bank_account", actor, association_id=association.id,
+                 data={"bank_name": bank_name, "account": {"from": before, "to": association.bank_account_masked}})
+    return association

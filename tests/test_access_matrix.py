@@ -1,0 +1,185 @@
+"""The access matrix: every page of the app's URL map, every role. A route missing from the table
+fails the test, so that no new page can escape it. (The API has its own tests per resource.)"""
+import re
+
+import pytest
+
+ANON = "anonymous"
+PERSONAS = (ANON, "admin", "officer", "other_officer", "finance", "committee", "facilitator", "auditor",
+            "ta_provider", "board", "treasurer", "member_user", "other_board")
+OK = {200}
+DENIED = {403, 404}
+HIDDEN = {404}
+LOGIN = {302}
+
+# Expected GET status per policy and persona; ``None`` means "any 2xx/4xx but never 5xx nor a login
+# redirect" (the page's own rules, e.g. the state of the alliance, decide; their stage's tests check them).
+ANY = None
+SIGNED_IN = {p: OK for p in PERSONAS} | {ANON: LOGIN}
+ADMIN = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK}
+INSIDERS = ("admin", "officer", "auditor", "board", "treasurer", "member_user")
+OUTSIDERS = ("other_board", "other_officer", "ta_provider", "facilitator")
+ALLIANCE_PAGE = {p: ANY for p in INSIDERS} | {p: HIDDEN for p in OUTSIDERS} | {
+    ANON: LOGIN, "finance": ANY, "committee": HIDDEN}  # a draft is not the committee's business
+ALLIANCE_DETAIL = {p: OK for p in INSIDERS} | {p: HIDDEN for p in OUTSIDERS} | {
+    ANON: LOGIN, "finance": OK, "committee": HIDDEN}
+ASSOCIATION_PAGE = {p: ANY for p in ("admin", "officer", "auditor", "board", "treasurer", "member_user")} | {
+    p: HIDDEN for p in ("other_board", "other_officer")} | {
+    ANON: LOGIN, "finance": ANY, "committee": DENIED, "facilitator": DENIED, "ta_provider": DENIED}
+MEMBER_DATA = {p: OK for p in ("admin", "officer", "board")} | {
+    p: DENIED for p in ("other_board", "other_officer", "committee", "facilitator", "ta_provider", "treasurer",
+                        "member_user", "finance")} | {ANON: LOGIN, "auditor": ANY}
+STAFF_CALL_PAGE = {p: ANY for p in ("admin", "officer", "committee", "auditor", "finance")} | {
+    p: DENIED for p in ("board", "treasurer", "member_user", "other_board", "ta_provider", "facilitator",
+                        "other_officer")} | {ANON: LOGIN}
+OFFICER_QUEUE = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "officer": OK, "other_officer": OK, "admin": ANY}
+COMMITTEE_QUEUE = {p: ANY for p in PERSONAS} | {ANON: LOGIN, "board": {403}, "member_user": {403},
+                                                  "ta_provider": {403}, "other_board": {403}}
+BOARD_ONLY = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "board": OK, "other_board": OK}
+PUBLIC = {p: {200, 302} for p in PERSONAS}
+BUYERS = SIGNED_IN | {p: ANY for p in PERSONAS if p != ANON}
+
+MATRIX = {
+    "main.index": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.change_password": SIGNED_IN,
+    "main.dashboard": SIGNED_IN,
+    "main.audit_trail": {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "auditor": OK},
+    "notifications.index": SIGNED_IN,
+    "accounts.index": ADMIN, "accounts.new": ADMIN, "accounts.edit": ADMIN,
+    "programs.index": ADMIN, "programs.new": ADMIN, "programs.detail": ADMIN, "programs.edit": ADMIN,
+    "programs.calls": SIGNED_IN, "programs.call_detail": SIGNED_IN,
+    "programs.new_call": ADMIN, "programs.edit_call": ADMIN,
+    "associations.index": SIGNED_IN,
+    "associations.new": {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "officer": OK,
+                                                         "other_officer": OK},
+    "associations.detail": ASSOCIATION_PAGE, "associations.edit": ASSOCIATION_PAGE,
+    "associations.members": ASSOCIATION_PAGE,
+    "associations.new_member": MEMBER_DATA | {"auditor": DENIED},
+    "associations.edit_member": MEMBER_DATA | {"auditor": DENIED},
+    "associations.import_members": MEMBER_DATA | {"auditor": DENIED},
+    "associations.export_members": MEMBER_DATA,  # auditors get it masked
+    "associations.import_template": SIGNED_IN | {p: ANY for p in PERSONAS if p != ANON},
+    "associations.buyers": BUYERS, "associations.buyer": BUYERS, "associations.new_buyer": BUYERS,
+    "alliances.index": SIGNED_IN,
+    "alliances.new": BOARD_ONLY,
+    "alliances.detail": ALLIANCE_DETAIL,
+    "alliances.edit": ALLIANCE_PAGE | {"board": OK, "officer": {403}, "auditor": {403}, "member_user": {403}},
+    "alliances.download": ALLIANCE_DETAIL,
+    "proposals.edit_profile": ALLIANCE_PAGE | {"board": OK},
+    "proposals.profile_pdf": ALLIANCE_PAGE | {"board": OK},
+    "proposals.revisions": ALLIANCE_PAGE,
+    "proposals.screen": ALLIANCE_PAGE | {"board": DENIED, "member_user": DENIED},
+    "proposals.queue": OFFICER_QUEUE | {"auditor": ANY},
+    "proposals.calls": COMMITTEE_QUEUE,
+    "proposals.call_preselection": STAFF_CALL_PAGE,
+    "proposals.export": STAFF_CALL_PAGE,
+    "proposals.minutes_pdf": STAFF_CALL_PAGE,
+}
+# every page of a stage under /alliances/<id>/... follows the alliance's visibility
+STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "closeout.")
+POST_ONLY_PUBLIC = {"auth.language", "auth.login"}
+
+
+def _pages(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.rule.startswith("/api/"):
+            continue
+        yield rule
+
+
+def _url(rule, ids):
+    path = rule.rule
+    for arg in rule.arguments:
+        value = ids.get(arg, ids["_default"])
+        path = re.sub(r"<(?:[a-z_]+(?:\([^)]*\))?:)?%s>" % arg, str(value), path)
+    return path
+
+
+def policy_for(endpoint, rule):
+    if endpoint in MATRIX:
+        return MATRIX[endpoint]
+    if endpoint.startswith(STAGE_PREFIXES) and "<int:alliance_id>" in rule.rule:
+        return ALLIANCE_PAGE
+    return None
+
+
+def test_every_page_is_in_the_matrix(app):
+    missing = [f"{r.endpoint} {r.rule}" for r in _pages(app)
+               if "GET" in r.methods and policy_for(r.endpoint, r) is None]
+    assert not missing, "pages without an access rule:\n" + "\n".join(missing)
+
+
+@pytest.fixture
+def world(db, request, alliance, association, other_association, call, program, admin):
+    from grants.alliances.services import add_attachment
+    from grants.associations.models import Buyer, Member
+
+    class Upload:
+        filename = "carta.pdf"
+
+        def __init__(self):
+            import io
+
+            self.stream = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+
+    att = add_attachment(alliance, "buyer_letter", Upload(), request.getfixturevalue("board"))
+    db.session.commit()
+    member = db.session.execute(db.select(Member).where(Member.association_id == association.id)).scalars().first()
+    buyer = db.session.execute(db.select(Buyer)).scalars().first()
+    return {"alliance_id": alliance.id, "association_id": association.id, "call_id": call.id,
+            "program_id": program.id, "user_id": admin.id, "member_id": member.id, "attachment_id": att.id,
+            "buyer_id": buyer.id, "fmt": "csv", "kind": "empowerment", "number": 1, "_default": 1}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_get_access_per_role(app, request, world, login, persona):
+    client = app.test_client() if persona == ANON else login(request.getfixturevalue(persona))
+    wrong = []
+    for rule in _pages(app):
+        if "GET" not in rule.methods:
+            continue
+        expected = policy_for(rule.endpoint, rule)[persona]
+        url = _url(rule, world)
+        resp = client.get(url)
+        status = resp.status_code
+        resp.close()
+        if status >= 500:
+            wrong.append(f"{url}: {status}")
+        elif expected is ANY:
+            if persona != ANON and status == 302 and "/login" in resp.headers.get("Location", ""):
+                wrong.append(f"{url}: sent to login")
+        elif status not in expected:
+            wrong.append(f"{url}: {status}, expected {sorted(expected)}")
+        if status == 302 and persona == ANON and expected == LOGIN:
+            assert "/login" in resp.headers["Location"]
+    assert not wrong, f"{persona}:\n" + "\n".join(wrong)
+
+
+def test_every_form_needs_a_csrf_token(app, world, login, admin, board):
+    """With CSRF on, a POST without the token is refused (400) on every page, signed in or not."""
+    clients = (app.test_client(), login(admin).client, login(board).client)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        _post_without_token(app, world, clients)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _post_without_token(app, world, clients):
+    for client in clients:
+        for rule in _pages(app):
+            if "POST" not in rule.methods:
+                continue
+            resp = client.post(_url(rule, world), data={"title": "x"})
+            assert resp.status_code == 400, f"{rule.rule}: {resp.status_code}"
+            resp.close()
+
+
+def test_every_form_needs_a_signed_in_user(app, world):
+    client = app.test_client()
+    for rule in _pages(app):
+        if "POST" not in rule.methods or rule.endpoint in POST_ONLY_PUBLIC:
+            continue
+        resp = client.post(_url(rule, world), data={"title": "x"})
+        assert resp.status_code == 302 and "/login" in resp.headers["Location"], (rule.rule, resp.status_code)
