@@ -12,14 +12,15 @@ def utcnow():
 
 
 def in_check(column, values):
-    """SQL text for ``column IN (...)``, for a CheckConstraint on an enumerated column."""
+    """SQL text for ``column IN (...)``, for a CheckConstraint on an enumerated column (the column
+    name quoted: some, such as ``grant``, are reserved words in PostgreSQL)."""
     quoted = ", ".join("'%s'" % v for v in values)
-    return f"{column} IN ({quoted})"
+    return f'"{column}" IN ({quoted})'
 
 
 def non_negative(*columns):
     """CheckConstraints ``col >= 0`` for money columns."""
-    return tuple(sa.CheckConstraint(f"{c} >= 0", name=f"{c}_non_negative") for c in columns)
+    return tuple(sa.CheckConstraint(f'"{c}" >= 0', name=f"{c}_non_negative") for c in columns)
 
 
 class Versioned:

@@ -12,6 +12,11 @@ import config
 from grants import create_app
 from grants.extensions import db as _db
 
+# the tests empty their database: never let GRANTS_DATABASE_URL (a developer's real one) reach them
+for _name in [n for n in os.environ if n.startswith("GRANTS_") and not n.startswith(("GRANTS_TEST_", "GRANTS_REQUIRE_"))
+              and n != "GRANTS_CHROMIUM"]:
+    os.environ.pop(_name)
+
 IN_CI = os.environ.get("CI") == "true"
 PG_URL = os.environ.get("GRANTS_TEST_DATABASE_URL")
 PASSWORD = "clave-segura-123"

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit
 from ..alliances.budget import Tranche
 from ..alliances.permissions import roles_toward
 from ..alliances.services import add_attachment
@@ -167,23 +166,3 @@ def tranche_action(tranche, action, actor, data=None, version=None):
 
 def available_actions(tranche, user):
     return TRANCHE.available(tranche, user)
-
-
-def record_bank_account(association, bank_name, bank_account, actor):
-    """Record the association's bank and account (where the tranches are transferred); audited.
-
-    Raises ``ValidationFailed`` when either is empty or too long."""
-    c = Collector()
-    bank_name, bank_account = (bank_name or "").strip(), (bank_account or "").strip()
-    if not bank_name or len(bank_name) > 120:
-        c.add("required", _l("Enter the bank's name."), "bank_name")
-    if not bank_account or len(bank_account) > 60:
-        c.add("required", _l("Enter the account number."), "bank_account")
-    if c.violations:
-        raise ValidationFailed(_l("Some fields need attention."), c.violations)
-    before = association.bank_account_masked
-    association.bank_name, association.bank_account = bank_name, bank_account
-    db.session.flush()
-    audit.record("association", association.id, "record_bank_account", actor, association_id=association.id,
-                 data={"bank_name": bank_name, "account": {"from": before, "to": association.bank_account_masked}})
-    return association

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b3ae8e1a5f03
+Revision ID: 04a4877cc21a
 Revises: 
-Create Date: 2026-11-22 03:52:59.034056
+Create Date: 2026-11-22 04:20:57.117153
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b3ae8e1a5f03'
+revision = '04a4877cc21a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -113,15 +113,15 @@ def upgrade():
     sa.Column('committee_quorum', sa.Integer(), nullable=False),
     sa.Column('one_open_alliance_per_call', sa.Boolean(), nullable=False),
     sa.Column('revolving_fund_share', sa.BigInteger(), nullable=False),
+    sa.CheckConstraint('"grant_cap_per_family" >= 0', name=op.f('ck_programs_grant_cap_per_family_non_negative')),
+    sa.CheckConstraint('"minor_purchase_limit" >= 0', name=op.f('ck_programs_minor_purchase_limit_non_negative')),
     sa.CheckConstraint('discount_rate BETWEEN 0 AND 10000', name=op.f('ck_programs_discount_rate_range')),
     sa.CheckConstraint('free_reallocation_share BETWEEN 0 AND 10000', name=op.f('ck_programs_realloc_share_range')),
-    sa.CheckConstraint('grant_cap_per_family >= 0', name=op.f('ck_programs_grant_cap_per_family_non_negative')),
     sa.CheckConstraint('max_grant_share BETWEEN 0 AND 10000', name=op.f('ck_programs_max_grant_share_range')),
     sa.CheckConstraint('min_counterpart_cash_share BETWEEN 0 AND 10000', name=op.f('ck_programs_cash_share_range')),
     sa.CheckConstraint('min_counterpart_share BETWEEN 0 AND 10000', name=op.f('ck_programs_min_counterpart_share_range')),
     sa.CheckConstraint('min_families >= 1 AND max_families >= min_families', name=op.f('ck_programs_families_range')),
     sa.CheckConstraint('min_quotations >= 1 AND committee_quorum >= 1', name=op.f('ck_programs_counts_positive')),
-    sa.CheckConstraint('minor_purchase_limit >= 0', name=op.f('ck_programs_minor_purchase_limit_non_negative')),
     sa.CheckConstraint('revolving_fund_share BETWEEN 0 AND 10000', name=op.f('ck_programs_revolving_share_range')),
     sa.CheckConstraint('tranche_justified_share BETWEEN 0 AND 10000', name=op.f('ck_programs_tranche_share_range')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_programs')),
@@ -138,7 +138,7 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("locale IN ('es', 'en')", name=op.f('ck_users_locale_known')),
+    sa.CheckConstraint('"locale" IN (\'es\', \'en\')', name=op.f('ck_users_locale_known')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
@@ -168,8 +168,8 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"envelope" >= 0', name=op.f('ck_calls_envelope_non_negative')),
     sa.CheckConstraint('closes_at > opens_at', name=op.f('ck_calls_window_order')),
-    sa.CheckConstraint('envelope >= 0', name=op.f('ck_calls_envelope_non_negative')),
     sa.ForeignKeyConstraint(['program_id'], ['programs.id'], name=op.f('fk_calls_program_id_programs')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calls'))
     )
@@ -190,7 +190,7 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("sex IN ('F', 'M', 'X')", name=op.f('ck_members_sex_known')),
+    sa.CheckConstraint('"sex" IN (\'F\', \'M\', \'X\')', name=op.f('ck_members_sex_known')),
     sa.CheckConstraint('hectares >= 0', name=op.f('ck_members_hectares_non_negative')),
     sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_members_association_id_associations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_members')),
@@ -204,7 +204,7 @@ def upgrade():
     sa.Column('association_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('title', sa.String(length=80), nullable=True),
-    sa.CheckConstraint("role IN ('board', 'treasurer', 'member')", name=op.f('ck_memberships_role_known')),
+    sa.CheckConstraint('"role" IN (\'board\', \'treasurer\', \'member\')', name=op.f('ck_memberships_role_known')),
     sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_memberships_association_id_associations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'association_id', 'role', name=op.f('pk_memberships'))
@@ -233,7 +233,7 @@ def upgrade():
     op.create_table('user_roles',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
-    sa.CheckConstraint("role IN ('admin', 'officer', 'finance', 'committee', 'facilitator', 'ta_provider', 'auditor')", name=op.f('ck_user_roles_role_known')),
+    sa.CheckConstraint('"role" IN (\'admin\', \'officer\', \'finance\', \'committee\', \'facilitator\', \'ta_provider\', \'auditor\')', name=op.f('ck_user_roles_role_known')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
     )
@@ -254,9 +254,9 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("state IN ('draft', 'submitted', 'returned', 'eligible', 'ineligible', 'preselected', 'not_selected', 'plan_in_preparation', 'plan_submitted', 'under_appraisal', 'committee_review', 'approved', 'rejected', 'agreement_signed', 'in_execution', 'suspended', 'closing', 'closed', 'withdrawn', 'cancelled')", name=op.f('ck_alliances_state_known')),
-    sa.CheckConstraint('estimated_counterpart >= 0', name=op.f('ck_alliances_estimated_counterpart_non_negative')),
-    sa.CheckConstraint('requested_grant >= 0', name=op.f('ck_alliances_requested_grant_non_negative')),
+    sa.CheckConstraint('"estimated_counterpart" >= 0', name=op.f('ck_alliances_estimated_counterpart_non_negative')),
+    sa.CheckConstraint('"requested_grant" >= 0', name=op.f('ck_alliances_requested_grant_non_negative')),
+    sa.CheckConstraint('"state" IN (\'draft\', \'submitted\', \'returned\', \'eligible\', \'ineligible\', \'preselected\', \'not_selected\', \'plan_in_preparation\', \'plan_submitted\', \'under_appraisal\', \'committee_review\', \'approved\', \'rejected\', \'agreement_signed\', \'in_execution\', \'suspended\', \'closing\', \'closed\', \'withdrawn\', \'cancelled\')', name=op.f('ck_alliances_state_known')),
     sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_alliances_association_id_associations')),
     sa.ForeignKeyConstraint(['buyer_id'], ['buyers.id'], name=op.f('fk_alliances_buyer_id_buyers')),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_alliances_call_id_calls')),
@@ -353,8 +353,8 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("kind IN ('empowerment', 'capacity')", name=op.f('ck_assessments_kind_known')),
-    sa.CheckConstraint("moment IN ('baseline', 'closeout')", name=op.f('ck_assessments_moment_known')),
+    sa.CheckConstraint('"kind" IN (\'empowerment\', \'capacity\')', name=op.f('ck_assessments_kind_known')),
+    sa.CheckConstraint('"moment" IN (\'baseline\', \'closeout\')', name=op.f('ck_assessments_moment_known')),
     sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_assessments_alliance_id_alliances'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['assessed_by_id'], ['users.id'], name=op.f('fk_assessments_assessed_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assessments')),
@@ -373,7 +373,7 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("kind IN ('buyer_letter', 'legal_status', 'signed_agreement', 'assembly_minutes', 'other')", name=op.f('ck_attachments_kind_known')),
+    sa.CheckConstraint('"kind" IN (\'buyer_letter\', \'legal_status\', \'signed_agreement\', \'assembly_minutes\', \'other\')', name=op.f('ck_attachments_kind_known')),
     sa.CheckConstraint('size > 0', name=op.f('ck_attachments_size_positive')),
     sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_attachments_alliance_id_alliances'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_attachments_uploaded_by_id_users')),
@@ -399,14 +399,14 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("category IN ('infrastructure', 'equipment', 'inputs', 'technical_assistance', 'training', 'working_capital', 'administration', 'land')", name=op.f('ck_budget_lines_category_known')),
-    sa.CheckConstraint('counterpart_cash >= 0', name=op.f('ck_budget_lines_counterpart_cash_non_negative')),
-    sa.CheckConstraint('counterpart_in_kind >= 0', name=op.f('ck_budget_lines_counterpart_in_kind_non_negative')),
-    sa.CheckConstraint('grant >= 0', name=op.f('ck_budget_lines_grant_non_negative')),
-    sa.CheckConstraint('other >= 0', name=op.f('ck_budget_lines_other_non_negative')),
-    sa.CheckConstraint('quantity >= 0', name=op.f('ck_budget_lines_quantity_non_negative')),
-    sa.CheckConstraint('total >= 0', name=op.f('ck_budget_lines_total_non_negative')),
-    sa.CheckConstraint('unit_cost >= 0', name=op.f('ck_budget_lines_unit_cost_non_negative')),
+    sa.CheckConstraint('"category" IN (\'infrastructure\', \'equipment\', \'inputs\', \'technical_assistance\', \'training\', \'working_capital\', \'administration\', \'land\')', name=op.f('ck_budget_lines_category_known')),
+    sa.CheckConstraint('"counterpart_cash" >= 0', name=op.f('ck_budget_lines_counterpart_cash_non_negative')),
+    sa.CheckConstraint('"counterpart_in_kind" >= 0', name=op.f('ck_budget_lines_counterpart_in_kind_non_negative')),
+    sa.CheckConstraint('"grant" >= 0', name=op.f('ck_budget_lines_grant_non_negative')),
+    sa.CheckConstraint('"other" >= 0', name=op.f('ck_budget_lines_other_non_negative')),
+    sa.CheckConstraint('"quantity" >= 0', name=op.f('ck_budget_lines_quantity_non_negative')),
+    sa.CheckConstraint('"total" >= 0', name=op.f('ck_budget_lines_total_non_negative')),
+    sa.CheckConstraint('"unit_cost" >= 0', name=op.f('ck_budget_lines_unit_cost_non_negative')),
     sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_budget_lines_alliance_id_alliances'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_budget_lines'))
     )
@@ -422,11 +422,11 @@ def upgrade():
     sa.Column('with_revenue', sa.BigInteger(), nullable=False),
     sa.Column('with_cost', sa.BigInteger(), nullable=False),
     sa.Column('with_investment', sa.BigInteger(), nullable=False),
-    sa.CheckConstraint('with_cost >= 0', name=op.f('ck_cash_flow_years_with_cost_non_negative')),
-    sa.CheckConstraint('with_investment >= 0', name=op.f('ck_cash_flow_years_with_investment_non_negative')),
-    sa.CheckConstraint('with_revenue >= 0', name=op.f('ck_cash_flow_years_with_revenue_non_negative')),
-    sa.CheckConstraint('without_cost >= 0', name=op.f('ck_cash_flow_years_without_cost_non_negative')),
-    sa.CheckConstraint('without_revenue >= 0', name=op.f('ck_cash_flow_years_without_revenue_non_negative')),
+    sa.CheckConstraint('"with_cost" >= 0', name=op.f('ck_cash_flow_years_with_cost_non_negative')),
+    sa.CheckConstraint('"with_investment" >= 0', name=op.f('ck_cash_flow_years_with_investment_non_negative')),
+    sa.CheckConstraint('"with_revenue" >= 0', name=op.f('ck_cash_flow_years_with_revenue_non_negative')),
+    sa.CheckConstraint('"without_cost" >= 0', name=op.f('ck_cash_flow_years_without_cost_non_negative')),
+    sa.CheckConstraint('"without_revenue" >= 0', name=op.f('ck_cash_flow_years_without_revenue_non_negative')),
     sa.CheckConstraint('year BETWEEN 0 AND 50', name=op.f('ck_cash_flow_years_year_range')),
     sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_cash_flow_years_alliance_id_alliances'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cash_flow_years')),
@@ -444,7 +444,7 @@ def upgrade():
     sa.Column('decided_at', sa.DateTime(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
-    sa.CheckConstraint("decision IN ('approve', 'reject', 'return_plan')", name=op.f('ck_committee_minutes_decision_known')),
+    sa.CheckConstraint('"decision" IN (\'approve\', \'reject\', \'return_plan\')', name=op.f('ck_committee_minutes_decision_known')),
     sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_committee_minutes_alliance_id_alliances'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_committee_minutes_decided_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_minutes')),
@@ -547,10 +547,10 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint('current_sales >= 0', name=op.f('ck_profiles_current_sales_non_negative')),
-    sa.CheckConstraint('estimated_investment >= 0', name=op.f('ck_profiles_estimated_investment_non_negative')),
-    sa.CheckConstraint('loi_price >= 0', name=op.f('ck_profiles_loi_price_non_negative')),
-    sa.CheckConstraint('loi_volume >= 0', name=op.f('ck_profiles_loi_volume_non_negative')),
+    sa.CheckConstraint('"current_sales" >= 0', name=op.f('ck_profiles_current_sales_non_negative')),
+    sa.CheckConstraint('"estimated_investment" >= 0', name=op.f('ck_profiles_estimated_investment_non_negative')),
+    sa.CheckConstraint('"loi_price" >= 0', name=op.f('ck_profiles_loi_price_non_negative')),
+    sa.CheckConstraint('"loi_volume" >= 0', name=op.f('ck_profiles_loi_volume_non_negative')),
     sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_profiles_alliance_id_alliances'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_profiles')),
     sa.UniqueConstraint('alliance_id', name=op.f('uq_profiles_alliance_id'))
@@ -566,7 +566,7 @@ def upgrade():
     sa.Column('recommendation', sa.String(length=20), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("recommendation IN ('approve', 'reject', 'revise')", name=op.f('ck_reviews_recommendation_known')),
+    sa.CheckConstraint('"recommendation" IN (\'approve\', \'reject\', \'revise\')', name=op.f('ck_reviews_recommendation_known')),
     sa.CheckConstraint('declares_no_conflict', name=op.f('ck_reviews_no_conflict_declared')),
     sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_reviews_alliance_id_alliances'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['member_id'], ['users.id'], name=op.f('fk_reviews_member_id_users')),
@@ -601,11 +601,15 @@ def upgrade():
     sa.Column('planned_on', sa.Date(), nullable=False),
     sa.Column('conditions', sa.Text(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('disbursed_amount', sa.BigInteger(), nullable=True),
+    sa.Column('disbursed_on', sa.Date(), nullable=True),
+    sa.Column('disbursement_reference', sa.String(length=120), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("state IN ('planned', 'requested', 'approved', 'disbursed')", name=op.f('ck_tranches_state_known')),
-    sa.CheckConstraint('amount >= 0', name=op.f('ck_tranches_amount_non_negative')),
+    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_tranches_amount_non_negative')),
+    sa.CheckConstraint('"disbursed_amount" >= 0', name=op.f('ck_tranches_disbursed_amount_non_negative')),
+    sa.CheckConstraint('"state" IN (\'planned\', \'requested\', \'approved\', \'disbursed\')', name=op.f('ck_tranches_state_known')),
     sa.CheckConstraint('number >= 1', name=op.f('ck_tranches_number_positive')),
     sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_tranches_alliance_id_alliances'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tranches')),

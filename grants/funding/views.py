@@ -1,0 +1,172 @@
+"""Funding pages: the agreement (PDF, signed copy), a tranche with its actions and documents, and the queues of
+the officer (requested tranches) and the finance officer (approved tranches to pay). The alliance page shows
+the funding section (``funding/_alliance_section.html``) through ``funding_summary``."""
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..alliances import ledger
+from ..alliances.budget import Tranche
+from ..alliances.models import Alliance
+from ..alliances.permissions import alliance_filter, can_view_alliance, roles_toward
+from ..common import get_or_404
+from ..errors import DomainError
+from ..extensions import db
+from ..web.forms import show_errors
+from ..web.pagination import paginate
+from ..workflows.tranche import TRANCHE
+from . import guards, pdf, services
+from .forms import SignedAgreementForm, TrancheActionForm
+
+bp = Blueprint("funding", __name__, url_prefix="/funding")
+
+
+def load_alliance(alliance_id):
+    alliance = get_or_404(Alliance, alliance_id)
+    if not can_view_alliance(current_user, alliance):
+        abort(404)
+    return alliance
+
+
+def load_tranche(tranche_id):
+    tranche = get_or_404(Tranche, tranche_id)
+    if not can_view_alliance(current_user, tranche.alliance):
+        abort(404)
+    return tranche
+
+
+def summary(alliance):
+    """What the alliance page shows of the funding stage (None before the approval)."""
+    if not services.agreement_available(alliance):
+        return None
+    roles = roles_toward(alliance, current_user)
+    return {"balance": ledger.balance(alliance), "agreement": alliance.agreement,
+            "signed": alliance.attachment_of("signed_agreement"),
+            "can_upload": services.can_upload_signed(current_user, alliance), "upload_form": SignedAgreementForm(),
+            "show_account": bool(roles & {"board", "treasurer", "officer", "finance", "admin"}),
+            "blocked": guards.may_move_violations(alliance)}
+
+
+@bp.app_context_processor
+def funding_helpers():
+    return {"funding_summary": summary}
+
+
+# the agreement -------------------------------------------------------------------------------------------
+
+def _pdf(data, name):
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@bp.get("/alliances/<int:alliance_id>/agreement.pdf")
+@login_required
+def agreement(alliance_id):
+    alliance = load_alliance(alliance_id)
+    if not services.agreement_available(alliance):
+        abort(404)
+    return _pdf(pdf.agreement_pdf(alliance), f"{alliance.code}-convenio.pdf")
+
+
+@bp.post("/alliances/<int:alliance_id>/signed-agreement")
+@login_required
+def upload_signed(alliance_id):
+    alliance = load_alliance(alliance_id)
+    form = SignedAgreementForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        att = services.upload_signed_agreement(alliance, request.files.get("file"), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        flash(str(exc.message), "error")
+        for d in exc.details:
+            flash(f"{d.message} ({d.rule})", "error")
+        return redirect(url_for("alliances.detail", alliance_id=alliance.id, _anchor="funding")), 303
+    db.session.commit()
+    flash(_l("The signed agreement was uploaded (SHA-256 %(sha)s).", sha=att.sha256[:16] + "…"), "success")
+    return redirect(url_for("alliances.detail", alliance_id=alliance.id, _anchor="funding"))
+
+
+# a tranche -----------------------------------------------------------------------------------------------
+
+def _tranche_page(tranche, form, status=200):
+    alliance = tranche.alliance
+    actions = TRANCHE.available(tranche, current_user)
+    precheck = guards.rule_violations(alliance) if tranche.state == "requested" else []
+    return render_template("funding/tranche.html", tranche=tranche, alliance=alliance, actions=actions, form=form,
+                           precheck=precheck, blocked=guards.may_move_violations(alliance),
+                           balance=ledger.balance(alliance)), status
+
+
+@bp.route("/tranches/<int:tranche_id>", methods=["GET", "POST"])
+@login_required
+def tranche(tranche_id):
+    tranche = load_tranche(tranche_id)
+    form = TrancheActionForm()
+    if request.method == "GET":
+        return _tranche_page(tranche, form)
+    if not form.validate_on_submit():
+        return _tranche_page(tranche, form, 400)
+    action = form.action.data or ""
+    try:
+        t = services.tranche_action(tranche, action, current_user, form.data_for_service(),
+                                    version=form.version.data if (form.version.data or "").isdigit() else None)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        tranche = load_tranche(tranche_id)
+        show_errors(form, exc)
+        for d in exc.details:
+            if getattr(d, "rule", None) not in ("invalid", "required"):
+                flash(f"{d.message} ({d.rule})", "error")
+        return _tranche_page(tranche, form, exc.status)
+    db.session.commit()
+    flash(_l("Done: %(label)s. The tranche is now “%(state)s”.", label=t.label, state=TRANCHE.title(t.target)),
+          "success")
+    return redirect(url_for(".tranche", tranche_id=tranche.id))
+
+
+@bp.get("/tranches/<int:tranche_id>/request.pdf")
+@login_required
+def request_letter(tranche_id):
+    tranche = load_tranche(tranche_id)
+    if tranche.flow is None or tranche.flow.requested_at is None:
+        abort(404)
+    return _pdf(pdf.request_letter_pdf(tranche), f"{tranche.alliance.code}-solicitud-{tranche.number}.pdf")
+
+
+@bp.get("/tranches/<int:tranche_id>/order.pdf")
+@login_required
+def disbursement_order(tranche_id):
+    tranche = load_tranche(tranche_id)
+    if tranche.state != "disbursed":
+        abort(404)
+    return _pdf(pdf.disbursement_order_pdf(tranche), f"{tranche.alliance.code}-orden-{tranche.number}.pdf")
+
+
+# queues --------------------------------------------------------------------------------------------------
+
+def _queue(state, title, role):
+    if not current_user.has_role(role, "admin", "auditor"):
+        abort(403)
+    query = (sa.select(Tranche).join(Alliance, Alliance.id == Tranche.alliance_id)
+             .where(Tranche.state == state, alliance_filter(current_user)).order_by(Tranche.updated_at, Tranche.id))
+    return render_template("funding/queue.html", page=paginate(query), title=title, state=state)
+
+
+@bp.get("/disbursements")
+@login_required
+def disbursements():
+    """The finance officer's queue: approved tranches waiting for their transfer."""
+    return _queue("approved", _l("Transfers to record"), "finance")
+
+
+@bp.get("/requests")
+@login_required
+def requests():
+    """The officer's queue: tranches requested in the officer's regions."""
+    return _queue("requested", _l("Tranche requests to decide"), "officer")
