@@ -1,16 +1,13 @@
 """PDF documents of the plan stage (reportlab; built-in Helvetica renders Spanish): the whole plan, and the
 committee's minutes (acta), drawn from the stored minutes so that they can be regenerated identically."""
-import io
-from xml.sax.saxutils import escape
-
 from flask_babel import lazy_gettext as _l
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
+from .. import documents
 from ..alliances.budget import SOURCES
+from ..documents import H1, H2, H3, SMALL, build, facts, p
 from ..alliances.figures import financing, tranche_total
 from ..web.i18n import datetime as fmt_datetime
 from ..web.i18n import money, number, percent
@@ -18,53 +15,12 @@ from ..workflows.alliance import STATES
 from .catalog import DECISIONS, ENVIRONMENTAL_CATEGORIES, GROUPS, KINDS, RECOMMENDATIONS, SECTIONS
 from .services import analysis, assessment_of, ensure_plan, group_indexes
 
-_STYLES = getSampleStyleSheet()
-BODY = ParagraphStyle("plan-body", parent=_STYLES["BodyText"], fontName="Helvetica", fontSize=9, leading=12)
-SMALL = ParagraphStyle("plan-small", parent=BODY, fontSize=7.5, leading=9.5)
-H1 = ParagraphStyle("plan-h1", parent=_STYLES["Heading1"], fontName="Helvetica-Bold", fontSize=15, leading=19)
-H2 = ParagraphStyle("plan-h2", parent=_STYLES["Heading2"], fontName="Helvetica-Bold", fontSize=11.5, leading=15,
-                    spaceBefore=8, spaceAfter=4)
-H3 = ParagraphStyle("plan-h3", parent=BODY, fontName="Helvetica-Bold", spaceBefore=4)
-GRID = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa59d")),
-                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7efe9")),
-                   ("FONTSIZE", (0, 0), (-1, -1), 7.5),
-                   ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)])
-TOTAL_ROW = [("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f1f3ef")),
-             ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold")]
-
-
-def p(text, style=BODY):
-    return Paragraph(escape(str(text if text is not None else "")).replace("\n", "<br/>"), style)
+def _facts(pairs, width=174 * mm):
+    return facts(pairs, widths=(width / 4, width * 3 / 4))
 
 
 def table(rows, widths=None, total=False, numeric_from=None):
-    style = TableStyle(GRID.getCommands() + (TOTAL_ROW if total else []) + (
-        [("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT")] if numeric_from is not None else []))
-    return Table(rows, colWidths=widths, style=style, hAlign="LEFT", repeatRows=1)
-
-
-def _build(story, title, pagesize):
-    buf = io.BytesIO()
-
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.drawString(15 * mm, 8 * mm, str(title))
-        canvas.drawRightString(pagesize[0] - 15 * mm, 8 * mm, str(_l("Page %(n)s", n=doc.page)))
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(buf, pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
-                            bottomMargin=16 * mm, title=str(title), author=str(_l("Rural alliances")),
-                            creator="grants", invariant=1)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buf.getvalue()
-
-
-def _facts(pairs, width=200 * mm):
-    return Table([[p(k, SMALL), p(v)] for k, v in pairs], colWidths=(width / 4, width * 3 / 4), hAlign="LEFT",
-                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+    return documents.table(rows, widths, numeric_from=numeric_from, total=total, font_size=7.5)
 
 
 def _header(alliance, heading, width=200 * mm):
@@ -163,7 +119,7 @@ def plan_pdf(alliance):
         indexes = group_indexes(assessment_of(alliance, kind, "baseline"))
         text = ", ".join(f"{GROUPS[g]}: {v}" for g, v in indexes.items()) or _l("not scored yet")
         story.append(p(f"{title}: {text}"))
-    return _build(story, f"{alliance.code} · {_l('Alliance plan')}", landscape(A4))
+    return build(story, f"{alliance.code} · {_l('Alliance plan')}", pagesize=landscape(A4))
 
 
 def _analysis_facts(result, cur):
@@ -216,9 +172,6 @@ def minutes_pdf(alliance, minutes):
     if minutes.comment:
         story.append(p(minutes.comment))
     story.append(p(_l("Recorded by %(name)s.", name=data.get("decided_by") or "—"), SMALL))
-    story.append(Spacer(1, 12 * mm))
-    signatures = [[p("_" * 28, SMALL) for _r in data.get("reviews", [])[:4]],
-                  [p(r["member"], SMALL) for r in data.get("reviews", [])[:4]]]
-    if signatures[0]:
-        story.append(Table(signatures, hAlign="LEFT"))
-    return _build(story, f"{alliance.code} · {_l('Committee minutes')} {minutes.round}", A4)
+    story.append(Spacer(1, 8 * mm))
+    story.append(documents.signatures([r["member"] for r in data.get("reviews", [])]))
+    return build(story, f"{alliance.code} · {_l('Committee minutes')} {minutes.round}")

@@ -1,76 +1,17 @@
 """PDF documents of this stage (reportlab; built-in Helvetica renders Spanish): the business intention
 that a board prints and signs, and the preselection minutes (acta), drawn only from the stored record
 so that they can be regenerated identically."""
-import io
 from datetime import datetime
 from decimal import Decimal
-from xml.sax.saxutils import escape
-
 from flask_babel import lazy_gettext as _l
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Table
 
 from ..common import utcnow
+from ..documents import GRID, H1, H2, SMALL, build, facts, p, signatures
 from ..money import share
 from ..web.i18n import money, number, percent
 from ..workflows.alliance import STATES
-
-_STYLES = getSampleStyleSheet()
-BODY = ParagraphStyle("body", parent=_STYLES["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
-SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
-H1 = ParagraphStyle("h1", parent=_STYLES["Heading1"], fontName="Helvetica-Bold", fontSize=15, leading=19)
-H2 = ParagraphStyle("h2", parent=_STYLES["Heading2"], fontName="Helvetica-Bold", fontSize=11.5, leading=15,
-                    spaceBefore=8, spaceAfter=4)
-GRID = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa59d")),
-                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7efe9")),
-                   ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
-FACTS = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2)])
-
-
-def p(text, style=BODY):
-    return Paragraph(escape(str(text if text is not None else "")).replace("\n", "<br/>"), style)
-
-
-def facts(pairs, widths=(55 * mm, 115 * mm)):
-    return Table([[p(k, SMALL), p(v)] for k, v in pairs], colWidths=widths, style=FACTS, hAlign="LEFT")
-
-
-def _footer(text):
-    def draw(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(18 * mm, 10 * mm, str(text))
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, str(_l("Page %(n)s", n=doc.page)))
-        canvas.restoreState()
-
-    return draw
-
-
-def _build(story, title, footer):
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=str(title), author=str(_l("Rural alliances")),
-                            creator="grants", invariant=1)
-    draw = _footer(footer)
-    doc.build(story, onFirstPage=draw, onLaterPages=draw)
-    return buf.getvalue()
-
-
-def _signatures(names):
-    cells = [[p("\n\n\n______________________________\n" + n, SMALL) for n in names[i:i + 2]]
-             for i in range(0, len(names), 2)]
-    for row in cells:
-        while len(row) < 2:
-            row.append("")
-    return KeepTogether([Spacer(1, 4 * mm), Table(cells, colWidths=(85 * mm, 85 * mm), hAlign="LEFT")]) if cells \
-        else Spacer(1, 1)
-
 
 def profile_pdf(alliance, with_names=False):
     """The business intention as a PDF the board can print and sign. ``with_names``: list the member
@@ -135,10 +76,10 @@ def profile_pdf(alliance, with_names=False):
     board = db.session.execute(db.select(Membership).where(Membership.association_id == assoc.id,
                                                            Membership.role == "board")).scalars().all()
     story.append(p(_l("Signatures of the association's board"), H2))
-    story.append(_signatures([f"{m.user.name}" + (f" · {m.title}" if m.title else "") for m in board]
+    story.append(signatures([f"{m.user.name}" + (f" · {m.title}" if m.title else "") for m in board]
                              or [str(_l("President")), str(_l("Secretary"))]))
     printed = utcnow().strftime("%Y-%m-%d %H:%M UTC")
-    return _build(story, f"{alliance.code} · {alliance.title}",
+    return build(story, f"{alliance.code} · {alliance.title}",
                   _l("%(code)s · printed %(when)s", code=alliance.code, when=printed))
 
 
@@ -180,6 +121,6 @@ def minutes_pdf(minutes):
     story.append(p(_l("* decided in this session. The running total adds the requested grants from the top of the "
                       "ranking, leaving out the intentions not selected."), SMALL))
     story.append(p(_l("Signatures of the committee"), H2))
-    story.append(_signatures(c["committee"]))
-    return _build(story, _l("Preselection minutes no. %(n)s", n=minutes.number),
+    story.append(signatures(c["committee"]))
+    return build(story, _l("Preselection minutes no. %(n)s", n=minutes.number),
                   _l("%(call)s · minutes no. %(n)s", call=c["call"]["title"], n=minutes.number))
