@@ -54,6 +54,7 @@ def create_app(config=None):
     from . import notifications, proposals  # noqa: F401  (workflow guards, signal handlers, mail events)
     from .alliances import guards  # noqa: F401  (registers the spine's workflow guards)
     from .plans import guards as plan_guards  # noqa: F401  (the plan stage's guards and transition hooks)
+    from .funding import guards as funding_guards  # noqa: F401  (agreement and tranche guards, hooks)
     from .web import i18n
 
     i18n.compile_catalogs(app)

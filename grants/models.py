@@ -9,3 +9,4 @@ from .plans.models import (  # noqa: F401
     Appraisal, Assessment, AssessmentItem, CashFlowYear, CommitteeMinutes, Indicator, Plan, PlanRevision, Review)
 from .notifications.models import Notification  # noqa: F401
 from .proposals.models import PreselectionMinutes, Profile, ProfileRevision, ScreeningScore  # noqa: F401
+from .funding.models import Agreement, TrancheFlow  # noqa: F401

@@ -76,3 +76,10 @@ def pdf_text(data):
 
 def as_json(resp):
     return json.loads(resp.get_data(as_text=True))
+
+
+def english(*users):
+    """Switch users to English, for assertions on the English source texts (Spanish comes later)."""
+    for user in users:
+        user.locale = "en"
+    db.session.commit()

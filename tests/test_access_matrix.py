@@ -76,6 +76,12 @@ MATRIX = {
     "proposals.export": STAFF_CALL_PAGE,
     "proposals.minutes_pdf": STAFF_CALL_PAGE,
 }
+# the funding stage's queues: approved tranches to pay (finance), requested tranches to decide (officer)
+MATRIX.update({
+    "funding.disbursements": {p: {403} for p in PERSONAS} | {ANON: LOGIN, "finance": OK, "admin": OK, "auditor": OK},
+    "funding.requests": {p: {403} for p in PERSONAS} | {ANON: LOGIN, "officer": OK, "other_officer": OK,
+                                                        "admin": OK, "auditor": OK},
+})
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "closeout.")
 POST_ONLY_PUBLIC = {"auth.language", "auth.login"}

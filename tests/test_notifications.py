@@ -161,8 +161,9 @@ def test_the_api_lists_my_notifications_only(officer, submitted, board, api):
 
 
 def test_the_board_hears_of_each_decision_up_to_preselection(board, submitted, officer, committee):
-    from .proposal_support import score_all
+    from .proposal_support import english, score_all
 
+    english(board)
     score_all(submitted, officer)
     act(submitted, "declare_eligible", officer)
     act(submitted, "preselect", committee)

@@ -8,7 +8,7 @@ from grants.errors import RuleViolation
 from grants.extensions import db
 from grants.proposals.guards import check_intake
 
-from .proposal_support import act, attach, events, ready, rules_of  # noqa: F401
+from .proposal_support import act, attach, english, events, ready, rules_of  # noqa: F401
 
 ALL_INTAKE = ["buyer_letter_missing", "call_closed", "counterpart_share_too_low", "families_out_of_range",
               "grant_cap_per_family_exceeded", "legal_status_missing", "open_alliance_exists"]
@@ -43,7 +43,7 @@ def test_a_closed_call_refuses_submission_and_says_so(make_call, make_alliance, 
     assert resp.status_code == 422
     assert rules_of(resp) == ["call_closed"]
     detail = resp.get_json()["error"]["details"][0]
-    assert "not open" in detail["message"] and detail["field"] == "call_id"
+    assert closed.title in detail["message"] and detail["field"] == "call_id"
     db.session.refresh(alliance)
     assert alliance.state == "draft"
 
@@ -201,6 +201,7 @@ def test_submission_is_refused_in_the_service_with_the_state_untouched(alliance,
 
 
 def test_the_web_page_lists_the_violations(login, alliance, board):
+    english(board)
     client = login(board)
     page = client.get(f"/alliances/{alliance.id}").get_data(as_text=True)
     assert "buyer_letter_missing" in page  # the pre-check before submitting

@@ -12,7 +12,7 @@ from grants.extensions import db
 from grants.proposals import screening
 from grants.proposals.models import ScreeningScore
 
-from .proposal_support import act, events, ready, score_all, submitted  # noqa: F401
+from .proposal_support import act, english, events, ready, score_all, submitted  # noqa: F401
 
 # (from state, action, who, data, scored first) -> new state, or the error and its rules
 TABLE = [
@@ -183,6 +183,7 @@ def test_api_screening_access(request, submitted, api, who, get, put):
 # the page -----------------------------------------------------------------------------------------
 
 def test_officer_scores_on_the_page_then_declares_eligible(submitted, officer, login):
+    english(officer)
     client = login(officer)
     page = client.get(f"/alliances/{submitted.id}/screening")
     assert page.status_code == 200 and "Every automatic check passes" in page.get_data(as_text=True)
@@ -221,7 +222,7 @@ def test_queue_oldest_first_only_my_region(make_alliance, make_call, make_user, 
     now = utcnow()
     for a, days in ((a1, 3), (a2, 12), (a3, 20)):
         a.state, a.state_changed_at = "submitted", now - timedelta(days=days, hours=1)
-    db.session.commit()
+    english(officer)
     page = login(officer).get("/screening")
     text = page.get_data(as_text=True)
     assert page.status_code == 200

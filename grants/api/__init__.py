@@ -10,6 +10,6 @@ def register_endpoints():
         return
     import importlib
 
-    for module in ("accounts", "programs", "associations", "alliances", "proposals", "notifications", "plans"):
+    for module in ("accounts", "programs", "associations", "alliances", "proposals", "notifications", "plans", "funding"):
         importlib.import_module(f"grants.{module}.api")
     _REGISTERED.append(True)

@@ -29,9 +29,11 @@ def load_alliance(alliance_id):
     return alliance
 
 
-def load_tranche(tranche_id):
-    tranche = get_or_404(Tranche, tranche_id)
-    if not can_view_alliance(current_user, tranche.alliance):
+def load_tranche(alliance_id, number):
+    """Tranche ``number`` of the alliance (404 when either is missing or the alliance is not visible)."""
+    alliance = load_alliance(alliance_id)
+    tranche = next((t for t in alliance.tranches if t.number == number), None)
+    if tranche is None:
         abort(404)
     return tranche
 
@@ -101,10 +103,10 @@ def _tranche_page(tranche, form, status=200):
                            balance=ledger.balance(alliance)), status
 
 
-@bp.route("/tranches/<int:tranche_id>", methods=["GET", "POST"])
+@bp.route("/alliances/<int:alliance_id>/tranches/<int:number>", methods=["GET", "POST"])
 @login_required
-def tranche(tranche_id):
-    tranche = load_tranche(tranche_id)
+def tranche(alliance_id, number):
+    tranche = load_tranche(alliance_id, number)
     form = TrancheActionForm()
     if request.method == "GET":
         return _tranche_page(tranche, form)
@@ -118,7 +120,7 @@ def tranche(tranche_id):
         db.session.rollback()
         if exc.status == 404:
             abort(404)
-        tranche = load_tranche(tranche_id)
+        tranche = load_tranche(alliance_id, number)
         show_errors(form, exc)
         for d in exc.details:
             if getattr(d, "rule", None) not in ("invalid", "required"):
@@ -127,22 +129,22 @@ def tranche(tranche_id):
     db.session.commit()
     flash(_l("Done: %(label)s. The tranche is now “%(state)s”.", label=t.label, state=TRANCHE.title(t.target)),
           "success")
-    return redirect(url_for(".tranche", tranche_id=tranche.id))
+    return redirect(url_for(".tranche", alliance_id=alliance_id, number=number))
 
 
-@bp.get("/tranches/<int:tranche_id>/request.pdf")
+@bp.get("/alliances/<int:alliance_id>/tranches/<int:number>/request.pdf")
 @login_required
-def request_letter(tranche_id):
-    tranche = load_tranche(tranche_id)
+def request_letter(alliance_id, number):
+    tranche = load_tranche(alliance_id, number)
     if tranche.flow is None or tranche.flow.requested_at is None:
         abort(404)
     return _pdf(pdf.request_letter_pdf(tranche), f"{tranche.alliance.code}-solicitud-{tranche.number}.pdf")
 
 
-@bp.get("/tranches/<int:tranche_id>/order.pdf")
+@bp.get("/alliances/<int:alliance_id>/tranches/<int:number>/order.pdf")
 @login_required
-def disbursement_order(tranche_id):
-    tranche = load_tranche(tranche_id)
+def disbursement_order(alliance_id, number):
+    tranche = load_tranche(alliance_id, number)
     if tranche.state != "disbursed":
         abort(404)
     return _pdf(pdf.disbursement_order_pdf(tranche), f"{tranche.alliance.code}-orden-{tranche.number}.pdf")

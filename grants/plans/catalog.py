@@ -83,9 +83,9 @@ STANDARD_INDICATORS = {
     "price_received": (_l("Price received"), _l("currency per unit"), False),
     "yield": (_l("Yield"), _l("units per hectare"), False),
     "families": (_l("Families"), _l("families"), True),
-    "women_share": (_l("Women"), _l("% of members"), False),
-    "youth_share": (_l("Youth"), _l("% of members"), True),
-    "indigenous_share": (_l("Indigenous"), _l("% of members"), True),
+    "women_share": (_l("Women"), _l("percent of members"), False),
+    "youth_share": (_l("Youth"), _l("percent of members"), True),
+    "indigenous_share": (_l("Indigenous"), _l("percent of members"), True),
 }
 
 #: the officer's appraisal checklist: code -> question

@@ -29,7 +29,8 @@ def load_alliance(alliance_id):
 
 def load_call(call_id):
     call = load(Call, call_id)
-    require(preselection.can_view(api_user(), call), _l("Only committee members and officers see the preselection."))
+    require(preselection.can_view(api_user(), call), _l("Only the call's committee and the officers of its "
+                                                        "intentions see the preselection."))
     return call
 
 
@@ -241,7 +242,8 @@ def preselection_minutes_document(call_id):
 
 def _export(call_id, kind):
     call = load(Call, call_id)
-    require(exports.can_export(api_user()), _l("Only officers, administrators and auditors export intentions."))
+    require(exports.can_export(api_user(), call), _l("Only the officers of the call's regions, administrators "
+                                                       "and auditors export its intentions."))
     body, mimetype, filename = exports.export(call, api_user(), kind)
     db.session.commit()  # the export is logged
     return _file(body, mimetype, filename, inline=False)

@@ -26,8 +26,11 @@ COLUMNS = (
 MONEY_COLUMNS = ("requested_grant", "estimated_counterpart", "estimated_investment")
 
 
-def can_export(user):
-    return user.has_role("officer", "admin", "auditor")
+def can_export(user, call):
+    """Admins and auditors; officers for the calls with intentions of their regions."""
+    from .preselection import officer_has_intentions
+
+    return user.has_role("admin", "auditor") or officer_has_intentions(user, call)
 
 
 def rows_for(call, user):

@@ -38,8 +38,21 @@ class Row:
     within_envelope: bool
 
 
+def officer_has_intentions(user, call):
+    """An officer takes part in a call where an intention of their regions was submitted."""
+    from ..associations.models import Association
+
+    if not user.has_role("officer") or not user.regions:
+        return False
+    return db.session.execute(sa.select(sa.literal(1)).where(
+        Alliance.call_id == call.id, Alliance.state != "draft", Alliance.association_id.in_(
+            sa.select(Association.id).where(Association.region.in_(user.regions)))).limit(1)).first() is not None
+
+
 def can_view(user, call):
-    return user.has_role("admin", "auditor", "officer") or call.has_committee_member(user)
+    """Admins, auditors, the call's committee, and the officers with intentions of their regions in it."""
+    return (user.has_role("admin", "auditor") or call.has_committee_member(user)
+            or officer_has_intentions(user, call))
 
 
 def can_decide(user, call):

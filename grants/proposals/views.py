@@ -212,7 +212,7 @@ def _preselection_page(call, form, can_decide, status=200):
     rows = preselection.ranking(call, current_user)
     return render_template("proposals/preselection.html", call=call, rows=rows, form=form, can_decide=can_decide,
                            minutes=preselection.minutes_of(call),
-                           can_export=exports.can_export(current_user)), status
+                           can_export=exports.can_export(current_user, call)), status
 
 
 @bp.get("/calls/<int:call_id>/preselection/minutes/<int:number>.pdf")
@@ -229,7 +229,7 @@ def minutes_pdf(call_id, number):
 @login_required
 def export(call_id, fmt):
     call = get_or_404(Call, call_id)
-    if not exports.can_export(current_user):
+    if not exports.can_export(current_user, call):
         abort(403)
     body, mimetype, filename = exports.export(call, current_user, fmt)
     db.session.commit()  # the export is logged in the audit trail

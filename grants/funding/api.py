@@ -1,0 +1,222 @@
+"""API endpoints of the funding stage (API.md): tranche actions, the balance, the agreement and the funding
+documents (agreement, tranche request letter, disbursement order). The tranche schedule itself
+(``/alliances/{id}/tranches``) belongs to the plan stage's API."""
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Response
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+
+from ..alliances import ledger
+from ..alliances.api import load_alliance
+from ..alliances.budget import Tranche
+from ..alliances.models import Alliance
+from ..alliances.permissions import alliance_filter, can_view_alliance
+from ..api.core import ApiError, Model, Out, api_user, check_version, choice_arg, dump, endpoint, load, paginate
+from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
+from ..errors import NotFound
+from ..extensions import db
+from ..workflows.tranche import TRANCHE
+from . import pdf, services
+
+TAGS = ("funding",)
+
+
+class TrancheFlowOut(Out):
+    requested_by_id: int | None = None
+    requested_at: UtcDateTime | None = None
+    approved_by_id: int | None = None
+    approved_at: UtcDateTime | None = None
+    refused_by_id: int | None = None
+    refused_at: UtcDateTime | None = None
+    refusal_reason: str | None = None
+    disbursed_by_id: int | None = None
+    disbursed_at: UtcDateTime | None = None
+
+
+class FundedTrancheOut(Out):
+    id: int
+    alliance_id: int
+    number: int
+    amount: MoneyStr
+    planned_on: date
+    conditions: str
+    state: str
+    state_title: str
+    disbursed_amount: MoneyStr | None = None
+    disbursed_on: date | None = None
+    #: the bank's reference of the transfer
+    reference: str | None = None
+    flow: TrancheFlowOut | None = None
+    #: the actions this user may take now
+    actions: list[str]
+    version: int
+
+
+class TrancheTransitionIn(Model):
+    """``{"action": "disburse", "reference": "...", "disbursed_on": "2027-03-01", "amount": "200000.00"}``."""
+
+    action: str = Field(min_length=1, max_length=60, description="request, approve, refuse, disburse")
+    comment: str | None = Field(None, max_length=5000)
+    #: required by ``refuse``
+    reason: str | None = Field(None, max_length=5000)
+    #: ``disburse``: the bank's reference of the transfer
+    reference: str | None = Field(None, max_length=120)
+    #: ``disburse``: the date of the transfer
+    disbursed_on: date | None = None
+    #: ``disburse``: the amount transferred (default: the tranche's amount)
+    amount: AmountStr | None = None
+    #: when given, the action is refused (409 ``stale_version``) if the tranche changed meanwhile
+    version: Id | None = None
+
+
+class BalanceOut(Out):
+    alliance_id: int
+    currency: str
+    grant_approved: MoneyStr
+    disbursed: MoneyStr
+    to_disburse: MoneyStr
+    spent: MoneyStr
+    available: MoneyStr
+    justified: MoneyStr
+    counterpart_committed: MoneyStr
+    counterpart_contributed: MoneyStr
+    bank_name: str | None = None
+    #: masked: only the last four digits
+    bank_account_masked: str | None = None
+
+
+class AgreementOut(Out):
+    alliance_id: int
+    generated_at: UtcDateTime | None = None
+    signed_attachment_id: int | None = None
+    signed_sha256: str | None = None
+    counterpart_deposit_reference: str | None = None
+    signed_by_id: int | None = None
+    signed_at: UtcDateTime | None = None
+    document: str
+
+
+def tranche_out(tranche):
+    user = api_user()
+    return dump(FundedTrancheOut, {
+        **{k: getattr(tranche, k) for k in ("id", "alliance_id", "number", "amount", "planned_on", "conditions",
+                                            "state", "disbursed_amount", "disbursed_on", "version")},
+        "state_title": str(tranche.state_title), "reference": tranche.disbursement_reference,
+        "flow": tranche.flow, "actions": [t.name for t in TRANCHE.available(tranche, user)]})
+
+
+def load_tranche(tranche_id):
+    user = api_user()
+    return load(Tranche, tranche_id, lambda t: can_view_alliance(user, t.alliance))
+
+
+@endpoint("/tranches", summary="Tranches this user may see, by state (the officer's and finance queues)",
+          response=FundedTrancheOut, paginated=True, tags=TAGS, name="funding_tranches",
+          query={"state": ("Only this state", {"type": "string", "enum": list(TRANCHE.states)})})
+def list_tranches():
+    query = (sa.select(Tranche).join(Alliance, Alliance.id == Tranche.alliance_id)
+             .where(alliance_filter(api_user())).order_by(Tranche.updated_at, Tranche.id))
+    state = choice_arg("state", TRANCHE.states)
+    if state:
+        query = query.where(Tranche.state == state)
+    return paginate(query, tranche_out)
+
+
+@endpoint("/tranches/<int:tranche_id>", summary="One tranche with its course and the actions possible now",
+          response=FundedTrancheOut, tags=TAGS, name="funding_tranche")
+def get_tranche(tranche_id):
+    return tranche_out(load_tranche(tranche_id))
+
+
+@endpoint("/tranches/<int:tranche_id>/transitions", ["POST"], summary="Take a tranche action",
+          body=TrancheTransitionIn, response=FundedTrancheOut, tags=TAGS, name="tranche_transition")
+def tranche_transition(tranche_id, body):
+    """``request`` (association board), ``approve`` and ``refuse`` with ``reason`` (officer of the region),
+    ``disburse`` with ``reference``, ``disbursed_on`` and ``amount`` (finance officer; not the one who
+    approved: ``separation_of_duties``). Rules (422): ``tranche_not_justified``,
+    ``counterpart_not_proportional``, ``open_observations``, ``alliance_suspended``, ``agreement_not_signed``,
+    ``tranche_out_of_order``. Unknown action: 400; wrong state or someone acted first: 409."""
+    tranche = load_tranche(tranche_id)
+    if body.action not in TRANCHE.by_name:
+        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+    if body.version is not None:
+        check_version(tranche, body.version)
+    data = body.model_dump(exclude={"action", "version"}, exclude_none=True)
+    services.tranche_action(tranche, body.action, api_user(), data)
+    db.session.commit()
+    return tranche_out(load_tranche(tranche_id))
+
+
+@endpoint("/alliances/<int:alliance_id>/balance", summary="The alliance's money: grant approved, disbursed, "
+          "spent, available; counterpart committed and contributed", response=BalanceOut, tags=TAGS,
+          name="funding_balance")
+def get_balance(alliance_id):
+    alliance = load_alliance(alliance_id)
+    bal = ledger.balance(alliance)
+    return dump(BalanceOut, {**bal.as_dict(), "alliance_id": alliance.id,
+                             "bank_name": alliance.association.bank_name,
+                             "bank_account_masked": alliance.association.bank_account_masked or None})
+
+
+@endpoint("/alliances/<int:alliance_id>/agreement", summary="The agreement: generation, signed copy and its "
+          "SHA-256, counterpart deposit", response=AgreementOut, tags=TAGS, name="funding_agreement")
+def get_agreement(alliance_id):
+    """404 before the committee's approval."""
+    alliance = load_alliance(alliance_id)
+    if not services.agreement_available(alliance):
+        raise NotFound()
+    ag = alliance.agreement
+    signed = alliance.attachment_of("signed_agreement")
+    return dump(AgreementOut, {
+        "alliance_id": alliance.id, "generated_at": ag.generated_at if ag else None,
+        "signed_attachment_id": signed.id if signed else None, "signed_sha256": signed.sha256 if signed else None,
+        "counterpart_deposit_reference": ag.counterpart_deposit_reference if ag else None,
+        "signed_by_id": ag.signed_by_id if ag else None, "signed_at": ag.signed_at if ag else None,
+        "document": f"/api/v1/alliances/{alliance.id}/documents/agreement"})
+
+
+# documents --------------------------------------------------------------------------------------------------
+
+def _pdf(data, name):
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def _tranche_of(alliance, number):
+    found = next((t for t in alliance.tranches if t.number == number), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@endpoint("/alliances/<int:alliance_id>/documents/agreement", summary="The agreement (convenio) as a PDF",
+          content_type="application/pdf", tags=("documents",), name="agreement_document")
+def agreement_document(alliance_id):
+    """404 before the committee's approval."""
+    alliance = load_alliance(alliance_id)
+    if not services.agreement_available(alliance):
+        raise NotFound()
+    return _pdf(pdf.agreement_pdf(alliance), f"{alliance.code}-convenio.pdf")
+
+
+@endpoint("/alliances/<int:alliance_id>/documents/disbursement-order-<int:number>",
+          summary="The disbursement order of tranche {number} as a PDF", content_type="application/pdf",
+          tags=("documents",), name="disbursement_order_document")
+def disbursement_order_document(alliance_id, number):
+    """404 until the tranche is disbursed."""
+    tranche = _tranche_of(load_alliance(alliance_id), number)
+    if tranche.state != "disbursed":
+        raise NotFound()
+    return _pdf(pdf.disbursement_order_pdf(tranche), f"{tranche.alliance.code}-orden-{number}.pdf")
+
+
+@endpoint("/alliances/<int:alliance_id>/documents/tranche-request-<int:number>",
+          summary="The board's request letter of tranche {number} as a PDF", content_type="application/pdf",
+          tags=("documents",), name="tranche_request_document")
+def tranche_request_document(alliance_id, number):
+    """404 until the tranche is requested."""
+    tranche = _tranche_of(load_alliance(alliance_id), number)
+    if tranche.flow is None or tranche.flow.requested_at is None:
+        raise NotFound()
+    return _pdf(pdf.request_letter_pdf(tranche), f"{tranche.alliance.code}-solicitud-{number}.pdf")
