@@ -1,75 +1,19 @@
 """PDF documents of the funding stage (reportlab; built-in Helvetica renders Spanish): the agreement
 (convenio) generated from the approved plan, the board's tranche request letter and the disbursement order."""
-import io
-from xml.sax.saxutils import escape
-
 from flask_babel import lazy_gettext as _l
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .. import documents
 from ..alliances import ledger
+from ..documents import BODY, H1, H2, SMALL, build, facts, p, table
 from ..alliances.budget import SOURCES
 from ..alliances.figures import financing, tranche_total
 from ..web.i18n import date as fmt_date
 from ..web.i18n import datetime as fmt_datetime
 from ..web.i18n import money, percent
 
-_STYLES = getSampleStyleSheet()
-BODY = ParagraphStyle("funding-body", parent=_STYLES["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
-SMALL = ParagraphStyle("funding-small", parent=BODY, fontSize=8, leading=10)
-H1 = ParagraphStyle("funding-h1", parent=_STYLES["Heading1"], fontName="Helvetica-Bold", fontSize=15, leading=19)
-H2 = ParagraphStyle("funding-h2", parent=_STYLES["Heading2"], fontName="Helvetica-Bold", fontSize=11.5, leading=15,
-                    spaceBefore=8, spaceAfter=4)
-GRID = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa59d")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7efe9")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
-WIDTH = 180 * mm
-
-
-def p(text, style=BODY):
-    return Paragraph(escape(str(text if text is not None else "")).replace("\n", "<br/>"), style)
-
-
-def table(rows, widths, numeric_from=None, total=False):
-    style = list(GRID)
-    if numeric_from is not None:
-        style.append(("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"))
-    if total:
-        style += [("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-                  ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f1f3ef"))]
-    return Table(rows, colWidths=widths, style=TableStyle(style), hAlign="LEFT", repeatRows=1)
-
-
-def facts(pairs):
-    return Table([[p(k, SMALL), p(v)] for k, v in pairs], colWidths=(55 * mm, 125 * mm), hAlign="LEFT",
-                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
-
-
 def signatures(names):
-    cells = [[p("_" * 30, SMALL) for _n in names], [p(n, SMALL) for n in names]]
-    return KeepTogether([Spacer(1, 16 * mm), Table(cells, colWidths=[WIDTH / len(names)] * len(names),
-                                                   hAlign="LEFT")])
-
-
-def build(story, title):
-    buf = io.BytesIO()
-
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.drawString(15 * mm, 8 * mm, str(title))
-        canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, str(_l("Page %(n)s", n=doc.page)))
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
-                            bottomMargin=16 * mm, title=str(title), author=str(_l("Rural alliances")),
-                            creator="grants", invariant=1)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buf.getvalue()
+    return documents.signatures(names, columns=len(names))
 
 
 def _parties(alliance):
