@@ -67,7 +67,7 @@ run_pytest() {  # NAME, then pytest args
   local name="$1"; shift
   local xml="$WORK/$name.xml" started=$SECONDS rc counts
   printf '\n==> pytest on %s\n' "$name"
-  "$PY" -m pytest --junitxml="$xml" -o junit_family=xunit2 "$@"
+  "$PY" -m pytest -p no:cacheprovider --junitxml="$xml" -o junit_family=xunit2 "$@"
   rc=$?
   counts="$("$PY" - "$xml" <<'EOF' 2>/dev/null
 import sys
@@ -115,19 +115,36 @@ start_postgres() {
   say "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 }
 
-run_pytest sqlite "$@"
+# The two runs go side by side (2 cores; each has its own database, temporary files and browser);
+# each one's output is kept and printed whole when both are done.
+SQLITE_LOG="$WORK/sqlite.log"
+( run_pytest sqlite "$@" >"$SQLITE_LOG" 2>&1; printf '%s\n' "${SUMMARY[-1]}" >"$WORK/sqlite.summary";
+  printf '%s %s %s %s\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED" "$FAILED_RUNS" >"$WORK/sqlite.counts" ) &
+SQLITE_PID=$!
 
+PG_LOG="$WORK/postgresql.log"
 if [ -n "$PGBIN" ]; then
   if start_postgres; then
-    export GRANTS_TEST_DATABASE_URL="$PG_URL" GRANTS_REQUIRE_POSTGRES=1
-    run_pytest postgresql "$@"
+    ( export GRANTS_TEST_DATABASE_URL="$PG_URL" GRANTS_REQUIRE_POSTGRES=1
+      run_pytest postgresql "$@" >"$PG_LOG" 2>&1; printf '%s\n' "${SUMMARY[-1]}" >"$WORK/postgresql.summary"
+      printf '%s %s %s %s\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED" "$FAILED_RUNS" >"$WORK/postgresql.counts" )
   else
-    SUMMARY+=("postgresql  FAILED: the server did not start")
-    FAILED_RUNS=$((FAILED_RUNS + 1))
+    echo "postgresql  FAILED: the server did not start" >"$WORK/postgresql.summary"
+    echo "0 0 0 1" >"$WORK/postgresql.counts"
   fi
 else
-  SUMMARY+=("postgresql  not run: PostgreSQL is not installed")
+  echo "postgresql  not run: PostgreSQL is not installed" >"$WORK/postgresql.summary"
+  echo "0 0 0 0" >"$WORK/postgresql.counts"
 fi
+wait "$SQLITE_PID"
+
+for name in sqlite postgresql; do
+  [ -f "$WORK/$name.log" ] && cat "$WORK/$name.log"
+  SUMMARY+=("$(cat "$WORK/$name.summary" 2>/dev/null || echo "$name  FAILED: no result")")
+  read -r p f s r <<<"$(cat "$WORK/$name.counts" 2>/dev/null || echo "0 0 0 1")"
+  TOTAL_PASSED=$((TOTAL_PASSED + p)); TOTAL_FAILED=$((TOTAL_FAILED + f))
+  TOTAL_SKIPPED=$((TOTAL_SKIPPED + s)); FAILED_RUNS=$((FAILED_RUNS + r))
+done
 
 printf '\n==> summary\n'
 for line in "${SUMMARY[@]}"; do printf '%s\n' "$line"; done
