@@ -70,7 +70,7 @@ def test_web_login_answers_429_when_locked(db, client, officer):
     for _ in range(5):
         resp = client.post("/login", data={"email": officer.email, "password": "wrong-password"})
         assert resp.status_code == 401
-    resp = client.post("/login", data={"email": officer.email, "password": PASSWORD})
+    resp = client.post("/login?lang=en", data={"email": officer.email, "password": PASSWORD})
     assert resp.status_code == 429
     assert "Too many failed attempts" in resp.get_data(as_text=True)
     # and the right password did not sign in

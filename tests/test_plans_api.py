@@ -198,7 +198,7 @@ def test_plan_pdf_has_sections_budget_financing_cash_flow_and_indicators(db, api
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.data)).pages)
     for expected in ("Tanque de frío", "Galpón de acopio", "Texto de executive_summary", "70,00 %", "350.000,00",
-                     "grant_share_exceeded", "Cash flow", "Indicators", "Tranche schedule"):
+                     "grant_share_exceeded", "Flujo de caja", "Indicadores", "Cronograma de tramos"):
         assert expected in text, expected
     assert api(facilitator).get(path(plan, "/documents/committee-minutes")).status_code == 404
 

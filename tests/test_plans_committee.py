@@ -172,7 +172,7 @@ def test_quorum_then_approval_with_minutes(db, api, submitted, officer, members,
     assert minutes.decision == "approve" and minutes.round == 1
     assert minutes.data["average_score"] == "66.67"  # (80 + 80 + 40) / 3
     assert minutes.data["recommendations"] == {"approve": 2, "reject": 1, "revise": 0}
-    resp = api(facilitator).get(f"/alliances/{submitted.id}/documents/committee-minutes")
+    resp = api(facilitator).get(f"/alliances/{submitted.id}/documents/committee-minutes?lang=en")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.data)).pages)
     for expected in ("Carmen Comité", "Cecilia Comité", "Ciro Comité", "66.67", "Approved", "Aprobado por mayoría",

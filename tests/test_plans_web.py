@@ -42,7 +42,7 @@ def test_the_facilitator_builds_the_budget_and_the_page_recomputes_on_save(db, l
     resp = web.post(base + "/budget", data=form_line(description="Ordeñadora", counterpart_in_kind="39999.00"))
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and 'value="Ordeñadora"' in html and 'value="39999.00"' in html
-    assert "must be equal" in html
+    assert "deben ser iguales" in html
     assert db.session.execute(sa.select(sa.func.count()).select_from(BudgetLine)).scalar() == 1
     # a grant above 70 % is stored but the summary shows the rule failing: 141,000 of 201,000 = 70.149 %
     web.post(base + "/budget", data=form_line(description="Picadora", quantity="1", unit_cost="1000.00",
@@ -86,7 +86,7 @@ def test_sections_indicators_assessment_cash_flow_and_tranches_by_form(db, login
     form.update({f"evidence_{code}": "plan anual" for _n, code, _g, _t, _e in items_of("capacity")})
     form["evidence_business_plan"] = ""
     resp = web.post(base + "/assessments/capacity", data=form)
-    assert resp.status_code == 422 and "Name the evidence" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Indique la evidencia" in resp.get_data(as_text=True)
     form["evidence_business_plan"] = "plan de negocio 2026"
     assert web.post(base + "/assessments/capacity", data=form).status_code == 302
     assert db.session.execute(sa.select(Assessment)).scalar_one().kind == "capacity"
@@ -160,7 +160,7 @@ def test_import_by_form_lists_row_errors_and_imports_nothing(db, login, plan, fa
                                    data={"file": (io.BytesIO(out.getvalue()), "presupuesto.xlsx")},
                                    content_type="multipart/form-data")
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 422 and "Row 3" in html and "split_mismatch" in html
+    assert resp.status_code == 422 and "Fila 3" in html and "split_mismatch" in html
     assert db.session.execute(sa.select(sa.func.count()).select_from(BudgetLine)).scalar() == 0
 
 
@@ -176,7 +176,7 @@ def test_officer_appraises_and_committee_reviews_by_form(db, login, plan, facili
     data = {f"answer_{code}": "yes" for code in CHECKLIST}
     data.update(answer_budget_reasonable="observed", opinion="Viable con observaciones menores.")
     resp = web.post(base + "/appraisal", data=data)
-    assert resp.status_code == 422 and "Write the observation" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Escriba la observación" in resp.get_data(as_text=True)
     data["note_budget_reasonable"] = "Costo del galpón alto"
     assert web.post(base + "/appraisal", data=data).status_code == 302
     assert review.appraisal_violations(plan) == []
@@ -190,7 +190,7 @@ def test_officer_appraises_and_committee_reviews_by_form(db, login, plan, facili
     assert 'id="review-form"' in html and 'name="declares_no_conflict"' in html
     scores = {f"score_{c.code}": "4" for c in plan.call.criteria}
     resp = member.post(base + "/reviews", data={**scores, "recommendation": "approve"})
-    assert resp.status_code == 422 and "no conflict of interest with this alliance, or" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "no tiene conflicto de interés con esta alianza" in resp.get_data(as_text=True)
     resp = member.post(base + "/reviews", data={**scores, "recommendation": "approve", "declares_no_conflict": "y"})
     assert resp.status_code == 302
     html = member.get(base + "/reviews").get_data(as_text=True)

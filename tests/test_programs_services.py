@@ -67,8 +67,11 @@ def test_criteria_weights_must_sum_to_100(db, admin, program):
     criteria = [{"code": "a", "name": "A", "weight": 60, "max": 5}, {"code": "b", "name": "B", "weight": 30, "max": 5}]
     with pytest.raises(ValidationFailed) as info:
         services.create_call(call_data(program, criteria=criteria), admin)
-    assert [(v.field, str(v.message)) for v in info.value.details] == [
-        ("criteria", "The weights of the criteria must add up to 100.")]
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        assert [(v.field, str(v.message)) for v in info.value.details] == [
+            ("criteria", "The weights of the criteria must add up to 100.")]
     db.session.rollback()
     assert db.session.execute(sa.select(sa.func.count(Call.id))).scalar() == 0
     criteria[1]["weight"] = 40
