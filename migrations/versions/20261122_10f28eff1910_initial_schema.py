@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 04a4877cc21a
+Revision ID: 10f28eff1910
 Revises: 
-Create Date: 2026-11-22 04:20:57.117153
+Create Date: 2026-11-22 04:41:14.567749
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '04a4877cc21a'
+revision = '10f28eff1910'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -316,6 +316,36 @@ def upgrade():
     with op.batch_alter_table('preselection_minutes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_preselection_minutes_call_id'), ['call_id'], unique=False)
 
+    op.create_table('accountability_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('assembly_approved_on', sa.Date(), nullable=True),
+    sa.Column('assembly_sha256', sa.String(length=64), nullable=True),
+    sa.Column('assembly_filename', sa.String(length=200), nullable=True),
+    sa.Column('assembly_content_type', sa.String(length=60), nullable=True),
+    sa.Column('observations', sa.Text(), nullable=True),
+    sa.Column('observation_open', sa.Boolean(), nullable=False),
+    sa.Column('totals', sa.JSON(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"state" IN (\'draft\', \'submitted\', \'approved\', \'observed\')', name=op.f('ck_accountability_reports_state_known')),
+    sa.CheckConstraint('period_end >= period_start', name=op.f('ck_accountability_reports_period_ordered')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_accountability_reports_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_accountability_reports_created_by_id_users')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_accountability_reports_decided_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_accountability_reports'))
+    )
+    with op.batch_alter_table('accountability_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_accountability_reports_alliance_id'), ['alliance_id'], unique=False)
+
     op.create_table('alliance_members',
     sa.Column('alliance_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -618,6 +648,23 @@ def upgrade():
     with op.batch_alter_table('tranches', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tranches_alliance_id'), ['alliance_id'], unique=False)
 
+    op.create_table('agreements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('generated_at', sa.DateTime(), nullable=False),
+    sa.Column('signed_attachment_id', sa.Integer(), nullable=True),
+    sa.Column('counterpart_deposit_reference', sa.String(length=200), nullable=True),
+    sa.Column('signed_by_id', sa.Integer(), nullable=True),
+    sa.Column('signed_at', sa.DateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_agreements_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['signed_attachment_id'], ['attachments.id'], name=op.f('fk_agreements_signed_attachment_id_attachments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['signed_by_id'], ['users.id'], name=op.f('fk_agreements_signed_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agreements')),
+    sa.UniqueConstraint('alliance_id', name=op.f('uq_agreements_alliance_id'))
+    )
     op.create_table('assessment_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assessment_id', sa.Integer(), nullable=False),
@@ -629,12 +676,143 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_items')),
     sa.UniqueConstraint('assessment_id', 'code', name='uq_assessment_items_code')
     )
+    op.create_table('contributions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('budget_line_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('in_kind_type', sa.String(length=20), nullable=True),
+    sa.Column('description', sa.String(length=300), nullable=False),
+    sa.Column('quantity', sa.BigInteger(), nullable=True),
+    sa.Column('unit_value', sa.BigInteger(), nullable=True),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('contributed_on', sa.Date(), nullable=False),
+    sa.Column('evidence_sha256', sa.String(length=64), nullable=True),
+    sa.Column('evidence_filename', sa.String(length=200), nullable=True),
+    sa.Column('evidence_content_type', sa.String(length=60), nullable=True),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.Column('voided_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_contributions_amount_non_negative')),
+    sa.CheckConstraint('"kind" IN (\'cash\', \'in_kind\')', name=op.f('ck_contributions_kind_known')),
+    sa.CheckConstraint('"quantity" >= 0', name=op.f('ck_contributions_quantity_non_negative')),
+    sa.CheckConstraint('"unit_value" >= 0', name=op.f('ck_contributions_unit_value_non_negative')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_contributions_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_contributions_budget_line_id_budget_lines'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_contributions_created_by_id_users')),
+    sa.ForeignKeyConstraint(['report_id'], ['accountability_reports.id'], name=op.f('fk_contributions_report_id_accountability_reports'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contributions'))
+    )
+    with op.batch_alter_table('contributions', schema=None) as batch_op:
+        batch_op.create_index('ix_contributions_alliance_on', ['alliance_id', 'contributed_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contributions_report_id'), ['report_id'], unique=False)
+
+    op.create_table('procurements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('budget_line_id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.String(length=300), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('estimated_amount', sa.BigInteger(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('awarded_quotation_id', sa.Integer(), nullable=True),
+    sa.Column('justification', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"estimated_amount" >= 0', name=op.f('ck_procurements_estimated_amount_non_negative')),
+    sa.CheckConstraint('"method" IN (\'minor\', \'comparison\', \'direct\')', name=op.f('ck_procurements_method_known')),
+    sa.CheckConstraint('"state" IN (\'open\', \'awarded\', \'closed\', \'cancelled\')', name=op.f('ck_procurements_state_known')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_procurements_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_procurements_budget_line_id_budget_lines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_procurements_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_procurements'))
+    )
+    with op.batch_alter_table('procurements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_procurements_alliance_id'), ['alliance_id'], unique=False)
+
+    op.create_table('tranche_flows',
+    sa.Column('tranche_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('requested_at', sa.DateTime(), nullable=True),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', sa.DateTime(), nullable=True),
+    sa.Column('refused_by_id', sa.Integer(), nullable=True),
+    sa.Column('refused_at', sa.DateTime(), nullable=True),
+    sa.Column('refusal_reason', sa.Text(), nullable=True),
+    sa.Column('disbursed_by_id', sa.Integer(), nullable=True),
+    sa.Column('disbursed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_tranche_flows_approved_by_id_users')),
+    sa.ForeignKeyConstraint(['disbursed_by_id'], ['users.id'], name=op.f('fk_tranche_flows_disbursed_by_id_users')),
+    sa.ForeignKeyConstraint(['refused_by_id'], ['users.id'], name=op.f('fk_tranche_flows_refused_by_id_users')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_tranche_flows_requested_by_id_users')),
+    sa.ForeignKeyConstraint(['tranche_id'], ['tranches.id'], name=op.f('fk_tranche_flows_tranche_id_tranches'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('tranche_id', name=op.f('pk_tranche_flows'))
+    )
+    op.create_table('expenses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('budget_line_id', sa.Integer(), nullable=False),
+    sa.Column('spent_on', sa.Date(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('supplier', sa.String(length=200), nullable=False),
+    sa.Column('document_type', sa.String(length=20), nullable=False),
+    sa.Column('document_number', sa.String(length=60), nullable=False),
+    sa.Column('description', sa.String(length=300), nullable=False),
+    sa.Column('procurement_id', sa.Integer(), nullable=True),
+    sa.Column('receipt_sha256', sa.String(length=64), nullable=True),
+    sa.Column('receipt_filename', sa.String(length=200), nullable=True),
+    sa.Column('receipt_content_type', sa.String(length=60), nullable=True),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.Column('voided_at', sa.DateTime(), nullable=True),
+    sa.Column('void_reason', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_expenses_amount_non_negative')),
+    sa.CheckConstraint('"document_type" IN (\'invoice\', \'receipt\', \'payroll\', \'contract\', \'other\')', name=op.f('ck_expenses_document_type_known')),
+    sa.CheckConstraint('"source" IN (\'grant\', \'counterpart_cash\')', name=op.f('ck_expenses_source_known')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_expenses_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_expenses_budget_line_id_budget_lines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_expenses_created_by_id_users')),
+    sa.ForeignKeyConstraint(['procurement_id'], ['procurements.id'], name=op.f('fk_expenses_procurement_id_procurements'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['report_id'], ['accountability_reports.id'], name=op.f('fk_expenses_report_id_accountability_reports'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_expenses'))
+    )
+    with op.batch_alter_table('expenses', schema=None) as batch_op:
+        batch_op.create_index('ix_expenses_alliance_spent_on', ['alliance_id', 'spent_on'], unique=False)
+        batch_op.create_index('ix_expenses_line_source', ['budget_line_id', 'source'], unique=False)
+        batch_op.create_index(batch_op.f('ix_expenses_report_id'), ['report_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('expenses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_expenses_report_id'))
+        batch_op.drop_index('ix_expenses_line_source')
+        batch_op.drop_index('ix_expenses_alliance_spent_on')
+
+    op.drop_table('expenses')
+    op.drop_table('tranche_flows')
+    with op.batch_alter_table('procurements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_procurements_alliance_id'))
+
+    op.drop_table('procurements')
+    with op.batch_alter_table('contributions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contributions_report_id'))
+        batch_op.drop_index('ix_contributions_alliance_on')
+
+    op.drop_table('contributions')
     op.drop_table('assessment_items')
+    op.drop_table('agreements')
     with op.batch_alter_table('tranches', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tranches_alliance_id'))
 
@@ -689,6 +867,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_alliance_members_member_id'))
 
     op.drop_table('alliance_members')
+    with op.batch_alter_table('accountability_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_accountability_reports_alliance_id'))
+
+    op.drop_table('accountability_reports')
     with op.batch_alter_table('preselection_minutes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_preselection_minutes_call_id'))
 
