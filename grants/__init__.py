@@ -55,6 +55,9 @@ def create_app(config=None):
     from .alliances import guards  # noqa: F401  (registers the spine's workflow guards)
     from .plans import guards as plan_guards  # noqa: F401  (the plan stage's guards and transition hooks)
     from .funding import guards as funding_guards  # noqa: F401  (agreement and tranche guards, hooks)
+    from .execution import guards as execution_guards  # noqa: F401  (accountability report guards)
+    from .execution import ledger as execution_ledger  # noqa: F401  (spent, justified, contributed figures)
+    from .execution import procurement as execution_procurement  # noqa: F401  (procurement guards)
     from .web import i18n
 
     i18n.compile_catalogs(app)

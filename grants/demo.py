@@ -1,6 +1,9 @@
 """Demo data (``seed``) and large synthetic data for benchmarks (``seed_scale``).
 
-``seed`` goes through the services only, so the audit trail holds every change and verifies.
+``seed`` goes through the services only, so the audit trail holds every change and verifies. Its
+alliances show the whole lifecycle (``demo_alliances``): a draft, an intention in the officer's screening
+queue, one eligible waiting for preselection, a plan in preparation with the facilitator, a plan before
+the committee, and one in execution with its first tranche transferred.
 It is deterministic (``random.Random(SEED)``) and idempotent: when the demo program exists it
 adds nothing and returns the accounts again. Neither function commits: the caller does.
 """
@@ -15,6 +18,7 @@ from .accounts import services as accounts
 from .accounts.models import User, UserRole
 from .alliances import services as alliances
 from .alliances.models import Alliance, AllianceMember
+from . import demo_alliances
 from .associations import services as associations
 from .associations.models import Association, Buyer, Member
 from .common import utcnow
@@ -37,7 +41,8 @@ SURNAMES = ("Mamani", "Quispe", "Condori", "Choque", "Huanca", "Apaza", "Ticona"
             "Alanoca", "Machaca", "Yujra", "Laura", "Mendoza", "Flores", "Gutiérrez", "Rojas", "Vargas",
             "Cruz", "Ramos", "Fernández", "Torrez", "Cáceres", "Guarachi", "Chura", "Ayma", "Canaviri")
 
-#: the three demo associations: (key, name, municipality, region, CI extension, legal id, NIT, bank, founded)
+#: the first three demo associations (four more in ``demo_alliances``):
+#: (key, name, municipality, region, CI extension, legal id, NIT, bank, founded)
 ASSOCIATIONS = (
     ("achacachi", "Asociación de Productores de Leche Achacachi", "Achacachi", "La Paz", "LP",
      "RA-GADLP-0457/2011", "178459021", "Banco Unión S.A.", 2004),
@@ -80,6 +85,8 @@ def _accounts(password):
             member_of=("achacachi", "member", None)),
         acc("presidente", "presidente.colomi", "board (presidente), Colomi", name="Valentín Villca Rojas",
             member_of=("colomi", "board", "Presidente")),
+        *[acc(key, email, label, name=name, member_of=(assoc, "board", title))
+          for key, email, label, name, assoc, title in demo_alliances.BOARD_ACCOUNTS],
     ]
 
 
@@ -132,17 +139,19 @@ def seed(password=None):
         "code": PROGRAM_CODE, "name": "PAR III — Alianzas Rurales", "currency": "BOB",
         "description": "Proyecto de Alianzas Rurales, tercera fase: cofinanciamiento de planes de negocio "
                        "de organizaciones de productores con un comprador.",
-        "rules": {"grant_cap_per_family": "14000.00"}}, admin)
+        "rules": {"grant_cap_per_family": "14000.00", "committee_quorum": 2}}, admin)
     now = utcnow().replace(microsecond=0)
     call = programs.create_call({
         "program_id": program.id, "title": "Convocatoria 2026 — La Paz, Cochabamba y Potosí",
-        "description": "Primera convocatoria de la gestión para alianzas de productores de leche, papa y quinua.",
+        "description": "Primera convocatoria de la gestión para alianzas de productores de leche, papa, quinua, "
+                       "café, miel y haba.",
         "opens_at": (now - timedelta(days=7)).isoformat(), "closes_at": (now + timedelta(days=60)).isoformat(),
         "envelope": "12000000.00", "regions": ["La Paz", "Cochabamba", "Potosí"],
         "committee_ids": [staff["comite1"].id, staff["comite2"].id]}, admin)
 
     assocs = {}
-    for key, name, municipality, region, ext, legal_id, nit, bank, founded in ASSOCIATIONS:
+    for key, name, municipality, region, ext, legal_id, nit, bank, founded in (
+            *ASSOCIATIONS, *demo_alliances.ASSOCIATIONS):
         assoc = associations.create_association({
             "name": name, "legal_id": legal_id, "tax_id": nit, "level": 1, "municipality": municipality,
             "region": region, "founded_year": founded, "bank_name": bank,
@@ -152,23 +161,15 @@ def seed(password=None):
             associations.add_member(assoc, row, admin)
         assocs[key] = assoc
 
-    buyers = [associations.create_buyer(b, admin) for b in BUYERS]
+    buyers = {b["name"]: associations.create_buyer(b, admin) for b in (*BUYERS, *demo_alliances.BUYERS)}
 
-    for key in ("presidenta", "tesorero", "socia", "presidente"):
-        assoc_key, role, title = by_key[key][4]["member_of"]
-        make_user(key, [{"association_id": assocs[assoc_key].id, "role": role, "title": title}], admin)
-    president = accounts.find_by_email(by_key["presidenta"][1])
-
-    first = assocs["achacachi"]
-    member_ids = list(db.session.execute(
-        sa.select(Member.id).where(Member.association_id == first.id).order_by(Member.id)).scalars())
-    families = len(member_ids)
-    alliances.create_alliance({
-        "association_id": first.id, "call_id": call.id,
-        "title": "Acopio y enfriamiento de leche fresca para PIL Andina", "product": "Leche fresca",
-        "buyer_id": buyers[0].id, "member_ids": member_ids,
-        "requested_grant": str(Decimal(9800) * families), "estimated_counterpart": str(Decimal(4200) * families),
-    }, president)
+    users = dict(staff)
+    for key, _email, _pwd, _label, data in specs:
+        if "member_of" in data:
+            assoc_key, role, title = data["member_of"]
+            users[key] = make_user(key, [{"association_id": assocs[assoc_key].id, "role": role, "title": title}],
+                                   admin)
+    demo_alliances.build(users, assocs, buyers, call)
     return result
 
 

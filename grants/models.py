@@ -10,3 +10,5 @@ from .plans.models import (  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .proposals.models import PreselectionMinutes, Profile, ProfileRevision, ScreeningScore  # noqa: F401
 from .funding.models import Agreement, TrancheFlow  # noqa: F401
+from .execution.models import AccountabilityReport, Contribution, Expense, Procurement, Quotation  # noqa: F401
+from .execution.models import Reallocation  # noqa: F401

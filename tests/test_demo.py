@@ -6,7 +6,9 @@ import sqlalchemy as sa
 
 from grants import demo
 from grants.accounts.models import GLOBAL_ROLES, User
-from grants.alliances.models import Alliance
+from grants.alliances.budget import BudgetLine, Tranche
+from grants.alliances.models import Alliance, Attachment
+from grants.plans.models import Review
 from grants.associations.models import Association, Buyer, Member
 from grants.audit import verify_chain
 from grants.audit.models import Event
@@ -26,9 +28,9 @@ def _count(db, model):
     return db.session.execute(sa.select(sa.func.count()).select_from(model)).scalar()
 
 
-def test_three_realistic_associations(db, seeded):
+def test_seven_realistic_associations(db, seeded):
     assocs = db.session.execute(sa.select(Association).order_by(Association.id)).scalars().all()
-    assert len(assocs) == 3
+    assert len(assocs) == 7
     assert assocs[0].name == "Asociación de Productores de Leche Achacachi"
     assert {a.region for a in assocs} == {"La Paz", "Cochabamba", "Potosí"}
     women = total = 0
@@ -70,6 +72,7 @@ def test_program_and_open_call(db, seeded):
     program = db.session.execute(sa.select(Program)).scalar_one()
     assert (program.code, program.currency, program.name) == ("PAR3", "BOB", "PAR III — Alianzas Rurales")
     assert program.grant_cap_per_family == Decimal("14000.00")
+    assert program.committee_quorum == 2  # the demo's committee has two members
     call = db.session.execute(sa.select(Call)).scalar_one()
     assert call.is_open()
     assert call.envelope == Decimal("12000000.00")
@@ -79,8 +82,9 @@ def test_program_and_open_call(db, seeded):
 
 
 def test_draft_alliance_with_families_and_buyer(db, seeded):
-    alliance = db.session.execute(sa.select(Alliance)).scalar_one()
-    assert alliance.state == "draft"
+    alliance = db.session.execute(sa.select(Alliance).where(Alliance.state == "draft")).scalar_one()
+    assert alliance.profile is not None and alliance.profile.business_idea and not alliance.profile.loi_price
+    assert alliance.attachments == []  # the board is still writing it
     assert alliance.association.name.endswith("Achacachi")
     assert alliance.buyer.name == "PIL Andina S.A."
     members = _count(db, sa.select(Member).where(Member.association_id == alliance.association_id).subquery())
@@ -97,16 +101,17 @@ def test_audit_trail_complete_and_verifies(db, seeded):
     actions = dict(db.session.execute(sa.select(Event.action, sa.func.count()).group_by(Event.action)).all())
     assert actions["add_member"] == members
     assert actions["create_user"] == len(seeded)
-    assert actions["create_association"] == 3 and actions["create"] == 1
+    assert actions["create_association"] == 7 and actions["create"] == 6
     assert count == sum(actions.values())
 
 
 def test_seed_is_idempotent(db, seeded):
-    before = {m.__name__: _count(db, m) for m in (User, Association, Member, Alliance, Event, Program)}
+    models = (User, Association, Member, Alliance, Event, Program, Attachment, BudgetLine, Tranche, Review)
+    before = {m.__name__: _count(db, m) for m in models}
     again = demo.seed()
     db.session.commit()
     assert again == seeded
-    assert {m.__name__: _count(db, m) for m in (User, Association, Member, Alliance, Event, Program)} == before
+    assert {m.__name__: _count(db, m) for m in models} == before
 
 
 def test_demo_accounts_can_sign_in(app, seeded):
@@ -149,3 +154,136 @@ def test_seed_scale_is_exact(db, seeded):
     db.session.commit()
     codes = list(db.session.execute(sa.select(Alliance.code).where(Alliance.code.like("ESCALA-%"))).scalars())
     assert len(codes) == len(set(codes)) == 15
+
+
+# --- the lifecycle: each demo account finds work waiting ---------------------------------------
+
+STAGES = {"draft": "Achacachi", "submitted": "Sorata", "eligible": "Caranavi", "plan_in_preparation": "Tiraque",
+          "committee_review": "Patacamaya", "in_execution": "Colomi"}
+
+
+def _user(db, email):
+    return db.session.execute(sa.select(User).where(User.email == f"{email}@{demo.DOMAIN}")).scalar_one()
+
+
+def _in(db, state):
+    return db.session.execute(sa.select(Alliance).where(Alliance.state == state)).scalar_one()
+
+
+def test_one_alliance_at_each_stage(db, seeded):
+    from grants.proposals.guards import check_intake
+
+    alliances = db.session.execute(sa.select(Alliance).order_by(Alliance.id)).scalars().all()
+    assert {a.state: a.association.municipality for a in alliances} == STAGES
+    assert len({a.association_id for a in alliances}) == len(alliances)  # one open alliance per call
+    for a in alliances:
+        assert 20 <= a.families <= 60
+        assert Decimal("8000") * a.families <= a.requested_grant <= a.program.grant_cap_per_family * a.families
+        assert a.code.startswith("PAR3-") and a.buyer is not None
+        if a.state != "draft":
+            assert check_intake(a) == [], a.code  # every intake rule held when it was submitted
+
+
+def test_submitted_intention_waits_in_the_officers_queue(db, seeded):
+    from pypdf import PdfReader
+
+    from grants import uploads
+    from grants.proposals import screening
+
+    officer = _user(db, "oficial")
+    queue = db.session.execute(screening.queue(officer)).scalars().all()
+    assert [a.state for a in queue] == ["submitted"] and queue[0].association.municipality == "Sorata"
+    alliance = queue[0]
+    assert {att.kind for att in alliance.attachments} == {"buyer_letter", "legal_status"}
+    assert alliance.profile.loi_price > 0 and alliance.profile.market_opportunity
+    assert screening.can_screen(officer, alliance) and not screening.scores_of(alliance)
+    letter = alliance.attachment_of("buyer_letter")
+    assert "Irupana" in PdfReader(uploads.path_for(letter.sha256)).pages[0].extract_text()
+
+
+def test_eligible_intention_waits_for_the_committees_preselection(db, seeded):
+    from grants.proposals import preselection, screening
+
+    eligible = _in(db, "eligible")
+    assert screening.screening_sheet(eligible)["complete"]
+    call = eligible.call
+    for key in ("comite1", "comite2"):
+        member = _user(db, key)
+        assert preselection.can_decide(member, call)
+        rows = preselection.ranking(call, member)
+        assert eligible.id in [r.alliance.id for r in rows if r.alliance.state == "eligible"]
+    minutes = preselection.minutes_of(call)
+    assert len(minutes) == 1 and len(minutes[0].alliance_ids.split(",")) == 3
+
+
+def test_plan_in_preparation_with_the_facilitator_and_a_partial_budget(db, seeded):
+    from grants.plans.permissions import can_edit_plan
+    from grants.plans.services import plan_violations
+
+    alliance = _in(db, "plan_in_preparation")
+    facilitator = _user(db, "facilitador")
+    assert alliance.facilitator_id == facilitator.id and can_edit_plan(facilitator, alliance)
+    assert 0 < len(alliance.budget_lines) < 6 and not alliance.tranches
+    rules = {v.rule for v in plan_violations(alliance)}
+    assert "plan_incomplete" in rules and "cash_flow_missing" in rules
+    assert can_edit_plan(_user(db, "presidente.tiraque"), alliance)
+
+
+def test_committee_review_waits_for_the_members_reviews(db, seeded):
+    from grants.alliances.figures import financing
+    from grants.plans import review
+    from grants.plans.services import plan_violations
+
+    alliance = _in(db, "committee_review")
+    assert plan_violations(alliance) == [] and review.appraisal_violations(alliance) == []
+    assert review.reviews_of(alliance) == []
+    assert review.quorum_violations(alliance)  # nobody reviewed yet
+    for key in ("comite1", "comite2"):
+        from grants.plans.permissions import can_review
+
+        assert can_review(_user(db, key), alliance)
+    fin = financing(alliance)
+    assert not fin.violations and fin.totals["grant"] <= fin.total * Decimal("0.70")
+
+
+def test_in_execution_with_the_first_tranche_transferred_by_finance(db, seeded):
+    alliance = _in(db, "in_execution")
+    officer, finance = _user(db, "oficial"), _user(db, "finanzas")
+    agreement = alliance.agreement
+    assert agreement.signed_at and agreement.counterpart_deposit_reference
+    signed = alliance.attachment_of("signed_agreement")
+    assert signed.content_type == "application/pdf" and agreement.signed_attachment_id == signed.id
+    first, second = sorted(alliance.tranches, key=lambda t: t.number)
+    assert (first.state, second.state) == ("disbursed", "planned")
+    assert first.disbursed_amount == first.amount and first.disbursement_reference
+    assert first.flow.approved_by_id == officer.id and first.flow.disbursed_by_id == finance.id
+    assert first.flow.requested_by_id == _user(db, "presidente.colomi").id
+    assert first.amount + second.amount == sum(line.grant for line in alliance.budget_lines)
+    reviews = db.session.execute(sa.select(Review).where(Review.alliance_id == alliance.id)).scalars().all()
+    assert len(reviews) == 2 and {r.recommendation for r in reviews} == {"approve"}
+
+
+def test_every_step_is_in_the_audit_trail(db, seeded):
+    alliance = _in(db, "in_execution")
+    actions = list(db.session.execute(sa.select(Event.action).where(
+        Event.alliance_id == alliance.id, Event.object_type == "alliance").order_by(Event.id)).scalars())
+    steps = ["create", "submit", "score_screening", "declare_eligible", "preselect", "start_plan", "submit_plan",
+             "start_appraisal", "send_to_committee", "approve", "sign_agreement", "start_execution"]
+    assert [a for a in actions if a in steps] == steps
+    tranche = dict(db.session.execute(sa.select(Event.action, Event.actor_id).where(
+        Event.alliance_id == alliance.id, Event.object_type == "tranche",
+        Event.action.in_(("request", "approve", "disburse")))).all())
+    assert tranche["disburse"] == _user(db, "finanzas").id != tranche["approve"]
+    assert verify_chain()[1] is None
+
+
+def test_pdfs_are_real_and_reproducible(db, seeded):
+    from pypdf import PdfReader
+
+    from grants.demo_alliances import pdf
+
+    data = pdf("Carta de intención", ["Una línea"])
+    assert data == pdf("Carta de intención", ["Una línea"])
+    assert "Una línea" in PdfReader(__import__("io").BytesIO(data)).pages[0].extract_text()
+    sizes = db.session.execute(sa.select(Attachment.size, Attachment.content_type)).all()
+    assert len(sizes) == 11 and all(ct == "application/pdf" and 500 < size < 20000 for size, ct in sizes)

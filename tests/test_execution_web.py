@@ -110,7 +110,8 @@ def test_report_workflow_through_the_pages(live, treasurer, officer, member_user
     db.session.expire_all()
     assert r.state == "submitted" and e.report_id == r.id
     # locked
-    resp = t.post(f"/alliances/{live.id}/execution/expenses/{e.id}/void", data={"reason": "x", "version": str(e.version)})
+    resp = t.post(f"/alliances/{live.id}/execution/expenses/{e.id}/void",
+                  data={"reason": "x", "version": str(e.version)})
     assert resp.status_code == 422 and "report_locked" in resp.get_data(as_text=True)
     assert login(member_user).post(base, data={"action": "approve"}).status_code == 403
     assert login(officer).post(base, data={"action": "approve", "version": str(r.version)}).status_code == 302
@@ -124,3 +125,39 @@ def test_report_workflow_through_the_pages(live, treasurer, officer, member_user
     xlsx = login(member_user).get(base + "/statement.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert login(member_user).get(base + "/minutes").data == PDF
+
+
+def test_procurement_and_reallocation_pages(live, board, treasurer, officer, member_user, login):
+    b = login(board)
+    line = live.budget_lines[0]
+    resp = b.post(f"/alliances/{live.id}/execution/procurements", data={
+        "description": "Tanque", "budget_line_id": str(line.id), "method": "minor", "estimated_amount": "15000.00"})
+    assert resp.status_code == 422 and "method_not_allowed" in resp.get_data(as_text=True)
+    resp = b.post(f"/alliances/{live.id}/execution/procurements", data={
+        "description": "Tanque", "budget_line_id": str(line.id), "method": "minor", "estimated_amount": "9000.00"})
+    assert resp.status_code == 302
+    from grants.execution.models import Procurement, Reallocation
+
+    p = db.session.execute(sa.select(Procurement)).scalar_one()
+    base = f"/alliances/{live.id}/execution/procurements/{p.id}"
+    resp = b.post(base + "/quotations", data={"supplier": "Uno", "amount": "8900.00",
+                                             "file": (io.BytesIO(PDF), "q.pdf")}, content_type="multipart/form-data")
+    assert resp.status_code == 302
+    db.session.expire_all()
+    qid = p.quotations[0].id
+    assert login(member_user).get(base).status_code == 200
+    assert b.post(base, data={"action": "award", "quotation_id": str(qid)}).status_code == 302
+    db.session.expire_all()
+    assert p.state == "awarded"
+    r = login(treasurer).post(f"/alliances/{live.id}/execution/reallocations", data={
+        "from_line_id": str(line.id), "to_line_id": str(live.budget_lines[1].id), "source": "grant",
+        "amount": "30000.00", "justification": "Más galpón"})
+    assert r.status_code == 302
+    realloc = db.session.execute(sa.select(Reallocation)).scalar_one()
+    assert realloc.state == "pending"
+    page = login(officer).get(f"/alliances/{live.id}/execution/reallocations").get_data(as_text=True)
+    assert f'id="approve-{realloc.id}"' in page
+    assert login(officer).post(f"/alliances/{live.id}/execution/reallocations/{realloc.id}",
+                               data={"action": "approve"}).status_code == 302
+    db.session.expire_all()
+    assert realloc.state == "applied"

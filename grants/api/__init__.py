@@ -10,6 +10,7 @@ def register_endpoints():
         return
     import importlib
 
-    for module in ("accounts", "programs", "associations", "alliances", "proposals", "notifications", "plans", "funding"):
+    for module in ("accounts", "programs", "associations", "alliances", "proposals", "notifications", "plans", "funding",
+                   "execution"):
         importlib.import_module(f"grants.{module}.api")
     _REGISTERED.append(True)

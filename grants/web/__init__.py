@@ -34,9 +34,10 @@ def register(app):
     from ..proposals.views import bp as proposals_bp
     from ..plans.views import bp as plans_bp
     from ..funding.views import bp as funding_bp
+    from ..execution.views import bp as execution_bp
 
     for blueprint in (auth_bp, main_bp, accounts_bp, programs_bp, associations_bp, alliances_bp, proposals_bp,
-                      notifications_bp, plans_bp, funding_bp):
+                      notifications_bp, plans_bp, funding_bp, execution_bp):
         app.register_blueprint(blueprint)
 
     app.jinja_env.filters.update(money=i18n.money, number=i18n.number, percent=i18n.percent,

@@ -1,0 +1,129 @@
+"""API endpoints of procurement (API.md): procurements, quotations with files, award/close/cancel."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import request
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+
+from ..alliances.api import load_alliance
+from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
+from ..api.types import AmountStr, Id, MoneyStr
+from ..extensions import db
+from ..workflows.procurement import PROCUREMENT
+from . import procurement as svc
+from .models import Procurement
+from .permissions import can_record, can_view_execution
+
+TAGS = ("execution",)
+
+
+class ProcurementIn(Model):
+    description: str = Field(max_length=300)
+    budget_line_id: Id
+    method: str = Field(max_length=20, description="minor, comparison or direct")
+    estimated_amount: AmountStr
+    direct_reason: str | None = Field(None, max_length=20, description="single_supplier, emergency, repeat_order")
+
+
+class QuotationIn(Model):
+    supplier: str = Field(max_length=200)
+    amount: AmountStr
+
+
+class ProcurementTransitionIn(Model):
+    action: str = Field(min_length=1, max_length=60, description="award, close, cancel")
+    quotation_id: Id | None = None
+    justification: str | None = Field(None, max_length=5000)
+    comment: str | None = Field(None, max_length=5000)
+    reason: str | None = Field(None, max_length=5000)
+
+
+class QuotationOut(Out):
+    id: int
+    supplier: str
+    amount: MoneyStr
+    file_sha256: str | None = None
+    file_filename: str | None = None
+    created_at: datetime
+
+
+class ProcurementOut(Out):
+    id: int
+    alliance_id: int
+    budget_line_id: int
+    description: str
+    method: str
+    estimated_amount: MoneyStr
+    direct_reason: str | None = None
+    assembly_sha256: str | None = None
+    state: str
+    awarded_quotation_id: int | None = None
+    justification: str | None = None
+    quotations: list[QuotationOut]
+    actions: list[str]
+    version: int
+
+
+def procurement_out(p):
+    data = {k: getattr(p, k) for k in ProcurementOut.model_fields if k != "actions"}
+    data["actions"] = [t.name for t in PROCUREMENT.available(p, api_user())]
+    return dump(ProcurementOut, data)
+
+
+def load_procurement(pid):
+    return load(Procurement, pid, lambda p: can_view_execution(api_user(), p.alliance))
+
+
+@endpoint("/alliances/<int:alliance_id>/procurements", summary="The alliance's procurements",
+          response=ProcurementOut, paginated=True, tags=TAGS, name="execution_procurements")
+def list_procurements(alliance_id):
+    alliance = load_alliance(alliance_id)
+    return paginate(sa.select(Procurement).where(Procurement.alliance_id == alliance.id).order_by(Procurement.id),
+                    procurement_out)
+
+
+@endpoint("/alliances/<int:alliance_id>/procurements", ["POST"], summary="Open a procurement",
+          body=ProcurementIn, multipart={"file": "Direct contracting: the general assembly's approval"},
+          response=ProcurementOut, status=201, tags=TAGS, name="open_procurement")
+def open_procurement(alliance_id, body):
+    """``method_not_allowed`` (minor above the limit); direct needs ``direct_reason``."""
+    alliance = load_alliance(alliance_id)
+    require(can_record(api_user(), alliance), _l("Only the association's treasurer or board buy."))
+    p = svc.create_procurement(alliance, body.model_dump(), api_user(), request.files.get("file"))
+    db.session.commit()
+    return procurement_out(p)
+
+
+@endpoint("/procurements/<int:procurement_id>", summary="One procurement with its quotations",
+          response=ProcurementOut, tags=TAGS, name="execution_procurement")
+def get_procurement(procurement_id):
+    return procurement_out(load_procurement(procurement_id))
+
+
+@endpoint("/procurements/<int:procurement_id>/quotations", ["POST"], summary="Add a quotation with its file",
+          body=QuotationIn, multipart={"file": "The quotation: photo or PDF (required)"}, response=ProcurementOut,
+          status=201, tags=TAGS, name="add_quotation")
+def add_quotation(procurement_id, body):
+    p = load_procurement(procurement_id)
+    require(can_record(api_user(), p.alliance), _l("Only the association's treasurer or board buy."))
+    svc.add_quotation(p, body.model_dump(), request.files.get("file"), api_user())
+    db.session.commit()
+    return procurement_out(p)
+
+
+@endpoint("/procurements/<int:procurement_id>/transitions", ["POST"], summary="Award, close or cancel",
+          body=ProcurementTransitionIn, multipart={"file": "award of a direct contracting: the assembly's approval"},
+          response=ProcurementOut, tags=TAGS, name="procurement_transition")
+def procurement_transition(procurement_id, body):
+    """``award`` (board; ``quotation_id``, ``justification`` when not the lowest): ``quotations_missing``,
+    ``assembly_approval_missing``, ``justification_required``; ``close``; ``cancel`` with ``comment``."""
+    p = load_procurement(procurement_id)
+    if body.action not in PROCUREMENT.by_name:
+        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+    data = body.model_dump(exclude={"action"}, exclude_none=True)
+    if body.action == "cancel" and not data.get("comment"):
+        data["comment"] = data.get("reason")
+    svc.procurement_action(p, body.action, api_user(), data, request.files.get("file"))
+    db.session.commit()
+    return procurement_out(load_procurement(procurement_id))

@@ -1,0 +1,68 @@
+"""API endpoints of reallocations between budget lines (API.md)."""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+
+from ..alliances.api import load_alliance
+from ..api.core import Model, Out, api_user, dump, endpoint, load, paginate, require
+from ..api.types import AmountStr, Id, MoneyStr
+from ..extensions import db
+from . import reallocations as svc
+from .models import Reallocation
+from .permissions import can_record, can_view_execution
+
+TAGS = ("execution",)
+
+
+class ReallocationIn(Model):
+    from_line_id: Id
+    to_line_id: Id
+    amount: AmountStr
+    justification: str = Field(max_length=5000)
+    source: str = Field("grant", max_length=30, description="grant, counterpart_cash or counterpart_in_kind")
+
+
+class ReallocationDecisionIn(Model):
+    action: str = Field(min_length=1, max_length=20, description="approve or refuse")
+    comment: str | None = Field(None, max_length=5000)
+
+
+class ReallocationOut(Out):
+    id: int
+    alliance_id: int
+    from_line_id: int
+    to_line_id: int
+    source: str
+    amount: MoneyStr
+    justification: str
+    state: str
+    version: int
+
+
+@endpoint("/alliances/<int:alliance_id>/reallocations", summary="Reallocations between budget lines",
+          response=ReallocationOut, paginated=True, tags=TAGS, name="execution_reallocations")
+def list_reallocations(alliance_id):
+    alliance = load_alliance(alliance_id)
+    return paginate(sa.select(Reallocation).where(Reallocation.alliance_id == alliance.id).order_by(Reallocation.id),
+                    lambda r: dump(ReallocationOut, r))
+
+
+@endpoint("/alliances/<int:alliance_id>/reallocations", ["POST"], summary="Move money between budget lines",
+          body=ReallocationIn, response=ReallocationOut, status=201, tags=TAGS, name="request_reallocation")
+def request_reallocation(alliance_id, body):
+    """Within ``free_reallocation_share`` of the source line: ``applied`` at once; above: ``pending`` for the
+    officer. ``reallocation_breaks_rules``, ``line_funds_exceeded``."""
+    alliance = load_alliance(alliance_id)
+    require(can_record(api_user(), alliance), _l("Only the association's treasurer or board reallocate."))
+    r = svc.request_reallocation(alliance, body.model_dump(), api_user())
+    db.session.commit()
+    return dump(ReallocationOut, r)
+
+
+@endpoint("/reallocations/<int:reallocation_id>/transitions", ["POST"], summary="The officer decides a reallocation",
+          body=ReallocationDecisionIn, response=ReallocationOut, tags=TAGS, name="decide_reallocation")
+def decide_reallocation(reallocation_id, body):
+    r = load(Reallocation, reallocation_id, lambda x: can_view_execution(api_user(), x.alliance))
+    svc.decide_reallocation(r, body.action, api_user(), body.comment)
+    db.session.commit()
+    return dump(ReallocationOut, r)

@@ -1,0 +1,219 @@
+"""Expenses: recorded by the treasurer against a budget line, with the supporting document and receipt.
+
+Rules (all reported at once, 422): ``line_funds_exceeded`` (more than the line's planned amount for the
+source less what is already spent from it), ``grant_cash_exceeded`` (grant spending above the grant money
+received), ``procurement_required`` (above the program's minor purchase limit without an awarded
+procurement), ``duplicate_document`` (same supplier and document number, not voided); ``report_locked``
+(the expense is in a submitted or approved report); ``alliance_not_in_execution`` / ``alliance_suspended``.
+
+Concurrency: the budget line's row (and, for grant money, the alliance's row) is locked with
+``SELECT ... FOR UPDATE`` before the sums are read, so concurrent expenses against one line are checked one
+after the other and never overspend it."""
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..alliances import ledger
+from ..common import utcnow
+from ..errors import Collector, RuleViolation, StaleVersion
+from ..extensions import db
+from ..money import ZERO
+from .common import (line_of, lock_alliance, lock_line, parse_amount, parse_date, parse_text, raise_fields,
+                     require_in_execution, stored_file)
+from .models import DOCUMENT_TYPES, EXPENSE_SOURCES, Expense, Procurement
+
+FIELDS = ("budget_line_id", "spent_on", "amount", "source", "supplier", "document_type", "document_number",
+          "description", "procurement_id")
+
+
+def spent_on_line(line_id, source, exclude_id=None):
+    q = sa.select(sa.func.coalesce(sa.func.sum(Expense.amount), 0)).where(
+        Expense.budget_line_id == line_id, Expense.source == source, Expense.voided_at.is_(None))
+    if exclude_id:
+        q = q.where(Expense.id != exclude_id)
+    return _dec(db.session.execute(q).scalar())
+
+
+def grant_spent(alliance_id, exclude_id=None):
+    q = sa.select(sa.func.coalesce(sa.func.sum(Expense.amount), 0)).where(
+        Expense.alliance_id == alliance_id, Expense.source == "grant", Expense.voided_at.is_(None))
+    if exclude_id:
+        q = q.where(Expense.id != exclude_id)
+    return _dec(db.session.execute(q).scalar())
+
+
+def _dec(raw):
+    """A SUM over a Money column keeps the column's type: it comes back as a Decimal of money."""
+    return Decimal(raw or 0).quantize(Decimal("0.01"))
+
+
+def planned(line, source):
+    return Decimal(getattr(line, source) or 0)
+
+
+def available(line, source, exclude_id=None):
+    return planned(line, source) - spent_on_line(line.id, source, exclude_id)
+
+
+def _validate(alliance, data):
+    c = Collector()
+    line = line_of(c, alliance, data.get("budget_line_id"))
+    day = parse_date(c, data.get("spent_on"), "spent_on")
+    amount = parse_amount(c, data.get("amount"))
+    source = str(data.get("source") or "")
+    if source not in EXPENSE_SOURCES:
+        c.add("invalid", _l("Choose where the money comes from."), "source")
+    supplier = parse_text(c, data.get("supplier"), "supplier", 200)
+    dtype = str(data.get("document_type") or "")
+    if dtype not in DOCUMENT_TYPES:
+        c.add("invalid", _l("Choose the type of document."), "document_type")
+    number = parse_text(c, data.get("document_number"), "document_number", 60)
+    description = parse_text(c, data.get("description"), "description", 300, required=False)
+    procurement = None
+    raw = data.get("procurement_id")
+    if raw not in (None, ""):
+        try:
+            procurement = db.session.get(Procurement, int(raw))
+        except (TypeError, ValueError):
+            procurement = None
+        if procurement is None or procurement.alliance_id != alliance.id:
+            c.add("invalid", _l("Choose a procurement of this alliance."), "procurement_id")
+            procurement = None
+    raise_fields(c)
+    return dict(budget_line_id=line.id, spent_on=day, amount=amount, source=source, supplier=supplier,
+                document_type=dtype, document_number=number, description=description,
+                procurement_id=procurement.id if procurement else None), procurement
+
+
+def _rules(alliance, values, procurement, exclude_id=None):
+    """Lock, then check every money rule; raise ``RuleViolation`` listing all that fail."""
+    if values["source"] == "grant":
+        lock_alliance(alliance.id)
+    line = lock_line(values["budget_line_id"])
+    amount, source = values["amount"], values["source"]
+    c = Collector()
+    free = available(line, source, exclude_id)
+    if amount > free:
+        c.add("line_funds_exceeded", _l("The line “%(line)s” has %(free)s left for this source.",
+                                        line=line.description, free=free), "amount")
+    if source == "grant":
+        cash = ledger.disbursed(alliance) - grant_spent(alliance.id, exclude_id)
+        if amount > cash:
+            c.add("grant_cash_exceeded", _l("Only %(cash)s of grant money received is left to spend.", cash=cash),
+                  "amount")
+    limit = Decimal(alliance.program.minor_purchase_limit or 0)
+    if amount > limit and (procurement is None or procurement.state not in ("awarded", "closed")):
+        c.add("procurement_required", _l("Above %(limit)s a purchase needs an awarded procurement.", limit=limit),
+              "procurement_id")
+    dup = sa.select(Expense.id).where(
+        Expense.alliance_id == alliance.id, sa.func.lower(Expense.supplier) == values["supplier"].lower(),
+        Expense.document_number == values["document_number"], Expense.voided_at.is_(None))
+    if exclude_id:
+        dup = dup.where(Expense.id != exclude_id)
+    if db.session.execute(dup.limit(1)).first():
+        c.add("duplicate_document", _l("This supplier's document %(n)s is already recorded.",
+                                       n=values["document_number"]), "document_number")
+    if c.violations:
+        raise RuleViolation(c.violations)
+
+
+def _audit_data(expense):
+    return {k: getattr(expense, k) for k in FIELDS} | {"receipt_sha256": expense.receipt_sha256}
+
+
+def record_expense(alliance, data, actor, receipt=None):
+    """Record an expense (``data``: the fields of ``FIELDS``; ``receipt``: an optional FileStorage).
+
+    Raises ``RuleViolation`` (the rules above), ``ValidationFailed``, ``UploadTooLarge``, ``UnsupportedType``.
+    Flushes and audits; never commits."""
+    require_in_execution(alliance)
+    values, procurement = _validate(alliance, data)
+    stored = stored_file(receipt, "receipt")
+    _rules(alliance, values, procurement)
+    expense = Expense(alliance_id=alliance.id, created_by_id=actor.id, **values)
+    if stored:
+        expense.receipt_sha256, expense.receipt_filename, expense.receipt_content_type = stored
+    db.session.add(expense)
+    db.session.flush()
+    audit.record("expense", expense.id, "record", actor, data=_audit_data(expense), alliance_id=alliance.id,
+                 association_id=alliance.association_id)
+    return expense
+
+
+def _check_editable(expense, version=None):
+    if version is not None and int(version) != expense.version:
+        raise StaleVersion(_l("Someone changed this expense meanwhile. Reload it and try again."))
+    if expense.voided_at is not None:
+        raise RuleViolation([_violation("expense_voided", _l("This expense was voided."))])
+    if expense.locked:
+        raise RuleViolation([_violation("report_locked", _l("This expense is in a submitted report: it can no "
+                                                            "longer change."))])
+
+
+def _violation(rule, message, field=None):
+    from ..errors import Violation
+
+    return Violation(rule, message, field)
+
+
+def update_expense(expense, data, actor, receipt=None, version=None):
+    """Correct an expense (every field may change; the rules are checked again without the expense itself).
+    Raises as ``record_expense``, plus ``report_locked`` and ``StaleVersion``."""
+    alliance = expense.alliance
+    require_in_execution(alliance)
+    _check_editable(expense, version)
+    merged = {k: getattr(expense, k) for k in FIELDS}
+    merged.update({k: v for k, v in dict(data).items() if k in FIELDS and v is not None})
+    values, procurement = _validate(alliance, merged)
+    stored = stored_file(receipt, "receipt")
+    _rules(alliance, values, procurement, exclude_id=expense.id)
+    before = _audit_data(expense)
+    for k, v in values.items():
+        setattr(expense, k, v)
+    if stored:
+        expense.receipt_sha256, expense.receipt_filename, expense.receipt_content_type = stored
+    db.session.flush()
+    after = _audit_data(expense)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    audit.record("expense", expense.id, "correct", actor, data={"changes": changes}, alliance_id=alliance.id,
+                 association_id=alliance.association_id)
+    return expense
+
+
+def void_expense(expense, actor, reason, version=None):
+    """Void an expense (it stays on record, no longer counts). Raises ``report_locked``, ``ValidationFailed``
+    (no reason), ``StaleVersion``."""
+    alliance = expense.alliance
+    require_in_execution(alliance)
+    _check_editable(expense, version)
+    c = Collector()
+    reason = parse_text(c, reason, "reason", 2000)
+    raise_fields(c)
+    expense.voided_at = utcnow()
+    expense.void_reason = reason
+    db.session.flush()
+    audit.record("expense", expense.id, "void", actor, comment=reason, data={"amount": expense.amount},
+                 alliance_id=alliance.id, association_id=alliance.association_id)
+    return expense
+
+
+def line_figures(alliance):
+    """Per line: planned and spent by source (grant, counterpart cash), with the share used."""
+    rows = db.session.execute(
+        sa.select(Expense.budget_line_id, Expense.source, sa.func.sum(Expense.amount))
+        .where(Expense.alliance_id == alliance.id, Expense.voided_at.is_(None))
+        .group_by(Expense.budget_line_id, Expense.source)).all()
+    spent = {(lid, src): _dec(total) for lid, src, total in rows}
+    out = []
+    for line in alliance.budget_lines:
+        item = {"line": line, "sources": {}}
+        for src in EXPENSE_SOURCES:
+            plan = planned(line, src)
+            used = spent.get((line.id, src), ZERO)
+            item["sources"][src] = {"planned": plan, "spent": used, "available": plan - used,
+                                    "share": (used / plan * 100).quantize(Decimal("1")) if plan else
+                                    (Decimal(100) if used else Decimal(0))}
+        out.append(item)
+    return out

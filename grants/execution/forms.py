@@ -1,0 +1,152 @@
+"""Forms of the execution pages (every check of substance is in the services)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FileField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from ..web.forms import options
+from .models import CONTRIBUTION_KINDS, DOCUMENT_TYPES, EXPENSE_SOURCES, IN_KIND_TYPES
+
+
+def line_options(alliance):
+    return options([("", _l("Choose a line"))] + [(str(line.id), f"{line.position}. {line.description}")
+                                                  for line in alliance.budget_lines])
+
+
+def procurement_options(alliance):
+    from ..extensions import db
+    from .models import Procurement
+
+    rows = db.session.execute(db.select(Procurement).where(Procurement.alliance_id == alliance.id,
+                                                           Procurement.state.in_(("awarded", "closed")))
+                              .order_by(Procurement.id)).scalars().all()
+    return options([("", "—")] + [(str(p.id), f"#{p.id} {p.description}") for p in rows])
+
+
+class ExpenseForm(FlaskForm):
+    budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
+    spent_on = StringField(_l("Date paid"), validators=[Optional(), Length(max=10)])
+    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    source = SelectField(_l("Paid with"), validate_choice=False,
+                         choices=options([(k, v) for k, v in EXPENSE_SOURCES.items()]))
+    supplier = StringField(_l("Supplier"), validators=[Optional(), Length(max=200)])
+    document_type = SelectField(_l("Document"), validate_choice=False,
+                                choices=options([(k, v) for k, v in DOCUMENT_TYPES.items()]))
+    document_number = StringField(_l("Document number"), validators=[Optional(), Length(max=60)])
+    description = StringField(_l("What was bought"), validators=[Optional(), Length(max=300)])
+    procurement_id = SelectField(_l("Procurement (above the minor purchase limit)"), validate_choice=False)
+    receipt = FileField(_l("Receipt (photo or PDF)"))
+    version = HiddenField()
+
+    def fill(self, alliance):
+        self.budget_line_id.choices = line_options(alliance)
+        self.procurement_id.choices = procurement_options(alliance)
+        return self
+
+    def values(self):
+        keys = ("budget_line_id", "spent_on", "amount", "source", "supplier", "document_type", "document_number",
+                "description", "procurement_id")
+        return {k: (getattr(self, k).data or "").strip() or None for k in keys}
+
+
+class VoidForm(FlaskForm):
+    reason = TextAreaField(_l("Why is it voided?"), validators=[Optional(), Length(max=2000)])
+    version = HiddenField()
+
+
+class ContributionForm(FlaskForm):
+    kind = SelectField(_l("Kind"), validate_choice=False,
+                       choices=options([(k, v) for k, v in CONTRIBUTION_KINDS.items()]))
+    in_kind_type = SelectField(_l("What, if in kind"), validate_choice=False,
+                               choices=options([("", "—")] + [(k, v) for k, v in IN_KIND_TYPES.items()]))
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=300)])
+    budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
+    contributed_on = StringField(_l("Date"), validators=[Optional(), Length(max=10)])
+    quantity = StringField(_l("Days or units (in kind)"), validators=[Optional(), Length(max=20)])
+    unit_value = StringField(_l("Value of each"), validators=[Optional(), Length(max=30)])
+    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    evidence = FileField(_l("Evidence (photo or PDF)"))
+
+    def fill(self, alliance):
+        self.budget_line_id.choices = line_options(alliance)
+        return self
+
+    def values(self):
+        keys = ("kind", "in_kind_type", "description", "budget_line_id", "contributed_on", "quantity",
+                "unit_value", "amount")
+        return {k: (getattr(self, k).data or "").strip() or None for k in keys}
+
+
+class ReportForm(FlaskForm):
+    period_start = StringField(_l("Period from"), validators=[Optional(), Length(max=10)])
+    period_end = StringField(_l("Period to"), validators=[Optional(), Length(max=10)])
+
+
+class AssemblyForm(FlaskForm):
+    assembly_approved_on = StringField(_l("Date of the assembly"), validators=[Optional(), Length(max=10)])
+    assembly_minutes = FileField(_l("Minutes of the assembly (photo or PDF)"))
+
+
+class ReportActionForm(FlaskForm):
+    action = HiddenField()
+    version = HiddenField()
+    observations = TextAreaField(_l("Observations"), validators=[Optional(), Length(max=5000)])
+
+
+class ProcurementForm(FlaskForm):
+    description = StringField(_l("What is bought"), validators=[Optional(), Length(max=300)])
+    budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
+    method = SelectField(_l("Method"), validate_choice=False)
+    estimated_amount = StringField(_l("Estimated amount"), validators=[Optional(), Length(max=30)])
+    direct_reason = SelectField(_l("Reason for direct contracting"), validate_choice=False)
+    file = FileField(_l("Assembly approval (direct contracting)"))
+
+    def fill(self, alliance):
+        from .models import DIRECT_REASONS, PROCUREMENT_METHODS
+
+        self.budget_line_id.choices = line_options(alliance)
+        self.method.choices = options(list(PROCUREMENT_METHODS.items()))
+        self.direct_reason.choices = options([("", "—")] + list(DIRECT_REASONS.items()))
+        return self
+
+    def values(self):
+        keys = ("description", "budget_line_id", "method", "estimated_amount", "direct_reason")
+        return {k: (getattr(self, k).data or "").strip() or None for k in keys}
+
+
+class QuotationForm(FlaskForm):
+    supplier = StringField(_l("Supplier"), validators=[Optional(), Length(max=200)])
+    amount = StringField(_l("Amount quoted"), validators=[Optional(), Length(max=30)])
+    file = FileField(_l("Quotation (photo or PDF)"))
+
+
+class ProcurementActionForm(FlaskForm):
+    action = HiddenField()
+    quotation_id = SelectField(_l("Quotation awarded"), validate_choice=False)
+    justification = TextAreaField(_l("Justification (if not the lowest)"), validators=[Optional(), Length(max=5000)])
+    comment = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    file = FileField(_l("Assembly approval (direct contracting)"))
+
+
+class ReallocationForm(FlaskForm):
+    from_line_id = SelectField(_l("From line"), validate_choice=False)
+    to_line_id = SelectField(_l("To line"), validate_choice=False)
+    source = SelectField(_l("Source"), validate_choice=False)
+    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    justification = TextAreaField(_l("Justification"), validators=[Optional(), Length(max=5000)])
+
+    def fill(self, alliance):
+        self.from_line_id.choices = line_options(alliance)
+        self.to_line_id.choices = line_options(alliance)
+        self.source.choices = options([("grant", _l("Grant")), ("counterpart_cash", _l("Counterpart (cash)")),
+                                       ("counterpart_in_kind", _l("Counterpart (in kind)"))])
+        return self
+
+    def values(self):
+        keys = ("from_line_id", "to_line_id", "source", "amount", "justification")
+        return {k: (getattr(self, k).data or "").strip() or None for k in keys}
+
+
+class DecisionForm(FlaskForm):
+    action = HiddenField()
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])

@@ -1,0 +1,134 @@
+"""Procurement by the association: the method follows the program's thresholds.
+
+* ``minor`` below ``minor_purchase_limit``: one quotation;
+* ``comparison`` from the limit: at least ``min_quotations`` quotations with their files
+  (``quotations_missing``); the award goes to the lowest or carries a written justification
+  (``justification_required``);
+* ``direct`` only for a single supplier, an emergency or a repeat order, with the general assembly's
+  approval uploaded (``assembly_approval_missing``).
+
+The workflow is data (grants/workflows/procurement.py): open → awarded → closed | cancelled."""
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..errors import Collector, InvalidTransition, Violation
+from ..extensions import db
+from ..workflows import guard
+from ..workflows.procurement import PROCUREMENT
+from .common import line_of, parse_amount, parse_text, raise_fields, require_in_execution, stored_file
+from .models import DIRECT_REASONS, PROCUREMENT_METHODS, Procurement, Quotation
+
+
+def create_procurement(alliance, data, actor, assembly=None):
+    """Open a procurement. Raises ``ValidationFailed`` (fields; ``method_not_allowed`` when a minor purchase
+    is estimated at or above the limit), ``RuleViolation`` (state), upload errors."""
+    require_in_execution(alliance)
+    c = Collector()
+    description = parse_text(c, data.get("description"), "description", 300)
+    line = line_of(c, alliance, data.get("budget_line_id"))
+    method = str(data.get("method") or "")
+    if method not in PROCUREMENT_METHODS:
+        c.add("invalid", _l("Choose minor, comparison or direct."), "method")
+    estimated = parse_amount(c, data.get("estimated_amount"), "estimated_amount")
+    limit = Decimal(alliance.program.minor_purchase_limit or 0)
+    if method == "minor" and estimated is not None and estimated > limit:
+        c.add("method_not_allowed", _l("Above %(limit)s the purchase needs a price comparison.", limit=limit),
+              "method")
+    reason = str(data.get("direct_reason") or "") or None
+    if method == "direct" and reason not in DIRECT_REASONS:
+        c.add("required", _l("Direct contracting is only for a single supplier, an emergency or a repeat order."),
+              "direct_reason")
+    raise_fields(c)
+    stored = stored_file(assembly, "file") if method == "direct" else None
+    p = Procurement(alliance_id=alliance.id, budget_line_id=line.id, description=description, method=method,
+                    estimated_amount=estimated, direct_reason=reason if method == "direct" else None,
+                    state="open", created_by_id=actor.id)
+    if stored:
+        p.assembly_sha256, p.assembly_filename, p.assembly_content_type = stored
+    db.session.add(p)
+    db.session.flush()
+    audit.record("procurement", p.id, "open", actor, to_state="open", alliance_id=alliance.id,
+                 association_id=alliance.association_id,
+                 data={"method": method, "estimated_amount": estimated, "budget_line_id": line.id,
+                       "direct_reason": p.direct_reason, "assembly_sha256": p.assembly_sha256})
+    return p
+
+
+def add_quotation(procurement, data, storage, actor):
+    """A supplier's quotation with its file (required). Only while the procurement is open."""
+    if procurement.state != "open":
+        raise InvalidTransition(_l("Quotations are added while the procurement is open."))
+    c = Collector()
+    supplier = parse_text(c, data.get("supplier"), "supplier", 200)
+    amount = parse_amount(c, data.get("amount"))
+    if storage is None or not getattr(storage, "filename", None):
+        c.add("required", _l("Upload the quotation (photo or PDF)."), "file")
+    raise_fields(c)
+    sha, name, ctype = stored_file(storage, "file")
+    q = Quotation(procurement=procurement, supplier=supplier, amount=amount, file_sha256=sha, file_filename=name,
+                  file_content_type=ctype, created_by_id=actor.id)
+    db.session.add(q)
+    db.session.flush()
+    alliance = procurement.alliance
+    audit.record("procurement", procurement.id, "add_quotation", actor, alliance_id=alliance.id,
+                 association_id=alliance.association_id,
+                 data={"quotation_id": q.id, "supplier": supplier, "amount": amount, "sha256": sha})
+    return q
+
+
+def _chosen(procurement, data):
+    try:
+        qid = int(data.get("quotation_id"))
+    except (TypeError, ValueError):
+        return None
+    return next((q for q in procurement.quotations if q.id == qid), None)
+
+
+@guard("procurement_award")
+def award_rules(procurement, actor, data):
+    out = []
+    chosen = _chosen(procurement, data)
+    if chosen is None:
+        out.append(Violation("invalid", _l("Choose one of the quotations."), "quotation_id"))
+    with_files = [q for q in procurement.quotations if q.file_sha256]
+    program = procurement.alliance.program
+    needed = int(program.min_quotations or 1) if procurement.method == "comparison" else 1
+    if len(with_files) < needed:
+        out.append(Violation("quotations_missing", _l("This procurement needs at least %(n)s quotations with "
+                                                      "their files.", n=needed), "quotations"))
+    if procurement.method == "direct" and not procurement.assembly_sha256:
+        out.append(Violation("assembly_approval_missing", _l("Direct contracting needs the general assembly's "
+                                                             "approval uploaded."), "file"))
+    if chosen is not None and procurement.method == "comparison":
+        lowest = min(q.amount for q in procurement.quotations)
+        if chosen.amount > lowest and not str(data.get("justification") or "").strip():
+            out.append(Violation("justification_required", _l("The award is not the lowest quotation: write why."),
+                                 "justification"))
+    return out
+
+
+def procurement_action(procurement, action, actor, data=None, assembly=None):
+    """``award`` (``quotation_id``, ``justification``; a direct one may carry the assembly's minutes), ``close``,
+    ``cancel`` (with ``comment``). Raises ``InvalidTransition``, ``Forbidden``, ``RuleViolation``."""
+    data = {k: v for k, v in dict(data or {}).items() if v not in (None, "")}
+    if action not in PROCUREMENT.by_name:
+        raise InvalidTransition(_l("Unknown action: %(action)s", action=str(action)[:60]))
+    if action == "award" and procurement.method == "direct" and assembly is not None \
+            and getattr(assembly, "filename", None):
+        sha, name, ctype = stored_file(assembly, "file")
+        procurement.assembly_sha256, procurement.assembly_filename, procurement.assembly_content_type = sha, name, ctype
+    comment = data.pop("comment", None) or data.get("reason")
+
+    def effect(obj, transition, payload):
+        if transition.name == "award":
+            chosen = _chosen(obj, payload)
+            obj.awarded_quotation_id = chosen.id
+            obj.justification = str(payload.get("justification") or "").strip() or None
+            return {"supplier": chosen.supplier, "amount": chosen.amount}
+        return None
+
+    t = PROCUREMENT.apply(procurement, action, actor, comment=comment, data=data, effect=effect)
+    db.session.flush()
+    return t

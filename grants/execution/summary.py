@@ -1,0 +1,48 @@
+"""Execution at a glance: each line's plan against what was spent, by source; warnings."""
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..alliances import ledger
+from ..extensions import db
+from .expenses import line_figures
+from .models import AccountabilityReport, Expense
+
+NEAR_LIMIT = 90
+#: expenses older than this and in no submitted report make the report overdue
+REPORT_DUE_DAYS = 90
+
+
+def glance(alliance):
+    lines = line_figures(alliance)
+    warnings = []
+    for item in lines:
+        for src, cell in item["sources"].items():
+            if cell["planned"] and cell["share"] >= NEAR_LIMIT:
+                warnings.append(("line_near_limit", _l("Line %(n)s (%(line)s) has used %(share)s %% of its %(src)s.",
+                                                       n=item["line"].position, line=item["line"].description,
+                                                       share=cell["share"], src=_source_title(src))))
+    base = sa.select(sa.func.count()).select_from(Expense).where(Expense.alliance_id == alliance.id,
+                                                                  Expense.voided_at.is_(None))
+    missing = db.session.execute(base.where(Expense.receipt_sha256.is_(None))).scalar()
+    if missing:
+        warnings.append(("receipts_missing", _l("%(n)s expenses have no receipt yet.", n=missing)))
+    locked = sa.select(AccountabilityReport.id).where(AccountabilityReport.alliance_id == alliance.id,
+                                                      AccountabilityReport.state.in_(("submitted", "approved")))
+    overdue = db.session.execute(base.where(
+        Expense.spent_on < date.today() - timedelta(days=REPORT_DUE_DAYS),
+        sa.or_(Expense.report_id.is_(None), Expense.report_id.not_in(locked)))).scalar()
+    if overdue:
+        warnings.append(("report_overdue", _l("%(n)s expenses older than %(d)s days are in no submitted report.",
+                                               n=overdue, d=REPORT_DUE_DAYS)))
+    observed = ledger.open_observations(alliance)
+    if observed:
+        warnings.append(("open_observations", _l("%(n)s reports have observations to answer.", n=observed)))
+    return {"lines": lines, "warnings": warnings, "balance": ledger.balance(alliance)}
+
+
+def _source_title(src):
+    from .models import EXPENSE_SOURCES
+
+    return EXPENSE_SOURCES.get(src, src)

@@ -1,0 +1,61 @@
+"""No overspending under load: twenty expenses at once against one line, each a tenth of it, accept at most
+ten. Each thread posts through its own API client (its own app context, session and connection). Runs on
+PostgreSQL only (GRANTS_TEST_DATABASE_URL; SQLite serialises writers anyway)."""
+import os
+import threading
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from grants.audit.models import Event
+from grants.execution.models import Expense
+from grants.extensions import db
+from tests.execution_support import TODAY, executing
+
+pytestmark = pytest.mark.skipif(not os.environ.get("GRANTS_TEST_DATABASE_URL"),
+                                reason="concurrency needs PostgreSQL (GRANTS_TEST_DATABASE_URL)")
+
+
+def race(posts):
+    barrier = threading.Barrier(len(posts))
+    results = [None] * len(posts)
+
+    def run(i, client, path, body):
+        barrier.wait()
+        results[i] = client.post(path, json=body)
+
+    threads = [threading.Thread(target=run, args=(i, *p)) for i, p in enumerate(posts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+@pytest.mark.parametrize("source,planned", [("counterpart_cash", "20000.00"), ("grant", "140000.00")])
+def test_twenty_expenses_at_once_never_overspend_a_line(alliance, officer, facilitator, board, treasurer, api,
+                                                        program, source, planned):
+    live = executing(alliance, officer, facilitator, board)
+    program.minor_purchase_limit = Decimal("999999.00")
+    db.session.commit()
+    line = live.budget_lines[0]
+    tenth = str(Decimal(planned) / 10)
+    clients = [api(treasurer) for _ in range(20)]
+    posts = [(c, f"/alliances/{live.id}/expenses",
+              {"budget_line_id": line.id, "spent_on": TODAY, "amount": tenth, "source": source,
+               "supplier": "Proveedor", "document_type": "invoice", "document_number": f"F-{i}"})
+             for i, c in enumerate(clients)]
+    results = race(posts)
+    statuses = [r.status_code for r in results]
+    assert statuses.count(201) == 10, statuses
+    assert all(s in (201, 422) for s in statuses), [r.get_json() for r in results]
+    refused = [r.get_json()["error"]["details"] for r in results if r.status_code == 422]
+    assert all(d[0]["rule"] == "line_funds_exceeded" for d in refused)
+    db.session.expire_all()
+    total = db.session.execute(sa.select(sa.func.sum(Expense.amount)).where(Expense.budget_line_id == line.id)
+                               ).scalar()
+    assert total == Decimal(planned)
+    events = db.session.execute(sa.select(sa.func.count()).select_from(Event).where(
+        Event.object_type == "expense", Event.action == "record")).scalar()
+    assert events == 10
