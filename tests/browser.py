@@ -56,7 +56,7 @@ def phone(chromium, live_server):
     """A 360 px wide page in Spanish, like a cheap phone; JavaScript on (it only enhances)."""
     context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="es-BO", base_url=live_server)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     yield page
     artifacts = os.environ.get("GRANTS_TEST_ARTIFACTS")
     if artifacts:
