@@ -182,3 +182,35 @@ def test_periods_do_not_overlap(live, treasurer, api):
     assert resp.get_json()["error"]["details"][0]["rule"] == "period_overlaps"
     assert db.session.execute(sa.select(sa.func.count()).select_from(AccountabilityReport)).scalar() == 1
     assert Decimal("1")
+
+
+def test_receipt_served_to_members_only(live, treasurer, member_user, other_board, api):
+    e = svc.record_expense(live, expense_data(live.budget_lines[0]), treasurer, upload(JPEG, "r.jpg"))
+    bare = svc.record_expense(live, expense_data(live.budget_lines[0], number="F-9"), treasurer)
+    db.session.commit()
+    resp = api(member_user).get(f"/expenses/{e.id}/receipt")
+    assert resp.status_code == 200 and resp.data == JPEG and resp.mimetype == "image/jpeg"
+    assert api(other_board).get(f"/expenses/{e.id}/receipt").status_code == 404
+    assert api(member_user).get(f"/expenses/{bare.id}/receipt").status_code == 404
+
+
+def test_submit_notifies_the_officer_and_observe_the_association(live, treasurer, officer, board):
+    from grants.notifications.models import Notification
+
+    r = _report(live, treasurer)
+    report_svc.report_action(r, "submit", treasurer)
+    report_svc.report_action(r, "observe", officer, {"observations": "Falta la factura 12"})
+    db.session.commit()
+    rows = db.session.execute(sa.select(Notification)).scalars().all()
+    assert {n.user_id for n in rows} >= {officer.id, board.id, treasurer.id}
+    assert any("Falta la factura 12" in (n.body or "") for n in rows if n.user_id == board.id)
+
+
+def test_officer_queue(live, treasurer, officer, other_officer, api):
+    r = _report(live, treasurer)
+    report_svc.report_action(r, "submit", treasurer)
+    db.session.commit()
+    mine = api(officer).get("/accountability-reports?state=submitted").get_json()
+    assert [x["id"] for x in mine["items"]] == [r.id] and mine["items"][0]["actions"] == ["approve", "observe"]
+    assert api(other_officer).get("/accountability-reports?state=submitted").get_json()["total"] == 0
+    assert api(officer).get("/accountability-reports?state=nonsense").status_code == 400

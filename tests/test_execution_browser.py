@@ -67,6 +67,11 @@ def test_expense_with_photo_and_report_approved_on_a_phone(db, phone, alliance, 
     phone.click("#action-submit")
     phone.wait_for_selector("#report-state[data-state=submitted]")
 
+    for page in ("procurements", "reallocations", "contributions"):  # the treasurer's forms fit too
+        phone.goto(f"/alliances/{aid}/execution/{page}")
+        assert phone.locator("main form[enctype], main form#reallocation-form").count() >= 1, page
+        assert fits(phone), page
+
     phone.context.clear_cookies()
     sign_in(phone, officer.email)
     rid = _db.session.execute(sa.select(AccountabilityReport.id)).scalar_one()
@@ -78,3 +83,6 @@ def test_expense_with_photo_and_report_approved_on_a_phone(db, phone, alliance, 
     phone.goto(f"/alliances/{aid}/execution")
     assert phone.text_content("#balance-justified").strip().replace("\xa0", " ").endswith("1.250,50")
     assert fits(phone)
+    for page in ("procurements", "reallocations", "contributions", "expenses", "reports"):
+        phone.goto(f"/alliances/{aid}/execution/{page}")
+        assert fits(phone), page

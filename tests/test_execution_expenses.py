@@ -128,3 +128,22 @@ def test_receipt_checked_by_content_not_name(live, line1, treasurer, app):
     with pytest.raises(UploadTooLarge):
         svc.record_expense(live, expense_data(line1, number="Q"), treasurer, upload(big, "big.pdf"))
     assert db.session.execute(sa.select(sa.func.count()).select_from(Expense)).scalar() == 1
+
+
+def test_unknown_procurement_is_a_field_error(live, line1, treasurer):
+    with pytest.raises(ValidationFailed) as exc:
+        svc.record_expense(live, expense_data(line1, procurement_id=str(2**40)), treasurer)
+    assert [v.field for v in exc.value.details] == ["procurement_id"]
+
+
+def test_a_submitted_period_is_closed(live, line1, treasurer):
+    from grants.execution import reports
+
+    r = reports.create_report(live, {"period_start": "2020-01-01", "period_end": "2020-12-31"}, treasurer)
+    reports.record_assembly_approval(r, "2021-01-10", upload(PDF, "acta.pdf"), treasurer)
+    svc.record_expense(live, expense_data(line1, spent_on="2020-12-31", number="OLD-1"), treasurer)
+    reports.report_action(r, "submit", treasurer)
+    with pytest.raises(RuleViolation) as exc:
+        svc.record_expense(live, expense_data(line1, spent_on="2020-12-31", number="LATE"), treasurer)
+    assert rules_of(exc) == ["report_locked"]
+    svc.record_expense(live, expense_data(line1, spent_on="2021-01-01", number="NEW"), treasurer)

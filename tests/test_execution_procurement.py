@@ -86,6 +86,14 @@ def test_expense_above_limit_needs_awarded_procurement(live, board, treasurer, a
     svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[1].id})
     e = expense_svc.record_expense(live, data, treasurer)
     assert e.amount == Decimal("28000.00")
+    # the awarded 28,000.00 is paid: one cent more through the same procurement is refused
+    with pytest.raises(RuleViolation) as exc:
+        expense_svc.record_expense(live, expense_data(line, "0.01", number="F-2", procurement_id=p.id), treasurer)
+    assert rules(exc) == ["procurement_required"]
+    with pytest.raises(RuleViolation) as exc:
+        expense_svc.record_expense(live, expense_data(live.budget_lines[1], "10.00", number="F-3",
+                                                      procurement_id=p.id), treasurer)
+    assert rules(exc) == ["procurement_required"]
 
 
 def test_api_flow_and_roles(live, board, treasurer, member_user, api):

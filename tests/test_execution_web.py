@@ -29,6 +29,8 @@ def test_treasurer_records_with_receipt_and_member_reads(live, treasurer, member
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     e = db.session.execute(sa.select(Expense)).scalar_one()
     assert e.amount == Decimal("1500.00") and e.receipt_content_type == "image/jpeg"
+    own = login(treasurer).get(f"/alliances/{live.id}/execution/expenses").get_data(as_text=True)
+    assert '<strong id="cash-on-hand">Bs 198.500,00</strong>' in own.replace("\xa0", " ")
     member = login(member_user)
     page = member.get(f"/alliances/{live.id}/execution/expenses")
     assert page.status_code == 200 and f'id="expense-{e.id}"' in page.get_data(as_text=True)
@@ -89,6 +91,9 @@ def test_contribution_in_kind(live, treasurer, login):
     from grants.alliances import ledger
 
     assert ledger.counterpart_contributed(live) == Decimal("960.00")
+    html = login(treasurer).get(f"/alliances/{live.id}/execution").get_data(as_text=True)
+    # line 2 plans 60,000.00 in kind: 960.00 is 2 %
+    assert f'id="fill-{live.budget_lines[1].id}-counterpart_in_kind" data-share="2"' in html
 
 
 def test_report_workflow_through_the_pages(live, treasurer, officer, member_user, login):
@@ -161,3 +166,33 @@ def test_procurement_and_reallocation_pages(live, board, treasurer, officer, mem
                                data={"action": "approve"}).status_code == 302
     db.session.expire_all()
     assert realloc.state == "applied"
+
+
+def test_forms_need_the_csrf_token(live, treasurer, login, app):
+    client = login(treasurer)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        resp = post_expense(client, live)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert resp.status_code == 400
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Expense)).scalar() == 0
+
+
+def test_huge_and_unknown_ids_are_404(live, treasurer, login):
+    client = login(treasurer)
+    for path in (f"/alliances/{2**40}/execution", f"/alliances/{live.id}/execution/expenses/{2**40}",
+                 f"/alliances/{live.id}/execution/reports/99999", f"/alliances/{live.id}/execution/procurements/"
+                 f"{2**40}/quotations/{2**40}/file", f"/alliances/{live.id}/execution/contributions/7/evidence"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_expenses_list_is_paged(live, treasurer, login, app):
+    for i in range(app.config["PER_PAGE"] + 1):
+        svc.record_expense(live, expense_data(live.budget_lines[0], "1.00", number=f"N-{i}"), treasurer)
+    db.session.commit()
+    client = login(treasurer)
+    first = client.get(f"/alliances/{live.id}/execution/expenses").get_data(as_text=True)
+    second = client.get(f"/alliances/{live.id}/execution/expenses?page=2").get_data(as_text=True)
+    assert first.count('<tr id="expense-') == app.config["PER_PAGE"] and 'class="pager"' in first
+    assert second.count('<tr id="expense-') == 1

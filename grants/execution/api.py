@@ -171,7 +171,8 @@ def list_expenses(alliance_id):
           response=ExpenseOut, status=201, tags=TAGS, name="record_expense")
 def record_expense(alliance_id, body):
     """Rules (422, all listed): ``line_funds_exceeded``, ``grant_cash_exceeded``, ``procurement_required``,
-    ``duplicate_document``, ``alliance_not_in_execution``, ``alliance_suspended``. Member: 403."""
+    ``duplicate_document``, ``report_locked`` (date in a submitted period), ``alliance_not_in_execution``,
+    ``alliance_suspended``. Member: 403."""
     alliance = load_alliance(alliance_id)
     _writer(alliance)
     e = expense_svc.record_expense(alliance, body.model_dump(), api_user(), request.files.get("receipt"))
@@ -319,3 +320,32 @@ def import_expenses(alliance_id):
     done = run(alliance, request.files.get("file"), api_user())
     db.session.commit()
     return [expense_out(e) for e in done]
+
+
+@endpoint("/expenses/<int:expense_id>/receipt", summary="The expense's receipt (photo or PDF)",
+          content_type="image/jpeg, image/png, application/pdf", tags=TAGS, name="expense_receipt")
+def expense_receipt(expense_id):
+    """Whoever may see the alliance (members included: social control); 404 without a receipt."""
+    from ..errors import NotFound
+    from ..uploads import send_stored
+
+    e = load_expense(expense_id)
+    if not e.receipt_sha256:
+        raise NotFound()
+    return send_stored(e.receipt_sha256, e.receipt_content_type, e.receipt_filename, as_attachment=False)
+
+
+@endpoint("/accountability-reports", summary="Accountability reports this user may see, by state (the officer's "
+          "queue: state=submitted)", response=ReportOut, paginated=True, tags=TAGS, name="execution_report_queue",
+          query={"state": ("Only this state", {"type": "string", "enum": list(REPORT.states)})})
+def report_queue():
+    from ..alliances.models import Alliance
+    from ..alliances.permissions import alliance_filter
+    from ..api.core import choice_arg
+
+    q = (sa.select(AccountabilityReport).join(Alliance, Alliance.id == AccountabilityReport.alliance_id)
+         .where(alliance_filter(api_user())).order_by(AccountabilityReport.updated_at, AccountabilityReport.id))
+    state = choice_arg("state", REPORT.states)
+    if state:
+        q = q.where(AccountabilityReport.state == state)
+    return paginate(q, report_out)

@@ -3,8 +3,9 @@
 Rules (all reported at once, 422): ``line_funds_exceeded`` (more than the line's planned amount for the
 source less what is already spent from it), ``grant_cash_exceeded`` (grant spending above the grant money
 received), ``procurement_required`` (above the program's minor purchase limit without an awarded
-procurement), ``duplicate_document`` (same supplier and document number, not voided); ``report_locked``
-(the expense is in a submitted or approved report); ``alliance_not_in_execution`` / ``alliance_suspended``.
+procurement, or payments above the awarded amount, or another line), ``duplicate_document`` (same supplier
+and document number, not voided); ``report_locked`` (the expense is in a submitted or approved report, or
+its date falls in the period of one); ``alliance_not_in_execution`` / ``alliance_suspended``.
 
 Concurrency: the budget line's row (and, for grant money, the alliance's row) is locked with
 ``SELECT ... FOR UPDATE`` before the sums are read, so concurrent expenses against one line are checked one
@@ -22,7 +23,8 @@ from ..extensions import db
 from ..money import ZERO
 from .common import (line_of, lock_alliance, lock_line, parse_amount, parse_date, parse_text, raise_fields,
                      require_in_execution, stored_file)
-from .models import DOCUMENT_TYPES, EXPENSE_SOURCES, Expense, Procurement
+from .models import (DOCUMENT_TYPES, EXPENSE_SOURCES, LOCKED_STATES, AccountabilityReport, Contribution, Expense,
+                     Procurement)
 
 FIELDS = ("budget_line_id", "spent_on", "amount", "source", "supplier", "document_type", "document_number",
           "description", "procurement_id")
@@ -75,9 +77,10 @@ def _validate(alliance, data):
     raw = data.get("procurement_id")
     if raw not in (None, ""):
         try:
-            procurement = db.session.get(Procurement, int(raw))
+            ident = int(raw)
         except (TypeError, ValueError):
-            procurement = None
+            ident = 0
+        procurement = db.session.get(Procurement, ident) if 0 < ident < 2**31 else None
         if procurement is None or procurement.alliance_id != alliance.id:
             c.add("invalid", _l("Choose a procurement of this alliance."), "procurement_id")
             procurement = None
@@ -107,6 +110,23 @@ def _rules(alliance, values, procurement, exclude_id=None):
     if amount > limit and (procurement is None or procurement.state not in ("awarded", "closed")):
         c.add("procurement_required", _l("Above %(limit)s a purchase needs an awarded procurement.", limit=limit),
               "procurement_id")
+    elif procurement is not None and procurement.state in ("awarded", "closed"):
+        awarded = procurement.awarded
+        paid = _dec(db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(Expense.amount), 0)).where(
+            Expense.procurement_id == procurement.id, Expense.voided_at.is_(None),
+            *([Expense.id != exclude_id] if exclude_id else []))).scalar())
+        if procurement.budget_line_id != line.id:
+            c.add("procurement_required", _l("The procurement was for another budget line."), "procurement_id")
+        elif awarded is not None and paid + amount > awarded.amount:
+            c.add("procurement_required", _l("The payments would exceed the awarded %(amount)s (%(paid)s paid).",
+                                             amount=awarded.amount, paid=paid), "procurement_id")
+    closed = db.session.execute(sa.select(AccountabilityReport.id).where(
+        AccountabilityReport.alliance_id == alliance.id, AccountabilityReport.state.in_(LOCKED_STATES),
+        AccountabilityReport.period_start <= values["spent_on"], AccountabilityReport.period_end >= values["spent_on"])
+        .limit(1)).first()
+    if closed:
+        c.add("report_locked", _l("A submitted accountability report already covers this date: date the expense "
+                                  "after its period."), "spent_on")
     dup = sa.select(Expense.id).where(
         Expense.alliance_id == alliance.id, sa.func.lower(Expense.supplier) == values["supplier"].lower(),
         Expense.document_number == values["document_number"], Expense.voided_at.is_(None))
@@ -200,12 +220,19 @@ def void_expense(expense, actor, reason, version=None):
 
 
 def line_figures(alliance):
-    """Per line: planned and spent by source (grant, counterpart cash), with the share used."""
+    """Per line: planned and spent by source (grant, counterpart cash: expenses; counterpart in kind:
+    contributions in kind recorded against the line), with the share used."""
     rows = db.session.execute(
         sa.select(Expense.budget_line_id, Expense.source, sa.func.sum(Expense.amount))
         .where(Expense.alliance_id == alliance.id, Expense.voided_at.is_(None))
         .group_by(Expense.budget_line_id, Expense.source)).all()
     spent = {(lid, src): _dec(total) for lid, src, total in rows}
+    kind_rows = db.session.execute(
+        sa.select(Contribution.budget_line_id, sa.func.sum(Contribution.amount))
+        .where(Contribution.alliance_id == alliance.id, Contribution.voided_at.is_(None),
+               Contribution.kind == "in_kind", Contribution.budget_line_id.is_not(None))
+        .group_by(Contribution.budget_line_id)).all()
+    in_kind = {lid: _dec(total) for lid, total in kind_rows}
     out = []
     for line in alliance.budget_lines:
         item = {"line": line, "sources": {}}
@@ -215,5 +242,10 @@ def line_figures(alliance):
             item["sources"][src] = {"planned": plan, "spent": used, "available": plan - used,
                                     "share": (used / plan * 100).quantize(Decimal("1")) if plan else
                                     (Decimal(100) if used else Decimal(0))}
+        plan = Decimal(line.counterpart_in_kind or 0)
+        used = in_kind.get(line.id, ZERO)
+        item["sources"]["counterpart_in_kind"] = {
+            "planned": plan, "spent": used, "available": plan - used,
+            "share": (used / plan * 100).quantize(Decimal("1")) if plan else (Decimal(100) if used else Decimal(0))}
         out.append(item)
     return out

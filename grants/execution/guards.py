@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import Violation
 from ..workflows import guard
+from . import notify  # noqa: F401  (who hears of each report step)
 
 
 @guard("report_may_move")

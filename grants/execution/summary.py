@@ -45,4 +45,4 @@ def glance(alliance):
 def _source_title(src):
     from .models import EXPENSE_SOURCES
 
-    return EXPENSE_SOURCES.get(src, src)
+    return EXPENSE_SOURCES.get(src) or _l("Counterpart (in kind)")

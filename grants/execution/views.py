@@ -12,6 +12,7 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import show_errors
+from ..web.pagination import paginate
 from ..workflows.report import REPORT
 from . import contributions as contrib_svc
 from . import expenses as expense_svc
@@ -25,7 +26,12 @@ bp = Blueprint("execution", __name__, url_prefix="/alliances/<int:alliance_id>/e
 EXECUTING = ("in_execution", "suspended", "closing", "closed")
 
 
+MAX_ID = 2**31 - 1
+
+
 def load_alliance(alliance_id):
+    if not 0 < alliance_id <= MAX_ID:
+        abort(404)
     alliance = get_or_404(Alliance, alliance_id)
     if not can_view_execution(current_user, alliance):
         abort(404)
@@ -33,6 +39,8 @@ def load_alliance(alliance_id):
 
 
 def _child(model, alliance, ident):
+    if not 0 < ident <= MAX_ID:
+        abort(404)
     obj = get_or_404(model, ident)
     if obj.alliance_id != alliance.id:
         abort(404)
@@ -71,9 +79,12 @@ def overview(alliance_id):
 # expenses -------------------------------------------------------------------------------------------------
 
 def _expenses_page(alliance, form, status=200):
-    rows = db.session.execute(db.select(Expense).where(Expense.alliance_id == alliance.id)
-                              .order_by(Expense.spent_on.desc(), Expense.id.desc())).scalars().all()
-    return render_template("execution/expenses.html", alliance=alliance, form=form, expenses=rows,
+    page = paginate(db.select(Expense).where(Expense.alliance_id == alliance.id)
+                    .order_by(Expense.spent_on.desc(), Expense.id.desc()))
+    from ..alliances import ledger
+
+    return render_template("execution/expenses.html", alliance=alliance, form=form, expenses=page.items, page=page,
+                           lines=expense_svc.line_figures(alliance), balance=ledger.balance(alliance),
                            can_write=can_record(current_user, alliance)), status
 
 
@@ -170,9 +181,9 @@ def receipt(alliance_id, expense_id):
 # contributions --------------------------------------------------------------------------------------------
 
 def _contributions_page(alliance, form, status=200):
-    rows = db.session.execute(db.select(Contribution).where(Contribution.alliance_id == alliance.id)
-                              .order_by(Contribution.contributed_on.desc(), Contribution.id.desc())).scalars().all()
-    return render_template("execution/contributions.html", alliance=alliance, form=form, items=rows,
+    page = paginate(db.select(Contribution).where(Contribution.alliance_id == alliance.id)
+                    .order_by(Contribution.contributed_on.desc(), Contribution.id.desc()))
+    return render_template("execution/contributions.html", alliance=alliance, form=form, items=page.items, page=page,
                            can_write=can_record(current_user, alliance)), status
 
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 10f28eff1910
+Revision ID: 02f4d22bf0c8
 Revises: 
-Create Date: 2026-11-22 04:41:14.567749
+Create Date: 2026-11-22 04:53:42.270090
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '10f28eff1910'
+revision = '02f4d22bf0c8'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -718,6 +718,10 @@ def upgrade():
     sa.Column('method', sa.String(length=20), nullable=False),
     sa.Column('estimated_amount', sa.BigInteger(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('direct_reason', sa.String(length=20), nullable=True),
+    sa.Column('assembly_sha256', sa.String(length=64), nullable=True),
+    sa.Column('assembly_filename', sa.String(length=200), nullable=True),
+    sa.Column('assembly_content_type', sa.String(length=60), nullable=True),
     sa.Column('awarded_quotation_id', sa.Integer(), nullable=True),
     sa.Column('justification', sa.Text(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -734,6 +738,34 @@ def upgrade():
     )
     with op.batch_alter_table('procurements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_procurements_alliance_id'), ['alliance_id'], unique=False)
+
+    op.create_table('reallocations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('from_line_id', sa.Integer(), nullable=False),
+    sa.Column('to_line_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('justification', sa.Text(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"source" IN (\'grant\', \'counterpart_cash\', \'counterpart_in_kind\')', name=op.f('ck_reallocations_source_known')),
+    sa.CheckConstraint('"state" IN (\'pending\', \'applied\', \'refused\')', name=op.f('ck_reallocations_state_known')),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_reallocations_amount_positive')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_reallocations_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_reallocations_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['from_line_id'], ['budget_lines.id'], name=op.f('fk_reallocations_from_line_id_budget_lines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_reallocations_requested_by_id_users')),
+    sa.ForeignKeyConstraint(['to_line_id'], ['budget_lines.id'], name=op.f('fk_reallocations_to_line_id_budget_lines'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reallocations'))
+    )
+    with op.batch_alter_table('reallocations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reallocations_alliance_id'), ['alliance_id'], unique=False)
 
     op.create_table('tranche_flows',
     sa.Column('tranche_id', sa.Integer(), nullable=False),
@@ -790,11 +822,34 @@ def upgrade():
         batch_op.create_index('ix_expenses_line_source', ['budget_line_id', 'source'], unique=False)
         batch_op.create_index(batch_op.f('ix_expenses_report_id'), ['report_id'], unique=False)
 
+    op.create_table('quotations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('procurement_id', sa.Integer(), nullable=False),
+    sa.Column('supplier', sa.String(length=200), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('file_sha256', sa.String(length=64), nullable=True),
+    sa.Column('file_filename', sa.String(length=200), nullable=True),
+    sa.Column('file_content_type', sa.String(length=60), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_quotations_amount_non_negative')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_quotations_created_by_id_users')),
+    sa.ForeignKeyConstraint(['procurement_id'], ['procurements.id'], name=op.f('fk_quotations_procurement_id_procurements'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quotations'))
+    )
+    with op.batch_alter_table('quotations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quotations_procurement_id'), ['procurement_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('quotations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quotations_procurement_id'))
+
+    op.drop_table('quotations')
     with op.batch_alter_table('expenses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_expenses_report_id'))
         batch_op.drop_index('ix_expenses_line_source')
@@ -802,6 +857,10 @@ def downgrade():
 
     op.drop_table('expenses')
     op.drop_table('tranche_flows')
+    with op.batch_alter_table('reallocations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reallocations_alliance_id'))
+
+    op.drop_table('reallocations')
     with op.batch_alter_table('procurements', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_procurements_alliance_id'))
 
