@@ -42,9 +42,11 @@ def register(app):
 
     app.jinja_env.filters.update(money=i18n.money, number=i18n.number, percent=i18n.percent,
                                  date=i18n.date, datetime=i18n.datetime)
+    from ..audit.labels import action_label
     from .forms import choice_label
 
-    app.jinja_env.globals.update(current_language=i18n.current_language, choice_label=choice_label)
+    app.jinja_env.globals.update(current_language=i18n.current_language, choice_label=choice_label,
+                                 action_label=action_label)
     app.jinja_env.add_extension("jinja2.ext.do")
 
     from ..workflows.alliance import STATES

@@ -1,0 +1,44 @@
+"""Human labels for the actions in the audit trail: a workflow action takes its transition's label;
+the other changes are named here. Unknown actions show their code."""
+from flask_babel import lazy_gettext as _l
+
+LABELS = {
+    "create": _l("Created"),
+    "update": _l("Edited"),
+    "add_attachment": _l("Document attached"),
+    "create_profile": _l("Profile started"),
+    "score_screening": _l("Screening scores saved"),
+    "preselection_minutes": _l("Preselection minutes written"),
+    "create_budget_line": _l("Budget line added"),
+    "update_budget_line": _l("Budget line changed"),
+    "delete_budget_line": _l("Budget line removed"),
+    "import_budget": _l("Budget imported"),
+    "create_tranche": _l("Tranche planned"),
+    "update_tranche": _l("Tranche changed"),
+    "delete_tranche": _l("Tranche removed"),
+    "save_appraisal": _l("Appraisal saved"),
+    "submit_review": _l("Committee review submitted"),
+    "record": _l("Recorded"),
+    "correct": _l("Corrected"),
+    "void": _l("Voided"),
+    "add_quotation": _l("Quotation added"),
+    "assembly_approval": _l("Assembly approval attached"),
+    "add_member": _l("Member added"),
+    "update_member": _l("Member changed"),
+    "remove_member": _l("Member removed"),
+    "deactivate_member": _l("Member deactivated"),
+    "import_members": _l("Members imported"),
+    "export_members": _l("Members exported"),
+    "view_members": _l("Members' data viewed"),
+    "export_intentions": _l("Intentions exported"),
+}
+
+
+def action_label(event):
+    """The label of ``event.action`` in the user's language."""
+    from ..workflows import WORKFLOWS
+
+    workflow = WORKFLOWS.get(event.object_type)
+    if workflow is not None and event.action in workflow.by_name:
+        return workflow.by_name[event.action][0].label
+    return LABELS.get(event.action, event.action)
