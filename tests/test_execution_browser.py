@@ -86,3 +86,47 @@ def test_expense_with_photo_and_report_approved_on_a_phone(db, phone, alliance, 
     for page in ("procurements", "reallocations", "contributions", "expenses", "reports"):
         phone.goto(f"/alliances/{aid}/execution/{page}")
         assert fits(phone), page
+
+
+def test_price_comparison_with_three_quotations_on_a_phone(db, phone, alliance, officer, facilitator, board):
+    """The board compares three quotations, each with its file, and awards the lowest."""
+    from grants.execution.models import Procurement
+
+    executing(alliance, officer, facilitator, board)
+    aid, line_id = alliance.id, alliance.budget_lines[0].id
+    folder = tempfile.mkdtemp()
+    files = []
+    for n in range(3):
+        path = os.path.join(folder, f"cotizacion-{n}.pdf")
+        with open(path, "wb") as fh:
+            fh.write(PDF)
+        files.append(path)
+
+    sign_in(phone, board.email)
+    phone.goto(f"/alliances/{aid}/execution/procurements")
+    phone.fill("input[name=description]", "Tanque de enfriamiento de 2.000 litros")
+    phone.select_option("select[name=budget_line_id]", str(line_id))
+    phone.select_option("select[name=method]", "comparison")
+    phone.fill("input[name=estimated_amount]", "45000.00")
+    assert fits(phone)
+    phone.click("#open-procurement")
+    phone.wait_for_selector("#procurement-state[data-state=open]")
+    for (supplier, amount), path in zip((("Frío Andino", "44800.00"), ("Metalúrgica Oruro", "43950.00"),
+                                         ("Lácteos Técnicos", "46100.00")), files):
+        phone.fill("input[name=supplier]", supplier)
+        phone.fill("input[name=amount]", amount)
+        phone.set_input_files("#quotation-file", path)
+        phone.click("#add-quotation")
+        phone.wait_for_selector(f"#quotations tr:has-text('{supplier}')")
+    assert phone.locator("#quotations tr[id^=quotation-]").count() == 3
+    assert fits(phone)
+    proc = _db.session.execute(sa.select(Procurement)).scalar_one()
+    lowest = min(proc.quotations, key=lambda q: q.amount)
+    phone.select_option("select[name=quotation_id]", str(lowest.id))
+    phone.click("#action-award")
+    phone.wait_for_selector("#procurement-state[data-state=awarded]")
+    assert "Metalúrgica Oruro" in phone.inner_text("#awarded")
+    _db.session.expire_all()
+    proc = _db.session.execute(sa.select(Procurement)).scalar_one()
+    assert proc.state == "awarded" and len(proc.quotations) == 3
+    assert all(q.file_sha256 for q in proc.quotations)
