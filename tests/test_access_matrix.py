@@ -71,6 +71,7 @@ MATRIX = {
     "proposals.revisions": ALLIANCE_PAGE,
     "proposals.screen": ALLIANCE_PAGE | {"board": DENIED, "member_user": DENIED},
     "proposals.queue": OFFICER_QUEUE | {"auditor": ANY},
+    "accountability.queue": OFFICER_QUEUE | {"auditor": OK, "admin": OK},
     "proposals.calls": COMMITTEE_QUEUE,
     "proposals.call_preselection": STAFF_CALL_PAGE,
     "proposals.export": STAFF_CALL_PAGE,
