@@ -58,6 +58,7 @@ def create_app(config=None):
     from .execution import guards as execution_guards  # noqa: F401  (accountability report guards)
     from .execution import ledger as execution_ledger  # noqa: F401  (spent, justified, contributed figures)
     from .execution import procurement as execution_procurement  # noqa: F401  (procurement guards)
+    from .assistance import guards as assistance_guards  # noqa: F401  (deliverable guard, TA payment checks)
     from .web import i18n
 
     i18n.compile_catalogs(app)

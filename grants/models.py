@@ -12,3 +12,5 @@ from .proposals.models import PreselectionMinutes, Profile, ProfileRevision, Scr
 from .funding.models import Agreement, TrancheFlow  # noqa: F401
 from .execution.models import AccountabilityReport, Contribution, Expense, Procurement, Quotation  # noqa: F401
 from .execution.models import Reallocation  # noqa: F401
+from .assistance.models import Contract as TaContract, Deliverable, Provider as TaProvider  # noqa: F401
+from .assistance.models import Invitation as TaInvitation, Proposal as TaProposal, TermsOfReference  # noqa: F401

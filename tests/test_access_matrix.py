@@ -83,6 +83,15 @@ MATRIX.update({
     "funding.requests": {p: {403} for p in PERSONAS} | {ANON: LOGIN, "officer": OK, "other_officer": OK,
                                                         "admin": OK, "auditor": OK},
 })
+# technical assistance: the provider's own contracts (any signed-in user sees those it may), the registry
+# (boards, officers, admins keep it; global readers and staff read it); contract pages 404 unless visible
+TA_HIDDEN = {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN}
+MATRIX.update({
+    "assistance.my_contracts": SIGNED_IN,
+    "assistance.providers": {p: OK for p in PERSONAS} | {ANON: LOGIN, "treasurer": {403}, "member_user": {403},
+                                                         "ta_provider": {403}},
+    "assistance.contract": TA_HIDDEN, "assistance.contract_pdf": TA_HIDDEN, "assistance.deliverable_file": TA_HIDDEN,
+})
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "closeout.")
 POST_ONLY_PUBLIC = {"auth.language", "auth.login"}

@@ -11,6 +11,6 @@ def register_endpoints():
     import importlib
 
     for module in ("accounts", "programs", "associations", "alliances", "proposals", "notifications", "plans", "funding",
-                   "execution"):
+                   "execution", "assistance"):
         importlib.import_module(f"grants.{module}.api")
     _REGISTERED.append(True)

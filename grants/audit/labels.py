@@ -31,6 +31,10 @@ LABELS = {
     "export_members": _l("Members exported"),
     "view_members": _l("Members' data viewed"),
     "export_intentions": _l("Intentions exported"),
+    "close": _l("Closed"),
+    "invite": _l("Providers invited"),
+    "score": _l("Score saved"),
+    "select": _l("Provider selected"),
 }
 
 

@@ -33,6 +33,7 @@ class ExpenseIn(Model):
     document_number: str = Field(max_length=60)
     description: str | None = Field(None, max_length=300)
     procurement_id: Id | None = None
+    deliverable_id: Id | None = None
 
 
 class ExpensePatch(Model):
@@ -46,6 +47,7 @@ class ExpensePatch(Model):
     document_number: str = Field(None, max_length=60)
     description: str = Field(None, max_length=300)
     procurement_id: Id | None = None
+    deliverable_id: Id | None = None
 
 
 class ExpenseOut(Out):
@@ -60,6 +62,7 @@ class ExpenseOut(Out):
     document_number: str
     description: str
     procurement_id: int | None = None
+    deliverable_id: int | None = None
     receipt_sha256: str | None = None
     receipt_filename: str | None = None
     report_id: int | None = None

@@ -27,7 +27,18 @@ from .models import (DOCUMENT_TYPES, EXPENSE_SOURCES, LOCKED_STATES, Accountabil
                      Procurement)
 
 FIELDS = ("budget_line_id", "spent_on", "amount", "source", "supplier", "document_type", "document_number",
-          "description", "procurement_id")
+          "description", "procurement_id", "deliverable_id")
+
+#: checks of a payment of a TA deliverable, registered by the assistance stage with ``@deliverable_check``:
+#: ``fn(alliance, line, deliverable_id, amount, exclude_id) -> iterable of Violation``
+_DELIVERABLE_CHECKS = []
+
+
+def deliverable_check(fn):
+    """Register a check of expenses that carry a ``deliverable_id`` (execution does not know the stage)."""
+    if fn not in _DELIVERABLE_CHECKS:
+        _DELIVERABLE_CHECKS.append(fn)
+    return fn
 
 
 def spent_on_line(line_id, source, exclude_id=None):
@@ -84,10 +95,19 @@ def _validate(alliance, data):
         if procurement is None or procurement.alliance_id != alliance.id:
             c.add("invalid", _l("Choose a procurement of this alliance."), "procurement_id")
             procurement = None
+    deliverable_id = None
+    raw = data.get("deliverable_id")
+    if raw not in (None, ""):
+        try:
+            deliverable_id = int(raw)
+        except (TypeError, ValueError):
+            deliverable_id = 0
+        if not 0 < deliverable_id < 2**31 or not _DELIVERABLE_CHECKS:
+            c.add("invalid", _l("Choose a deliverable of this alliance."), "deliverable_id")
     raise_fields(c)
     return dict(budget_line_id=line.id, spent_on=day, amount=amount, source=source, supplier=supplier,
                 document_type=dtype, document_number=number, description=description,
-                procurement_id=procurement.id if procurement else None), procurement
+                procurement_id=procurement.id if procurement else None, deliverable_id=deliverable_id), procurement
 
 
 def _rules(alliance, values, procurement, exclude_id=None):
@@ -107,7 +127,11 @@ def _rules(alliance, values, procurement, exclude_id=None):
             c.add("grant_cash_exceeded", _l("Only %(cash)s of grant money received is left to spend.", cash=cash),
                   "amount")
     limit = Decimal(alliance.program.minor_purchase_limit or 0)
-    if amount > limit and (procurement is None or procurement.state not in ("awarded", "closed")):
+    if values.get("deliverable_id"):
+        # paying a TA deliverable: the TA selection was its procurement; the stage checks the payment
+        for check in _DELIVERABLE_CHECKS:
+            c.violations.extend(check(alliance, line, values["deliverable_id"], amount, exclude_id) or [])
+    elif amount > limit and (procurement is None or procurement.state not in ("awarded", "closed")):
         c.add("procurement_required", _l("Above %(limit)s a purchase needs an awarded procurement.", limit=limit),
               "procurement_id")
     elif procurement is not None and procurement.state in ("awarded", "closed"):

@@ -154,6 +154,8 @@ class Expense(Versioned, Timestamped, db.Model):
     document_number = sa.Column(sa.String(60), nullable=False)
     description = sa.Column(sa.String(300), nullable=False, default="")
     procurement_id = sa.Column(sa.Integer, sa.ForeignKey("procurements.id", ondelete="SET NULL"))
+    #: the TA deliverable this expense pays (checked by the checks registered in ``expenses.deliverable_check``)
+    deliverable_id = sa.Column(sa.Integer, sa.ForeignKey("ta_deliverables.id", ondelete="SET NULL"), index=True)
     receipt_sha256 = sa.Column(sa.String(64))
     receipt_filename = sa.Column(sa.String(200))
     receipt_content_type = sa.Column(sa.String(60))

@@ -35,10 +35,11 @@ def register(app):
     from ..plans.views import bp as plans_bp
     from ..funding.views import bp as funding_bp
     from ..execution.views import bp as execution_bp
+    from ..assistance.views import bp as assistance_bp
     from ..execution.queue import bp as accountability_bp
 
     for blueprint in (auth_bp, main_bp, accounts_bp, programs_bp, associations_bp, alliances_bp, proposals_bp,
-                      notifications_bp, plans_bp, funding_bp, execution_bp, accountability_bp):
+                      notifications_bp, plans_bp, funding_bp, execution_bp, accountability_bp, assistance_bp):
         app.register_blueprint(blueprint)
 
     app.jinja_env.filters.update(money=i18n.money, number=i18n.number, percent=i18n.percent,

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 02f4d22bf0c8
+Revision ID: f879580294e6
 Revises: 
-Create Date: 2026-11-22 04:53:42.270090
+Create Date: 2026-11-22 05:37:26.680100
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '02f4d22bf0c8'
+revision = 'f879580294e6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -230,6 +230,23 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_officer_regions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'region', name=op.f('pk_officer_regions'))
     )
+    op.create_table('ta_providers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('tax_id', sa.String(length=40), nullable=False),
+    sa.Column('email', sa.String(length=200), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_ta_providers_created_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_ta_providers_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_providers'))
+    )
+    with op.batch_alter_table('ta_providers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ta_providers_user_id'), ['user_id'], unique=False)
+
     op.create_table('user_roles',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
@@ -767,6 +784,68 @@ def upgrade():
     with op.batch_alter_table('reallocations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reallocations_alliance_id'), ['alliance_id'], unique=False)
 
+    op.create_table('ta_contracts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('budget_line_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('quality', sa.Integer(), nullable=True),
+    sa.Column('timeliness', sa.Integer(), nullable=True),
+    sa.Column('rating_comment', sa.Text(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_ta_contracts_amount_non_negative')),
+    sa.CheckConstraint('"state" IN (\'active\', \'closed\')', name=op.f('ck_ta_contracts_state_known')),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_ta_contracts_period_ordered')),
+    sa.CheckConstraint('quality IS NULL OR (quality BETWEEN 1 AND 5)', name=op.f('ck_ta_contracts_quality_range')),
+    sa.CheckConstraint('timeliness IS NULL OR (timeliness BETWEEN 1 AND 5)', name=op.f('ck_ta_contracts_timeliness_range')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_ta_contracts_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_ta_contracts_budget_line_id_budget_lines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_ta_contracts_created_by_id_users')),
+    sa.ForeignKeyConstraint(['provider_id'], ['ta_providers.id'], name=op.f('fk_ta_contracts_provider_id_ta_providers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_contracts'))
+    )
+    with op.batch_alter_table('ta_contracts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ta_contracts_alliance_id'), ['alliance_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ta_contracts_provider_id'), ['provider_id'], unique=False)
+
+    op.create_table('ta_terms',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('budget_line_id', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.Text(), nullable=False),
+    sa.Column('deliverables', sa.Text(), nullable=False),
+    sa.Column('budget', sa.BigInteger(), nullable=False),
+    sa.Column('duration_days', sa.Integer(), nullable=False),
+    sa.Column('profile', sa.Text(), nullable=False),
+    sa.Column('technical_weight', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('invitation_reason', sa.Text(), nullable=True),
+    sa.Column('selected_proposal_id', sa.Integer(), nullable=True),
+    sa.Column('justification', sa.Text(), nullable=True),
+    sa.Column('minutes', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"budget" >= 0', name=op.f('ck_ta_terms_budget_non_negative')),
+    sa.CheckConstraint('"state" IN (\'draft\', \'invited\', \'selected\')', name=op.f('ck_ta_terms_state_known')),
+    sa.CheckConstraint('technical_weight BETWEEN 0 AND 100', name=op.f('ck_ta_terms_weight_range')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_ta_terms_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_ta_terms_budget_line_id_budget_lines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_ta_terms_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_terms'))
+    )
+    with op.batch_alter_table('ta_terms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ta_terms_alliance_id'), ['alliance_id'], unique=False)
+
     op.create_table('tranche_flows',
     sa.Column('tranche_id', sa.Integer(), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=True),
@@ -785,43 +864,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['tranche_id'], ['tranches.id'], name=op.f('fk_tranche_flows_tranche_id_tranches'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('tranche_id', name=op.f('pk_tranche_flows'))
     )
-    op.create_table('expenses',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('alliance_id', sa.Integer(), nullable=False),
-    sa.Column('budget_line_id', sa.Integer(), nullable=False),
-    sa.Column('spent_on', sa.Date(), nullable=False),
-    sa.Column('amount', sa.BigInteger(), nullable=False),
-    sa.Column('source', sa.String(length=20), nullable=False),
-    sa.Column('supplier', sa.String(length=200), nullable=False),
-    sa.Column('document_type', sa.String(length=20), nullable=False),
-    sa.Column('document_number', sa.String(length=60), nullable=False),
-    sa.Column('description', sa.String(length=300), nullable=False),
-    sa.Column('procurement_id', sa.Integer(), nullable=True),
-    sa.Column('receipt_sha256', sa.String(length=64), nullable=True),
-    sa.Column('receipt_filename', sa.String(length=200), nullable=True),
-    sa.Column('receipt_content_type', sa.String(length=60), nullable=True),
-    sa.Column('report_id', sa.Integer(), nullable=True),
-    sa.Column('voided_at', sa.DateTime(), nullable=True),
-    sa.Column('void_reason', sa.Text(), nullable=True),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_expenses_amount_non_negative')),
-    sa.CheckConstraint('"document_type" IN (\'invoice\', \'receipt\', \'payroll\', \'contract\', \'other\')', name=op.f('ck_expenses_document_type_known')),
-    sa.CheckConstraint('"source" IN (\'grant\', \'counterpart_cash\')', name=op.f('ck_expenses_source_known')),
-    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_expenses_alliance_id_alliances'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_expenses_budget_line_id_budget_lines'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_expenses_created_by_id_users')),
-    sa.ForeignKeyConstraint(['procurement_id'], ['procurements.id'], name=op.f('fk_expenses_procurement_id_procurements'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['report_id'], ['accountability_reports.id'], name=op.f('fk_expenses_report_id_accountability_reports'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_expenses'))
-    )
-    with op.batch_alter_table('expenses', schema=None) as batch_op:
-        batch_op.create_index('ix_expenses_alliance_spent_on', ['alliance_id', 'spent_on'], unique=False)
-        batch_op.create_index('ix_expenses_line_source', ['budget_line_id', 'source'], unique=False)
-        batch_op.create_index(batch_op.f('ix_expenses_report_id'), ['report_id'], unique=False)
-
     op.create_table('quotations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('procurement_id', sa.Integer(), nullable=False),
@@ -841,22 +883,147 @@ def upgrade():
     with op.batch_alter_table('quotations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quotations_procurement_id'), ['procurement_id'], unique=False)
 
+    op.create_table('ta_deliverables',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('description', sa.String(length=300), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('file_sha256', sa.String(length=64), nullable=True),
+    sa.Column('file_filename', sa.String(length=200), nullable=True),
+    sa.Column('file_content_type', sa.String(length=60), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_ta_deliverables_amount_non_negative')),
+    sa.CheckConstraint('"state" IN (\'pending\', \'submitted\', \'accepted\', \'rejected\')', name=op.f('ck_ta_deliverables_state_known')),
+    sa.ForeignKeyConstraint(['contract_id'], ['ta_contracts.id'], name=op.f('fk_ta_deliverables_contract_id_ta_contracts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_deliverables'))
+    )
+    with op.batch_alter_table('ta_deliverables', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ta_deliverables_contract_id'), ['contract_id'], unique=False)
+
+    op.create_table('ta_invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('terms_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['provider_id'], ['ta_providers.id'], name=op.f('fk_ta_invitations_provider_id_ta_providers')),
+    sa.ForeignKeyConstraint(['terms_id'], ['ta_terms.id'], name=op.f('fk_ta_invitations_terms_id_ta_terms'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_invitations')),
+    sa.UniqueConstraint('terms_id', 'provider_id', name='uq_ta_invitation')
+    )
+    with op.batch_alter_table('ta_invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ta_invitations_provider_id'), ['provider_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ta_invitations_terms_id'), ['terms_id'], unique=False)
+
+    op.create_table('ta_proposals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('terms_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('price', sa.BigInteger(), nullable=False),
+    sa.Column('technical_score', sa.Integer(), nullable=True),
+    sa.Column('file_sha256', sa.String(length=64), nullable=True),
+    sa.Column('file_filename', sa.String(length=200), nullable=True),
+    sa.Column('file_content_type', sa.String(length=60), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"price" >= 0', name=op.f('ck_ta_proposals_price_non_negative')),
+    sa.CheckConstraint('technical_score IS NULL OR (technical_score BETWEEN 0 AND 100)', name=op.f('ck_ta_proposals_score_range')),
+    sa.ForeignKeyConstraint(['provider_id'], ['ta_providers.id'], name=op.f('fk_ta_proposals_provider_id_ta_providers')),
+    sa.ForeignKeyConstraint(['terms_id'], ['ta_terms.id'], name=op.f('fk_ta_proposals_terms_id_ta_terms'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_proposals')),
+    sa.UniqueConstraint('terms_id', 'provider_id', name='uq_ta_proposal')
+    )
+    with op.batch_alter_table('ta_proposals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ta_proposals_terms_id'), ['terms_id'], unique=False)
+
+    op.create_table('expenses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('budget_line_id', sa.Integer(), nullable=False),
+    sa.Column('spent_on', sa.Date(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('supplier', sa.String(length=200), nullable=False),
+    sa.Column('document_type', sa.String(length=20), nullable=False),
+    sa.Column('document_number', sa.String(length=60), nullable=False),
+    sa.Column('description', sa.String(length=300), nullable=False),
+    sa.Column('procurement_id', sa.Integer(), nullable=True),
+    sa.Column('deliverable_id', sa.Integer(), nullable=True),
+    sa.Column('receipt_sha256', sa.String(length=64), nullable=True),
+    sa.Column('receipt_filename', sa.String(length=200), nullable=True),
+    sa.Column('receipt_content_type', sa.String(length=60), nullable=True),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.Column('voided_at', sa.DateTime(), nullable=True),
+    sa.Column('void_reason', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_expenses_amount_non_negative')),
+    sa.CheckConstraint('"document_type" IN (\'invoice\', \'receipt\', \'payroll\', \'contract\', \'other\')', name=op.f('ck_expenses_document_type_known')),
+    sa.CheckConstraint('"source" IN (\'grant\', \'counterpart_cash\')', name=op.f('ck_expenses_source_known')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_expenses_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_expenses_budget_line_id_budget_lines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_expenses_created_by_id_users')),
+    sa.ForeignKeyConstraint(['deliverable_id'], ['ta_deliverables.id'], name=op.f('fk_expenses_deliverable_id_ta_deliverables'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['procurement_id'], ['procurements.id'], name=op.f('fk_expenses_procurement_id_procurements'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['report_id'], ['accountability_reports.id'], name=op.f('fk_expenses_report_id_accountability_reports'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_expenses'))
+    )
+    with op.batch_alter_table('expenses', schema=None) as batch_op:
+        batch_op.create_index('ix_expenses_alliance_spent_on', ['alliance_id', 'spent_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_expenses_deliverable_id'), ['deliverable_id'], unique=False)
+        batch_op.create_index('ix_expenses_line_source', ['budget_line_id', 'source'], unique=False)
+        batch_op.create_index(batch_op.f('ix_expenses_report_id'), ['report_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('expenses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_expenses_report_id'))
+        batch_op.drop_index('ix_expenses_line_source')
+        batch_op.drop_index(batch_op.f('ix_expenses_deliverable_id'))
+        batch_op.drop_index('ix_expenses_alliance_spent_on')
+
+    op.drop_table('expenses')
+    with op.batch_alter_table('ta_proposals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ta_proposals_terms_id'))
+
+    op.drop_table('ta_proposals')
+    with op.batch_alter_table('ta_invitations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ta_invitations_terms_id'))
+        batch_op.drop_index(batch_op.f('ix_ta_invitations_provider_id'))
+
+    op.drop_table('ta_invitations')
+    with op.batch_alter_table('ta_deliverables', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ta_deliverables_contract_id'))
+
+    op.drop_table('ta_deliverables')
     with op.batch_alter_table('quotations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quotations_procurement_id'))
 
     op.drop_table('quotations')
-    with op.batch_alter_table('expenses', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_expenses_report_id'))
-        batch_op.drop_index('ix_expenses_line_source')
-        batch_op.drop_index('ix_expenses_alliance_spent_on')
-
-    op.drop_table('expenses')
     op.drop_table('tranche_flows')
+    with op.batch_alter_table('ta_terms', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ta_terms_alliance_id'))
+
+    op.drop_table('ta_terms')
+    with op.batch_alter_table('ta_contracts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ta_contracts_provider_id'))
+        batch_op.drop_index(batch_op.f('ix_ta_contracts_alliance_id'))
+
+    op.drop_table('ta_contracts')
     with op.batch_alter_table('reallocations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reallocations_alliance_id'))
 
@@ -947,6 +1114,10 @@ def downgrade():
 
     op.drop_table('alliances')
     op.drop_table('user_roles')
+    with op.batch_alter_table('ta_providers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ta_providers_user_id'))
+
+    op.drop_table('ta_providers')
     op.drop_table('officer_regions')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user_read')

@@ -1,0 +1,1 @@
+"""Technical assistance: the association contracts, follows and pays its own TA provider."""

@@ -1,0 +1,180 @@
+"""API endpoints of the assistance stage (API.md): the registry of TA providers, contracts with their
+deliverables, and the deliverables' transitions (``submit`` is multipart with ``action`` and ``file``).
+Payments are expenses with ``deliverable_id`` on ``/alliances/{id}/expenses``."""
+from datetime import date
+
+import sqlalchemy as sa
+from flask import request
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+
+from ..alliances.api import load_alliance
+from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
+from ..api.types import AmountStr, Id, MoneyStr
+from ..extensions import db
+from ..workflows.deliverable import DELIVERABLE
+from . import services as svc
+from .models import Contract, Deliverable, Provider
+from .permissions import can_keep_registry, can_manage, can_see_registry, can_view_contract, contract_filter
+
+TAGS = ("assistance",)
+
+
+class ProviderIn(Model):
+    name: str = Field(max_length=200)
+    tax_id: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=40)
+    user_id: Id | None = None
+
+
+class ProviderOut(Out):
+    id: int
+    name: str
+    tax_id: str
+    email: str
+    phone: str
+    user_id: int | None = None
+    contracts: int
+    closed_contracts: int
+    quality: str | None = None
+    timeliness: str | None = None
+
+
+class DeliverableIn(Model):
+    description: str = Field(max_length=300)
+    due_on: date
+    amount: AmountStr
+
+
+class ContractIn(Model):
+    provider_id: Id
+    budget_line_id: Id
+    amount: AmountStr
+    starts_on: date
+    ends_on: date
+    deliverables: list[DeliverableIn] = Field(max_length=30)
+
+
+class DeliverableOut(Out):
+    id: int
+    contract_id: int
+    position: int
+    description: str
+    due_on: date
+    amount: MoneyStr
+    state: str
+    overdue: bool
+    note: str | None = None
+    comment: str | None = None
+    file_sha256: str | None = None
+    file_filename: str | None = None
+    actions: list[str]
+    version: int
+
+
+class ContractOut(Out):
+    id: int
+    alliance_id: int
+    provider_id: int
+    provider_name: str
+    budget_line_id: int
+    amount: MoneyStr
+    starts_on: date
+    ends_on: date
+    state: str
+    quality: int | None = None
+    timeliness: int | None = None
+    deliverables: list[DeliverableOut]
+    version: int
+
+
+class TransitionIn(Model):
+    action: str = Field(min_length=1, max_length=60, description="submit, accept, reject")
+    note: str | None = Field(None, max_length=5000)
+    comment: str | None = Field(None, max_length=5000)
+
+
+def provider_out(p):
+    q, t = p.average("quality"), p.average("timeliness")
+    return dump(ProviderOut, {"id": p.id, "name": p.name, "tax_id": p.tax_id, "email": p.email, "phone": p.phone,
+                              "user_id": p.user_id, "contracts": len(p.contracts),
+                              "closed_contracts": len(p.ratings), "quality": None if q is None else str(q),
+                              "timeliness": None if t is None else str(t)})
+
+
+def deliverable_out(d):
+    data = {k: getattr(d, k) for k in ("id", "contract_id", "position", "description", "due_on", "amount", "state",
+                                       "overdue", "note", "comment", "file_sha256", "file_filename", "version")}
+    return dump(DeliverableOut, {**data, "actions": [t.name for t in DELIVERABLE.available(d, api_user())]})
+
+
+def contract_out(c):
+    data = {k: getattr(c, k) for k in ("id", "alliance_id", "provider_id", "budget_line_id", "amount", "starts_on",
+                                       "ends_on", "state", "quality", "timeliness", "version")}
+    return dump(ContractOut, {**data, "provider_name": c.provider.name,
+                              "deliverables": [deliverable_out(d) for d in c.deliverables]})
+
+
+@endpoint("/ta-providers", summary="The registry of technical assistance providers, with their ratings",
+          response=ProviderOut, paginated=True, tags=TAGS, name="ta_providers")
+def list_providers():
+    require(can_see_registry(api_user()), _l("The registry is kept by boards, officers and administrators."))
+    return paginate(sa.select(Provider).order_by(Provider.name, Provider.id), provider_out)
+
+
+@endpoint("/ta-providers", ["POST"], summary="Add a provider to the registry", body=ProviderIn,
+          response=ProviderOut, status=201, tags=TAGS, name="create_ta_provider")
+def create_provider(body):
+    """Boards, officers and admins. ``user_id``: an account with the ``ta_provider`` role (422 otherwise)."""
+    require(can_keep_registry(api_user()), _l("The registry is kept by boards, officers and administrators."))
+    p = svc.create_provider(body.model_dump(), api_user())
+    db.session.commit()
+    return provider_out(p)
+
+
+@endpoint("/alliances/<int:alliance_id>/ta-contracts", summary="The alliance's TA contracts",
+          response=ContractOut, paginated=True, tags=TAGS, name="alliance_ta_contracts")
+def list_alliance_contracts(alliance_id):
+    alliance = load_alliance(alliance_id)
+    return paginate(sa.select(Contract).where(Contract.alliance_id == alliance.id).order_by(Contract.id),
+                    contract_out)
+
+
+@endpoint("/alliances/<int:alliance_id>/ta-contracts", ["POST"], summary="Contract a TA provider",
+          body=ContractIn, response=ContractOut, status=201, tags=TAGS, name="create_ta_contract")
+def create_contract(alliance_id, body):
+    """The association board, while the alliance is in execution. Rules (422): ``contract_amount_exceeded``
+    (above the line's available grant money), ``deliverables_mismatch`` (the deliverables do not sum exactly
+    to ``amount``)."""
+    alliance = load_alliance(alliance_id)
+    require(can_manage(api_user(), alliance), _l("Only the association's board contracts technical assistance."))
+    c = svc.create_contract(alliance, body.model_dump(), api_user())
+    db.session.commit()
+    return contract_out(c)
+
+
+@endpoint("/ta-contracts", summary="The TA contracts this user may see (a TA provider: its own)",
+          response=ContractOut, paginated=True, tags=TAGS, name="ta_contracts")
+def list_contracts():
+    return paginate(sa.select(Contract).where(contract_filter(api_user())).order_by(Contract.id), contract_out)
+
+
+@endpoint("/ta-contracts/<int:contract_id>", summary="One TA contract", response=ContractOut, tags=TAGS,
+          name="ta_contract")
+def get_contract(contract_id):
+    return contract_out(load(Contract, contract_id, lambda c: can_view_contract(api_user(), c)))
+
+
+@endpoint("/deliverables/<int:deliverable_id>/transitions", ["POST"], summary="Take a deliverable action",
+          body=TransitionIn, multipart={"file": "submit: the deliverable (PDF, JPEG, PNG)"}, response=DeliverableOut,
+          tags=TAGS, name="deliverable_transition")
+def deliverable_transition(deliverable_id, body):
+    """``submit`` (the contract's provider, or the board on its behalf; multipart with ``file``), ``accept``,
+    ``reject`` with ``comment`` (association board). Unknown action: 400; wrong state: 409; role: 403."""
+    d = load(Deliverable, deliverable_id, lambda d: can_view_contract(api_user(), d.contract))
+    if body.action not in DELIVERABLE.by_name:
+        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+    svc.transition(d, body.action, api_user(), comment=body.comment, note=body.note, file=request.files.get("file"))
+    db.session.commit()
+    return deliverable_out(d)

@@ -1,0 +1,38 @@
+"""The assistance stage's guards and hooks: a deliverable is submitted with its file; a payment is tied to an
+accepted deliverable of the alliance, charged to the contract's line, and never above the deliverable's amount."""
+from flask_babel import lazy_gettext as _l
+
+from ..errors import Violation
+from ..execution.expenses import deliverable_check
+from ..extensions import db
+from ..workflows import guard
+from .models import Deliverable
+
+
+@guard("deliverable_file")
+def deliverable_file(deliverable, actor, data):
+    if not data.get("has_file"):
+        return [Violation("required", _l("Attach the deliverable's file."), "file")]
+    return []
+
+
+@deliverable_check
+def payment_of_deliverable(alliance, line, deliverable_id, amount, exclude_id=None):
+    from .services import paid_on_deliverable
+
+    d = db.session.get(Deliverable, deliverable_id)
+    if d is None or d.contract.alliance_id != alliance.id:
+        return [Violation("invalid", _l("Choose a deliverable of this alliance."), "deliverable_id")]
+    out = []
+    if d.state != "accepted":
+        out.append(Violation("deliverable_not_accepted",
+                             _l("Only an accepted deliverable can be paid."), "deliverable_id"))
+    if d.contract.budget_line_id != line.id:
+        out.append(Violation("invalid", _l("Pay the deliverable from its contract's budget line."),
+                             "budget_line_id"))
+    paid = paid_on_deliverable(d.id, exclude_id)
+    if paid + amount > d.amount:
+        out.append(Violation("deliverable_amount_exceeded",
+                             _l("The deliverable is worth %(amount)s and %(paid)s is already paid.",
+                                amount=d.amount, paid=paid), "amount"))
+    return out

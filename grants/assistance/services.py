@@ -1,0 +1,224 @@
+"""Technical assistance services: the registry of providers, contracts with their deliverables, the
+deliverable workflow, closing and rating. Services validate, change, flush and audit; they never commit.
+
+Rules: ``contract_amount_exceeded`` (the contract above the line's available grant money, read through the
+execution stage's ``line_figures``), ``deliverables_mismatch`` (the deliverables' amounts do not sum exactly to
+the contract), ``deliverable_not_accepted`` and ``deliverable_amount_exceeded`` (payments, in ``guards.py``),
+``contract_not_finished`` (closing with deliverables not accepted or not paid)."""
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..accounts.models import User
+from ..common import utcnow
+from ..errors import Collector, RuleViolation
+from ..execution.common import parse_amount, parse_text, raise_fields, require_in_execution
+from ..execution.common import stored_file
+from ..execution.expenses import line_figures
+from ..extensions import db
+from ..money import ZERO
+from ..workflows.deliverable import DELIVERABLE
+from .models import Contract, Deliverable, Provider
+
+MAX_DELIVERABLES = 30
+
+
+def _ctx(alliance):
+    return {"alliance_id": alliance.id, "association_id": alliance.association_id}
+
+
+def _day(c, raw, field):
+    try:
+        return raw if isinstance(raw, date) else date.fromisoformat(str(raw or "").strip())
+    except ValueError:
+        c.add("required" if raw in (None, "") else "invalid", _l("Enter a date such as 2027-03-01."), field)
+        return None
+
+
+def create_provider(data, actor):
+    """Add a provider to the registry: ``name`` (required), ``tax_id``, ``email``, ``phone``, ``user_id``."""
+    c = Collector()
+    name = parse_text(c, data.get("name"), "name", 200)
+    tax_id = parse_text(c, data.get("tax_id"), "tax_id", 40, required=False)
+    email = parse_text(c, data.get("email"), "email", 200, required=False)
+    if email and "@" not in email:
+        c.add("invalid", _l("Enter an email address such as name@example.org."), "email")
+    phone = parse_text(c, data.get("phone"), "phone", 40, required=False)
+    user = None
+    raw = data.get("user_id")
+    if raw not in (None, ""):
+        try:
+            ident = int(raw)
+        except (TypeError, ValueError):
+            ident = 0
+        user = db.session.get(User, ident) if 0 < ident < 2**31 else None
+        if user is None or not user.has_role("ta_provider"):
+            c.add("invalid", _l("Choose an account with the technical assistance provider role."), "user_id")
+            user = None
+    raise_fields(c)
+    provider = Provider(name=name, tax_id=tax_id, email=email, phone=phone, user_id=user.id if user else None,
+                        created_by_id=actor.id)
+    db.session.add(provider)
+    db.session.flush()
+    audit.record("ta_provider", provider.id, "create", actor,
+                 data={"name": name, "tax_id": tax_id, "email": email, "phone": phone,
+                       "user_id": provider.user_id})
+    return provider
+
+
+def available_grant(line):
+    """The line's grant money not yet spent (execution's figures) less what active TA contracts commit."""
+    figures = next((f for f in line_figures(line.alliance) if f["line"].id == line.id), None)
+    free = figures["sources"]["grant"]["available"] if figures else ZERO
+    committed = ZERO
+    for contract in db.session.execute(sa.select(Contract).where(Contract.budget_line_id == line.id,
+                                                                  Contract.state == "active")).scalars():
+        paid = paid_on_contract(contract)
+        committed += contract.amount - paid
+    return free - committed
+
+
+def paid_on_deliverable(deliverable_id, exclude_id=None):
+    from ..execution.models import Expense
+
+    q = sa.select(sa.func.coalesce(sa.func.sum(Expense.amount), 0)).where(
+        Expense.deliverable_id == deliverable_id, Expense.voided_at.is_(None))
+    if exclude_id:
+        q = q.where(Expense.id != exclude_id)
+    from decimal import Decimal
+
+    return Decimal(db.session.execute(q).scalar() or 0).quantize(Decimal("0.01"))
+
+
+def paid_on_contract(contract):
+    return sum((paid_on_deliverable(d.id) for d in contract.deliverables), ZERO)
+
+
+def create_contract(alliance, data, actor):
+    """The board contracts a provider for an alliance in execution. ``data``: ``provider_id``,
+    ``budget_line_id``, ``amount``, ``starts_on``, ``ends_on``, ``deliverables`` [{description, due_on, amount}].
+    Raises ``ValidationFailed``, ``RuleViolation`` (``contract_amount_exceeded``, ``deliverables_mismatch``)."""
+    from ..execution.common import line_of
+
+    require_in_execution(alliance)
+    c = Collector()
+    provider = None
+    try:
+        ident = int(data.get("provider_id"))
+    except (TypeError, ValueError):
+        ident = 0
+    provider = db.session.get(Provider, ident) if 0 < ident < 2**31 else None
+    if provider is None:
+        c.add("required" if data.get("provider_id") in (None, "") else "invalid",
+              _l("Choose a provider of the registry."), "provider_id")
+    line = line_of(c, alliance, data.get("budget_line_id"))
+    if line is not None and line.category != "technical_assistance":
+        c.add("invalid", _l("Choose a technical assistance line of the budget."), "budget_line_id")
+    amount = parse_amount(c, data.get("amount"))
+    starts_on = _day(c, data.get("starts_on"), "starts_on")
+    ends_on = _day(c, data.get("ends_on"), "ends_on")
+    if starts_on and ends_on and ends_on < starts_on:
+        c.add("invalid", _l("The contract must end after it starts."), "ends_on")
+    items = []
+    raw_items = data.get("deliverables") or []
+    if not isinstance(raw_items, list) or not raw_items:
+        c.add("required", _l("List at least one deliverable."), "deliverables")
+        raw_items = []
+    elif len(raw_items) > MAX_DELIVERABLES:
+        c.add("invalid", _l("At most %(n)s deliverables.", n=MAX_DELIVERABLES), "deliverables")
+        raw_items = []
+    for i, item in enumerate(raw_items):
+        item = item if isinstance(item, dict) else {}
+        field = f"deliverables.{i}"
+        items.append(dict(position=i + 1,
+                          description=parse_text(c, item.get("description"), f"{field}.description", 300),
+                          due_on=_day(c, item.get("due_on"), f"{field}.due_on"),
+                          amount=parse_amount(c, item.get("amount"), f"{field}.amount")))
+    raise_fields(c)
+    from ..execution.common import lock_line
+
+    line = lock_line(line.id)  # contracts against one line are checked one after the other
+    rules = Collector()
+    free = available_grant(line)
+    if amount > free:
+        rules.add("contract_amount_exceeded", _l("The line “%(line)s” has %(free)s of grant money available.",
+                                                 line=line.description, free=free), "amount")
+    total = sum((i["amount"] for i in items), ZERO)
+    if total != amount:
+        rules.add("deliverables_mismatch", _l("The deliverables add up to %(total)s, not %(amount)s.",
+                                              total=total, amount=amount), "deliverables")
+    if rules.violations:
+        raise RuleViolation(rules.violations)
+    contract = Contract(alliance_id=alliance.id, provider_id=provider.id, budget_line_id=line.id, amount=amount,
+                        starts_on=starts_on, ends_on=ends_on, created_by_id=actor.id,
+                        deliverables=[Deliverable(**i) for i in items])
+    db.session.add(contract)
+    db.session.flush()
+    audit.record("ta_contract", contract.id, "create", actor,
+                 data={"provider_id": provider.id, "budget_line_id": line.id, "amount": amount,
+                       "starts_on": starts_on, "ends_on": ends_on,
+                       "deliverables": [{"description": i["description"], "due_on": i["due_on"],
+                                         "amount": i["amount"]} for i in items]}, **_ctx(alliance))
+    return contract
+
+
+def transition(deliverable, action, actor, comment=None, note=None, file=None):
+    """Apply ``submit`` (with the file and a note), ``accept`` or ``reject`` (comment) through the engine."""
+    require_in_execution(deliverable.contract.alliance)
+    if deliverable.contract.state != "active":
+        raise RuleViolation([_v("contract_closed", _l("The contract is closed."))])
+    stored = stored_file(file, "file") if action == "submit" else None
+    data = {"has_file": bool(stored or deliverable.file_sha256)} if action == "submit" else {}
+
+    def effect(obj, t, data):
+        if t.name == "submit":
+            if stored:
+                obj.file_sha256, obj.file_filename, obj.file_content_type = stored
+            obj.note = (note or "").strip()[:5000] or None
+            obj.submitted_at = utcnow()
+            return {"file_sha256": obj.file_sha256, "note": obj.note}
+        obj.decided_at = utcnow()
+        obj.comment = (comment or "").strip() or None
+        return None
+
+    DELIVERABLE.apply(deliverable, action, actor, comment=comment, data=data, effect=effect)
+    db.session.flush()
+    return deliverable
+
+
+def _v(rule, message, field=None):
+    from ..errors import Violation
+
+    return Violation(rule, message, field)
+
+
+def close_contract(contract, actor, quality, timeliness, comment=None):
+    """Close a contract whose deliverables are all accepted and paid, rating the provider (1–5 each)."""
+    c = Collector()
+    scores = {}
+    for field, raw in (("quality", quality), ("timeliness", timeliness)):
+        try:
+            scores[field] = int(raw)
+            if not 1 <= scores[field] <= 5:
+                raise ValueError
+        except (TypeError, ValueError):
+            c.add("invalid", _l("Rate from 1 to 5."), field)
+    raise_fields(c)
+    if contract.state != "active":
+        raise RuleViolation([_v("contract_closed", _l("The contract is closed."))])
+    unfinished = [d for d in contract.deliverables
+                  if d.state != "accepted" or paid_on_deliverable(d.id) < d.amount]
+    if unfinished:
+        raise RuleViolation([_v("contract_not_finished", _l(
+            "Every deliverable must be accepted and paid before the contract closes (%(n)s left).",
+            n=len(unfinished)))])
+    contract.state = "closed"
+    contract.quality, contract.timeliness = scores["quality"], scores["timeliness"]
+    contract.rating_comment = (comment or "").strip()[:2000] or None
+    contract.closed_at = utcnow()
+    db.session.flush()
+    audit.record("ta_contract", contract.id, "close", actor, from_state="active", to_state="closed",
+                 comment=contract.rating_comment, data=scores, **_ctx(contract.alliance))
+    return contract

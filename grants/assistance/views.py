@@ -1,0 +1,268 @@
+"""Technical assistance pages: the alliance's contracts (/alliances/<id>/assistance), one contract with its
+deliverables (/ta-contracts/<id>: submit, accept or reject, pay, close and rate), the provider's own
+contracts (/ta-contracts) and the registry of providers (/ta-providers). Not visible: 404."""
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import uploads
+from ..alliances.models import Alliance
+from ..common import get_or_404
+from ..errors import DomainError
+from ..execution import expenses as expense_svc
+from ..execution.permissions import can_record
+from ..extensions import db
+from ..web.forms import show_errors
+from ..workflows.deliverable import DELIVERABLE
+from . import services as svc
+from .forms import CloseForm, ContractForm, DecisionForm, PayForm, ProviderForm, SubmitForm
+from .models import Contract, Deliverable, Provider
+from .permissions import (can_keep_registry, can_manage, can_see_registry, can_view_contract, can_view_ta,
+                          contract_filter)
+
+bp = Blueprint("assistance", __name__)
+MAX_ID = 2**31 - 1
+SHOWN = ("in_execution", "suspended", "closing", "closed")
+
+
+def _get(model, ident):
+    if not 0 < ident <= MAX_ID:
+        abort(404)
+    return get_or_404(model, ident)
+
+
+def load_alliance(alliance_id):
+    alliance = _get(Alliance, alliance_id)
+    if not can_view_ta(current_user, alliance):
+        abort(404)
+    return alliance
+
+
+def load_contract(contract_id):
+    contract = _get(Contract, contract_id)
+    if not can_view_contract(current_user, contract):
+        abort(404)
+    return contract
+
+
+def load_deliverable(deliverable_id):
+    d = _get(Deliverable, deliverable_id)
+    if not can_view_contract(current_user, d.contract):
+        abort(404)
+    return d
+
+
+@bp.app_context_processor
+def assistance_helpers():
+    def section(alliance):
+        if alliance.state not in SHOWN:
+            return None
+        contracts = db.session.execute(db.select(Contract).where(Contract.alliance_id == alliance.id)
+                                       .order_by(Contract.id)).scalars().all()
+        return {"contracts": contracts, "overdue": [d for c in contracts for d in c.overdue],
+                "can_manage": can_manage(current_user, alliance)}
+
+    return {"assistance_section": section}
+
+
+def _alliance_page(alliance, form, status=200):
+    contracts = db.session.execute(db.select(Contract).where(Contract.alliance_id == alliance.id)
+                                   .order_by(Contract.id)).scalars().all()
+    return render_template("assistance/alliance.html", alliance=alliance, form=form, contracts=contracts,
+                           can_manage=can_manage(current_user, alliance)), status
+
+
+@bp.route("/alliances/<int:alliance_id>/assistance", methods=["GET", "POST"])
+@login_required
+def alliance_contracts(alliance_id):
+    alliance = load_alliance(alliance_id)
+    form = ContractForm().fill(alliance)
+    if request.method == "GET":
+        # from a selection: the chosen provider, the line and the price, ready to complete
+        for key in ("provider_id", "budget_line_id", "amount"):
+            value = (request.args.get(key) or "").strip()[:30]
+            if value:
+                getattr(form, key).data = value
+        return _alliance_page(alliance, form)
+    if not can_manage(current_user, alliance):
+        abort(403)
+    if not form.validate_on_submit():
+        return _alliance_page(alliance, form, 400)
+    try:
+        contract = svc.create_contract(alliance, form.values(), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load_alliance(alliance_id)
+        show_errors(form, exc)
+        return _alliance_page(alliance, form.fill(alliance), exc.status)
+    db.session.commit()
+    flash(_l("Contract saved with %(n)s deliverables.", n=len(contract.deliverables)), "success")
+    return redirect(url_for(".contract", contract_id=contract.id))
+
+
+@bp.get("/ta-contracts")
+@login_required
+def my_contracts():
+    contracts = db.session.execute(db.select(Contract).where(contract_filter(current_user))
+                                   .order_by(Contract.id.desc()).limit(200)).scalars().all()
+    from .models import Invitation, TermsOfReference
+
+    invitations = db.session.execute(
+        db.select(Invitation).join(Provider).join(TermsOfReference, TermsOfReference.id == Invitation.terms_id)
+        .where(Provider.user_id == current_user.id, TermsOfReference.state == "invited")
+        .order_by(Invitation.id.desc()).limit(100)).scalars().all() if current_user.has_role("ta_provider") else []
+    terms = {i.id: db.session.get(TermsOfReference, i.terms_id) for i in invitations}
+    return render_template("assistance/contracts.html", contracts=contracts, invitations=invitations, terms=terms)
+
+
+def _contract_page(contract, status=200, **forms):
+    alliance = contract.alliance
+    pays = {d.id: svc.paid_on_deliverable(d.id) for d in contract.deliverables}
+    defaults = dict(submit_form=SubmitForm(), decision_form=DecisionForm(), pay_form=PayForm().fill(),
+                    close_form=CloseForm(), failed=None)
+    defaults.update(forms)
+    return render_template("assistance/contract.html", contract=contract, alliance=alliance, paid=pays,
+                           actions={d.id: [t.name for t in DELIVERABLE.available(d, current_user)]
+                                    for d in contract.deliverables},
+                           can_manage=can_manage(current_user, alliance), can_pay=can_record(current_user, alliance),
+                           today=date.today().isoformat(), **defaults), status
+
+
+@bp.get("/ta-contracts/<int:contract_id>")
+@login_required
+def contract(contract_id):
+    return _contract_page(load_contract(contract_id))
+
+
+@bp.get("/ta-contracts/<int:contract_id>/pdf")
+@login_required
+def contract_pdf(contract_id):
+    from .pdf import contract_pdf as render
+
+    c = load_contract(contract_id)
+    return Response(render(c), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="ta-contract-{c.id}.pdf"'})
+
+
+def _retry(deliverable_id, exc, **forms):
+    db.session.rollback()
+    d = load_deliverable(deliverable_id)
+    for form in forms.values():
+        show_errors(form, exc)
+    return _contract_page(d.contract, exc.status, failed=d.id, **forms)
+
+
+@bp.post("/ta-deliverables/<int:deliverable_id>/submit")
+@login_required
+def submit(deliverable_id):
+    d = load_deliverable(deliverable_id)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        svc.transition(d, "submit", current_user, note=form.note.data, file=request.files.get("file"))
+    except DomainError as exc:
+        return _retry(deliverable_id, exc, submit_form=form)
+    db.session.commit()
+    flash(_l("Deliverable submitted."), "success")
+    return redirect(url_for(".contract", contract_id=d.contract_id))
+
+
+@bp.post("/ta-deliverables/<int:deliverable_id>/decide")
+@login_required
+def decide(deliverable_id):
+    d = load_deliverable(deliverable_id)
+    form = DecisionForm()
+    if not form.validate_on_submit() or form.action.data not in ("accept", "reject"):
+        abort(400)
+    try:
+        svc.transition(d, form.action.data, current_user, comment=form.comment.data)
+    except DomainError as exc:
+        return _retry(deliverable_id, exc, decision_form=form)
+    db.session.commit()
+    flash(_l("Deliverable accepted.") if d.state == "accepted" else _l("Deliverable rejected."), "success")
+    return redirect(url_for(".contract", contract_id=d.contract_id))
+
+
+@bp.post("/ta-deliverables/<int:deliverable_id>/pay")
+@login_required
+def pay(deliverable_id):
+    d = load_deliverable(deliverable_id)
+    alliance = d.contract.alliance
+    if not can_record(current_user, alliance):
+        abort(403)
+    form = PayForm().fill()
+    if not form.validate_on_submit():
+        abort(400)
+    data = {"budget_line_id": d.contract.budget_line_id, "spent_on": (form.spent_on.data or "").strip(),
+            "amount": (form.amount.data or "").strip(), "source": "grant", "supplier": d.contract.provider.name,
+            "document_type": form.document_type.data, "document_number": (form.document_number.data or "").strip(),
+            "description": str(_l("Technical assistance: %(d)s", d=d.description))[:300], "deliverable_id": d.id}
+    try:
+        e = expense_svc.record_expense(alliance, data, current_user, request.files.get("receipt"))
+    except DomainError as exc:
+        return _retry(deliverable_id, exc, pay_form=form)
+    db.session.commit()
+    flash(_l("Payment recorded: %(amount)s.", amount=e.amount), "success")
+    return redirect(url_for(".contract", contract_id=d.contract_id))
+
+
+@bp.get("/ta-deliverables/<int:deliverable_id>/file")
+@login_required
+def deliverable_file(deliverable_id):
+    d = load_deliverable(deliverable_id)
+    if not d.file_sha256:
+        abort(404)
+    return uploads.send_stored(d.file_sha256, d.file_content_type, d.file_filename, as_attachment=False)
+
+
+@bp.post("/ta-contracts/<int:contract_id>/close")
+@login_required
+def close(contract_id):
+    c = load_contract(contract_id)
+    if not can_manage(current_user, c.alliance):
+        abort(403)
+    form = CloseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        svc.close_contract(c, current_user, form.quality.data, form.timeliness.data, form.comment.data)
+    except DomainError as exc:
+        db.session.rollback()
+        c = load_contract(contract_id)
+        show_errors(form, exc)
+        return _contract_page(c, exc.status, close_form=form)
+    db.session.commit()
+    flash(_l("Contract closed and the provider rated."), "success")
+    return redirect(url_for(".contract", contract_id=c.id))
+
+
+@bp.route("/ta-providers", methods=["GET", "POST"])
+@login_required
+def providers():
+    if not can_see_registry(current_user):
+        abort(403)
+    form = ProviderForm().fill()
+    status = 200
+    if request.method == "POST":
+        if not can_keep_registry(current_user):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                p = svc.create_provider(form.values(), current_user)
+            except DomainError as exc:
+                db.session.rollback()
+                show_errors(form, exc)
+                status = exc.status
+            else:
+                db.session.commit()
+                flash(_l("Provider added: %(name)s.", name=p.name), "success")
+                return redirect(url_for(".providers"))
+        else:
+            status = 400
+    rows = db.session.execute(db.select(Provider).order_by(Provider.name).limit(500)).scalars().all()
+    return render_template("assistance/providers.html", providers=rows, form=form,
+                           can_write=can_keep_registry(current_user)), status
+from . import views_selection  # noqa: E402,F401  (the selection pages, on the same blueprint)

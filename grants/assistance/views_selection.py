@@ -1,0 +1,150 @@
+"""Selection pages under /alliances/<id>/assistance/selection: terms of reference, invitations, proposals,
+the evaluation table and the selection written to the minutes (the association's board)."""
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from ..web.forms import options, show_errors
+from . import selection as sel
+from .forms import InviteForm, ProposalForm, ScoreForm, SelectForm, TermsForm
+from .models import Provider, TermsOfReference
+from .permissions import can_manage
+from .views import MAX_ID, bp, load_alliance
+
+PREFIX = "/alliances/<int:alliance_id>/assistance/selection"
+
+
+def _terms(alliance, terms_id):
+    if not 0 < terms_id <= MAX_ID:
+        abort(404)
+    t = db.session.get(TermsOfReference, terms_id)
+    if t is None or t.alliance_id != alliance.id:
+        abort(404)
+    return t
+
+
+def _board(alliance):
+    if not can_manage(current_user, alliance):
+        abort(403)
+
+
+def _index_page(alliance, form, status=200):
+    rows = db.session.execute(db.select(TermsOfReference).where(TermsOfReference.alliance_id == alliance.id)
+                              .order_by(TermsOfReference.id)).scalars().all()
+    return render_template("assistance/selection.html", alliance=alliance, form=form, terms_list=rows,
+                           can_manage=can_manage(current_user, alliance)), status
+
+
+@bp.route(PREFIX, methods=["GET", "POST"])
+@login_required
+def selection(alliance_id):
+    alliance = load_alliance(alliance_id)
+    form = TermsForm().fill(alliance)
+    if request.method == "GET":
+        return _index_page(alliance, form)
+    _board(alliance)
+    if not form.validate_on_submit():
+        return _index_page(alliance, form, 400)
+    try:
+        t = sel.create_terms(alliance, form.values(), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load_alliance(alliance_id)
+        show_errors(form, exc)
+        return _index_page(alliance, form.fill(alliance), exc.status)
+    db.session.commit()
+    flash(_l("Terms of reference saved."), "success")
+    return redirect(url_for(".terms", alliance_id=alliance.id, terms_id=t.id))
+
+
+def _terms_page(alliance, t, status=200, **forms):
+    providers = db.session.execute(db.select(Provider).order_by(Provider.name)).scalars().all()
+    invited = {i.provider_id for i in t.invitations}
+    proposal_form = forms.pop("proposal_form", None) or ProposalForm()
+    proposal_form.provider_id.choices = options([(str(i.provider_id), i.provider.name) for i in t.invitations])
+    select_form = forms.pop("select_form", None) or SelectForm()
+    select_form.proposal_id.choices = options([(str(p.id), p.provider.name) for p in t.proposals])
+    return render_template("assistance/terms.html", alliance=alliance, t=t, providers=providers, invited=invited,
+                           rows=sel.evaluation(t), can_manage=can_manage(current_user, alliance),
+                           invite_form=forms.pop("invite_form", None) or InviteForm(), proposal_form=proposal_form,
+                           score_form=forms.pop("score_form", None) or ScoreForm(), select_form=select_form), status
+
+
+@bp.get(PREFIX + "/<int:terms_id>")
+@login_required
+def terms(alliance_id, terms_id):
+    alliance = load_alliance(alliance_id)
+    return _terms_page(alliance, _terms(alliance, terms_id))
+
+
+@bp.get(PREFIX + "/<int:terms_id>/pdf")
+@login_required
+def terms_pdf(alliance_id, terms_id):
+    from .pdf import terms_pdf as render
+
+    alliance = load_alliance(alliance_id)
+    t = _terms(alliance, terms_id)
+    return Response(render(t), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="terms-of-reference-{t.id}.pdf"'})
+
+
+def _act(alliance_id, terms_id, form_name, form, call, message):
+    alliance = load_alliance(alliance_id)
+    t = _terms(alliance, terms_id)
+    _board(alliance)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        call(t)
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load_alliance(alliance_id)
+        show_errors(form, exc)
+        return _terms_page(alliance, _terms(alliance, terms_id), exc.status, **{form_name: form})
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".terms", alliance_id=alliance_id, terms_id=terms_id))
+
+
+@bp.post(PREFIX + "/<int:terms_id>/invite")
+@login_required
+def invite(alliance_id, terms_id):
+    form = InviteForm()
+    ids = request.form.getlist("provider_ids")
+    return _act(alliance_id, terms_id, "invite_form", form,
+                lambda t: sel.invite(t, ids, current_user, form.reason.data), _l("Providers invited."))
+
+
+@bp.post(PREFIX + "/<int:terms_id>/proposals")
+@login_required
+def proposal(alliance_id, terms_id):
+    form = ProposalForm()
+    return _act(alliance_id, terms_id, "proposal_form", form,
+                lambda t: sel.record_proposal(t, form.provider_id.data, form.price.data, current_user,
+                                              request.files.get("file")), _l("Proposal recorded."))
+
+
+@bp.post(PREFIX + "/<int:terms_id>/proposals/<int:proposal_id>/score")
+@login_required
+def score(alliance_id, terms_id, proposal_id):
+    form = ScoreForm()
+
+    def call(t):
+        p = next((p for p in t.proposals if p.id == proposal_id), None)
+        if p is None:
+            abort(404)
+        sel.score(p, form.technical_score.data, current_user)
+
+    return _act(alliance_id, terms_id, "score_form", form, call, _l("Score saved."))
+
+
+@bp.post(PREFIX + "/<int:terms_id>/select")
+@login_required
+def select(alliance_id, terms_id):
+    form = SelectForm()
+    return _act(alliance_id, terms_id, "select_form", form,
+                lambda t: sel.select(t, form.proposal_id.data, form.justification.data, current_user),
+                _l("Provider selected; the minutes are written."))
+
