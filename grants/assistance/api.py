@@ -178,3 +178,6 @@ def deliverable_transition(deliverable_id, body):
     svc.transition(d, body.action, api_user(), comment=body.comment, note=body.note, file=request.files.get("file"))
     db.session.commit()
     return deliverable_out(d)
+
+
+from . import api_selection  # noqa: E402,F401  (the selection endpoints)

@@ -1,0 +1,188 @@
+"""API of the TA selection: terms of reference, invitations, proposals (recorded by the board or sent by
+the invited provider itself), technical scores and the selection written to minutes."""
+import sqlalchemy as sa
+from flask import request
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+
+from ..alliances.api import load_alliance
+from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, paginate, require
+from ..api.types import AmountStr, Id, MoneyStr
+from ..extensions import db
+from . import selection
+from .models import Provider, TermsOfReference
+from .permissions import can_manage
+
+TAGS = ("technical assistance",)
+
+
+class TermsIn(Model):
+    budget_line_id: Id
+    scope: str = Field(max_length=5000)
+    deliverables: str = Field(max_length=5000)
+    budget: AmountStr
+    duration_days: int = Field(ge=1, le=3650)
+    profile: str = Field(max_length=5000)
+    technical_weight: int = Field(70, ge=0, le=100, description="percent of the total given to the technical score")
+
+
+class InvitationsIn(Model):
+    provider_ids: list[Id] = Field(max_length=50)
+    reason: str | None = Field(None, max_length=2000, description="required when fewer than three are invited")
+
+
+class ProposalIn(Model):
+    provider_id: Id | None = Field(None, description="the board names the provider; a provider sends its own")
+    price: AmountStr
+
+
+class ScoreIn(Model):
+    technical_score: int = Field(ge=0, le=100)
+
+
+class SelectionIn(Model):
+    proposal_id: Id
+    justification: str = Field(min_length=1, max_length=5000)
+
+
+class ProposalOut(Out):
+    id: int
+    provider_id: int
+    provider_name: str
+    price: MoneyStr
+    technical_score: int | None = None
+    price_score: str | None = None
+    total: str | None = None
+    file_sha256: str | None = None
+
+
+class TermsOut(Out):
+    id: int
+    alliance_id: int
+    budget_line_id: int
+    scope: str
+    deliverables: str
+    budget: MoneyStr
+    duration_days: int
+    profile: str
+    technical_weight: int
+    state: str
+    invited_provider_ids: list[int]
+    proposals: list[ProposalOut]
+    selected_proposal_id: int | None = None
+    justification: str | None = None
+    minutes: str | None = None
+    version: int
+
+
+def terms_out(t):
+    rows = {r["proposal"].id: r for r in selection.evaluation(t)}
+    proposals = [{"id": p.id, "provider_id": p.provider_id, "provider_name": p.provider.name, "price": p.price,
+                  "technical_score": p.technical_score, "file_sha256": p.file_sha256,
+                  "price_score": str(rows[p.id]["price_score"]),
+                  "total": None if rows[p.id]["total"] is None else str(rows[p.id]["total"])} for p in t.proposals]
+    data = {k: getattr(t, k) for k in ("id", "alliance_id", "budget_line_id", "scope", "deliverables", "budget",
+                                       "duration_days", "profile", "technical_weight", "state",
+                                       "selected_proposal_id", "justification", "minutes", "version")}
+    return dump(TermsOut, {**data, "invited_provider_ids": sorted(i.provider_id for i in t.invitations),
+                           "proposals": proposals})
+
+
+def _own_provider(user):
+    return db.session.execute(sa.select(Provider).where(Provider.user_id == user.id)).scalar()
+
+
+def load_terms(terms_id):
+    """The terms, seen by those who see the alliance, or by a provider invited to them; 404 otherwise."""
+    user = api_user()
+    terms = db.session.get(TermsOfReference, terms_id) if 0 < terms_id < 2**31 else None
+    if terms is None:
+        raise ApiError(404, "not_found", _l("Not found."))
+    own = _own_provider(user) if user.has_role("ta_provider") else None
+    if own is not None and own.id in {i.provider_id for i in terms.invitations}:
+        return terms, own
+    load_alliance(terms.alliance_id)  # 404 when the alliance is not visible
+    return terms, None
+
+
+def _board(terms):
+    require(can_manage(api_user(), terms.alliance), _l("Only the association's board manages the selection."))
+
+
+@endpoint("/alliances/<int:alliance_id>/ta-terms", summary="The alliance's terms of reference for TA",
+          response=TermsOut, paginated=True, tags=TAGS, name="list_ta_terms")
+def list_terms(alliance_id):
+    alliance = load_alliance(alliance_id)
+    query = sa.select(TermsOfReference).where(TermsOfReference.alliance_id == alliance.id).order_by(
+        TermsOfReference.id)
+    return paginate(query, terms_out)
+
+
+@endpoint("/alliances/<int:alliance_id>/ta-terms", ["POST"], summary="Write terms of reference (board)",
+          body=TermsIn, response=TermsOut, status=201, tags=TAGS, name="create_ta_terms")
+def create_terms(alliance_id, body):
+    alliance = load_alliance(alliance_id)
+    require(can_manage(api_user(), alliance), _l("Only the association's board manages the selection."))
+    terms = selection.create_terms(alliance, body.model_dump(), api_user())
+    db.session.commit()
+    return terms_out(terms)
+
+
+@endpoint("/ta-terms/<int:terms_id>", summary="Terms of reference with invitations, proposals and evaluation",
+          response=TermsOut, tags=TAGS, name="get_ta_terms")
+def get_terms(terms_id):
+    terms, _own = load_terms(terms_id)
+    return terms_out(terms)
+
+
+@endpoint("/ta-terms/<int:terms_id>/invitations", ["POST"], summary="Invite providers (at least three, or a reason)",
+          body=InvitationsIn, response=TermsOut, tags=TAGS, name="invite_ta_providers")
+def invite(terms_id, body):
+    terms, _own = load_terms(terms_id)
+    _board(terms)
+    selection.invite(terms, body.provider_ids, api_user(), reason=body.reason)
+    db.session.commit()
+    return terms_out(terms)
+
+
+@endpoint("/ta-terms/<int:terms_id>/proposals", ["POST"], summary="Send or record a proposal (price and file)",
+          body=ProposalIn, multipart={"file": "The technical proposal: PDF, JPEG or PNG"}, response=TermsOut,
+          status=201, tags=TAGS, name="add_ta_proposal")
+def add_proposal(terms_id, body):
+    """An invited provider sends its own (``provider_id`` is then its own); the board records any invited one."""
+    terms, own = load_terms(terms_id)
+    if own is not None:
+        provider_id = own.id
+    else:
+        _board(terms)
+        if body.provider_id is None:
+            raise ApiError(422, "validation_error", _l("Name the provider."),
+                           [{"rule": "required", "field": "provider_id", "message": str(_l("Name the provider."))}])
+        provider_id = body.provider_id
+    selection.record_proposal(terms, provider_id, body.price, api_user(), file=request.files.get("file"))
+    db.session.commit()
+    return terms_out(terms)
+
+
+@endpoint("/ta-terms/<int:terms_id>/proposals/<int:proposal_id>/score", ["POST"],
+          summary="Give a proposal its technical score (0–100, board)", body=ScoreIn, response=TermsOut, tags=TAGS,
+          name="score_ta_proposal")
+def score(terms_id, proposal_id, body):
+    terms, _own = load_terms(terms_id)
+    _board(terms)
+    proposal = next((p for p in terms.proposals if p.id == proposal_id), None)
+    if proposal is None:
+        raise ApiError(404, "not_found", _l("Not found."))
+    selection.score(proposal, body.technical_score, api_user())
+    db.session.commit()
+    return terms_out(terms)
+
+
+@endpoint("/ta-terms/<int:terms_id>/selection", ["POST"], summary="Select a proposal with a justification (minutes)",
+          body=SelectionIn, response=TermsOut, tags=TAGS, name="select_ta_proposal")
+def select(terms_id, body):
+    terms, _own = load_terms(terms_id)
+    _board(terms)
+    selection.select(terms, body.proposal_id, body.justification, api_user())
+    db.session.commit()
+    return terms_out(terms)
