@@ -67,6 +67,11 @@ def phone(chromium, live_server):
 
 def sign_in(page, email, password="clave-segura-123"):
     page.goto("/login")
+    if "/login" not in page.url:
+        # still signed in: a response still in flight when the test cleared the cookies set the session
+        # cookie again (the session is refreshed on every response); sign out properly first
+        page.locator("form[action$='/logout'] button[type=submit]").click()
+        page.wait_for_url("**/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
