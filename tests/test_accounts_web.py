@@ -257,3 +257,14 @@ def test_csrf_is_required(db, login_en, admin, app):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert user_by_email(db, "rosa@example.org") is not None
+
+
+def test_signing_in_over_a_stale_session_switches_user(db, login, treasurer, officer):
+    """A POST to /login with the right password signs in that user even when another session is still
+    there (a shared phone, an old tab, a late response re-setting the cookie); a GET still redirects."""
+    web = login(treasurer)
+    assert web.get("/login").status_code == 302
+    resp = web.post("/login", data={"email": officer.email, "password": PASSWORD})
+    assert resp.status_code == 302
+    with web.session_transaction() as sess:
+        assert sess["_user_id"] == str(officer.id)

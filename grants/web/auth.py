@@ -38,8 +38,9 @@ def _safe_next(target):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("main.dashboard"))
+    # a POST signs in whoever typed their password, even over a stale session (a shared phone, an old tab)
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
