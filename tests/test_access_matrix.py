@@ -93,7 +93,7 @@ MATRIX.update({
     "assistance.contract": TA_HIDDEN, "assistance.contract_pdf": TA_HIDDEN, "assistance.deliverable_file": TA_HIDDEN,
 })
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
-STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "closeout.")
+STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "monitoring.", "closeout.", "revolving.")
 POST_ONLY_PUBLIC = {"auth.language", "auth.login"}
 
 

@@ -14,6 +14,7 @@ DEFAULT_RULES = {
     "minor_purchase_limit": "10000.00", "min_quotations": 3, "tranche_justified_share": "0.70",
     "free_reallocation_share": "0.10", "discount_rate": "0.12", "committee_quorum": 3,
     "one_open_alliance_per_call": True, "revolving_fund_share": "0.00",
+    "report_period_months": 6, "tranche_response_days": 15, "low_execution_share": "0.50",
 }
 
 

@@ -33,6 +33,13 @@ RULE_LABELS = {
     "committee_quorum": (_l("Committee quorum (members who must review)"), _l("A whole number")),
     "one_open_alliance_per_call": (_l("Only one open alliance per association in each call"), None),
     "revolving_fund_share": (_l("Share of the grant repaid into the revolving fund"), _l("0.00 means none")),
+    "report_period_months": (_l("Months between accountability reports"),
+                             _l("An alert is raised when no report covers this period")),
+    "tranche_response_days": (_l("Days to answer a tranche request"),
+                              _l("An alert is raised when a request waits longer")),
+    "low_execution_share": (_l("Low execution: share of the grant received that should be spent"),
+                            _l("0.50 means an alert when less than half is spent one report period after a "
+                               "transfer")),
 }
 assert set(RULE_LABELS) == set(RULES)
 
@@ -80,6 +87,12 @@ def rule_sentences(program):
          _("%(value)s of the grant is repaid into the association's revolving fund",
            value=pct(p.revolving_fund_share)) if p.revolving_fund_share
          else _("No part of the grant goes to a revolving fund")),
+        ("report_period_months", _("An accountability report is expected at least every %(value)s months",
+                                   value=n(p.report_period_months))),
+        ("tranche_response_days", _("A tranche request is answered within %(value)s days",
+                                    value=n(p.tranche_response_days))),
+        ("low_execution_share", _("Execution is low when less than %(value)s of the grant received is spent one "
+                                  "report period after a transfer", value=pct(p.low_execution_share))),
     ]
     return lines
 

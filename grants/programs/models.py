@@ -22,6 +22,10 @@ RULES = {
     "committee_quorum": ("int", 3),
     "one_open_alliance_per_call": ("bool", True),
     "revolving_fund_share": ("ratio", Decimal("0.00")),
+    # monitoring alerts (issue 8)
+    "report_period_months": ("int", 6),
+    "tranche_response_days": ("int", 15),
+    "low_execution_share": ("ratio", Decimal("0.50")),
 }
 
 _KIND_TYPES = {"ratio": Ratio, "money": Money, "int": sa.Integer, "bool": sa.Boolean}
@@ -56,6 +60,8 @@ class Program(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("discount_rate BETWEEN 0 AND 10000", name="discount_rate_range"),
         sa.CheckConstraint("min_families >= 1 AND max_families >= min_families", name="families_range"),
         sa.CheckConstraint("min_quotations >= 1 AND committee_quorum >= 1", name="counts_positive"),
+        sa.CheckConstraint("report_period_months >= 1 AND tranche_response_days >= 1", name="periods_positive"),
+        sa.CheckConstraint("low_execution_share BETWEEN 0 AND 10000", name="low_execution_range"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)

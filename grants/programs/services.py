@@ -22,7 +22,8 @@ def _fail(c):
 
 
 #: counts that must be at least 1 (the database refuses 0 too)
-AT_LEAST_ONE = ("min_families", "max_families", "min_quotations", "committee_quorum")
+AT_LEAST_ONE = ("min_families", "max_families", "min_quotations", "committee_quorum", "report_period_months",
+                "tranche_response_days")
 
 
 def parse_rule(name, raw):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f879580294e6
+Revision ID: a487db20c0c7
 Revises: 
-Create Date: 2026-11-22 05:37:26.680100
+Create Date: 2026-11-22 06:33:08.755363
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f879580294e6'
+revision = 'a487db20c0c7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -113,15 +113,20 @@ def upgrade():
     sa.Column('committee_quorum', sa.Integer(), nullable=False),
     sa.Column('one_open_alliance_per_call', sa.Boolean(), nullable=False),
     sa.Column('revolving_fund_share', sa.BigInteger(), nullable=False),
+    sa.Column('report_period_months', sa.Integer(), nullable=False),
+    sa.Column('tranche_response_days', sa.Integer(), nullable=False),
+    sa.Column('low_execution_share', sa.BigInteger(), nullable=False),
     sa.CheckConstraint('"grant_cap_per_family" >= 0', name=op.f('ck_programs_grant_cap_per_family_non_negative')),
     sa.CheckConstraint('"minor_purchase_limit" >= 0', name=op.f('ck_programs_minor_purchase_limit_non_negative')),
     sa.CheckConstraint('discount_rate BETWEEN 0 AND 10000', name=op.f('ck_programs_discount_rate_range')),
     sa.CheckConstraint('free_reallocation_share BETWEEN 0 AND 10000', name=op.f('ck_programs_realloc_share_range')),
+    sa.CheckConstraint('low_execution_share BETWEEN 0 AND 10000', name=op.f('ck_programs_low_execution_range')),
     sa.CheckConstraint('max_grant_share BETWEEN 0 AND 10000', name=op.f('ck_programs_max_grant_share_range')),
     sa.CheckConstraint('min_counterpart_cash_share BETWEEN 0 AND 10000', name=op.f('ck_programs_cash_share_range')),
     sa.CheckConstraint('min_counterpart_share BETWEEN 0 AND 10000', name=op.f('ck_programs_min_counterpart_share_range')),
     sa.CheckConstraint('min_families >= 1 AND max_families >= min_families', name=op.f('ck_programs_families_range')),
     sa.CheckConstraint('min_quotations >= 1 AND committee_quorum >= 1', name=op.f('ck_programs_counts_positive')),
+    sa.CheckConstraint('report_period_months >= 1 AND tranche_response_days >= 1', name=op.f('ck_programs_periods_positive')),
     sa.CheckConstraint('revolving_fund_share BETWEEN 0 AND 10000', name=op.f('ck_programs_revolving_share_range')),
     sa.CheckConstraint('tranche_justified_share BETWEEN 0 AND 10000', name=op.f('ck_programs_tranche_share_range')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_programs')),
