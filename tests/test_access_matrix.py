@@ -91,6 +91,7 @@ MATRIX.update({
     "assistance.providers": {p: OK for p in PERSONAS} | {ANON: LOGIN, "treasurer": {403}, "member_user": {403},
                                                          "ta_provider": {403}},
     "assistance.contract": TA_HIDDEN, "assistance.contract_pdf": TA_HIDDEN, "assistance.deliverable_file": TA_HIDDEN,
+    "assistance.send_proposal": TA_HIDDEN,
 })
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "monitoring.", "closeout.", "revolving.")

@@ -132,6 +132,12 @@ class ProposalForm(FlaskForm):
     file = FileField(_l("The proposal (PDF or photo)"))
 
 
+class OwnProposalForm(FlaskForm):
+    """A provider's own proposal to an invitation (its provider is the signed-in one)."""
+    price = StringField(_l("Price"), validators=[Optional(), Length(max=30)])
+    file = FileField(_l("The proposal (PDF or photo)"))
+
+
 class ScoreForm(FlaskForm):
     technical_score = StringField(_l("Technical score (0–100)"), validators=[Optional(), Length(max=3)])
 

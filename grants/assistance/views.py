@@ -102,21 +102,6 @@ def alliance_contracts(alliance_id):
     return redirect(url_for(".contract", contract_id=contract.id))
 
 
-@bp.get("/ta-contracts")
-@login_required
-def my_contracts():
-    contracts = db.session.execute(db.select(Contract).where(contract_filter(current_user))
-                                   .order_by(Contract.id.desc()).limit(200)).scalars().all()
-    from .models import Invitation, TermsOfReference
-
-    invitations = db.session.execute(
-        db.select(Invitation).join(Provider).join(TermsOfReference, TermsOfReference.id == Invitation.terms_id)
-        .where(Provider.user_id == current_user.id, TermsOfReference.state == "invited")
-        .order_by(Invitation.id.desc()).limit(100)).scalars().all() if current_user.has_role("ta_provider") else []
-    terms = {i.id: db.session.get(TermsOfReference, i.terms_id) for i in invitations}
-    return render_template("assistance/contracts.html", contracts=contracts, invitations=invitations, terms=terms)
-
-
 def _contract_page(contract, status=200, **forms):
     alliance = contract.alliance
     pays = {d.id: svc.paid_on_deliverable(d.id) for d in contract.deliverables}
@@ -266,3 +251,4 @@ def providers():
     return render_template("assistance/providers.html", providers=rows, form=form,
                            can_write=can_keep_registry(current_user)), status
 from . import views_selection  # noqa: E402,F401  (the selection pages, on the same blueprint)
+from . import views_provider  # noqa: E402,F401  (the provider's own contracts and invitations)

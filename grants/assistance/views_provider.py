@@ -1,0 +1,61 @@
+"""A TA provider's own pages: its contracts and the invitations it may answer with its own proposal
+(price and file), on the same blueprint as the other assistance pages."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from ..web.forms import show_errors
+from . import selection as sel
+from .forms import OwnProposalForm
+from .models import Contract, Invitation, Provider, TermsOfReference
+from .permissions import contract_filter
+from .views import MAX_ID, bp
+
+
+def _invitations():
+    """The open invitations of the signed-in provider, with their terms and its own proposal, if sent."""
+    if not current_user.has_role("ta_provider"):
+        return []
+    rows = db.session.execute(
+        db.select(Invitation, TermsOfReference).join(Provider, Provider.id == Invitation.provider_id)
+        .join(TermsOfReference, TermsOfReference.id == Invitation.terms_id)
+        .where(Provider.user_id == current_user.id, TermsOfReference.state == "invited")
+        .order_by(Invitation.id.desc()).limit(100)).all()
+    return [(i, t, next((p for p in t.proposals if p.provider_id == i.provider_id), None)) for i, t in rows]
+
+
+def _page(status=200, form=None, form_for=None):
+    contracts = db.session.execute(db.select(Contract).where(contract_filter(current_user))
+                                   .order_by(Contract.id.desc()).limit(200)).scalars().all()
+    return render_template("assistance/contracts.html", contracts=contracts, invitations=_invitations(),
+                           form=form or OwnProposalForm(), form_for=form_for), status
+
+
+@bp.get("/ta-contracts")
+@login_required
+def my_contracts():
+    return _page()
+
+
+@bp.post("/ta-invitations/<int:invitation_id>/proposal")
+@login_required
+def send_proposal(invitation_id):
+    """The invited provider sends its own proposal; anyone else (or another provider's invitation): 404."""
+    invitation = db.session.get(Invitation, invitation_id) if 0 < invitation_id <= MAX_ID else None
+    if invitation is None or not current_user.has_role("ta_provider") or invitation.provider.user_id != current_user.id:
+        abort(404)
+    form = OwnProposalForm()
+    if not form.validate_on_submit():
+        return _page(400, form, invitation.id)
+    terms = db.session.get(TermsOfReference, invitation.terms_id)
+    try:
+        sel.record_proposal(terms, invitation.provider_id, form.price.data, current_user, request.files.get("file"))
+    except DomainError as exc:
+        db.session.rollback()
+        show_errors(form, exc)
+        return _page(exc.status, form, invitation_id)
+    db.session.commit()
+    flash(_l("Your proposal was sent to the association."), "success")
+    return redirect(url_for(".my_contracts"))
