@@ -136,3 +136,37 @@ def test_invited_provider_sees_its_invitation(terms, board, ta_provider, make_us
     assert 'id="invitation-' in login(ta_provider).get("/ta-contracts").get_data(as_text=True)
     stranger = make_user(roles=["ta_provider"], name="Otro")
     assert 'id="invitation-' not in login(stranger).get("/ta-contracts").get_data(as_text=True)
+
+
+def test_contract_carries_out_the_selection_once(terms, providers, line, alliance, board, login):
+    """A contract linked to terms of reference must be with the selected provider, only after the selection,
+    and only once; the contract page links back to the terms and their minutes."""
+    from grants.assistance import services as svc
+    from tests.assistance_support import contract_data
+
+    sel.invite(terms, [p.id for p in providers], board)
+    proposals = [sel.record_proposal(terms, p.id, price, board) for p, price in
+                 zip(providers, ("30000.00", "20000.00", "25000.00"))]
+    data = {**contract_data(providers[0], line), "terms_id": terms.id}
+    with pytest.raises(RuleViolation) as exc:
+        svc.create_contract(alliance, data, board)
+    assert "selection_missing" in exc.value.rules
+    for p, s in zip(proposals, (90, 60, 80)):
+        sel.score(p, s, board)
+    sel.select(terms, proposals[0].id, "La mejor propuesta técnica", board)
+    with pytest.raises(RuleViolation) as exc:
+        svc.create_contract(alliance, {**contract_data(providers[1], line), "terms_id": terms.id}, board)
+    assert exc.value.rules == ["provider_not_selected"]
+    with pytest.raises(ValidationFailed):
+        svc.create_contract(alliance, {**data, "terms_id": "999999"}, board)
+    contract = svc.create_contract(alliance, data, board)
+    db.session.commit()
+    assert contract.terms_id == terms.id
+    with pytest.raises(RuleViolation) as exc:
+        svc.create_contract(alliance, data, board)
+    assert "selection_already_contracted" in exc.value.rules
+    db.session.rollback()
+    page = login(board).get(f"/ta-contracts/{contract.id}").get_data(as_text=True)
+    assert f'/assistance/selection/{terms.id}"' in page and 'id="contract-terms"' in page
+    event = db.session.execute(sa.select(Event).where(Event.object_type == "ta_contract")).scalar_one()
+    assert event.data_dict()["terms_id"] == terms.id

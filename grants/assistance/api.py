@@ -54,6 +54,7 @@ class ContractIn(Model):
     starts_on: date
     ends_on: date
     deliverables: list[DeliverableIn] = Field(max_length=30)
+    terms_id: Id | None = Field(None, description="the terms of reference whose selection this contract carries out")
 
 
 class DeliverableOut(Out):
@@ -79,6 +80,7 @@ class ContractOut(Out):
     provider_id: int
     provider_name: str
     budget_line_id: int
+    terms_id: int | None = None
     amount: MoneyStr
     starts_on: date
     ends_on: date
@@ -110,7 +112,8 @@ def deliverable_out(d):
 
 
 def contract_out(c):
-    data = {k: getattr(c, k) for k in ("id", "alliance_id", "provider_id", "budget_line_id", "amount", "starts_on",
+    data = {k: getattr(c, k) for k in ("id", "alliance_id", "provider_id", "budget_line_id", "terms_id", "amount",
+                                       "starts_on",
                                        "ends_on", "state", "quality", "timeliness", "version")}
     return dump(ContractOut, {**data, "provider_name": c.provider.name,
                               "deliverables": [deliverable_out(d) for d in c.deliverables]})

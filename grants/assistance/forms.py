@@ -1,7 +1,7 @@
 """Forms of the assistance pages (every check of substance is in the services)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FileField, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FileField, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..web.forms import options
@@ -43,6 +43,7 @@ class ContractForm(FlaskForm):
     amount = StringField(_l("Contract amount"), validators=[Optional(), Length(max=30)])
     starts_on = StringField(_l("Starts on"), validators=[Optional(), Length(max=10)])
     ends_on = StringField(_l("Ends on"), validators=[Optional(), Length(max=10)])
+    terms_id = HiddenField(validators=[Optional(), Length(max=12)])
     deliverables = FieldList(FormField(DeliverableRow), min_entries=ROWS, max_entries=ROWS)
 
     def fill(self, alliance):
@@ -58,7 +59,7 @@ class ContractForm(FlaskForm):
 
     def values(self):
         data = {k: (getattr(self, k).data or "").strip() or None
-                for k in ("provider_id", "budget_line_id", "amount", "starts_on", "ends_on")}
+                for k in ("provider_id", "budget_line_id", "amount", "starts_on", "ends_on", "terms_id")}
         data["deliverables"] = [
             {k: (row.form[k].data or "").strip() for k in ("description", "due_on", "amount")}
             for row in self.deliverables

@@ -55,6 +55,8 @@ class Contract(Versioned, Timestamped, db.Model):
                             index=True)
     provider_id = sa.Column(sa.Integer, sa.ForeignKey("ta_providers.id"), nullable=False, index=True)
     budget_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
+    #: the terms of reference whose selection this contract carries out (one contract per selection)
+    terms_id = sa.Column(sa.Integer, sa.ForeignKey("ta_terms.id", ondelete="SET NULL"), unique=True)
     amount = sa.Column(Money(), nullable=False)
     starts_on = sa.Column(sa.Date, nullable=False)
     ends_on = sa.Column(sa.Date, nullable=False)
@@ -67,6 +69,7 @@ class Contract(Versioned, Timestamped, db.Model):
 
     alliance = db.relationship("Alliance")
     provider = db.relationship("Provider", back_populates="contracts")
+    terms = db.relationship("TermsOfReference")
     budget_line = db.relationship("BudgetLine")
     deliverables = db.relationship("Deliverable", back_populates="contract", order_by="Deliverable.position",
                                    cascade="all, delete-orphan")

@@ -20,7 +20,7 @@ from ..execution.expenses import line_figures
 from ..extensions import db
 from ..money import ZERO
 from ..workflows.deliverable import DELIVERABLE
-from .models import Contract, Deliverable, Provider
+from .models import Contract, Deliverable, Provider, TermsOfReference
 
 MAX_DELIVERABLES = 30
 
@@ -96,10 +96,40 @@ def paid_on_contract(contract):
     return sum((paid_on_deliverable(d.id) for d in contract.deliverables), ZERO)
 
 
+def _selection_of(c, alliance, terms_id):
+    """The alliance's terms of reference a contract carries out (optional); ``None`` when not given."""
+    if terms_id in (None, ""):
+        return None
+    try:
+        ident = int(terms_id)
+    except (TypeError, ValueError):
+        ident = 0
+    terms = db.session.get(TermsOfReference, ident) if 0 < ident < 2**31 else None
+    if terms is None or terms.alliance_id != alliance.id:
+        c.add("invalid", _l("These terms of reference are not of this alliance."), "terms_id")
+        return None
+    return terms
+
+
+def _check_selection(rules, terms, provider):
+    """A contract that carries out a selection is with the selected provider, once."""
+    chosen = next((p for p in terms.proposals if p.id == terms.selected_proposal_id), None)
+    if terms.state != "selected" or chosen is None:
+        rules.add("selection_missing", _l("No provider is selected yet on these terms of reference."), "terms_id")
+    elif provider is not None and chosen.provider_id != provider.id:
+        rules.add("provider_not_selected", _l("The provider selected on these terms of reference is %(name)s.",
+                                              name=chosen.provider.name), "provider_id")
+    taken = db.session.execute(sa.select(Contract.id).where(Contract.terms_id == terms.id)).scalar()
+    if taken is not None:
+        rules.add("selection_already_contracted", _l("This selection already has its contract."), "terms_id")
+
+
 def create_contract(alliance, data, actor):
     """The board contracts a provider for an alliance in execution. ``data``: ``provider_id``,
-    ``budget_line_id``, ``amount``, ``starts_on``, ``ends_on``, ``deliverables`` [{description, due_on, amount}].
-    Raises ``ValidationFailed``, ``RuleViolation`` (``contract_amount_exceeded``, ``deliverables_mismatch``)."""
+    ``budget_line_id``, ``amount``, ``starts_on``, ``ends_on``, ``deliverables`` [{description, due_on, amount}],
+    optionally ``terms_id`` (the selection it carries out). Raises ``ValidationFailed``, ``RuleViolation``
+    (``contract_amount_exceeded``, ``deliverables_mismatch``, ``selection_missing``, ``provider_not_selected``,
+    ``selection_already_contracted``)."""
     from ..execution.common import line_of
 
     require_in_execution(alliance)
@@ -114,6 +144,7 @@ def create_contract(alliance, data, actor):
         c.add("required" if data.get("provider_id") in (None, "") else "invalid",
               _l("Choose a provider of the registry."), "provider_id")
     line = line_of(c, alliance, data.get("budget_line_id"))
+    terms = _selection_of(c, alliance, data.get("terms_id"))
     if line is not None and line.category != "technical_assistance":
         c.add("invalid", _l("Choose a technical assistance line of the budget."), "budget_line_id")
     amount = parse_amount(c, data.get("amount"))
@@ -146,18 +177,22 @@ def create_contract(alliance, data, actor):
         rules.add("contract_amount_exceeded", _l("The line “%(line)s” has %(free)s of grant money available.",
                                                  line=line.description, free=free), "amount")
     total = sum((i["amount"] for i in items), ZERO)
+    if terms is not None:
+        _check_selection(rules, terms, provider)
     if total != amount:
         rules.add("deliverables_mismatch", _l("The deliverables add up to %(total)s, not %(amount)s.",
                                               total=total, amount=amount), "deliverables")
     if rules.violations:
         raise RuleViolation(rules.violations)
     contract = Contract(alliance_id=alliance.id, provider_id=provider.id, budget_line_id=line.id, amount=amount,
+                        terms_id=terms.id if terms is not None else None,
                         starts_on=starts_on, ends_on=ends_on, created_by_id=actor.id,
                         deliverables=[Deliverable(**i) for i in items])
     db.session.add(contract)
     db.session.flush()
     audit.record("ta_contract", contract.id, "create", actor,
                  data={"provider_id": provider.id, "budget_line_id": line.id, "amount": amount,
+                       "terms_id": contract.terms_id,
                        "starts_on": starts_on, "ends_on": ends_on,
                        "deliverables": [{"description": i["description"], "due_on": i["due_on"],
                                          "amount": i["amount"]} for i in items]}, **_ctx(alliance))

@@ -81,7 +81,7 @@ def alliance_contracts(alliance_id):
     form = ContractForm().fill(alliance)
     if request.method == "GET":
         # from a selection: the chosen provider, the line and the price, ready to complete
-        for key in ("provider_id", "budget_line_id", "amount"):
+        for key in ("provider_id", "budget_line_id", "amount", "terms_id"):
             value = (request.args.get(key) or "").strip()[:30]
             if value:
                 getattr(form, key).data = value

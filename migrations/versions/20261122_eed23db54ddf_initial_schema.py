@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a487db20c0c7
+Revision ID: eed23db54ddf
 Revises: 
-Create Date: 2026-11-22 06:33:08.755363
+Create Date: 2026-11-22 06:38:31.176581
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a487db20c0c7'
+revision = 'eed23db54ddf'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -789,38 +789,6 @@ def upgrade():
     with op.batch_alter_table('reallocations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reallocations_alliance_id'), ['alliance_id'], unique=False)
 
-    op.create_table('ta_contracts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('alliance_id', sa.Integer(), nullable=False),
-    sa.Column('provider_id', sa.Integer(), nullable=False),
-    sa.Column('budget_line_id', sa.Integer(), nullable=False),
-    sa.Column('amount', sa.BigInteger(), nullable=False),
-    sa.Column('starts_on', sa.Date(), nullable=False),
-    sa.Column('ends_on', sa.Date(), nullable=False),
-    sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('quality', sa.Integer(), nullable=True),
-    sa.Column('timeliness', sa.Integer(), nullable=True),
-    sa.Column('rating_comment', sa.Text(), nullable=True),
-    sa.Column('closed_at', sa.DateTime(), nullable=True),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_ta_contracts_amount_non_negative')),
-    sa.CheckConstraint('"state" IN (\'active\', \'closed\')', name=op.f('ck_ta_contracts_state_known')),
-    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_ta_contracts_period_ordered')),
-    sa.CheckConstraint('quality IS NULL OR (quality BETWEEN 1 AND 5)', name=op.f('ck_ta_contracts_quality_range')),
-    sa.CheckConstraint('timeliness IS NULL OR (timeliness BETWEEN 1 AND 5)', name=op.f('ck_ta_contracts_timeliness_range')),
-    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_ta_contracts_alliance_id_alliances'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_ta_contracts_budget_line_id_budget_lines'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_ta_contracts_created_by_id_users')),
-    sa.ForeignKeyConstraint(['provider_id'], ['ta_providers.id'], name=op.f('fk_ta_contracts_provider_id_ta_providers')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_contracts'))
-    )
-    with op.batch_alter_table('ta_contracts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ta_contracts_alliance_id'), ['alliance_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ta_contracts_provider_id'), ['provider_id'], unique=False)
-
     op.create_table('ta_terms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('alliance_id', sa.Integer(), nullable=False),
@@ -888,31 +856,40 @@ def upgrade():
     with op.batch_alter_table('quotations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quotations_procurement_id'), ['procurement_id'], unique=False)
 
-    op.create_table('ta_deliverables',
+    op.create_table('ta_contracts',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('contract_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('description', sa.String(length=300), nullable=False),
-    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('budget_line_id', sa.Integer(), nullable=False),
+    sa.Column('terms_id', sa.Integer(), nullable=True),
     sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('file_sha256', sa.String(length=64), nullable=True),
-    sa.Column('file_filename', sa.String(length=200), nullable=True),
-    sa.Column('file_content_type', sa.String(length=60), nullable=True),
-    sa.Column('submitted_at', sa.DateTime(), nullable=True),
-    sa.Column('decided_at', sa.DateTime(), nullable=True),
-    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('quality', sa.Integer(), nullable=True),
+    sa.Column('timeliness', sa.Integer(), nullable=True),
+    sa.Column('rating_comment', sa.Text(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_ta_deliverables_amount_non_negative')),
-    sa.CheckConstraint('"state" IN (\'pending\', \'submitted\', \'accepted\', \'rejected\')', name=op.f('ck_ta_deliverables_state_known')),
-    sa.ForeignKeyConstraint(['contract_id'], ['ta_contracts.id'], name=op.f('fk_ta_deliverables_contract_id_ta_contracts'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_deliverables'))
+    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_ta_contracts_amount_non_negative')),
+    sa.CheckConstraint('"state" IN (\'active\', \'closed\')', name=op.f('ck_ta_contracts_state_known')),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_ta_contracts_period_ordered')),
+    sa.CheckConstraint('quality IS NULL OR (quality BETWEEN 1 AND 5)', name=op.f('ck_ta_contracts_quality_range')),
+    sa.CheckConstraint('timeliness IS NULL OR (timeliness BETWEEN 1 AND 5)', name=op.f('ck_ta_contracts_timeliness_range')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_ta_contracts_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_lines.id'], name=op.f('fk_ta_contracts_budget_line_id_budget_lines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_ta_contracts_created_by_id_users')),
+    sa.ForeignKeyConstraint(['provider_id'], ['ta_providers.id'], name=op.f('fk_ta_contracts_provider_id_ta_providers')),
+    sa.ForeignKeyConstraint(['terms_id'], ['ta_terms.id'], name=op.f('fk_ta_contracts_terms_id_ta_terms'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_contracts')),
+    sa.UniqueConstraint('terms_id', name=op.f('uq_ta_contracts_terms_id'))
     )
-    with op.batch_alter_table('ta_deliverables', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ta_deliverables_contract_id'), ['contract_id'], unique=False)
+    with op.batch_alter_table('ta_contracts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ta_contracts_alliance_id'), ['alliance_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ta_contracts_provider_id'), ['provider_id'], unique=False)
 
     op.create_table('ta_invitations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -949,6 +926,32 @@ def upgrade():
     )
     with op.batch_alter_table('ta_proposals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ta_proposals_terms_id'), ['terms_id'], unique=False)
+
+    op.create_table('ta_deliverables',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('description', sa.String(length=300), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('file_sha256', sa.String(length=64), nullable=True),
+    sa.Column('file_filename', sa.String(length=200), nullable=True),
+    sa.Column('file_content_type', sa.String(length=60), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"amount" >= 0', name=op.f('ck_ta_deliverables_amount_non_negative')),
+    sa.CheckConstraint('"state" IN (\'pending\', \'submitted\', \'accepted\', \'rejected\')', name=op.f('ck_ta_deliverables_state_known')),
+    sa.ForeignKeyConstraint(['contract_id'], ['ta_contracts.id'], name=op.f('fk_ta_deliverables_contract_id_ta_contracts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ta_deliverables'))
+    )
+    with op.batch_alter_table('ta_deliverables', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ta_deliverables_contract_id'), ['contract_id'], unique=False)
 
     op.create_table('expenses',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1002,6 +1005,10 @@ def downgrade():
         batch_op.drop_index('ix_expenses_alliance_spent_on')
 
     op.drop_table('expenses')
+    with op.batch_alter_table('ta_deliverables', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ta_deliverables_contract_id'))
+
+    op.drop_table('ta_deliverables')
     with op.batch_alter_table('ta_proposals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ta_proposals_terms_id'))
 
@@ -1011,10 +1018,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_ta_invitations_provider_id'))
 
     op.drop_table('ta_invitations')
-    with op.batch_alter_table('ta_deliverables', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ta_deliverables_contract_id'))
+    with op.batch_alter_table('ta_contracts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ta_contracts_provider_id'))
+        batch_op.drop_index(batch_op.f('ix_ta_contracts_alliance_id'))
 
-    op.drop_table('ta_deliverables')
+    op.drop_table('ta_contracts')
     with op.batch_alter_table('quotations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quotations_procurement_id'))
 
@@ -1024,11 +1032,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_ta_terms_alliance_id'))
 
     op.drop_table('ta_terms')
-    with op.batch_alter_table('ta_contracts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ta_contracts_provider_id'))
-        batch_op.drop_index(batch_op.f('ix_ta_contracts_alliance_id'))
-
-    op.drop_table('ta_contracts')
     with op.batch_alter_table('reallocations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reallocations_alliance_id'))
 
