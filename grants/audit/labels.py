@@ -35,6 +35,20 @@ LABELS = {
     "invite": _l("Providers invited"),
     "score": _l("Score saved"),
     "select": _l("Provider selected"),
+    "create_user": _l("User created"),
+    "update_user": _l("User changed"),
+    "change_password": _l("Password changed"),
+    "issue_token": _l("API token issued"),
+    "revoke_token": _l("API token revoked"),
+    "create_association": _l("Association registered"),
+    "update_association": _l("Association changed"),
+    "create_buyer": _l("Buyer registered"),
+    "seed_scale": _l("Scale test data generated"),
+    "open": _l("Opened"),
+    "create_program": _l("Program created"),
+    "update_program": _l("Program changed"),
+    "create_call": _l("Call created"),
+    "update_call": _l("Call changed"),
 }
 
 
