@@ -96,6 +96,8 @@ class ContributionOut(Out):
     contributed_on: date
     evidence_sha256: str | None = None
     report_id: int | None = None
+    voided_at: UtcDateTime | None = None
+    void_reason: str | None = None
     version: int
 
 
@@ -240,6 +242,22 @@ def record_contribution(alliance_id, body):
     c = contrib_svc.record_contribution(alliance, body.model_dump(), api_user(), request.files.get("evidence"))
     db.session.commit()
     return contribution_out(c)
+
+
+@endpoint("/contributions/<int:contribution_id>", ["DELETE"], summary="Void a contribution (it stays on record)",
+          response=ContributionOut, tags=TAGS, name="void_contribution",
+          query={"reason": "Why it is voided (required)", "version": "The version read"})
+def void_contribution(contribution_id):
+    """Query ``reason`` (required) and ``version``. In a submitted report: 422 ``report_locked``."""
+    item = load(Contribution, contribution_id, _visible)
+    _writer(item.alliance)
+    raw = request.args.get("version")
+    version = int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+    if raw and version is None:
+        raise ApiError(400, "bad_request", _l("version must be a whole number."))
+    contrib_svc.void_contribution(item, api_user(), request.args.get("reason"), version=version)
+    db.session.commit()
+    return contribution_out(item)
 
 
 @endpoint("/alliances/<int:alliance_id>/accountability-reports", summary="Accountability reports",

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..errors import Collector
+from ..common import utcnow
+from ..errors import Collector, RuleViolation, StaleVersion, Violation
 from ..extensions import db
 from ..money import to_decimal
 from .common import line_of, parse_amount, parse_date, parse_text, raise_fields, require_in_execution, stored_file
@@ -56,6 +57,30 @@ def record_contribution(alliance, data, actor, evidence=None):
                  data={"kind": kind, "in_kind_type": in_kind_type, "amount": amount, "quantity": quantity,
                        "unit_value": unit_value, "budget_line_id": item.budget_line_id,
                        "evidence_sha256": item.evidence_sha256})
+    return item
+
+
+def void_contribution(item, actor, reason, version=None):
+    """Void a contribution recorded by mistake (it stays on record, no longer counts), until it is in a
+    submitted report. Raises ``StaleVersion``, ``RuleViolation`` (``contribution_voided``, ``report_locked``),
+    ``ValidationFailed`` (no reason). Never commits."""
+    alliance = item.alliance
+    require_in_execution(alliance)
+    if version is not None and int(version) != item.version:
+        raise StaleVersion(_l("Someone changed this contribution meanwhile. Reload it and try again."))
+    if item.voided_at is not None:
+        raise RuleViolation([Violation("contribution_voided", _l("This contribution was voided."))])
+    if item.locked:
+        raise RuleViolation([Violation("report_locked", _l("This contribution is in a submitted report: it can no "
+                                                           "longer change."))])
+    c = Collector()
+    reason = parse_text(c, reason, "reason", 2000)
+    raise_fields(c)
+    item.voided_at = utcnow()
+    item.void_reason = reason
+    db.session.flush()
+    audit.record("contribution", item.id, "void", actor, comment=reason, data={"amount": item.amount},
+                 alliance_id=alliance.id, association_id=alliance.association_id)
     return item
 
 

@@ -210,11 +210,17 @@ class Contribution(Versioned, Timestamped, db.Model):
     evidence_content_type = sa.Column(sa.String(60))
     report_id = sa.Column(sa.Integer, sa.ForeignKey("accountability_reports.id", ondelete="SET NULL"), index=True)
     voided_at = sa.Column(sa.DateTime)
+    void_reason = sa.Column(sa.Text)
     created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
 
     alliance = db.relationship("Alliance")
     budget_line = db.relationship("BudgetLine")
     report = db.relationship("AccountabilityReport", backref="contributions")
+
+    @property
+    def locked(self):
+        """In a submitted or approved accountability report: it can no longer change."""
+        return self.report is not None and self.report.locked
 
     @property
     def kind_title(self):

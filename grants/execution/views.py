@@ -180,11 +180,12 @@ def receipt(alliance_id, expense_id):
 
 # contributions --------------------------------------------------------------------------------------------
 
-def _contributions_page(alliance, form, status=200):
+def _contributions_page(alliance, form, status=200, void_form=None, void_for=None):
     page = paginate(db.select(Contribution).where(Contribution.alliance_id == alliance.id)
                     .order_by(Contribution.contributed_on.desc(), Contribution.id.desc()))
     return render_template("execution/contributions.html", alliance=alliance, form=form, items=page.items, page=page,
-                           can_write=can_record(current_user, alliance)), status
+                           can_write=can_record(current_user, alliance), void_form=void_form,
+                           void_for=void_for), status
 
 
 @bp.route("/contributions", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Execution pages for procurement and reallocations (on the execution blueprint)."""
+"""Execution pages for procurement, reallocations and voiding a contribution (on the execution blueprint)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -8,12 +8,14 @@ from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import options, show_errors
 from ..workflows.procurement import PROCUREMENT
+from . import contributions as contrib_svc
 from . import procurement as proc_svc
 from . import reallocations as realloc_svc
-from .forms import DecisionForm, ProcurementActionForm, ProcurementForm, QuotationForm, ReallocationForm
-from .models import Procurement, Quotation, Reallocation
+from .forms import (ContributionForm, DecisionForm, ProcurementActionForm, ProcurementForm, QuotationForm,
+                    ReallocationForm, VoidForm)
+from .models import Contribution, Procurement, Quotation, Reallocation
 from .permissions import can_record, can_review
-from .views import _child, _flash_rules, _writer, bp, load_alliance
+from .views import _child, _contributions_page, _flash_rules, _writer, bp, load_alliance
 
 
 def _procurements_page(alliance, form, status=200):
@@ -193,3 +195,26 @@ def import_expenses(alliance_id):
     db.session.commit()
     flash(_l("%(n)s expenses imported.", n=len(done)), "success")
     return redirect(url_for(".expenses", alliance_id=alliance.id))
+
+
+@bp.post("/contributions/<int:contribution_id>/void")
+@login_required
+def void_contribution(alliance_id, contribution_id):
+    alliance = load_alliance(alliance_id)
+    item = _child(Contribution, alliance, contribution_id)
+    _writer(alliance)
+    form = VoidForm()
+    if not form.validate_on_submit():
+        abort(400)
+    version = form.version.data if (form.version.data or "").isdigit() else None
+    try:
+        contrib_svc.void_contribution(item, current_user, form.reason.data, version=version)
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load_alliance(alliance_id)
+        show_errors(form, exc)
+        _flash_rules(exc)
+        return _contributions_page(alliance, ContributionForm().fill(alliance), exc.status, form, contribution_id)
+    db.session.commit()
+    flash(_l("The contribution was voided."), "success")
+    return redirect(url_for(".contributions", alliance_id=alliance_id))

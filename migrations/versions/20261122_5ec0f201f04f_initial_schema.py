@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: eed23db54ddf
+Revision ID: 5ec0f201f04f
 Revises: 
-Create Date: 2026-11-22 06:38:31.176581
+Create Date: 2026-11-22 06:40:51.513006
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'eed23db54ddf'
+revision = '5ec0f201f04f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -714,6 +714,7 @@ def upgrade():
     sa.Column('evidence_content_type', sa.String(length=60), nullable=True),
     sa.Column('report_id', sa.Integer(), nullable=True),
     sa.Column('voided_at', sa.DateTime(), nullable=True),
+    sa.Column('void_reason', sa.Text(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
