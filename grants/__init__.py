@@ -59,6 +59,11 @@ def create_app(config=None):
     from .execution import ledger as execution_ledger  # noqa: F401  (spent, justified, contributed figures)
     from .execution import procurement as execution_procurement  # noqa: F401  (procurement guards)
     from .assistance import guards as assistance_guards  # noqa: F401  (deliverable guard, TA payment checks)
+    from .execution import alerts as execution_alerts  # noqa: F401  (report_missing, low_execution)
+    from .assistance import alerts as assistance_alerts  # noqa: F401  (deliverable_overdue)
+    from .funding import alerts as funding_alerts  # noqa: F401  (tranche_unanswered)
+    from .assistance import ledger as assistance_ledger  # noqa: F401  (open_contracts figure)
+    from .closeout import guards as closeout_guards  # noqa: F401  (final_report_ready, closeout_settled, hooks)
     from .web import i18n
 
     i18n.compile_catalogs(app)

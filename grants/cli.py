@@ -61,13 +61,15 @@ def seed_demo(password):
 
 @grants_cli.command("seed-scale")
 @click.option("--alliances", "count", default=1000, show_default=True, type=int)
-def seed_scale(count):
+@click.option("--details/--no-details", default=True, show_default=True,
+              help="Also the lifecycle: state-change events, budgets, tranches, expenses, indicators.")
+def seed_scale(count, details):
     """Large synthetic data for benchmarks: COUNT alliances with their associations and members."""
     from .demo import seed_scale as run
 
     from .extensions import db
 
-    run(count)
+    run(count, details=details)
     db.session.commit()
     click.echo(f"Seeded {count} alliances.")
 

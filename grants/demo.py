@@ -223,10 +223,12 @@ def _insert(model, rows, *returning):
     return []
 
 
-def seed_scale(n, members=40, seed=7):
+def seed_scale(n, members=40, seed=7, details=False):
     """``n`` alliances over ``ceil(n / 3)`` new associations of about ``members`` members each, one
     alliance per association in each of three calls, in a mix of states. Bulk inserts (synthetic
-    data): one summary audit event. Returns a dict of counts."""
+    data): one summary audit event. With ``details``, also what the stages would have written
+    (``demo_scale``: state-change events, budgets, tranches, reports, expenses, contributions,
+    indicators and their values). Returns a dict of counts."""
     rng = random.Random(seed + n)
     admin = db.session.execute(sa.select(User).join(UserRole).where(UserRole.role == "admin")
                                .order_by(User.id).limit(1)).scalar()
@@ -293,5 +295,11 @@ def seed_scale(n, members=40, seed=7):
         _insert(AllianceMember, links[chunk:chunk + 5000])
     counts = {"alliances": n, "associations": len(assoc_ids), "members": len(member_rows),
               "alliance_members": len(links), "program": program.code}
+    if details:
+        from .demo_scale import seed_details
+
+        counts.update(seed_details(
+            [{**row, "id": al, "families": len(fam)} for row, al, fam in zip(alliance_rows, alliance_ids, picked)],
+            admin, rng, stamp))
     audit.record("benchmark", None, "seed_scale", admin, data=counts)
     return counts

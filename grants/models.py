@@ -14,3 +14,6 @@ from .execution.models import AccountabilityReport, Contribution, Expense, Procu
 from .execution.models import Reallocation  # noqa: F401
 from .assistance.models import Contract as TaContract, Deliverable, Provider as TaProvider  # noqa: F401
 from .assistance.models import Invitation as TaInvitation, Proposal as TaProposal, TermsOfReference  # noqa: F401
+from .monitoring.models import FollowUpAction, IndicatorValue, Visit as SupervisionVisit, VisitPhoto  # noqa: F401
+from .closeout.models import Evaluation, FinalReport, IndicatorActual, Refund  # noqa: F401
+from .revolving.models import Loan as RevolvingLoan, Movement as RevolvingMovement, RevolvingFund  # noqa: F401

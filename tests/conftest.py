@@ -51,11 +51,21 @@ def app():
         _db.engine.dispose()
 
 
+_SEQUENCES = []
+
+
 def _truncate():
+    """Empty every table. On PostgreSQL, DELETE and restarting the sequences in two round trips is about
+    four times faster than TRUNCATE (which makes new files for each table) on these small tables."""
     tables = list(reversed(_db.metadata.sorted_tables))
     if _db.session.get_bind().dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        if not _SEQUENCES:
+            _SEQUENCES.extend(_db.session.execute(sa.text(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences "
+                "WHERE schemaname = current_schema()")).scalars())
+        _db.session.execute(sa.text("; ".join(f'DELETE FROM "{t.name}"' for t in tables)))
+        if _SEQUENCES:
+            _db.session.execute(sa.text("SELECT " + ", ".join(f"setval('{s}', 1, false)" for s in _SEQUENCES)))
     else:
         for t in tables:
             _db.session.execute(t.delete())

@@ -93,6 +93,14 @@ MATRIX.update({
     "assistance.contract": TA_HIDDEN, "assistance.contract_pdf": TA_HIDDEN, "assistance.deliverable_file": TA_HIDDEN,
     "assistance.send_proposal": TA_HIDDEN,
 })
+# monitoring: the alerts across alliances (officers of their regions, admins, auditors)
+MATRIX["monitoring.alerts_page"] = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "officer": OK, "other_officer": OK,
+                                                                   "admin": OK, "auditor": OK}
+# revolving fund: the association's, not an alliance's: whoever sees the association reads it (totals; names by role)
+MATRIX["revolving.fund"] = {p: OK for p in ("admin", "officer", "auditor", "finance", "board", "treasurer",
+                                            "member_user")} | {
+    p: HIDDEN for p in ("other_board", "other_officer", "committee", "facilitator", "ta_provider")} | {ANON: LOGIN}
+MATRIX["revolving.loan"] = ASSOCIATION_PAGE | {p: HIDDEN for p in ("committee", "facilitator", "ta_provider")}
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "monitoring.", "closeout.", "revolving.")
 POST_ONLY_PUBLIC = {"auth.language", "auth.login"}
@@ -200,3 +208,8 @@ def test_every_form_needs_a_signed_in_user(app, world):
             continue
         resp = client.post(_url(rule, world), data={"title": "x"})
         assert resp.status_code == 302 and "/login" in resp.headers["Location"], (rule.rule, resp.status_code)
+# reports: the portfolio for officers (their regions), admins and auditors; the public portal for everyone
+PORTFOLIO = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "officer": OK, "other_officer": OK,
+                                            "auditor": OK}
+MATRIX.update({"reports.portfolio": PORTFOLIO, "reports.portfolio_export": PORTFOLIO,
+               "reports.portal": {p: OK for p in PERSONAS}})

@@ -12,18 +12,22 @@ zero, so the rules that read them work before that stage exists::
         return <sum of the grant expenses approved in accountability reports>
 
 Names: ``justified`` (grant money justified by approved expenses), ``spent`` (grant money spent),
-``counterpart_contributed`` (cash and in kind), ``open_observations`` (a count). Nothing here writes.
+``counterpart_contributed`` (cash and in kind), ``open_observations`` (a count), ``open_contracts`` (technical
+assistance contracts not closed, a count), ``unreported_expenses`` (expenses not voided and not in an approved
+accountability report, a count). Nothing here writes.
 """
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..money import ZERO
 
-_PROVIDERS = {"justified": [], "spent": [], "counterpart_contributed": [], "open_observations": []}
+_PROVIDERS = {"justified": [], "spent": [], "counterpart_contributed": [], "open_observations": [],
+              "open_contracts": [], "unreported_expenses": []}
 
 
 def provider(name):
-    """Register ``fn(alliance) -> Decimal`` (or ``int`` for ``open_observations``) under ``name``."""
+    """Register ``fn(alliance) -> Decimal`` (or ``int`` for the counts: ``open_observations``,
+    ``open_contracts``, ``unreported_expenses``) under ``name``."""
     if name not in _PROVIDERS:
         raise ValueError(f"unknown ledger figure: {name}")
 
@@ -63,6 +67,16 @@ def counterpart_contributed(alliance):
 def open_observations(alliance):
     """How many observations on the alliance's accountability are still open (0 before execution)."""
     return int(_sum("open_observations", alliance, 0))
+
+
+def open_contracts(alliance):
+    """How many technical assistance contracts of the alliance are not closed (0 before assistance exists)."""
+    return int(_sum("open_contracts", alliance, 0))
+
+
+def unreported_expenses(alliance):
+    """How many expenses (not voided) are not in an approved accountability report (0 before execution)."""
+    return int(_sum("unreported_expenses", alliance, 0))
 
 
 @dataclass

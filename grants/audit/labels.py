@@ -49,6 +49,11 @@ LABELS = {
     "update_program": _l("Program changed"),
     "create_call": _l("Call created"),
     "update_call": _l("Call changed"),
+    "deposit_from_grant": _l("Unspent grant moved to the revolving fund"),
+    "repaid": _l("Loan repaid"),
+    "record_repayment": _l("Repayment into the revolving fund recorded"),
+    "record_loan": _l("Loan from the revolving fund recorded"),
+    "write_off": _l("Loan written off"),
 }
 
 

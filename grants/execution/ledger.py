@@ -40,3 +40,14 @@ def open_observations(alliance):
     q = sa.select(sa.func.count()).select_from(AccountabilityReport).where(
         AccountabilityReport.alliance_id == alliance.id, AccountabilityReport.observation_open.is_(True))
     return int(db.session.execute(q).scalar() or 0)
+
+
+@ledger.provider("unreported_expenses")
+def unreported_expenses(alliance):
+    """Expenses (any source) not voided and not in an approved accountability report."""
+    approved = sa.select(AccountabilityReport.id).where(AccountabilityReport.alliance_id == alliance.id,
+                                                        AccountabilityReport.state == "approved")
+    q = sa.select(sa.func.count()).select_from(Expense).where(
+        Expense.alliance_id == alliance.id, Expense.voided_at.is_(None),
+        sa.or_(Expense.report_id.is_(None), Expense.report_id.not_in(approved)))
+    return int(db.session.execute(q).scalar() or 0)

@@ -37,9 +37,14 @@ def register(app):
     from ..execution.views import bp as execution_bp
     from ..assistance.views import bp as assistance_bp
     from ..execution.queue import bp as accountability_bp
+    from ..revolving.views import bp as revolving_bp
+    from ..closeout.views import bp as closeout_bp
+    from ..monitoring.views import bp as monitoring_bp
+    from ..reports.views import bp as reports_bp
 
     for blueprint in (auth_bp, main_bp, accounts_bp, programs_bp, associations_bp, alliances_bp, proposals_bp,
-                      notifications_bp, plans_bp, funding_bp, execution_bp, accountability_bp, assistance_bp):
+                      notifications_bp, plans_bp, funding_bp, execution_bp, accountability_bp, assistance_bp, closeout_bp,
+                      revolving_bp, monitoring_bp, reports_bp):
         app.register_blueprint(blueprint)
 
     app.jinja_env.filters.update(money=i18n.money, number=i18n.number, percent=i18n.percent,

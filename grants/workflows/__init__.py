@@ -1,6 +1,7 @@
 """State machines as data, and the one engine that applies them."""
 from .alliance import ALLIANCE  # noqa: F401
 from .deliverable import DELIVERABLE  # noqa: F401
+from .follow_up import FOLLOW_UP  # noqa: F401
 from .engine import Transition, Workflow, guard, guard_names, transition_applied  # noqa: F401
 from .procurement import PROCUREMENT  # noqa: F401
 from .report import REPORT  # noqa: F401
@@ -8,3 +9,4 @@ from .tranche import TRANCHE  # noqa: F401
 
 WORKFLOWS = {"alliance": ALLIANCE, "tranche": TRANCHE, "accountability_report": REPORT,
              "procurement": PROCUREMENT, "deliverable": DELIVERABLE}
+WORKFLOWS["follow_up_action"] = FOLLOW_UP

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5ec0f201f04f
+Revision ID: 97a00f9d5fcc
 Revises: 
-Create Date: 2026-11-22 06:40:51.513006
+Create Date: 2026-11-22 07:00:37.224495
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5ec0f201f04f'
+revision = '97a00f9d5fcc'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -235,6 +235,18 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_officer_regions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'region', name=op.f('pk_officer_regions'))
     )
+    op.create_table('revolving_funds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('association_id', sa.Integer(), nullable=False),
+    sa.Column('balance', sa.BigInteger(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"balance" >= 0', name=op.f('ck_revolving_funds_balance_non_negative')),
+    sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_revolving_funds_association_id_associations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_revolving_funds')),
+    sa.UniqueConstraint('association_id', name=op.f('uq_revolving_funds_association_id'))
+    )
     op.create_table('ta_providers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -337,6 +349,44 @@ def upgrade():
     )
     with op.batch_alter_table('preselection_minutes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_preselection_minutes_call_id'), ['call_id'], unique=False)
+
+    op.create_table('revolving_loans',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('fund_id', sa.Integer(), nullable=False),
+    sa.Column('association_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('interest_rate', sa.BigInteger(), nullable=False),
+    sa.Column('amount_due', sa.BigInteger(), nullable=False),
+    sa.Column('repaid', sa.BigInteger(), nullable=False),
+    sa.Column('lent_on', sa.Date(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('purpose', sa.String(length=300), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('written_off_at', sa.DateTime(), nullable=True),
+    sa.Column('written_off_by_id', sa.Integer(), nullable=True),
+    sa.Column('write_off_reason', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"interest_rate" >= 0', name=op.f('ck_revolving_loans_interest_rate_non_negative')),
+    sa.CheckConstraint('"repaid" >= 0', name=op.f('ck_revolving_loans_repaid_non_negative')),
+    sa.CheckConstraint('"state" IN (\'open\', \'repaid\', \'written_off\')', name=op.f('ck_revolving_loans_state_known')),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_revolving_loans_amount_positive')),
+    sa.CheckConstraint('due_on >= lent_on', name=op.f('ck_revolving_loans_due_after_lent')),
+    sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_revolving_loans_association_id_associations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_revolving_loans_created_by_id_users')),
+    sa.ForeignKeyConstraint(['fund_id'], ['revolving_funds.id'], name=op.f('fk_revolving_loans_fund_id_revolving_funds'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_revolving_loans_member_id_members')),
+    sa.ForeignKeyConstraint(['written_off_by_id'], ['users.id'], name=op.f('fk_revolving_loans_written_off_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_revolving_loans'))
+    )
+    with op.batch_alter_table('revolving_loans', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_revolving_loans_association_id'), ['association_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_revolving_loans_fund_id'), ['fund_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_revolving_loans_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_revolving_loans_state'), ['state'], unique=False)
 
     op.create_table('accountability_reports',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -505,6 +555,44 @@ def upgrade():
     with op.batch_alter_table('committee_minutes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_committee_minutes_alliance_id'), ['alliance_id'], unique=False)
 
+    op.create_table('evaluations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('rating', sa.String(length=30), nullable=False),
+    sa.Column('findings', sa.Text(), nullable=False),
+    sa.Column('recommendations', sa.Text(), nullable=False),
+    sa.Column('officer_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"rating" IN (\'highly_satisfactory\', \'satisfactory\', \'moderately_satisfactory\', \'moderately_unsatisfactory\', \'unsatisfactory\', \'highly_unsatisfactory\')', name=op.f('ck_evaluations_rating_known')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_evaluations_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_evaluations_officer_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluations')),
+    sa.UniqueConstraint('alliance_id', name=op.f('uq_evaluations_alliance_id'))
+    )
+    op.create_table('final_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('narrative', sa.Text(), nullable=False),
+    sa.Column('lessons', sa.Text(), nullable=False),
+    sa.Column('sales_volume', sa.BigInteger(), nullable=True),
+    sa.Column('sales_unit', sa.String(length=60), nullable=False),
+    sa.Column('sales_value', sa.BigInteger(), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('sales_value IS NULL OR sales_value >= 0', name=op.f('ck_final_reports_sales_value_non_negative')),
+    sa.CheckConstraint('sales_volume IS NULL OR sales_volume >= 0', name=op.f('ck_final_reports_sales_volume_non_negative')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_final_reports_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['users.id'], name=op.f('fk_final_reports_submitted_by_id_users')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_final_reports_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_final_reports')),
+    sa.UniqueConstraint('alliance_id', name=op.f('uq_final_reports_alliance_id'))
+    )
     op.create_table('indicators',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('alliance_id', sa.Integer(), nullable=False),
@@ -607,6 +695,25 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_profiles')),
     sa.UniqueConstraint('alliance_id', name=op.f('uq_profiles_alliance_id'))
     )
+    op.create_table('refunds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('reference', sa.String(length=120), nullable=False),
+    sa.Column('refunded_on', sa.Date(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('proof_sha256', sa.String(length=64), nullable=True),
+    sa.Column('proof_content_type', sa.String(length=60), nullable=True),
+    sa.Column('proof_filename', sa.String(length=200), nullable=True),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_refunds_amount_positive')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_refunds_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_refunds_recorded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_refunds'))
+    )
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_refunds_alliance_id'), ['alliance_id'], unique=False)
+
     op.create_table('reviews',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('alliance_id', sa.Integer(), nullable=False),
@@ -628,6 +735,39 @@ def upgrade():
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reviews_alliance_id'), ['alliance_id'], unique=False)
 
+    op.create_table('revolving_movements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('fund_id', sa.Integer(), nullable=False),
+    sa.Column('association_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('balance_after', sa.BigInteger(), nullable=False),
+    sa.Column('occurred_on', sa.Date(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=True),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('loan_id', sa.Integer(), nullable=True),
+    sa.Column('reference', sa.String(length=100), nullable=True),
+    sa.Column('note', sa.String(length=300), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"balance_after" >= 0', name=op.f('ck_revolving_movements_balance_after_non_negative')),
+    sa.CheckConstraint('"kind" IN (\'deposit\', \'repayment\', \'loan\')', name=op.f('ck_revolving_movements_kind_known')),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_revolving_movements_amount_positive')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_revolving_movements_alliance_id_alliances')),
+    sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_revolving_movements_association_id_associations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['fund_id'], ['revolving_funds.id'], name=op.f('fk_revolving_movements_fund_id_revolving_funds'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['loan_id'], ['revolving_loans.id'], name=op.f('fk_revolving_movements_loan_id_revolving_loans')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_revolving_movements_member_id_members')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_revolving_movements_recorded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_revolving_movements'))
+    )
+    with op.batch_alter_table('revolving_movements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_revolving_movements_alliance_id'), ['alliance_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_revolving_movements_association_id'), ['association_id'], unique=False)
+        batch_op.create_index('ix_revolving_movements_fund_id_id', ['fund_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_revolving_movements_loan_id'), ['loan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_revolving_movements_member_id'), ['member_id'], unique=False)
+
     op.create_table('screening_scores',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('alliance_id', sa.Integer(), nullable=False),
@@ -644,6 +784,27 @@ def upgrade():
     )
     with op.batch_alter_table('screening_scores', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_screening_scores_alliance_id'), ['alliance_id'], unique=False)
+
+    op.create_table('supervision_visits',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('visited_on', sa.Date(), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=False),
+    sa.Column('participants', sa.Integer(), nullable=False),
+    sa.Column('findings', sa.Text(), nullable=False),
+    sa.Column('rating', sa.String(length=20), nullable=False),
+    sa.Column('officer_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"rating" IN (\'satisfactory\', \'needs_attention\', \'critical\')', name=op.f('ck_supervision_visits_rating_known')),
+    sa.CheckConstraint('participants >= 0', name=op.f('ck_supervision_visits_participants_non_negative')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_supervision_visits_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_supervision_visits_officer_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_visits'))
+    )
+    with op.batch_alter_table('supervision_visits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_visits_alliance_id'), ['alliance_id'], unique=False)
 
     op.create_table('tranches',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -732,6 +893,76 @@ def upgrade():
     with op.batch_alter_table('contributions', schema=None) as batch_op:
         batch_op.create_index('ix_contributions_alliance_on', ['alliance_id', 'contributed_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_contributions_report_id'), ['report_id'], unique=False)
+
+    op.create_table('final_report_actuals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('actual', sa.BigInteger(), nullable=True),
+    sa.Column('women', sa.Integer(), nullable=True),
+    sa.Column('men', sa.Integer(), nullable=True),
+    sa.CheckConstraint('men IS NULL OR men >= 0', name=op.f('ck_final_report_actuals_men_non_negative')),
+    sa.CheckConstraint('women IS NULL OR women >= 0', name=op.f('ck_final_report_actuals_women_non_negative')),
+    sa.ForeignKeyConstraint(['indicator_id'], ['indicators.id'], name=op.f('fk_final_report_actuals_indicator_id_indicators'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['report_id'], ['final_reports.id'], name=op.f('fk_final_report_actuals_report_id_final_reports'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_final_report_actuals')),
+    sa.UniqueConstraint('report_id', 'indicator_id', name='uq_final_report_actuals_indicator')
+    )
+    with op.batch_alter_table('final_report_actuals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_final_report_actuals_indicator_id'), ['indicator_id'], unique=False)
+
+    op.create_table('follow_up_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('evidence_filename', sa.String(length=255), nullable=True),
+    sa.Column('evidence_content_type', sa.String(length=100), nullable=True),
+    sa.Column('evidence_sha256', sa.String(length=64), nullable=True),
+    sa.Column('officer_comment', sa.Text(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('"state" IN (\'open\', \'answered\', \'closed\')', name=op.f('ck_follow_up_actions_state_known')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_follow_up_actions_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['users.id'], name=op.f('fk_follow_up_actions_answered_by_id_users')),
+    sa.ForeignKeyConstraint(['visit_id'], ['supervision_visits.id'], name=op.f('fk_follow_up_actions_visit_id_supervision_visits'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_up_actions'))
+    )
+    with op.batch_alter_table('follow_up_actions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_follow_up_actions_alliance_id'), ['alliance_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_follow_up_actions_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('indicator_values',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alliance_id', sa.Integer(), nullable=False),
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.Column('women', sa.Integer(), nullable=True),
+    sa.Column('men', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint('men IS NULL OR men >= 0', name=op.f('ck_indicator_values_men_non_negative')),
+    sa.CheckConstraint('women IS NULL OR women >= 0', name=op.f('ck_indicator_values_women_non_negative')),
+    sa.ForeignKeyConstraint(['alliance_id'], ['alliances.id'], name=op.f('fk_indicator_values_alliance_id_alliances'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['indicator_id'], ['indicators.id'], name=op.f('fk_indicator_values_indicator_id_indicators'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_indicator_values_recorded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_values')),
+    sa.UniqueConstraint('indicator_id', 'period', name='uq_indicator_values_indicator_period')
+    )
+    with op.batch_alter_table('indicator_values', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_indicator_values_alliance_id'), ['alliance_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_indicator_values_indicator_id'), ['indicator_id'], unique=False)
 
     op.create_table('procurements',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -838,6 +1069,23 @@ def upgrade():
     sa.ForeignKeyConstraint(['tranche_id'], ['tranches.id'], name=op.f('fk_tranche_flows_tranche_id_tranches'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('tranche_id', name=op.f('pk_tranche_flows'))
     )
+    op.create_table('visit_photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('caption', sa.String(length=200), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_visit_photos_uploaded_by_id_users')),
+    sa.ForeignKeyConstraint(['visit_id'], ['supervision_visits.id'], name=op.f('fk_visit_photos_visit_id_supervision_visits'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_photos'))
+    )
+    with op.batch_alter_table('visit_photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_photos_visit_id'), ['visit_id'], unique=False)
+
     op.create_table('quotations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('procurement_id', sa.Integer(), nullable=False),
@@ -1028,6 +1276,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_quotations_procurement_id'))
 
     op.drop_table('quotations')
+    with op.batch_alter_table('visit_photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visit_photos_visit_id'))
+
+    op.drop_table('visit_photos')
     op.drop_table('tranche_flows')
     with op.batch_alter_table('ta_terms', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ta_terms_alliance_id'))
@@ -1041,6 +1293,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_procurements_alliance_id'))
 
     op.drop_table('procurements')
+    with op.batch_alter_table('indicator_values', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_indicator_values_indicator_id'))
+        batch_op.drop_index(batch_op.f('ix_indicator_values_alliance_id'))
+
+    op.drop_table('indicator_values')
+    with op.batch_alter_table('follow_up_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_follow_up_actions_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_follow_up_actions_alliance_id'))
+
+    op.drop_table('follow_up_actions')
+    with op.batch_alter_table('final_report_actuals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_final_report_actuals_indicator_id'))
+
+    op.drop_table('final_report_actuals')
     with op.batch_alter_table('contributions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contributions_report_id'))
         batch_op.drop_index('ix_contributions_alliance_on')
@@ -1052,14 +1318,30 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tranches_alliance_id'))
 
     op.drop_table('tranches')
+    with op.batch_alter_table('supervision_visits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_visits_alliance_id'))
+
+    op.drop_table('supervision_visits')
     with op.batch_alter_table('screening_scores', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_screening_scores_alliance_id'))
 
     op.drop_table('screening_scores')
+    with op.batch_alter_table('revolving_movements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_revolving_movements_member_id'))
+        batch_op.drop_index(batch_op.f('ix_revolving_movements_loan_id'))
+        batch_op.drop_index('ix_revolving_movements_fund_id_id')
+        batch_op.drop_index(batch_op.f('ix_revolving_movements_association_id'))
+        batch_op.drop_index(batch_op.f('ix_revolving_movements_alliance_id'))
+
+    op.drop_table('revolving_movements')
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviews_alliance_id'))
 
     op.drop_table('reviews')
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_refunds_alliance_id'))
+
+    op.drop_table('refunds')
     op.drop_table('profiles')
     with op.batch_alter_table('profile_revisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_profile_revisions_alliance_id'))
@@ -1074,6 +1356,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_indicators_alliance_id'))
 
     op.drop_table('indicators')
+    op.drop_table('final_reports')
+    op.drop_table('evaluations')
     with op.batch_alter_table('committee_minutes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_committee_minutes_alliance_id'))
 
@@ -1106,6 +1390,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_accountability_reports_alliance_id'))
 
     op.drop_table('accountability_reports')
+    with op.batch_alter_table('revolving_loans', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_revolving_loans_state'))
+        batch_op.drop_index(batch_op.f('ix_revolving_loans_member_id'))
+        batch_op.drop_index(batch_op.f('ix_revolving_loans_fund_id'))
+        batch_op.drop_index(batch_op.f('ix_revolving_loans_association_id'))
+
+    op.drop_table('revolving_loans')
     with op.batch_alter_table('preselection_minutes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_preselection_minutes_call_id'))
 
@@ -1127,6 +1418,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_ta_providers_user_id'))
 
     op.drop_table('ta_providers')
+    op.drop_table('revolving_funds')
     op.drop_table('officer_regions')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user_read')

@@ -1,0 +1,207 @@
+"""The financial closeout: grant approved, received, spent and justified, the unspent balance, refunds to the
+program and moves to the association's revolving fund (never more than the unspent balance:
+``refund_exceeds_balance``; ``revolving_not_allowed``), and the checks of ``close`` (``contracts_open``,
+``expenses_unreported``, ``balance_unsettled``, ``evaluation_missing``). Flushes and audits, never commits.
+Re-exported by ``services``."""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import uploads
+from ..alliances import ledger
+from ..alliances.figures import financing
+from ..alliances.models import Alliance
+from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation, Violation
+from ..extensions import db
+from ..money import ZERO
+from ..plans.parsing import amount, day, fail, text
+from .models import Refund
+from .services import _audit, can_settle
+
+def moved_to_fund(alliance):
+    """Grant money moved to the association's revolving fund (0 without the revolving stage)."""
+    try:
+        from ..revolving.services import moved_from_grant
+    except ImportError:  # pragma: no cover - the revolving stage is optional
+        return ZERO
+    return Decimal(moved_from_grant(alliance) or 0)
+
+
+def refunded(alliance):
+    q = sa.select(sa.func.coalesce(sa.func.sum(Refund.amount), 0)).where(Refund.alliance_id == alliance.id)
+    return Decimal(db.session.execute(q).scalar() or 0).quantize(Decimal("0.01"))
+
+
+def revolving_allowed(alliance):
+    return Decimal(alliance.call.program.revolving_fund_share or 0) > 0
+
+
+@dataclass
+class Figures:
+    currency: str
+    grant_approved: Decimal
+    received: Decimal
+    spent: Decimal
+    justified: Decimal
+    #: received − spent
+    unspent: Decimal
+    refunded: Decimal
+    moved_to_fund: Decimal
+    #: unspent − refunded − moved to the fund: 0.00 when the money is settled
+    to_settle: Decimal
+    counterpart_planned: Decimal
+    counterpart_contributed: Decimal
+    revolving_allowed: bool
+
+    def as_dict(self):
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def figures(alliance):
+    fin = financing(alliance)
+    received, spent = ledger.disbursed(alliance), ledger.spent(alliance)
+    unspent = received - spent
+    back, moved = refunded(alliance), moved_to_fund(alliance)
+    return Figures(currency=fin.currency, grant_approved=fin.totals["grant"], received=received, spent=spent,
+                   justified=ledger.justified(alliance), unspent=unspent, refunded=back, moved_to_fund=moved,
+                   to_settle=unspent - back - moved, counterpart_planned=fin.counterpart,
+                   counterpart_contributed=ledger.counterpart_contributed(alliance),
+                   revolving_allowed=revolving_allowed(alliance))
+
+
+def _lock(alliance):
+    """Re-read the alliance with its row locked (PostgreSQL) so that two refunds cannot both pass the
+    balance check."""
+    db.session.execute(sa.select(Alliance.id).where(Alliance.id == alliance.id).with_for_update())
+    return alliance
+
+
+def _settle_fields(data, c, date_key):
+    value = amount(data, "amount", c)
+    if value is not None and value <= 0:
+        c.add("invalid", _l("Enter an amount of more than zero."), "amount")
+        value = None
+    when = day(data, date_key, c)
+    if when is not None and when > date.today():
+        c.add("invalid", _l("The date cannot be in the future."), date_key)
+    return value, when
+
+
+def _balance_violation(alliance, value):
+    left = figures(alliance).to_settle
+    if value is not None and value > left:
+        return Violation("refund_exceeds_balance", _l(
+            "Only %(left)s of the unspent grant is still to settle; %(amount)s is more.", left=left, amount=value),
+            "amount")
+    return None
+
+
+def record_refund(alliance, data, actor, proof=None):
+    """Record unspent grant money returned to the program: ``amount`` (> 0, at most what is still to settle:
+    ``refund_exceeds_balance``), ``reference`` (the bank's), ``refunded_on`` (not in the future) and an
+    optional ``proof`` file (PDF, JPEG or PNG). Raises ``InvalidTransition`` (not closing), ``Forbidden``,
+    ``ValidationFailed``, ``RuleViolation``, ``UploadTooLarge``, ``UnsupportedType``."""
+    if alliance.state != "closing":
+        raise InvalidTransition(_l("Refunds are recorded while the alliance is closing."))
+    if not can_settle(actor, alliance):
+        raise Forbidden(_l("The finance officer or the officer of the region records refunds."))
+    alliance = _lock(alliance)
+    c = Collector()
+    value, when = _settle_fields(data, c, "refunded_on")
+    reference = text(data, "reference", c, limit=120, required=True)
+    fail(c)
+    over = _balance_violation(alliance, value)
+    if over:
+        raise RuleViolation([over])
+    stored = None
+    if proof is not None and getattr(proof, "filename", None):
+        content, ctype, name = uploads.read_checked(proof, field="proof")
+        stored = (uploads.store(content), ctype, name)
+    refund = Refund(alliance_id=alliance.id, amount=value, reference=reference, refunded_on=when,
+                    recorded_by_id=actor.id)
+    if stored:
+        refund.proof_sha256, refund.proof_content_type, refund.proof_filename = stored
+    db.session.add(refund)
+    db.session.flush()
+    _audit(alliance, "refund", refund.id, "record_refund", actor,
+           {"amount": value, "reference": reference, "refunded_on": when,
+            "proof_sha256": refund.proof_sha256})
+    return refund
+
+
+def move_to_fund(alliance, data, actor):
+    """Move unspent grant money (``amount``, ``moved_on``) into the association's revolving fund through the
+    revolving stage. Rules: ``revolving_not_allowed`` (the program's ``revolving_fund_share`` is 0),
+    ``refund_exceeds_balance`` (more than what is still to settle)."""
+    if alliance.state != "closing":
+        raise InvalidTransition(_l("The unspent grant is settled while the alliance is closing."))
+    if not can_settle(actor, alliance):
+        raise Forbidden(_l("The finance officer or the officer of the region settles the unspent grant."))
+    alliance = _lock(alliance)
+    c = Collector()
+    value, when = _settle_fields(data, c, "moved_on")
+    fail(c)
+    problems = []
+    if not revolving_allowed(alliance):
+        problems.append(Violation("revolving_not_allowed", _l(
+            "The program does not put any part of the grant into a revolving fund."), "amount"))
+    over = _balance_violation(alliance, value)
+    if over:
+        problems.append(over)
+    if problems:
+        raise RuleViolation(problems)
+    try:
+        from ..revolving.services import deposit_from_grant
+    except ImportError:
+        raise RuleViolation([Violation("revolving_not_allowed", _l(
+            "The revolving fund is not available in this installation."), "amount")]) from None
+    movement = deposit_from_grant(alliance, value, actor, when)
+    db.session.flush()
+    return movement
+
+
+# the checks of the close -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    label: object
+    ok: bool
+    message: object
+
+    @property
+    def state(self):
+        return "ok" if self.ok else "fail"
+
+    def as_dict(self):
+        return {"rule": self.rule, "label": str(self.label), "state": self.state, "message": str(self.message)}
+
+
+def closing_checks(alliance, figs=None):
+    """Every check of ``close``, passed or not, with its rule code."""
+    figs = figs or figures(alliance)
+    contracts, unreported = ledger.open_contracts(alliance), ledger.unreported_expenses(alliance)
+    cur = figs.currency
+    return [
+        Check("contracts_open", _l("Technical assistance contracts closed"), contracts == 0,
+              _l("%(n)s technical assistance contract(s) are not closed yet.", n=contracts) if contracts else
+              _l("Every technical assistance contract is closed.")),
+        Check("expenses_unreported", _l("Every expense in an approved accountability report"), unreported == 0,
+              _l("%(n)s expense(s) are not in an approved accountability report.", n=unreported) if unreported else
+              _l("Every expense is in an approved accountability report.")),
+        Check("balance_unsettled", _l("Unspent grant refunded or moved to the revolving fund"),
+              figs.to_settle == 0,
+              _l("%(amount)s %(cur)s of unspent grant is not refunded or moved to the revolving fund yet.",
+                 amount=figs.to_settle, cur=cur) if figs.to_settle else
+              _l("The unspent grant is settled.")),
+        Check("evaluation_missing", _l("The officer's evaluation"), alliance.evaluation is not None,
+              _l("The officer has not evaluated the alliance yet.") if alliance.evaluation is None else
+              _l("The officer evaluated the alliance.")),
+    ]
+
+
+def closeout_violations(alliance):
+    return [Violation(c.rule, c.message) for c in closing_checks(alliance) if not c.ok]

@@ -1,0 +1,246 @@
+"""Closeout pages: the final report (board), the financial closeout with refunds and the move to the revolving
+fund (finance officer or officer), the officer's evaluation, the checks of the close and the closeout report
+(PDF). The alliance page shows the closeout section (``closeout/_alliance_section.html``) through
+``closeout_summary``. Thin: load (404), check access, one service, commit."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import uploads
+from ..alliances.models import Alliance
+from ..alliances.permissions import can_view_alliance
+from ..alliances.services import take_action
+from ..common import get_or_404
+from ..errors import DomainError
+from ..extensions import db
+from ..plans.catalog import GROUPS
+from ..web.forms import show_errors
+from ..workflows import ALLIANCE
+from . import pdf, services
+from .forms import ActionForm, EvaluationForm, FinalReportForm, MoveToFundForm, RefundForm
+from .models import Refund
+
+bp = Blueprint("closeout", __name__, url_prefix="/alliances/<int:alliance_id>")
+
+#: the transitions taken from the closeout page
+ACTIONS = ("submit_final_report", "close")
+
+
+def load(alliance_id):
+    """The alliance (404 when missing, not visible, or before execution)."""
+    alliance = get_or_404(Alliance, alliance_id)
+    if not can_view_alliance(current_user, alliance) or not services.closeout_started(alliance):
+        abort(404)
+    return alliance
+
+
+def summary(alliance):
+    """What the alliance page shows of the closeout (None before execution or for outsiders)."""
+    if not services.closeout_started(alliance) or not can_view_alliance(current_user, alliance):
+        return None
+    figs = services.figures(alliance)
+    return {"report": alliance.final_report, "evaluation": alliance.evaluation, "figures": figs,
+            "checks": services.closing_checks(alliance, figs) if alliance.state == "closing" else [],
+            "can_edit": services.can_edit_final_report(current_user, alliance)}
+
+
+@bp.app_context_processor
+def closeout_helpers():
+    return {"closeout_summary": summary}
+
+
+def _report_form(alliance):
+    report = alliance.final_report
+    form = FinalReportForm(formdata=None, obj=report) if report else FinalReportForm(formdata=None)
+    if report is not None:
+        form.version.data = report.version
+        for key in ("sales_volume", "sales_value"):
+            value = getattr(report, key)
+            getattr(form, key).data = "" if value is None else str(value)
+    return form
+
+
+def _evaluation_form(alliance):
+    ev = alliance.evaluation
+    form = EvaluationForm(formdata=None, obj=ev) if ev else EvaluationForm(formdata=None)
+    if ev is not None:
+        form.version.data = ev.version
+    return form
+
+
+def _page(alliance, status=200, report_form=None, typed=None, evaluation_form=None, refund_form=None,
+          move_form=None, action_errors=None, errors=None):
+    figs = services.figures(alliance)
+    actions = [t for t in ALLIANCE.available(alliance, current_user) if t.name in ACTIONS]
+    rows = services.actuals_table(alliance)
+    if typed:
+        for row in rows:
+            iid = row["indicator"].id
+            row.update({k: typed.get(f"{k}-{iid}", "") for k in ("actual", "women", "men")})
+    return render_template(
+        "closeout/page.html", alliance=alliance, figures=figs, rows=rows,
+        pairs=services.assessment_pairs(alliance), report=alliance.final_report, evaluation=alliance.evaluation,
+        refunds=alliance.refunds, report_violations=services.final_report_violations(alliance)
+        if alliance.state == "in_execution" else [],
+        checks=services.closing_checks(alliance, figs) if alliance.state in ("closing", "closed") else [],
+        actions=actions, action_errors=action_errors or [],
+        can_edit=services.can_edit_final_report(current_user, alliance),
+        can_evaluate=services.can_evaluate(current_user, alliance),
+        can_settle=services.can_settle(current_user, alliance),
+        report_form=report_form or _report_form(alliance),
+        evaluation_form=evaluation_form or _evaluation_form(alliance),
+        refund_form=refund_form or RefundForm(formdata=None), move_form=move_form or MoveToFundForm(formdata=None, prefix="move"),
+        action_form=ActionForm(formdata=None), errors=errors or {}, group_titles=GROUPS), status
+
+
+def _field_errors(exc):
+    """``{field: [messages]}`` from a domain error's details (the indicator actuals' fields)."""
+    out = {}
+    for d in exc.details or []:
+        out.setdefault(d.field or "", []).append(str(d.message))
+    return out
+
+
+@bp.get("/closeout")
+@login_required
+def page(alliance_id):
+    return _page(load(alliance_id))
+
+
+@bp.post("/closeout/final-report")
+@login_required
+def final_report(alliance_id):
+    alliance = load(alliance_id)
+    if not services.can_edit_final_report(current_user, alliance):
+        abort(403)
+    form = FinalReportForm()
+    if not form.validate_on_submit():
+        return _page(alliance, 400, report_form=form, typed=request.form)
+    try:
+        services.save_final_report(alliance, form.data_for_service(alliance.indicators, request.form), current_user,
+                                   version=form.version.data or None)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        alliance = load(alliance_id)
+        show_errors(form, exc)
+        return _page(alliance, exc.status, report_form=form, typed=request.form, errors=_field_errors(exc))
+    db.session.commit()
+    flash(_l("The final report was saved."), "success")
+    return redirect(url_for(".page", alliance_id=alliance.id, _anchor="final-report"))
+
+
+@bp.post("/closeout/evaluation")
+@login_required
+def evaluation(alliance_id):
+    alliance = load(alliance_id)
+    if not services.can_evaluate(current_user, alliance):
+        abort(403)
+    form = EvaluationForm()
+    if not form.validate_on_submit():
+        return _page(alliance, 400, evaluation_form=form)
+    try:
+        services.save_evaluation(alliance, {k: getattr(form, k).data for k in ("rating", "findings",
+                                                                               "recommendations")},
+                                 current_user, version=form.version.data or None)
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load(alliance_id)
+        show_errors(form, exc)
+        return _page(alliance, exc.status, evaluation_form=form)
+    db.session.commit()
+    flash(_l("The evaluation was saved."), "success")
+    return redirect(url_for(".page", alliance_id=alliance.id, _anchor="evaluation"))
+
+
+@bp.post("/closeout/refunds")
+@login_required
+def refund(alliance_id):
+    alliance = load(alliance_id)
+    if not services.can_settle(current_user, alliance):
+        abort(403)
+    form = RefundForm()
+    if not form.validate_on_submit():
+        return _page(alliance, 400, refund_form=form)
+    try:
+        services.record_refund(alliance, {k: getattr(form, k).data for k in ("amount", "reference", "refunded_on")},
+                               current_user, proof=request.files.get("proof"))
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load(alliance_id)
+        show_errors(form, exc)
+        return _page(alliance, exc.status, refund_form=form)
+    db.session.commit()
+    flash(_l("The refund was recorded."), "success")
+    return redirect(url_for(".page", alliance_id=alliance.id, _anchor="money"))
+
+
+@bp.post("/closeout/revolving-fund")
+@login_required
+def move_to_fund(alliance_id):
+    alliance = load(alliance_id)
+    if not services.can_settle(current_user, alliance):
+        abort(403)
+    form = MoveToFundForm(prefix="move")
+    if not form.validate_on_submit():
+        return _page(alliance, 400, move_form=form)
+    try:
+        services.move_to_fund(alliance, {"amount": form.amount.data, "moved_on": form.moved_on.data}, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load(alliance_id)
+        show_errors(form, exc)
+        return _page(alliance, exc.status, move_form=form)
+    db.session.commit()
+    flash(_l("The money was moved to the association's revolving fund."), "success")
+    return redirect(url_for(".page", alliance_id=alliance.id, _anchor="money"))
+
+
+@bp.post("/closeout/transition")
+@login_required
+def transition(alliance_id):
+    """``submit_final_report`` (board) or ``close`` (officer) through the alliance workflow."""
+    alliance = load(alliance_id)
+    form = ActionForm()
+    if not form.validate_on_submit() or form.action.data not in ACTIONS:
+        abort(400)
+    if form.version.data and form.version.data != str(alliance.version):
+        flash(_l("Someone changed this alliance meanwhile. Look at it again before you act."), "error")
+        return redirect(url_for(".page", alliance_id=alliance.id))
+    data = {"comment": form.comment.data} if (form.comment.data or "").strip() else {}
+    try:
+        t = take_action(alliance, form.action.data, current_user, data)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        alliance = load(alliance_id)
+        flash(str(exc.message), "error")
+        errors = [(getattr(d, "rule", None), str(d.message)) for d in exc.details]
+        return _page(alliance, exc.status, action_errors=errors)
+    db.session.commit()
+    flash(_l("Done: %(label)s. The alliance is now “%(state)s”.", label=t.label, state=ALLIANCE.title(t.target)),
+          "success")
+    return redirect(url_for(".page", alliance_id=alliance.id))
+
+
+@bp.get("/closeout/refunds/<int:refund_id>/proof")
+@login_required
+def refund_proof(alliance_id, refund_id):
+    alliance = load(alliance_id)
+    row = db.session.get(Refund, refund_id)
+    if row is None or row.alliance_id != alliance.id or not row.proof_sha256:
+        abort(404)
+    return uploads.send_stored(row.proof_sha256, row.proof_content_type, row.proof_filename)
+
+
+@bp.get("/documents/closeout")
+@login_required
+def document(alliance_id):
+    """The closeout report (PDF): from the submission of the final report on."""
+    alliance = load(alliance_id)
+    if alliance.state not in ("closing", "closed"):
+        abort(404)
+    return Response(pdf.closeout_pdf(alliance), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{alliance.code}-cierre.pdf"'})

@@ -1,0 +1,1 @@
+"""Monitoring: indicator values by period, supervision visits with follow-up actions, alerts."""

@@ -1,0 +1,246 @@
+"""Monitoring pages of an alliance: indicator values by period (/alliances/<id>/monitoring/indicators),
+supervision visits with photos and follow-up actions (/alliances/<id>/monitoring/visits[/<vid>]). The alerts
+page (/monitoring/alerts) is in views_alerts.py. An alliance the user may not see: 404."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from .. import uploads
+from ..alliances import alerts
+from ..alliances.models import Alliance
+from ..common import get_or_404
+from ..errors import DomainError
+from ..extensions import db
+from ..web.forms import show_errors
+from ..workflows.follow_up import FOLLOW_UP
+from . import services as svc
+from . import visits as visit_svc
+from .alerting import ALERT_TITLES
+from .forms import ActionForm, PhotoForm, ValueForm, VisitForm
+from .models import FollowUpAction, Visit, VisitPhoto
+from .permissions import MONITORED, SHOWN, can_answer, can_record_values, can_view, can_visit
+
+bp = Blueprint("monitoring", __name__)
+MAX_ID = 2**31 - 1
+
+
+def _get(model, ident):
+    if not 0 < ident <= MAX_ID:
+        abort(404)
+    return get_or_404(model, ident)
+
+
+def load_alliance(alliance_id):
+    alliance = _get(Alliance, alliance_id)
+    if not can_view(current_user, alliance):
+        abort(404)
+    return alliance
+
+
+def load_visit(alliance, visit_id):
+    visit = _get(Visit, visit_id)
+    if visit.alliance_id != alliance.id:
+        abort(404)
+    return visit
+
+
+@bp.app_context_processor
+def monitoring_helpers():
+    def section(alliance):
+        if alliance.state not in SHOWN or not can_view(current_user, alliance):
+            return None
+        return {"alerts": alerts.collect([alliance]), "overdue": visit_svc.overdue_actions([alliance.id]),
+                "visits": db.session.execute(db.select(db.func.count()).select_from(Visit).where(
+                    Visit.alliance_id == alliance.id)).scalar()}
+
+    return {"monitoring_section": section, "ALERT_TITLES": ALERT_TITLES}
+
+
+# indicator values -------------------------------------------------------------------------------------
+
+def _indicators_page(alliance, form, status=200):
+    values = svc.values_by_indicator(alliance)
+    rows = []
+    for ind in alliance.indicators:
+        series = values.get(ind.id, [])
+        latest = series[-1] if series else None
+        pct = svc.progress(ind, latest)
+        rows.append({"indicator": ind, "series": series, "latest": latest, "progress": pct,
+                     "bar": None if pct is None else max(0, min(100, int(pct)))})
+    return render_template("monitoring/indicators.html", alliance=alliance, rows=rows, form=form,
+                           can_record=can_record_values(current_user, alliance) and alliance.state in MONITORED,
+                           period=svc.current_period()), status
+
+
+@bp.route("/alliances/<int:alliance_id>/monitoring/indicators", methods=["GET", "POST"])
+@login_required
+def indicators(alliance_id):
+    alliance = load_alliance(alliance_id)
+    form = ValueForm().fill(alliance.indicators)
+    if request.method == "GET":
+        wanted = (request.args.get("indicator") or "").strip()[:12]
+        if wanted:
+            form.indicator_id.data = wanted
+        return _indicators_page(alliance, form)
+    if not can_record_values(current_user, alliance):
+        abort(403)
+    if not form.validate_on_submit():
+        return _indicators_page(alliance, form, 400)
+    ind = next((i for i in alliance.indicators if str(i.id) == (form.indicator_id.data or "")), None)
+    if ind is None:
+        form.indicator_id.errors = [_l("Choose an indicator of this alliance.")]
+        return _indicators_page(alliance, form, 422)
+    try:
+        svc.record_value(alliance, ind, form.values(), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load_alliance(alliance_id)
+        show_errors(form, exc)
+        return _indicators_page(alliance, form.fill(alliance.indicators), exc.status)
+    db.session.commit()
+    flash(_l("Value recorded for %(period)s.", period=form.period.data), "success")
+    return redirect(url_for(".indicators", alliance_id=alliance.id) + f"#indicator-{ind.id}")
+
+
+# visits -----------------------------------------------------------------------------------------------
+
+def _visits_page(alliance, form, status=200):
+    visits = db.session.execute(db.select(Visit).where(Visit.alliance_id == alliance.id)
+                                .options(selectinload(Visit.actions))
+                                .order_by(Visit.visited_on.desc(), Visit.id.desc())).scalars().all()
+    return render_template("monitoring/visits.html", alliance=alliance, visits=visits, form=form,
+                           can_visit=can_visit(current_user, alliance) and alliance.state in MONITORED,
+                           default_due=visit_svc.default_due().isoformat()), status
+
+
+@bp.route("/alliances/<int:alliance_id>/monitoring/visits", methods=["GET", "POST"])
+@login_required
+def visits(alliance_id):
+    alliance = load_alliance(alliance_id)
+    form = VisitForm().fill()
+    if request.method == "GET":
+        return _visits_page(alliance, form)
+    if not can_visit(current_user, alliance):
+        abort(403)
+    if not form.validate_on_submit():
+        return _visits_page(alliance, form, 400)
+    try:
+        visit = visit_svc.record_visit(alliance, form.values(), current_user,
+                                       photos=request.files.getlist("photos"))
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load_alliance(alliance_id)
+        show_errors(form, exc)
+        _row_errors(form, exc)
+        return _visits_page(alliance, form, exc.status)
+    db.session.commit()
+    flash(_l("Visit recorded with %(n)s follow-up actions.", n=len(visit.actions)), "success")
+    return redirect(url_for(".visit", alliance_id=alliance.id, visit_id=visit.id))
+
+
+def _row_errors(form, exc):
+    """Attach ``actions.<i>.<field>`` errors to the rows of the form."""
+    for d in getattr(exc, "details", []) or []:
+        parts = (getattr(d, "field", None) or "").split(".")
+        if len(parts) == 3 and parts[0] == "actions" and parts[1].isdigit() and int(parts[1]) < len(form.actions):
+            field = getattr(form.actions[int(parts[1])].form, parts[2], None)
+            if field is not None:
+                field.errors = list(field.errors or []) + [str(d.message)]
+
+
+def _visit_page(alliance, visit, status=200, failed=None, action_form=None, photo_form=None):
+    return render_template("monitoring/visit.html", alliance=alliance, visit=visit,
+                           photo_form=photo_form or PhotoForm(), action_form=action_form or ActionForm(),
+                           failed=failed, can_visit=can_visit(current_user, alliance) and alliance.state in MONITORED,
+                           actions={a.id: [t.name for t in FOLLOW_UP.available(a, current_user)]
+                                    for a in visit.actions} if alliance.state in MONITORED else {}), status
+
+
+@bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>")
+@login_required
+def visit(alliance_id, visit_id):
+    alliance = load_alliance(alliance_id)
+    return _visit_page(alliance, load_visit(alliance, visit_id))
+
+
+@bp.post("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos")
+@login_required
+def add_photo(alliance_id, visit_id):
+    alliance = load_alliance(alliance_id)
+    v = load_visit(alliance, visit_id)
+    if not can_visit(current_user, alliance):
+        abort(403)
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        return _visit_page(alliance, v, 400, photo_form=form)
+    try:
+        visit_svc.add_photo(v, request.files.get("photo"), current_user, form.caption.data or "")
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load_alliance(alliance_id)
+        v = load_visit(alliance, visit_id)
+        show_errors(form, exc)
+        return _visit_page(alliance, v, exc.status, failed="photo", photo_form=form)
+    db.session.commit()
+    flash(_l("Photo added."), "success")
+    return redirect(url_for(".visit", alliance_id=alliance.id, visit_id=v.id) + "#photos")
+
+
+@bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>")
+@login_required
+def photo(alliance_id, visit_id, photo_id):
+    alliance = load_alliance(alliance_id)
+    v = load_visit(alliance, visit_id)
+    p = _get(VisitPhoto, photo_id)
+    if p.visit_id != v.id:
+        abort(404)
+    return uploads.send_stored(p.sha256, p.content_type, p.filename, as_attachment=False)
+
+
+def load_action(alliance, action_id):
+    a = _get(FollowUpAction, action_id)
+    if a.alliance_id != alliance.id:
+        abort(404)
+    return a
+
+
+@bp.post("/alliances/<int:alliance_id>/monitoring/actions/<int:action_id>")
+@login_required
+def act(alliance_id, action_id):
+    alliance = load_alliance(alliance_id)
+    a = load_action(alliance, action_id)
+    name = request.form.get("action", "")
+    if name not in FOLLOW_UP.by_name:
+        abort(400)
+    if not (can_answer if name == "answer" else can_visit)(current_user, alliance):
+        abort(403)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _visit_page(alliance, a.visit, 400, failed=a.id, action_form=form)
+    try:
+        visit_svc.act(a, name, current_user, answer=form.answer.data, comment=form.comment.data,
+                      evidence=request.files.get("evidence"))
+    except DomainError as exc:
+        db.session.rollback()
+        alliance = load_alliance(alliance_id)
+        a = load_action(alliance, action_id)
+        show_errors(form, exc)
+        return _visit_page(alliance, a.visit, exc.status, failed=a.id, action_form=form)
+    db.session.commit()
+    flash({"answer": _l("Answer sent to the officer."), "close": _l("Action closed."),
+           "reopen": _l("Action reopened.")}[name], "success")
+    return redirect(url_for(".visit", alliance_id=alliance.id, visit_id=a.visit_id) + f"#action-{a.id}")
+
+
+@bp.get("/alliances/<int:alliance_id>/monitoring/actions/<int:action_id>/evidence")
+@login_required
+def evidence(alliance_id, action_id):
+    alliance = load_alliance(alliance_id)
+    a = load_action(alliance, action_id)
+    if not a.evidence_sha256:
+        abort(404)
+    return uploads.send_stored(a.evidence_sha256, a.evidence_content_type, a.evidence_filename or "evidence")
+
+
+from . import views_alerts  # noqa: E402,F401  (the alerts page)

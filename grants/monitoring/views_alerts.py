@@ -1,0 +1,42 @@
+"""The alerts page (/monitoring/alerts): officers (their regions), admins and auditors; filter by code and
+region, a page at a time, each alert linking to its alliance."""
+from flask import abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..alliances import alerts
+from ..web.forms import options
+from ..web.pagination import Page
+from .alerting import ALERT_TITLES, regions_of, visible_alerts
+from .forms import AlertFilterForm
+from .permissions import can_see_alerts
+from .views import bp
+
+PER_PAGE = 50
+
+
+@bp.get("/monitoring/alerts")
+@login_required
+def alerts_page():
+    if not can_see_alerts(current_user):
+        abort(403)
+    codes = alerts.codes()
+    code = request.args.get("code") or None
+    code = code if code in codes else None
+    regions = regions_of(current_user)
+    region = (request.args.get("region") or "").strip()[:120] or None
+    if region and region not in regions:
+        regions.append(region)  # shown as chosen; no alliance there, so no alert
+    form = AlertFilterForm(request.args)
+    form.code.choices = options([("", _l("Every alert"))] + [(c, ALERT_TITLES.get(c, c)) for c in codes])
+    form.region.choices = options([("", _l("Every region"))] + [(r, r) for r in regions])
+    found, alliances = visible_alerts(current_user, code=code, region=region)
+    try:
+        number = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        number = 1
+    start = (number - 1) * PER_PAGE
+    page = Page(found[start:start + PER_PAGE], number, PER_PAGE, len(found))
+    return render_template("monitoring/alerts.html", page=page, alliances=alliances, form=form,
+                           titles=ALERT_TITLES)
+

@@ -1,0 +1,73 @@
+"""The portfolio page and its XLSX export (officers, admins, auditors) and the public portal (no login)."""
+from flask import Blueprint, Response, abort, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..web.i18n import number
+from ..web.pagination import Page
+from ..workflows.alliance import STATES
+from . import filters, portal as public, portfolio as pf
+from .catalog import GROUP_TITLES, indicator_title, indicator_unit
+from .charts import bars
+from .xlsx import portfolio_xlsx
+
+bp = Blueprint("reports", __name__)
+
+PORTAL_PER_PAGE = 20
+CACHE_SECONDS = 300
+
+
+def cacheable(resp):
+    """Public and cacheable for five minutes, with an ETag of the body; 304 on a matching If-None-Match."""
+    resp.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    resp.add_etag()
+    return resp.make_conditional(request)
+
+
+def _portfolio():
+    if not pf.sees_portfolio(current_user):
+        abort(403)
+    f = filters.parse(request.args)
+    group = filters.group_of(request.args)
+    return pf.build(current_user, f, group)
+
+
+@bp.get("/portfolio")
+@login_required
+def portfolio():
+    p = _portfolio()
+    state_chart = bars([(STATES.get(s, s), p.by_state[s]) for s in STATES if p.by_state.get(s)],
+                       title=_("Alliances by state"), fmt=lambda v: number(v))
+    duration_chart = bars([(STATES.get(d.state, d.state), d.median_days) for d in p.durations],
+                          title=_("Median days in each state"), fmt=lambda v: number(v, 1))
+    return render_template("reports/portfolio.html", p=p, opts=pf.options(current_user), state_chart=state_chart,
+                           duration_chart=duration_chart, groups=GROUP_TITLES, states=STATES,
+                           indicator_title=indicator_title, indicator_unit=indicator_unit, args=request.args)
+
+
+@bp.get("/portfolio.xlsx")
+@login_required
+def portfolio_export():
+    p = _portfolio()
+    return Response(portfolio_xlsx(p), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="portfolio.xlsx"'})
+
+
+def _page_no():
+    try:
+        value = int(request.args.get("page", 1))
+    except ValueError:
+        value = 1
+    return value if 1 <= value <= 2**31 - 1 else 1
+
+
+@bp.get("/portal")
+def portal():
+    f = filters.parse(request.args, allowed=public.FILTERS)
+    page_no = _page_no()
+    items, total = public.page(f, page_no, PORTAL_PER_PAGE)
+    html = render_template("reports/portal.html", items=items, total=total,
+                           page=Page(items, page_no, PORTAL_PER_PAGE, total),
+                           aggregates=public.aggregates(f), opts=public.options(), f=f, states=STATES,
+                           indicator_title=indicator_title, indicator_unit=indicator_unit)
+    return cacheable(make_response(html))

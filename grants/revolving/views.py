@@ -1,0 +1,243 @@
+"""Revolving fund pages under /associations/<id>/revolving-fund: the summary, the movements, the loans and the
+forms of the treasurer (repayments, loans, loan repayments) and of the board (write-off).
+
+Access follows the association (never an alliance: the fund outlives them): whoever may see the association
+reads the totals; borrowers' names only where member data may be seen (masked for auditors); another
+association's fund answers 404."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..alliances.models import Alliance
+from ..associations.models import Association, Member
+from ..associations.services import mask_name
+from ..common import get_or_404
+from ..errors import DomainError
+from ..extensions import db
+from ..web.forms import show_errors
+from ..web.pagination import paginate
+from . import services
+from .forms import LoanForm, LoanRepaymentForm, RepaymentForm, WriteOffForm
+from .models import Loan, Movement
+from .permissions import can_record, can_view_fund, can_write_off, names_mode
+
+bp = Blueprint("revolving", __name__, url_prefix="/associations/<int:association_id>/revolving-fund")
+MAX_ID = 2**31 - 1
+
+
+def load(association_id):
+    """The association, or 404 when it does not exist or the user may not see it (no leak)."""
+    if not 0 < association_id <= MAX_ID:
+        abort(404)
+    association = get_or_404(Association, association_id)
+    if not can_view_fund(current_user, association):
+        abort(404)
+    return association
+
+
+def load_loan(association, loan_id):
+    if not 0 < loan_id <= MAX_ID:
+        abort(404)
+    loan = get_or_404(Loan, loan_id)
+    if loan.association_id != association.id:
+        abort(404)
+    return loan
+
+
+def namer(association):
+    """A function giving the name to show for a member, by what ``current_user`` may see."""
+    mode = names_mode(current_user, association)
+
+    def name(member):
+        if member is None:
+            return "—"
+        if mode == "full":
+            return member.full_name
+        if mode == "masked":
+            return mask_name(member.full_name)
+        return _l("a member")
+
+    return name
+
+
+def _members(association):
+    return db.session.execute(sa.select(Member).where(Member.association_id == association.id,
+                                                      Member.active.is_(True))
+                              .order_by(Member.full_name, Member.id)).scalars().all()
+
+
+def _open_loans(association):
+    return db.session.execute(sa.select(Loan).where(Loan.association_id == association.id, Loan.state == "open")
+                              .order_by(Loan.id)).scalars().all()
+
+
+def _forms(association, repayment=None, loan=None):
+    name = namer(association)
+    members = _members(association) if can_record(current_user, association) else []
+    repayment = (repayment or RepaymentForm(formdata=None, prefix="repayment")).fill(
+        members, services.fund_alliances(association), _open_loans(association), name)
+    loan = (loan or LoanForm(formdata=None, prefix="loan")).fill(members)
+    return repayment, loan
+
+
+def _page(association, repayment_form=None, loan_form=None, status=200):
+    from datetime import date
+
+    repayment_form, loan_form = _forms(association, repayment_form, loan_form)
+    movements = paginate(sa.select(Movement).where(Movement.association_id == association.id)
+                         .order_by(Movement.id.desc()))
+    state = request.args.get("state", "")
+    loans_q = sa.select(Loan).where(Loan.association_id == association.id)
+    if state in ("open", "repaid", "written_off"):
+        loans_q = loans_q.where(Loan.state == state)
+    loans = db.session.execute(loans_q.order_by(Loan.state != "open", Loan.due_on, Loan.id).limit(200)
+                               ).scalars().all()
+    return render_template("revolving/fund.html", association=association, summary=services.fund_summary(association),
+                           movements=movements.items, page=movements, loans=loans, today=date.today(),
+                           name=namer(association), repayment_form=repayment_form, loan_form=loan_form,
+                           can_record=can_record(current_user, association), state=state,
+                           currency=_currency(association)), status
+
+
+def _currency(association):
+    alliances = services.fund_alliances(association)
+    if alliances:
+        return alliances[0].program.currency
+    row = db.session.execute(sa.select(Alliance).where(Alliance.association_id == association.id)
+                             .order_by(Alliance.id.desc()).limit(1)).scalar()
+    return row.program.currency if row is not None else ""
+
+
+def _writer(association, allowed):
+    if not allowed(current_user, association):
+        abort(403)
+
+
+def _flash_rules(exc):
+    for d in exc.details:
+        if getattr(d, "rule", None) not in ("invalid", "required") and not getattr(d, "field", None):
+            flash(f"{d.message} ({d.rule})", "error")
+
+
+@bp.get("")
+@login_required
+def fund(association_id):
+    return _page(load(association_id))
+
+
+@bp.post("/repayments")
+@login_required
+def record_repayment(association_id):
+    association = load(association_id)
+    _writer(association, can_record)
+    form = RepaymentForm(prefix="repayment")
+    if not form.validate_on_submit():
+        return _page(association, repayment_form=form, status=400)
+    try:
+        mv = services.record_repayment(association, form.values(), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        association = load(association_id)
+        show_errors(form, exc)
+        _flash_rules(exc)
+        return _page(association, repayment_form=form, status=exc.status)
+    db.session.commit()
+    flash(_l("Repayment recorded: %(amount)s.", amount=mv.amount), "success")
+    return redirect(url_for(".fund", association_id=association.id))
+
+
+@bp.post("/loans")
+@login_required
+def record_loan(association_id):
+    association = load(association_id)
+    _writer(association, can_record)
+    form = LoanForm(prefix="loan")
+    if not form.validate_on_submit():
+        return _page(association, loan_form=form, status=400)
+    try:
+        loan = services.record_loan(association, form.values(), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        association = load(association_id)
+        show_errors(form, exc)
+        _flash_rules(exc)
+        return _page(association, loan_form=form, status=exc.status)
+    db.session.commit()
+    flash(_l("Loan recorded: %(amount)s.", amount=loan.amount), "success")
+    return redirect(url_for(".loan", association_id=association.id, loan_id=loan.id))
+
+
+def _loan_page(association, loan, form=None, write_off_form=None, status=200):
+    repayments = db.session.execute(sa.select(Movement).where(Movement.loan_id == loan.id)
+                                    .order_by(Movement.id)).scalars().all()
+    from datetime import date
+
+    return render_template("revolving/loan.html", association=association, loan=loan, repayments=repayments,
+                           form=form or LoanRepaymentForm(formdata=None),
+                           write_off_form=write_off_form or WriteOffForm(formdata=None), name=namer(association),
+                           can_record=can_record(current_user, association) and loan.state == "open",
+                           can_write_off=can_write_off(current_user, association) and loan.state == "open",
+                           today=date.today(), currency=_currency(association)), status
+
+
+@bp.route("/loans/<int:loan_id>", methods=["GET", "POST"])
+@login_required
+def loan(association_id, loan_id):
+    association = load(association_id)
+    item = load_loan(association, loan_id)
+    if request.method == "GET":
+        return _loan_page(association, item)
+    _writer(association, can_record)
+    form = LoanRepaymentForm()
+    if not form.validate_on_submit():
+        return _loan_page(association, item, form=form, status=400)
+    try:
+        mv = services.record_loan_repayment(item, form.values(), current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        association = load(association_id)
+        item = load_loan(association, loan_id)
+        show_errors(form, exc)
+        _flash_rules(exc)
+        return _loan_page(association, item, form=form, status=exc.status)
+    db.session.commit()
+    flash(_l("Repayment recorded: %(amount)s.", amount=mv.amount), "success")
+    return redirect(url_for(".loan", association_id=association.id, loan_id=item.id))
+
+
+@bp.post("/loans/<int:loan_id>/write-off")
+@login_required
+def write_off(association_id, loan_id):
+    association = load(association_id)
+    item = load_loan(association, loan_id)
+    _writer(association, can_write_off)
+    form = WriteOffForm()
+    if not form.validate_on_submit():
+        return _loan_page(association, item, write_off_form=form, status=400)
+    try:
+        services.write_off_loan(item, form.reason.data, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        association = load(association_id)
+        item = load_loan(association, loan_id)
+        show_errors(form, exc)
+        _flash_rules(exc)
+        return _loan_page(association, item, write_off_form=form, status=exc.status)
+    db.session.commit()
+    flash(_l("The loan was written off."), "success")
+    return redirect(url_for(".loan", association_id=association.id, loan_id=item.id))
+
+
+@bp.app_context_processor
+def revolving_helpers():
+    def section(alliance):
+        """The alliance's expected vs repaid share, when its program has a fund (for alliances/detail.html)."""
+        from ..workflows.alliance import FUNDED
+
+        if alliance.state not in FUNDED or services.share_of(alliance) <= 0:
+            return None
+        return {"share": services.alliance_share(alliance),
+                "fund_visible": can_view_fund(current_user, alliance.association)}
+
+    return {"revolving_section": section}
