@@ -10,7 +10,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "grants"
 
 
 def _recorded_actions():
-    """(file, line, action) of each ``audit.record(type, id, "action", ...)`` / ``record(...)`` with a literal."""
+    """(file, line, action) of each ``audit.record(type, id, "action", ...)`` (or a stage's ``_audit`` wrapper)
+    whose action is a literal."""
     found = []
     for path in ROOT.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -19,9 +20,15 @@ def _recorded_actions():
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
             owner = getattr(func.value, "id", None) if isinstance(func, ast.Attribute) else None
-            if name != "record" or (owner not in (None, "audit")):
+            if name == "record" and owner in (None, "audit"):
+                index = 2  # audit.record(object_type, object_id, action, actor, ...)
+            elif name == "_audit":
+                index = 3  # a stage's _audit(alliance, object_type, object_id, action, actor, data)
+            else:
                 continue
-            action = node.args[2]
+            if len(node.args) <= index:
+                continue
+            action = node.args[index]
             if isinstance(action, ast.Constant) and isinstance(action.value, str):
                 found.append((path.relative_to(ROOT.parent), node.lineno, action.value))
     return found

@@ -54,6 +54,16 @@ LABELS = {
     "record_repayment": _l("Repayment into the revolving fund recorded"),
     "record_loan": _l("Loan from the revolving fund recorded"),
     "write_off": _l("Loan written off"),
+    "save_final_report": _l("Final report saved"),
+    "save_evaluation": _l("Final evaluation saved"),
+    "record_refund": _l("Refund of unspent grant recorded"),
+    "create_indicator": _l("Indicator added"),
+    "update_indicator": _l("Indicator changed"),
+    "update_indicators": _l("Indicators changed"),
+    "delete_indicator": _l("Indicator removed"),
+    "save_assessment": _l("Assessment scored"),
+    "update_cash_flow": _l("Cash flow changed"),
+    "update_plan": _l("Plan edited"),
 }
 
 
