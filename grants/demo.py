@@ -139,7 +139,8 @@ def seed(password=None):
         "code": PROGRAM_CODE, "name": "PAR III — Alianzas Rurales", "currency": "BOB",
         "description": "Proyecto de Alianzas Rurales, tercera fase: cofinanciamiento de planes de negocio "
                        "de organizaciones de productores con un comprador.",
-        "rules": {"grant_cap_per_family": "14000.00", "committee_quorum": 2}}, admin)
+        "rules": {"grant_cap_per_family": "14000.00", "committee_quorum": 2, "revolving_fund_share": "0.10"}},
+        admin)
     now = utcnow().replace(microsecond=0)
     call = programs.create_call({
         "program_id": program.id, "title": "Convocatoria 2026 — La Paz, Cochabamba y Potosí",

@@ -31,6 +31,10 @@ ASSOCIATIONS = (
      "RA-GADLP-0619/2012", "174410029", "Banco Unión S.A.", 2010),
     ("tiraque", "Asociación de Productores de Haba y Arveja Tiraque", "Tiraque", "Cochabamba", "CB",
      "RA-GADC-0874/2014", "287640018", "Banco Fassil S.A.", 2013),
+    ("luribay", "Asociación de Fruticultores de Durazno Luribay", "Luribay", "La Paz", "LP",
+     "RA-GADLP-0745/2010", "183302015", "Banco Unión S.A.", 2009),
+    ("punata", "Asociación de Productores de Leche Punata", "Punata", "Cochabamba", "CB",
+     "RA-GADC-0566/2011", "294418012", "Banco de Desarrollo Productivo S.A.M.", 2007),
 )
 
 BUYERS = (
@@ -40,6 +44,8 @@ BUYERS = (
      "email": "abastecimiento@snacksandinos.example.org", "phone": "44287755", "city": "Cochabamba"},
     {"name": "Exportadora Valle Alto S.R.L.", "tax_id": "1030562028", "contact_name": "Jorge Antezana Soria",
      "email": "acopio@vallealto.example.org", "phone": "44572210", "city": "Punata"},
+    {"name": "Conservas del Valle S.R.L.", "tax_id": "1031847024", "contact_name": "Verónica Aliaga Prado",
+     "email": "materiaprima@conservasvalle.example.org", "phone": "22860145", "city": "El Alto"},
 )
 
 #: board accounts of the added associations: (key, e-mail, label, name, association, title)
@@ -51,6 +57,10 @@ BOARD_ACCOUNTS = (
     ("patacamaya", "presidenta.patacamaya", "board (presidenta), Patacamaya", "Justina Apaza Colque",
      "patacamaya", "Presidenta"),
     ("tiraque", "presidente.tiraque", "board (presidente), Tiraque", "Cipriano Rojas Villca", "tiraque",
+     "Presidente"),
+    ("luribay", "presidenta.luribay", "board (presidenta), Luribay", "Felipa Tarqui Machaca", "luribay",
+     "Presidenta"),
+    ("punata", "presidente.punata", "board (presidente), Punata", "Florencio Ayma Torrez", "punata",
      "Presidente"),
 )
 
@@ -74,6 +84,12 @@ INTENTIONS = {
     "colomi": dict(title="Papa nativa seleccionada para hojuelas de Snacks Andinos", product="Papa nativa",
                    buyer="Snacks Andinos S.R.L.", per_family=10600, unit="toneladas", volume="620.00",
                    price="2900.00", base_income=11500),
+    "luribay": dict(title="Durazno seleccionado para conservas de Conservas del Valle", product="Durazno",
+                    buyer="Conservas del Valle S.R.L.", per_family=9200, unit="cajas de 20 kg", volume="26000.00",
+                    price="95.00", base_income=8500),
+    "punata": dict(title="Centro de acopio y tanque de frío de leche para PIL Andina en Punata",
+                   product="Leche fresca", buyer="PIL Andina S.A.", per_family=9000, unit="litros",
+                   volume="480000.00", price="3.80", base_income=10500),
 }
 
 #: budget templates: (category, description, unit, quantity, share of the total cost, grant %, cash %)
@@ -353,17 +369,23 @@ def build(users, assocs, buyers, call):
     out["achacachi"] = st.create("achacachi")
     st.profile("achacachi", out["achacachi"], full=False)
     # the three that went furthest were submitted and screened first
-    for key, adjust in (("colomi", 1), ("patacamaya", 0), ("tiraque", 0)):
+    first = ("luribay", "punata", "colomi", "patacamaya", "tiraque")
+    for key, adjust in (("luribay", 1), ("punata", 0), ("colomi", 1), ("patacamaya", 0), ("tiraque", 0)):
         out[key] = st.eligible(key, adjust)
-    preselection.decide(call, [(out[k].id, "preselect") for k in ("colomi", "patacamaya", "tiraque")],
+    preselection.decide(call, [(out[k].id, "preselect") for k in first],
                         st.committee[0], comment="Primera sesión de preselección de la convocatoria.")
-    for key in ("colomi", "patacamaya", "tiraque"):
+    for key in first:
         st.start_plan(out[key])
-    # Colomi: approved, agreement signed, first tranche transferred, in execution
-    st.complete_plan("colomi", out["colomi"])
-    st.to_committee("colomi", out["colomi"])
-    st.approve(out["colomi"])
-    st.execute("colomi", out["colomi"])
+    # Luribay, Punata and Colomi: approved, agreement signed, first tranche transferred, in execution
+    for key in ("luribay", "punata", "colomi"):
+        st.complete_plan(key, out[key])
+        st.to_committee(key, out[key])
+        st.approve(out[key])
+        st.execute(key, out[key])
+    # Luribay went on to closed, Punata to closing; Colomi is in execution with expenses, values and a visit
+    from . import demo_execution
+
+    demo_execution.build(st, out)
     # Patacamaya: complete plan, appraised, before the committee
     st.complete_plan("patacamaya", out["patacamaya"])
     st.to_committee("patacamaya", out["patacamaya"])

@@ -28,9 +28,9 @@ def _count(db, model):
     return db.session.execute(sa.select(sa.func.count()).select_from(model)).scalar()
 
 
-def test_seven_realistic_associations(db, seeded):
+def test_nine_realistic_associations(db, seeded):
     assocs = db.session.execute(sa.select(Association).order_by(Association.id)).scalars().all()
-    assert len(assocs) == 7
+    assert len(assocs) == 9
     assert assocs[0].name == "Asociación de Productores de Leche Achacachi"
     assert {a.region for a in assocs} == {"La Paz", "Cochabamba", "Potosí"}
     women = total = 0
@@ -101,12 +101,22 @@ def test_audit_trail_complete_and_verifies(db, seeded):
     actions = dict(db.session.execute(sa.select(Event.action, sa.func.count()).group_by(Event.action)).all())
     assert actions["add_member"] == members
     assert actions["create_user"] == len(seeded)
-    assert actions["create_association"] == 7 and actions["create"] == 6
+    assert actions["create_association"] == 9
+    alliance_creates = _count(db, sa.select(Event).where(Event.object_type == "alliance",
+                                                         Event.action == "create").subquery())
+    assert alliance_creates == 8
     assert count == sum(actions.values())
 
 
 def test_seed_is_idempotent(db, seeded):
-    models = (User, Association, Member, Alliance, Event, Program, Attachment, BudgetLine, Tranche, Review)
+    from grants.closeout.models import Refund
+    from grants.execution.models import AccountabilityReport, Contribution, Expense
+    from grants.monitoring.models import FollowUpAction, IndicatorValue, Visit
+    from grants.revolving.models import Loan, Movement
+
+    models = (User, Association, Member, Alliance, Event, Program, Attachment, BudgetLine, Tranche, Review,
+              Expense, AccountabilityReport, Contribution, IndicatorValue, Visit, FollowUpAction, Refund, Movement,
+              Loan)
     before = {m.__name__: _count(db, m) for m in models}
     again = demo.seed()
     db.session.commit()
@@ -159,7 +169,8 @@ def test_seed_scale_is_exact(db, seeded):
 # --- the lifecycle: each demo account finds work waiting ---------------------------------------
 
 STAGES = {"draft": "Achacachi", "submitted": "Sorata", "eligible": "Caranavi", "plan_in_preparation": "Tiraque",
-          "committee_review": "Patacamaya", "in_execution": "Colomi"}
+          "committee_review": "Patacamaya", "in_execution": "Colomi",
+          "closing": "Punata", "closed": "Luribay"}
 
 
 def _user(db, email):
@@ -213,7 +224,7 @@ def test_eligible_intention_waits_for_the_committees_preselection(db, seeded):
         rows = preselection.ranking(call, member)
         assert eligible.id in [r.alliance.id for r in rows if r.alliance.state == "eligible"]
     minutes = preselection.minutes_of(call)
-    assert len(minutes) == 1 and len(minutes[0].alliance_ids.split(",")) == 3
+    assert len(minutes) == 1 and len(minutes[0].alliance_ids.split(",")) == 5
 
 
 def test_plan_in_preparation_with_the_facilitator_and_a_partial_budget(db, seeded):
@@ -286,4 +297,95 @@ def test_pdfs_are_real_and_reproducible(db, seeded):
     assert data == pdf("Carta de intención", ["Una línea"])
     assert "Una línea" in PdfReader(__import__("io").BytesIO(data)).pages[0].extract_text()
     sizes = db.session.execute(sa.select(Attachment.size, Attachment.content_type)).all()
-    assert len(sizes) == 11 and all(ct == "application/pdf" and 500 < size < 20000 for size, ct in sizes)
+    assert len(sizes) == 17 and all(ct == "application/pdf" and 500 < size < 20000 for size, ct in sizes)
+
+
+# --- execution, monitoring, closeout and the revolving fund -------------------------------------------------
+
+
+def test_colomi_spends_reports_and_is_monitored(db, seeded):
+    from grants.alliances import ledger
+    from grants.execution.models import AccountabilityReport, Contribution, Expense
+    from grants.monitoring.models import IndicatorValue, Visit
+
+    alliance = _in(db, "in_execution")
+    assert alliance.association.municipality == "Colomi"
+    expenses = db.session.execute(sa.select(Expense).where(Expense.alliance_id == alliance.id)).scalars().all()
+    assert all(e.receipt_sha256 and e.receipt_content_type == "application/pdf" for e in expenses)
+    report = db.session.execute(sa.select(AccountabilityReport).where(
+        AccountabilityReport.alliance_id == alliance.id)).scalar_one()
+    assert report.state == "approved" and report.assembly_sha256
+    reported = [e for e in expenses if e.report_id == report.id]
+    assert len(reported) == 3 and ledger.unreported_expenses(alliance) == 2
+    assert ledger.justified(alliance) == sum(e.amount for e in reported) > 0
+    assert ledger.spent(alliance) == sum(e.amount for e in expenses) <= ledger.disbursed(alliance)
+    kinds = {c.kind for c in db.session.execute(sa.select(Contribution).where(
+        Contribution.alliance_id == alliance.id)).scalars()}
+    assert kinds == {"cash", "in_kind"}
+    values = db.session.execute(sa.select(IndicatorValue).where(IndicatorValue.alliance_id == alliance.id)
+                                ).scalars().all()
+    assert len({v.period for v in values}) == 3
+    families = [v for v in values if v.indicator.code == "families"]
+    assert len(families) == 3 and all(v.women + v.men == v.value == alliance.families for v in families)
+    visit = db.session.execute(sa.select(Visit).where(Visit.alliance_id == alliance.id)).scalar_one()
+    assert visit.officer_id == _user(db, "oficial").id and visit.findings
+    assert sorted(a.state for a in visit.actions) == ["answered", "open"]
+    answered = next(a for a in visit.actions if a.state == "answered")
+    assert answered.answer and answered.answered_by_id == _user(db, "presidente.colomi").id
+
+
+def test_luribay_went_through_closeout_to_closed(db, seeded):
+    from grants.alliances import ledger
+    from grants.closeout import services as closeout
+    from grants.closeout.models import Refund
+    from grants.execution.models import AccountabilityReport, Expense
+    from grants.revolving import services as revolving
+    from grants.revolving.models import Loan
+
+    alliance = _in(db, "closed")
+    assert alliance.association.municipality == "Luribay" and alliance.program.revolving_fund_share > 0
+    assert {t.state for t in alliance.tranches} == {"disbursed"}
+    reports = db.session.execute(sa.select(AccountabilityReport).where(
+        AccountabilityReport.alliance_id == alliance.id)).scalars().all()
+    assert len(reports) == 2 and {r.state for r in reports} == {"approved"}
+    expenses = db.session.execute(sa.select(Expense).where(Expense.alliance_id == alliance.id)).scalars().all()
+    assert expenses and all(e.report_id for e in expenses)
+    big = [e for e in expenses if e.amount > alliance.program.minor_purchase_limit]
+    assert big and all(e.procurement and len(e.procurement.quotations) == 3 for e in big)
+    report = alliance.final_report
+    assert report.submitted_at and "acopio" in report.lessons and report.narrative
+    assert closeout.final_report_violations(alliance) == []
+    assert alliance.evaluation.rating == "satisfactory"
+    assert alliance.evaluation.officer_id == _user(db, "oficial").id
+    figs = closeout.figures(alliance)
+    assert figs.received == figs.grant_approved and figs.unspent > 0 and figs.to_settle == 0
+    assert figs.refunded > 0 and figs.moved_to_fund > 0 and figs.refunded + figs.moved_to_fund == figs.unspent
+    refund = db.session.execute(sa.select(Refund).where(Refund.alliance_id == alliance.id)).scalar_one()
+    assert refund.reference.startswith("DEV-")
+    assert all(c.ok for c in closeout.closing_checks(alliance)) and ledger.unreported_expenses(alliance) == 0
+    summary = revolving.fund_summary(alliance.association)
+    assert summary["deposits"] == figs.moved_to_fund and summary["repayments"] > 0
+    assert summary["loans_open"] == 1 and summary["lent"] == Decimal("3000.00")
+    assert summary["balance"] == summary["deposits"] + summary["repayments"] - summary["lent"]
+    loan = db.session.execute(sa.select(Loan).where(Loan.association_id == alliance.association_id)).scalar_one()
+    assert loan.amount_due == Decimal("3150.00") and loan.member.association_id == alliance.association_id
+    actions = list(db.session.execute(sa.select(Event.action).where(
+        Event.alliance_id == alliance.id, Event.object_type == "alliance").order_by(Event.id)).scalars())
+    assert actions[-2:] == ["submit_final_report", "close"]
+    assert verify_chain()[1] is None
+
+
+def test_punata_waits_in_closing_for_the_officers_evaluation(db, seeded):
+    from grants.closeout import services as closeout
+
+    alliance = _in(db, "closing")
+    officer = _user(db, "oficial")
+    assert alliance.association.municipality == "Punata"
+    assert alliance.final_report.submitted_by_id == _user(db, "presidente.punata").id
+    assert closeout.final_report_violations(alliance) == []
+    assert alliance.evaluation is None and closeout.can_evaluate(officer, alliance)
+    assert closeout.can_settle(_user(db, "finanzas"), alliance)
+    checks = {c.rule: c.ok for c in closeout.closing_checks(alliance)}
+    assert checks == {"contracts_open": True, "expenses_unreported": True, "balance_unsettled": False,
+                      "evaluation_missing": False}
+    assert closeout.figures(alliance).to_settle > 0

@@ -187,3 +187,14 @@ def test_portal_on_a_phone_without_signing_in(db, world, phone):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.click("text=English")
     assert phone.locator("h1").inner_text() == "Transparency portal"
+
+
+def test_reserved_query_names_give_no_500(db, world, client, login, admin, monkeypatch):
+    monkeypatch.setattr("grants.reports.views.PORTAL_PER_PAGE", 1)  # two pages: the pager's links are built
+    for path in ("/portal?_method=POST&_anchor=x&_external=1", "/portfolio?_method=POST&_scheme=gopher"):
+        resp = (client if path.startswith("/portal") else login(admin)).get(path)
+        assert resp.status_code == 200, path
+    html = client.get("/portal?region=La+Paz&_method=POST").get_data(as_text=True)
+    assert "page=2" not in html  # one alliance in La Paz
+    html = client.get("/portal?_method=POST").get_data(as_text=True)
+    assert 'href="/portal?page=2"' in html and "_method" not in html

@@ -2,31 +2,31 @@
 allows only the app's stylesheet), readable at 360 px (the SVG scales to its box)."""
 from markupsafe import Markup, escape
 
-WIDTH = 600
-ROW = 26
-LABEL_W = 230
-BAR_W = 300
+WIDTH = 360
+ROW = 38
 
 
 def bars(rows, title, fmt=str, css="chart"):
-    """A horizontal bar chart of ``rows`` = [(label, value)], values >= 0, as an SVG ``Markup``.
+    """A horizontal bar chart of ``rows`` = [(label, value)], values >= 0, as an SVG ``Markup``: each
+    row is its label and value on one line and the bar under them, so that it reads on a 360 px phone.
 
-    ``fmt(value)`` writes the value beside its bar; ``title`` names the chart for screen readers."""
+    ``fmt(value)`` writes the value; ``title`` names the chart for screen readers."""
     rows = [(str(label), value) for label, value in rows]
     if not rows:
         return Markup("")
     top = max((v for _l, v in rows), default=0) or 1
-    height = ROW * len(rows) + 4
+    height = ROW * len(rows) + 2
     parts = [f'<svg class="{escape(css)}" role="img" aria-label="{escape(title)}" viewBox="0 0 {WIDTH} {height}" '
              f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(title)}</title>"]
     for i, (label, value) in enumerate(rows):
-        y = i * ROW + 2
-        w = max(1, round(BAR_W * float(value) / float(top))) if value else 0
-        short = label if len(label) <= 30 else label[:29] + "…"
-        parts.append(f'<text x="{LABEL_W - 6}" y="{y + 17}" text-anchor="end" font-size="13" fill="#222">'
-                     f"{escape(short)}</text>")
-        parts.append(f'<rect x="{LABEL_W}" y="{y + 4}" width="{w}" height="{ROW - 8}" rx="2" fill="#2f6f4f"/>')
-        parts.append(f'<text x="{LABEL_W + w + 6}" y="{y + 17}" font-size="13" fill="#222">{escape(fmt(value))}</text>')
+        y = i * ROW
+        w = max(2, round((WIDTH - 2) * float(value) / float(top))) if value else 0
+        short = label if len(label) <= 40 else label[:39] + "…"
+        parts.append(f'<text x="0" y="{y + 15}" font-size="14" fill="#222">{escape(short)}</text>')
+        parts.append(f'<text x="{WIDTH}" y="{y + 15}" font-size="14" fill="#222" text-anchor="end">'
+                     f"{escape(fmt(value))}</text>")
+        parts.append(f'<rect x="0" y="{y + 20}" width="{WIDTH}" height="12" rx="2" fill="#e9ece7"/>')
+        parts.append(f'<rect x="0" y="{y + 20}" width="{w}" height="12" rx="2" fill="#2f6f4f"/>')
     parts.append("</svg>")
     return Markup("".join(parts))

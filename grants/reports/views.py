@@ -42,7 +42,8 @@ def portfolio():
                           title=_("Median days in each state"), fmt=lambda v: number(v, 1))
     return render_template("reports/portfolio.html", p=p, opts=pf.options(current_user), state_chart=state_chart,
                            duration_chart=duration_chart, groups=GROUP_TITLES, states=STATES,
-                           indicator_title=indicator_title, indicator_unit=indicator_unit, args=request.args)
+                           indicator_title=indicator_title, indicator_unit=indicator_unit,
+                           args={**p.filters.as_dict(), "group": p.group})
 
 
 @bp.get("/portfolio.xlsx")
