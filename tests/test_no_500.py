@@ -75,3 +75,18 @@ def test_no_route_answers_500(app, request, world, login, api, persona):
                         failures.append(f"{method} {path} {list(body)} -> {resp.status_code}")
                     resp.close()
     assert not failures, "\n".join(failures[:40])
+
+
+def test_pager_ignores_reserved_query_names(app, login, admin, make_association):
+    """The pager keeps the query string in its links but drops names url_for reserves (``_method``,
+    ``_external``…) or that would clash with its arguments: they used to make a 500."""
+    for n in range(3):
+        make_association(name=f"Asociación {n}")
+    app.config["PER_PAGE"], old = 2, app.config["PER_PAGE"]
+    try:
+        resp = login(admin).get("/associations/?_method=x&_external=1&endpoint=y&values=z&q=Asoc")
+    finally:
+        app.config["PER_PAGE"] = old
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert 'class="pager"' in page and "q=Asoc" in page and "_method" not in page
