@@ -35,6 +35,8 @@ class Config:
     LOGIN_LOCK_MINUTES = 15
     API_TOKEN_HOURS = 24 * 30
     PER_PAGE = 25
+    #: how long a computed portfolio is reused for the same visibility, filters and grouping (0: never)
+    PORTFOLIO_CACHE_SECONDS = 60
 
     MAIL_SERVER = None
     MAIL_PORT = 25
@@ -56,3 +58,4 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it on
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; scrypt in production
+    PORTFOLIO_CACHE_SECONDS = 0  # tests compare the portfolio with the records they have just written

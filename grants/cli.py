@@ -44,7 +44,8 @@ def create_admin(email, password, name):
 @grants_cli.command("seed-demo")
 @click.option("--password", default=None, help="One password for every demo account (default: one each).")
 def seed_demo(password):
-    """A realistic demo: a PAR-like program in BOB, an open call, three associations, one account per role."""
+    """A realistic demo: a PAR-like program in BOB, an open call, nine associations with alliances at every
+    stage of the lifecycle (execution, closing, closed included), one account per role."""
     from .demo import exists, seed
     from .extensions import db
 

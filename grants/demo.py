@@ -1,9 +1,15 @@
 """Demo data (``seed``) and large synthetic data for benchmarks (``seed_scale``).
 
 ``seed`` goes through the services only, so the audit trail holds every change and verifies. Its
-alliances show the whole lifecycle (``demo_alliances``): a draft, an intention in the officer's screening
-queue, one eligible waiting for preselection, a plan in preparation with the facilitator, a plan before
-the committee, and one in execution with its first tranche transferred.
+alliances show the whole lifecycle (``demo_alliances``, ``demo_execution``): a draft, an intention in the
+officer's screening queue, one eligible waiting for preselection, a plan in preparation with the facilitator,
+a plan before the committee; one in execution (Colomi) with its first tranche transferred, expenses with
+receipts in an approved accountability report and two not yet reported, counterpart contributions, three
+months of indicator values and a supervision visit with two follow-up actions (one answered, one open); one
+closing (Punata) whose final report waits for the officer's evaluation; and one closed (Luribay): both
+tranches spent and reported, final report, closeout assessments, evaluation, the unspent grant partly
+refunded and partly moved to the association's revolving fund, which then took member repayments and made
+a loan. The demo program puts 10 % of the grant into the revolving fund (``revolving_fund_share``).
 It is deterministic (``random.Random(SEED)``) and idempotent: when the demo program exists it
 adds nothing and returns the accounts again. Neither function commits: the caller does.
 """
@@ -41,7 +47,7 @@ SURNAMES = ("Mamani", "Quispe", "Condori", "Choque", "Huanca", "Apaza", "Ticona"
             "Alanoca", "Machaca", "Yujra", "Laura", "Mendoza", "Flores", "Gutiérrez", "Rojas", "Vargas",
             "Cruz", "Ramos", "Fernández", "Torrez", "Cáceres", "Guarachi", "Chura", "Ayma", "Canaviri")
 
-#: the first three demo associations (four more in ``demo_alliances``):
+#: the first three demo associations (six more in ``demo_alliances``):
 #: (key, name, municipality, region, CI extension, legal id, NIT, bank, founded)
 ASSOCIATIONS = (
     ("achacachi", "Asociación de Productores de Leche Achacachi", "Achacachi", "La Paz", "LP",

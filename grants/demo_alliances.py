@@ -1,5 +1,6 @@
 """The demo's alliances, one at each stage of the lifecycle, brought there through the services only
-(every step writes its audit event, exactly as if the people had done it on the pages).
+(every step writes its audit event, exactly as if the people had done it on the pages). Execution,
+monitoring, closeout and the revolving fund (Colomi, Punata, Luribay) are in ``demo_execution``.
 
 Used by ``grants.demo.seed``; nothing here commits. Texts are Spanish, as the program writes them.
 """

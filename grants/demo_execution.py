@@ -140,13 +140,17 @@ def colomi(st, alliance):
                  "de papa nativa, mes")
     ex.spend("training", (_line(alliance, "training").grant / _line(alliance, "training").quantity), 50,
              "Centro de Capacitación Campesina Colomi", "Taller de gestión asociativa")
+    ex.spend("inputs", _line(alliance, "inputs").grant * Decimal("0.6"), 45, "Semillas Andinas PROINPA",
+             "Semilla de papa nativa certificada (primera siembra)",
+             (("Agroinsumos Cochabamba S.R.L.", BIDS[0]), ("Semillas del Valle", BIDS[1])))
     ex.contribute("cash", 65, "Aporte en efectivo de las familias socias para el centro de acopio",
                   amount=(_line(alliance, "infrastructure").counterpart_cash * Decimal("0.5")).quantize(UNIT))
     ex.report(75, 31)
     # recorded after the report's period, not yet reported
     ex.spend("technical_assistance", (_line(alliance, "technical_assistance").grant / 24), 20,
              "Agrotec Cochabamba S.R.L.", "Asistencia técnica en manejo de papa nativa, mes (3)")
-    ex.spend("inputs", Decimal("8400"), 8, "Semillas Andinas PROINPA", "Semilla de papa nativa certificada")
+    ex.spend("equipment", Decimal("6850"), 8, "Ferretería Agrícola Colomi", "Zarandas, mesas de selección y "
+             "cajas cosecheras")
     ex.contribute("in_kind", 15, "Jornales de los socios en la limpieza del terreno del centro de acopio",
                   quantity=60, unit_value=100, category="infrastructure")
     ex.values()

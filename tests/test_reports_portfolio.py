@@ -194,3 +194,23 @@ def test_empty_portfolio(db, admin, group):
     p = _build(admin, group=group)
     assert p.alliances == 0 and p.rows == [] and p.durations == [] and p.totals == {}
     assert p.indicator_totals["on_target_share"] == 0
+
+
+def test_portfolio_is_reused_for_the_cache_time_and_says_when_it_was_counted(app, officer, admin, login):
+    """With PORTFOLIO_CACHE_SECONDS the same visibility, filters and grouping get the same counted portfolio
+    (its time shown); another visibility or grouping is counted on its own; 0 counts every time."""
+    from grants.reports import portfolio as pf
+    from grants.reports.filters import Filters
+
+    pf._CACHE.clear()
+    app.config["PORTFOLIO_CACHE_SECONDS"] = 60
+    try:
+        first = pf.cached(admin, Filters(), "region")
+        assert pf.cached(admin, Filters(), "region") is first
+        assert pf.cached(admin, Filters(), "product") is not first
+        assert pf.cached(officer, Filters(), "region") is not first
+        assert 'id="computed-at"' in login(admin).get("/portfolio").get_data(as_text=True)
+    finally:
+        app.config["PORTFOLIO_CACHE_SECONDS"] = 0
+        pf._CACHE.clear()
+    assert pf.cached(admin, Filters(), "region") is not pf.cached(admin, Filters(), "region")

@@ -158,7 +158,7 @@ def portfolio_api():
     except filters.BadFilter as exc:
         raise ApiError(400, "bad_request", _l("Unknown value for %(name)s: %(value)s", name=exc.name,
                                               value=str(exc.value)[:60])) from None
-    return dump(PortfolioOut, portfolio_dict(pf.build(user, f, group)))
+    return dump(PortfolioOut, portfolio_dict(pf.cached(user, f, group)))
 
 
 class PortalAmountsOut(Out):

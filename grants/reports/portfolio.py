@@ -13,15 +13,18 @@ The definitions mirror the spine's ledger (grants/alliances/ledger.py) and the e
 - families / women: distinct member families of the alliances (and of the funded ones: "reached");
 - results: each indicator's latest value (latest period) against its target.
 """
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.models import Alliance, AllianceMember
 from ..associations.models import Association, Member
 from ..audit.models import Event
+from ..common import utcnow
 from ..execution.models import AccountabilityReport, Contribution, Expense
 from ..extensions import db
 from ..money import ZERO, share
@@ -174,6 +177,8 @@ class Portfolio:
     durations: list
     indicators: list
     indicator_totals: dict = field(default_factory=dict)
+    #: when the figures were counted (a cached portfolio says how old it is)
+    computed_at: object = field(default_factory=utcnow)
 
     @property
     def alliances(self):
@@ -392,3 +397,33 @@ def options(user, extra=None):
                                .order_by(F.year_of(Call.opens_at).desc())).scalars().all()
     return {"programs": programs, "calls": calls, "regions": regions, "products": products,
             "years": [int(y) for y in years if y is not None]}
+
+
+_CACHE = {}
+_CACHE_MAX = 256
+
+
+def cached(user, f, group="region"):
+    """``build``, reused for ``PORTFOLIO_CACHE_SECONDS`` (0: never) by everyone with the same visibility,
+    filters and grouping: over a whole program of 10,000 alliances the counting takes a second or two,
+    and the people who read the portfolio come back to it again and again. The page shows its time."""
+    ttl = current_app.config.get("PORTFOLIO_CACHE_SECONDS") or 0
+    if ttl <= 0:
+        return build(user, f, group)
+    if user.has_role("admin", "auditor"):
+        seen = "all"
+    elif user.has_role("officer"):
+        seen = tuple(sorted(user.regions))
+    else:
+        seen = None
+    key = (seen, f, group)
+    now = time.monotonic()
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    result = build(user, f, group)
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.clear()
+    _CACHE[key] = (now + ttl, result)
+    return result
+

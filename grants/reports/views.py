@@ -29,7 +29,7 @@ def _portfolio():
         abort(403)
     f = filters.parse(request.args)
     group = filters.group_of(request.args)
-    return pf.build(current_user, f, group)
+    return pf.cached(current_user, f, group)
 
 
 @bp.get("/portfolio")
