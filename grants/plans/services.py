@@ -302,7 +302,7 @@ def completeness_violations(alliance):
     for ind in alliance.indicators:
         if ind.baseline is None or ind.target is None:
             out.append(Violation("indicator_incomplete",
-                                 _l("Give the indicator “%(name)s” a baseline and a target.", name=ind.name),
+                                 _l("Give the indicator “%(name)s” a baseline and a target.", name=ind.title),
                                  f"indicators.{ind.code}"))
     for kind, title in KINDS.items():
         a = assessment_of(alliance, kind, "baseline")
