@@ -32,6 +32,14 @@ def test_every_message_has_a_spanish_translation():
     assert not missing, f"{len(missing)} messages without Spanish:\n" + "\n".join(missing[:60])
 
 
+def test_spanish_plurals_have_both_forms():
+    """A plural message has its singular and its plural in Spanish ("34 familia" was a bug)."""
+    with open(PO, "rb") as fh:
+        catalog = read_po(fh, locale="es")
+    same = [m.id for m in catalog if m.id and not isinstance(m.id, str) and len(set(m.string)) < 2]
+    assert not same, same
+
+
 def test_spanish_is_the_default_and_english_is_offered(app):
     assert app.config["BABEL_DEFAULT_LOCALE"] == "es"
     assert set(app.config["LANGUAGES"]) == {"es", "en"}
