@@ -3,7 +3,7 @@ filtered by code and region. A constant number of queries whatever the number of
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from flask_babel import lazy_gettext as _l
 
@@ -23,7 +23,9 @@ WATCHED = ("agreement_signed", "in_execution", "suspended", "closing")
 def watched_alliances(user, region=None):
     query = (sa.select(Alliance).join(Association, Association.id == Alliance.association_id)
              .where(alliance_filter(user), Alliance.state.in_(WATCHED))
-             .options(joinedload(Alliance.association)).order_by(Alliance.id))
+             # the member families (selectin by default) are not needed here: thousands of alliances would
+             # load tens of thousands of member rows
+             .options(joinedload(Alliance.association), lazyload(Alliance.member_links)).order_by(Alliance.id))
     if region:
         query = query.where(Association.region == region)
     return db.session.execute(query).scalars().unique().all()
