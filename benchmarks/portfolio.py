@@ -7,7 +7,8 @@ Seeds ``grants.demo.seed_scale(..., details=True)`` (alliances across the lifecy
 state-change events, budgets, tranches, accountability reports, expenses, contributions, indicators and
 values) into a new SQLite file (or the empty database of ``--database-url`` / GRANTS_DATABASE_URL), signs
 in an admin and an officer of La Paz, and measures /portfolio, /portfolio.xlsx, /api/v1/portfolio (with
-the signed-in session), /portal and /api/v1/portal (anonymous): statements per request and the median
+the signed-in session), /portal and /api/v1/portal (anonymous), and the monitoring alerts (/monitoring/alerts,
+/api/v1/alerts): statements per request and the median
 time of ``--repeat`` requests through Flask's test client. Exits 1 when a statement count grows.
 """
 import argparse
@@ -27,7 +28,8 @@ from benchmarks.queries_per_page import PASSWORD, Counter, make_app, sign_in  # 
 CASES = (("/portfolio", "admin"), ("/portfolio", "officer"), ("/portfolio?group=product&state=in_execution", "admin"),
          ("/portfolio.xlsx", "admin"), ("/api/v1/portfolio", "admin"), ("/api/v1/portfolio", "officer"),
          ("/portal", "anonymous"), ("/portal?page=3&region=La+Paz", "anonymous"), ("/api/v1/portal", "anonymous"),
-         ("/api/v1/portal?per_page=100", "anonymous"))
+         ("/api/v1/portal?per_page=100", "anonymous"), ("/monitoring/alerts", "admin"), ("/monitoring/alerts", "officer"),
+         ("/api/v1/alerts", "admin"))
 
 
 def measure(engine, clients, repeat):
