@@ -131,70 +131,57 @@ def final_report(alliance_id):
     return redirect(url_for(".page", alliance_id=alliance.id, _anchor="final-report"))
 
 
-@bp.post("/closeout/evaluation")
-@login_required
-def evaluation(alliance_id):
+def _submit(alliance_id, allowed, form, form_key, call, message, anchor):
+    """The officer's forms of this page: load, check, validate, one service, commit, redirect; a refusal
+    shows the page again with the form as typed."""
     alliance = load(alliance_id)
-    if not services.can_evaluate(current_user, alliance):
+    if not allowed(current_user, alliance):
         abort(403)
-    form = EvaluationForm()
     if not form.validate_on_submit():
-        return _page(alliance, 400, evaluation_form=form)
+        return _page(alliance, 400, **{form_key: form})
     try:
-        services.save_evaluation(alliance, {k: getattr(form, k).data for k in ("rating", "findings",
-                                                                               "recommendations")},
-                                 current_user, version=form.version.data or None)
+        call(alliance, form)
     except DomainError as exc:
         db.session.rollback()
         alliance = load(alliance_id)
         show_errors(form, exc)
-        return _page(alliance, exc.status, evaluation_form=form)
+        return _page(alliance, exc.status, **{form_key: form})
     db.session.commit()
-    flash(_l("The evaluation was saved."), "success")
-    return redirect(url_for(".page", alliance_id=alliance.id, _anchor="evaluation"))
+    flash(message, "success")
+    return redirect(url_for(".page", alliance_id=alliance.id, _anchor=anchor))
+
+
+@bp.post("/closeout/evaluation")
+@login_required
+def evaluation(alliance_id):
+    def call(alliance, form):
+        services.save_evaluation(alliance, {k: getattr(form, k).data for k in ("rating", "findings",
+                                                                               "recommendations")},
+                                 current_user, version=form.version.data or None)
+
+    return _submit(alliance_id, services.can_evaluate, EvaluationForm(), "evaluation_form", call,
+                   _l("The evaluation was saved."), "evaluation")
 
 
 @bp.post("/closeout/refunds")
 @login_required
 def refund(alliance_id):
-    alliance = load(alliance_id)
-    if not services.can_settle(current_user, alliance):
-        abort(403)
-    form = RefundForm()
-    if not form.validate_on_submit():
-        return _page(alliance, 400, refund_form=form)
-    try:
+    def call(alliance, form):
         services.record_refund(alliance, {k: getattr(form, k).data for k in ("amount", "reference", "refunded_on")},
                                current_user, proof=request.files.get("proof"))
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load(alliance_id)
-        show_errors(form, exc)
-        return _page(alliance, exc.status, refund_form=form)
-    db.session.commit()
-    flash(_l("The refund was recorded."), "success")
-    return redirect(url_for(".page", alliance_id=alliance.id, _anchor="money"))
+
+    return _submit(alliance_id, services.can_settle, RefundForm(), "refund_form", call,
+                   _l("The refund was recorded."), "money")
 
 
 @bp.post("/closeout/revolving-fund")
 @login_required
 def move_to_fund(alliance_id):
-    alliance = load(alliance_id)
-    if not services.can_settle(current_user, alliance):
-        abort(403)
-    form = MoveToFundForm(prefix="move")
-    if not form.validate_on_submit():
-        return _page(alliance, 400, move_form=form)
-    try:
+    def call(alliance, form):
         services.move_to_fund(alliance, {"amount": form.amount.data, "moved_on": form.moved_on.data}, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load(alliance_id)
-        show_errors(form, exc)
-        return _page(alliance, exc.status, move_form=form)
-    db.session.commit()
-    flash(_l("The money was moved to the association's revolving fund."), "success")
-    return redirect(url_for(".page", alliance_id=alliance.id, _anchor="money"))
+
+    return _submit(alliance_id, services.can_settle, MoveToFundForm(prefix="move"), "move_form", call,
+                   _l("The money was moved to the association's revolving fund."), "money")
 
 
 @bp.post("/closeout/transition")
