@@ -13,7 +13,6 @@ time of ``--repeat`` requests through Flask's test client. Exits 1 when a statem
 """
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import sqlalchemy as sa  # noqa: E402
 
-from benchmarks.queries_per_page import PASSWORD, Counter, make_app, sign_in  # noqa: E402
+from benchmarks.queries_per_page import PASSWORD, make_app, measure_cases, sign_in  # noqa: E402
 
 #: (page, who)
 CASES = (("/portfolio", "admin"), ("/portfolio", "officer"), ("/portfolio?group=product&state=in_execution", "admin"),
@@ -33,27 +32,7 @@ CASES = (("/portfolio", "admin"), ("/portfolio", "officer"), ("/portfolio?group=
 
 
 def measure(engine, clients, repeat):
-    counter = Counter()
-    sa.event.listen(engine, "before_cursor_execute", counter.before)
-    sa.event.listen(engine, "after_cursor_execute", counter.after)
-    out = {}
-    try:
-        for page, who in CASES:
-            client = clients[who]
-            client.get(page)  # warm-up
-            counter.reset()
-            resp = client.get(page)
-            statements, sql = counter.count, counter.statements
-            times = []
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                client.get(page)
-                times.append((time.perf_counter() - t0) * 1000)
-            out[(page, who)] = (resp.status_code, statements, statistics.median(times), sql, len(resp.data))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", counter.before)
-        sa.event.remove(engine, "after_cursor_execute", counter.after)
-    return out
+    return measure_cases(engine, CASES, clients, repeat)
 
 
 def main(argv=None):

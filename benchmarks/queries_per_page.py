@@ -65,29 +65,37 @@ def sign_in(app, email):
     return client
 
 
-def measure(app, engine, clients, repeat):
-    """{(page, who): (status, statements, median ms)}"""
+def measure_cases(engine, cases, clients, repeat):
+    """For each ``(page, who)`` of ``cases``: one warm-up request, the statements of the next one
+    (``before_cursor_execute``), then the median time of ``repeat`` more. Returns
+    ``{(page, who): (status, statements, median ms, [(sql, ms)], bytes)}``."""
     counter = Counter()
     sa.event.listen(engine, "before_cursor_execute", counter.before)
     sa.event.listen(engine, "after_cursor_execute", counter.after)
     out = {}
     try:
-        for page in PAGES:
-            for who, client in clients.items():
-                client.get(page)  # warm caches (templates, session)
-                counter.reset()
-                resp = client.get(page)
-                statements, sql = counter.count, counter.statements
-                times = []
-                for _ in range(repeat):
-                    t0 = time.perf_counter()
-                    client.get(page)
-                    times.append((time.perf_counter() - t0) * 1000)
-                out[(page, who)] = (resp.status_code, statements, statistics.median(times), sql)
+        for page, who in cases:
+            client = clients[who]
+            client.get(page)  # warm caches (templates, session)
+            counter.reset()
+            resp = client.get(page)
+            statements, sql = counter.count, counter.statements
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                client.get(page)
+                times.append((time.perf_counter() - t0) * 1000)
+            out[(page, who)] = (resp.status_code, statements, statistics.median(times), sql, len(resp.data))
     finally:
         sa.event.remove(engine, "before_cursor_execute", counter.before)
         sa.event.remove(engine, "after_cursor_execute", counter.after)
     return out
+
+
+def measure(app, engine, clients, repeat):
+    """{(page, who): (status, statements, median ms, sql)} for every page of PAGES and every user."""
+    found = measure_cases(engine, [(page, who) for page in PAGES for who in clients], clients, repeat)
+    return {key: value[:4] for key, value in found.items()}
 
 
 def main(argv=None):
