@@ -48,6 +48,8 @@ def main(argv=None):
     url = args.database_url or f"sqlite:///{os.path.join(tmp, 'bench.db')}"
     app = make_app(url)
 
+    import flask_migrate
+
     from grants.accounts import services as accounts
     from grants.accounts.models import User
     from grants.demo import seed_scale
@@ -56,7 +58,7 @@ def main(argv=None):
     with app.app_context():
         engine = db.engine
         print(f"database: {engine.url.render_as_string(hide_password=True)} ({engine.dialect.name})")
-        db.create_all()  # the schema of the code (the newest tables may not have their migration yet)
+        flask_migrate.upgrade()
         if db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar():
             raise SystemExit("the database is not empty: give an empty one (the script writes into it)")
         accounts.create_user({"email": "bench.admin@example.org", "name": "Bench Admin", "password": PASSWORD,
