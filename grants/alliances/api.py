@@ -19,7 +19,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..workflows import ALLIANCE
 from . import services
-from .models import ATTACHMENT_KINDS, Alliance, Attachment
+from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
 from .permissions import alliance_filter, can_view_alliance, can_view_association
 
 MAX_MEMBERS = 2000
@@ -183,7 +183,9 @@ def load_alliance(alliance_id):
                  "association_id": ("Only this association", {"type": "integer"}),
                  "q": "Part of the code, title, product or association name"})
 def list_alliances():
-    query = sa.select(Alliance).where(alliance_filter(api_user())).order_by(Alliance.id.desc())
+    # member_ids without the members' names: one statement for the page's links, none per alliance
+    query = (sa.select(Alliance).where(alliance_filter(api_user())).order_by(Alliance.id.desc())
+             .options(sa.orm.selectinload(Alliance.member_links).lazyload(AllianceMember.member)))
     state = choice_arg("state", ALLIANCE.states)
     if state:
         query = query.where(Alliance.state == state)

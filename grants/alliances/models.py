@@ -38,7 +38,8 @@ class Alliance(Versioned, Timestamped, db.Model):
     association = db.relationship("Association", lazy="joined")
     buyer = db.relationship("Buyer", lazy="joined")
     facilitator = db.relationship("User", foreign_keys=[facilitator_id])
-    member_links = db.relationship("AllianceMember", cascade="all, delete-orphan", lazy="selectin")
+    #: loaded only where it is used (one statement, members joined): lists print ``families`` from the count below
+    member_links = db.relationship("AllianceMember", cascade="all, delete-orphan", lazy="select")
     attachments = db.relationship("Attachment", cascade="all, delete-orphan", order_by="Attachment.id",
                                   back_populates="alliance")
 
@@ -48,7 +49,11 @@ class Alliance(Versioned, Timestamped, db.Model):
 
     @property
     def families(self):
-        return len(self.member_links)
+        """How many member families take part: the loaded links when a service is changing them, else the
+        count selected with the alliance (so that a list never loads ~30 member rows per alliance)."""
+        if "member_links" in sa.inspect(self).dict:
+            return len(self.member_links)
+        return self.families_count or 0
 
     @property
     def program(self):
@@ -93,3 +98,10 @@ class Attachment(db.Model):
 
     alliance = db.relationship("Alliance", back_populates="attachments")
     uploaded_by = db.relationship("User")
+
+
+#: the number of member families, selected with every alliance as a correlated count on the primary key
+#: index of ``alliance_members`` (the links themselves are loaded only where a page or service uses them)
+Alliance.families_count = db.column_property(
+    sa.select(sa.func.count(AllianceMember.member_id)).where(AllianceMember.alliance_id == Alliance.id)
+    .correlate_except(AllianceMember).scalar_subquery())
