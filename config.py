@@ -37,6 +37,8 @@ class Config:
     PER_PAGE = 25
     #: how long a computed portfolio is reused for the same visibility, filters and grouping (0: never)
     PORTFOLIO_CACHE_SECONDS = 60
+    #: how long the public portal's stored answer (shared by every worker, in the database) is served (0: never)
+    PORTAL_CACHE_SECONDS = 300
 
     MAIL_SERVER = None
     MAIL_PORT = 25
@@ -59,3 +61,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it on
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; scrypt in production
     PORTFOLIO_CACHE_SECONDS = 0  # tests compare the portfolio with the records they have just written
+    PORTAL_CACHE_SECONDS = 0  # likewise the portal; tests/test_portal_stored.py turns it on

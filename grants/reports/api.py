@@ -7,7 +7,7 @@ from ..api.types import MoneyStr, RatioStr
 from ..workflows.alliance import STATES
 from . import filters, portal as public, portfolio as pf
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
-from .views import cacheable
+from .views import stored_response
 
 TAGS = ("reports",)
 
@@ -244,10 +244,14 @@ def portal_api():
     year. Cacheable: ``Cache-Control: public, max-age=300`` and an ``ETag`` (304 on ``If-None-Match``)."""
     f = _parse(public.FILTERS)
     page, per_page = page_args()
-    items, total = public.page(f, page, per_page)
-    aggs = public.aggregates(f)
-    body = dump(PortalOut, {"items": [item_dict(i) for i in items], "page": page, "per_page": per_page,
-                            "total": total, "filters": f.as_dict(),
-                            "aggregates": {"by_region": [_aggregate(a) for a in aggs["region"]],
-                                           "by_year": [_aggregate(a) for a in aggs["year"]]}})
-    return cacheable(jsonify(body))
+
+    def build():
+        items, total = public.page(f, page, per_page)
+        aggs = public.aggregates(f)
+        body = dump(PortalOut, {"items": [item_dict(i) for i in items], "page": page, "per_page": per_page,
+                                "total": total, "filters": f.as_dict(),
+                                "aggregates": {"by_region": [_aggregate(a) for a in aggs["region"]],
+                                               "by_year": [_aggregate(a) for a in aggs["year"]]}})
+        return jsonify(body).get_data(), "application/json"
+
+    return stored_response(f"api:{per_page}", f, page, build)

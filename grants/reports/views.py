@@ -1,12 +1,13 @@
 """The portfolio page and its XLSX export (officers, admins, auditors) and the public portal (no login)."""
 from flask import Blueprint, Response, abort, make_response, render_template, request
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from ..web.i18n import number
 from ..web.pagination import Page
 from ..workflows.alliance import STATES
-from . import filters, portal as public, portfolio as pf
+from ..extensions import db
+from . import filters, portal as public, portfolio as pf, stored
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
 from .charts import bars
 from .xlsx import portfolio_xlsx
@@ -21,6 +22,31 @@ def cacheable(resp):
     """Public and cacheable for five minutes, with an ETag of the body; 304 on a matching If-None-Match."""
     resp.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
     resp.add_etag()
+    return resp.make_conditional(request)
+
+
+#: pages past this are computed on each request and not stored (the stored keys stay few)
+STORED_PAGES = 50
+
+
+def stored_response(kind, f, page_no, build):
+    """The public answer ``kind`` for filters ``f`` and page ``page_no`` from ``stored_answers`` (one read
+    on a hit, shared by every worker), or built by ``build() -> (bytes, content type)`` and stored; with
+    its ETag, ``Cache-Control: public`` and 304 on a matching If-None-Match."""
+    key = (f"{stored.PORTAL}{kind}:{get_locale()}:{page_no}:"
+           + "&".join(f"{k}={v}" for k, v in sorted(f.as_dict().items()) if v))
+    if page_no > STORED_PAGES or len(key) > 255:
+        body, content_type = build()
+        resp = make_response(body)
+        resp.content_type = content_type
+        return cacheable(resp)
+    row = stored.answer(key, build)
+    db.session.commit()
+    resp = make_response(row.body)
+    resp.content_type = row.content_type
+    resp.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    resp.set_etag(row.etag)
+    resp.last_modified = row.created_at
     return resp.make_conditional(request)
 
 
@@ -66,9 +92,13 @@ def _page_no():
 def portal():
     f = filters.parse(request.args, allowed=public.FILTERS)
     page_no = _page_no()
-    items, total = public.page(f, page_no, PORTAL_PER_PAGE)
-    html = render_template("reports/portal.html", items=items, total=total,
-                           page=Page(items, page_no, PORTAL_PER_PAGE, total),
-                           aggregates=public.aggregates(f), opts=public.options(), f=f, states=STATES,
-                           indicator_title=indicator_title, indicator_unit=indicator_unit)
-    return cacheable(make_response(html))
+
+    def build():
+        items, total = public.page(f, page_no, PORTAL_PER_PAGE)
+        html = render_template("reports/portal.html", items=items, total=total,
+                               page=Page(items, page_no, PORTAL_PER_PAGE, total),
+                               aggregates=public.aggregates(f), opts=public.options(), f=f, states=STATES,
+                               indicator_title=indicator_title, indicator_unit=indicator_unit)
+        return html.encode(), "text/html; charset=utf-8"
+
+    return stored_response("html", f, page_no, build)
