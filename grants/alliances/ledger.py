@@ -19,6 +19,8 @@ accountability report, a count). Nothing here writes.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import g, has_request_context, request
+
 from ..money import ZERO
 
 _PROVIDERS = {"justified": [], "spent": [], "counterpart_contributed": [], "open_observations": [],
@@ -37,6 +39,19 @@ def provider(name):
         return fn
 
     return deco
+
+
+def memo(name, alliance, compute):
+    """``compute()`` once per alliance within one GET request: a page shows the same figure on several
+    cards and alert sources, and nothing it reads changes while it is drawn. Requests that write (and code
+    outside a request) always compute, so a rule never reads a figure from before its own change."""
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return compute()
+    cache = g.setdefault("_ledger_memo", {})
+    key = (name, alliance.id)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def _sum(name, alliance, start=ZERO):
