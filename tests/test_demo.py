@@ -61,7 +61,7 @@ def test_one_account_per_role(db, seeded):
         assert any(u.has_role(role) for u in users), role
     assert sum(u.has_role("committee") for u in users) == 2
     officer = next(u for u in users if u.has_role("officer"))
-    assert officer.regions == ["Cochabamba", "La Paz"]
+    assert officer.regions == ["Cochabamba", "La Paz", "Potosí"]
     assert all(u.locale == "es" and u.active for u in users)
     first, colomi = db.session.execute(sa.select(Association).order_by(Association.id).limit(2)).scalars()
     assert colomi.municipality == "Colomi"  # the association in execution has its board, treasurer and a member
@@ -108,7 +108,7 @@ def test_audit_trail_complete_and_verifies(db, seeded):
     assert actions["create_association"] == 9
     alliance_creates = _count(db, sa.select(Event).where(Event.object_type == "alliance",
                                                          Event.action == "create").subquery())
-    assert alliance_creates == 8
+    assert alliance_creates == 9
     assert count == sum(actions.values())
 
 
@@ -173,7 +173,7 @@ def test_seed_scale_is_exact(db, seeded):
 # --- the lifecycle: each demo account finds work waiting ---------------------------------------
 
 STAGES = {"draft": "Achacachi", "submitted": "Sorata", "eligible": "Caranavi", "plan_in_preparation": "Tiraque",
-          "committee_review": "Patacamaya", "in_execution": "Colomi",
+          "committee_review": "Patacamaya", "agreement_signed": "Llica", "in_execution": "Colomi",
           "closing": "Punata", "closed": "Luribay"}
 
 
@@ -228,7 +228,7 @@ def test_eligible_intention_waits_for_the_committees_preselection(db, seeded):
         rows = preselection.ranking(call, member)
         assert eligible.id in [r.alliance.id for r in rows if r.alliance.state == "eligible"]
     minutes = preselection.minutes_of(call)
-    assert len(minutes) == 1 and len(minutes[0].alliance_ids.split(",")) == 5
+    assert len(minutes) == 1 and len(minutes[0].alliance_ids.split(",")) == 6
 
 
 def test_plan_in_preparation_with_the_facilitator_and_a_partial_budget(db, seeded):
@@ -301,7 +301,7 @@ def test_pdfs_are_real_and_reproducible(db, seeded):
     assert data == pdf("Carta de intención", ["Una línea"])
     assert "Una línea" in PdfReader(__import__("io").BytesIO(data)).pages[0].extract_text()
     sizes = db.session.execute(sa.select(Attachment.size, Attachment.content_type)).all()
-    assert len(sizes) == 17 and all(ct == "application/pdf" and 500 < size < 20000 for size, ct in sizes)
+    assert len(sizes) == 20 and all(ct == "application/pdf" and 500 < size < 20000 for size, ct in sizes)
 
 
 # --- execution, monitoring, closeout and the revolving fund -------------------------------------------------
@@ -443,6 +443,18 @@ def test_colomis_member_sees_the_budget_and_its_treasurer_records_expenses(app, 
     assert treasurer.get(f"/alliances/{punata.id}/execution/expenses").status_code == 404
 
 
+def test_llica_signed_and_its_first_tranche_waits_for_finance(db, seeded):
+    from grants.funding.services import available_actions
+
+    llica = _in(db, "agreement_signed")
+    assert llica.association.municipality == "Llica" and llica.agreement.signed_at
+    first, second = sorted(llica.tranches, key=lambda t: t.number)
+    assert (first.state, second.state) == ("approved", "planned")
+    finance = _user(db, "finanzas")
+    assert first.flow.approved_by_id == _user(db, "oficial").id
+    assert "disburse" in {t.name for t in available_actions(first, finance)}
+
+
 def test_technical_assistance_from_the_registry_to_the_deliverables(db, seeded):
     from grants.assistance import services as assistance
     from grants.assistance.models import Contract, Provider, TermsOfReference
@@ -510,3 +522,19 @@ def test_verify_audit_command_after_the_demo(app, db):
     assert f"tesorero.colomi@{demo.DOMAIN}" in loaded.output and f"asistencia@{demo.DOMAIN}" in loaded.output
     result = runner.invoke(args=["grants", "verify-audit"])
     assert result.exit_code == 0 and "Audit trail intact" in result.output, result.output
+
+
+def test_audit_clock_dates_the_events_of_its_block_only(db):
+    from datetime import datetime
+
+    from grants import audit
+    from grants.audit.services import audit_clock
+
+    then = datetime(2025, 3, 14, 12, 0)
+    with audit_clock(then):
+        dated = audit.record("benchmark", None, "clock_test")
+    after = audit.record("benchmark", None, "clock_test")
+    db.session.commit()
+    assert dated.created_at == then
+    assert after.created_at > then + timedelta(days=365)  # outside the block: now again
+    assert verify_chain()[1] is None

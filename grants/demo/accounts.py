@@ -45,8 +45,8 @@ def _accounts(password):
 
     return [
         acc("admin", "admin", "administrator", name="Ana María Choque Vargas", roles=["admin"]),
-        acc("oficial", "oficial", "program officer (La Paz, Cochabamba)", name="Óscar Limachi Rojas",
-            roles=["officer"], regions=["La Paz", "Cochabamba"]),
+        acc("oficial", "oficial", "program officer (La Paz, Cochabamba, Potosí)", name="Óscar Limachi Rojas",
+            roles=["officer"], regions=["La Paz", "Cochabamba", "Potosí"]),
         acc("finanzas", "finanzas", "finance", name="Fernanda Quispe Torrez", roles=["finance"]),
         acc("comite1", "comite1", "committee", name="Carmen Huanca Flores", roles=["committee"]),
         acc("comite2", "comite2", "committee", name="Gonzalo Ramos Cáceres", roles=["committee"]),

@@ -223,9 +223,10 @@ class Stage:
         alliances.take_action(alliance, "approve", self.committee[0],
                               {"comment": "Aprobado por unanimidad en la sesión ordinaria del comité."})
 
-    def execute(self, key, out, day):
+    def execute(self, key, out, day, transfer=True):
         """Schedule the agreement (``day`` days ago), the first tranche (requested two days later, approved,
-        transferred a week after the signature) and the start of the execution."""
+        transferred a week after the signature) and the start of the execution; without ``transfer``, the
+        approved tranche waits for finance to record the transfer."""
         from ..funding import services as funding
 
         def sign():
@@ -250,15 +251,17 @@ class Stage:
             "comment": "Solicitamos el primer tramo según el convenio."}))
         self.tl.at(day - 4, lambda: funding.tranche_action(first(), "approve", self.officer, {
             "comment": "Convenio firmado y aporte depositado."}))
+        if not transfer:
+            return
         self.tl.at(day - 7, disburse)
         self.tl.at(day - 8, lambda: alliances.take_action(out[key], "start_execution", self.officer, {
             "comment": "Inicio de la ejecución tras el primer desembolso."}))
 
 
 #: per alliance that reached the committee: days ago its plan was complete, sent to the committee, approved,
-#: and its agreement signed (None: not yet)
+#: and its agreement signed (None: not yet). Llica signed last week: its first tranche waits for the transfer.
 PLANS = {"luribay": (330, 326, 312, 300), "punata": (326, 322, 312, 296), "colomi": (300, 296, 283, 272),
-         "patacamaya": (60, 56, None, None)}
+         "llica": (45, 41, 22, 12), "patacamaya": (60, 56, None, None)}
 
 
 def build(tl, users, assocs, buyers, call):
@@ -269,22 +272,22 @@ def build(tl, users, assocs, buyers, call):
     st = Stage(tl, users, assocs, buyers, call)
     out = {}
     # the five that went furthest were submitted and screened first, and preselected in one session
-    first = ("luribay", "punata", "colomi", "patacamaya", "tiraque")
+    first = ("luribay", "punata", "colomi", "patacamaya", "tiraque", "llica")
     for i, (key, adjust) in enumerate((("luribay", 1), ("punata", 0), ("colomi", 1), ("patacamaya", 0),
-                                       ("tiraque", 0))):
+                                       ("tiraque", 0), ("llica", 0))):
         st.intake(out, key, 400 - 3 * i, screened_after=12, adjust=adjust)
     tl.at(370, lambda: preselection.decide(call, [(out[k].id, "preselect") for k in first], st.committee[0],
                                            comment="Primera sesión de preselección de la convocatoria."))
     for key in first:
         tl.at(368, lambda key=key: st.start_plan(out[key]))
     # Luribay, Punata and Colomi: approved, agreement signed, first tranche transferred, in execution;
-    # Patacamaya: complete plan, appraised, before the committee
+    # Llica: agreement signed, first tranche approved; Patacamaya: complete plan, appraised, before the committee
     for key, (complete, committee, approved, signed) in PLANS.items():
         tl.at(complete, lambda key=key: st.complete_plan(key, out[key]))
         st.to_committee(key, out, committee)
         if approved:
             tl.at(approved, lambda key=key: st.approve(out[key]))
-            st.execute(key, out, signed)
+            st.execute(key, out, signed, transfer=key != "llica")
     # Luribay went on to closed, Punata to closing; Colomi is in execution with expenses, values, a visit and
     # its technical assistance
     closeout.build(st, out)

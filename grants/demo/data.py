@@ -41,6 +41,7 @@ BOARD_ACCOUNTS = (
      "Presidenta"),
     ("punata", "presidente.punata", "board (presidente), Punata", "Florencio Ayma Torrez", "punata",
      "Presidente"),
+    ("llica", "presidente.llica", "board (presidente), Llica", "Hilarión Mamani Choque", "llica", "Presidente"),
 )
 
 #: one intention per association: what it sells, to whom, for how much per family (BOB)
@@ -66,6 +67,9 @@ INTENTIONS = {
     "luribay": dict(title="Durazno seleccionado para conservas de Conservas del Valle", product="Durazno",
                     buyer="Conservas del Valle S.R.L.", per_family=9200, unit="cajas de 20 kg", volume="26000.00",
                     price="95.00", base_income=8500),
+    "llica": dict(title="Quinua real orgánica lavada y seleccionada para Irupana", product="Quinua real",
+                  buyer="Irupana Andean Organic Food S.A.", per_family=11800, unit="quintales", volume="3000.00",
+                  price="780.00", base_income=12500),
     "punata": dict(title="Centro de acopio y tanque de frío de leche para PIL Andina en Punata",
                    product="Leche fresca", buyer="PIL Andina S.A.", per_family=9000, unit="litros",
                    volume="480000.00", price="3.80", base_income=10500),
