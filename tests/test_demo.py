@@ -512,6 +512,11 @@ def test_the_story_took_time_and_the_trail_is_in_time_order(db, seeded):
                   "committee_review", "approved", "agreement_signed", "in_execution"):
         assert durations[state].median_days > 0, state
     assert durations["in_execution"].median_days > 100
+    # what the services stamp "now" is dated like the trail: pages saying "since" tell the same story
+    today = date.today()
+    assert _in(db, "submitted").state_changed_at.date() == today - timedelta(days=4)
+    assert _in(db, "committee_review").state_changed_at.date() == today - timedelta(days=49)
+    assert _in(db, "closed").created_at.date() == today - timedelta(days=400)
     assert verify_chain()[1] is None
 
 

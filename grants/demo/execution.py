@@ -207,9 +207,6 @@ def _request_second(funding, ex):
     second = max(ex.alliance.tranches, key=lambda t: t.number)
     funding.tranche_action(second, "request", ex.board, {"comment": "Solicitamos el segundo tramo para la compra "
                                                                     "del equipo de selección."})
-    # the tranche's flow keeps the moment of the request (the service writes the real now)
-    second.flow.requested_at = ex.tl.now()
-    db.session.flush()
 
 
 def _visit(st, ex):
