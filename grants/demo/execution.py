@@ -3,9 +3,9 @@
 ``Execution`` schedules what an association does while it executes its budget: expenses with their receipts
 (above the minor purchase limit after a price comparison), counterpart contributions, accountability reports,
 indicator values. ``colomi`` is the alliance in execution: its treasurer records the expenses (receipt photos,
-one scan, one still without a receipt) and the contributions, the assembly approves a first report, the board
-requests the second tranche (unanswered: the first is not yet justified enough), the officer visits and leaves
-two follow-up actions (one answered, one due). Colomi shows every alert: ``report_missing`` (the last report
+one scan, one still without a receipt) and the contributions, the officer approved a first report and has the
+second (submitted late) to review, the board requests the second tranche (unanswered: the first is not yet
+justified enough), the officer visits and leaves two follow-up actions (one answered, one due). Colomi shows every alert: ``report_missing`` (the last report
 ended more than the program's three months ago), ``low_execution`` (little of the grant received is spent),
 ``tranche_unanswered``, and, with its technical assistance (``assistance``), ``deliverable_overdue``.
 """
@@ -122,9 +122,11 @@ class Execution:
 
         self.tl.at(days_ago, step)
 
-    def report(self, start_ago, end_ago, approve_after=7):
-        """Schedule a report of the period, created and submitted three days after it ends (the assembly
-        approved it the day before), approved by the officer ``approve_after`` days later (None: waits)."""
+    def report(self, start_ago, end_ago, approve_after=7, submit_ago=None):
+        """Schedule a report of the period, created and submitted ``submit_ago`` days ago (default: three days
+        after it ends; the assembly approved it two days after the end), approved by the officer
+        ``approve_after`` days later (None: it waits for the officer)."""
+        submit_ago = end_ago - 3 if submit_ago is None else submit_ago
         start, end = self.day(start_ago), self.day(end_ago)
         found = {}
 
@@ -139,9 +141,9 @@ class Execution:
             reports.report_action(found["r"], "submit", self.writer,
                                   {"comment": "Rendición aprobada por la asamblea."})
 
-        self.tl.at(end_ago - 3, submit)
+        self.tl.at(submit_ago, submit)
         if approve_after is not None:
-            self.tl.at(end_ago - 3 - approve_after, lambda: reports.report_action(
+            self.tl.at(submit_ago - approve_after, lambda: reports.report_action(
                 found["r"], "approve", self.officer,
                 {"comment": "Gastos respaldados con facturas; saldos conciliados."}))
 
@@ -186,9 +188,13 @@ def colomi(st, out):
     ex.contribute(250, "cash", "Aporte en efectivo de las familias socias para el centro de acopio",
                   amount=lambda: (ex.line("infrastructure").counterpart_cash * Decimal("0.5")).quantize(UNIT))
     ex.report(265, 160)
-    # recorded after the report's period, not yet reported
-    ex.spend(70, "technical_assistance", lambda: ex.line("technical_assistance").grant / 24,
+    ex.spend(130, "technical_assistance", lambda: ex.line("technical_assistance").grant / 24,
              "Agrotec Cochabamba S.R.L.", "Asistencia técnica en manejo de papa nativa, mes (3)", kind="jpeg")
+    # the second report, submitted late: it waits for the officer, and the next one is already due
+    ex.report(159, 100, approve_after=None, submit_ago=12)
+    # recorded after the second report's period, not yet reported
+    ex.spend(70, "technical_assistance", lambda: ex.line("technical_assistance").grant / 24,
+             "Agrotec Cochabamba S.R.L.", "Asistencia técnica en manejo de papa nativa, mes (4)", kind="jpeg")
     ex.contribute(15, "in_kind", "Jornales de los socios en la limpieza del terreno del centro de acopio",
                   quantity=60, unit_value=100, category="infrastructure")
     ex.spend(8, "equipment", Decimal("6850"), "Ferretería Agrícola Colomi", "Zarandas, mesas de selección y "
