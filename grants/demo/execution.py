@@ -5,9 +5,10 @@
 indicator values. ``colomi`` is the alliance in execution: its treasurer records the expenses (receipt photos,
 one scan, one still without a receipt) and the contributions, the officer approved a first report and has the
 second (submitted late) to review, the board requests the second tranche (unanswered: the first is not yet
-justified enough), the officer visits and leaves two follow-up actions (one answered, one due). Colomi shows every alert: ``report_missing`` (the last report
-ended more than the program's three months ago), ``low_execution`` (little of the grant received is spent),
-``tranche_unanswered``, and, with its technical assistance (``assistance``), ``deliverable_overdue``.
+justified enough), the officer visits and leaves two follow-up actions (one answered, one due). Colomi shows
+every alert: ``report_missing`` (the last report ended more than the program's three months ago),
+``low_execution`` (little of the grant received is spent), ``tranche_unanswered``, and, with its technical
+assistance (``assistance``), ``deliverable_overdue``.
 """
 from datetime import timedelta
 from decimal import Decimal
