@@ -7,9 +7,11 @@ stage durations are real and the hash chain verifies). Every role finds its work
 * ``accounts``: one account per role, the associations, buyers and member families;
 * ``alliances``: one alliance at each stage: a draft (Achacachi), an intention in the officer's screening
   queue (Sorata), one eligible waiting for preselection (Caranavi), a plan in preparation with the facilitator
-  (Tiraque), a plan before the committee (Patacamaya);
-* ``execution``: Colomi in execution, its treasurer recording expenses with receipt photos, contributions and
-  an approved accountability report, the second tranche requested and unanswered, a supervision visit;
+  (Tiraque), a plan before the committee (Patacamaya), an agreement signed whose first tranche waits for
+  finance to record the transfer (Llica);
+* ``execution``: Colomi in execution, its treasurer recording expenses with receipt photos (one still without
+  its receipt) and contributions, one report approved and a late one waiting for the officer, the second
+  tranche requested and unanswered, a supervision visit with a follow-up action due;
 * ``assistance``: Colomi's technical assistance: three providers (one with its own account), terms of
   reference, three invitations and proposals, a selection with its minutes, a contract whose deliverables
   are one accepted and paid, one submitted and waiting, one overdue;
