@@ -1,10 +1,13 @@
-"""The demo data is realistic, complete, idempotent and fully audited."""
+"""The demo data is realistic, complete, idempotent and fully audited; every role has its story."""
+import io
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
-from grants import demo
+from grants import demo, uploads
 from grants.accounts.models import GLOBAL_ROLES, User
 from grants.alliances.budget import BudgetLine, Tranche
 from grants.alliances.models import Alliance, Attachment
@@ -58,12 +61,13 @@ def test_one_account_per_role(db, seeded):
         assert any(u.has_role(role) for u in users), role
     assert sum(u.has_role("committee") for u in users) == 2
     officer = next(u for u in users if u.has_role("officer"))
-    assert officer.regions == ["Cochabamba", "La Paz"]
+    assert officer.regions == ["Cochabamba", "La Paz", "Potosí"]
     assert all(u.locale == "es" and u.active for u in users)
-    first, second = db.session.execute(sa.select(Association).order_by(Association.id).limit(2)).scalars()
-    roles_first = {m.role for u in users for m in u.memberships if m.association_id == first.id}
-    assert roles_first == {"board", "treasurer", "member"}
-    assert any(m.role == "board" for u in users for m in u.memberships if m.association_id == second.id)
+    first, colomi = db.session.execute(sa.select(Association).order_by(Association.id).limit(2)).scalars()
+    assert colomi.municipality == "Colomi"  # the association in execution has its board, treasurer and a member
+    roles_colomi = {m.role for u in users for m in u.memberships if m.association_id == colomi.id}
+    assert roles_colomi == {"board", "treasurer", "member"}
+    assert any(m.role == "board" for u in users for m in u.memberships if m.association_id == first.id)
     passwords = [p for _e, p, _r in seeded]
     assert len(set(passwords)) == len(passwords) and all(len(p) >= 8 for p in passwords)
 
@@ -104,7 +108,7 @@ def test_audit_trail_complete_and_verifies(db, seeded):
     assert actions["create_association"] == 9
     alliance_creates = _count(db, sa.select(Event).where(Event.object_type == "alliance",
                                                          Event.action == "create").subquery())
-    assert alliance_creates == 8
+    assert alliance_creates == 9
     assert count == sum(actions.values())
 
 
@@ -169,7 +173,7 @@ def test_seed_scale_is_exact(db, seeded):
 # --- the lifecycle: each demo account finds work waiting ---------------------------------------
 
 STAGES = {"draft": "Achacachi", "submitted": "Sorata", "eligible": "Caranavi", "plan_in_preparation": "Tiraque",
-          "committee_review": "Patacamaya", "in_execution": "Colomi",
+          "committee_review": "Patacamaya", "agreement_signed": "Llica", "in_execution": "Colomi",
           "closing": "Punata", "closed": "Luribay"}
 
 
@@ -224,7 +228,7 @@ def test_eligible_intention_waits_for_the_committees_preselection(db, seeded):
         rows = preselection.ranking(call, member)
         assert eligible.id in [r.alliance.id for r in rows if r.alliance.state == "eligible"]
     minutes = preselection.minutes_of(call)
-    assert len(minutes) == 1 and len(minutes[0].alliance_ids.split(",")) == 5
+    assert len(minutes) == 1 and len(minutes[0].alliance_ids.split(",")) == 6
 
 
 def test_plan_in_preparation_with_the_facilitator_and_a_partial_budget(db, seeded):
@@ -265,7 +269,7 @@ def test_in_execution_with_the_first_tranche_transferred_by_finance(db, seeded):
     signed = alliance.attachment_of("signed_agreement")
     assert signed.content_type == "application/pdf" and agreement.signed_attachment_id == signed.id
     first, second = sorted(alliance.tranches, key=lambda t: t.number)
-    assert (first.state, second.state) == ("disbursed", "planned")
+    assert (first.state, second.state) == ("disbursed", "requested")  # the second waits for the officer
     assert first.disbursed_amount == first.amount and first.disbursement_reference
     assert first.flow.approved_by_id == officer.id and first.flow.disbursed_by_id == finance.id
     assert first.flow.requested_by_id == _user(db, "presidente.colomi").id
@@ -291,13 +295,13 @@ def test_every_step_is_in_the_audit_trail(db, seeded):
 def test_pdfs_are_real_and_reproducible(db, seeded):
     from pypdf import PdfReader
 
-    from grants.demo_alliances import pdf
+    from grants.demo.files import pdf
 
     data = pdf("Carta de intención", ["Una línea"])
     assert data == pdf("Carta de intención", ["Una línea"])
     assert "Una línea" in PdfReader(__import__("io").BytesIO(data)).pages[0].extract_text()
     sizes = db.session.execute(sa.select(Attachment.size, Attachment.content_type)).all()
-    assert len(sizes) == 17 and all(ct == "application/pdf" and 500 < size < 20000 for size, ct in sizes)
+    assert len(sizes) == 20 and all(ct == "application/pdf" and 500 < size < 20000 for size, ct in sizes)
 
 
 # --- execution, monitoring, closeout and the revolving fund -------------------------------------------------
@@ -310,15 +314,32 @@ def test_colomi_spends_reports_and_is_monitored(db, seeded):
 
     alliance = _in(db, "in_execution")
     assert alliance.association.municipality == "Colomi"
-    expenses = db.session.execute(sa.select(Expense).where(Expense.alliance_id == alliance.id)).scalars().all()
-    assert all(e.receipt_sha256 and e.receipt_content_type == "application/pdf" for e in expenses)
-    report = db.session.execute(sa.select(AccountabilityReport).where(
-        AccountabilityReport.alliance_id == alliance.id)).scalar_one()
+    expenses = db.session.execute(sa.select(Expense).where(Expense.alliance_id == alliance.id)
+                                  .order_by(Expense.id)).scalars().all()
+    treasurer = _user(db, "tesorero.colomi")
+    assert {e.created_by_id for e in expenses} == {treasurer.id}  # the treasurer keeps the books
+    # receipts are phone photos (JPEG) and one scan (PNG), real images; the last one still lacks its receipt
+    with_receipt, missing = expenses[:-1], expenses[-1]
+    assert missing.receipt_sha256 is None and missing.report_id is None
+    assert {e.receipt_content_type for e in with_receipt} == {"image/jpeg", "image/png"}
+    for e in with_receipt:
+        with open(uploads.path_for(e.receipt_sha256), "rb") as fh:
+            image = Image.open(io.BytesIO(fh.read()))
+            image.load()
+        assert image.format == {"image/jpeg": "JPEG", "image/png": "PNG"}[e.receipt_content_type]
+        assert 50 <= image.width <= 400
+    report, late = db.session.execute(sa.select(AccountabilityReport).where(
+        AccountabilityReport.alliance_id == alliance.id).order_by(AccountabilityReport.period_start)).scalars()
     assert report.state == "approved" and report.assembly_sha256
+    assert late.state == "submitted" and [e for e in expenses if e.report_id == late.id]  # the officer reviews it
     reported = [e for e in expenses if e.report_id == report.id]
-    assert len(reported) == 4 and ledger.unreported_expenses(alliance) == 2
+    assert len(reported) == 4 and ledger.unreported_expenses(alliance) == 5  # not in an approved report
     assert any(e.procurement and e.procurement.state == "closed" for e in reported)
-    assert ledger.justified(alliance) == sum(e.amount for e in reported) > 0
+    submitted_by = db.session.execute(sa.select(Event.actor_id).where(
+        Event.object_id == report.id, Event.action == "submit", Event.alliance_id == alliance.id,
+        Event.object_type != "alliance")).scalar_one()
+    assert submitted_by == treasurer.id
+    assert ledger.justified(alliance) == sum(e.amount for e in reported) > 0  # the approved report only
     assert ledger.spent(alliance) == sum(e.amount for e in expenses) <= ledger.disbursed(alliance)
     kinds = {c.kind for c in db.session.execute(sa.select(Contribution).where(
         Contribution.alliance_id == alliance.id)).scalars()}
@@ -390,3 +411,136 @@ def test_punata_waits_in_closing_for_the_officers_evaluation(db, seeded):
     assert checks == {"contracts_open": True, "expenses_unreported": True, "balance_unsettled": False,
                       "evaluation_missing": False}
     assert closeout.figures(alliance).to_settle > 0
+
+
+# --- every role has its story: the treasurer and a member, technical assistance, alerts, time ---------------
+
+
+def _sign_in(app, seeded, email):
+    password = next(p for e, p, _r in seeded if e == email)
+    client = app.test_client()
+    resp = client.post("/login", data={"email": email, "password": password})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
+    return client
+
+
+def test_colomis_member_sees_the_budget_and_its_treasurer_records_expenses(app, db, seeded):
+    colomi = _in(db, "in_execution")
+    member = _sign_in(app, seeded, f"socia.colomi@{demo.DOMAIN}")
+    page = member.get(f"/alliances/{colomi.id}/plan/budget")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert all(line.description in html for line in colomi.budget_lines)
+    expenses = member.get(f"/alliances/{colomi.id}/execution/expenses")
+    assert expenses.status_code == 200 and 'name="receipt"' not in expenses.get_data(as_text=True)  # reads only
+    treasurer = _sign_in(app, seeded, f"tesorero.colomi@{demo.DOMAIN}")
+    form = treasurer.get(f"/alliances/{colomi.id}/execution/expenses")
+    assert form.status_code == 200
+    html = form.get_data(as_text=True)
+    assert 'name="receipt"' in html and 'name="amount"' in html
+    assert "Pensión Doña Rufina" in html and 'data-missing="receipt"' in html  # the receipt still to attach
+    # another association's alliance is not there for them
+    punata = _in(db, "closing")
+    assert treasurer.get(f"/alliances/{punata.id}/execution/expenses").status_code == 404
+
+
+def test_llica_signed_and_its_first_tranche_waits_for_finance(db, seeded):
+    from grants.funding.services import available_actions
+
+    llica = _in(db, "agreement_signed")
+    assert llica.association.municipality == "Llica" and llica.agreement.signed_at
+    first, second = sorted(llica.tranches, key=lambda t: t.number)
+    assert (first.state, second.state) == ("approved", "planned")
+    finance = _user(db, "finanzas")
+    assert first.flow.approved_by_id == _user(db, "oficial").id
+    assert "disburse" in {t.name for t in available_actions(first, finance)}
+
+
+def test_technical_assistance_from_the_registry_to_the_deliverables(db, seeded):
+    from grants.assistance import services as assistance
+    from grants.assistance.models import Contract, Provider, TermsOfReference
+    from grants.execution.models import Expense
+
+    colomi = _in(db, "in_execution")
+    providers = db.session.execute(sa.select(Provider).order_by(Provider.id)).scalars().all()
+    assert len(providers) == 3
+    own = [p for p in providers if p.user_id]
+    assert len(own) == 1 and own[0].user.email == f"asistencia@{demo.DOMAIN}" and own[0].user.has_role("ta_provider")
+    terms = db.session.execute(sa.select(TermsOfReference).where(TermsOfReference.alliance_id == colomi.id)
+                               ).scalar_one()
+    assert terms.state == "selected" and len(terms.invitations) == 3 and len(terms.proposals) == 3
+    assert all(p.file_sha256 and p.technical_score is not None for p in terms.proposals)
+    chosen = next(p for p in terms.proposals if p.id == terms.selected_proposal_id)
+    assert chosen.provider_id == own[0].id and terms.justification and own[0].name in terms.minutes
+    contract = db.session.execute(sa.select(Contract).where(Contract.alliance_id == colomi.id)).scalar_one()
+    assert contract.terms_id == terms.id and contract.state == "active" and contract.provider_id == own[0].id
+    accepted, submitted, due = contract.deliverables
+    assert accepted.state == "accepted" and assistance.paid_on_deliverable(accepted.id) == accepted.amount
+    payment = db.session.execute(sa.select(Expense).where(Expense.deliverable_id == accepted.id)).scalar_one()
+    assert payment.receipt_content_type == "image/jpeg"
+    assert submitted.state == "submitted" and submitted.file_sha256  # waits for the board
+    assert due.state == "pending" and due.due_on < date.today()  # the provider has to submit it
+    submit_actor = db.session.execute(sa.select(Event.actor_id).where(
+        Event.object_type == "deliverable", Event.object_id == submitted.id, Event.action == "submit")).scalar_one()
+    assert submit_actor == own[0].user_id
+
+
+def test_every_kind_of_alert_is_raised(db, seeded):
+    from grants.alliances import alerts
+
+    alliances = db.session.execute(sa.select(Alliance)).scalars().all()
+    found = alerts.collect(alliances)
+    kinds = {a.code for a in found}
+    assert kinds >= {"report_missing", "low_execution", "deliverable_overdue", "tranche_unanswered"}, kinds
+    colomi = _in(db, "in_execution")
+    assert {a.code for a in found if a.alliance_id == colomi.id} >= {"report_missing", "low_execution",
+                                                                     "deliverable_overdue", "tranche_unanswered"}
+    unanswered = next(a for a in found if a.code == "tranche_unanswered")
+    assert unanswered.detail["requested_on"] == (date.today() - timedelta(days=25)).isoformat()
+
+
+def test_the_story_took_time_and_the_trail_is_in_time_order(db, seeded):
+    from grants.reports import portfolio
+    from grants.reports.filters import Filters
+
+    times = list(db.session.execute(sa.select(Event.created_at).order_by(Event.id)).scalars())
+    assert times == sorted(times)  # written in time order
+    assert times[-1] - times[0] > timedelta(days=400)
+    draft = _in(db, "draft")
+    assert times[0].date() < draft.call.opens_at.date()
+    durations = {d.state: d for d in portfolio.durations(portfolio.scope(_user(db, "admin"), Filters()))}
+    for state in ("submitted", "eligible", "preselected", "plan_in_preparation", "under_appraisal",
+                  "committee_review", "approved", "agreement_signed", "in_execution"):
+        assert durations[state].median_days > 0, state
+    assert durations["in_execution"].median_days > 100
+    # what the services stamp "now" is dated like the trail: pages saying "since" tell the same story
+    today = date.today()
+    assert _in(db, "submitted").state_changed_at.date() == today - timedelta(days=4)
+    assert _in(db, "committee_review").state_changed_at.date() == today - timedelta(days=49)
+    assert _in(db, "closed").created_at.date() == today - timedelta(days=400)
+    assert verify_chain()[1] is None
+
+
+def test_verify_audit_command_after_the_demo(app, db):
+    runner = app.test_cli_runner()
+    loaded = runner.invoke(args=["grants", "seed-demo"])
+    assert loaded.exit_code == 0, loaded.output
+    assert f"tesorero.colomi@{demo.DOMAIN}" in loaded.output and f"asistencia@{demo.DOMAIN}" in loaded.output
+    result = runner.invoke(args=["grants", "verify-audit"])
+    assert result.exit_code == 0 and "Audit trail intact" in result.output, result.output
+
+
+def test_audit_clock_dates_the_events_of_its_block_only(db):
+    from datetime import datetime
+
+    from grants import audit
+    from grants.audit.services import audit_clock
+
+    then = datetime(2025, 3, 14, 12, 0)
+    with audit_clock(then):
+        dated = audit.record("benchmark", None, "clock_test")
+    after = audit.record("benchmark", None, "clock_test")
+    db.session.commit()
+    assert dated.created_at == then
+    assert after.created_at > then + timedelta(days=365)  # outside the block: now again
+    assert verify_chain()[1] is None

@@ -11,12 +11,12 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from .alliances.budget import BudgetLine, Tranche
-from .audit.models import Event
-from .audit.services import GENESIS, canonical, compute_hash
-from .execution.models import AccountabilityReport, Contribution, Expense
-from .extensions import db
-from .plans.models import Indicator
+from ..alliances.budget import BudgetLine, Tranche
+from ..audit.models import Event
+from ..audit.services import GENESIS, canonical, compute_hash
+from ..execution.models import AccountabilityReport, Contribution, Expense
+from ..extensions import db
+from ..plans.models import Indicator
 
 CENT = Decimal("0.01")
 #: (state, action) steps from the draft to each state
@@ -140,7 +140,7 @@ def seed_details(alliances, admin, rng, stamp):
 
 
 def _execution(alliances, line_ids, ind_ids, rng, stamp):
-    from .monitoring.models import IndicatorValue
+    from ..monitoring.models import IndicatorValue
 
     reports, expenses, contributions, values = [], [], [], []
     for a in alliances:
