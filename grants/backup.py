@@ -96,7 +96,9 @@ def _libpq(url):
 def _run(args, env):
     proc = subprocess.run(args, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise BackupError(f"{args[0]} failed (exit {proc.returncode})", [proc.stderr.strip()[-2000:]])
+        hint = ["a pg_dump older than the server cannot dump it: install the server's version, or use --portable"
+                ] if "version mismatch" in proc.stderr else []
+        raise BackupError(f"{args[0]} failed (exit {proc.returncode})", [proc.stderr.strip()[-2000:], *hint])
 
 
 # --- portable dump -------------------------------------------------------------------------------------------
