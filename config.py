@@ -39,6 +39,13 @@ class Config:
     PORTFOLIO_CACHE_SECONDS = 60
     #: how long the public portal's stored answer (shared by every worker, in the database) is served (0: never)
     PORTAL_CACHE_SECONDS = 300
+    #: Strict-Transport-Security max-age, sent in production on HTTPS requests (0: never); HSTS_ALWAYS: on
+    #: every request, for a site only ever served over HTTPS (grants/web/security.py)
+    HSTS_SECONDS = 365 * 24 * 3600
+    HSTS_ALWAYS = False
+    #: proxies in front that set X-Forwarded-*: {"x_for": 1, "x_proto": 1, "x_host": 1} or 1 for that
+    #: (werkzeug ProxyFix); empty: the app trusts no forwarded header
+    PROXY_FIX = {}
 
     MAIL_SERVER = None
     MAIL_PORT = 25

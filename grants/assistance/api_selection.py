@@ -73,9 +73,34 @@ class TermsOut(Out):
     justification: str | None = None
     minutes: str | None = None
     version: int
+    #: true when the reader is an invited provider: sealed bids, see ``sealed_terms_out``
+    sealed: bool = False
 
 
-def terms_out(t):
+def sealed_terms_out(t, own):
+    """An invited provider's view (sealed bids): until the selection only its own proposal, without scores
+    (the price score would give away the lowest price), and only itself among the invited; after it also
+    the selected proposal's provider and price, what the program publishes. No minutes, no justification:
+    they compare every proposal."""
+    view = selection.provider_view(t, own)
+    proposals = []
+    for p in (view["own"], view["winner"]):
+        if p is None or any(q["id"] == p.id for q in proposals):
+            continue
+        mine = p.provider_id == own.id
+        proposals.append({"id": p.id, "provider_id": p.provider_id, "provider_name": p.provider.name,
+                          "price": p.price, "technical_score": p.technical_score if mine and view["winner"] else None,
+                          "file_sha256": p.file_sha256 if mine else None})
+    data = {k: getattr(t, k) for k in ("id", "alliance_id", "budget_line_id", "scope", "deliverables", "budget",
+                                       "duration_days", "profile", "technical_weight", "state", "version")}
+    return dump(TermsOut, {**data, "invited_provider_ids": [own.id], "proposals": proposals, "sealed": True,
+                           "selected_proposal_id": view["winner"].id if view["winner"] else None})
+
+
+def terms_out(t, own=None):
+    """The terms with every proposal and the evaluation; for an invited provider (``own``) the sealed view."""
+    if own is not None:
+        return sealed_terms_out(t, own)
     rows = {r["proposal"].id: r for r in selection.evaluation(t)}
     proposals = [{"id": p.id, "provider_id": p.provider_id, "provider_name": p.provider.name, "price": p.price,
                   "technical_score": p.technical_score, "file_sha256": p.file_sha256,
@@ -131,8 +156,10 @@ def create_terms(alliance_id, body):
 @endpoint("/ta-terms/<int:terms_id>", summary="Terms of reference with invitations, proposals and evaluation",
           response=TermsOut, tags=TAGS, name="get_ta_terms")
 def get_terms(terms_id):
-    terms, _own = load_terms(terms_id)
-    return terms_out(terms)
+    """An invited provider sees the sealed view: its own proposal, and after the selection the selected
+    provider and price."""
+    terms, own = load_terms(terms_id)
+    return terms_out(terms, own)
 
 
 @endpoint("/ta-terms/<int:terms_id>/invitations", ["POST"], summary="Invite providers (at least three, or a reason)",
@@ -161,7 +188,7 @@ def add_proposal(terms_id, body):
         provider_id = body.provider_id
     selection.record_proposal(terms, provider_id, body.price, api_user(), file=request.files.get("file"))
     db.session.commit()
-    return terms_out(terms)
+    return terms_out(terms, own)
 
 
 @endpoint("/ta-terms/<int:terms_id>/proposals/<int:proposal_id>/score", ["POST"],

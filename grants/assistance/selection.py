@@ -2,6 +2,11 @@
 written reason), proposals (price and file), an evaluation that weighs the technical score against the price,
 and the selection with its justification written to the minutes. Services flush and audit; never commit.
 
+Sealed bids: until the selection an invited provider sees only its own proposal (never the others' prices,
+scores, who else was invited, nor the evaluation); once a provider is selected, what the program publishes:
+the selected provider and its price (``provider_view``). The board, the officer and every other reader of the
+alliance keep seeing the whole evaluation.
+
 Evaluation: the price score is ``lowest price / price × 100``; the total is
 ``weight × technical + (100 − weight) × price score`` over 100, rounded to two decimals."""
 from decimal import ROUND_HALF_UP, Decimal
@@ -176,3 +181,13 @@ def select(terms, proposal_id, justification, actor):
                  data={"proposal_id": proposal.id, "provider_id": proposal.provider_id,
                        "total": next(r["total"] for r in rows if r["proposal"] is proposal)}, **_ctx(terms.alliance))
     return terms
+
+
+def provider_view(terms, provider):
+    """What an invited ``provider`` may see of the selection: ``{"own": its proposal or None, "winner": the
+    selected proposal once there is one (published: provider and price), else None}``."""
+    own = next((p for p in terms.proposals if p.provider_id == provider.id), None)
+    winner = None
+    if terms.state == "selected" and terms.selected_proposal_id:
+        winner = next((p for p in terms.proposals if p.id == terms.selected_proposal_id), None)
+    return {"own": own, "winner": winner}

@@ -26,11 +26,24 @@ def _invitations():
     return [(i, t, next((p for p in t.proposals if p.provider_id == i.provider_id), None)) for i, t in rows]
 
 
+def _results():
+    """The selections decided among the signed-in provider's invitations: its own proposal and what the
+    program publishes (the selected provider and price); never the other proposals (sealed bids)."""
+    if not current_user.has_role("ta_provider"):
+        return []
+    rows = db.session.execute(
+        db.select(Invitation, TermsOfReference).join(Provider, Provider.id == Invitation.provider_id)
+        .join(TermsOfReference, TermsOfReference.id == Invitation.terms_id)
+        .where(Provider.user_id == current_user.id, TermsOfReference.state == "selected")
+        .order_by(Invitation.id.desc()).limit(50)).all()
+    return [(i, t, sel.provider_view(t, i.provider)) for i, t in rows]
+
+
 def _page(status=200, form=None, form_for=None):
     contracts = db.session.execute(db.select(Contract).where(contract_filter(current_user))
                                    .order_by(Contract.id.desc()).limit(200)).scalars().all()
     return render_template("assistance/contracts.html", contracts=contracts, invitations=_invitations(),
-                           form=form or OwnProposalForm(), form_for=form_for), status
+                           results=_results(), form=form or OwnProposalForm(), form_for=form_for), status
 
 
 @bp.get("/ta-contracts")

@@ -78,13 +78,18 @@ class MemberOut(Out):
     full_name: str
     national_id: str
     sex: str
+    #: null when masked: a masked reader sees ``birth_decade`` only
     birth_year: int | None = None
+    #: "1970s"
+    birth_decade: str | None = None
     indigenous: bool
+    #: rounded to whole hectares when masked
     hectares: Decimal2Str
     phone: str | None = None
     active: bool
     version: int
-    #: true when names, ID numbers and phones are masked (auditors)
+    #: true when names, ID numbers and phones are masked, the birth year given as its decade and the
+    #: hectares rounded (auditors): the same as the members page and its CSV export show them
     masked: bool
 
 
@@ -122,18 +127,13 @@ def _association_out(assoc):
     return dump(AssociationOut, data)
 
 
-def _mask(text, keep=0):
-    text = text or ""
-    if keep:
-        return "•" * max(0, len(text) - keep) + text[-keep:]
-    return " ".join(w[:1] + "•" * (len(w) - 1) for w in text.split())
-
-
 def _member_out(member, masked):
-    data = {k: getattr(member, k) for k in MemberOut.model_fields if k != "masked"}
-    data["masked"] = masked
-    if masked:
-        data.update(full_name=_mask(member.full_name), national_id=_mask(member.national_id, keep=2), phone=None)
+    data = {k: getattr(member, k) for k in MemberOut.model_fields if k not in ("masked", "birth_decade")}
+    data.update(masked=masked, birth_decade=services.birth_decade(member.birth_year))
+    if masked:  # exactly what the members page shows a masked reader (services.masked_member)
+        shown = services.masked_member(member)
+        data.update(full_name=shown["full_name"], national_id=shown["national_id"], phone=None, birth_year=None,
+                    hectares=shown["hectares"])
     return dump(MemberOut, data)
 
 

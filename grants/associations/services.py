@@ -1,5 +1,6 @@
 """Associations, members (personal data: every change audited) and buyers."""
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -334,11 +335,22 @@ def mask_national_id(national_id):
     return "•••••" + text[-3:] if len(text) > 3 else "•••••"
 
 
+def birth_decade(birth_year):
+    """1974 -> "1970s" (what a masked reader sees of a birth year)."""
+    return f"{birth_year // 10 * 10}s" if birth_year else None
+
+
+def rounded_hectares(hectares):
+    """Hectares to the nearest whole one (what a masked reader sees): Decimal("2.37") -> Decimal("2")."""
+    return None if hectares is None else Decimal(hectares).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
 def masked_member(m):
-    """The fields an auditor may see of a member: identity masked, birth year as its decade."""
+    """The fields an auditor may see of a member: identity masked, birth year as its decade, hectares
+    rounded to whole hectares (the page, the CSV export and the API show the same)."""
     return {"id": m.id, "full_name": mask_name(m.full_name), "national_id": mask_national_id(m.national_id),
-            "sex": m.sex, "birth_year": f"{m.birth_year // 10 * 10}s" if m.birth_year else None,
-            "indigenous": m.indigenous, "hectares": m.hectares, "phone": None, "active": m.active}
+            "sex": m.sex, "birth_year": birth_decade(m.birth_year),
+            "indigenous": m.indigenous, "hectares": rounded_hectares(m.hectares), "phone": None, "active": m.active}
 
 
 def create_buyer(data, actor):

@@ -7,7 +7,7 @@ from flask import Response
 from flask_babel import lazy_gettext as _l
 
 from ..alliances.models import Alliance
-from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members
+from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members, members_masked
 from ..api.core import api_user, check_version, dump, endpoint, int_arg, load, paginate, require
 from ..errors import NotFound
 from ..extensions import db
@@ -224,7 +224,8 @@ def list_minutes(call_id):
           "sign", content_type="application/pdf", tags=("documents",), name="profile_document")
 def profile_document(alliance_id):
     alliance = load_alliance(alliance_id)
-    data = pdf.profile_pdf(alliance, with_names=can_view_members(api_user(), alliance.association))
+    data = pdf.profile_pdf(alliance, with_names=can_view_members(api_user(), alliance.association),
+                           masked=members_masked(api_user(), alliance.association))
     return _file(data, "application/pdf", f"perfil-{alliance.code}.pdf")
 
 

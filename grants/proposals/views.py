@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..alliances.models import Alliance
-from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members
+from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members, members_masked
 from ..common import get_or_404, utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -51,6 +51,10 @@ def _member_names(alliance):
 
     rows = db.session.execute(db.select(Member.id, Member.full_name)
                               .where(Member.association_id == alliance.association_id)).all()
+    if members_masked(current_user, alliance.association):  # auditors: initials only
+        from ..associations.services import mask_name
+
+        return {mid: mask_name(name) for mid, name in rows}
     return dict(rows)
 
 
@@ -136,7 +140,8 @@ def revisions(alliance_id):
 @login_required
 def profile_pdf(alliance_id):
     alliance = load(alliance_id)
-    data = pdf.profile_pdf(alliance, with_names=can_view_members(current_user, alliance.association))
+    data = pdf.profile_pdf(alliance, with_names=can_view_members(current_user, alliance.association),
+                           masked=members_masked(current_user, alliance.association))
     return _pdf_response(data, f"perfil-{alliance.code}.pdf")
 
 

@@ -55,6 +55,9 @@ def register(app):
     app.jinja_env.globals.update(current_language=i18n.current_language, choice_label=choice_label,
                                  action_label=action_label)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from .security import register as register_security  # HSTS, no-store for signed-in users, ProxyFix
+
+    register_security(app)
 
     from ..workflows.alliance import STATES
 
