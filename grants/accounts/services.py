@@ -12,8 +12,7 @@ from ..common import utcnow
 from ..errors import Collector, DomainError, ValidationFailed, Violation
 from ..extensions import db
 from .models import ASSOCIATION_ROLES, GLOBAL_ROLES, ApiToken, LoginThrottle, Membership, OfficerRegion, User, UserRole
-
-MIN_PASSWORD = 8
+from .passwords import is_valid_email, password_problems
 
 
 class Throttled(DomainError):
@@ -72,7 +71,7 @@ def _validate_user(data, creating, user=None):
     c = Collector()
     email = _key(data.get("email")) if "email" in data or creating else None
     if creating or "email" in data:
-        if not email or "@" not in email or email.startswith("@") or email.endswith("@"):
+        if not is_valid_email(email):
             c.add("invalid", _l("Enter a valid e-mail address."), "email")
         else:
             other = find_by_email(email)
@@ -82,8 +81,7 @@ def _validate_user(data, creating, user=None):
         if not (data.get("name") or "").strip():
             c.add("required", _l("Enter the person's name."), "name")
     if creating or data.get("password"):
-        if len(data.get("password") or "") < MIN_PASSWORD:
-            c.add("invalid", _l("The password needs at least %(n)s characters.", n=MIN_PASSWORD), "password")
+        c.violations.extend(password_problems(data.get("password"), "password"))
     for role in data.get("roles") or []:
         if role not in GLOBAL_ROLES:
             c.add("invalid", _l("Unknown role: %(role)s", role=role), "roles")
@@ -170,9 +168,7 @@ def change_password(user, current, new):
     errors = []
     if not user.check_password(current or ""):
         errors.append(Violation("invalid", _l("The current password is not right."), "current_password"))
-    if len(new or "") < MIN_PASSWORD:
-        errors.append(Violation("invalid", _l("The password needs at least %(n)s characters.", n=MIN_PASSWORD),
-                                "new_password"))
+    errors.extend(password_problems(new, "new_password"))
     if errors:
         raise ValidationFailed(_l("Some fields need attention."), errors)
     user.set_password(new)

@@ -4,9 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from ..accounts import services
+from ..accounts.passwords import is_valid_email
 from ..errors import DomainError
 from ..extensions import db
 from .forms import options, show_errors
@@ -14,14 +15,20 @@ from .forms import options, show_errors
 bp = Blueprint("auth", __name__)
 
 
+def valid_email(_form, field):
+    """The accounts' e-mail rule, the same that ``create-admin`` and the user form apply."""
+    if not is_valid_email(field.data):
+        raise ValidationError(_l("Enter a valid e-mail address."))
+
+
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
 
