@@ -28,6 +28,14 @@ class TokenOut(Out):
     expires_at: UtcDateTime
 
 
+class TokenItemOut(Out):
+    id: int
+    created_at: UtcDateTime
+    expires_at: UtcDateTime
+    #: true for the token this request was made with
+    current: bool
+
+
 class MembershipIn(Model):
     association_id: Id
     role: AssociationRole
@@ -105,6 +113,30 @@ def revoke_current_token():
     row = g.get("api_token")
     if row is None:
         raise ApiError(400, "bad_request", _l("This request was not made with a bearer token."))
+    services.revoke_token(row)
+    db.session.commit()
+    return no_content()
+
+
+def _token_item(row):
+    current = g.get("api_token")
+    return dump(TokenItemOut, {"id": row.id, "created_at": row.created_at, "expires_at": row.expires_at,
+                               "current": current is not None and current.id == row.id})
+
+
+@endpoint("/tokens", summary="My tokens that still work", response=TokenItemOut, paginated=True, tags=("auth",),
+          name="list_tokens")
+def list_tokens():
+    """The signed-in user's tokens that are neither revoked nor expired, newest first."""
+    return paginate(services.list_tokens(api_user()), _token_item)
+
+
+@endpoint("/tokens/<int:token_id>", ["DELETE"], summary="Revoke one of my tokens", status=204, tags=("auth",))
+def revoke_token(token_id):
+    """The token stops working at once. Another user's token, or one already revoked or expired, is 404."""
+    row = services.find_live_token(api_user(), token_id)
+    if row is None:
+        raise ApiError(404, "not_found", _l("Not found."))
     services.revoke_token(row)
     db.session.commit()
     return no_content()

@@ -115,6 +115,24 @@ class ApiToken(db.Model):
     user = db.relationship("User")
 
 
+class UserSession(db.Model):
+    """A signed-in browser. Its cookie carries a random id of which only the SHA-256 is stored here;
+    signing out deletes the row, so a copy of the cookie taken before opens nothing afterwards. A
+    password change, a deactivation or a change of roles deletes every row of the user."""
+
+    __tablename__ = "user_sessions"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: SHA-256 of the session id kept in the signed cookie
+    sid_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    #: the server's end of the session, whatever the cookie says (PERMANENT_SESSION_LIFETIME)
+    expires_at = sa.Column(sa.DateTime, nullable=False)
+
+    user = db.relationship("User")
+
+
 class LoginThrottle(db.Model):
     """Failed sign-ins per e-mail address, for the web form and the token endpoint alike."""
 

@@ -11,7 +11,8 @@ from .. import audit
 from ..common import utcnow
 from ..errors import Collector, DomainError, ValidationFailed, Violation
 from ..extensions import db
-from .models import ASSOCIATION_ROLES, GLOBAL_ROLES, ApiToken, LoginThrottle, Membership, OfficerRegion, User, UserRole
+from .models import (ASSOCIATION_ROLES, GLOBAL_ROLES, ApiToken, LoginThrottle, Membership, OfficerRegion, User, UserRole,
+                     UserSession)
 from .passwords import is_valid_email, password_problems
 
 
@@ -141,7 +142,10 @@ def create_user(data, actor=None):
 
 
 def update_user(user, data, actor=None):
-    """Change name, e-mail, roles, regions, memberships, active flag or password (admin)."""
+    """Change name, e-mail, roles, regions, memberships, active flag or password (admin).
+
+    A new password, a deactivation or a change of roles (global or in an association) ends every
+    session and API token of the user. Raises ``ValidationFailed``."""
     email = _validate_user(data, creating=False, user=user)
     before = _snapshot(user)
     if email:
@@ -159,12 +163,16 @@ def update_user(user, data, actor=None):
     changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     if data.get("password"):
         changed["password"] = "changed"
+    if data.get("password") or (before["active"] and not after["active"]) or any(
+            k in changed for k in ("roles", "memberships")):
+        changed["sessions_ended"] = end_all_sessions(user)
     audit.record("user", user.id, "update_user", actor, data=changed)
     return user
 
 
 def change_password(user, current, new):
-    """The user's own password change. Raises ``ValidationFailed``."""
+    """The user's own password change; it ends every session and token of the user (the caller starts
+    a new session for the browser that made the change). Raises ``ValidationFailed``."""
     errors = []
     if not user.check_password(current or ""):
         errors.append(Violation("invalid", _l("The current password is not right."), "current_password"))
@@ -173,7 +181,8 @@ def change_password(user, current, new):
         raise ValidationFailed(_l("Some fields need attention."), errors)
     user.set_password(new)
     db.session.flush()
-    audit.record("user", user.id, "change_password", user)
+    ended = end_all_sessions(user)
+    audit.record("user", user.id, "change_password", user, data={"sessions_ended": ended})
 
 
 def set_locale(user, locale):
@@ -211,3 +220,82 @@ def revoke_token(row):
     row.revoked_at = utcnow()
     db.session.flush()
     audit.record("user", row.user_id, "revoke_token", row.user, data={"token_id": row.id})
+
+
+def _live_tokens(user):
+    return (sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow())
+            .order_by(ApiToken.id.desc()))
+
+
+def list_tokens(user):
+    """The user's tokens that still work, newest first (a select, for pagination)."""
+    return _live_tokens(user)
+
+
+def find_live_token(user, token_id):
+    """The user's token ``token_id`` if it still works, else None (another user's token is None too)."""
+    if not isinstance(token_id, int) or not 1 <= token_id <= 2**31 - 1:
+        return None
+    return db.session.execute(_live_tokens(user).where(ApiToken.id == token_id)).scalar()
+
+
+# ---- server-side sessions -------------------------------------------------------------------------------------
+
+def start_session(user):
+    """Record a new signed-in browser of ``user``; returns the session id for the cookie (only its hash
+    is stored). The user's sessions that have run out are dropped on the way."""
+    now = utcnow()
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now))
+    sid = secrets.token_urlsafe(32)
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.add(UserSession(user_id=user.id, sid_hash=_hash_token(sid), created_at=now, expires_at=now + lifetime))
+    db.session.flush()
+    return sid
+
+
+def session_user(user_id, sid):
+    """The active user ``user_id`` if ``sid`` is one of their live sessions, else None (one query)."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    if not sid or not isinstance(sid, str) or len(sid) > 200:
+        return None
+    return db.session.execute(
+        sa.select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, User.active.is_(True), UserSession.sid_hash == _hash_token(sid),
+               UserSession.expires_at > utcnow())).scalar()
+
+
+def count_sessions(user):
+    """How many browsers are signed in as ``user`` now."""
+    return db.session.execute(sa.select(sa.func.count()).select_from(UserSession).where(
+        UserSession.user_id == user.id, UserSession.expires_at > utcnow())).scalar()
+
+
+def end_session(sid):
+    """Sign-out: the session ``sid`` stops working, also in any copy of its cookie."""
+    if sid and isinstance(sid, str):
+        db.session.execute(sa.delete(UserSession).where(UserSession.sid_hash == _hash_token(sid)))
+        db.session.flush()
+
+
+def end_all_sessions(user):
+    """End every session and revoke every live API token of ``user``.
+
+    Returns ``{"sessions": n, "tokens": m}`` (for the audit event of the change that caused it)."""
+    sessions = db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id)).rowcount
+    tokens = db.session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session="fetch")).rowcount
+    db.session.flush()
+    return {"sessions": sessions or 0, "tokens": tokens or 0}
+
+
+def sign_out_everywhere(user):
+    """The user's own "sign out everywhere": every session and token ends (the caller starts a new
+    session for the browser that asked) and the audit trail says so."""
+    ended = end_all_sessions(user)
+    audit.record("user", user.id, "end_sessions", user, data=ended)
+    return ended
