@@ -11,6 +11,7 @@ from ..api.core import (ApiError, Model, Out, Patch, api_user, check_version, ch
 from ..api.types import Id, UtcDateTime
 from ..extensions import db
 from . import services
+from .throttling import sign_in_limits
 from .models import ASSOCIATION_ROLES, GLOBAL_ROLES, User, UserRole
 
 Role = Literal[GLOBAL_ROLES]
@@ -96,11 +97,12 @@ def _user_out(user):
 
 @endpoint("/tokens", ["POST"], summary="Get a bearer token", body=TokenRequest, response=TokenOut, auth=False,
           status=201, tags=("auth",))
+@sign_in_limits
 def issue_token(body):
-    """Exchange an e-mail and password for a bearer token. Repeated failures lock the address (429)."""
+    """Exchange an e-mail and password for a bearer token. Repeated failures from one address, on one
+    account or on many, are throttled (429 ``throttled``); the same counters as the login form."""
     user = services.authenticate(body.email, body.password)
     if user is None:
-        db.session.commit()  # the failure counter is kept
         raise ApiError(401, "unauthenticated", _l("The e-mail or the password is not right."))
     token, row = services.issue_token(user)
     db.session.commit()

@@ -133,12 +133,14 @@ class UserSession(db.Model):
     user = db.relationship("User")
 
 
-class LoginThrottle(db.Model):
-    """Failed sign-ins per e-mail address, for the web form and the token endpoint alike."""
+class RateLimitCounter(db.Model):
+    """One throttling counter of Flask-Limiter (fixed window), kept in the database that every worker
+    shares: see ``accounts.throttling.DatabaseStorage``."""
 
-    __tablename__ = "login_throttles"
+    __tablename__ = "rate_limits"
 
-    key = sa.Column(sa.String(200), primary_key=True)
-    failures = sa.Column(sa.Integer, nullable=False, default=0)
-    first_failure_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
-    locked_until = sa.Column(sa.DateTime)
+    #: Flask-Limiter's key: the limit, its scope and whom it counts (an address, an address + account, a token)
+    key = sa.Column(sa.String(255), primary_key=True)
+    hits = sa.Column(sa.Integer, nullable=False)
+    #: end of the counter's window, in seconds since the epoch
+    expires_at = sa.Column(sa.Float, nullable=False, index=True)

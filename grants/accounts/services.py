@@ -1,4 +1,4 @@
-"""Users, roles, sign-in with throttling, API tokens. Services flush; the caller commits."""
+"""Users, roles, sign-in, server-side sessions, API tokens. Services flush; the caller commits."""
 import hashlib
 import secrets
 from datetime import timedelta
@@ -9,58 +9,23 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..common import utcnow
-from ..errors import Collector, DomainError, ValidationFailed, Violation
+from ..errors import Collector, ValidationFailed, Violation
 from ..extensions import db
-from .models import (ASSOCIATION_ROLES, GLOBAL_ROLES, ApiToken, LoginThrottle, Membership, OfficerRegion, User, UserRole,
+from .models import (ASSOCIATION_ROLES, GLOBAL_ROLES, ApiToken, Membership, OfficerRegion, User, UserRole,
                      UserSession)
-from .passwords import is_valid_email, password_problems
-
-
-class Throttled(DomainError):
-    status = 429
-    code = "throttled"
+from .passwords import is_valid_email, normalize_email, password_problems
 
 
 def _key(email):
-    return (email or "").strip().lower()[:200]
-
-
-def check_throttle(email):
-    """Raise ``Throttled`` while the address is locked after too many failures."""
-    row = db.session.get(LoginThrottle, _key(email))
-    if row and row.locked_until and row.locked_until > utcnow():
-        raise Throttled(_l("Too many failed attempts. Try again in a few minutes."))
-
-
-def _note_failure(email):
-    cfg = current_app.config
-    now = utcnow()
-    window = timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-    row = db.session.get(LoginThrottle, _key(email))
-    if row is None:
-        row = LoginThrottle(key=_key(email), failures=0, first_failure_at=now)
-        db.session.add(row)
-    if row.first_failure_at < now - window:
-        row.failures, row.first_failure_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= cfg["LOGIN_MAX_FAILURES"]:
-        row.locked_until = now + window
-    db.session.flush()
+    return normalize_email(email)
 
 
 def authenticate(email, password):
-    """Return the active user with this e-mail and password, or None.
-
-    Raises ``Throttled`` when the address is locked. Failures are counted (the caller commits,
-    also on failure). A success clears the counter."""
-    check_throttle(email)
-    user = db.session.execute(sa.select(User).where(sa.func.lower(User.email) == _key(email))).scalar()
+    """Return the active user with this e-mail and password, or None. (Repeated failures are throttled
+    per client address by ``accounts.throttling``, never per account: the owner is not locked out.)"""
+    user = find_by_email(email)
     if user is None or not user.active or not user.check_password(password or ""):
-        _note_failure(email)
         return None
-    row = db.session.get(LoginThrottle, _key(email))
-    if row:
-        db.session.delete(row)
     return user
 
 

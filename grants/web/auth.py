@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from ..accounts import services
 from ..accounts.passwords import is_valid_email
+from ..accounts.throttling import sign_in_limits
 from ..errors import DomainError
 from ..extensions import db
 from .forms import options, show_errors
@@ -44,6 +45,7 @@ def _safe_next(target):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@sign_in_limits  # failed sign-ins per address and per address + account (429 from the limiter)
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("main.dashboard"))
@@ -51,18 +53,13 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.Throttled as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return render_template("auth/login.html", form=form), 429
+        user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             session.clear()
             _sign_in(user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        db.session.commit()  # the failure counter is kept
+        db.session.rollback()  # nothing to keep; the limiter counts the failure (the 401) on its own
         flash(_l("The e-mail or the password is not right."), "error")
         status = 401
     elif request.method == "POST":
