@@ -6,6 +6,7 @@ revokes their tokens (API and page)."""
 from datetime import timedelta
 
 import flask_babel
+import pytest
 import sqlalchemy as sa
 
 from grants.accounts import services
@@ -64,6 +65,14 @@ def test_sign_out_ends_only_that_session(app, db, login, officer, client):
     assert _refused(phone.client)
     assert _signed_in(laptop)
     assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+
+def test_signing_in_over_a_session_ends_the_previous_one(app, db, login, officer, board):
+    web = login(officer)
+    thief = _copy(app, web)
+    assert web.post("/login", data={"email": board.email, "password": PASSWORD}).status_code == 302
+    assert web.get("/api/v1/me").get_json()["email"] == board.email
+    assert _refused(thief)  # the officer's session ended when the board member signed in on that browser
 
 
 def test_a_session_ends_on_the_server_when_its_time_is_up(app, db, login, officer):
@@ -291,3 +300,34 @@ def login_csrf(app, user):
     assert c.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}).status_code == 302
     return c
 
+
+
+# --- the page on a phone, in a real browser --------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_tokens_page_on_a_phone_revokes_and_signs_out_elsewhere(db, phone, app, officer, client):
+    from tests.browser import sign_in
+
+    headers = _token(client, officer)
+    other = login_with_client(app, officer)
+    sign_in(phone, officer.email)
+    phone.goto("/account/password")
+    phone.click("#tokens-link")
+    phone.wait_for_url("**/account/tokens")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert "Usted tiene la sesión abierta en 2 navegadores o celulares" in phone.inner_text("#session-count")
+    phone.click("#tokens button[type=submit]")
+    phone.wait_for_selector("#no-tokens")
+    assert_error(client.get("/api/v1/me", headers=headers), 401, "unauthenticated")
+    phone.click("#end-sessions")
+    phone.wait_for_selector(".flash")
+    assert "Usted tiene la sesión abierta en 1 navegador o celular" in phone.inner_text("#session-count")
+    assert _refused(other)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def login_with_client(app, user):
+    c = app.test_client()
+    assert c.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    return c

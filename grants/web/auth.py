@@ -55,6 +55,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            services.end_session(session.get("sid"))  # whoever was signed in on this browser before
             session.clear()
             _sign_in(user)
             db.session.commit()
