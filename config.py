@@ -31,8 +31,17 @@ class Config:
     LANGUAGES = ("es", "en")
 
     PASSWORD_HASH_METHOD = "scrypt"
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    #: throttling by Flask-Limiter (accounts/throttling.py). The counters live in the application's
+    #: database ("database://"), which every gunicorn worker shares; "redis://host:6379" works too once
+    #: the redis package is installed. Failed sign-ins count per client address and per address + account;
+    #: API requests per token (or signed-in user, or address).
+    THROTTLING = True
+    RATELIMIT_STORAGE_URI = "database://"
+    RATELIMIT_STRATEGY = "fixed-window"
+    RATELIMIT_SWALLOW_ERRORS = True  # a failing counter store lets requests through rather than answer 500
+    THROTTLE_LOGIN_ADDRESS = "10 per minute;30 per hour"
+    THROTTLE_LOGIN_ACCOUNT = "5 per 15 minutes"
+    THROTTLE_API = "120 per minute;3000 per hour"
     API_TOKEN_HOURS = 24 * 30
     PER_PAGE = 25
     #: how long a computed portfolio is reused for the same visibility, filters and grouping (0: never)
@@ -69,3 +78,4 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; scrypt in production
     PORTFOLIO_CACHE_SECONDS = 0  # tests compare the portfolio with the records they have just written
     PORTAL_CACHE_SECONDS = 0  # likewise the portal; tests/test_portal_stored.py turns it on
+    THROTTLING = False  # tests/test_throttling.py switches it on

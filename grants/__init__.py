@@ -49,6 +49,9 @@ def create_app(config=None):
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from .accounts import throttling
+
+    throttling.init_app(app)  # Flask-Limiter and its 429 answer
 
     from . import models  # noqa: F401  (every table, for Alembic and create_all)
     from . import notifications, proposals  # noqa: F401  (workflow guards, signal handlers, mail events)

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound; ``create_app`` binds them."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -22,6 +24,8 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 migrate = Migrate()
+#: throttling; storage, switch and limits from the config (see ``accounts.throttling``)
+limiter = Limiter(key_func=get_remote_address)
 
 
 @event.listens_for(Engine, "connect")

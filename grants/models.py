@@ -1,5 +1,6 @@
 """Import every model so that the metadata is complete (Alembic, create_all, tests)."""
-from .accounts.models import ApiToken, LoginThrottle, Membership, OfficerRegion, User, UserRole  # noqa: F401
+from .accounts.models import ApiToken, Membership, OfficerRegion, User, UserRole  # noqa: F401
+from .accounts.models import RateLimitCounter, UserSession  # noqa: F401
 from .alliances.models import Alliance, AllianceMember, Attachment  # noqa: F401
 from .associations.models import Association, Buyer, Member  # noqa: F401
 from .audit.models import Event  # noqa: F401

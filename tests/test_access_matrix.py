@@ -43,6 +43,7 @@ MATRIX = {
     "main.index": PUBLIC,
     "auth.login": PUBLIC,
     "auth.change_password": SIGNED_IN,
+    "auth.tokens": SIGNED_IN,  # the own sessions and API tokens
     "main.dashboard": SIGNED_IN,
     "main.audit_trail": {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "auditor": OK},
     "notifications.index": SIGNED_IN,

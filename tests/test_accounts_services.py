@@ -1,11 +1,11 @@
-"""Accounts services: sign-in with throttling, password hashing and change, API tokens, user changes."""
+"""Accounts services: sign-in, password hashing and change, API tokens, user changes."""
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from grants.accounts import services
-from grants.accounts.models import ApiToken, LoginThrottle, User
+from grants.accounts.models import ApiToken, User
 from grants.audit.models import Event
 from grants.common import utcnow
 from grants.errors import ValidationFailed
@@ -36,48 +36,8 @@ def test_inactive_user_cannot_sign_in(db, officer, admin):
     assert services.authenticate(officer.email, PASSWORD) is None
 
 
-def test_five_failures_lock_the_address_even_for_the_right_password(db, officer):
-    for _ in range(5):
-        assert services.authenticate(officer.email, "wrong-password") is None
-        db.session.commit()
-    row = db.session.get(LoginThrottle, officer.email)
-    assert row.failures == 5 and row.locked_until > utcnow()
-    with pytest.raises(services.Throttled) as info:
-        services.authenticate(officer.email, PASSWORD)
-    assert info.value.status == 429
+# throttling of failed sign-ins (per address, never locking the owner out): tests/test_throttling.py
 
-
-def test_four_failures_do_not_lock_and_a_success_clears_the_counter(db, officer):
-    for _ in range(4):
-        services.authenticate(officer.email, "wrong-password")
-    db.session.commit()
-    assert services.authenticate(officer.email, PASSWORD) is officer
-    db.session.commit()
-    assert db.session.get(LoginThrottle, officer.email) is None
-
-
-def test_lock_ends_after_the_lock_time(db, officer):
-    for _ in range(5):
-        services.authenticate(officer.email, "wrong-password")
-    row = db.session.get(LoginThrottle, officer.email)
-    row.locked_until = utcnow() - timedelta(seconds=1)
-    row.first_failure_at = utcnow() - timedelta(hours=1)
-    db.session.commit()
-    assert services.authenticate(officer.email, PASSWORD) is officer
-
-
-def test_web_login_answers_429_when_locked(db, client, officer):
-    for _ in range(5):
-        resp = client.post("/login", data={"email": officer.email, "password": "wrong-password"})
-        assert resp.status_code == 401
-    resp = client.post("/login?lang=en", data={"email": officer.email, "password": PASSWORD})
-    assert resp.status_code == 429
-    assert "Too many failed attempts" in resp.get_data(as_text=True)
-    # and the right password did not sign in
-    assert client.get("/dashboard").status_code == 302
-
-
-# ---- passwords ----------------------------------------------------------------------------------------------
 
 def test_password_is_stored_hashed(db, officer):
     stored = db.session.execute(sa.select(User.password_hash).where(User.id == officer.id)).scalar()

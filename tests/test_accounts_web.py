@@ -147,7 +147,7 @@ def test_field_errors_from_the_service(db, login_en, admin):
     resp = login_en(admin).post("/admin/users/new", data=form_data(name="", email="no-at-sign", password="short"))
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
-    for message in ("Enter the person&#39;s name.", "Enter a valid e-mail address.", "at least 8 characters"):
+    for message in ("Enter the person&#39;s name.", "Enter a valid e-mail address.", "at least 10 characters"):
         assert message in html
     assert 'value="no-at-sign"' in html
 

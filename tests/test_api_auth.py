@@ -1,11 +1,11 @@
-"""API: tokens (issue, use, revoke, hashed, throttled), /me, CSRF on cookie sessions, users (admin)."""
+"""API: tokens (issue, use, revoke, hashed), /me, CSRF on cookie sessions, users (admin)."""
 import hashlib
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
-from grants.accounts.models import ApiToken, LoginThrottle, User
+from grants.accounts.models import ApiToken, User
 from grants.audit.models import Event
 from grants.common import utcnow
 from tests.test_api_support import assert_error, fields_of, rules_of
@@ -75,30 +75,7 @@ def test_inactive_user_token_stops_working(api, db, admin, board):
     assert_error(_token(client.client, board.email), 401, "unauthenticated")
 
 
-def test_wrong_password_is_401_and_counted_then_429(client, db, app, board):
-    limit = app.config["LOGIN_MAX_FAILURES"]
-    for attempt in range(1, limit + 1):
-        assert_error(_token(client, board.email, "wrong-password"), 401, "unauthenticated")
-        db.session.expire_all()
-        assert db.session.get(LoginThrottle, board.email.lower()).failures == attempt
-    assert_error(_token(client, board.email), 429, "throttled")  # even with the right password
-    assert_error(_token(client, board.email, "wrong-password"), 429, "throttled")
-    db.session.expire_all()
-    assert db.session.get(LoginThrottle, board.email.lower()).locked_until > utcnow()
-    # another address is not locked
-    assert_error(_token(client, "nobody@example.org", "x"), 401, "unauthenticated")
-
-
-def test_unknown_email_counts_too(client, db):
-    assert_error(_token(client, "ghost@example.org", "x"), 401)
-    assert db.session.get(LoginThrottle, "ghost@example.org").failures == 1
-
-
-def test_success_clears_the_counter(client, db, board):
-    assert_error(_token(client, board.email, "wrong"), 401)
-    assert _token(client, board.email).status_code == 201
-    db.session.expire_all()
-    assert db.session.get(LoginThrottle, board.email.lower()) is None
+# failed sign-ins and their throttling (per address, not per account): tests/test_throttling.py
 
 
 def test_token_request_validation(client):

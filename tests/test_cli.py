@@ -68,7 +68,7 @@ def test_create_admin_refuses_a_short_password(fresh_app):
     assert _run(fresh_app, "init-db").exit_code == 0
     result = _run(fresh_app, "create-admin", "--email", "jefa@example.org", "--password", "corta")
     assert result.exit_code == 1
-    assert "password" in result.output and "8" in result.output
+    assert "password" in result.output and "10" in result.output
     with fresh_app.app_context():
         assert _db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar() == 0
         _db.session.remove()

@@ -11,6 +11,7 @@ from ..api.core import (ApiError, Model, Out, Patch, api_user, check_version, ch
 from ..api.types import Id, UtcDateTime
 from ..extensions import db
 from . import services
+from .throttling import sign_in_limits
 from .models import ASSOCIATION_ROLES, GLOBAL_ROLES, User, UserRole
 
 Role = Literal[GLOBAL_ROLES]
@@ -26,6 +27,14 @@ class TokenRequest(Model):
 class TokenOut(Out):
     token: str
     expires_at: UtcDateTime
+
+
+class TokenItemOut(Out):
+    id: int
+    created_at: UtcDateTime
+    expires_at: UtcDateTime
+    #: true for the token this request was made with
+    current: bool
 
 
 class MembershipIn(Model):
@@ -88,11 +97,12 @@ def _user_out(user):
 
 @endpoint("/tokens", ["POST"], summary="Get a bearer token", body=TokenRequest, response=TokenOut, auth=False,
           status=201, tags=("auth",))
+@sign_in_limits
 def issue_token(body):
-    """Exchange an e-mail and password for a bearer token. Repeated failures lock the address (429)."""
+    """Exchange an e-mail and password for a bearer token. Repeated failures from one address, on one
+    account or on many, are throttled (429 ``throttled``); the same counters as the login form."""
     user = services.authenticate(body.email, body.password)
     if user is None:
-        db.session.commit()  # the failure counter is kept
         raise ApiError(401, "unauthenticated", _l("The e-mail or the password is not right."))
     token, row = services.issue_token(user)
     db.session.commit()
@@ -105,6 +115,30 @@ def revoke_current_token():
     row = g.get("api_token")
     if row is None:
         raise ApiError(400, "bad_request", _l("This request was not made with a bearer token."))
+    services.revoke_token(row)
+    db.session.commit()
+    return no_content()
+
+
+def _token_item(row):
+    current = g.get("api_token")
+    return dump(TokenItemOut, {"id": row.id, "created_at": row.created_at, "expires_at": row.expires_at,
+                               "current": current is not None and current.id == row.id})
+
+
+@endpoint("/tokens", summary="My tokens that still work", response=TokenItemOut, paginated=True, tags=("auth",),
+          name="list_tokens")
+def list_tokens():
+    """The signed-in user's tokens that are neither revoked nor expired, newest first."""
+    return paginate(services.list_tokens(api_user()), _token_item)
+
+
+@endpoint("/tokens/<int:token_id>", ["DELETE"], summary="Revoke one of my tokens", status=204, tags=("auth",))
+def revoke_token(token_id):
+    """The token stops working at once. Another user's token, or one already revoked or expired, is 404."""
+    row = services.find_live_token(api_user(), token_id)
+    if row is None:
+        raise ApiError(404, "not_found", _l("Not found."))
     services.revoke_token(row)
     db.session.commit()
     return no_content()

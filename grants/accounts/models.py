@@ -115,12 +115,32 @@ class ApiToken(db.Model):
     user = db.relationship("User")
 
 
-class LoginThrottle(db.Model):
-    """Failed sign-ins per e-mail address, for the web form and the token endpoint alike."""
+class UserSession(db.Model):
+    """A signed-in browser. Its cookie carries a random id of which only the SHA-256 is stored here;
+    signing out deletes the row, so a copy of the cookie taken before opens nothing afterwards. A
+    password change, a deactivation or a change of roles deletes every row of the user."""
 
-    __tablename__ = "login_throttles"
+    __tablename__ = "user_sessions"
 
-    key = sa.Column(sa.String(200), primary_key=True)
-    failures = sa.Column(sa.Integer, nullable=False, default=0)
-    first_failure_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
-    locked_until = sa.Column(sa.DateTime)
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: SHA-256 of the session id kept in the signed cookie
+    sid_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    #: the server's end of the session, whatever the cookie says (PERMANENT_SESSION_LIFETIME)
+    expires_at = sa.Column(sa.DateTime, nullable=False)
+
+    user = db.relationship("User")
+
+
+class RateLimitCounter(db.Model):
+    """One throttling counter of Flask-Limiter (fixed window), kept in the database that every worker
+    shares: see ``accounts.throttling.DatabaseStorage``."""
+
+    __tablename__ = "rate_limits"
+
+    #: Flask-Limiter's key: the limit, its scope and whom it counts (an address, an address + account, a token)
+    key = sa.Column(sa.String(255), primary_key=True)
+    hits = sa.Column(sa.Integer, nullable=False)
+    #: end of the counter's window, in seconds since the epoch
+    expires_at = sa.Column(sa.Float, nullable=False, index=True)

@@ -1,4 +1,4 @@
-"""Users, roles, sign-in with throttling, API tokens. Services flush; the caller commits."""
+"""Users, roles, sign-in, server-side sessions, API tokens. Services flush; the caller commits."""
 import hashlib
 import secrets
 from datetime import timedelta
@@ -9,58 +9,23 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..common import utcnow
-from ..errors import Collector, DomainError, ValidationFailed, Violation
+from ..errors import Collector, ValidationFailed, Violation
 from ..extensions import db
-from .models import ASSOCIATION_ROLES, GLOBAL_ROLES, ApiToken, LoginThrottle, Membership, OfficerRegion, User, UserRole
-
-MIN_PASSWORD = 8
-
-
-class Throttled(DomainError):
-    status = 429
-    code = "throttled"
+from .models import (ASSOCIATION_ROLES, GLOBAL_ROLES, ApiToken, Membership, OfficerRegion, User, UserRole,
+                     UserSession)
+from .passwords import is_valid_email, normalize_email, password_problems
 
 
 def _key(email):
-    return (email or "").strip().lower()[:200]
-
-
-def check_throttle(email):
-    """Raise ``Throttled`` while the address is locked after too many failures."""
-    row = db.session.get(LoginThrottle, _key(email))
-    if row and row.locked_until and row.locked_until > utcnow():
-        raise Throttled(_l("Too many failed attempts. Try again in a few minutes."))
-
-
-def _note_failure(email):
-    cfg = current_app.config
-    now = utcnow()
-    window = timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-    row = db.session.get(LoginThrottle, _key(email))
-    if row is None:
-        row = LoginThrottle(key=_key(email), failures=0, first_failure_at=now)
-        db.session.add(row)
-    if row.first_failure_at < now - window:
-        row.failures, row.first_failure_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= cfg["LOGIN_MAX_FAILURES"]:
-        row.locked_until = now + window
-    db.session.flush()
+    return normalize_email(email)
 
 
 def authenticate(email, password):
-    """Return the active user with this e-mail and password, or None.
-
-    Raises ``Throttled`` when the address is locked. Failures are counted (the caller commits,
-    also on failure). A success clears the counter."""
-    check_throttle(email)
-    user = db.session.execute(sa.select(User).where(sa.func.lower(User.email) == _key(email))).scalar()
+    """Return the active user with this e-mail and password, or None. (Repeated failures are throttled
+    per client address by ``accounts.throttling``, never per account: the owner is not locked out.)"""
+    user = find_by_email(email)
     if user is None or not user.active or not user.check_password(password or ""):
-        _note_failure(email)
         return None
-    row = db.session.get(LoginThrottle, _key(email))
-    if row:
-        db.session.delete(row)
     return user
 
 
@@ -72,7 +37,7 @@ def _validate_user(data, creating, user=None):
     c = Collector()
     email = _key(data.get("email")) if "email" in data or creating else None
     if creating or "email" in data:
-        if not email or "@" not in email or email.startswith("@") or email.endswith("@"):
+        if not is_valid_email(email):
             c.add("invalid", _l("Enter a valid e-mail address."), "email")
         else:
             other = find_by_email(email)
@@ -82,8 +47,7 @@ def _validate_user(data, creating, user=None):
         if not (data.get("name") or "").strip():
             c.add("required", _l("Enter the person's name."), "name")
     if creating or data.get("password"):
-        if len(data.get("password") or "") < MIN_PASSWORD:
-            c.add("invalid", _l("The password needs at least %(n)s characters.", n=MIN_PASSWORD), "password")
+        c.violations.extend(password_problems(data.get("password"), "password"))
     for role in data.get("roles") or []:
         if role not in GLOBAL_ROLES:
             c.add("invalid", _l("Unknown role: %(role)s", role=role), "roles")
@@ -143,7 +107,10 @@ def create_user(data, actor=None):
 
 
 def update_user(user, data, actor=None):
-    """Change name, e-mail, roles, regions, memberships, active flag or password (admin)."""
+    """Change name, e-mail, roles, regions, memberships, active flag or password (admin).
+
+    A new password, a deactivation or a change of roles (global or in an association) ends every
+    session and API token of the user. Raises ``ValidationFailed``."""
     email = _validate_user(data, creating=False, user=user)
     before = _snapshot(user)
     if email:
@@ -161,23 +128,26 @@ def update_user(user, data, actor=None):
     changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     if data.get("password"):
         changed["password"] = "changed"
+    if data.get("password") or (before["active"] and not after["active"]) or any(
+            k in changed for k in ("roles", "memberships")):
+        changed["sessions_ended"] = end_all_sessions(user)
     audit.record("user", user.id, "update_user", actor, data=changed)
     return user
 
 
 def change_password(user, current, new):
-    """The user's own password change. Raises ``ValidationFailed``."""
+    """The user's own password change; it ends every session and token of the user (the caller starts
+    a new session for the browser that made the change). Raises ``ValidationFailed``."""
     errors = []
     if not user.check_password(current or ""):
         errors.append(Violation("invalid", _l("The current password is not right."), "current_password"))
-    if len(new or "") < MIN_PASSWORD:
-        errors.append(Violation("invalid", _l("The password needs at least %(n)s characters.", n=MIN_PASSWORD),
-                                "new_password"))
+    errors.extend(password_problems(new, "new_password"))
     if errors:
         raise ValidationFailed(_l("Some fields need attention."), errors)
     user.set_password(new)
     db.session.flush()
-    audit.record("user", user.id, "change_password", user)
+    ended = end_all_sessions(user)
+    audit.record("user", user.id, "change_password", user, data={"sessions_ended": ended})
 
 
 def set_locale(user, locale):
@@ -215,3 +185,82 @@ def revoke_token(row):
     row.revoked_at = utcnow()
     db.session.flush()
     audit.record("user", row.user_id, "revoke_token", row.user, data={"token_id": row.id})
+
+
+def _live_tokens(user):
+    return (sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow())
+            .order_by(ApiToken.id.desc()))
+
+
+def list_tokens(user):
+    """The user's tokens that still work, newest first (a select, for pagination)."""
+    return _live_tokens(user)
+
+
+def find_live_token(user, token_id):
+    """The user's token ``token_id`` if it still works, else None (another user's token is None too)."""
+    if not isinstance(token_id, int) or not 1 <= token_id <= 2**31 - 1:
+        return None
+    return db.session.execute(_live_tokens(user).where(ApiToken.id == token_id)).scalar()
+
+
+# ---- server-side sessions -------------------------------------------------------------------------------------
+
+def start_session(user):
+    """Record a new signed-in browser of ``user``; returns the session id for the cookie (only its hash
+    is stored). The user's sessions that have run out are dropped on the way."""
+    now = utcnow()
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now))
+    sid = secrets.token_urlsafe(32)
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.add(UserSession(user_id=user.id, sid_hash=_hash_token(sid), created_at=now, expires_at=now + lifetime))
+    db.session.flush()
+    return sid
+
+
+def session_user(user_id, sid):
+    """The active user ``user_id`` if ``sid`` is one of their live sessions, else None (one query)."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    if not sid or not isinstance(sid, str) or len(sid) > 200:
+        return None
+    return db.session.execute(
+        sa.select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, User.active.is_(True), UserSession.sid_hash == _hash_token(sid),
+               UserSession.expires_at > utcnow())).scalar()
+
+
+def count_sessions(user):
+    """How many browsers are signed in as ``user`` now."""
+    return db.session.execute(sa.select(sa.func.count()).select_from(UserSession).where(
+        UserSession.user_id == user.id, UserSession.expires_at > utcnow())).scalar()
+
+
+def end_session(sid):
+    """Sign-out: the session ``sid`` stops working, also in any copy of its cookie."""
+    if sid and isinstance(sid, str):
+        db.session.execute(sa.delete(UserSession).where(UserSession.sid_hash == _hash_token(sid)))
+        db.session.flush()
+
+
+def end_all_sessions(user):
+    """End every session and revoke every live API token of ``user``.
+
+    Returns ``{"sessions": n, "tokens": m}`` (for the audit event of the change that caused it)."""
+    sessions = db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id)).rowcount
+    tokens = db.session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session="fetch")).rowcount
+    db.session.flush()
+    return {"sessions": sessions or 0, "tokens": tokens or 0}
+
+
+def sign_out_everywhere(user):
+    """The user's own "sign out everywhere": every session and token ends (the caller starts a new
+    session for the browser that asked) and the audit trail says so."""
+    ended = end_all_sessions(user)
+    audit.record("user", user.id, "end_sessions", user, data=ended)
+    return ended

@@ -2,7 +2,7 @@
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -144,6 +144,9 @@ def edit(user_id):
             services.update_user(user, form.data_for_service(editing=True), current_user)
         except DomainError as exc:
             return _failed(form, user, exc)
+        if user.id == current_user.id:  # a change of one's own roles ends one's sessions: keep this browser in
+            services.end_session(session.get("sid"))
+            session["sid"] = services.start_session(user)
         db.session.commit()
         flash(_l("Changes saved."), "success")
         return redirect(url_for(".index"))

@@ -12,12 +12,14 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from ..accounts.throttling import limit_api
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import csrf, db
 from .types import MAX_INT, Id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+limit_api(bp)  # requests per token, signed-in user or address (429 ``throttled``)
 
 #: every endpoint, for the OpenAPI document: dicts with path, method, summary, models, ...
 REGISTRY = []

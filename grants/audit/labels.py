@@ -40,6 +40,7 @@ LABELS = {
     "change_password": _l("Password changed"),
     "issue_token": _l("API token issued"),
     "revoke_token": _l("API token revoked"),
+    "end_sessions": _l("Sessions and API tokens ended"),
     "create_association": _l("Association registered"),
     "update_association": _l("Association changed"),
     "create_buyer": _l("Buyer registered"),

@@ -10,19 +10,18 @@ from . import i18n
 
 
 def register(app):
-    from ..accounts.models import User
-
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
     def load_user(user_id):
-        try:
-            user = db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
-        return user if user is not None and user.active else None
+        # the cookie's user only while its server-side session lives (sign-out and password changes end it)
+        from flask import session
+
+        from ..accounts.services import session_user
+
+        return session_user(user_id, session.get("sid"))
 
     from ..accounts.views import bp as accounts_bp
     from ..alliances.views import bp as alliances_bp

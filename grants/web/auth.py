@@ -1,12 +1,14 @@
 """Sign in and out, change password, language."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from ..accounts import services
+from ..accounts.passwords import is_valid_email
+from ..accounts.throttling import sign_in_limits
 from ..errors import DomainError
 from ..extensions import db
 from .forms import options, show_errors
@@ -14,14 +16,20 @@ from .forms import options, show_errors
 bp = Blueprint("auth", __name__)
 
 
+def valid_email(_form, field):
+    """The accounts' e-mail rule, the same that ``create-admin`` and the user form apply."""
+    if not is_valid_email(field.data):
+        raise ValidationError(_l("Enter a valid e-mail address."))
+
+
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
 
@@ -37,6 +45,7 @@ def _safe_next(target):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@sign_in_limits  # failed sign-ins per address and per address + account (429 from the limiter)
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("main.dashboard"))
@@ -44,18 +53,14 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.Throttled as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return render_template("auth/login.html", form=form), 429
-        db.session.commit()  # the failure counter is kept either way
+        user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            services.end_session(session.get("sid"))  # whoever was signed in on this browser before
             session.clear()
-            login_user(user)
-            session.permanent = True
+            _sign_in(user)
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        db.session.rollback()  # nothing to keep; the limiter counts the failure (the 401) on its own
         flash(_l("The e-mail or the password is not right."), "error")
         status = 401
     elif request.method == "POST":
@@ -63,9 +68,18 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
+def _sign_in(user):
+    """Start a server-side session for this browser and put its id in the (signed) cookie."""
+    session["sid"] = services.start_session(user)
+    login_user(user)
+    session.permanent = True
+
+
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_session(session.get("sid"))
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_l("You have signed out."), "info")
@@ -83,10 +97,55 @@ def change_password():
             db.session.rollback()
             show_errors(form, exc)
             return render_template("auth/password.html", form=form), 422
+        _sign_in(current_user._get_current_object())  # the other sessions and the tokens have ended
         db.session.commit()
-        flash(_l("Your password has been changed."), "success")
+        flash(_l("Your password has been changed. Your other sessions and your API tokens have ended."),
+              "success")
         return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form), (400 if request.method == "POST" else 200)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: the CSRF token and nothing else."""
+
+
+@bp.get("/account/tokens")
+@login_required
+def tokens():
+    """The user's API tokens that still work and the number of browsers signed in, with buttons to end them."""
+    rows = db.session.execute(services.list_tokens(current_user)).scalars().all()
+    return render_template("accounts/tokens.html", tokens=rows, form=ConfirmForm(),
+                           sessions=services.count_sessions(current_user))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".tokens"))
+    row = services.find_live_token(current_user, token_id)
+    if row is None:  # another user's token, or one already revoked or expired
+        abort(404)
+    services.revoke_token(row)
+    db.session.commit()
+    flash(_l("The token was revoked: it no longer works."), "success")
+    return redirect(url_for(".tokens"))
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_other_sessions():
+    """Sign out every other browser and revoke every token; this browser stays signed in."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".tokens"))
+    user = current_user._get_current_object()
+    services.sign_out_everywhere(user)
+    _sign_in(user)
+    db.session.commit()
+    flash(_l("Your other sessions and your API tokens have ended."), "success")
+    return redirect(url_for(".tokens"))
 
 
 @bp.post("/language")
