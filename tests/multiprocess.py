@@ -1,7 +1,7 @@
 """Concurrency against a real multi-process server (issue 13, part 6).
 
 On SQLite (the embedded default) the race tests send their requests, from threads, to gunicorn with two
-worker processes serving the suite's own SQLite file: what production with ``gunicorn -w 2`` does, where
+worker processes (four threads each) serving the suite's own SQLite file: what production with ``gunicorn -w 2`` does, where
 each process has its own connections and only the database's locks keep the rules. On PostgreSQL they keep
 their in-process test clients (one app context, session and connection per thread), as before.
 
@@ -42,7 +42,7 @@ class _Server:
 
 @pytest.fixture(scope="session")
 def gunicorn_sqlite(app):
-    """``gunicorn -w 2`` serving the test database (a SQLite file in a temporary folder); stopped at the end."""
+    """``gunicorn -w 2 --threads 4`` serving the test database (a SQLite file in a temporary folder); stopped at the end."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     assert url.startswith("sqlite:///"), url
     port = _free_port()
@@ -51,8 +51,10 @@ def gunicorn_sqlite(app):
     env.update(GRANTS_DATABASE_URL=url, GRANTS_SECRET_KEY=app.config["SECRET_KEY"],
                GRANTS_UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"], GRANTS_PORTFOLIO_CACHE_SECONDS="0")
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                                 "--timeout", "120", "grants:create_app()"],
+        # two processes (each its own connections: only the database's locks keep the rules), four threads
+        # each (so that more requests overlap: without BEGIN IMMEDIATE this overspends nearly every run)
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4",
+                                 "-b", f"127.0.0.1:{port}", "--timeout", "120", "grants:create_app()"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = _Server(f"http://127.0.0.1:{port}", proc, log)
     try:

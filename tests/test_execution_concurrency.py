@@ -57,3 +57,26 @@ def test_twenty_expenses_at_once_never_overspend_a_line(alliance, officer, facil
     events = db.session.execute(sa.select(sa.func.count()).select_from(Event).where(
         Event.object_type == "expense", Event.action == "record")).scalar()
     assert events == 10
+
+
+def test_twenty_expenses_at_once_never_spend_more_grant_than_received(alliance, officer, facilitator, board,
+                                                                     treasurer, race_api, program):
+    """The line has room (140,000.00) but only 5,000.00 of grant cash came in: ten 500.00 expenses pass, the
+    other ten are refused with ``grant_cash_exceeded`` (issue 13: 11 were accepted under two workers)."""
+    live = executing(alliance, officer, facilitator, board, disbursed="5000.00")
+    program.minor_purchase_limit = Decimal("999999.00")
+    db.session.commit()
+    line = live.budget_lines[0]
+    posts = [(race_api(treasurer), f"/alliances/{live.id}/expenses",
+              {"budget_line_id": line.id, "spent_on": TODAY, "amount": "500.00", "source": "grant",
+               "supplier": "Proveedor", "document_type": "invoice", "document_number": f"G-{i}"})
+             for i in range(20)]
+    results = race(posts)
+    statuses = [r.status_code for r in results]
+    assert statuses.count(201) == 10 and statuses.count(422) == 10, [r.get_json() for r in results]
+    assert all([d["rule"] for d in r.get_json()["error"]["details"]] == ["grant_cash_exceeded"]
+               for r in results if r.status_code == 422)
+    db.session.expire_all()
+    spent = db.session.execute(sa.select(sa.func.sum(Expense.amount)).where(Expense.alliance_id == live.id,
+                                                                            Expense.source == "grant")).scalar()
+    assert spent == Decimal("5000.00")

@@ -1,4 +1,4 @@
-"""Audited reads and writes at once (issue 13, part 6): under two gunicorn worker processes on SQLite (and
+"""Audited reads and writes at once (issue 13, part 6): under gunicorn with two worker processes on SQLite (and
 in-process threads on PostgreSQL), reads that write an audit event (viewing members, exporting a call's
 intentions) and writes that append theirs all answer, none with 409 (two appends reading the same chain
 head) or 500, every one of them leaves its event, and the chain verifies."""
