@@ -26,9 +26,11 @@ migrate = Migrate()
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record):
+def _sqlite_pragmas(dbapi_connection, connection_record):
     """SQLite: write-ahead log, so that readers never block the writer (the embedded database serves
-    several threads), and a busy wait instead of an immediate "database is locked"."""
+    several threads), and a busy wait instead of an immediate "database is locked". Transactions are begun
+    by ``_sqlite_begin_immediate``, not by the driver; ``grants_audit_purge_allowed()`` serves the audit
+    trail's triggers."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -39,7 +41,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
         # the audit trail's triggers refuse UPDATE and DELETE on events unless this connection's transaction
         # was allowed to purge (grants.audit.allow_purge: the test cleanup and the restore of a backup)
         permit = [False]
-        _record.info["grants_audit_purge"] = permit
+        connection_record.info["grants_audit_purge"] = permit
         dbapi_connection.create_function("grants_audit_purge_allowed", 0, lambda: 1 if permit[0] else 0)
 
 

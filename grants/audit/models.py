@@ -45,7 +45,7 @@ class Event(db.Model):
     hash = sa.Column(sa.String(64), nullable=False, unique=True)
     #: how ``hash`` was computed: 1 (events written before version 2 existed) left out the actor's name;
     #: 2 covers every field, actor name included. Rows older than the column are 1 (the server default).
-    hash_version = sa.Column(sa.SmallInteger, nullable=False, default=2, server_default="1")
+    hash_version = sa.Column(sa.SmallInteger, nullable=False, default=2, server_default="1")  # 2: HASH_VERSION
 
     def data_dict(self, masked=False):
         """The event's data; ``masked`` hides members' personal data (for auditors)."""
@@ -73,8 +73,8 @@ class Event(db.Model):
 
 
 # --- append-only, enforced by the database --------------------------------------------------------------
-# The same SQL is in the migration 20261206_h3_audit_append_only; here it serves databases built with
-# ``create_all`` (the tests, ``init-db`` on an empty database goes through the migrations).
+# The same SQL is in the migration 20261206_h3_audit_append_only (which ``init-db`` runs); here it serves
+# databases built with ``create_all`` (the test suite), through the table's ``after_create`` event.
 
 #: PostgreSQL: UPDATE, DELETE and TRUNCATE on events fail, unless the transaction ran
 #: ``SET LOCAL grants.allow_audit_purge = 'on'`` (``grants.audit.allow_purge``: test cleanup, backup restore)
