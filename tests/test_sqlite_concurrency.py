@@ -2,6 +2,9 @@
 in-process threads on PostgreSQL), reads that write an audit event (viewing members, exporting a call's
 intentions) and writes that append theirs all answer, none with 409 (two appends reading the same chain
 head) or 500, every one of them leaves its event, and the chain verifies."""
+import time
+
+import pytest
 import sqlalchemy as sa
 
 from grants import audit
@@ -32,3 +35,26 @@ def test_audited_reads_and_writes_at_once_all_answer_and_all_are_recorded(db, as
     assert _count(db, "add_member") == before["add_member"] + 6
     count, broken = audit.verify_chain()
     assert broken is None and count == db.session.execute(sa.select(sa.func.count()).select_from(Event)).scalar()
+
+
+def test_on_sqlite_readers_do_not_wait_for_a_writer_and_writers_take_the_lock_first(db, client, admin):
+    """Reads run in autocommit (the write-ahead log serves them while another connection writes); the first
+    write or ``SELECT ... FOR UPDATE`` of a transaction takes the write lock before anything else."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's locking only")
+    holder = db.engine.connect()
+    try:
+        holder.exec_driver_sql("BEGIN IMMEDIATE")  # another worker in the middle of a write
+        started = time.monotonic()
+        assert client.get("/portal").status_code == 200
+        assert time.monotonic() - started < 10  # not the 30 s busy timeout
+    finally:
+        holder.rollback()
+        holder.close()
+    with db.engine.connect() as conn:
+        conn.execute(sa.select(Event.id).with_for_update().limit(1)).all()
+        assert conn.connection.dbapi_connection.in_transaction  # BEGIN IMMEDIATE ran before the read
+        conn.rollback()
+        conn.execute(sa.select(Event.id).limit(1)).all()
+        assert not conn.connection.dbapi_connection.in_transaction  # a plain read takes no lock
+        conn.rollback()
