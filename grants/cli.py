@@ -76,16 +76,22 @@ def seed_scale(count, details):
 
 
 @grants_cli.command("verify-audit")
-def verify_audit():
-    """Check the hash chain of the audit trail; name the first broken link."""
+@click.option("--head", "heads", multiple=True, metavar="HASH",
+              help="A head hash published earlier (portal, closeout report); it must still be in the chain. "
+                   "Repeatable.")
+def verify_audit(heads):
+    """Check the hash chain of the audit trail; name the first broken link. With --head, also prove that
+    each head published earlier is still in the chain (a rewrite that recomputed every hash removes it)."""
     from .audit import verify_chain
 
-    count, broken = verify_chain()
+    count, broken = verify_chain(heads=heads)
     if broken:
         event_id, reason = broken
-        click.echo(f"BROKEN at event {event_id}: {reason} ({count} events read).", err=True)
+        where = f"at event {event_id}" if event_id is not None else "the trail was rewritten"
+        click.echo(f"BROKEN {where}: {reason} ({count} events read).", err=True)
         sys.exit(1)
-    click.echo(f"Audit trail intact: {count} events verified.")
+    shown = f" and {len(heads)} published head(s) found in it" if heads else ""
+    click.echo(f"Audit trail intact: {count} events verified{shown}.")
 
 
 @grants_cli.command("backup")

@@ -1,9 +1,8 @@
-"""No double payment: concurrent requests against the live PostgreSQL database end with exactly one outcome.
+"""No double payment: concurrent requests end with exactly one outcome.
 
-Each thread sends its request through its own test client, so each request runs in its own app context
-with its own session and connection. Skipped on SQLite (it serialises writers; the PostgreSQL pass of
-scripts/test.sh runs it)."""
-import os
+On PostgreSQL each thread sends its request through its own test client, so each request runs in its own
+app context with its own session and connection; on SQLite through HTTP to gunicorn with two worker
+processes serving the same database file (tests/multiprocess.py)."""
 import threading
 
 import pytest
@@ -12,9 +11,8 @@ import sqlalchemy as sa
 from grants.audit.models import Event
 from grants.extensions import db as _db
 from tests.funding_support import signed_alliance
+from tests.multiprocess import gunicorn_sqlite, race_api  # noqa: F401
 
-pytestmark = pytest.mark.skipif(not os.environ.get("GRANTS_TEST_DATABASE_URL"),
-                                reason="concurrency needs PostgreSQL (GRANTS_TEST_DATABASE_URL)")
 
 
 def race(clients_and_bodies, path):
@@ -41,7 +39,7 @@ def events_of(tranche, action):
 
 @pytest.mark.parametrize("rounds", range(3))
 def test_two_finance_officers_record_the_same_transfer(alliance, officer, facilitator, board, finance, make_user,
-                                                       api, rounds):
+                                                       race_api, rounds):
     from grants.funding.services import tranche_action
 
     signed_alliance(alliance, officer, facilitator, board)
@@ -50,7 +48,7 @@ def test_two_finance_officers_record_the_same_transfer(alliance, officer, facili
     tranche_action(first, "approve", officer)
     _db.session.commit()
     other = make_user(roles=["finance"], name="Segunda Finanzas")
-    clients = [api(finance), api(other)]
+    clients = [race_api(finance), race_api(other)]
     results = race([(clients[0], {"action": "disburse", "reference": "TRF-A", "disbursed_on": "2026-01-15"}),
                     (clients[1], {"action": "disburse", "reference": "TRF-B", "disbursed_on": "2026-01-15"})],
                    f"/tranches/{first.id}/transitions")
@@ -64,7 +62,7 @@ def test_two_finance_officers_record_the_same_transfer(alliance, officer, facili
 
 
 @pytest.mark.parametrize("rounds", range(3))
-def test_approval_racing_a_refusal(alliance, officer, facilitator, board, make_user, api, rounds):
+def test_approval_racing_a_refusal(alliance, officer, facilitator, board, make_user, race_api, rounds):
     from grants.funding.services import tranche_action
 
     signed_alliance(alliance, officer, facilitator, board)
@@ -72,8 +70,8 @@ def test_approval_racing_a_refusal(alliance, officer, facilitator, board, make_u
     tranche_action(first, "request", board)
     _db.session.commit()
     second_officer = make_user(roles=["officer"], regions=["La Paz"], name="Otra Oficial")
-    results = race([(api(officer), {"action": "approve"}),
-                    (api(second_officer), {"action": "refuse", "reason": "Faltan documentos"})],
+    results = race([(race_api(officer), {"action": "approve"}),
+                    (race_api(second_officer), {"action": "refuse", "reason": "Faltan documentos"})],
                    f"/tranches/{first.id}/transitions")
     statuses = [r.status_code for r in results]
     assert sorted(statuses) == [200, 409], [r.get_json() for r in results]

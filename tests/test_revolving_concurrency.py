@@ -1,7 +1,7 @@
 """No overdrawn fund under load: twenty loans at once, each a tenth of the balance, accept exactly ten; the
-balance ends at 0.00 and never goes negative. Each thread posts through its own API client (its own app
-context, session and connection). Runs on PostgreSQL only (GRANTS_TEST_DATABASE_URL)."""
-import os
+balance ends at 0.00 and never goes negative. On PostgreSQL each thread posts through its own API client
+(its own app context, session and connection); on SQLite through HTTP to gunicorn with two worker
+processes (tests/multiprocess.py)."""
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -13,10 +13,9 @@ from grants.audit.models import Event
 from grants.extensions import db
 from grants.revolving import services
 from grants.revolving.models import Loan, Movement, RevolvingFund
+from tests.multiprocess import gunicorn_sqlite, race_api  # noqa: F401
 from tests.revolving_support import TODAY, fund_alliance, fund_program, members_of  # noqa: F401
 
-pytestmark = pytest.mark.skipif(not os.environ.get("GRANTS_TEST_DATABASE_URL"),
-                                reason="concurrency needs PostgreSQL (GRANTS_TEST_DATABASE_URL)")
 
 
 def race(posts):
@@ -35,11 +34,11 @@ def race(posts):
     return results
 
 
-def test_twenty_loans_at_once_never_overdraw_the_fund(fund_alliance, association, treasurer, admin, api):
+def test_twenty_loans_at_once_never_overdraw_the_fund(fund_alliance, association, treasurer, admin, race_api):
     services.deposit_from_grant(fund_alliance, "10000.00", admin, TODAY)
     db.session.commit()
     members = members_of(association)
-    clients = [api(treasurer) for _ in range(20)]
+    clients = [race_api(treasurer) for _ in range(20)]
     path = f"/associations/{association.id}/revolving-fund/loans"
     posts = [(c, path, {"member_id": members[i].id, "amount": "1000.00", "lent_on": TODAY.isoformat(),
                         "due_on": (TODAY + timedelta(days=90)).isoformat(), "purpose": f"Préstamo {i}"})
@@ -61,11 +60,11 @@ def test_twenty_loans_at_once_never_overdraw_the_fund(fund_alliance, association
     assert events == 10
 
 
-def test_first_movements_at_once_create_one_fund(fund_alliance, association, treasurer, api):
+def test_first_movements_at_once_create_one_fund(fund_alliance, association, treasurer, race_api):
     """The fund row is created on first use: two first repayments at once make one fund with both."""
     members = members_of(association)
     path = f"/associations/{association.id}/revolving-fund/repayments"
-    posts = [(api(treasurer), path, {"member_id": members[i].id, "amount": "10.00", "paid_on": TODAY.isoformat(),
+    posts = [(race_api(treasurer), path, {"member_id": members[i].id, "amount": "10.00", "paid_on": TODAY.isoformat(),
                                      "reference": f"R-{i}"}) for i in range(6)]
     results = race(posts)
     assert [r.status_code for r in results] == [201] * 6, [r.get_json() for r in results]
@@ -74,7 +73,7 @@ def test_first_movements_at_once_create_one_fund(fund_alliance, association, tre
     assert fund.balance == Decimal("60.00")
 
 
-def test_repayments_at_once_never_exceed_the_loan(fund_alliance, association, treasurer, admin, api):
+def test_repayments_at_once_never_exceed_the_loan(fund_alliance, association, treasurer, admin, race_api):
     services.deposit_from_grant(fund_alliance, "1000.00", admin, TODAY)
     loan = services.record_loan(association, {"member_id": members_of(association)[0].id, "amount": "500.00",
                                               "lent_on": TODAY.isoformat(),
@@ -82,7 +81,7 @@ def test_repayments_at_once_never_exceed_the_loan(fund_alliance, association, tr
                                               "purpose": "Semilla"}, treasurer)
     db.session.commit()
     path = f"/associations/{association.id}/revolving-fund/loans/{loan.id}/repayments"
-    posts = [(api(treasurer), path, {"amount": "100.00", "paid_on": TODAY.isoformat(), "reference": f"R-{i}"})
+    posts = [(race_api(treasurer), path, {"amount": "100.00", "paid_on": TODAY.isoformat(), "reference": f"R-{i}"})
              for i in range(10)]
     statuses = [r.status_code for r in race(posts)]
     assert statuses.count(201) == 5 and statuses.count(422) == 5, statuses

@@ -1,2 +1,2 @@
 """The append-only, hash-chained audit trail."""
-from .services import record, verify_chain  # noqa: F401
+from .services import allow_purge, head, record, verify_chain  # noqa: F401

@@ -18,7 +18,8 @@ def _mask(value):
 
 
 class Event(db.Model):
-    """One change: never updated or deleted. ``hash`` covers the fields and the previous hash."""
+    """One change: never updated or deleted (triggers refuse it, see ``APPEND_ONLY_*``). ``hash`` covers every
+    field a page shows and the previous hash, as its ``hash_version`` says (see ``services.compute_hash``)."""
 
     __tablename__ = "events"
     __table_args__ = (sa.UniqueConstraint("prev_hash", name="uq_events_prev_hash"),)
@@ -42,6 +43,9 @@ class Event(db.Model):
     #: the previous event's hash; "0"*64 for the first; unique, so the chain cannot fork
     prev_hash = sa.Column(sa.String(64), nullable=False)
     hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    #: how ``hash`` was computed: 1 (events written before version 2 existed) left out the actor's name;
+    #: 2 covers every field, actor name included. Rows older than the column are 1 (the server default).
+    hash_version = sa.Column(sa.SmallInteger, nullable=False, default=2, server_default="1")  # 2: HASH_VERSION
 
     def data_dict(self, masked=False):
         """The event's data; ``masked`` hides members' personal data (for auditors)."""
@@ -66,3 +70,43 @@ class Event(db.Model):
             "data": self.data_dict(masked),
             "hash": self.hash,
         }
+
+
+# --- append-only, enforced by the database --------------------------------------------------------------
+# The same SQL is in the migration 20261206_h3_audit_append_only (which ``init-db`` runs); here it serves
+# databases built with ``create_all`` (the test suite), through the table's ``after_create`` event.
+
+#: PostgreSQL: UPDATE, DELETE and TRUNCATE on events fail, unless the transaction ran
+#: ``SET LOCAL grants.allow_audit_purge = 'on'`` (``grants.audit.allow_purge``: test cleanup, backup restore)
+APPEND_ONLY_POSTGRESQL = [
+    """CREATE OR REPLACE FUNCTION grants_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF coalesce(current_setting('grants.allow_audit_purge', true), '') = 'on' THEN
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+        MESSAGE = 'the audit trail is append-only: ' || TG_OP || ' on events refused';
+END
+$$""",
+    "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events "
+    "FOR EACH ROW EXECUTE FUNCTION grants_events_append_only()",
+    "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION grants_events_append_only()",
+]
+
+#: SQLite: the same, with a function each connection of the app registers (grants/extensions.py); a tool
+#: without it (the sqlite3 shell) cannot change events at all
+APPEND_ONLY_SQLITE = [
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events WHEN grants_audit_purge_allowed() IS NOT 1 "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: UPDATE on events refused'); END",
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events WHEN grants_audit_purge_allowed() IS NOT 1 "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: DELETE on events refused'); END",
+]
+
+for _sql in APPEND_ONLY_POSTGRESQL:
+    sa.event.listen(Event.__table__, "after_create", sa.DDL(_sql).execute_if(dialect="postgresql"))
+for _sql in APPEND_ONLY_SQLITE:
+    sa.event.listen(Event.__table__, "after_create", sa.DDL(_sql).execute_if(dialect="sqlite"))

@@ -10,6 +10,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
+from .. import audit
 from ..documents import BODY, H1, H2, SMALL, WIDTH, build, facts, p, table
 from ..plans.catalog import GROUPS
 from ..web.i18n import date as fmt_date
@@ -171,4 +172,10 @@ def closeout_pdf(alliance):
                   p(_l("Recommendations"), SMALL), p(evaluation.recommendations or "—")]
     else:
         story.append(p(_l("The officer has not evaluated the alliance yet.")))
+    latest = audit.head()  # published here so that whoever keeps the report can later check the trail
+    if latest:
+        story.append(p(_l("Audit trail"), H2))
+        story.append(p(_l("Latest seal of the audit trail when this report was printed (%(when)s):",
+                          when=fmt_datetime(latest[1])), SMALL))
+        story.append(p(latest[0], SMALL))
     return build(story, f"{alliance.code} · {_l('Closeout report')}")

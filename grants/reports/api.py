@@ -2,8 +2,9 @@
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from .. import audit
 from ..api.core import ApiError, Out, api_user, dump, endpoint, page_args, require
-from ..api.types import MoneyStr, RatioStr
+from ..api.types import MoneyStr, RatioStr, UtcDateTime
 from ..workflows.alliance import STATES
 from . import filters, portal as public, portfolio as pf
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
@@ -212,6 +213,13 @@ class PortalAggregatesOut(Out):
     by_year: list[PortalAggregateOut]
 
 
+class AuditHeadOut(Out):
+    """The latest hash of the audit trail and the time of its event: keep it; ``flask grants verify-audit
+    --head HASH`` later proves that nothing written before it was rewritten."""
+    hash: str
+    at: UtcDateTime
+
+
 class PortalOut(Out):
     items: list[PortalAllianceOut]
     page: int
@@ -219,6 +227,7 @@ class PortalOut(Out):
     total: int
     filters: dict
     aggregates: PortalAggregatesOut
+    audit_head: AuditHeadOut | None = None
 
 
 def item_dict(i):
@@ -241,7 +250,8 @@ def _aggregate(a):
 def portal_api():
     """No token needed. Funded alliances (agreement signed and later) with their association, product,
     place, budget by source, grant disbursed, state and standard indicators; aggregates by region and
-    year. Cacheable: ``Cache-Control: public, max-age=300`` and an ``ETag`` (304 on ``If-None-Match``)."""
+    year; ``audit_head``, the audit trail's latest hash with its time, for outsiders to keep (``flask grants
+    verify-audit --head HASH`` proves it is still in the chain). Cacheable: ``Cache-Control: public, max-age=300`` and an ``ETag`` (304 on ``If-None-Match``)."""
     f = _parse(public.FILTERS)
     page, per_page = page_args()
 
@@ -251,7 +261,13 @@ def portal_api():
         body = dump(PortalOut, {"items": [item_dict(i) for i in items], "page": page, "per_page": per_page,
                                 "total": total, "filters": f.as_dict(),
                                 "aggregates": {"by_region": [_aggregate(a) for a in aggs["region"]],
-                                               "by_year": [_aggregate(a) for a in aggs["year"]]}})
+                                               "by_year": [_aggregate(a) for a in aggs["year"]]},
+                                "audit_head": _audit_head()})
         return jsonify(body).get_data(), "application/json"
 
     return stored_response(f"api:{per_page}", f, page, build)
+
+
+def _audit_head():
+    latest = audit.head()
+    return {"hash": latest[0], "at": latest[1]} if latest else None

@@ -3,6 +3,7 @@ from flask import Blueprint, Response, abort, make_response, render_template, re
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
+from ..audit import head as audit_head
 from ..web.i18n import number
 from ..web.pagination import Page
 from ..workflows.alliance import STATES
@@ -98,7 +99,8 @@ def portal():
         html = render_template("reports/portal.html", items=items, total=total,
                                page=Page(items, page_no, PORTAL_PER_PAGE, total),
                                aggregates=public.aggregates(f), opts=public.options(), f=f, states=STATES,
-                               indicator_title=indicator_title, indicator_unit=indicator_unit)
+                               indicator_title=indicator_title, indicator_unit=indicator_unit,
+                               audit_head=audit_head())  # the audit trail's head, for outsiders to keep (issue 13)
         return html.encode(), "text/html; charset=utf-8"
 
     return stored_response("html", f, page_no, build)
