@@ -54,7 +54,11 @@ def handle_exception(exc):
         return _validation_response(exc)
     if isinstance(exc, HTTPException):
         status = exc.code or 500
-        return error_response(status, HTTP_CODES.get(status, "error"), exc.description or exc.name)
+        resp = error_response(status, HTTP_CODES.get(status, "error"), exc.description or exc.name)
+        for key, value in exc.get_headers():  # e.g. the ``Allow`` a 405 must carry
+            if key.lower() != "content-type":
+                resp.headers[key] = value
+        return resp
     # safety nets: the database refused what a service let through
     if isinstance(exc, StaleDataError):
         return error_response(409, "stale_version",
