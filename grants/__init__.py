@@ -75,6 +75,9 @@ def create_app(config=None):
     from .web import register as register_web
 
     register_web(app)
+    from .web import health
+
+    health.register(app)  # /healthz, /readyz, and 503 while the database cannot be reached
 
     from .api import bp as api_bp
     from .api import openapi  # noqa: F401

@@ -26,7 +26,7 @@ REGISTRY = []
 
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_type",
-              422: "validation_error", 429: "throttled", 500: "server_error"}
+              422: "validation_error", 429: "throttled", 500: "server_error", 503: "unavailable"}
 #: pydantic error types that mean "wrong type" (400) rather than "bad value" (422)
 TYPE_ERRORS = re.compile(r"(_type|_parsing|model_attributes_type|json_invalid|int_from_float)$")
 
@@ -56,7 +56,11 @@ def handle_exception(exc):
         return _validation_response(exc)
     if isinstance(exc, HTTPException):
         status = exc.code or 500
-        return error_response(status, HTTP_CODES.get(status, "error"), exc.description or exc.name)
+        resp = error_response(status, HTTP_CODES.get(status, "error"), exc.description or exc.name)
+        for key, value in exc.get_headers():  # e.g. the ``Allow`` a 405 must carry
+            if key.lower() != "content-type":
+                resp.headers[key] = value
+        return resp
     # safety nets: the database refused what a service let through
     if isinstance(exc, StaleDataError):
         return error_response(409, "stale_version",
@@ -157,7 +161,8 @@ def parse_body(model, *, partial=False):
     if not isinstance(raw, dict):
         raise ApiError(400, "bad_request", _l("The body must be a JSON object."))
     _check_text(raw)
-    return model.model_validate(raw)
+    # ``client``: the money types take only strict strings ("1250.00") from a request (types.py)
+    return model.model_validate(raw, context={"client": True})
 
 
 def _method_status(method, status):

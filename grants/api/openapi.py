@@ -21,7 +21,8 @@ ERRORS = {"400": "Malformed request: bad JSON, wrong types, unknown action, bad 
           "404": "Does not exist, or belongs to another association",
           "409": "Invalid transition, stale version or conflict",
           "422": "Validation error or rule violation (each detail names its rule)",
-          "429": "Throttled"}
+          "429": "Throttled",
+          "503": "The database cannot be reached right now (code unavailable); retry after Retry-After seconds"}
 UPLOAD_ERRORS = {"413": "Upload over the limit", "415": "Upload type not allowed (PDF, JPEG or PNG)"}
 PAGE_PARAMS = [
     {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
@@ -73,15 +74,34 @@ def _schemas():
     return refs, dict(top.get("$defs", {}))
 
 
-def _multipart(ep, refs):
-    props = {k: {"type": "string", "format": "binary", "description": str(v)} for k, v in ep["multipart"].items()}
-    files = {"type": "object", "required": list(ep["multipart"]), "properties": props}
+def _multipart(ep, refs, components):
+    """The multipart form: the body's fields as form fields beside the file fields (binary).
+
+    One flat object, not an ``allOf`` (the body model refuses unknown fields, so an ``allOf`` with the
+    files would accept nothing). Beside other fields a file is not required by the form itself: the
+    action decides (a missing file the action needs is a 422 naming its rule); a form of files only
+    (an import) requires them."""
+    props, required = {}, list(ep["multipart"])
     if ep["body"] is not None:
-        return {"allOf": [refs[(ep["body"], "validation")], files]}
-    return files
+        schema = _resolve(refs[(ep["body"], "validation")], components)
+        props.update(schema.get("properties", {}))
+        required = list(schema.get("required", []))
+    for name, text in ep["multipart"].items():
+        props[name] = {"type": "string", "format": "binary", "description": str(text)}
+    form = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        form["required"] = required
+    return form
 
 
-def _operation(ep, refs):
+def _resolve(schema, components):
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        return components[ref.rsplit("/", 1)[1]]
+    return schema
+
+
+def _operation(ep, refs, components):
     op = {"operationId": ep["operation_id"], "summary": str(ep["summary"]), "tags": list(ep["tags"]),
           "parameters": _params(ep["path"]) + _query(ep["query"]), "responses": {}}
     if ep["description"]:
@@ -89,11 +109,13 @@ def _operation(ep, refs):
     if ep["paginated"]:
         op["parameters"] += PAGE_PARAMS
     writes = ep["method"] in ("post", "put", "patch")
-    if writes and ep["multipart"]:
-        op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": _multipart(ep, refs)}}}
-    elif writes and ep["body"] is not None:
-        ref = refs[(ep["body"], "validation")]
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref}}}
+    if writes and (ep["multipart"] or ep["body"] is not None):
+        content = {}
+        if ep["body"] is not None:  # the same fields as JSON (without the files)
+            content["application/json"] = {"schema": refs[(ep["body"], "validation")]}
+        if ep["multipart"]:
+            content["multipart/form-data"] = {"schema": _multipart(ep, refs, components)}
+        op["requestBody"] = {"required": True, "content": content}
     status = ep["status"]
     ok = {"description": "No content" if status == 204 else "OK"}
     if ep["content_type"]:
@@ -124,7 +146,7 @@ def build():
     components["Error"] = ERROR_SCHEMA
     paths = {}
     for ep in REGISTRY:
-        paths.setdefault(_path(ep["path"]), {})[ep["method"]] = _operation(ep, refs)
+        paths.setdefault(_path(ep["path"]), {})[ep["method"]] = _operation(ep, refs, components)
     return {
         "openapi": "3.1.0",
         "info": {"title": "grants API", "version": "1.0.0",

@@ -17,32 +17,73 @@ MAX_AMOUNT = Decimal("999999999999.99")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
+def _strict_pattern(places, signed):
+    """What a client may send: ASCII digits without padding or leading zeros, a point and at most
+    ``places`` decimals, and a leading minus only where a negative value makes sense."""
+    return re.compile(("-?" if signed else "") + rf"(0|[1-9][0-9]*)(\.[0-9]{{1,{places}}})?", re.ASCII)
+
+
+def _from_client(info):
+    """True when the value comes from a request body (``parse_body`` passes ``{"client": True}``);
+    values from our own objects (the answers' models) may be ``Decimal`` or ``int``."""
+    return bool(info is not None and isinstance(info.context, dict) and info.context.get("client"))
+
+
+def _strict(value, places, signed):
+    """A client's amount: only a string as described by ``_strict_pattern``; anything else is a
+    ``validation_error`` (422) naming the field, except values of a wrong JSON type (400)."""
+    from flask_babel import gettext
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise PydanticCustomError("decimal_not_string", gettext(
+            'Send amounts and shares as text such as "1250.00" or "0.70", not as numbers.'))
+    if not isinstance(value, str):
+        raise PydanticCustomError("decimal_string_type", gettext(
+            'Send amounts as strings such as "1250.00", never as numbers with a fraction, lists or objects.'))
+    if _strict_pattern(places, signed).fullmatch(value):
+        return value
+    if not signed and _strict_pattern(places, True).fullmatch(value):
+        raise PydanticCustomError("decimal_negative", gettext("The amount cannot be negative."))
+    if re.fullmatch(r"-?[0-9]+\.[0-9]+", value, re.ASCII) and _strict_pattern(
+            len(value.split(".", 1)[1]), signed).fullmatch(value):
+        raise PydanticCustomError("decimal_places", gettext("At most {places} decimal places."), {"places": places})
+    raise PydanticCustomError("decimal_invalid", gettext(
+        'Not an amount: write it with digits, a point and at most {places} decimals, such as "1250.00", '
+        "without spaces or leading zeros."), {"places": places})
+
+
 def _exact(places, maximum=MAX_AMOUNT, signed=True):
-    """Parse an exact decimal: a string such as "1250.00" (or a whole number); never a float.
+    """Parse an exact decimal; never a float.
 
-    A float, bool, list or object is a wrong type (400); a string that is not a number, or with too
-    many decimal places, is a wrong value (422)."""
+    From a client (a request body): a string such as "1250.00" and nothing else (``_strict``). From
+    our own objects: a ``Decimal``, an ``int`` or such a string. A float, bool, list or object is a
+    wrong type (400); a string that is not a number, or with too many decimal places, is a wrong
+    value (422)."""
 
-    def parse(value):
-        if isinstance(value, Decimal):
+    def parse(value, info):
+        from flask_babel import gettext
+
+        if _from_client(info):
+            text = _strict(value, places, signed)
+        elif isinstance(value, Decimal):
             text = format(value, "f")
         elif isinstance(value, int) and not isinstance(value, bool):
             text = str(value)
         elif isinstance(value, str):
             text = value.strip()
         else:
-            raise PydanticCustomError("decimal_string_type",
-                                      'Send amounts as strings such as "1250.00", never as numbers with a '
-                                      "fraction, lists or objects.")
+            raise PydanticCustomError("decimal_string_type", gettext(
+                'Send amounts as strings such as "1250.00", never as numbers with a fraction, lists or objects.'))
         if not _NUMBER.match(text):
-            raise PydanticCustomError("decimal_invalid", 'Not an amount: write it as "1250.00".')
+            raise PydanticCustomError("decimal_invalid", gettext('Not an amount: write it as "1250.00".'))
         if "." in text and len(text.split(".", 1)[1].rstrip("0")) > places:
-            raise PydanticCustomError("decimal_places", "At most {places} decimal places.", {"places": places})
+            raise PydanticCustomError("decimal_places", gettext("At most {places} decimal places."),
+                                      {"places": places})
         value = to_decimal(text, places)
         if abs(value) > maximum:
-            raise PydanticCustomError("decimal_too_large", "At most {maximum}.", {"maximum": str(maximum)})
+            raise PydanticCustomError("decimal_too_large", gettext("At most {maximum}."), {"maximum": str(maximum)})
         if value < 0 and not signed:
-            raise PydanticCustomError("decimal_negative", "The amount cannot be negative.")
+            raise PydanticCustomError("decimal_negative", gettext("The amount cannot be negative."))
         return value
 
     return parse
@@ -64,9 +105,12 @@ def fmt_money(value):
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
-MONEY_SCHEMA = {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$", "examples": ["1250.00"]}
-AMOUNT_SCHEMA = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["1250.00"]}
-RATIO_SCHEMA = {"type": "string", "pattern": r"^\d+(\.\d{1,4})?$", "examples": ["0.70"]}
+#: (the patterns say exactly what a client may send: ASCII digits, no padding, at most 12 whole digits)
+MONEY_SCHEMA = {"type": "string", "pattern": r"^-?(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$", "examples": ["1250.00"]}
+AMOUNT_SCHEMA = {"type": "string", "pattern": r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$", "examples": ["1250.00"]}
+RATIO_SCHEMA = {"type": "string", "pattern": r"^(0|[1-9][0-9]{0,3})(\.[0-9]{1,4})?$|^10000(\.0{1,4})?$",
+                "examples": ["0.70"]}
+SHARE_SCHEMA = {"type": "string", "pattern": r"^0(\.[0-9]{1,4})?$|^1(\.0{1,4})?$", "examples": ["0.70"]}
 
 #: money in and out: "1250.00" (may be negative where a service allows it)
 MoneyStr = Annotated[Decimal, BeforeValidator(_exact(2)), PlainSerializer(fmt_money, return_type=str),
@@ -79,7 +123,7 @@ RatioStr = Annotated[Decimal, BeforeValidator(_exact(4, maximum=Decimal("10000")
                      PlainSerializer(fmt_ratio, return_type=str), WithJsonSchema(RATIO_SCHEMA)]
 #: a share between 0 and 1: "0.70"
 ShareStr = Annotated[Decimal, BeforeValidator(_exact(4, maximum=Decimal("1"), signed=False)),
-                     PlainSerializer(fmt_ratio, return_type=str), WithJsonSchema(RATIO_SCHEMA)]
+                     PlainSerializer(fmt_ratio, return_type=str), WithJsonSchema(SHARE_SCHEMA)]
 #: a non-money decimal with two places (hectares): "2.50"
 Decimal2Str = AmountStr
 
