@@ -1,7 +1,7 @@
 """server-side sessions (user_sessions); throttling counters (rate_limits) replace login_throttles
 
 Revision ID: h2a7c3e91d5b
-Revises: 97a00f9d5fcc
+Revises: 5e1d0c4a7b21
 Create Date: 2026-12-06 17:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'h2a7c3e91d5b'
-down_revision = '97a00f9d5fcc'
+down_revision = '5e1d0c4a7b21'
 branch_labels = None
 depends_on = None
 

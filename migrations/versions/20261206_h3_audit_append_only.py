@@ -7,7 +7,7 @@ grants/audit/models.py creates for databases built with create_all (copied here:
 change when the code does).
 
 Revision ID: h3a0d17c0de5
-Revises: 97a00f9d5fcc
+Revises: h2a7c3e91d5b
 Create Date: 2026-12-06 17:40:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'h3a0d17c0de5'
-down_revision = '97a00f9d5fcc'
+down_revision = 'h2a7c3e91d5b'
 branch_labels = None
 depends_on = None
 
