@@ -3,11 +3,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..alliances import tasks
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter
 from ..audit.models import Event
 from ..extensions import db
-from ..workflows import ALLIANCE
 from .pagination import paginate
 
 bp = Blueprint("main", __name__)
@@ -20,29 +20,16 @@ def index():
     return redirect(url_for("auth.login"))
 
 
-def _actionable_states(user):
-    """States in which some transition is open to a role this user can hold."""
-    possible = set(user.roles) | {m.role for m in user.memberships}
-    return sorted({s for t in ALLIANCE.transitions if possible.intersection(t.roles) for s in t.sources})
-
-
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    states = _actionable_states(current_user)
-    tasks = []
-    if states:
-        rows = db.session.execute(
-            sa.select(Alliance).where(alliance_filter(current_user), Alliance.state.in_(states))
-            .order_by(Alliance.state_changed_at).limit(50)).scalars().all()
-        for alliance in rows:
-            actions = ALLIANCE.available(alliance, current_user)
-            if actions:
-                tasks.append((alliance, actions))
+    """The work waiting for this person, most urgent first (grants/alliances/tasks.py), and the alliances
+    they can see by state."""
+    waiting, total = tasks.collect(current_user)
     counts = db.session.execute(
         sa.select(Alliance.state, sa.func.count()).where(alliance_filter(current_user)).group_by(Alliance.state)
     ).all()
-    return render_template("main/dashboard.html", tasks=tasks, counts=dict(counts))
+    return render_template("main/dashboard.html", tasks=waiting, total=total, counts=dict(counts))
 
 
 @bp.get("/audit")
