@@ -82,15 +82,17 @@ def _urgency(task, today):
     return WAITING
 
 
-def collect(user, today=None, limit=LIMIT):
+def collect(user, today=None, limit=LIMIT, alliance_id=None):
     """``(tasks, total)``: the first ``limit`` tasks waiting for ``user``, most urgent first, and how many
-    there are in all."""
+    there are in all; with ``alliance_id``, only those on that alliance."""
     if not getattr(user, "is_authenticated", False):
         return [], 0
     today = today or date.today()
     found = []
     for _code, fn in sorted(_SOURCES.items()):
         found.extend(fn(user, today) or [])
+    if alliance_id is not None:
+        found = [t for t in found if t.alliance is not None and t.alliance.id == alliance_id]
     for t in found:
         t.due, t.since = as_date(t.due), as_date(t.since)
         t.urgency = _urgency(t, today)
