@@ -153,6 +153,7 @@ def detail(alliance_id):
     return render_template("alliances/detail.html", alliance=alliance, events=events, actions=actions,
                            primary=primary, other_actions=[t for t in actions if t is not primary],
                            waiting=waiting, balance_of=ledger.balance,
+                           raw_allowed=current_user.has_role("admin", "auditor"),
                            facilitators=facilitators, can_edit=can_edit_alliance(current_user, alliance),
                            can_upload=services.can_upload(current_user, alliance),
                            show_members=can_view_members(current_user, alliance.association)

@@ -8,9 +8,16 @@ from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter
 from ..audit.models import Event
 from ..extensions import db
+from . import history
 from .pagination import paginate
 
 bp = Blueprint("main", __name__)
+
+
+@bp.app_context_processor
+def history_helpers():
+    """Events as sentences (grants/web/history.py) for the audit trail and the alliance's history."""
+    return {"history_sentence": history.sentence, "history_details": history.details, "history_raw": history.raw}
 
 
 @bp.get("/")
@@ -42,4 +49,5 @@ def audit_trail():
     if kind:
         query = query.where(Event.object_type == kind)
     page = paginate(query)
-    return render_template("main/audit.html", page=page, kind=kind, masked=not current_user.has_role("admin"))
+    return render_template("main/audit.html", page=page, kind=kind, masked=not current_user.has_role("admin"),
+                           context=history.context_of(page.items), raw=request.args.get("raw") == "1")
