@@ -159,3 +159,38 @@ def test_sources_do_not_query_per_alliance(db, app, make_alliance, association, 
         found, total = tasks.collect(db.session.get(type(board), board.id))
     assert total >= 6  # a report due and a follow-up action on each of the three
     assert three == one
+
+
+def test_the_board_requests_the_next_tranche_when_it_comes_near(db, login, alliance, officer, facilitator, board):
+    live = executing(alliance, officer, facilitator, board)
+    second = live.tranches[1]
+    second.planned_on = date.today() + timedelta(days=60)
+    db.session.commit()
+    assert "tranche_to_request" not in [c for c, _h, _t in items(login(board).get("/dashboard").get_data(as_text=True))]
+    second.planned_on = date.today() + timedelta(days=10)
+    db.session.commit()
+    found = [f for f in items(login(board).get("/dashboard").get_data(as_text=True)) if f[0] == "tranche_to_request"]
+    assert [f[1] for f in found] == [f"/funding/alliances/{live.id}/tranches/2"]
+    assert "Tramo 2" in found[0][2] and "Bs 150.000,00" in found[0][2]
+
+
+def test_the_committee_sees_what_to_preselect_and_the_plans_to_review(db, login, committee, alliance, officer,
+                                                                      facilitator, board):
+    from grants.plans.models import Plan, Review
+    from tests.plan_helpers import start_plan
+
+    alliance.state = "eligible"
+    db.session.commit()
+    found = items(login(committee).get("/dashboard").get_data(as_text=True))
+    assert [(c, h) for c, h, _t in found] == [("intention_to_preselect",
+                                                f"/calls/{alliance.call_id}/preselection")]
+    start_plan(alliance, officer, facilitator)
+    alliance.state = "committee_review"
+    db.session.commit()
+    found = items(login(committee).get("/dashboard").get_data(as_text=True))
+    assert [(c, h) for c, h, _t in found] == [("plan_to_review", f"/alliances/{alliance.id}/plan/reviews")]
+    plan = db.session.execute(sa.select(Plan).where(Plan.alliance_id == alliance.id)).scalar_one()
+    db.session.add(Review(alliance_id=alliance.id, round=plan.round, member_id=committee.id,
+                          declares_no_conflict=True, recommendation="approve"))
+    db.session.commit()
+    assert items(login(committee).get("/dashboard").get_data(as_text=True)) == []

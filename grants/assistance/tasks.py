@@ -13,15 +13,15 @@ from ..extensions import db
 from .models import Contract, Deliverable, Provider
 
 
-def _task(code, title, d, a, **kw):
+def _task(code, title, d, a, currency, **kw):
     return tasks.Task(code, title, url_for("assistance.contract", contract_id=d.contract_id) + f"#deliverable-{d.id}",
-                      alliance=a, detail=d.description, amount=d.amount, currency=a.call.program.currency, **kw)
+                      alliance=a, detail=d.description, amount=d.amount, currency=currency, **kw)
 
 
 def _rows(*conds):
-    return db.session.execute(
+    return db.session.execute(tasks.with_currency(
         sa.select(Deliverable, Alliance).join(Contract, Contract.id == Deliverable.contract_id)
-        .join(Alliance, Alliance.id == Contract.alliance_id).where(*conds)
+        .join(Alliance, Alliance.id == Contract.alliance_id)).where(*conds)
         .order_by(Deliverable.due_on, Deliverable.id).limit(tasks.LIMIT)).all()
 
 
@@ -31,8 +31,8 @@ def deliverable_to_accept(user, today):
         return []
     rows = _rows(Alliance.association_id.in_(sorted(user.association_ids("board"))),
                  Deliverable.state == "submitted")
-    return [_task("deliverable_to_accept", _l("Accept or reject the deliverable"), d, a,
-                  since=d.submitted_at or d.updated_at) for d, a in rows]
+    return [_task("deliverable_to_accept", _l("Accept or reject the deliverable"), d, a, cur,
+                  since=d.submitted_at or d.updated_at) for d, a, cur in rows]
 
 
 @tasks.source("deliverable_to_submit")
@@ -42,4 +42,4 @@ def deliverable_to_submit(user, today):
     rows = _rows(Contract.provider_id.in_(sa.select(Provider.id).where(Provider.user_id == user.id)),
                  Contract.state == "active", Deliverable.state.in_(("pending", "rejected")))
     return [_task("deliverable_to_submit", _l("Submit the deliverable") if d.state == "pending"
-                  else _l("Submit the rejected deliverable again"), d, a, due=d.due_on) for d, a in rows]
+                  else _l("Submit the rejected deliverable again"), d, a, cur, due=d.due_on) for d, a, cur in rows]

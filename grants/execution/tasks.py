@@ -23,15 +23,15 @@ WRITERS = ("board", "treasurer")
 def expense_receipt(user, today):
     if not user.association_ids(*WRITERS):
         return []
-    rows = db.session.execute(
-        sa.select(Expense, Alliance).join(Alliance, Alliance.id == Expense.alliance_id)
+    rows = db.session.execute(tasks.with_currency(
+        sa.select(Expense, Alliance).join(Alliance, Alliance.id == Expense.alliance_id))
         .where(Alliance.id.in_(tasks.visible_alliances(user, ("in_execution", "suspended"), WRITERS)
                                .with_only_columns(Alliance.id)),
                Expense.receipt_sha256.is_(None), Expense.voided_at.is_(None))
         .order_by(Expense.spent_on, Expense.id).limit(tasks.LIMIT)).all()
     return [tasks.Task("expense_receipt", _l("Attach the receipt of an expense"),
                        url_for("execution.expense", alliance_id=a.id, expense_id=e.id), alliance=a, since=e.spent_on,
-                       detail=e.supplier, amount=e.amount, currency=a.call.program.currency) for e, a in rows]
+                       detail=e.supplier, amount=e.amount, currency=cur) for e, a, cur in rows]
 
 
 @tasks.source("report_due")

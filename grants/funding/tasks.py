@@ -20,10 +20,10 @@ from ..extensions import db
 AHEAD_DAYS = 30
 
 
-def _task(code, title, tranche, alliance, **kw):
+def _task(code, title, tranche, alliance, currency, **kw):
     return tasks.Task(code, title, url_for("funding.tranche", alliance_id=alliance.id, number=tranche.number),
                       alliance=alliance, detail=_l("Tranche %(n)s", n=tranche.number), amount=tranche.amount,
-                      currency=alliance.call.program.currency, **kw)
+                      currency=currency, **kw)
 
 
 @tasks.source("tranche_to_request")
@@ -33,14 +33,15 @@ def tranche_to_request(user, today):
     first_open = (sa.select(Tranche.alliance_id, sa.func.min(Tranche.number).label("number"))
                   .where(Tranche.state != "disbursed").group_by(Tranche.alliance_id).subquery())
     rows = db.session.execute(
-        sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id)
+        tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
         .join(first_open, sa.and_(first_open.c.alliance_id == Tranche.alliance_id,
                                   first_open.c.number == Tranche.number))
         .where(Alliance.id.in_(tasks.visible_alliances(user, ("in_execution",), ("board",))
                                .with_only_columns(Alliance.id)),
                Tranche.state == "planned", Tranche.planned_on <= today + timedelta(days=AHEAD_DAYS))
         .order_by(Tranche.planned_on).limit(tasks.LIMIT)).all()
-    return [_task("tranche_to_request", _l("Request the next tranche"), t, a, due=t.planned_on) for t, a in rows]
+    return [_task("tranche_to_request", _l("Request the next tranche"), t, a, cur, due=t.planned_on)
+            for t, a, cur in rows]
 
 
 @tasks.source("tranche_to_decide")
@@ -48,11 +49,11 @@ def tranche_to_decide(user, today):
     if not user.has_role("officer"):
         return []
     rows = db.session.execute(
-        sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id)
+        tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
         .where(tasks.officer_filter(user), Tranche.state == "requested")
         .order_by(Tranche.updated_at).limit(tasks.LIMIT)).all()
-    return [_task("tranche_to_decide", _l("Approve or refuse the tranche request"), t, a, since=t.updated_at)
-            for t, a in rows]
+    return [_task("tranche_to_decide", _l("Approve or refuse the tranche request"), t, a, cur,
+                  since=t.updated_at) for t, a, cur in rows]
 
 
 @tasks.source("transfer_to_record")
@@ -60,8 +61,8 @@ def transfer_to_record(user, today):
     if not user.has_role("finance"):
         return []
     rows = db.session.execute(
-        sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id)
+        tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
         .where(alliance_filter(user), Tranche.state == "approved")
         .order_by(Tranche.updated_at).limit(tasks.LIMIT)).all()
-    return [_task("transfer_to_record", _l("Record the transfer of the tranche"), t, a, since=t.updated_at)
-            for t, a in rows]
+    return [_task("transfer_to_record", _l("Record the transfer of the tranche"), t, a, cur,
+                  since=t.updated_at) for t, a, cur in rows]
