@@ -194,3 +194,19 @@ def test_the_committee_sees_what_to_preselect_and_the_plans_to_review(db, login,
                           declares_no_conflict=True, recommendation="approve"))
     db.session.commit()
     assert items(login(committee).get("/dashboard").get_data(as_text=True)) == []
+
+
+def test_the_alliance_page_s_next_step_is_the_review_before_the_decision(db, login, committee, officer, alliance,
+                                                                          facilitator):
+    from tests.plan_helpers import start_plan
+
+    start_plan(alliance, officer, facilitator)
+    alliance.state = "committee_review"
+    db.session.commit()
+    html = login(committee).get(f"/alliances/{alliance.id}").get_data(as_text=True)
+    step = html.split('id="next-step"')[1].split('id="more-actions"')[0]
+    assert f'id="next-step-link" href="/alliances/{alliance.id}/plan/reviews"' in step
+    assert 'value="approve"' not in step  # the decision is folded with the other actions until the review is in
+    officer_html = login(officer).get(f"/alliances/{alliance.id}").get_data(as_text=True)
+    step = officer_html.split('id="next-step"')[1].split('id="more-actions"')[0]
+    assert 'value="approve"' in step and "next-step-link" not in step

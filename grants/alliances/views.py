@@ -26,6 +26,8 @@ bp = Blueprint("alliances", __name__, url_prefix="/alliances")
 #: (withdraw, return, suspend, cancel, the final report during execution...) are folded under "Other actions"
 FORWARD = ("submit", "declare_eligible", "preselect", "start_plan", "submit_plan", "start_appraisal",
            "send_to_committee", "approve", "sign_agreement", "start_execution", "resume", "close")
+#: a forward transition that waits for this user's own task first (the task is then the next step)
+PRECEDED_BY = {"approve": "plan_to_review"}
 
 
 def load(alliance_id):
@@ -145,6 +147,8 @@ def detail(alliance_id):
     # the next step for this user: the transition that moves the alliance forward, else the work waiting here
     primary = next((t for t in actions if t.name in FORWARD), None)
     waiting, _total = tasks.collect(current_user, alliance_id=alliance.id)
+    if primary is not None and any(t.code == PRECEDED_BY.get(primary.name) for t in waiting):
+        primary = None  # e.g. a committee member writes their review before the committee decides
     facilitators = []
     if any(t.name == "start_plan" for t in actions):
         facilitators = db.session.execute(sa.select(User).join(UserRole).where(UserRole.role == "facilitator",
