@@ -210,3 +210,25 @@ def test_the_alliance_page_s_next_step_is_the_review_before_the_decision(db, log
     officer_html = login(officer).get(f"/alliances/{alliance.id}").get_data(as_text=True)
     step = officer_html.split('id="next-step"')[1].split('id="more-actions"')[0]
     assert 'value="approve"' in step and "next-step-link" not in step
+
+
+def test_the_officer_reviews_reports_and_answers(db, login, alliance, officer, other_officer, facilitator, board):
+    from datetime import datetime
+
+    from grants.execution.models import AccountabilityReport
+
+    live = executing(alliance, officer, facilitator, board)
+    report = AccountabilityReport(alliance_id=live.id, period_start=date.today() - timedelta(days=90),
+                                  period_end=date.today(), state="submitted", submitted_at=datetime.now())
+    db.session.add(report)
+    visit = make_visit(live, officer)
+    visit.actions[0].state = "answered"
+    db.session.commit()
+    found = {(c, h) for c, h, _t in items(login(officer).get("/dashboard").get_data(as_text=True))}
+    assert ("report_to_review", f"/alliances/{live.id}/execution/reports/{report.id}") in found
+    assert ("follow_up_to_close",
+            f"/alliances/{live.id}/monitoring/visits/{visit.id}#action-{visit.actions[0].id}") in found
+    assert items(login(other_officer).get("/dashboard").get_data(as_text=True)) == []
+    # the board's report is no longer due from the first transfer but from the end of the submitted one
+    due = [t for c, _h, t in items(login(board).get("/dashboard").get_data(as_text=True)) if c == "report_due"]
+    assert len(due) == 1 and "Preparar la próxima rendición de cuentas" in due[0]

@@ -7,6 +7,7 @@
 - ``report_to_review``: the officer of the region approves or observes each submitted report."""
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from ..alliances import alerts, tasks
@@ -66,7 +67,7 @@ def report_due(user, today):
             title = _l("Prepare the next accountability report")
             url = url_for("execution.reports", alliance_id=a.id)
         out.append(tasks.Task("report_due", title, url, alliance=a, due=due,
-                              detail=_l("covers from %(day)s", day=start.isoformat())))
+                              detail=_l("covers from %(day)s", day=format_date(start, "medium"))))
     return out
 
 
@@ -81,4 +82,5 @@ def report_to_review(user, today):
     return [tasks.Task("report_to_review", _l("Review the accountability report"),
                        url_for("execution.report", alliance_id=a.id, report_id=r.id), alliance=a,
                        since=r.submitted_at or r.updated_at,
-                       detail=f"{r.period_start.isoformat()} – {r.period_end.isoformat()}") for r, a in rows]
+                       detail=f"{format_date(r.period_start, 'medium')} – {format_date(r.period_end, 'medium')}")
+            for r, a in rows]
