@@ -67,6 +67,13 @@ def create_app(config=None):
     from .funding import alerts as funding_alerts  # noqa: F401  (tranche_unanswered)
     from .assistance import ledger as assistance_ledger  # noqa: F401  (open_contracts figure)
     from .closeout import guards as closeout_guards  # noqa: F401  (final_report_ready, closeout_settled, hooks)
+    from .execution import tasks as execution_tasks  # noqa: F401  (work waiting: receipts, reports due, reviews)
+    from .funding import tasks as funding_tasks  # noqa: F401  (work waiting: tranches to request, decide, transfer)
+    from .assistance import tasks as assistance_tasks  # noqa: F401  (work waiting: deliverables)
+    from .monitoring import tasks as monitoring_tasks  # noqa: F401  (work waiting: follow-up actions)
+    from .proposals import tasks as proposal_tasks  # noqa: F401  (work waiting: intentions)
+    from .plans import tasks as plan_tasks  # noqa: F401  (work waiting: plans, appraisals, reviews)
+    from .closeout import tasks as closeout_tasks  # noqa: F401  (work waiting: alliances to close)
     from .web import i18n
 
     i18n.compile_catalogs(app)

@@ -95,6 +95,7 @@ def test_contract_to_first_paid_deliverable_on_a_phone(db, phone, alliance, offi
     phone.context.clear_cookies()
 
     sign_in(phone, ta_provider.email)
+    phone.click("#menu-button")  # on a phone the main menu folds behind "Menú"
     phone.click("#nav-ta-contracts")
     phone.click(f"#open-contract-{contract.id}")
     phone.set_input_files(f"#file-{d1}", report)

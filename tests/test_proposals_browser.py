@@ -22,6 +22,8 @@ def sign_out(page):
 
 def take(page, action, comment=None):
     form = page.locator(f"form.action-form:has(input[name=action][value={action}])")
+    if not form.is_visible() and page.locator("#more-actions").count():
+        page.click("#more-actions summary")  # the actions other than the next step are folded
     if comment:
         form.locator("textarea[name=comment]").fill(comment)
     form.locator("button[type=submit]").click()
@@ -71,6 +73,8 @@ def test_intention_from_draft_to_preselection(phone, alliance, board, officer, c
     # the board sees the notification, adds the price and resubmits
     sign_in(page, board.email)
     assert page.inner_text(".notif-link .count") == "1"
+    assert page.inner_text("#menu-button .count") == "1"  # the folded menu shows the unread count too
+    page.click("#menu-button")
     page.click(".notif-link")
     assert "Falta el precio por litro" in page.inner_text("main")
     page.goto(f"/alliances/{alliance.id}")

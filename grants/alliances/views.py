@@ -15,12 +15,19 @@ from ..programs.models import Call
 from ..web.forms import options, show_errors
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
-from . import services
+from . import ledger, services, tasks
 from .forms import AllianceForm, AttachmentForm, FilterForm
 from .models import Alliance, Attachment
 from .permissions import alliance_filter, can_edit_alliance, can_view_alliance, can_view_members, members_masked
 
 bp = Blueprint("alliances", __name__, url_prefix="/alliances")
+
+#: the transitions that move an alliance forward: one of them is the page's single primary button; the others
+#: (withdraw, return, suspend, cancel, the final report during execution...) are folded under "Other actions"
+FORWARD = ("submit", "declare_eligible", "preselect", "start_plan", "submit_plan", "start_appraisal",
+           "send_to_committee", "approve", "sign_agreement", "start_execution", "resume", "close")
+#: a forward transition that waits for this user's own task first (the task is then the next step)
+PRECEDED_BY = {"approve": "plan_to_review"}
 
 
 def load(alliance_id):
@@ -137,12 +144,20 @@ def detail(alliance_id):
     events = db.session.execute(sa.select(Event).where(Event.alliance_id == alliance.id)
                                 .order_by(Event.id.desc()).limit(100)).scalars().all()
     actions = ALLIANCE.available(alliance, current_user)
+    # the next step for this user: the transition that moves the alliance forward, else the work waiting here
+    primary = next((t for t in actions if t.name in FORWARD), None)
+    waiting, _total = tasks.collect(current_user, alliance_id=alliance.id)
+    if primary is not None and any(t.code == PRECEDED_BY.get(primary.name) for t in waiting):
+        primary = None  # e.g. a committee member writes their review before the committee decides
     facilitators = []
     if any(t.name == "start_plan" for t in actions):
         facilitators = db.session.execute(sa.select(User).join(UserRole).where(UserRole.role == "facilitator",
                                                                                User.active.is_(True))
                                           .order_by(User.name)).scalars().all()
     return render_template("alliances/detail.html", alliance=alliance, events=events, actions=actions,
+                           primary=primary, other_actions=[t for t in actions if t is not primary],
+                           waiting=waiting, balance_of=ledger.balance,
+                           raw_allowed=current_user.has_role("admin", "auditor"),
                            facilitators=facilitators, can_edit=can_edit_alliance(current_user, alliance),
                            can_upload=services.can_upload(current_user, alliance),
                            show_members=can_view_members(current_user, alliance.association)

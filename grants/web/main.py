@@ -3,14 +3,21 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..alliances import tasks
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter
 from ..audit.models import Event
 from ..extensions import db
-from ..workflows import ALLIANCE
+from . import history
 from .pagination import paginate
 
 bp = Blueprint("main", __name__)
+
+
+@bp.app_context_processor
+def history_helpers():
+    """Events as sentences (grants/web/history.py) for the audit trail and the alliance's history."""
+    return {"history_sentence": history.sentence, "history_details": history.details, "history_raw": history.raw}
 
 
 @bp.get("/")
@@ -20,29 +27,16 @@ def index():
     return redirect(url_for("auth.login"))
 
 
-def _actionable_states(user):
-    """States in which some transition is open to a role this user can hold."""
-    possible = set(user.roles) | {m.role for m in user.memberships}
-    return sorted({s for t in ALLIANCE.transitions if possible.intersection(t.roles) for s in t.sources})
-
-
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    states = _actionable_states(current_user)
-    tasks = []
-    if states:
-        rows = db.session.execute(
-            sa.select(Alliance).where(alliance_filter(current_user), Alliance.state.in_(states))
-            .order_by(Alliance.state_changed_at).limit(50)).scalars().all()
-        for alliance in rows:
-            actions = ALLIANCE.available(alliance, current_user)
-            if actions:
-                tasks.append((alliance, actions))
+    """The work waiting for this person, most urgent first (grants/alliances/tasks.py), and the alliances
+    they can see by state."""
+    waiting, total = tasks.collect(current_user)
     counts = db.session.execute(
         sa.select(Alliance.state, sa.func.count()).where(alliance_filter(current_user)).group_by(Alliance.state)
     ).all()
-    return render_template("main/dashboard.html", tasks=tasks, counts=dict(counts))
+    return render_template("main/dashboard.html", tasks=waiting, total=total, counts=dict(counts))
 
 
 @bp.get("/audit")
@@ -55,4 +49,5 @@ def audit_trail():
     if kind:
         query = query.where(Event.object_type == kind)
     page = paginate(query)
-    return render_template("main/audit.html", page=page, kind=kind, masked=not current_user.has_role("admin"))
+    return render_template("main/audit.html", page=page, kind=kind, masked=not current_user.has_role("admin"),
+                           context=history.context_of(page.items), raw=request.args.get("raw") == "1")

@@ -1,0 +1,151 @@
+"""The work waiting for one person: a registry of *sources* each stage fills in its own ``tasks.py``.
+
+A source is ``fn(user, today) -> list[Task]`` registered with ``@source("code")``. It answers for every
+alliance the user may see in a constant number of queries (no query per alliance), and returns nothing at
+all, without a query, when the user holds none of the roles it serves. A task is work this person is
+expected to do, never something they merely may do (no "Suspend"). ``collect(user)`` runs every source and
+returns the tasks sorted: overdue first, then by due date (or by how long they wait). Nothing here writes::
+
+    from grants.alliances import tasks
+
+    @tasks.source("deliverable_to_accept")
+    def to_accept(user, today):
+        if not user.association_ids("board"):
+            return []
+        return [tasks.Task("deliverable_to_accept", _l("Accept or reject ..."), url, alliance=a, since=...)]
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+_SOURCES = {}
+
+#: a task due within this many days counts as "due soon"
+SOON_DAYS = 14
+#: how many tasks the home page shows (the total is always counted)
+LIMIT = 30
+
+OVERDUE, SOON, WAITING, LATER = 0, 1, 2, 3
+
+
+@dataclass
+class Task:
+    code: str
+    #: a lazy string (flask_babel.lazy_gettext): what to do, in the reader's language
+    title: object
+    #: the page holding the form that does it
+    url: str
+    #: the alliance it concerns (None for work across alliances, e.g. a call's preselection)
+    alliance: object = None
+    #: the day by which it is due, when there is one
+    due: date = None
+    #: since when it waits (for work without a due date)
+    since: date = None
+    #: a short detail (supplier and amount, deliverable, ...)
+    detail: str = ""
+    #: an amount to show beside the detail (Decimal), in ``currency``
+    amount: object = None
+    currency: str = None
+    urgency: int = WAITING
+
+    @property
+    def day(self):
+        return self.due or self.since
+
+
+def as_date(value):
+    """A date from a date or a datetime (None stays None)."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def source(code):
+    """Register ``fn(user, today) -> list[Task]`` as the source of tasks ``code``."""
+
+    def deco(fn):
+        _SOURCES[code] = fn
+        return fn
+
+    return deco
+
+
+def codes():
+    """The codes of the registered sources, sorted."""
+    return sorted(_SOURCES)
+
+
+def _urgency(task, today):
+    if task.due is not None:
+        if task.due < today:
+            return OVERDUE
+        return SOON if task.due <= today + timedelta(days=SOON_DAYS) else LATER
+    return WAITING
+
+
+def collect(user, today=None, limit=LIMIT, alliance_id=None):
+    """``(tasks, total)``: the first ``limit`` tasks waiting for ``user``, most urgent first, and how many
+    there are in all; with ``alliance_id``, only those on that alliance."""
+    if not getattr(user, "is_authenticated", False):
+        return [], 0
+    today = today or date.today()
+    found = []
+    for _code, fn in sorted(_SOURCES.items()):
+        found.extend(fn(user, today) or [])
+    if alliance_id is not None:
+        found = [t for t in found if t.alliance is not None and t.alliance.id == alliance_id]
+    for t in found:
+        t.due, t.since = as_date(t.due), as_date(t.since)
+        t.urgency = _urgency(t, today)
+    found.sort(key=lambda t: (t.urgency, t.day or today, t.alliance.id if t.alliance is not None else 0, t.code))
+    return found[:limit], len(found)
+
+
+def visible_alliances(user, states, roles=None):
+    """A select of the alliances ``user`` may see in ``states``; with ``roles`` (association roles), only
+    those of associations where the user holds one of them."""
+    import sqlalchemy as sa
+
+    from .models import Alliance
+    from .permissions import alliance_filter
+
+    query = sa.select(Alliance).where(alliance_filter(user), Alliance.state.in_(list(states)))
+    if roles is not None:
+        query = query.where(Alliance.association_id.in_(sorted(user.association_ids(*roles)) or [-1]))
+    return query
+
+
+def officer_filter(user):
+    """The SQL condition for the alliances of the regions a program officer covers (``false`` otherwise)."""
+    import sqlalchemy as sa
+
+    from ..associations.models import Association
+    from .models import Alliance
+
+    if not user.has_role("officer") or not user.regions:
+        return sa.false()
+    return Alliance.association_id.in_(sa.select(Association.id).where(Association.region.in_(user.regions)))
+
+
+def committee_filter(user):
+    """The SQL condition for the alliances before a committee ``user`` sits on (every call that names no
+    committee, and the calls that name them); ``false`` for anyone else."""
+    import sqlalchemy as sa
+
+    from ..programs.models import Call, CallCommittee
+    from .models import Alliance
+
+    if not user.has_role("committee"):
+        return sa.false()
+    assigned = sa.select(CallCommittee.call_id).where(CallCommittee.user_id == user.id)
+    open_calls = sa.select(Call.id).where(~sa.exists().where(CallCommittee.call_id == Call.id))
+    return sa.or_(Alliance.call_id.in_(assigned), Alliance.call_id.in_(open_calls))
+
+
+def with_currency(query):
+    """``query`` (which selects from ``Alliance``) with the program's currency added as its last column, by
+    joins: no query per alliance to format an amount."""
+    from ..programs.models import Call, Program
+    from .models import Alliance
+
+    return (query.add_columns(Program.currency).join(Call, Call.id == Alliance.call_id)
+            .join(Program, Program.id == Call.program_id))

@@ -1,0 +1,86 @@
+"""The execution stage's work waiting (grants/alliances/tasks.py), each source in a constant number of queries:
+
+- ``expense_receipt``: the association's board and treasurer attach the receipt of each expense without one;
+- ``report_due``: the board and treasurer submit the next accountability report by its due date (the last
+  report's end, or the first transfer, plus the program's ``report_period_months``); an observed report is
+  corrected first;
+- ``report_to_review``: the officer of the region approves or observes each submitted report."""
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from ..alliances import alerts, tasks
+from ..alliances.budget import Tranche
+from ..alliances.models import Alliance
+from ..extensions import db
+from ..programs.models import Program
+from .models import AccountabilityReport, Expense
+
+WRITERS = ("board", "treasurer")
+
+
+@tasks.source("expense_receipt")
+def expense_receipt(user, today):
+    if not user.association_ids(*WRITERS):
+        return []
+    rows = db.session.execute(tasks.with_currency(
+        sa.select(Expense, Alliance).join(Alliance, Alliance.id == Expense.alliance_id))
+        .where(Alliance.id.in_(tasks.visible_alliances(user, ("in_execution", "suspended"), WRITERS)
+                               .with_only_columns(Alliance.id)),
+               Expense.receipt_sha256.is_(None), Expense.voided_at.is_(None))
+        .order_by(Expense.spent_on, Expense.id).limit(tasks.LIMIT)).all()
+    return [tasks.Task("expense_receipt", _l("Attach the receipt of an expense"),
+                       url_for("execution.expense", alliance_id=a.id, expense_id=e.id), alliance=a, since=e.spent_on,
+                       detail=e.supplier, amount=e.amount, currency=cur) for e, a, cur in rows]
+
+
+@tasks.source("report_due")
+def report_due(user, today):
+    if not user.association_ids(*WRITERS):
+        return []
+    alliances = db.session.execute(tasks.visible_alliances(user, ("in_execution",), WRITERS)).scalars().all()
+    ids = [a.id for a in alliances]
+    if not ids:
+        return []
+    first = dict(db.session.execute(sa.select(Tranche.alliance_id, sa.func.min(Tranche.disbursed_on)).where(
+        Tranche.alliance_id.in_(ids), Tranche.state == "disbursed", Tranche.disbursed_on.is_not(None))
+        .group_by(Tranche.alliance_id)).all())
+    reports = db.session.execute(sa.select(AccountabilityReport).where(
+        AccountabilityReport.alliance_id.in_(ids)).order_by(AccountabilityReport.period_end)).scalars().all()
+    rules = alerts.program_rules(ids, Program.report_period_months)
+    out = []
+    for a in alliances:
+        mine = [r for r in reports if r.alliance_id == a.id]
+        done = [r.period_end for r in mine if r.state in ("submitted", "approved")]
+        if a.id not in first or a.id not in rules:
+            continue
+        start = max([first[a.id], *done])
+        due = alerts.add_months(start, rules[a.id][1])
+        open_reports = [r for r in mine if r.state in ("draft", "observed")]
+        if open_reports:
+            r = open_reports[0]
+            title = _l("Correct the observed accountability report") if r.state == "observed" else \
+                _l("Finish and submit the accountability report")
+            url = url_for("execution.report", alliance_id=a.id, report_id=r.id)
+        else:
+            title = _l("Prepare the next accountability report")
+            url = url_for("execution.reports", alliance_id=a.id)
+        out.append(tasks.Task("report_due", title, url, alliance=a, due=due,
+                              detail=_l("covers from %(day)s", day=format_date(start, "medium"))))
+    return out
+
+
+@tasks.source("report_to_review")
+def report_to_review(user, today):
+    if not user.has_role("officer"):
+        return []
+    rows = db.session.execute(
+        sa.select(AccountabilityReport, Alliance).join(Alliance, Alliance.id == AccountabilityReport.alliance_id)
+        .where(tasks.officer_filter(user), AccountabilityReport.state == "submitted")
+        .order_by(AccountabilityReport.submitted_at).limit(tasks.LIMIT)).all()
+    return [tasks.Task("report_to_review", _l("Review the accountability report"),
+                       url_for("execution.report", alliance_id=a.id, report_id=r.id), alliance=a,
+                       since=r.submitted_at or r.updated_at,
+                       detail=f"{format_date(r.period_start, 'medium')} – {format_date(r.period_end, 'medium')}")
+            for r, a in rows]

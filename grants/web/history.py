@@ -1,0 +1,154 @@
+"""Audit events as sentences a person reads on a phone, in the reader's language:
+"Rosa Mamani registró un gasto de Bs 1.250,50 con Ferretería Illimani".
+
+``sentence(event, currency)`` builds one from the event's actor, its action (a sentence of its own for the
+common changes, else the action's label from grants/audit/labels.py), its object and the key data; ``details``
+gives the event's data as readable pairs for a fold. Nothing here queries the database except
+``context_of(events)``, which reads the currency and code of the events' alliances in one statement."""
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from ..audit.labels import action_label
+from ..workflows.alliance import STATES
+
+#: what each kind of object is called in a sentence
+OBJECTS = {
+    "alliance": _l("the alliance"), "association": _l("the association"), "member": _l("a member"),
+    "user": _l("a user"), "program": _l("the program"), "call": _l("the call"), "buyer": _l("a buyer"),
+    "attachment": _l("a document"), "tranche": _l("a tranche"), "budget_line": _l("a budget line"),
+    "profile": _l("the business intention"), "review": _l("a review"), "appraisal": _l("the appraisal"),
+    "expense": _l("an expense"), "contribution": _l("a counterpart contribution"),
+    "accountability_report": _l("an accountability report"), "procurement": _l("a procurement"),
+    "reallocation": _l("a reallocation"), "ta_contract": _l("a technical assistance contract"),
+    "ta_provider": _l("a technical assistance provider"), "deliverable": _l("a deliverable"),
+    "supervision_visit": _l("a supervision visit"), "follow_up_action": _l("a follow-up action"),
+    "indicator": _l("an indicator"), "plan": _l("the plan"), "loan": _l("a loan"),
+}
+
+#: sentences of their own for the common changes: (object type, action) -> lazy string with %(who)s and data keys
+SENTENCES = {
+    ("alliance", "create"): _l("%(who)s registered the business intention “%(title)s”"),
+    ("expense", "record"): _l("%(who)s recorded an expense of %(amount)s with %(supplier)s"),
+    ("expense", "correct"): _l("%(who)s corrected an expense of %(amount)s with %(supplier)s"),
+    ("expense", "void"): _l("%(who)s voided an expense"),
+    ("contribution", "record"): _l("%(who)s recorded a counterpart contribution of %(amount)s"),
+    ("budget_line", "create_budget_line"): _l("%(who)s added the budget line “%(description)s” of %(total)s"),
+    ("budget_line", "update_budget_line"): _l("%(who)s changed the budget line “%(description)s” (%(total)s)"),
+    ("tranche", "create_tranche"): _l("%(who)s planned tranche %(number)s of %(amount)s"),
+    ("tranche", "request"): _l("%(who)s requested tranche %(number)s"),
+    ("tranche", "approve"): _l("%(who)s approved tranche %(number)s"),
+    ("tranche", "refuse"): _l("%(who)s refused tranche %(number)s"),
+    ("tranche", "disburse"): _l("%(who)s recorded the transfer of tranche %(number)s: %(disbursed_amount)s"),
+    ("ta_contract", "create"): _l("%(who)s contracted technical assistance for %(amount)s"),
+    ("deliverable", "submit"): _l("%(who)s submitted a deliverable"),
+    ("deliverable", "accept"): _l("%(who)s accepted a deliverable"),
+    ("deliverable", "reject"): _l("%(who)s rejected a deliverable"),
+    ("supervision_visit", "record"): _l("%(who)s recorded a supervision visit at %(place)s"),
+    ("follow_up_action", "answer"): _l("%(who)s answered a follow-up action"),
+    ("accountability_report", "submit"): _l("%(who)s submitted an accountability report"),
+    ("accountability_report", "approve"): _l("%(who)s approved an accountability report"),
+    ("accountability_report", "observe"): _l("%(who)s observed an accountability report"),
+    ("attachment", "add_attachment"): _l("%(who)s attached the document %(filename)s"),
+}
+
+#: data keys holding money, formatted in the alliance's currency
+MONEY_KEYS = {"amount", "total", "grant", "disbursed_amount", "requested_grant", "estimated_counterpart",
+              "counterpart_cash", "counterpart_in_kind", "other", "unit_cost"}
+#: data keys not worth a line in the fold (hashes and internal ids are in the raw data for auditors)
+HIDDEN_KEYS = {"receipt_sha256", "file_sha256", "sha256", "evidence_sha256", "assembly_sha256", "member_ids",
+               "has_file"}
+
+
+def context_of(events):
+    """``{alliance_id: (currency, code)}`` for the alliances of ``events``, in one statement."""
+    from ..alliances.models import Alliance
+    from ..extensions import db
+    from ..programs.models import Call, Program
+
+    ids = {e.alliance_id for e in events if e.alliance_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Alliance.id, Program.currency, Alliance.code)
+                              .join(Call, Call.id == Alliance.call_id).join(Program, Program.id == Call.program_id)
+                              .where(Alliance.id.in_(ids))).all()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def _money(value, currency):
+    from .i18n import money
+
+    try:
+        return money(Decimal(str(value)), currency)
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+
+
+def _value(key, value, currency):
+    if value is None or value == "":
+        return "—"
+    if key in MONEY_KEYS:
+        return _money(value, currency)
+    if isinstance(value, bool):
+        return _l("yes") if value else _l("no")
+    if isinstance(value, list):
+        return str(len(value))
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items() if not isinstance(v, (dict, list)))
+    if key in ("from_state", "to_state", "state"):
+        return STATES.get(value, value)
+    return str(value)
+
+
+def sentence(event, currency=None, masked=False):
+    """The event as one sentence (Markup: names and data are escaped) in the reader's language."""
+    who = event.actor_name or str(_l("The system"))
+    data = event.data_dict(masked)
+    template = SENTENCES.get((event.object_type, event.action))
+    if template is not None:
+        params = {k: _value(k, v, currency) for k, v in data.items() if not isinstance(v, (dict, list))}
+        params["who"] = who
+        try:
+            text = str(template) % {k: escape(v) for k, v in params.items()}
+            return Markup(text)
+        except (KeyError, TypeError, ValueError):
+            pass  # the event lacks a key this sentence needs: say it the general way
+    label = action_label(event)
+    what = OBJECTS.get(event.object_type, event.object_type)
+    if event.to_state and event.object_type == "alliance":
+        text = str(_l("%(who)s: %(action)s. The alliance went from “%(from)s” to “%(to)s”")) % {
+            "who": escape(who), "action": escape(label),
+            "from": escape(STATES.get(event.from_state, event.from_state or "—")),
+            "to": escape(STATES.get(event.to_state, event.to_state))}
+    elif event.to_state:
+        text = str(_l("%(who)s: %(action)s (%(object)s, now “%(to)s”)")) % {
+            "who": escape(who), "action": escape(label), "object": escape(what),
+            "to": escape(_state_title(event))}
+    else:
+        text = str(_l("%(who)s: %(action)s (%(object)s)")) % {"who": escape(who), "action": escape(label),
+                                                              "object": escape(what)}
+    return Markup(text)
+
+
+def _state_title(event):
+    from ..workflows import WORKFLOWS
+
+    workflow = WORKFLOWS.get(event.object_type)
+    if workflow is not None:
+        return workflow.title(event.to_state)
+    return STATES.get(event.to_state, event.to_state)
+
+
+def details(event, currency=None, masked=False):
+    """The event's data as ``[(key, readable value)]`` for a fold (no JSON), hashes and id lists left out."""
+    data = event.data_dict(masked)
+    return [(k, _value(k, v, currency)) for k, v in data.items() if k not in HIDDEN_KEYS]
+
+
+def raw(event, masked=False):
+    """The event's data as indented JSON text, accents kept (for auditors who ask for it)."""
+    import json
+
+    return json.dumps(event.data_dict(masked), ensure_ascii=False, indent=1, sort_keys=True)
