@@ -100,6 +100,25 @@ def test_lists_show_alliances(db, login, admin, officer, page):
     from grants.alliances.models import Alliance
 
     codes = db.session.execute(sa.select(Alliance.code)).scalars().all()
-    for user in (admin, officer) if page != "/screening" else (officer,):
+    for user in (admin, officer) if page == "/alliances/" else (officer,):
         html = login(user).get(page).get_data(as_text=True)
         assert any(code in html for code in codes), (page, user.email)
+
+
+CALL_LISTS = ("/programs/calls", "/api/v1/calls?per_page=50")
+
+
+@pytest.mark.parametrize("page", CALL_LISTS)
+def test_call_lists_do_not_query_per_call(db, login, api, admin, committee, make_call, page):
+    """A call's regions, criteria and committee load when read: lists of calls load them in bulk."""
+    if page.startswith("/api/"):
+        token = api(admin)
+        get = lambda path: token.get(path[len("/api/v1"):])  # noqa: E731
+    else:
+        get = login(admin).get
+    make_call(regions=["La Paz"], committee_ids=[committee.id])
+    few = _measure(db, get, page).statements
+    for _ in range(4):
+        make_call(regions=["La Paz", "Potosí"], committee_ids=[committee.id])
+    many = _measure(db, get, page).statements
+    assert many == few, f"{page}: {few} statements with 1 call, {many} with 5"

@@ -219,6 +219,13 @@ def start_session(user):
     return sid
 
 
+def with_access():
+    """Loader options: a request's user with the rows every permission check reads (roles, regions,
+    memberships) in the user's own statement, one statement per request instead of four."""
+    return (sa.orm.joinedload(User.role_rows), sa.orm.joinedload(User.region_rows),
+            sa.orm.joinedload(User.memberships))
+
+
 def session_user(user_id, sid):
     """The active user ``user_id`` if ``sid`` is one of their live sessions, else None (one query)."""
     try:
@@ -230,7 +237,8 @@ def session_user(user_id, sid):
     return db.session.execute(
         sa.select(User).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, User.active.is_(True), UserSession.sid_hash == _hash_token(sid),
-               UserSession.expires_at > utcnow())).scalar()
+               UserSession.expires_at > utcnow())
+        .options(*with_access())).unique().scalar()
 
 
 def count_sessions(user):
