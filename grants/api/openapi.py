@@ -84,7 +84,7 @@ def _multipart(ep, refs, components):
     props, required = {}, list(ep["multipart"])
     if ep["body"] is not None:
         schema = _resolve(refs[(ep["body"], "validation")], components)
-        props.update(schema.get("properties", {}))
+        props.update({name: _form_field(prop) for name, prop in schema.get("properties", {}).items()})
         required = list(schema.get("required", []))
     for name, text in ep["multipart"].items():
         props[name] = {"type": "string", "format": "binary", "description": str(text)}
@@ -92,6 +92,28 @@ def _multipart(ep, refs, components):
     if required:
         form["required"] = required
     return form
+
+
+def _form_field(prop):
+    """A form cannot send null: a field that JSON may send as null is simply left out of the form."""
+    options = prop.get("anyOf")
+    if not options or not any(o.get("type") == "null" for o in options):
+        return prop
+    rest = [o for o in options if o.get("type") != "null"]
+    field = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+    if len(rest) == 1:
+        field.update(rest[0])
+    else:
+        field["anyOf"] = rest
+    return field
+
+
+def _body_required(ep, refs, components):
+    """Whether a request must have a body: not when every field of the body may be left out (an
+    empty body is then ``{}``), nor when its only files are optional."""
+    if ep["body"] is not None:
+        return bool(_resolve(refs[(ep["body"], "validation")], components).get("required"))
+    return bool(ep["multipart"])
 
 
 def _resolve(schema, components):
@@ -115,7 +137,7 @@ def _operation(ep, refs, components):
             content["application/json"] = {"schema": refs[(ep["body"], "validation")]}
         if ep["multipart"]:
             content["multipart/form-data"] = {"schema": _multipart(ep, refs, components)}
-        op["requestBody"] = {"required": True, "content": content}
+        op["requestBody"] = {"required": _body_required(ep, refs, components), "content": content}
     status = ep["status"]
     ok = {"description": "No content" if status == 204 else "OK"}
     if ep["content_type"]:

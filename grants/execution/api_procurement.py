@@ -1,5 +1,4 @@
 """API endpoints of procurement (API.md): procurements, quotations with files, award/close/cancel."""
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask import request
@@ -8,7 +7,7 @@ from pydantic import Field
 
 from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
-from ..api.types import AmountStr, Id, MoneyStr
+from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..extensions import db
 from ..workflows.procurement import PROCUREMENT
 from . import procurement as svc
@@ -45,7 +44,7 @@ class QuotationOut(Out):
     amount: MoneyStr
     file_sha256: str | None = None
     file_filename: str | None = None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class ProcurementOut(Out):

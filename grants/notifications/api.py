@@ -1,10 +1,9 @@
 """API endpoints of notifications: the signed-in user's own."""
-from datetime import datetime
 
 from flask import request
 
 from ..api.core import Model, Out, api_user, endpoint, paginate
-from ..api.types import Id
+from ..api.types import Id, UtcDateTime
 from ..extensions import db
 from . import services
 
@@ -14,8 +13,8 @@ class NotificationOut(Out):
     subject: str
     body: str
     link: str | None = None
-    created_at: datetime
-    read_at: datetime | None = None
+    created_at: UtcDateTime
+    read_at: UtcDateTime | None = None
 
 
 class MarkReadIn(Model):

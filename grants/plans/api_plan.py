@@ -1,5 +1,4 @@
 """API: the plan's sections, indicators, empowerment and capacity assessments, cash flow and revisions."""
-from datetime import datetime
 
 import sqlalchemy as sa
 from pydantic import Field
@@ -208,7 +207,7 @@ class AssessmentOut(Model):
     #: mean score of each group, 0.00–4.00
     indexes: dict[str, str]
     assessed_by_id: int | None = None
-    updated_at: datetime | None = None
+    updated_at: UtcDateTime | None = None
     version: int
     items: list[AssessmentItemOut]
 

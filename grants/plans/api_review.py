@@ -1,5 +1,4 @@
 """API: the officer's appraisal, the committee's blind reviews, and the plan's documents (PDF)."""
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Response
@@ -46,7 +45,7 @@ class AppraisalOut(Model):
     violations: list[dict]
     editable: bool
     version: int
-    updated_at: datetime | None = None
+    updated_at: UtcDateTime | None = None
 
 
 def appraisal_out(alliance):
