@@ -17,3 +17,4 @@ from .assistance.models import Invitation as TaInvitation, Proposal as TaProposa
 from .monitoring.models import FollowUpAction, IndicatorValue, Visit as SupervisionVisit, VisitPhoto  # noqa: F401
 from .closeout.models import Evaluation, FinalReport, IndicatorActual, Refund  # noqa: F401
 from .revolving.models import Loan as RevolvingLoan, Movement as RevolvingMovement, RevolvingFund  # noqa: F401
+from .web.idempotency import IdempotencyKey  # noqa: F401

@@ -12,6 +12,7 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import show_errors
+from ..web.idempotency import idempotent
 from ..web.pagination import paginate
 from ..workflows.report import REPORT
 from . import contributions as contrib_svc
@@ -90,6 +91,7 @@ def _expenses_page(alliance, form, status=200):
 
 @bp.route("/expenses", methods=["GET", "POST"])
 @login_required
+@idempotent
 def expenses(alliance_id):
     alliance = load_alliance(alliance_id)
     form = ExpenseForm().fill(alliance)
@@ -190,6 +192,7 @@ def _contributions_page(alliance, form, status=200, void_form=None, void_for=Non
 
 @bp.route("/contributions", methods=["GET", "POST"])
 @login_required
+@idempotent
 def contributions(alliance_id):
     alliance = load_alliance(alliance_id)
     form = ContributionForm().fill(alliance)

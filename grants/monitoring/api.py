@@ -15,6 +15,7 @@ from ..api.core import (ApiError, Model, Out, api_user, choice_arg, dump, endpoi
 from ..api.types import MoneyStr, SmallInt, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
+from ..web.idempotency import idempotent
 from ..plans.models import Indicator
 from ..uploads import send_stored
 from ..workflows.follow_up import FOLLOW_UP
@@ -162,6 +163,7 @@ def list_values(alliance_id, indicator_id):
 @endpoint("/alliances/<int:alliance_id>/indicators/<int:indicator_id>/values", ["POST"],
           summary="Record (or update) the value of a period", body=ValueIn, response=ValueOut, status=201,
           tags=TAGS, name="record_indicator_value")
+@idempotent
 def record_value(alliance_id, indicator_id, body):
     """The association's board or treasurer, or the officer of the region, while the alliance is in execution,
     suspended or closing. Recording a period again updates it (the audit event keeps the old and new figures).

@@ -13,6 +13,7 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import show_errors
+from ..web.idempotency import idempotent
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
 from . import visits as visit_svc
@@ -75,6 +76,7 @@ def _indicators_page(alliance, form, status=200):
 
 @bp.route("/alliances/<int:alliance_id>/monitoring/indicators", methods=["GET", "POST"])
 @login_required
+@idempotent
 def indicators(alliance_id):
     alliance = load_alliance(alliance_id)
     form = ValueForm().fill(alliance.indicators)
