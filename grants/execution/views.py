@@ -180,6 +180,15 @@ def receipt(alliance_id, expense_id):
     return uploads.send_stored(e.receipt_sha256, e.receipt_content_type, e.receipt_filename, as_attachment=False)
 
 
+@bp.get("/expenses/<int:expense_id>/receipt/thumbnail")
+@login_required
+def receipt_thumbnail(alliance_id, expense_id):
+    e = _child(Expense, load_alliance(alliance_id), expense_id)
+    if not e.receipt_sha256:
+        abort(404)
+    return uploads.send_thumbnail(e.receipt_sha256, e.receipt_content_type)
+
+
 # contributions --------------------------------------------------------------------------------------------
 
 def _contributions_page(alliance, form, status=200, void_form=None, void_for=None):
@@ -221,6 +230,15 @@ def evidence(alliance_id, contribution_id):
     if not c.evidence_sha256:
         abort(404)
     return uploads.send_stored(c.evidence_sha256, c.evidence_content_type, c.evidence_filename, as_attachment=False)
+
+
+@bp.get("/contributions/<int:contribution_id>/evidence/thumbnail")
+@login_required
+def evidence_thumbnail(alliance_id, contribution_id):
+    c = _child(Contribution, load_alliance(alliance_id), contribution_id)
+    if not c.evidence_sha256:
+        abort(404)
+    return uploads.send_thumbnail(c.evidence_sha256, c.evidence_content_type)
 
 
 # accountability reports -----------------------------------------------------------------------------------
