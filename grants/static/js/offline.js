@@ -80,13 +80,15 @@
     return found.filter(function (t, i) { return t && found.indexOf(t) === i; });
   }
 
+  function told(r) {
+    if (r && r.sent) { say(S.sent.replace("{n}", r.sent), "sent"); }
+    if (r && r.refused) { say(S.refused.replace("{n}", r.refused), "refused"); }
+    return refreshBadge().then(function () { return r; });
+  }
+
   function flush() {
     if (!navigator.onLine) { return Promise.resolve(null); }
-    return Q.flush(errorsOf).then(function (r) {
-      if (r && r.sent) { say(S.sent.replace("{n}", r.sent), "sent"); }
-      if (r && r.refused) { say(S.refused.replace("{n}", r.refused), "refused"); }
-      return refreshBadge().then(function () { return r; });
-    });
+    return Q.flush(errorsOf).then(told);
   }
 
   // photos -------------------------------------------------------------------------------------------------
@@ -309,7 +311,7 @@
   window.addEventListener("online", flush);
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("message", function (ev) {
-      if (ev.data && ev.data.type === "queue-changed") { refreshBadge(); }
+      if (ev.data && ev.data.type === "queue-changed") { told(ev.data); }
     });
   }
   document.querySelectorAll("form[data-offline]").forEach(ensureKey);

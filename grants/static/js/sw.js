@@ -35,7 +35,7 @@ function keepPage(request, response) {
 }
 
 function fromPhone(request) {
-  return caches.match(request, {cacheName: PAGES}).then(function (hit) {
+  return caches.match(request).then(function (hit) {  // a page opened, or a page of the shell
     return hit || caches.match(request, {cacheName: PAGES, ignoreSearch: true});
   }).then(function (hit) {
     return hit || caches.match("/offline", {cacheName: SHELL});
@@ -82,9 +82,9 @@ self.addEventListener("message", function (event) {
 
 self.addEventListener("sync", function (event) {
   if (event.tag === "grants-queue") {
-    event.waitUntil(self.GrantsQueue.flush().then(function () {
+    event.waitUntil(self.GrantsQueue.flush().then(function (r) {
       return self.clients.matchAll().then(function (list) {
-        list.forEach(function (c) { c.postMessage({type: "queue-changed"}); });
+        list.forEach(function (c) { c.postMessage({type: "queue-changed", sent: r.sent, refused: r.refused}); });
       });
     }));
   }
