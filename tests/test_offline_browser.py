@@ -232,3 +232,53 @@ def test_discard_and_sign_out_forgets_the_pages(phone, day, treasurer):
     phone.wait_for_url("**/login")
     assert phone.evaluate("caches.open('grants-pages').then(c => c.keys()).then(k => k.length)") == 0
     assert expenses() == []
+
+
+AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe-core", "axe.min.js")
+
+
+@pytest.fixture
+def checked_phone(chromium, live_server):
+    """A 360 px phone whose pages accept the injected axe-core (bypass_csp: the app allows no foreign script)."""
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="es-BO", base_url=live_server,
+                                   bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def axe_problems(page):
+    page.add_script_tag(path=AXE)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_finds_no_serious_problem_on_the_treasurers_pages(checked_phone, day, treasurer):
+    aid, line_id = day
+    page = checked_phone
+    sign_in(page, treasurer.email)
+    page.goto(f"/alliances/{aid}/execution/expenses")
+    fill_expense(page, line_id, photo=big_photo(800, 600))
+    page.click("#save-expense")
+    page.wait_for_selector("table#expenses")
+    [e] = expenses()
+    page.goto(f"/alliances/{aid}/execution/reports")
+    page.fill("input[name=period_start]", "2020-01-01")
+    page.fill("input[name=period_end]", TODAY)
+    page.click("#create-report")
+    page.wait_for_selector("#report-state[data-state=draft]")
+    report_url = page.url
+    problems = {}
+    for url in ("/dashboard", f"/alliances/{aid}", f"/alliances/{aid}/execution", f"/alliances/{aid}/execution/expenses",
+                f"/alliances/{aid}/execution/expenses/{e.id}", f"/alliances/{aid}/execution/contributions",
+                f"/alliances/{aid}/monitoring/indicators", report_url, "/offline/pending", "/offline"):
+        page.goto(url)
+        found = axe_problems(page)
+        if found:
+            problems[url] = found
+    assert problems == {}
+    # and the check can fail: a picture without words is a critical problem for axe
+    page.evaluate("document.querySelector('main').appendChild(document.createElement('img')).src = '/static/icons/pdf.png'")
+    assert [p[0] for p in axe_problems(page)] == ["image-alt"]
