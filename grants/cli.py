@@ -86,3 +86,16 @@ def verify_audit():
         click.echo(f"BROKEN at event {event_id}: {reason} ({count} events read).", err=True)
         sys.exit(1)
     click.echo(f"Audit trail intact: {count} events verified.")
+
+
+@grants_cli.command("purge-idempotency-keys")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Forget the keys older than this many days.")
+def purge_idempotency_keys(days):
+    """Forget old idempotency keys (a phone resends within minutes or days, not months)."""
+    from .extensions import db
+    from .web.idempotency import purge
+
+    n = purge(days)
+    db.session.commit()
+    click.echo(f"Forgot {n} idempotency keys older than {days} days.")

@@ -187,3 +187,13 @@ def test_purge_forgets_old_keys(live, treasurer):
     assert purge(30) == 1
     db.session.commit()
     assert [r.key for r in db.session.execute(sa.select(IdempotencyKey)).scalars()] == ["new-key-0001"]
+
+
+def test_cli_purges_old_keys(app, live, treasurer):
+    db.session.add(IdempotencyKey(user_id=treasurer.id, key="old-key-0002", request_path="POST /x", status=302,
+                                  created_at=utcnow() - timedelta(days=8)))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["grants", "purge-idempotency-keys", "--days", "7"])
+    assert result.exit_code == 0 and "Forgot 1 idempotency keys older than 7 days." in result.output
+    assert count(IdempotencyKey) == 0
+    assert app.test_cli_runner().invoke(args=["grants", "purge-idempotency-keys", "--days", "0"]).exit_code == 2

@@ -31,7 +31,8 @@ def fits(page):
 def big_photo(width=3200, height=2400):
     """A camera-sized JPEG (noise does not compress: about as heavy as a real photo)."""
     rnd = random.Random(7)
-    small = Image.frombytes("RGB", (width // 8, height // 8), bytes(rnd.getrandbits(8) for _ in range(width * height * 3 // 64)))
+    noise = bytes(rnd.getrandbits(8) for _ in range(width * height * 3 // 64))
+    small = Image.frombytes("RGB", (width // 8, height // 8), noise)
     path = os.path.join(tempfile.mkdtemp(), "recibo.jpg")
     small.resize((width, height), Image.Resampling.BICUBIC).save(path, "JPEG", quality=92)
     return path
@@ -174,7 +175,8 @@ def _fields(line_id):
     return json.dumps([["budget_line_id", str(line_id)], ["spent_on", TODAY], ["amount", "1250.50"],
                        ["source", "grant"], ["supplier", "Ferretería Illimani"], ["document_type", "invoice"],
                        ["document_number", "F-00123"], ["description", "Alambre de púas, 10 rollos"],
-                       ["idempotency_key", _db.session.execute(sa.text("SELECT key FROM idempotency_keys")).scalar_one()]])
+                       ["idempotency_key",
+                        _db.session.execute(sa.text("SELECT key FROM idempotency_keys")).scalar_one()]])
 
 
 def test_refused_queued_item_is_shown_kept_and_corrected(phone, day, treasurer):
@@ -271,7 +273,8 @@ def test_axe_finds_no_serious_problem_on_the_treasurers_pages(checked_phone, day
     page.wait_for_selector("#report-state[data-state=draft]")
     report_url = page.url
     problems = {}
-    for url in ("/dashboard", f"/alliances/{aid}", f"/alliances/{aid}/execution", f"/alliances/{aid}/execution/expenses",
+    for url in ("/dashboard", f"/alliances/{aid}", f"/alliances/{aid}/execution",
+                f"/alliances/{aid}/execution/expenses",
                 f"/alliances/{aid}/execution/expenses/{e.id}", f"/alliances/{aid}/execution/contributions",
                 f"/alliances/{aid}/monitoring/indicators", report_url, "/offline/pending", "/offline"):
         page.goto(url)
@@ -280,5 +283,6 @@ def test_axe_finds_no_serious_problem_on_the_treasurers_pages(checked_phone, day
             problems[url] = found
     assert problems == {}
     # and the check can fail: a picture without words is a critical problem for axe
-    page.evaluate("document.querySelector('main').appendChild(document.createElement('img')).src = '/static/icons/pdf.png'")
+    page.evaluate("document.querySelector('main').appendChild(document.createElement('img')).src = "
+                  "'/static/icons/pdf.png'")
     assert [p[0] for p in axe_problems(page)] == ["image-alt"]

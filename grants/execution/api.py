@@ -179,7 +179,9 @@ def list_expenses(alliance_id):
 def record_expense(alliance_id, body):
     """Rules (422, all listed): ``line_funds_exceeded``, ``grant_cash_exceeded``, ``procurement_required``,
     ``duplicate_document``, ``report_locked`` (date in a submitted period), ``alliance_not_in_execution``,
-    ``alliance_suspended``. Member: 403."""
+    ``alliance_suspended``. Member: 403.
+    An ``Idempotency-Key`` header (8 to 100 letters, digits, ``.:_-``) makes a retry safe: the same key
+    answers as the first success did (header ``Idempotent-Replayed: true``) and records nothing again."""
     alliance = load_alliance(alliance_id)
     _writer(alliance)
     e = expense_svc.record_expense(alliance, body.model_dump(), api_user(), request.files.get("receipt"))
@@ -239,7 +241,9 @@ def list_contributions(alliance_id):
           status=201, tags=TAGS, name="record_contribution")
 @idempotent
 def record_contribution(alliance_id, body):
-    """``kind`` cash or in_kind; the amount, or ``quantity`` × ``unit_value`` (labour days × daily value)."""
+    """``kind`` cash or in_kind; the amount, or ``quantity`` × ``unit_value`` (labour days × daily value).
+    An ``Idempotency-Key`` header (8 to 100 letters, digits, ``.:_-``) makes a retry safe: the same key
+    answers as the first success did (header ``Idempotent-Replayed: true``) and records nothing again."""
     alliance = load_alliance(alliance_id)
     _writer(alliance)
     c = contrib_svc.record_contribution(alliance, body.model_dump(), api_user(), request.files.get("evidence"))
