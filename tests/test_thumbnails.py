@@ -104,3 +104,17 @@ def test_contribution_evidence_thumbnail(live, treasurer, other_board, login):
     assert f'src="{url}?v={c.evidence_sha256[:12]}"' in web.get(
         f"/alliances/{live.id}/execution/contributions").get_data(as_text=True)
     assert login(other_board).get(url).status_code == 404
+
+
+def test_visit_photos_shown_as_thumbnails(live, officer, board, other_board, login):
+    from tests.monitoring_support import make_visit, upload
+
+    v = make_visit(live, officer, photos=[upload(photo(1600, 1200), "galpon.jpg")])
+    p = v.photos[0]
+    url = f"/alliances/{live.id}/monitoring/visits/{v.id}/photos/{p.id}/thumbnail"
+    resp = login(board).get(url)
+    assert resp.mimetype == "image/jpeg" and Image.open(io.BytesIO(resp.data)).size == (240, 180)
+    page = login(board).get(f"/alliances/{live.id}/monitoring/visits/{v.id}").get_data(as_text=True)
+    assert f'src="{url}?v={p.sha256[:12]}"' in page  # the page no longer loads the full photo
+    assert f'href="/alliances/{live.id}/monitoring/visits/{v.id}/photos/{p.id}"' in page  # which opens full size
+    assert login(other_board).get(url).status_code == 404

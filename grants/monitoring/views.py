@@ -200,6 +200,17 @@ def photo(alliance_id, visit_id, photo_id):
     return uploads.send_stored(p.sha256, p.content_type, p.filename, as_attachment=False)
 
 
+@bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>/thumbnail")
+@login_required
+def photo_thumbnail(alliance_id, visit_id, photo_id):
+    alliance = load_alliance(alliance_id)
+    v = load_visit(alliance, visit_id)
+    p = _get(VisitPhoto, photo_id)
+    if p.visit_id != v.id:
+        abort(404)
+    return uploads.send_thumbnail(p.sha256, p.content_type)
+
+
 def load_action(alliance, action_id):
     a = _get(FollowUpAction, action_id)
     if a.alliance_id != alliance.id:
