@@ -286,3 +286,41 @@ def test_axe_finds_no_serious_problem_on_the_treasurers_pages(checked_phone, day
     page.evaluate("document.querySelector('main').appendChild(document.createElement('img')).src = "
                   "'/static/icons/pdf.png'")
     assert [p[0] for p in axe_problems(page)] == ["image-alt"]
+
+
+def test_contribution_and_indicator_value_wait_offline_and_are_sent_once(phone, day, treasurer, alliance):
+    from grants.execution.models import Contribution
+    from grants.monitoring.models import IndicatorValue
+    from tests.monitoring_support import indicator, last_month
+
+    aid, _line_id = day
+    ind_id = indicator(alliance, "yield").id
+    sign_in(phone, treasurer.email)
+    phone.goto(f"/alliances/{aid}/execution/contributions")
+    phone.context.set_offline(True)
+    phone.select_option("select[name=kind]", "cash")
+    phone.fill("input[name=description]", "Aporte en efectivo de 20 familias")
+    phone.fill("input[name=contributed_on]", TODAY)
+    phone.fill("input[name=amount]", "2000.00")
+    phone.set_input_files("#evidence", big_photo(1200, 900))
+    phone.wait_for_selector("#evidence[data-resized]", state="attached")
+    phone.click("#save-contribution")
+    phone.wait_for_selector("#offline-note.saved")
+    phone.context.set_offline(False)
+    until(phone, "document.querySelector('#queue-badge').dataset.count === '0'")  # sent
+    phone.goto(f"/alliances/{aid}/monitoring/indicators")
+    phone.context.set_offline(True)
+    phone.select_option("select[name=indicator_id]", str(ind_id))
+    phone.fill("input[name=period]", last_month())
+    phone.fill("input[name=value]", "12.5")
+    phone.click("#save-value")
+    phone.wait_for_selector("#offline-note.saved")
+    # the contribution was sent when the connection came back for a moment; the value waits
+    assert badge(phone).text_content().strip() == "1 esperando envío"
+    phone.context.set_offline(False)
+    until(phone, "document.querySelector('#queue-badge').dataset.count === '0'")
+    _db.session.rollback()
+    [c] = _db.session.execute(sa.select(Contribution)).scalars().all()
+    assert str(c.amount) == "2000.00" and c.evidence_sha256
+    [v] = _db.session.execute(sa.select(IndicatorValue)).scalars().all()
+    assert str(v.value) == "12.50" and v.period == last_month() and v.indicator_id == ind_id

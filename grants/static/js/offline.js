@@ -88,7 +88,7 @@
 
   function flush() {
     if (!navigator.onLine) { return Promise.resolve(null); }
-    return Q.flush(errorsOf).then(told);
+    return Q.flush(errorsOf, user).then(told);
   }
 
   // photos -------------------------------------------------------------------------------------------------

@@ -83,11 +83,18 @@
   var flushing = null;
 
   /* Send every waiting item of the signed-in user (asked of the server, with a fresh CSRF token).
-     Resolves {sent, refused, user}; does nothing when offline or signed out. */
-  function flush(extract) {
+     Resolves {sent, refused, user}; does nothing when offline or signed out. ``user``, when the page knows
+     it: nothing of that user waiting, no request at all. */
+  function flush(extract, user) {
     if (flushing) { return flushing; }
     var result = {sent: 0, refused: 0, user: null};
-    flushing = fetch("/offline/token", {credentials: "same-origin", cache: "no-store", headers: {Accept: "application/json"}})
+    var waiting = user ? api.all().then(function (items) {
+      return items.some(function (i) { return i.user === user && i.state === "waiting"; });
+    }) : Promise.resolve(true);
+    flushing = waiting.then(function (any) {
+      if (!any) { return {ok: false}; }
+      return fetch("/offline/token", {credentials: "same-origin", cache: "no-store", headers: {Accept: "application/json"}});
+    })
       .then(function (resp) { return resp.ok ? resp.json() : null; })
       .then(function (who) {
         if (!who) { return result; }
