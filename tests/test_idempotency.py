@@ -2,6 +2,7 @@
 is recorded once and the repeat answers as the first did; on the pages (hidden field ``idempotency_key``) and
 the API (``Idempotency-Key`` header), for expenses, contributions and indicator values."""
 import io
+import os
 from datetime import timedelta
 
 import pytest
@@ -197,3 +198,22 @@ def test_cli_purges_old_keys(app, live, treasurer):
     assert result.exit_code == 0 and "Forgot 1 idempotency keys older than 7 days." in result.output
     assert count(IdempotencyKey) == 0
     assert app.test_cli_runner().invoke(args=["grants", "purge-idempotency-keys", "--days", "0"]).exit_code == 2
+
+
+@pytest.mark.skipif(not os.environ.get("GRANTS_TEST_DATABASE_URL"),
+                    reason="concurrency needs PostgreSQL (GRANTS_TEST_DATABASE_URL)")
+def test_same_key_eight_times_at_once_records_once(live, treasurer, api):
+    """A phone that retries while the first send is still running: the key's unique row decides."""
+    from tests.test_execution_concurrency import race
+
+    body = {k: v for k, v in expense_data(live.budget_lines[0], amount="100.00").items()}
+    clients = [api(treasurer) for _ in range(8)]
+    for c in clients:
+        c.headers["Idempotency-Key"] = KEY
+    results = race([(c, f"/alliances/{live.id}/expenses", body) for c in clients])
+    statuses = [r.status_code for r in results]
+    assert set(statuses) <= {201, 409} and 201 in statuses, [r.get_json() for r in results]
+    assert all(r.get_json()["error"]["code"] == "idempotency_in_progress" for r in results if r.status_code == 409)
+    assert len({r.get_json()["id"] for r in results if r.status_code == 201}) == 1
+    db.session.expire_all()
+    assert count(Expense) == 1 and count(IdempotencyKey) == 1
