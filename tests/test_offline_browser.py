@@ -89,6 +89,8 @@ def test_treasurers_day_online(phone, day, treasurer):
     photo = big_photo()
     original = os.path.getsize(photo)
     sign_in(phone, treasurer.email)
+    phone.goto("/")  # home: the treasurer's tasks
+    assert phone.locator("main").is_visible() and fits(phone)
     phone.goto(f"/alliances/{aid}")
     phone.click("#execution-expenses-link")
     fill_expense(phone, line_id, photo=photo)
