@@ -118,3 +118,20 @@ def test_visit_photos_shown_as_thumbnails(live, officer, board, other_board, log
     assert f'src="{url}?v={p.sha256[:12]}"' in page  # the page no longer loads the full photo
     assert f'href="/alliances/{live.id}/monitoring/visits/{v.id}/photos/{p.id}"' in page  # which opens full size
     assert login(other_board).get(url).status_code == 404
+
+
+def test_accountability_statement_pdf_says_what_was_bought(live, treasurer, login):
+    from pypdf import PdfReader
+
+    from grants.execution import reports as report_svc
+
+    web = login(treasurer)
+    record(web, live, PDF, "factura.pdf", description="Alambre de púas, 10 rollos")
+    r = report_svc.create_report(live, {"period_start": "2020-01-01", "period_end": TODAY}, treasurer)
+    db.session.commit()
+    resp = web.get(f"/alliances/{live.id}/execution/reports/{r.id}/statement.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.data)).pages)
+    assert "Proveedor / qué se compró" in text and "Alambre de púas, 10 rollos" in text
+    page = web.get(f"/alliances/{live.id}/execution/reports/{r.id}").get_data(as_text=True)
+    assert "Alambre de púas, 10 rollos" in page
