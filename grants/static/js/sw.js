@@ -7,6 +7,7 @@ importScripts("/static/js/queue.js");
 var VERSION = "v1";
 var SHELL = "grants-shell-" + VERSION;
 var PAGES = "grants-pages";
+var MAX_PAGES = 150;
 var SHELL_URLS = ["/static/css/app.css", "/static/js/offline.js", "/static/js/queue.js",
                   "/static/icons/icon-192.png", "/static/icons/pdf.png", "/static/icons/file.png",
                   "/static/favicon.ico", "/manifest.webmanifest", "/offline", "/offline/pending"];
@@ -29,7 +30,12 @@ self.addEventListener("activate", function (event) {
 function keepPage(request, response) {
   if (response.ok && !response.redirected && response.type === "basic") {
     var copy = response.clone();
-    caches.open(PAGES).then(function (cache) { return cache.put(request, copy); }).catch(function () {});
+    caches.open(PAGES).then(function (cache) {
+      return cache.put(request, copy).then(function () { return cache.keys(); }).then(function (keys) {
+        // the phone's storage is small: keep the pages opened most recently
+        return Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_PAGES)).map(function (k) { return cache.delete(k); }));
+      });
+    }).catch(function () {});
   }
   return response;
 }
