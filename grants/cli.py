@@ -127,3 +127,16 @@ def restore_command(directory, force):
         sys.exit(1)
     click.echo(f"Restored from {directory}: every table's rows and {result['files']} files match the manifest; "
                f"audit trail intact ({result['events']} events verified).")
+
+
+@grants_cli.command("purge-idempotency-keys")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Forget the keys older than this many days.")
+def purge_idempotency_keys(days):
+    """Forget old idempotency keys (a phone resends within minutes or days, not months)."""
+    from .extensions import db
+    from .web.idempotency import purge
+
+    n = purge(days)
+    db.session.commit()
+    click.echo(f"Forgot {n} idempotency keys older than {days} days.")

@@ -86,3 +86,73 @@ def send_stored(digest, content_type, filename, as_attachment=True):
     with open(path, "rb") as fh:
         data = fh.read()
     return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=as_attachment, download_name=filename)
+
+
+# thumbnails ---------------------------------------------------------------------------------------------
+
+#: longest side of a thumbnail, in pixels (shown at 64-96 CSS px: sharp on a 2x or 3x phone screen)
+THUMB_SIZE = 240
+IMAGES = ("image/jpeg", "image/png")
+
+
+def thumbnail_path(digest):
+    return path_for(digest) + ".thumb.jpg"
+
+
+def make_thumbnail(digest):
+    """The path of a small JPEG of a stored photo, made once with Pillow and kept next to the upload;
+    None when the file is not a picture Pillow can read (it was accepted by its first bytes only)."""
+    import uuid
+    import warnings
+
+    from PIL import Image, ImageOps
+
+    target = thumbnail_path(digest)
+    if os.path.exists(target):
+        return target
+    source = path_for(digest)
+    if not os.path.exists(source):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source) as im:
+                im.draft("RGB", (THUMB_SIZE * 2, THUMB_SIZE * 2))  # JPEG: decode at a fraction of the size
+                im = ImageOps.exif_transpose(im)
+                im.thumbnail((THUMB_SIZE, THUMB_SIZE))
+                if im.mode in ("RGBA", "LA", "P"):
+                    im = im.convert("RGBA")
+                    flat = Image.new("RGB", im.size, "white")
+                    flat.paste(im, mask=im.getchannel("A"))
+                    im = flat
+                elif im.mode != "RGB":
+                    im = im.convert("RGB")
+                tmp = f"{target}.{uuid.uuid4().hex}.tmp"
+                im.save(tmp, "JPEG", quality=75, optimize=True)
+        os.replace(tmp, target)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None
+    return target
+
+
+def send_thumbnail(digest, content_type):
+    """A response with the thumbnail of a stored file: a small JPEG of a photo, an icon for a PDF (or for a
+    photo that cannot be read). The caller checks permissions exactly as for the file itself."""
+    from flask import abort, send_file
+
+    if not os.path.exists(path_for(digest)):
+        abort(404)
+    path = make_thumbnail(digest) if content_type in IMAGES else None
+    if path is None:
+        icon = "pdf.png" if content_type == "application/pdf" else "file.png"
+        path, content_type = os.path.join(current_app.static_folder, "icons", icon), "image/png"
+    else:
+        content_type = "image/jpeg"
+    with open(path, "rb") as fh:
+        data = fh.read()
+    import io
+
+    resp = send_file(io.BytesIO(data), mimetype=content_type)
+    # the address carries the file's hash (?v=), so a new receipt is a new address
+    resp.headers["Cache-Control"] = "private, max-age=2592000"
+    return resp

@@ -102,6 +102,11 @@ MATRIX["revolving.fund"] = {p: OK for p in ("admin", "officer", "auditor", "fina
                                             "member_user")} | {
     p: HIDDEN for p in ("other_board", "other_officer", "committee", "facilitator", "ta_provider")} | {ANON: LOGIN}
 MATRIX["revolving.loan"] = ASSOCIATION_PAGE | {p: HIDDEN for p in ("committee", "facilitator", "ta_provider")}
+# the installable app (manifest, service worker, offline and waiting pages) is the same for everyone; the queue's
+# token only for a signed-in user
+MATRIX.update({f"offline.{name}": {p: OK for p in PERSONAS} for name in ("service_worker", "manifest", "offline_page",
+                                                                         "pending")})
+MATRIX["offline.token"] = {p: OK for p in PERSONAS} | {ANON: {401}}
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "monitoring.", "closeout.", "revolving.")
 POST_ONLY_PUBLIC = {"auth.language", "auth.login"}

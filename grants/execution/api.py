@@ -12,6 +12,7 @@ from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
 from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..extensions import db
+from ..web.idempotency import idempotent
 from ..workflows.report import REPORT
 from . import contributions as contrib_svc
 from . import expenses as expense_svc
@@ -174,10 +175,13 @@ def list_expenses(alliance_id):
 @endpoint("/alliances/<int:alliance_id>/expenses", ["POST"], summary="Record an expense", body=ExpenseIn,
           multipart={"receipt": "The receipt: a photo (JPEG, PNG) or a PDF, checked by its content"},
           response=ExpenseOut, status=201, tags=TAGS, name="record_expense")
+@idempotent
 def record_expense(alliance_id, body):
     """Rules (422, all listed): ``line_funds_exceeded``, ``grant_cash_exceeded``, ``procurement_required``,
     ``duplicate_document``, ``report_locked`` (date in a submitted period), ``alliance_not_in_execution``,
-    ``alliance_suspended``. Member: 403."""
+    ``alliance_suspended``. Member: 403.
+    An ``Idempotency-Key`` header (8 to 100 letters, digits, ``.:_-``) makes a retry safe: the same key
+    answers as the first success did (header ``Idempotent-Replayed: true``) and records nothing again."""
     alliance = load_alliance(alliance_id)
     _writer(alliance)
     e = expense_svc.record_expense(alliance, body.model_dump(), api_user(), request.files.get("receipt"))
@@ -235,8 +239,11 @@ def list_contributions(alliance_id):
 @endpoint("/alliances/<int:alliance_id>/contributions", ["POST"], summary="Record a counterpart contribution",
           body=ContributionIn, multipart={"evidence": "Evidence: photo or PDF"}, response=ContributionOut,
           status=201, tags=TAGS, name="record_contribution")
+@idempotent
 def record_contribution(alliance_id, body):
-    """``kind`` cash or in_kind; the amount, or ``quantity`` × ``unit_value`` (labour days × daily value)."""
+    """``kind`` cash or in_kind; the amount, or ``quantity`` × ``unit_value`` (labour days × daily value).
+    An ``Idempotency-Key`` header (8 to 100 letters, digits, ``.:_-``) makes a retry safe: the same key
+    answers as the first success did (header ``Idempotent-Replayed: true``) and records nothing again."""
     alliance = load_alliance(alliance_id)
     _writer(alliance)
     c = contrib_svc.record_contribution(alliance, body.model_dump(), api_user(), request.files.get("evidence"))

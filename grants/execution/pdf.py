@@ -36,9 +36,10 @@ def report_pdf(report):
                      m(cell["period"]), m(cell["balance"])])
     story.append(table(rows, numeric_from=2, font_size=8))
     story.append(p(_l("Expenses"), H2))
-    rows = [[_l("Date"), _l("Supplier"), _l("Document"), _l("Line"), _l("Source"), _l("Amount")]]
+    rows = [[_l("Date"), _l("Supplier / what was bought"), _l("Document"), _l("Line"), _l("Source"), _l("Amount")]]
     for e in expenses:
-        rows.append([fmt_date(e.spent_on), p(e.supplier, SMALL), f"{e.document_type_title} {e.document_number}",
+        what = f"{e.supplier}\n{e.description}" if e.description else e.supplier
+        rows.append([fmt_date(e.spent_on), p(what, SMALL), f"{e.document_type_title} {e.document_number}",
                      str(e.budget_line.position), str(e.source_title), m(e.amount)])
     story.append(table(rows, numeric_from=5, font_size=8) if expenses else p(_l("No expenses in this period.")))
     story.append(p(_l("Counterpart contributions"), H2))

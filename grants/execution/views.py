@@ -12,6 +12,7 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import show_errors
+from ..web.idempotency import idempotent
 from ..web.pagination import paginate
 from ..workflows.report import REPORT
 from . import contributions as contrib_svc
@@ -90,6 +91,7 @@ def _expenses_page(alliance, form, status=200):
 
 @bp.route("/expenses", methods=["GET", "POST"])
 @login_required
+@idempotent
 def expenses(alliance_id):
     alliance = load_alliance(alliance_id)
     form = ExpenseForm().fill(alliance)
@@ -178,6 +180,15 @@ def receipt(alliance_id, expense_id):
     return uploads.send_stored(e.receipt_sha256, e.receipt_content_type, e.receipt_filename, as_attachment=False)
 
 
+@bp.get("/expenses/<int:expense_id>/receipt/thumbnail")
+@login_required
+def receipt_thumbnail(alliance_id, expense_id):
+    e = _child(Expense, load_alliance(alliance_id), expense_id)
+    if not e.receipt_sha256:
+        abort(404)
+    return uploads.send_thumbnail(e.receipt_sha256, e.receipt_content_type)
+
+
 # contributions --------------------------------------------------------------------------------------------
 
 def _contributions_page(alliance, form, status=200, void_form=None, void_for=None):
@@ -190,6 +201,7 @@ def _contributions_page(alliance, form, status=200, void_form=None, void_for=Non
 
 @bp.route("/contributions", methods=["GET", "POST"])
 @login_required
+@idempotent
 def contributions(alliance_id):
     alliance = load_alliance(alliance_id)
     form = ContributionForm().fill(alliance)
@@ -218,6 +230,15 @@ def evidence(alliance_id, contribution_id):
     if not c.evidence_sha256:
         abort(404)
     return uploads.send_stored(c.evidence_sha256, c.evidence_content_type, c.evidence_filename, as_attachment=False)
+
+
+@bp.get("/contributions/<int:contribution_id>/evidence/thumbnail")
+@login_required
+def evidence_thumbnail(alliance_id, contribution_id):
+    c = _child(Contribution, load_alliance(alliance_id), contribution_id)
+    if not c.evidence_sha256:
+        abort(404)
+    return uploads.send_thumbnail(c.evidence_sha256, c.evidence_content_type)
 
 
 # accountability reports -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ..api.core import (ApiError, Model, Out, api_user, choice_arg, dump, endpoi
 from ..api.types import MoneyStr, SmallInt, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
+from ..web.idempotency import idempotent
 from ..plans.models import Indicator
 from ..uploads import send_stored
 from ..workflows.follow_up import FOLLOW_UP
@@ -162,11 +163,14 @@ def list_values(alliance_id, indicator_id):
 @endpoint("/alliances/<int:alliance_id>/indicators/<int:indicator_id>/values", ["POST"],
           summary="Record (or update) the value of a period", body=ValueIn, response=ValueOut, status=201,
           tags=TAGS, name="record_indicator_value")
+@idempotent
 def record_value(alliance_id, indicator_id, body):
     """The association's board or treasurer, or the officer of the region, while the alliance is in execution,
     suspended or closing. Recording a period again updates it (the audit event keeps the old and new figures).
     Rules (422): ``alliance_not_in_execution``, ``period_in_future``, ``sex_split_mismatch`` (an indicator by sex
-    needs ``women`` and ``men``, and ``value`` must be their sum); field errors ``required``, ``invalid``."""
+    needs ``women`` and ``men``, and ``value`` must be their sum); field errors ``required``, ``invalid``.
+    An ``Idempotency-Key`` header (8 to 100 letters, digits, ``.:_-``) makes a retry safe: the same key
+    answers as the first success did (header ``Idempotent-Replayed: true``) and records nothing again."""
     alliance = load_alliance(alliance_id)
     ind = _indicator(alliance, indicator_id)
     require(can_record_values(api_user(), alliance),

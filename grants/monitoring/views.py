@@ -13,6 +13,7 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import show_errors
+from ..web.idempotency import idempotent
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
 from . import visits as visit_svc
@@ -75,6 +76,7 @@ def _indicators_page(alliance, form, status=200):
 
 @bp.route("/alliances/<int:alliance_id>/monitoring/indicators", methods=["GET", "POST"])
 @login_required
+@idempotent
 def indicators(alliance_id):
     alliance = load_alliance(alliance_id)
     form = ValueForm().fill(alliance.indicators)
@@ -196,6 +198,17 @@ def photo(alliance_id, visit_id, photo_id):
     if p.visit_id != v.id:
         abort(404)
     return uploads.send_stored(p.sha256, p.content_type, p.filename, as_attachment=False)
+
+
+@bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>/thumbnail")
+@login_required
+def photo_thumbnail(alliance_id, visit_id, photo_id):
+    alliance = load_alliance(alliance_id)
+    v = load_visit(alliance, visit_id)
+    p = _get(VisitPhoto, photo_id)
+    if p.visit_id != v.id:
+        abort(404)
+    return uploads.send_thumbnail(p.sha256, p.content_type)
 
 
 def load_action(alliance, action_id):

@@ -45,6 +45,9 @@ def register(app):
                       notifications_bp, plans_bp, funding_bp, execution_bp, accountability_bp, assistance_bp, closeout_bp,
                       revolving_bp, monitoring_bp, reports_bp):
         app.register_blueprint(blueprint)
+    from .offline import bp as offline_bp  # the installable app: manifest, /sw.js, offline and waiting pages
+
+    app.register_blueprint(offline_bp)
 
     app.jinja_env.filters.update(money=i18n.money, number=i18n.number, percent=i18n.percent,
                                  date=i18n.date, datetime=i18n.datetime)
