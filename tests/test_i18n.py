@@ -64,3 +64,12 @@ def test_money_is_formatted_for_the_locale(app):
             assert money(Decimal("1250.5"), "BOB") == "Bs 1.250,50"
         with force_locale("en"):
             assert money(Decimal("1250.5"), "BOB") == "Bs 1,250.50"
+
+
+def test_catalogues_are_well_formed():
+    """Every entry has its msgid and msgstr (a merge that drops a line breaks the next entry)."""
+    import glob
+
+    for path in glob.glob("grants/translations/*/LC_MESSAGES/messages.po"):
+        with open(path, "rb") as fh:
+            read_po(fh, abort_invalid=True)
