@@ -1,15 +1,19 @@
 """Load benchmark: every key page under gunicorn and wrk, as a ratio to a trivial route in the same run.
 
-    .venv/bin/python benchmarks/load.py                         # throwaway PostgreSQL, 10,000 alliances
-    .venv/bin/python benchmarks/load.py --alliances 2000 --duration 5
+    .venv/bin/python benchmarks/load.py                         # throwaway PostgreSQL, the national profile
+    .venv/bin/python benchmarks/load.py --alliances 2000 --duration 5   # quick: the benchmark shape
+    .venv/bin/python benchmarks/load.py --profile national --alliances 2000   # the national shape, smaller
     .venv/bin/python benchmarks/load.py --database-url postgresql://postgres@127.0.0.1:5432/empty_db
 
 What it does, in one run:
 
 1. a database: the EMPTY PostgreSQL database of ``--database-url``, or a throwaway cluster of its own
    (initdb and pg_ctl of Debian's postgresql, as user postgres when run as root, deleted at the end);
-2. the schema by the migrations, then ``grants.demo.seed_scale(N, details=True)`` (alliances across the
-   lifecycle with budgets, tranches, reports, expenses, contributions, indicators and events) and one
+2. the schema by the migrations, then ``grants.demo.seed_scale`` with the shape of ``--profile`` (``national``
+   by default: 10,000 alliances, 120 members per association, 343 expenses per alliance in execution, that
+   is about 400,000 members and 1,000,000 expenses; ``--alliances N`` alone gives the smaller ``benchmark``
+   shape of N alliances, as before; ``--members`` and ``--expenses`` change one dimension): alliances across
+   the lifecycle with budgets, tranches, reports, expenses, contributions, indicators and events, and one
    account per role (admin, an officer of every region, finance, committee, a board member and the
    treasurer of an association whose alliance is in execution);
 3. the SQL statements of one request of each page, counted in-process (SQLAlchemy events);
@@ -98,7 +102,7 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def prepare(app, alliances):
+def prepare(app, alliances, members=40, expenses=12):
     """Schema, seed and accounts; returns the pages to measure as ``[(label, path, who)]``."""
     import flask_migrate
 
@@ -117,7 +121,7 @@ def prepare(app, alliances):
                               "roles": ["admin"]})
         db.session.commit()
         t0 = time.perf_counter()
-        counts = seed_scale(alliances, details=True)
+        counts = seed_scale(alliances, members=members, details=True, expenses=expenses)
         db.session.commit()
         print(f"seeded {alliances} alliances in {time.perf_counter() - t0:.0f} s: "
               + ", ".join(f"{v} {k}" for k, v in counts.items() if isinstance(v, int)), flush=True)
@@ -226,11 +230,18 @@ def wrk(url, header, duration, connections, lua):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="an EMPTY PostgreSQL database (default: a throwaway cluster)")
-    parser.add_argument("--alliances", type=int, default=10000)
+    parser.add_argument("--profile", choices=("national", "benchmark"), default=None,
+                        help="the shape of the data (default: national, or benchmark when a size is given)")
+    parser.add_argument("--alliances", type=int, default=None, help="alliances (default: the profile's)")
+    parser.add_argument("--members", type=int, default=None, help="members per association")
+    parser.add_argument("--expenses", type=int, default=None, help="expenses per alliance in execution (mean)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
+    from grants.demo.scale import resolve_profile
+
+    args.alliances, members, expenses = resolve_profile(args.profile, args.alliances, args.members, args.expenses)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing (apt-get install wrk)")
 
@@ -247,7 +258,7 @@ def main(argv=None):
         fh.write(LUA)
     try:
         app = make_app(url)
-        pages = prepare(app, args.alliances)
+        pages = prepare(app, args.alliances, members, expenses)
         counted = statements(app, pages)
         port = free_port()
         env = {**os.environ, "GRANTS_DATABASE_URL": url, "GRANTS_SECRET_KEY": "load-benchmark-secret",
@@ -267,7 +278,8 @@ def main(argv=None):
         headers = {"anonymous": None, "admin-token": f"Authorization: Bearer {api_token(base)}"}
         for who in ROLES:
             headers[who] = "Cookie: " + http_sign_in(base, who)
-        print(f"\ngunicorn -w {args.workers} on PostgreSQL, {args.alliances} alliances, "
+        print(f"\ngunicorn -w {args.workers} on PostgreSQL, {args.alliances} alliances ({members} members per "
+              f"association, {expenses} expenses per alliance in execution), "
               f"wrk -t2 -c{args.connections} -d{args.duration}s, {os.cpu_count()} cores\n")
         head = (f"{'page':38} {'who':11} {'req/s':>8} {'ratio':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
                 f"{'KiB':>6} {'stmts':>5} {'non-2xx':>7}")

@@ -61,18 +61,32 @@ def seed_demo(password):
 
 
 @grants_cli.command("seed-scale")
-@click.option("--alliances", "count", default=1000, show_default=True, type=int)
+@click.option("--profile", type=click.Choice(["national", "benchmark"]), default=None,
+              help="national: 10,000 alliances, 120 members per association, 343 expenses per alliance in "
+                   "execution (about 400,000 members and 1,000,000 expenses); benchmark: 1,000 alliances, 40 "
+                   "members, 12 expenses. Default: national when no size option is given, else benchmark.")
+@click.option("--alliances", "count", default=None, type=click.IntRange(min=1), help="Alliances to add.")
+@click.option("--members", default=None, type=click.IntRange(min=1),
+              help="Members per association (± 5; one association per three alliances).")
+@click.option("--expenses", default=None, type=click.IntRange(min=0),
+              help="Expenses per alliance that reached execution (an average).")
 @click.option("--details/--no-details", default=True, show_default=True,
               help="Also the lifecycle: state-change events, budgets, tranches, expenses, indicators.")
-def seed_scale(count, details):
-    """Large synthetic data for benchmarks: COUNT alliances with their associations and members."""
-    from .demo import seed_scale as run
+def seed_scale(profile, count, members, expenses, details):
+    """Large synthetic data for benchmarks: alliances with their associations, members and (by default) the
+    lifecycle, in bulk, with a chained audit trail."""
+    import time
 
+    from .demo import seed_scale as run
+    from .demo.scale import resolve_profile
     from .extensions import db
 
-    run(count, details=details)
+    count, members, expenses = resolve_profile(profile, count, members, expenses)
+    t0 = time.perf_counter()
+    counts = run(count, members=members, details=details, expenses=expenses)
     db.session.commit()
-    click.echo(f"Seeded {count} alliances.")
+    click.echo(f"Seeded {count} alliances in {time.perf_counter() - t0:.0f} s: "
+               + ", ".join(f"{v} {k}" for k, v in counts.items() if isinstance(v, int)) + ".")
 
 
 @grants_cli.command("verify-audit")
