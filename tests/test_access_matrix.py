@@ -107,6 +107,8 @@ MATRIX["revolving.loan"] = ASSOCIATION_PAGE | {p: HIDDEN for p in ("committee", 
 MATRIX.update({f"offline.{name}": {p: OK for p in PERSONAS} for name in ("service_worker", "manifest", "offline_page",
                                                                          "pending")})
 MATRIX["offline.token"] = {p: OK for p in PERSONAS} | {ANON: {401}}
+# the load balancer's probes answer everyone, signed in or not
+MATRIX.update({f"health.{name}": {p: OK for p in PERSONAS} for name in ("healthz", "readyz")})
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "monitoring.", "closeout.", "revolving.")
 POST_ONLY_PUBLIC = {"auth.language", "auth.login"}
