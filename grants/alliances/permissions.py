@@ -1,6 +1,7 @@
 """Who may see and do what with alliances, associations and member data. Deny by default."""
 import sqlalchemy as sa
 
+from .. import workflows
 from ..associations.models import Association
 
 GLOBAL_READERS = ("admin", "auditor", "finance")
@@ -110,3 +111,14 @@ def can_manage_members(user, association):
 def can_view_buyers(user):
     """Buyers are firms, not personal data: whoever manages them, global readers, committee and facilitators."""
     return can_manage_buyers(user) or user.has_role(*GLOBAL_READERS, "committee", "facilitator")
+
+
+# The workflow layer knows no domain: the spine registers who holds which role towards the objects of the
+# workflows whose roles are those towards their alliance (the deliverable's come from grants/assistance).
+def _roles_toward_alliance_of(obj, user):
+    return roles_toward(obj.alliance, user)
+
+
+workflows.ALLIANCE.roles_of = roles_toward
+for _workflow in (workflows.TRANCHE, workflows.REPORT, workflows.PROCUREMENT, workflows.FOLLOW_UP):
+    _workflow.roles_of = _roles_toward_alliance_of
