@@ -10,6 +10,7 @@ from ..common import utcnow
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
 from ..money import to_decimal
+from . import hooks
 from .models import SEXES, Association, Buyer, Member
 
 ASSOCIATION_FIELDS = ("name", "legal_id", "tax_id", "level", "parent_id", "municipality", "region",
@@ -252,12 +253,8 @@ def update_member(member, data, actor):
 
 def remove_member(member, actor):
     """Delete a member; one who takes part in an alliance is only marked inactive."""
-    from ..alliances.models import AllianceMember
-
-    linked = db.session.execute(db.select(AllianceMember).where(AllianceMember.member_id == member.id)
-                                .limit(1)).scalar()
     data = member_snapshot(member)
-    if linked is not None:
+    if hooks.member_in_alliance(member):
         member.active = False
         db.session.flush()
         audit.record("member", member.id, "deactivate_member", actor, association_id=member.association_id,
