@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..accounts import hooks as account_hooks
 from ..common import utcnow
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
@@ -370,3 +371,19 @@ def create_buyer(data, actor):
     db.session.flush()
     audit.record("buyer", buyer.id, "create_buyer", actor, data={k: getattr(buyer, k) for k in BUYER_FIELDS})
     return buyer
+
+
+# What the accounts read of the associations (grants/accounts/hooks.py).
+@account_hooks.provide("association_exists")
+def _association_exists(association_id):
+    return db.session.get(Association, association_id) is not None
+
+
+@account_hooks.provide("associations_by_name")
+def _associations_by_name():
+    return db.session.execute(sa.select(Association).order_by(Association.name)).scalars().all()
+
+
+@account_hooks.provide("association_regions")
+def _association_regions():
+    return set(db.session.execute(sa.select(Association.region).distinct()).scalars())
