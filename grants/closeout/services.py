@@ -12,7 +12,7 @@ from .. import audit
 from ..alliances.permissions import roles_toward
 from ..errors import Collector, Forbidden, InvalidTransition, Violation
 from ..extensions import db
-from ..plans.catalog import KINDS, items_of
+from ..alliances.catalog import KINDS, items_of
 from ..plans.parsing import amount, check_version, fail, text, whole
 from ..plans.services import assessment_of, group_indexes
 from .models import RATINGS, Evaluation, FinalReport, IndicatorActual
