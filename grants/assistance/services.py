@@ -14,8 +14,8 @@ from .. import audit
 from ..accounts.models import User
 from ..common import utcnow
 from ..errors import Collector, RuleViolation
-from ..execution.common import parse_amount, parse_text, raise_fields, require_in_execution
-from ..execution.common import stored_file
+from ..alliances.inputs import line_of, lock_line, parse_amount, parse_text, raise_fields, require_in_execution
+from ..alliances.inputs import stored_file
 from ..execution.expenses import line_figures
 from ..extensions import db
 from ..money import ZERO
@@ -130,8 +130,6 @@ def create_contract(alliance, data, actor):
     optionally ``terms_id`` (the selection it carries out). Raises ``ValidationFailed``, ``RuleViolation``
     (``contract_amount_exceeded``, ``deliverables_mismatch``, ``selection_missing``, ``provider_not_selected``,
     ``selection_already_contracted``)."""
-    from ..execution.common import line_of
-
     require_in_execution(alliance)
     c = Collector()
     provider = None
@@ -168,8 +166,6 @@ def create_contract(alliance, data, actor):
                           due_on=_day(c, item.get("due_on"), f"{field}.due_on"),
                           amount=parse_amount(c, item.get("amount"), f"{field}.amount")))
     raise_fields(c)
-    from ..execution.common import lock_line
-
     line = lock_line(line.id)  # contracts against one line are checked one after the other
     rules = Collector()
     free = available_grant(line)

@@ -20,7 +20,7 @@ from ..alliances.models import Alliance
 from ..associations.models import Member
 from ..common import utcnow
 from ..errors import Collector, RuleViolation, ValidationFailed
-from ..execution.common import parse_amount, parse_date, parse_text
+from ..alliances.inputs import parse_amount, parse_date, parse_text
 from ..extensions import db
 from ..money import ZERO, to_decimal
 from ..programs.models import Call, Program
