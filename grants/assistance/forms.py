@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FileField, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..alliances import expenses as expense_interface
 from ..web.forms import options
 
 ROWS = 5
@@ -86,9 +87,7 @@ class PayForm(FlaskForm):
     receipt = FileField(_l("Receipt (photo or PDF)"))
 
     def fill(self):
-        from ..execution.models import DOCUMENT_TYPES
-
-        self.document_type.choices = options(list(DOCUMENT_TYPES.items()))
+        self.document_type.choices = options(list(expense_interface.document_types().items()))
         return self
 
 
