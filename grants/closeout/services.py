@@ -9,6 +9,7 @@ report), ``refund_exceeds_balance``, ``revolving_not_allowed`` (money), ``contra
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..alliances import offers
 from ..alliances.permissions import roles_toward
 from ..errors import Collector, Forbidden, InvalidTransition, Violation
 from ..extensions import db
@@ -58,9 +59,8 @@ def can_settle(user, alliance):
 
 def prefill(alliance):
     """``{indicator_id: {"actual", "women", "men"}}`` from the latest monitoring values (empty without them)."""
-    try:
-        from ..monitoring.services import latest_values
-    except ImportError:  # pragma: no cover - the monitoring stage is optional
+    latest_values = offers.offered("latest_values")
+    if latest_values is None:  # pragma: no cover - the monitoring stage is optional
         return {}
     out = {}
     for iid, value in (latest_values(alliance) or {}).items():

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..alliances import offers
 from ..errors import Collector, RuleViolation, ValidationFailed
 from ..extensions import db
 from ..money import to_decimal
@@ -23,6 +24,7 @@ FIELD_RULES = ("required", "invalid")
 MAX_VALUE = 10**12
 
 
+@offers.provide("latest_values")
 def latest_values(alliance):
     """``{indicator_id: IndicatorValue}``: the value of the latest period of each indicator of ``alliance``."""
     return {iid: v for (_aid, iid), v in latest_values_for([alliance.id]).items()}

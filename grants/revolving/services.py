@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..alliances import ledger
+from ..alliances import ledger, offers
 from ..alliances.models import Alliance
 from ..associations.models import Member
 from ..common import utcnow
@@ -127,6 +127,7 @@ def _not_allowed(c):
 
 # -- the contract with closeout -----------------------------------------------------------------------------
 
+@offers.provide("deposit_from_grant")
 def deposit_from_grant(alliance, amount, actor, moved_on=None, reference=None):
     """Move unspent grant of ``alliance`` into its association's fund (at closeout). Raises ``RuleViolation``
     (``revolving_not_allowed`` when the alliance's program has no fund share, ``invalid`` for an amount <= 0
@@ -153,6 +154,7 @@ def deposit_from_grant(alliance, amount, actor, moved_on=None, reference=None):
     return mv
 
 
+@offers.provide("moved_from_grant")
 def moved_from_grant(alliance):
     """The total of ``alliance``'s grant moved into the fund."""
     return _dec(db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(Movement.amount), 0)).where(
