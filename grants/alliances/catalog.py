@@ -1,6 +1,8 @@
 """The results and empowerment catalogue every stage reads (ASSESSMENTS.md, DOMAIN.md "Results and
 empowerment"): the 21-item scorecard scored at baseline (plans) and at closeout, and the standard
 indicators created with every plan and reported at closeout and in the reports."""
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 
 KINDS = {"empowerment": _l("Empowerment"), "capacity": _l("Organizational capacity")}
@@ -65,3 +67,15 @@ STANDARD_INDICATORS = {
     "youth_share": (_l("Youth"), _l("percent of members"), True),
     "indigenous_share": (_l("Indigenous"), _l("percent of members"), True),
 }
+
+
+def group_indexes(assessment):
+    """The mean score of each group of the scorecard (2 places), for an assessment (or ``{}``)."""
+    if assessment is None:
+        return {}
+    groups = {}
+    for item in assessment.items:
+        group = ITEMS[item.code][1] if item.code in ITEMS else None
+        if group:
+            groups.setdefault(group, []).append(item.score)
+    return {g: (Decimal(sum(v)) / len(v)).quantize(Decimal("0.01")) for g, v in groups.items()}

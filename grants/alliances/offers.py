@@ -6,8 +6,9 @@ Names:
 ``moved_from_grant``    revolving: ``fn(alliance) -> Decimal``, grant money moved to the association's fund
 ``deposit_from_grant``  revolving: ``fn(alliance, amount, actor, moved_on) -> movement``, move unspent grant
 ``latest_values``       monitoring: ``fn(alliance) -> {indicator_id: IndicatorValue}``, the latest values
+``assessment_of``       plans: ``fn(alliance, kind, moment) -> Assessment or None``, a scored scorecard
 """
-NAMES = ("moved_from_grant", "deposit_from_grant", "latest_values")
+NAMES = ("moved_from_grant", "deposit_from_grant", "latest_values", "assessment_of")
 
 _offers = {}
 

@@ -13,9 +13,8 @@ from ..alliances import offers
 from ..alliances.permissions import roles_toward
 from ..errors import Collector, Forbidden, InvalidTransition, Violation
 from ..extensions import db
-from ..alliances.catalog import KINDS, items_of
+from ..alliances.catalog import KINDS, group_indexes, items_of
 from ..plans.parsing import amount, check_version, fail, text, whole
-from ..plans.services import assessment_of, group_indexes
 from .models import RATINGS, Evaluation, FinalReport, IndicatorActual
 
 TEXT_LIMIT = 20000
@@ -173,8 +172,8 @@ def assessment_pairs(alliance):
     whether the closeout assessment is complete."""
     out = []
     for kind, title in KINDS.items():
-        base = assessment_of(alliance, kind, "baseline")
-        close = assessment_of(alliance, kind, "closeout")
+        base = offers.offered("assessment_of")(alliance, kind, "baseline")
+        close = offers.offered("assessment_of")(alliance, kind, "closeout")
         bi, ci = group_indexes(base), group_indexes(close)
         groups = []
         for group in dict.fromkeys(g for _n, _c, g, _t, _e in items_of(kind)):
