@@ -14,7 +14,7 @@ from ..alliances.permissions import roles_toward
 from ..errors import Collector, Forbidden, InvalidTransition, Violation
 from ..extensions import db
 from ..alliances.catalog import KINDS, group_indexes, items_of
-from ..plans.parsing import amount, check_version, fail, text, whole
+from ..parsing import amount, check_version, fail, text, whole
 from .models import RATINGS, Evaluation, FinalReport, IndicatorActual
 
 TEXT_LIMIT = 20000

@@ -17,7 +17,7 @@ from ..alliances.models import Alliance
 from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation, Violation
 from ..extensions import db
 from ..money import ZERO
-from ..plans.parsing import amount, day, fail, text
+from ..parsing import amount, day, fail, text
 from .models import Refund
 from .services import _audit, can_settle
 
