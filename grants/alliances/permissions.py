@@ -9,6 +9,7 @@ from ..associations.permissions import (GLOBAL_READERS, association_filter, can_
 from ..associations import hooks as association_hooks
 from ..associations.models import Association
 from ..extensions import db
+from ..programs.models import Call, CallCommittee
 from .models import Alliance, AllianceMember
 
 
@@ -38,8 +39,6 @@ def can_edit_alliance(user, alliance):
 
 def alliance_filter(user):
     """A SQL condition selecting the alliances ``user`` may see (for lists)."""
-    from ..programs.models import Call, CallCommittee
-
     if user.has_role(*GLOBAL_READERS):
         return sa.true()
     conds = []

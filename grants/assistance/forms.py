@@ -6,6 +6,8 @@ from wtforms.validators import Length, Optional
 
 from ..alliances import expenses as expense_interface
 from ..web.forms import options
+from ..accounts.models import User, UserRole
+from ..extensions import db
 
 ROWS = 5
 
@@ -18,8 +20,6 @@ class ProviderForm(FlaskForm):
     user_id = SelectField(_l("The provider's own account"), validate_choice=False)
 
     def fill(self):
-        from ..accounts.models import User, UserRole
-        from ..extensions import db
 
         users = db.session.execute(db.select(User).join(UserRole).where(UserRole.role == "ta_provider")
                                    .order_by(User.name)).scalars().all()
@@ -48,7 +48,6 @@ class ContractForm(FlaskForm):
     deliverables = FieldList(FormField(DeliverableRow), min_entries=ROWS, max_entries=ROWS)
 
     def fill(self, alliance):
-        from ..extensions import db
         from .models import Provider
 
         providers = db.session.execute(db.select(Provider).order_by(Provider.name)).scalars().all()

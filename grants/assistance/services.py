@@ -14,7 +14,7 @@ from .. import audit
 from ..alliances import expenses as expense_interface
 from ..accounts.models import User
 from ..common import utcnow
-from ..errors import Collector, RuleViolation
+from ..errors import Collector, RuleViolation, Violation
 from ..alliances.inputs import line_of, lock_line, parse_amount, parse_text, raise_fields, require_in_execution
 from ..alliances.inputs import stored_file
 from ..extensions import db
@@ -213,8 +213,6 @@ def transition(deliverable, action, actor, comment=None, note=None, file=None):
 
 
 def _v(rule, message, field=None):
-    from ..errors import Violation
-
     return Violation(rule, message, field)
 
 

@@ -15,6 +15,7 @@ from ..errors import Collector, Forbidden, InvalidTransition, Violation
 from ..extensions import db
 from ..alliances.catalog import KINDS, group_indexes, items_of
 from ..parsing import amount, check_version, fail, text, whole
+from ..common import utcnow
 from .models import RATINGS, Evaluation, FinalReport, IndicatorActual
 
 TEXT_LIMIT = 20000
@@ -159,8 +160,6 @@ def save_final_report(alliance, data, actor, version=None):
         row.actual, row.women, row.men = value, women, men
     report.updated_by_id = actor.id
     if changed:
-        from ..common import utcnow
-
         report.updated_at = utcnow()
     db.session.flush()
     _audit(alliance, "final_report", report.id, "save_final_report", actor, {"changed": changed})
@@ -213,8 +212,6 @@ def final_report_violations(alliance):
 
 def record_submission(alliance, actor):
     """After ``submit_final_report`` (same transaction): who submitted and when."""
-    from ..common import utcnow
-
     report = ensure_report(alliance)
     report.submitted_at = utcnow()
     report.submitted_by_id = getattr(actor, "id", None)
@@ -249,7 +246,6 @@ def save_evaluation(alliance, data, actor, version=None):
         db.session.add(evaluation)
     evaluation.rating, evaluation.findings, evaluation.recommendations = rating, findings, recommendations
     evaluation.officer_id = actor.id
-    from ..common import utcnow
 
     evaluation.updated_at = utcnow()
     db.session.flush()

@@ -19,7 +19,7 @@ from .. import audit
 from ..alliances import expenses as expense_interface
 from ..alliances import ledger
 from ..common import utcnow
-from ..errors import Collector, RuleViolation, StaleVersion
+from ..errors import Collector, RuleViolation, StaleVersion, Violation
 from ..extensions import db
 from ..money import ZERO
 from .common import (line_of, lock_alliance, lock_line, parse_amount, parse_date, parse_text, raise_fields,
@@ -193,8 +193,6 @@ def _check_editable(expense, version=None):
 
 
 def _violation(rule, message, field=None):
-    from ..errors import Violation
-
     return Violation(rule, message, field)
 
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..web.forms import show_errors
 from ..web.pagination import paginate
 from ..workflows.report import REPORT
+from ..alliances import ledger
 from . import contributions as contrib_svc
 from . import expenses as expense_svc
 from . import reports as report_svc
@@ -81,7 +82,6 @@ def overview(alliance_id):
 def _expenses_page(alliance, form, status=200):
     page = paginate(db.select(Expense).where(Expense.alliance_id == alliance.id)
                     .order_by(Expense.spent_on.desc(), Expense.id.desc()))
-    from ..alliances import ledger
 
     return render_template("execution/expenses.html", alliance=alliance, form=form, expenses=page.items, page=page,
                            lines=expense_svc.line_figures(alliance), balance=ledger.balance(alliance),

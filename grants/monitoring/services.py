@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..alliances import offers
-from ..errors import Collector, RuleViolation, ValidationFailed
+from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..extensions import db
 from ..money import to_decimal
 from .models import IndicatorValue
@@ -184,6 +184,4 @@ def _existing(indicator, period):
 
 
 def _violation(rule, field):
-    from ..errors import Violation
-
     return [Violation(rule, _l("Choose an indicator of this alliance."), field)]

@@ -11,6 +11,7 @@ from ..alliances.catalog import group_indexes  # noqa: F401  (public here too: p
 from ..alliances.figures import financing_violations, tranche_violations
 from ..errors import Collector, Forbidden, NotFound, Violation
 from ..extensions import db
+from ..common import utcnow
 from .budget import require_editor
 from .catalog import ENVIRONMENTAL_CATEGORIES, KINDS, MOMENTS, SECTIONS, STANDARD_INDICATORS, items_of
 from .finance import analyse
@@ -225,7 +226,6 @@ def save_assessment(alliance, kind, moment, items, actor):
             assessment.items.append(AssessmentItem(code=code, score=score, evidence=evidence))
         else:
             row.score, row.evidence = score, evidence
-    from ..common import utcnow
 
     assessment.updated_at = utcnow()
     db.session.flush()

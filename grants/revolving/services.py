@@ -19,7 +19,7 @@ from ..alliances import ledger, offers
 from ..alliances.models import Alliance
 from ..associations.models import Member
 from ..common import utcnow
-from ..errors import Collector, RuleViolation, ValidationFailed
+from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..alliances.inputs import parse_amount, parse_date, parse_text
 from ..extensions import db
 from ..money import ZERO, to_decimal
@@ -93,8 +93,6 @@ def _move(fund, kind, amount, actor, occurred_on, **links):
 
 
 def _insufficient(balance):
-    from ..errors import Violation
-
     return Violation("fund_insufficient", _l("The fund has only %(balance)s available.", balance=balance), "amount")
 
 
