@@ -11,6 +11,7 @@ from .. import audit
 from ..common import utcnow
 from ..errors import Collector, ValidationFailed, Violation
 from ..extensions import db
+from . import hooks
 from .models import (ASSOCIATION_ROLES, GLOBAL_ROLES, ApiToken, Membership, OfficerRegion, User, UserRole,
                      UserSession)
 from .passwords import is_valid_email, normalize_email, password_problems
@@ -51,12 +52,10 @@ def _validate_user(data, creating, user=None):
     for role in data.get("roles") or []:
         if role not in GLOBAL_ROLES:
             c.add("invalid", _l("Unknown role: %(role)s", role=role), "roles")
-    from ..associations.models import Association
-
     for m in data.get("memberships") or []:
         if m.get("role") not in ASSOCIATION_ROLES:
             c.add("invalid", _l("Unknown association role: %(role)s", role=m.get("role")), "memberships")
-        if db.session.get(Association, int(m.get("association_id") or 0)) is None:
+        if not hooks.association_exists(int(m.get("association_id") or 0)):
             c.add("invalid", _l("Unknown association."), "memberships")
     if c.violations:
         raise ValidationFailed(_l("Some fields need attention."), c.violations)

@@ -6,13 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..associations.models import Association
 from ..common import get_or_404
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..web.forms import show_errors
 from ..web.pagination import paginate
-from . import services
+from . import hooks, services
 from .forms import (ASSOCIATION_ROLE_LABELS, BLANK_MEMBERSHIP_ROWS, ROLE_LABELS, UserFilterForm, UserForm)
 from .models import Membership, User, UserRole
 
@@ -58,7 +57,7 @@ def index():
 
 def _known_regions(user=None):
     """Regions that exist among associations, plus those the user already covers."""
-    regions = set(db.session.execute(sa.select(Association.region).distinct()).scalars())
+    regions = set(hooks.association_regions())
     if user is not None:
         regions.update(user.regions)
     return sorted(r for r in regions if r)
@@ -69,7 +68,7 @@ def _prepare(form, user=None):
     if request.method == "GET":
         for _i in range(BLANK_MEMBERSHIP_ROWS):
             form.memberships.append_entry()
-    associations = db.session.execute(sa.select(Association).order_by(Association.name)).scalars().all()
+    associations = hooks.associations_by_name()
     form.set_choices(associations, _known_regions(user))
 
 

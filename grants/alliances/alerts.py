@@ -12,6 +12,8 @@ A source is ``fn(alliances: list[Alliance], today: date) -> list[Alert]`` regist
 """
 from dataclasses import dataclass, field
 from datetime import date
+from ..extensions import db
+from ..programs.models import Call, Program
 
 _SOURCES = {}
 
@@ -71,8 +73,6 @@ def program_rules(alliance_ids, *columns):
     """``{alliance_id: row}`` with the given Program columns for each alliance, in one query."""
     import sqlalchemy as sa
 
-    from ..extensions import db
-    from ..programs.models import Call, Program
     from .models import Alliance
 
     rows = db.session.execute(sa.select(Alliance.id, *columns).join(Call, Call.id == Alliance.call_id)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..common import Timestamped, Versioned, in_check, non_negative
 from ..extensions import db
 from ..money import Fixed, Money
+from ..workflows.tranche import STATES as TRANCHE_WORKFLOW_STATES
 
 #: budget categories (API.md), with their titles
 BUDGET_CATEGORIES = {
@@ -25,12 +26,7 @@ INELIGIBLE_FOR_GRANT = ("land",)
 #: the sources that finance a line, in the order they are shown
 SOURCES = ("grant", "counterpart_cash", "counterpart_in_kind", "other")
 
-TRANCHE_STATES = {
-    "planned": _l("Planned"),
-    "requested": _l("Requested"),
-    "approved": _l("Approved"),
-    "disbursed": _l("Disbursed"),
-}
+TRANCHE_STATES = TRANCHE_WORKFLOW_STATES  # declared with the workflow, as the alliance states are
 
 
 class BudgetLine(Versioned, Timestamped, db.Model):

@@ -5,6 +5,7 @@ from ..accounts.models import User
 from ..errors import Violation
 from ..extensions import db
 from ..workflows import guard
+from . import permissions  # noqa: F401  (registers the roles of the spine's workflows)
 
 
 @guard("facilitator_valid")

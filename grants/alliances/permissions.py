@@ -1,9 +1,16 @@
-"""Who may see and do what with alliances, associations and member data. Deny by default."""
+"""Who may see and do what with alliances. Deny by default. (Associations, members and buyers:
+``grants/associations/permissions.py``, re-exported here.)"""
 import sqlalchemy as sa
 
+from .. import workflows
+from ..associations.permissions import (GLOBAL_READERS, association_filter, can_create_association,  # noqa: F401
+                                       can_edit_association, can_manage_buyers, can_manage_members,
+                                       can_view_association, can_view_buyers, can_view_members, members_masked)
+from ..associations import hooks as association_hooks
 from ..associations.models import Association
-
-GLOBAL_READERS = ("admin", "auditor", "finance")
+from ..extensions import db
+from ..programs.models import Call, CallCommittee
+from .models import Alliance, AllianceMember
 
 
 def roles_toward(alliance, user):
@@ -32,9 +39,6 @@ def can_edit_alliance(user, alliance):
 
 def alliance_filter(user):
     """A SQL condition selecting the alliances ``user`` may see (for lists)."""
-    from ..programs.models import Call, CallCommittee
-    from .models import Alliance
-
     if user.has_role(*GLOBAL_READERS):
         return sa.true()
     conds = []
@@ -54,59 +58,46 @@ def alliance_filter(user):
     return sa.or_(*conds) if conds else sa.false()
 
 
-def can_view_association(user, association):
-    if user.has_role(*GLOBAL_READERS) or user.association_roles(association.id):
-        return True
-    return user.has_role("officer") and user.covers_region(association.region)
 
 
-def association_filter(user):
-    if user.has_role(*GLOBAL_READERS):
-        return sa.true()
-    conds = []
-    if user.association_ids():
-        conds.append(Association.id.in_(user.association_ids()))
-    if user.has_role("officer") and user.regions:
-        conds.append(Association.region.in_(user.regions))
-    return sa.or_(*conds) if conds else sa.false()
 
 
-def can_create_association(user, region=None):
-    if user.has_role("admin"):
-        return True
-    return user.has_role("officer") and (region is None or user.covers_region(region))
-
-
-def can_edit_association(user, association):
-    """Admins, the officer of its region and its board keep the registry up to date."""
-    if user.has_role("admin") or "board" in user.association_roles(association.id):
-        return True
-    return user.has_role("officer") and user.covers_region(association.region)
-
-
-def can_view_members(user, association):
-    """Members' personal data: the association's board, the officer of its region, admins;
-    auditors see it masked (``members_masked``)."""
-    return can_edit_association(user, association) or user.has_role("auditor")
-
-
-def members_masked(user, association):
-    return not can_edit_association(user, association)
 
 
 def can_create_alliance(user, association):
     return "board" in user.association_roles(association.id)
 
 
-def can_manage_buyers(user):
-    return user.has_role("admin", "officer") or bool(user.association_ids("board"))
 
 
-def can_manage_members(user, association):
-    """Add, edit, remove and import members: its board, the officer of its region, admins."""
-    return can_edit_association(user, association)
+
+# The workflow layer knows no domain: the spine registers who holds which role towards the objects of the
+# workflows whose roles are those towards their alliance (the deliverable's come from grants/assistance).
+def _roles_toward_alliance_of(obj, user):
+    return roles_toward(obj.alliance, user)
 
 
-def can_view_buyers(user):
-    """Buyers are firms, not personal data: whoever manages them, global readers, committee and facilitators."""
-    return can_manage_buyers(user) or user.has_role(*GLOBAL_READERS, "committee", "facilitator")
+workflows.ALLIANCE.roles_of = roles_toward
+for _workflow in (workflows.TRANCHE, workflows.REPORT, workflows.PROCUREMENT, workflows.FOLLOW_UP):
+    _workflow.roles_of = _roles_toward_alliance_of
+
+
+# What the association and buyer pages list from the spine (grants/associations/hooks.py).
+@association_hooks.provide("alliances_of_association")
+def _alliances_of_association(association, user):
+    return db.session.execute(
+        sa.select(Alliance).where(Alliance.association_id == association.id, alliance_filter(user))
+        .order_by(Alliance.id.desc()).limit(50)).scalars().all()
+
+
+@association_hooks.provide("alliances_of_buyer")
+def _alliances_of_buyer(buyer, user):
+    return db.session.execute(
+        sa.select(Alliance).where(Alliance.buyer_id == buyer.id, alliance_filter(user))
+        .order_by(Alliance.id.desc()).limit(200)).scalars().all()
+
+
+@association_hooks.provide("member_in_alliance")
+def _member_in_alliance(member):
+    return db.session.execute(sa.select(AllianceMember.alliance_id).where(AllianceMember.member_id == member.id)
+                              .limit(1)).scalar() is not None

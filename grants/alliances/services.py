@@ -5,11 +5,12 @@ from flask_babel import lazy_gettext as _l
 from .. import audit, uploads
 from ..associations.models import Association, Buyer, Member
 from ..common import utcnow
-from ..errors import Collector, Forbidden, StaleVersion, ValidationFailed
+from ..errors import Collector, Forbidden, StaleVersion, ValidationFailed, Violation
 from ..extensions import db
 from ..money import to_decimal
 from ..programs.models import Call
 from ..workflows import ALLIANCE
+from ..associations.services import create_buyer
 from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
 from .permissions import can_create_alliance, can_edit_alliance
 
@@ -45,7 +46,6 @@ def _resolve_buyer(data, c, actor):
             found = db.session.execute(sa.select(Buyer).where(Buyer.tax_id == tax_id)).scalar()
             if found:
                 return found
-        from ..associations.services import create_buyer
 
         return create_buyer({"name": spec["name"], "tax_id": tax_id}, actor)
     return None
@@ -178,8 +178,6 @@ def add_attachment(alliance, kind, storage, actor):
     """Store an uploaded file for the alliance. Raises ``ValidationFailed``, ``UploadTooLarge`` (413),
     ``UnsupportedType`` (415)."""
     if kind not in ATTACHMENT_KINDS:
-        from ..errors import Violation
-
         raise ValidationFailed(_l("Unknown kind of document."), [Violation("invalid", _l("Unknown kind of document."),
                                                                              "kind")])
     data, ctype, name = uploads.read_checked(storage)

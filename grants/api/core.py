@@ -13,8 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..accounts.throttling import limit_api
-from ..errors import DomainError, Forbidden, NotFound
+from ..errors import DomainError, Forbidden, NotFound, StaleVersion
 from ..extensions import csrf, db
+from ..common import utcnow
 from .types import MAX_INT, Id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -277,8 +278,6 @@ def dump(model, obj):
 
 def check_version(obj, sent):
     """409 ``stale_version`` when the client's ``version`` is not the object's."""
-    from ..errors import StaleVersion
-
     try:
         ok = sent is not None and int(sent) == obj.version
     except (TypeError, ValueError):
@@ -290,8 +289,6 @@ def check_version(obj, sent):
 def touch(obj):
     """Mark ``obj``'s row as changed, so that its ``version`` moves even when only related rows
     (roles, regions, criteria) change."""
-    from ..common import utcnow
-
     if hasattr(obj, "updated_at"):
         obj.updated_at = utcnow()
 

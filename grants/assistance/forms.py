@@ -4,7 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FileField, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..alliances import expenses as expense_interface
 from ..web.forms import options
+from ..accounts.models import User, UserRole
+from ..extensions import db
 
 ROWS = 5
 
@@ -17,8 +20,6 @@ class ProviderForm(FlaskForm):
     user_id = SelectField(_l("The provider's own account"), validate_choice=False)
 
     def fill(self):
-        from ..accounts.models import User, UserRole
-        from ..extensions import db
 
         users = db.session.execute(db.select(User).join(UserRole).where(UserRole.role == "ta_provider")
                                    .order_by(User.name)).scalars().all()
@@ -47,7 +48,6 @@ class ContractForm(FlaskForm):
     deliverables = FieldList(FormField(DeliverableRow), min_entries=ROWS, max_entries=ROWS)
 
     def fill(self, alliance):
-        from ..extensions import db
         from .models import Provider
 
         providers = db.session.execute(db.select(Provider).order_by(Provider.name)).scalars().all()
@@ -86,9 +86,7 @@ class PayForm(FlaskForm):
     receipt = FileField(_l("Receipt (photo or PDF)"))
 
     def fill(self):
-        from ..execution.models import DOCUMENT_TYPES
-
-        self.document_type.choices = options(list(DOCUMENT_TYPES.items()))
+        self.document_type.choices = options(list(expense_interface.document_types().items()))
         return self
 
 

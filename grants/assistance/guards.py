@@ -3,7 +3,7 @@ accepted deliverable of the alliance, charged to the contract's line, and never 
 from flask_babel import lazy_gettext as _l
 
 from ..errors import Violation
-from ..execution.expenses import deliverable_check
+from ..alliances.expenses import deliverable_check
 from ..extensions import db
 from ..workflows import guard
 from .models import Deliverable

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from ..alliances.permissions import alliance_filter, roles_toward
 from ..alliances.models import Alliance
+from ..workflows.deliverable import DELIVERABLE
 
 
 def roles_toward_contract(contract, user):
@@ -47,3 +48,10 @@ def contract_filter(user):
     if user.has_role("ta_provider"):
         conds.append(Contract.provider_id.in_(sa.select(Provider.id).where(Provider.user_id == user.id)))
     return sa.or_(*conds)
+
+
+def _deliverable_roles(deliverable, user):
+    return roles_toward_contract(deliverable.contract, user)
+
+
+DELIVERABLE.roles_of = _deliverable_roles  # the workflow layer knows no stage: the stage registers its roles

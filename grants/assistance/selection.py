@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..errors import Collector, RuleViolation, Violation
-from ..execution.common import line_of, parse_amount, parse_text, raise_fields, require_in_execution, stored_file
+from ..alliances.inputs import line_of, parse_amount, parse_text, raise_fields, require_in_execution, stored_file
 from ..extensions import db
 from .models import Invitation, Proposal, Provider, TermsOfReference
 

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..alliances import expenses as expense_interface
 from ..accounts.models import User
 from ..common import utcnow
-from ..errors import Collector, RuleViolation
-from ..execution.common import parse_amount, parse_text, raise_fields, require_in_execution
-from ..execution.common import stored_file
-from ..execution.expenses import line_figures
+from ..errors import Collector, RuleViolation, Violation
+from ..alliances.inputs import line_of, lock_line, parse_amount, parse_text, raise_fields, require_in_execution
+from ..alliances.inputs import stored_file
 from ..extensions import db
 from ..money import ZERO
 from ..workflows.deliverable import DELIVERABLE
@@ -70,7 +70,7 @@ def create_provider(data, actor):
 
 def available_grant(line):
     """The line's grant money not yet spent (execution's figures) less what active TA contracts commit."""
-    figures = next((f for f in line_figures(line.alliance) if f["line"].id == line.id), None)
+    figures = next((f for f in expense_interface.line_figures(line.alliance) if f["line"].id == line.id), None)
     free = figures["sources"]["grant"]["available"] if figures else ZERO
     committed = ZERO
     for contract in db.session.execute(sa.select(Contract).where(Contract.budget_line_id == line.id,
@@ -81,15 +81,8 @@ def available_grant(line):
 
 
 def paid_on_deliverable(deliverable_id, exclude_id=None):
-    from ..execution.models import Expense
-
-    q = sa.select(sa.func.coalesce(sa.func.sum(Expense.amount), 0)).where(
-        Expense.deliverable_id == deliverable_id, Expense.voided_at.is_(None))
-    if exclude_id:
-        q = q.where(Expense.id != exclude_id)
-    from decimal import Decimal
-
-    return Decimal(db.session.execute(q).scalar() or 0).quantize(Decimal("0.01"))
+    """What the live expenses paying this deliverable sum to (the execution stage keeps the expenses)."""
+    return expense_interface.paid_on_deliverable(deliverable_id, exclude_id)
 
 
 def paid_on_contract(contract):
@@ -130,8 +123,6 @@ def create_contract(alliance, data, actor):
     optionally ``terms_id`` (the selection it carries out). Raises ``ValidationFailed``, ``RuleViolation``
     (``contract_amount_exceeded``, ``deliverables_mismatch``, ``selection_missing``, ``provider_not_selected``,
     ``selection_already_contracted``)."""
-    from ..execution.common import line_of
-
     require_in_execution(alliance)
     c = Collector()
     provider = None
@@ -168,8 +159,6 @@ def create_contract(alliance, data, actor):
                           due_on=_day(c, item.get("due_on"), f"{field}.due_on"),
                           amount=parse_amount(c, item.get("amount"), f"{field}.amount")))
     raise_fields(c)
-    from ..execution.common import lock_line
-
     line = lock_line(line.id)  # contracts against one line are checked one after the other
     rules = Collector()
     free = available_grant(line)
@@ -224,8 +213,6 @@ def transition(deliverable, action, actor, comment=None, note=None, file=None):
 
 
 def _v(rule, message, field=None):
-    from ..errors import Violation
-
     return Violation(rule, message, field)
 
 

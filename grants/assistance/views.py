@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import uploads
+from ..alliances import expenses as expense_svc
+from ..alliances.expenses import can_record
 from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError
-from ..execution import expenses as expense_svc
-from ..execution.permissions import can_record
 from ..extensions import db
 from ..web.forms import show_errors
 from ..workflows.deliverable import DELIVERABLE

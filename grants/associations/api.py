@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from .. import audit
-from ..alliances.permissions import (association_filter, can_create_association, can_edit_association,
+from .permissions import (association_filter, can_create_association, can_edit_association,
                                      can_view_association, can_view_members, members_masked)
 from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, dump, endpoint, load, page_args,
                         paginate, require, text_arg)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import audit
-from ..alliances.permissions import can_manage_members, can_view_members, members_masked
+from .permissions import can_manage_members, can_view_members, members_masked
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import show_errors

@@ -6,10 +6,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..accounts import hooks as account_hooks
 from ..common import utcnow
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
 from ..money import to_decimal
+from . import hooks
 from .models import SEXES, Association, Buyer, Member
 
 ASSOCIATION_FIELDS = ("name", "legal_id", "tax_id", "level", "parent_id", "municipality", "region",
@@ -252,12 +254,8 @@ def update_member(member, data, actor):
 
 def remove_member(member, actor):
     """Delete a member; one who takes part in an alliance is only marked inactive."""
-    from ..alliances.models import AllianceMember
-
-    linked = db.session.execute(db.select(AllianceMember).where(AllianceMember.member_id == member.id)
-                                .limit(1)).scalar()
     data = member_snapshot(member)
-    if linked is not None:
+    if hooks.member_in_alliance(member):
         member.active = False
         db.session.flush()
         audit.record("member", member.id, "deactivate_member", actor, association_id=member.association_id,
@@ -373,3 +371,19 @@ def create_buyer(data, actor):
     db.session.flush()
     audit.record("buyer", buyer.id, "create_buyer", actor, data={k: getattr(buyer, k) for k in BUYER_FIELDS})
     return buyer
+
+
+# What the accounts read of the associations (grants/accounts/hooks.py).
+@account_hooks.provide("association_exists")
+def _association_exists(association_id):
+    return db.session.get(Association, association_id) is not None
+
+
+@account_hooks.provide("associations_by_name")
+def _associations_by_name():
+    return db.session.execute(sa.select(Association).order_by(Association.name)).scalars().all()
+
+
+@account_hooks.provide("association_regions")
+def _association_regions():
+    return set(db.session.execute(sa.select(Association.region).distinct()).scalars())

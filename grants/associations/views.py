@@ -6,18 +6,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..accounts.models import Membership, User
-from ..alliances.models import Alliance
-from ..alliances.permissions import (alliance_filter, association_filter, can_create_association,
-                                     can_edit_association, can_manage_buyers, can_view_association,
-                                     can_view_buyers, can_view_members)
 from ..common import get_or_404
 from ..errors import DomainError, ValidationFailed, Violation
 from ..extensions import db
 from ..web.forms import options, show_errors
 from ..web.pagination import paginate
-from . import services
+from . import hooks, services
 from .forms import AssociationForm, BuyerForm, SearchForm, level_options
 from .models import Association, Buyer, Member
+from .permissions import (association_filter, can_create_association, can_edit_association, can_manage_buyers,
+                          can_view_association, can_view_buyers, can_view_members)
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
 
@@ -169,9 +167,7 @@ def detail(association_id):
         .where(Membership.association_id == association.id, Membership.role.in_(("board", "treasurer")),
                User.active.is_(True))
         .order_by(Membership.role, User.name)).scalars().all()
-    alliances = db.session.execute(
-        sa.select(Alliance).where(Alliance.association_id == association.id, alliance_filter(current_user))
-        .order_by(Alliance.id.desc()).limit(50)).scalars().all()
+    alliances = hooks.alliances_of_association(association, current_user)
     children = db.session.execute(
         sa.select(Association).where(Association.parent_id == association.id, association_filter(current_user))
         .order_by(Association.name).limit(100)).scalars().all()
@@ -228,9 +224,7 @@ def buyer(buyer_id):
     if not can_view_buyers(current_user):
         abort(404)
     the_buyer = get_or_404(Buyer, buyer_id)
-    alliances = db.session.execute(
-        sa.select(Alliance).where(Alliance.buyer_id == the_buyer.id, alliance_filter(current_user))
-        .order_by(Alliance.id.desc()).limit(200)).scalars().all()
+    alliances = hooks.alliances_of_buyer(the_buyer, current_user)
     return render_template("associations/buyer_detail.html", buyer=the_buyer, alliances=alliances)
 
 

@@ -67,12 +67,20 @@ LABELS = {
     "update_plan": _l("Plan edited"),
 }
 
+#: registered mappings object type -> workflow (grants/workflows registers its own here: the audit trail
+#: sits below the workflows and does not import them); kept by reference, so later additions count
+_WORKFLOW_MAPS = []
+
+
+def register_workflows(workflows):
+    """Let the transitions of ``workflows`` (object type -> workflow) label their audit events."""
+    if not any(m is workflows for m in _WORKFLOW_MAPS):
+        _WORKFLOW_MAPS.append(workflows)
+
 
 def action_label(event):
     """The label of ``event.action`` in the user's language."""
-    from ..workflows import WORKFLOWS
-
-    workflow = WORKFLOWS.get(event.object_type)
+    workflow = next((m[event.object_type] for m in _WORKFLOW_MAPS if event.object_type in m), None)
     if workflow is not None and event.action in workflow.by_name:
         return workflow.by_name[event.action][0].label
     return LABELS.get(event.action, event.action)

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 
 from .. import audit
 from ..documents import BODY, H1, H2, SMALL, WIDTH, build, facts, p, table
-from ..plans.catalog import GROUPS
+from ..alliances.catalog import GROUPS
 from ..web.i18n import date as fmt_date
 from ..web.i18n import datetime as fmt_datetime
 from ..web.i18n import money, number

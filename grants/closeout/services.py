@@ -9,12 +9,13 @@ report), ``refund_exceeds_balance``, ``revolving_not_allowed`` (money), ``contra
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..alliances import offers
 from ..alliances.permissions import roles_toward
 from ..errors import Collector, Forbidden, InvalidTransition, Violation
 from ..extensions import db
-from ..plans.catalog import KINDS, items_of
-from ..plans.parsing import amount, check_version, fail, text, whole
-from ..plans.services import assessment_of, group_indexes
+from ..alliances.catalog import KINDS, group_indexes, items_of
+from ..parsing import amount, check_version, fail, text, whole
+from ..common import utcnow
 from .models import RATINGS, Evaluation, FinalReport, IndicatorActual
 
 TEXT_LIMIT = 20000
@@ -58,9 +59,8 @@ def can_settle(user, alliance):
 
 def prefill(alliance):
     """``{indicator_id: {"actual", "women", "men"}}`` from the latest monitoring values (empty without them)."""
-    try:
-        from ..monitoring.services import latest_values
-    except ImportError:  # pragma: no cover - the monitoring stage is optional
+    latest_values = offers.offered("latest_values")
+    if latest_values is None:  # pragma: no cover - the monitoring stage is optional
         return {}
     out = {}
     for iid, value in (latest_values(alliance) or {}).items():
@@ -160,8 +160,6 @@ def save_final_report(alliance, data, actor, version=None):
         row.actual, row.women, row.men = value, women, men
     report.updated_by_id = actor.id
     if changed:
-        from ..common import utcnow
-
         report.updated_at = utcnow()
     db.session.flush()
     _audit(alliance, "final_report", report.id, "save_final_report", actor, {"changed": changed})
@@ -173,8 +171,8 @@ def assessment_pairs(alliance):
     whether the closeout assessment is complete."""
     out = []
     for kind, title in KINDS.items():
-        base = assessment_of(alliance, kind, "baseline")
-        close = assessment_of(alliance, kind, "closeout")
+        base = offers.offered("assessment_of")(alliance, kind, "baseline")
+        close = offers.offered("assessment_of")(alliance, kind, "closeout")
         bi, ci = group_indexes(base), group_indexes(close)
         groups = []
         for group in dict.fromkeys(g for _n, _c, g, _t, _e in items_of(kind)):
@@ -214,8 +212,6 @@ def final_report_violations(alliance):
 
 def record_submission(alliance, actor):
     """After ``submit_final_report`` (same transaction): who submitted and when."""
-    from ..common import utcnow
-
     report = ensure_report(alliance)
     report.submitted_at = utcnow()
     report.submitted_by_id = getattr(actor, "id", None)
@@ -250,7 +246,6 @@ def save_evaluation(alliance, data, actor, version=None):
         db.session.add(evaluation)
     evaluation.rating, evaluation.findings, evaluation.recommendations = rating, findings, recommendations
     evaluation.officer_id = actor.id
-    from ..common import utcnow
 
     evaluation.updated_at = utcnow()
     db.session.flush()

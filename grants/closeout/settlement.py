@@ -11,21 +11,20 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import uploads
-from ..alliances import ledger
+from ..alliances import ledger, offers
 from ..alliances.figures import financing
 from ..alliances.models import Alliance
 from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation, Violation
 from ..extensions import db
 from ..money import ZERO
-from ..plans.parsing import amount, day, fail, text
+from ..parsing import amount, day, fail, text
 from .models import Refund
 from .services import _audit, can_settle
 
 def moved_to_fund(alliance):
     """Grant money moved to the association's revolving fund (0 without the revolving stage)."""
-    try:
-        from ..revolving.services import moved_from_grant
-    except ImportError:  # pragma: no cover - the revolving stage is optional
+    moved_from_grant = offers.offered("moved_from_grant")
+    if moved_from_grant is None:  # pragma: no cover - the revolving stage is optional
         return ZERO
     return Decimal(moved_from_grant(alliance) or 0)
 
@@ -153,11 +152,10 @@ def move_to_fund(alliance, data, actor):
         problems.append(over)
     if problems:
         raise RuleViolation(problems)
-    try:
-        from ..revolving.services import deposit_from_grant
-    except ImportError:
+    deposit_from_grant = offers.offered("deposit_from_grant")
+    if deposit_from_grant is None:  # pragma: no cover - the revolving stage is optional
         raise RuleViolation([Violation("revolving_not_allowed", _l(
-            "The revolving fund is not available in this installation."), "amount")]) from None
+            "The revolving fund is not available in this installation."), "amount")])
     movement = deposit_from_grant(alliance, value, actor, when)
     db.session.flush()
     return movement

@@ -13,7 +13,7 @@ from ..alliances.services import take_action
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
-from ..plans.catalog import GROUPS
+from ..alliances.catalog import GROUPS
 from ..web.forms import show_errors
 from ..workflows import ALLIANCE
 from . import pdf, services

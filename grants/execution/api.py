@@ -9,11 +9,15 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from ..alliances.api import load_alliance
-from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
+from ..api.core import ApiError, Model, Out, api_user, choice_arg, dump, endpoint, load, paginate, require
 from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..extensions import db
 from ..web.idempotency import idempotent
 from ..workflows.report import REPORT
+from ..errors import NotFound
+from ..uploads import send_stored
+from ..alliances.models import Alliance
+from ..alliances.permissions import alliance_filter
 from . import contributions as contrib_svc
 from . import expenses as expense_svc
 from . import reports as report_svc
@@ -354,8 +358,6 @@ def import_expenses(alliance_id):
           content_type="image/jpeg, image/png, application/pdf", tags=TAGS, name="expense_receipt")
 def expense_receipt(expense_id):
     """Whoever may see the alliance (members included: social control); 404 without a receipt."""
-    from ..errors import NotFound
-    from ..uploads import send_stored
 
     e = load_expense(expense_id)
     if not e.receipt_sha256:
@@ -367,9 +369,6 @@ def expense_receipt(expense_id):
           "queue: state=submitted)", response=ReportOut, paginated=True, tags=TAGS, name="execution_report_queue",
           query={"state": ("Only this state", {"type": "string", "enum": list(REPORT.states)})})
 def report_queue():
-    from ..alliances.models import Alliance
-    from ..alliances.permissions import alliance_filter
-    from ..api.core import choice_arg
 
     q = (sa.select(AccountabilityReport).join(Alliance, Alliance.id == AccountabilityReport.alliance_id)
          .where(alliance_filter(api_user())).order_by(AccountabilityReport.updated_at, AccountabilityReport.id))

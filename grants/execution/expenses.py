@@ -16,29 +16,25 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..alliances import expenses as expense_interface
 from ..alliances import ledger
 from ..common import utcnow
-from ..errors import Collector, RuleViolation, StaleVersion
+from ..errors import Collector, RuleViolation, StaleVersion, Violation
 from ..extensions import db
 from ..money import ZERO
 from .common import (line_of, lock_alliance, lock_line, parse_amount, parse_date, parse_text, raise_fields,
                      require_in_execution, stored_file)
+from .permissions import can_record
 from .models import (DOCUMENT_TYPES, EXPENSE_SOURCES, LOCKED_STATES, AccountabilityReport, Contribution, Expense,
                      Procurement)
 
 FIELDS = ("budget_line_id", "spent_on", "amount", "source", "supplier", "document_type", "document_number",
           "description", "procurement_id", "deliverable_id")
 
-#: checks of a payment of a TA deliverable, registered by the assistance stage with ``@deliverable_check``:
-#: ``fn(alliance, line, deliverable_id, amount, exclude_id) -> iterable of Violation``
-_DELIVERABLE_CHECKS = []
-
-
-def deliverable_check(fn):
-    """Register a check of expenses that carry a ``deliverable_id`` (execution does not know the stage)."""
-    if fn not in _DELIVERABLE_CHECKS:
-        _DELIVERABLE_CHECKS.append(fn)
-    return fn
+#: checks of a payment of a TA deliverable, registered by the assistance stage on the spine
+#: (grants/alliances/expenses.py, ``@deliverable_check``)
+_DELIVERABLE_CHECKS = expense_interface.DELIVERABLE_CHECKS
+deliverable_check = expense_interface.deliverable_check
 
 
 def spent_on_line(line_id, source, exclude_id=None):
@@ -197,8 +193,6 @@ def _check_editable(expense, version=None):
 
 
 def _violation(rule, message, field=None):
-    from ..errors import Violation
-
     return Violation(rule, message, field)
 
 
@@ -273,3 +267,19 @@ def line_figures(alliance):
             "share": (used / plan * 100).quantize(Decimal("1")) if plan else (Decimal(100) if used else Decimal(0))}
         out.append(item)
     return out
+
+
+# The spine's interface of the expenses (grants/alliances/expenses.py), provided here.
+expense_interface.provide("record_expense")(record_expense)
+expense_interface.provide("line_figures")(line_figures)
+expense_interface.provide("document_types")(lambda: DOCUMENT_TYPES)
+expense_interface.provide("can_record")(can_record)
+
+
+@expense_interface.provide("paid_on_deliverable")
+def paid_on_deliverable(deliverable_id, exclude_id=None):
+    q = sa.select(sa.func.coalesce(sa.func.sum(Expense.amount), 0)).where(
+        Expense.deliverable_id == deliverable_id, Expense.voided_at.is_(None))
+    if exclude_id:
+        q = q.where(Expense.id != exclude_id)
+    return Decimal(db.session.execute(q).scalar() or 0).quantize(Decimal("0.01"))

@@ -5,6 +5,7 @@ from wtforms import FileField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import Length, Optional
 
 from ..web.forms import options
+from ..extensions import db
 from .models import CONTRIBUTION_KINDS, DOCUMENT_TYPES, EXPENSE_SOURCES, IN_KIND_TYPES
 
 
@@ -14,7 +15,6 @@ def line_options(alliance):
 
 
 def procurement_options(alliance):
-    from ..extensions import db
     from .models import Procurement
 
     rows = db.session.execute(db.select(Procurement).where(Procurement.alliance_id == alliance.id,

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..common import utcnow
-from ..errors import Collector, InvalidTransition, StaleVersion
+from ..errors import Collector, InvalidTransition, RuleViolation, StaleVersion, Violation
 from ..extensions import db
 from ..money import ZERO, fmt
 from ..workflows.report import REPORT
@@ -31,8 +31,6 @@ def create_report(alliance, data, actor, minutes=None):
     """A draft report for ``period_start``..``period_end`` (optionally with ``assembly_approved_on`` and the
     minutes file). Raises ``ValidationFailed`` (dates; ``period_overlaps``), ``RuleViolation`` (state)."""
     if alliance.state not in ("in_execution", "suspended", "closing"):
-        from ..errors import RuleViolation, Violation
-
         raise RuleViolation([Violation("alliance_not_in_execution",
                                        _l("Reports are filed while the alliance is in execution."))])
     c = Collector()

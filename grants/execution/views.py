@@ -15,6 +15,7 @@ from ..web.forms import show_errors
 from ..web.idempotency import idempotent
 from ..web.pagination import paginate
 from ..workflows.report import REPORT
+from ..alliances import ledger
 from . import contributions as contrib_svc
 from . import expenses as expense_svc
 from . import reports as report_svc
@@ -82,7 +83,6 @@ def overview(alliance_id):
 def _expenses_page(alliance, form, status=200):
     page = paginate(db.select(Expense).where(Expense.alliance_id == alliance.id)
                     .order_by(Expense.spent_on.desc(), Expense.id.desc()))
-    from ..alliances import ledger
 
     return render_template("execution/expenses.html", alliance=alliance, form=form, expenses=page.items, page=page,
                            lines=expense_svc.line_figures(alliance), balance=ledger.balance(alliance),

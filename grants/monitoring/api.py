@@ -16,7 +16,6 @@ from ..api.types import MoneyStr, SmallInt, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
 from ..web.idempotency import idempotent
-from ..plans.models import Indicator
 from ..uploads import send_stored
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
@@ -141,7 +140,11 @@ def visit_out(v):
 
 
 def _indicator(alliance, indicator_id):
-    return load(Indicator, indicator_id, lambda i: i.alliance_id == alliance.id)
+    """One of the alliance's indicators (the plan stage keeps them; read through the spine's relationship)."""
+    indicator = next((i for i in alliance.indicators if i.id == indicator_id), None)
+    if indicator is None:
+        raise NotFound(_l("Not found."))
+    return indicator
 
 
 def _visit(alliance, visit_id):

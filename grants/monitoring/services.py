@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..errors import Collector, RuleViolation, ValidationFailed
+from ..alliances import offers
+from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..extensions import db
 from ..money import to_decimal
 from .models import IndicatorValue
@@ -23,6 +24,7 @@ FIELD_RULES = ("required", "invalid")
 MAX_VALUE = 10**12
 
 
+@offers.provide("latest_values")
 def latest_values(alliance):
     """``{indicator_id: IndicatorValue}``: the value of the latest period of each indicator of ``alliance``."""
     return {iid: v for (_aid, iid), v in latest_values_for([alliance.id]).items()}
@@ -182,6 +184,4 @@ def _existing(indicator, period):
 
 
 def _violation(rule, field):
-    from ..errors import Violation
-
     return [Violation(rule, _l("Choose an indicator of this alliance."), field)]

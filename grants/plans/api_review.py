@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import Response
 from pydantic import Field
 
-from ..api.core import Model, Out, api_user, dump, endpoint, paginate
+from ..api.core import Model, Out, api_user, dump, endpoint, int_arg, paginate
 from ..api.types import UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
@@ -122,8 +122,6 @@ def _review_out(r):
 def list_reviews(alliance_id):
     """A committee member sees only their own review until they submitted it; then all. The answer adds
     ``round``, ``submitted`` (how many reviews are in), ``quorum`` and ``blind``."""
-    from ..api.core import int_arg
-
     user = api_user()
     alliance = load_alliance(alliance_id)
     round_ = int_arg("round")
@@ -173,8 +171,6 @@ def plan_document(alliance_id):
           query={"round": ("A former submission (default: the latest decision)", {"type": "integer"})})
 def minutes_document(alliance_id):
     """404 until the committee decided."""
-    from ..api.core import int_arg
-
     alliance = load_alliance(alliance_id)
     minutes = review.minutes_of(alliance, int_arg("round"))
     if minutes is None:

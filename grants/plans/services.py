@@ -6,9 +6,12 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..alliances import offers
+from ..alliances.catalog import group_indexes  # noqa: F401  (public here too: plans views, API and PDF)
 from ..alliances.figures import financing_violations, tranche_violations
 from ..errors import Collector, Forbidden, NotFound, Violation
 from ..extensions import db
+from ..common import utcnow
 from .budget import require_editor
 from .catalog import ENVIRONMENTAL_CATEGORIES, KINDS, MOMENTS, SECTIONS, STANDARD_INDICATORS, items_of
 from .finance import analyse
@@ -167,6 +170,7 @@ def delete_indicator(indicator, actor):
 
 # -- assessments --------------------------------------------------------------------------------------
 
+@offers.provide("assessment_of")
 def assessment_of(alliance, kind, moment):
     return db.session.execute(db.select(Assessment).where(
         Assessment.alliance_id == alliance.id, Assessment.kind == kind, Assessment.moment == moment)).scalar()
@@ -222,7 +226,6 @@ def save_assessment(alliance, kind, moment, items, actor):
             assessment.items.append(AssessmentItem(code=code, score=score, evidence=evidence))
         else:
             row.score, row.evidence = score, evidence
-    from ..common import utcnow
 
     assessment.updated_at = utcnow()
     db.session.flush()
@@ -231,20 +234,6 @@ def save_assessment(alliance, kind, moment, items, actor):
            {"kind": kind, "moment": moment,
             "scores": {k: {"from": before.get(k), "to": v} for k, v in after.items() if before.get(k) != v}})
     return assessment
-
-
-def group_indexes(assessment):
-    """The mean score of each group of the scorecard (2 places), for an assessment (or ``{}``)."""
-    from .catalog import ITEMS
-
-    if assessment is None:
-        return {}
-    groups = {}
-    for item in assessment.items:
-        group = ITEMS[item.code][1] if item.code in ITEMS else None
-        if group:
-            groups.setdefault(group, []).append(item.score)
-    return {g: (Decimal(sum(v)) / len(v)).quantize(Decimal("0.01")) for g, v in groups.items()}
 
 
 # -- cash flow ----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..web import i18n
 from ..web.forms import options
+from ..accounts.forms import split_list
 from .models import RULES
 
 #: label and hint of each program rule, in the order of RULES
@@ -179,8 +180,6 @@ class CallForm(FlaskForm):
         self.committee_ids.data = [str(i) for i in call.committee_ids]
 
     def data_for_service(self):
-        from ..accounts.forms import split_list
-
         return {
             "program_id": self.program_id.data,
             "title": self.title.data or "",

@@ -8,6 +8,7 @@ from .. import audit
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
 from ..money import to_decimal
+from ..accounts.models import User
 from .models import DEFAULT_CRITERIA, RULES, Call, CallCommittee, CallCriterion, CallRegion, Program
 
 
@@ -156,8 +157,6 @@ def _call_fields(call, data, c, creating):
         regions = sorted({(r or "").strip() for r in data.get("regions") or [] if (r or "").strip()})
         call.region_rows = [CallRegion(region=r) for r in regions]
     if "committee_ids" in data:
-        from ..accounts.models import User
-
         rows = []
         for uid in sorted({int(u) for u in data.get("committee_ids") or [] if str(u).isdigit()}):
             user = db.session.get(User, uid)

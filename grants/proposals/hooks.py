@@ -8,6 +8,7 @@ from ..extensions import db
 from ..notifications.services import notify
 from ..web.i18n import money
 from ..workflows.engine import transition_applied
+from ..workflows.alliance import STATES
 
 #: transitions the association takes itself: they are not decisions on its intention
 OWN_ACTIONS = ("submit", "withdraw", "submit_plan", "submit_final_report")
@@ -44,8 +45,6 @@ def _notify_officers(alliance, from_state):
 
 
 def _notify_board(alliance, transition, actor, comment):
-    from ..workflows.alliance import STATES
-
     state = STATES.get(transition.target, transition.target)
     subject = _l("%(code)s: %(state)s", code=alliance.code, state=state)
     body = _l("%(who)s took the decision “%(label)s” on your business intention “%(title)s”. "

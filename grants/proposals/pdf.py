@@ -12,12 +12,13 @@ from ..documents import GRID, H1, H2, SMALL, build, facts, p, signatures
 from ..money import share
 from ..web.i18n import money, number, percent
 from ..workflows.alliance import STATES
+from ..accounts.models import Membership
+from ..associations.services import mask_name
+from ..extensions import db
 
 def profile_pdf(alliance, with_names=False, masked=False):
     """The business intention as a PDF the board can print and sign. ``with_names``: list the member
     families by name (only for those who may see member data); ``masked``: by their initials only (auditors)."""
-    from ..accounts.models import Membership
-    from ..extensions import db
 
     prof = alliance.profile
     cur = alliance.call.program.currency
@@ -61,8 +62,6 @@ def profile_pdf(alliance, with_names=False, masked=False):
     ])]
     story.append(p(_l("Member families taking part: %(n)s", n=alliance.families), H2))
     if with_names and alliance.member_links:
-        from ..associations.services import mask_name
-
         names = sorted(mask_name(link.member.full_name) if masked else link.member.full_name
                        for link in alliance.member_links)
         numbered = [p(f"{i}. {n}", SMALL) for i, n in enumerate(names, start=1)]

@@ -18,6 +18,7 @@ from ..common import utcnow
 from ..errors import DomainError, Forbidden, RuleViolation, ValidationFailed, Violation
 from ..extensions import db
 from ..money import ZERO
+from ..associations.models import Association
 from .models import PreselectionMinutes, ProfileRevision
 from .screening import totals_for
 
@@ -40,8 +41,6 @@ class Row:
 
 def officer_has_intentions(user, call):
     """An officer takes part in a call where an intention of their regions was submitted."""
-    from ..associations.models import Association
-
     if not user.has_role("officer") or not user.regions:
         return False
     return db.session.execute(sa.select(sa.literal(1)).where(

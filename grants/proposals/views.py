@@ -13,6 +13,8 @@ from ..programs.models import Call
 from ..web.forms import show_errors
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
+from ..associations.models import Member
+from ..associations.services import mask_name
 from . import exports, guards, pdf, preselection, screening, services
 from .forms import PreselectionForm, ProfileForm, screening_form
 
@@ -47,12 +49,10 @@ def section_context(alliance):
 def _member_names(alliance):
     if not can_view_members(current_user, alliance.association):
         return {}
-    from ..associations.models import Member
 
     rows = db.session.execute(db.select(Member.id, Member.full_name)
                               .where(Member.association_id == alliance.association_id)).all()
     if members_masked(current_user, alliance.association):  # auditors: initials only
-        from ..associations.services import mask_name
 
         return {mid: mask_name(name) for mid, name in rows}
     return dict(rows)

@@ -1,7 +1,7 @@
 """Titles shared by the portfolio, the portal and their exports."""
 from flask_babel import lazy_gettext as _l
 
-from ..plans.catalog import STANDARD_INDICATORS
+from ..alliances.catalog import STANDARD_INDICATORS
 
 GROUP_TITLES = {"region": _l("Region"), "program": _l("Program"), "call": _l("Call"), "product": _l("Product")}
 _ORDER = list(STANDARD_INDICATORS)

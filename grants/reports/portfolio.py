@@ -28,6 +28,7 @@ from ..common import utcnow
 from ..execution.models import AccountabilityReport, Contribution, Expense
 from ..extensions import db
 from ..money import ZERO, share
+from ..monitoring.models import IndicatorValue
 from ..plans.models import Indicator
 from ..programs.models import Call, Program
 from ..workflows.alliance import FUNDED, STATES
@@ -253,8 +254,6 @@ def _people(sc):
 def latest_value_subquery(alliance_ids):
     """``indicator_id``, ``value`` of each indicator's latest period (window function), for the alliances
     selected by ``alliance_ids`` (a select of ids)."""
-    from ..monitoring.models import IndicatorValue
-
     ranked = (sa.select(IndicatorValue.indicator_id, cents(IndicatorValue.value).label("value"),
                         sa.func.row_number().over(partition_by=IndicatorValue.indicator_id,
                                                   order_by=IndicatorValue.period.desc()).label("rn"))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
-from ..api.core import Model, Out, api_user, dump, endpoint, load, paginate, require
+from ..api.core import Model, Out, api_user, bool_arg, choice_arg, dump, endpoint, load, paginate, require
 from ..api.types import AmountStr, Id, MoneyStr, RatioStr, ShareStr, UtcDateTime
 from ..associations.models import Association
 from ..associations.services import mask_name
@@ -160,8 +160,6 @@ def get_fund(association_id):
           response=MovementOut, paginated=True, tags=TAGS, name="revolving_movements",
           query={"kind": "deposit, repayment or loan"})
 def list_movements(association_id):
-    from ..api.core import choice_arg
-
     association = load_association(association_id)
     q = sa.select(Movement).where(Movement.association_id == association.id)
     kind = choice_arg("kind", ("deposit", "repayment", "loan"))
@@ -197,8 +195,6 @@ def record_repayment(association_id, body):
           response=LoanOut, paginated=True, tags=TAGS, name="revolving_loans",
           query={"state": "open, repaid or written_off", "overdue": "true: only open loans past their due date"})
 def list_loans(association_id):
-    from ..api.core import bool_arg, choice_arg
-
     association = load_association(association_id)
     q = sa.select(Loan).where(Loan.association_id == association.id)
     state = choice_arg("state", STATES)

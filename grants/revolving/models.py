@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..common import Timestamped, Versioned, in_check, non_negative, utcnow
 from ..extensions import db
-from ..money import Money, Ratio
+from ..money import Money, Ratio, ZERO
 
 #: kind -> label; deposits and repayments add to the fund, loans take from it
 MOVEMENT_KINDS = {"deposit": _l("Unspent grant moved into the fund"), "repayment": _l("Member repayment"),
@@ -66,8 +66,6 @@ class Loan(Versioned, Timestamped, db.Model):
     @property
     def outstanding(self):
         """What the member still owes (0 once repaid or written off)."""
-        from ..money import ZERO
-
         return self.amount_due - self.repaid if self.state == "open" else ZERO
 
     @property

@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..alliances import ledger
+from ..alliances import ledger, offers
 from ..alliances.models import Alliance
 from ..associations.models import Member
 from ..common import utcnow
-from ..errors import Collector, RuleViolation, ValidationFailed
-from ..execution.common import parse_amount, parse_date, parse_text
+from ..errors import Collector, RuleViolation, ValidationFailed, Violation
+from ..alliances.inputs import parse_amount, parse_date, parse_text
 from ..extensions import db
 from ..money import ZERO, to_decimal
 from ..programs.models import Call, Program
@@ -93,8 +93,6 @@ def _move(fund, kind, amount, actor, occurred_on, **links):
 
 
 def _insufficient(balance):
-    from ..errors import Violation
-
     return Violation("fund_insufficient", _l("The fund has only %(balance)s available.", balance=balance), "amount")
 
 
@@ -127,6 +125,7 @@ def _not_allowed(c):
 
 # -- the contract with closeout -----------------------------------------------------------------------------
 
+@offers.provide("deposit_from_grant")
 def deposit_from_grant(alliance, amount, actor, moved_on=None, reference=None):
     """Move unspent grant of ``alliance`` into its association's fund (at closeout). Raises ``RuleViolation``
     (``revolving_not_allowed`` when the alliance's program has no fund share, ``invalid`` for an amount <= 0
@@ -153,6 +152,7 @@ def deposit_from_grant(alliance, amount, actor, moved_on=None, reference=None):
     return mv
 
 
+@offers.provide("moved_from_grant")
 def moved_from_grant(alliance):
     """The total of ``alliance``'s grant moved into the fund."""
     return _dec(db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(Movement.amount), 0)).where(

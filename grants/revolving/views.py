@@ -17,6 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import show_errors
 from ..web.pagination import paginate
+from ..workflows.alliance import FUNDED
 from . import services
 from .forms import LoanForm, LoanRepaymentForm, RepaymentForm, WriteOffForm
 from .models import Loan, Movement
@@ -233,8 +234,6 @@ def write_off(association_id, loan_id):
 def revolving_helpers():
     def section(alliance):
         """The alliance's expected vs repaid share, when its program has a fund (for alliances/detail.html)."""
-        from ..workflows.alliance import FUNDED
-
         if alliance.state not in FUNDED or services.share_of(alliance) <= 0:
             return None
         return {"share": services.alliance_share(alliance),

@@ -1,4 +1,5 @@
 """State machines as data, and the one engine that applies them."""
+from ..audit.labels import register_workflows
 from .alliance import ALLIANCE  # noqa: F401
 from .deliverable import DELIVERABLE  # noqa: F401
 from .follow_up import FOLLOW_UP  # noqa: F401
@@ -10,3 +11,4 @@ from .tranche import TRANCHE  # noqa: F401
 WORKFLOWS = {"alliance": ALLIANCE, "tranche": TRANCHE, "accountability_report": REPORT,
              "procurement": PROCUREMENT, "deliverable": DELIVERABLE}
 WORKFLOWS["follow_up_action"] = FOLLOW_UP
+register_workflows(WORKFLOWS)  # the audit trail labels a workflow event with its transition's label

@@ -77,14 +77,8 @@ TRANSITIONS = [
 ]
 
 
-def _roles_of(alliance, user):
-    from ..alliances.permissions import roles_toward
-
-    return roles_toward(alliance, user)
-
-
 def _context(alliance):
     return {"alliance_id": alliance.id, "association_id": alliance.association_id}
 
 
-ALLIANCE = Workflow("alliance", STATES, TRANSITIONS, roles_of=_roles_of, context=_context)
+ALLIANCE = Workflow("alliance", STATES, TRANSITIONS, context=_context)  # roles_of: registered by grants/alliances/permissions.py

@@ -1,6 +1,6 @@
 """The TA deliverable workflow (DOMAIN.md): pending → submitted → accepted | rejected; a rejected deliverable
 can be submitted again. The provider submits (or the board records it on the provider's behalf); the
-association board accepts or rejects (with a comment). Roles come from ``grants/assistance/permissions.py``."""
+association board accepts or rejects (with a comment). Roles come from ``grants/assistance/permissions.py``, which registers them here (``roles_of``)."""
 from flask_babel import lazy_gettext as _l
 
 from .engine import Transition as T
@@ -17,15 +17,9 @@ TRANSITIONS = [
 ]
 
 
-def _roles_of(deliverable, user):
-    from ..assistance.permissions import roles_toward_contract
-
-    return roles_toward_contract(deliverable.contract, user)
-
-
 def _context(deliverable):
     alliance = deliverable.contract.alliance
     return {"alliance_id": alliance.id, "association_id": alliance.association_id}
 
 
-DELIVERABLE = Workflow("deliverable", STATES, TRANSITIONS, roles_of=_roles_of, context=_context)
+DELIVERABLE = Workflow("deliverable", STATES, TRANSITIONS, context=_context)

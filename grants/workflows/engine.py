@@ -10,7 +10,7 @@ from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..errors import Forbidden, InvalidTransition, RuleViolation
+from ..errors import Forbidden, InvalidTransition, RuleViolation, Violation
 
 _GUARDS = {}
 _signals = Namespace()
@@ -106,18 +106,13 @@ class Workflow:
         violations = []
         for key in t.requires:
             if not str(data.get(key) or "").strip():
-                from ..errors import Violation
-
                 violations.append(Violation("required", _l("This field is required."), key))
         if t.comment_required and not str(data.get("comment") or "").strip():
-            from ..errors import Violation
-
             violations.append(Violation("comment_required", _l("Write a comment that explains the decision."),
                                         "comment"))
         for name in t.guards:
             fn = _GUARDS.get(name)
             if fn is None:  # deny by default: a step whose rules are not built cannot be taken
-                from ..errors import Violation
 
                 violations.append(Violation("not_yet_available",
                                             _l("This step is not available yet in this installation.")))

@@ -15,14 +15,8 @@ TRANSITIONS = [
 ]
 
 
-def _roles_of(action, user):
-    from ..alliances.permissions import roles_toward
-
-    return roles_toward(action.alliance, user)
-
-
 def _context(action):
     return {"alliance_id": action.alliance_id, "association_id": action.alliance.association_id}
 
 
-FOLLOW_UP = Workflow("follow_up_action", STATES, TRANSITIONS, roles_of=_roles_of, context=_context)
+FOLLOW_UP = Workflow("follow_up_action", STATES, TRANSITIONS, context=_context)  # roles_of: registered by grants/alliances/permissions.py

@@ -15,14 +15,8 @@ TRANSITIONS = [
 ]
 
 
-def _roles_of(procurement, user):
-    from ..alliances.permissions import roles_toward
-
-    return roles_toward(procurement.alliance, user)
-
-
 def _context(procurement):
     return {"alliance_id": procurement.alliance_id, "association_id": procurement.alliance.association_id}
 
 
-PROCUREMENT = Workflow("procurement", STATES, TRANSITIONS, roles_of=_roles_of, context=_context)
+PROCUREMENT = Workflow("procurement", STATES, TRANSITIONS, context=_context)  # roles_of: registered by grants/alliances/permissions.py

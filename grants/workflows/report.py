@@ -22,14 +22,8 @@ TRANSITIONS = [
 ]
 
 
-def _roles_of(report, user):
-    from ..alliances.permissions import roles_toward
-
-    return roles_toward(report.alliance, user)
-
-
 def _context(report):
     return {"alliance_id": report.alliance_id, "association_id": report.alliance.association_id}
 
 
-REPORT = Workflow("accountability_report", STATES, TRANSITIONS, roles_of=_roles_of, context=_context)
+REPORT = Workflow("accountability_report", STATES, TRANSITIONS, context=_context)  # roles_of: registered by grants/alliances/permissions.py

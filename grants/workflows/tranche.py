@@ -3,11 +3,15 @@ tranche to planned. The association's board requests, the officer of the region 
 finance officer records the transfer. Guards live in ``grants/funding/guards.py``."""
 from flask_babel import lazy_gettext as _l
 
-from ..alliances.budget import TRANCHE_STATES
 from .engine import Transition as T
 from .engine import Workflow
 
-STATES = dict(TRANCHE_STATES)
+STATES = {
+    "planned": _l("Planned"),
+    "requested": _l("Requested"),
+    "approved": _l("Approved"),
+    "disbursed": _l("Disbursed"),
+}
 
 TRANSITIONS = [
     T("request", ("planned",), "requested", ("board",), _l("Request the tranche"), guards=("tranche_may_move",
@@ -21,14 +25,8 @@ TRANSITIONS = [
 ]
 
 
-def _roles_of(tranche, user):
-    from ..alliances.permissions import roles_toward
-
-    return roles_toward(tranche.alliance, user)
-
-
 def _context(tranche):
     return {"alliance_id": tranche.alliance_id, "association_id": tranche.alliance.association_id}
 
 
-TRANCHE = Workflow("tranche", STATES, TRANSITIONS, roles_of=_roles_of, context=_context)
+TRANCHE = Workflow("tranche", STATES, TRANSITIONS, context=_context)  # roles_of: registered by grants/alliances/permissions.py
