@@ -190,7 +190,7 @@ def import_expenses(alliance_id):
             abort(404)
         flash(str(exc.message), "error")
         for d in exc.details[:200]:
-            flash(f"{d.field}: {d.message} ({d.rule})", "error")
+            flash(f"{d.field}: {d.message}", "error")
         return redirect(url_for(".expenses", alliance_id=alliance_id, _anchor="import-form")), 303
     db.session.commit()
     flash(_l("%(n)s expenses imported.", n=len(done)), "success")

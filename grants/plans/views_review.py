@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db
+from ..web.forms import flash_violations
 from ..workflows import ALLIANCE
 from . import review
 from .catalog import CHECKLIST, CHECKLIST_ANSWERS, DECISIONS, RECOMMENDATIONS
@@ -21,9 +22,8 @@ def _put_errors(form, exc, name_of):
         target = getattr(form, name_of(d.field or "") or "", None)
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors or []) + [f"{d.message}"]
-        else:
-            flash(f"{d.message} ({d.rule})", "error")
-    flash(str(exc.message), "error")
+            exc.details = [x for x in exc.details if x is not d]  # shown at its field: not flashed again
+    flash_violations(exc)
 
 
 def _appraisal_field(field):

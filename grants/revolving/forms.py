@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..web.forms import options
+from ..web.forms import MoneyField, options
 
 
 def member_options(members):
@@ -14,7 +14,7 @@ def member_options(members):
 
 class RepaymentForm(FlaskForm):
     member_id = SelectField(_l("Member"), validate_choice=False)
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     paid_on = StringField(_l("Date paid"), validators=[Optional(), Length(max=10)])
     reference = StringField(_l("Receipt reference"), validators=[Optional(), Length(max=100)])
     alliance_id = SelectField(_l("Repays the share of alliance"), validate_choice=False)
@@ -35,7 +35,7 @@ class RepaymentForm(FlaskForm):
 
 class LoanForm(FlaskForm):
     member_id = SelectField(_l("Member"), validate_choice=False)
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     lent_on = StringField(_l("Date lent"), validators=[Optional(), Length(max=10)])
     due_on = StringField(_l("Due date"), validators=[Optional(), Length(max=10)])
     interest_rate = StringField(_l("Interest for the whole term (share, e.g. 0.05; empty: none)"),
@@ -52,7 +52,7 @@ class LoanForm(FlaskForm):
 
 
 class LoanRepaymentForm(FlaskForm):
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     paid_on = StringField(_l("Date paid"), validators=[Optional(), Length(max=10)])
     reference = StringField(_l("Receipt reference"), validators=[Optional(), Length(max=100)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])

@@ -55,6 +55,9 @@ def register(app):
     app.jinja_env.globals.update(current_language=i18n.current_language, choice_label=choice_label,
                                  action_label=action_label)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from ..workflows.rules import message as rule_message
+
+    app.jinja_env.globals.update(rule_message=rule_message)  # a rule code's message, never the code
 
     from ..workflows.alliance import STATES
 
