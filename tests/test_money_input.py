@@ -182,3 +182,32 @@ def test_the_draft_form_takes_the_amounts_the_app_itself_shows(db, login, board,
     data.update(requested_grant="-5,00", title="Otra")
     resp = web.post("/alliances/new", data=data)
     assert resp.status_code == 400 and "Escriba un monto igual o mayor que cero." in text_of(resp)
+
+
+@pytest.mark.browser
+def test_the_budget_page_reads_spanish_amounts_as_they_are_typed(db, phone, alliance, officer, facilitator):
+    from grants.alliances.budget import BudgetLine
+    from tests.browser import sign_in
+    from tests.plan_helpers import start_plan
+
+    start_plan(alliance, officer, facilitator)
+    db.session.commit()
+    sign_in(phone, facilitator.email)
+    phone.goto(f"/alliances/{alliance.id}/plan/budget")
+    phone.select_option("select[name=category]", "equipment")
+    phone.fill("input[name=description]", "Tanque de frío")
+    phone.fill("input[name=quantity]", "2")
+    phone.fill("input[name=unit_cost]", "100.000,25")
+    assert phone.text_content("#line-total").strip() == "Bs 200.000,50"  # computed as typed
+    phone.fill("input[name=grant]", "Bs 140.000,50")
+    phone.fill("input[name=counterpart_cash]", "20000")
+    phone.fill("input[name=counterpart_in_kind]", "40.000")
+    assert "rule-ok" in phone.get_attribute("#line-state", "class")
+    phone.fill("input[name=counterpart_in_kind]", "40,000")  # ambiguous: the live summary refuses it too
+    assert "rule-ok" not in phone.get_attribute("#line-state", "class")
+    phone.fill("input[name=counterpart_in_kind]", "40000.00")
+    phone.click("#save-line")
+    phone.wait_for_url(f"**/alliances/{alliance.id}/plan/budget*")
+    line = db.session.execute(sa.select(BudgetLine)).scalar_one()
+    assert (line.unit_cost, line.grant, line.counterpart_in_kind, line.total) == (
+        Decimal("100000.25"), Decimal("140000.50"), Decimal("40000.00"), Decimal("200000.50"))

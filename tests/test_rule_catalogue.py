@@ -208,3 +208,28 @@ def test_a_spanish_users_budget_spreadsheet_is_spanish_and_imports_back(db, logi
     lines = db.session.execute(sa.select(BudgetLine).order_by(BudgetLine.position)).scalars().all()
     assert [(x.category, x.total) for x in lines] == [("equipment", Decimal("10000.00")),
                                                       ("training", Decimal("1002.00"))]
+
+
+def test_the_statement_spreadsheet_of_a_spanish_member_writes_titles_not_codes(db, login, alliance, officer,
+                                                                               facilitator, board, treasurer,
+                                                                               member_user):
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from grants.execution import expenses, reports
+    from tests.execution_support import executing, expense_data
+
+    live = executing(alliance, officer, facilitator, board)
+    expenses.record_expense(live, expense_data(live.budget_lines[0], "1250.50"), treasurer)
+    r = reports.create_report(live, {"period_start": "2020-01-01", "period_end": date.today().isoformat()},
+                              treasurer)
+    db.session.commit()
+    resp = login(member_user).get(f"/alliances/{live.id}/execution/reports/{r.id}/statement.xlsx")
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.data))
+    row = [c for c in wb["expenses"][2]]
+    assert [c.value for c in wb["expenses"][1]][:3] == ["Fecha", "Línea", "Fuente"]
+    assert row[2].value == "Subvención" and row[4].value == "Factura"  # not "grant", "invoice"
+    assert row[6].value == 1250.5 and row[6].number_format == '"Bs" #,##0.00'

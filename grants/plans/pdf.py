@@ -144,8 +144,8 @@ def minutes_pdf(alliance, minutes):
     story.append(_facts([
         (_l("Submission"), minutes.round),
         (_l("Date"), fmt_datetime(minutes.decided_at)),
-        (_l("Total cost"), f"{cur} {money(fin.get('total'))}" if fin.get("total") else "—"),
-        (_l("Grant"), f"{cur} {money(fin.get('grant'))}" if fin.get("grant") else "—"),
+        (_l("Total cost"), money(fin.get("total"), cur) if fin.get("total") else "—"),
+        (_l("Grant"), money(fin.get("grant"), cur) if fin.get("grant") else "—"),
         (_l("Quorum"), data.get("quorum")),
         (_l("Reviews"), len(data.get("reviews", []))),
     ], 180 * mm))

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..money import shown
 from ..web.forms import MoneyField, options
 
 
@@ -24,7 +25,7 @@ class RepaymentForm(FlaskForm):
     def fill(self, members, alliances, loans, names):
         self.member_id.choices = member_options(members)
         self.alliance_id.choices = options([("", "—")] + [(str(a.id), f"{a.code} · {a.title}") for a in alliances])
-        self.loan_id.choices = options([("", "—")] + [(str(ln.id), f"#{ln.id} · {names(ln.member)} · {ln.amount}")
+        self.loan_id.choices = options([("", "—")] + [(str(ln.id), f"#{ln.id} · {names(ln.member)} · {shown(ln.amount)}")
                                                       for ln in loans])
         return self
 
