@@ -211,3 +211,14 @@ def test_the_budget_page_reads_spanish_amounts_as_they_are_typed(db, phone, alli
     line = db.session.execute(sa.select(BudgetLine)).scalar_one()
     assert (line.unit_cost, line.grant, line.counterpart_in_kind, line.total) == (
         Decimal("100000.25"), Decimal("140000.50"), Decimal("40000.00"), Decimal("200000.50"))
+
+
+def test_an_entry_refused_as_ambiguous_never_reaches_a_service_as_a_number(live, treasurer, login):
+    """English "1.250" is refused by the form; it must not pass on to the service as Decimal("1.250")."""
+    treasurer.locale = "en"
+    db.session.commit()
+    for text in ("1.250", "12.345"):
+        resp = post_expense(login(treasurer), live, text)
+        assert resp.status_code == 422 and f'value="{text}"' in text_of(resp)
+        assert "is ambiguous" in text_of(resp)
+    assert amounts() == []

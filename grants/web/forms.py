@@ -78,6 +78,10 @@ from wtforms.validators import StopValidation  # noqa: E402
 from ..money import AmountError, amount_input, parse_amount_input  # noqa: E402
 
 
+#: appended to an entry that could not be read, so that it never passes for a number
+UNREADABLE = " (?)"
+
+
 def _lang():
     return str(get_locale() or "es")
 
@@ -99,9 +103,17 @@ class MoneyField(StringField):
         try:
             value = parse_amount_input(raw, _lang())
         except AmountError as exc:
-            self.data, self.amount_error = raw, exc.message
+            # what was typed, marked so that no service reads it as a number ("1.250" would be 1.25 to
+            # Decimal): the service refuses it and show_errors puts amount_error at the field
+            self.data, self.amount_error = raw + UNREADABLE, exc.message
             return
         self.data = "" if value is None else str(value)
+
+    def pre_validate(self, form):
+        if self.amount_error is not None:
+            if any(isinstance(v, ReadableAmount) for v in self.validators):
+                raise StopValidation(str(self.amount_error))
+            raise StopValidation()  # no other check of the text: the service refuses it with the rest
 
     def _value(self):
         if self.raw_data:
