@@ -16,7 +16,7 @@ class ProfileForm(FlaskForm):
     current_production = TextAreaField(_l("Current production and sales"), validators=[Optional(), Length(max=5000)])
     current_sales = MoneyField(_l("Current sales per year"), validators=[Optional(), AMOUNT])
     estimated_investment = MoneyField(_l("Estimated investment"), validators=[Optional(), AMOUNT])
-    loi_volume = StringField(_l("Volume the buyer will buy"), validators=[Optional(), AMOUNT])
+    loi_volume = MoneyField(_l("Volume the buyer will buy"), validators=[Optional(), AMOUNT])  # a number read the same way
     loi_unit = StringField(_l("Unit"), validators=[Optional(), Length(max=30)])
     loi_price = MoneyField(_l("Price per unit"), validators=[Optional(), AMOUNT])
     loi_quality = TextAreaField(_l("Quality required"), validators=[Optional(), Length(max=2000)])
