@@ -233,3 +233,25 @@ def test_the_statement_spreadsheet_of_a_spanish_member_writes_titles_not_codes(d
     assert [c.value for c in wb["expenses"][1]][:3] == ["Fecha", "Línea", "Fuente"]
     assert row[2].value == "Subvención" and row[4].value == "Factura"  # not "grant", "invoice"
     assert row[6].value == 1250.5 and row[6].number_format == '"Bs" #,##0.00'
+
+
+def test_the_revisions_page_names_what_changed_in_words(db, login, alliance, officer, facilitator, board):
+    from grants.alliances.services import take_action
+    from grants.plans import budget
+    from tests.plan_helpers import complete_plan, start_plan
+
+    start_plan(alliance, officer, facilitator)
+    complete_plan(alliance, facilitator)
+    take_action(alliance, "submit_plan", board)
+    take_action(alliance, "start_appraisal", officer)
+    take_action(alliance, "return_plan", officer, {"comment": "Revisar el costo del galpón."})
+    galpon = alliance.budget_lines[1]
+    budget.update_line(galpon, {"unit_cost": "280000.00", "grant": "196000.00", "counterpart_cash": "28000.00",
+                                "counterpart_in_kind": "56000.00"}, facilitator)
+    budget.update_tranche(alliance.tranches[1], {"amount": "136000.00"}, facilitator)
+    take_action(alliance, "submit_plan", board)
+    db.session.commit()
+    text = visible_text(login(board).get(f"/alliances/{alliance.id}/plan/revisions").get_data(as_text=True))
+    assert "Línea de presupuesto" in text and "Resumen del financiamiento" in text
+    for code in ("budget_line", "financing", "tranche"):
+        assert not re.search(rf"\b{code}\b", text), code

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..web.forms import flash_violations
 from ..workflows import ALLIANCE
 from . import review
-from .catalog import CHECKLIST, CHECKLIST_ANSWERS, DECISIONS, RECOMMENDATIONS
+from .catalog import CHECKLIST, CHECKLIST_ANSWERS, DECISIONS, RECOMMENDATIONS, SECTIONS
 from .forms import appraisal_data, appraisal_form, review_data, review_form
 from .models import CommitteeMinutes, PlanRevision
 from .permissions import can_appraise, can_review
@@ -106,4 +106,5 @@ def revisions(alliance_id):
     alliance = load(alliance_id)
     rows = db.session.execute(sa.select(PlanRevision).where(PlanRevision.alliance_id == alliance.id)
                               .order_by(PlanRevision.number.desc())).scalars().all()
-    return render_template("plans/revisions.html", alliance=alliance, revisions=rows)
+    return render_template("plans/revisions.html", alliance=alliance, revisions=rows,
+                           section_titles={k: title for k, (title, _required) in SECTIONS.items()})
