@@ -120,7 +120,8 @@ def test_refused_transition_explains_why_and_changes_nothing(db, login, officer,
     web = login(officer)
     resp = web.post(f"/alliances/{alliance.id}/transition", data={"action": "return_for_info"},
                     follow_redirects=True)
-    assert resp.status_code == 200 and "comment_required" in resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Escriba un comentario que explique la decisión." in resp.get_data(as_text=True)
+    assert "comment_required" not in resp.get_data(as_text=True)
     resp = web.post(f"/alliances/{alliance.id}/transition", data={"action": "no_such_action"}, follow_redirects=True)
     assert resp.status_code == 200
     db.session.refresh(alliance)

@@ -121,7 +121,7 @@ def test_selection_pages(alliance, line, board, member_user, other_board, provid
     assert 'id="minutes"' in page and "Única propuesta" in page and 'id="contract-selected"' in page
     form = client.get(f"/alliances/{alliance.id}/assistance?provider_id={providers[0].id}&amount=28000.00"
                       ).get_data(as_text=True)
-    assert 'value="28000.00"' in form and f'<option selected value="{providers[0].id}">' in form
+    assert 'value="28000,00"' in form and f'<option selected value="{providers[0].id}">' in form  # as Spanish writes it
     assert client.get(url + "/pdf").mimetype == "application/pdf"
     assert login(member_user).get(url).status_code == 200
     assert login(member_user).post(url + "/select", data={"proposal_id": str(pid)}).status_code == 403

@@ -41,11 +41,14 @@ def test_treasurer_records_with_receipt_and_member_reads(live, treasurer, member
     assert db.session.execute(sa.select(sa.func.count()).select_from(Expense)).scalar() == 1
 
 
-def test_refused_expense_shows_rule_codes_and_keeps_input(live, treasurer, login):
+def test_refused_expense_shows_rule_messages_and_keeps_input(live, treasurer, login):
     resp = post_expense(login(treasurer), live, amount="140000.01", supplier="Proveedor Único")
     assert resp.status_code == 422
-    html = resp.get_data(as_text=True)
-    assert "line_funds_exceeded" in html and "procurement_required" in html
+    html = resp.get_data(as_text=True).replace("\xa0", " ")
+    # the messages, in Spanish, with the amounts as Spanish writes them; never the codes
+    assert "le quedan Bs 140.000,00 de esta fuente" in html
+    assert "Por encima de Bs 10.000,00, una compra necesita un proceso de compra adjudicado." in html
+    assert "line_funds_exceeded" not in html and "procurement_required" not in html
     assert "Proveedor Único" in html
     assert db.session.execute(sa.select(sa.func.count()).select_from(Expense)).scalar() == 0
 
@@ -105,7 +108,7 @@ def test_report_workflow_through_the_pages(live, treasurer, officer, member_user
     r = db.session.execute(sa.select(AccountabilityReport)).scalar_one()
     base = f"/alliances/{live.id}/execution/reports/{r.id}"
     resp = t.post(base, data={"action": "submit", "version": str(r.version)})
-    assert resp.status_code == 422 and "assembly_approval_missing" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Suba el acta de la asamblea" in resp.get_data(as_text=True)
     resp = t.post(base + "/assembly", data={"assembly_approved_on": TODAY,
                                             "assembly_minutes": (io.BytesIO(PDF), "acta.pdf")},
                   content_type="multipart/form-data")
@@ -137,7 +140,7 @@ def test_procurement_and_reallocation_pages(live, board, treasurer, officer, mem
     line = live.budget_lines[0]
     resp = b.post(f"/alliances/{live.id}/execution/procurements", data={
         "description": "Tanque", "budget_line_id": str(line.id), "method": "minor", "estimated_amount": "15000.00"})
-    assert resp.status_code == 422 and "method_not_allowed" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "la compra necesita comparación de precios" in resp.get_data(as_text=True)
     resp = b.post(f"/alliances/{live.id}/execution/procurements", data={
         "description": "Tanque", "budget_line_id": str(line.id), "method": "minor", "estimated_amount": "9000.00"})
     assert resp.status_code == 302

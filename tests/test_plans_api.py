@@ -198,8 +198,10 @@ def test_plan_pdf_has_sections_budget_financing_cash_flow_and_indicators(db, api
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.data)).pages)
     for expected in ("Tanque de frío", "Galpón de acopio", "Texto de executive_summary", "70,00 %", "350.000,00",
-                     "grant_share_exceeded", "Flujo de caja", "Indicadores", "Cronograma de tramos"):
+                     "Porcentaje de subvención en el total", "Flujo de caja", "Indicadores", "Cronograma de tramos",
+                     "Social: 2,00"):
         assert expected in text, expected
+    assert "grant_share_exceeded" not in text  # the rule's name, not its code
     assert api(facilitator).get(path(plan, "/documents/committee-minutes")).status_code == 404
 
 

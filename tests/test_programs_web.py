@@ -273,8 +273,8 @@ def test_call_without_criteria_is_refused(db, login_en, admin, program):
 @pytest.mark.parametrize("over, message", [
     ({"opens_at": "mañana"}, "Not a valid datetime value."),
     ({"closes_at": "2026-02-01T08:00"}, "The call must close after it opens."),
-    ({"envelope": "mucho"}, "Enter an amount such as 1500000.00."),
-    ({"envelope": "1e40"}, "Enter an amount such as 1500000.00."),
+    ({"envelope": "mucho"}, "Write the amount like 1,250.50"),
+    ({"envelope": "1e40"}, "Write the amount like 1,250.50"),
     ({"program_id": "999"}, "Not a valid choice"),
     ({"program_id": ""}, "Choose a program."),
     ({"committee_ids": ["abc"]}, "is not a valid choice"),

@@ -43,7 +43,7 @@ def test_bad_input_keeps_what_was_typed(login, alliance, board):
     resp = client.post(f"/alliances/{alliance.id}/profile", data={**FORM, "loi_price": "tres"})
     assert resp.status_code == 422
     text = resp.get_data(as_text=True)
-    assert "Centro de acopio con tanque de frío" in text and "Enter an amount" in text
+    assert "Centro de acopio con tanque de frío" in text and "Write the amount like 1,250.50" in text
     assert db.session.execute(sa.select(Profile)).first() is None
 
 

@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from flask_babel import lazy_gettext as _l
 
 from ..errors import Violation
-from ..money import CENT, ZERO, share
+from ..money import CENT, ZERO, share, shown, shown_percent
 from .budget import BUDGET_CATEGORIES, INELIGIBLE_FOR_GRANT, SOURCES
 
 SHARE_PLACES = Decimal("0.0001")
@@ -86,7 +86,8 @@ _RULE_FIELDS = {"grant_share_exceeded": "grant", "counterpart_share_too_low": "c
 
 
 def _pct(value):
-    return f"{(Decimal(value) * 100).quantize(Decimal('0.01'))} %"
+    """A share as "70,01 %" in the reader's language."""
+    return shown_percent((Decimal(value) * 100).quantize(Decimal("0.01")) / 100)
 
 
 def financing(alliance, lines=None):
@@ -160,8 +161,8 @@ def _checks(fin, lines, program):
     checks.append(RuleCheck(
         "grant_cap_per_family_exceeded", _l("Grant per family"), "ok" if ok else "fail", per_family, cap,
         kind="money",
-        message=(_l("The grant per family is %(value)s %(cur)s; the program allows at most %(cap)s %(cur)s.",
-                    value=per_family, cap=cap, cur=fin.currency) if families else
+        message=(_l("The grant per family is %(value)s; the program allows at most %(cap)s.",
+                    value=shown(per_family, fin.currency), cap=shown(cap, fin.currency)) if families else
                  _l("The alliance has no member families, so it cannot receive a grant."))))
     bad = [line for line in lines if line.category in INELIGIBLE_FOR_GRANT and Decimal(line.grant or 0) > 0]
     checks.append(RuleCheck(
@@ -196,5 +197,6 @@ def tranche_violations(alliance):
     if planned != grant:
         return [Violation("tranches_mismatch",
                           _l("The tranches add up to %(planned)s but the grant is %(grant)s.",
-                             planned=planned, grant=grant), "tranches")]
+                             planned=shown(planned, alliance.call.program.currency),
+                             grant=shown(grant, alliance.call.program.currency)), "tranches")]
     return []

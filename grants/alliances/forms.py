@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FileField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
 
-from ..web.forms import options
+from ..web.forms import MoneyField, ReadableAmount, options
 from .models import ATTACHMENT_KINDS
 
-AMOUNT = Regexp(r"^\s*\d{1,12}([.,]\d{1,2})?\s*$", message=_l("Enter an amount such as 250000.00."))
+AMOUNT = ReadableAmount()
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -22,8 +22,8 @@ class AllianceForm(FlaskForm):
     buyer_id = SelectField(_l("Buyer"), coerce=int, validators=[Optional()])
     buyer_name = StringField(_l("Or a new buyer: name"), validators=[Optional(), Length(max=200)])
     buyer_tax_id = StringField(_l("New buyer's tax ID (NIT)"), validators=[Optional(), Length(max=40)])
-    requested_grant = StringField(_l("Requested grant"), validators=[DataRequired(), AMOUNT])
-    estimated_counterpart = StringField(_l("Estimated counterpart"), validators=[DataRequired(), AMOUNT])
+    requested_grant = MoneyField(_l("Requested grant"), validators=[DataRequired(), AMOUNT])
+    estimated_counterpart = MoneyField(_l("Estimated counterpart"), validators=[DataRequired(), AMOUNT])
     member_ids = MultiCheckboxField(_l("Member families taking part"), coerce=int, validators=[Optional()])
 
     def data_for_service(self):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from .. import uploads
 from ..errors import Collector, RuleViolation, ValidationFailed
 from ..extensions import db
-from ..money import to_decimal
+from ..money import amount_hint, to_decimal
 from .budget import BudgetLine
 from .models import Alliance
 
@@ -37,7 +37,7 @@ def parse_amount(c, raw, field="amount", positive=True):
             raise ValueError
         return value
     except (ValueError, TypeError):
-        c.add("invalid", _l("Enter an amount greater than zero, such as 1250.50."), field)
+        c.add("invalid", _l("Enter an amount greater than zero, such as %(example)s.", example=amount_hint()), field)
         return None
 
 

@@ -12,7 +12,7 @@ from ..common import get_or_404
 from ..errors import DomainError, RuleViolation
 from ..extensions import db
 from ..programs.models import Call
-from ..web.forms import options, show_errors
+from ..web.forms import flash_violations, options, show_errors
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
 from . import ledger, services, tasks
@@ -179,9 +179,7 @@ def transition(alliance_id):
         t = services.take_action(alliance, action, current_user, data)
     except RuleViolation as exc:
         db.session.rollback()
-        flash(str(exc.message), "error")
-        for v in exc.violations:
-            flash(f"{v.message} ({v.rule})", "error")
+        flash_violations(exc)
         return redirect(url_for(".detail", alliance_id=alliance.id))
     except DomainError as exc:
         db.session.rollback()

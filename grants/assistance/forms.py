@@ -5,7 +5,7 @@ from wtforms import FieldList, FileField, Form, FormField, HiddenField, SelectFi
 from wtforms.validators import Length, Optional
 
 from ..alliances import expenses as expense_interface
-from ..web.forms import options
+from ..web.forms import MoneyField, options
 from ..accounts.models import User, UserRole
 from ..extensions import db
 
@@ -35,13 +35,13 @@ class ProviderForm(FlaskForm):
 class DeliverableRow(Form):
     description = StringField(_l("Deliverable"), validators=[Optional(), Length(max=300)])
     due_on = StringField(_l("Due on"), validators=[Optional(), Length(max=10)])
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
 
 
 class ContractForm(FlaskForm):
     provider_id = SelectField(_l("Provider"), validate_choice=False)
     budget_line_id = SelectField(_l("Budget line (technical assistance)"), validate_choice=False)
-    amount = StringField(_l("Contract amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Contract amount"), validators=[Optional(), Length(max=30)])
     starts_on = StringField(_l("Starts on"), validators=[Optional(), Length(max=10)])
     ends_on = StringField(_l("Ends on"), validators=[Optional(), Length(max=10)])
     terms_id = HiddenField(validators=[Optional(), Length(max=12)])
@@ -79,7 +79,7 @@ class DecisionForm(FlaskForm):
 
 
 class PayForm(FlaskForm):
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     spent_on = StringField(_l("Date paid"), validators=[Optional(), Length(max=10)])
     document_type = SelectField(_l("Document"), validate_choice=False)
     document_number = StringField(_l("Document number"), validators=[Optional(), Length(max=60)])
@@ -127,13 +127,13 @@ class InviteForm(FlaskForm):
 
 class ProposalForm(FlaskForm):
     provider_id = SelectField(_l("Provider"), validate_choice=False)
-    price = StringField(_l("Price"), validators=[Optional(), Length(max=30)])
+    price = MoneyField(_l("Price"), validators=[Optional(), Length(max=30)])
     file = FileField(_l("The proposal (PDF or photo)"))
 
 
 class OwnProposalForm(FlaskForm):
     """A provider's own proposal to an invitation (its provider is the signed-in one)."""
-    price = StringField(_l("Price"), validators=[Optional(), Length(max=30)])
+    price = MoneyField(_l("Price"), validators=[Optional(), Length(max=30)])
     file = FileField(_l("The proposal (PDF or photo)"))
 
 

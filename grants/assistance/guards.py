@@ -6,6 +6,7 @@ from ..errors import Violation
 from ..alliances.expenses import deliverable_check
 from ..extensions import db
 from ..workflows import guard
+from ..money import shown
 from .models import Deliverable
 
 
@@ -34,5 +35,6 @@ def payment_of_deliverable(alliance, line, deliverable_id, amount, exclude_id=No
     if paid + amount > d.amount:
         out.append(Violation("deliverable_amount_exceeded",
                              _l("The deliverable is worth %(amount)s and %(paid)s is already paid.",
-                                amount=d.amount, paid=paid), "amount"))
+                                amount=shown(d.amount, alliance.call.program.currency),
+                                paid=shown(paid, alliance.call.program.currency)), "amount"))
     return out

@@ -18,11 +18,15 @@ from ..errors import Collector, RuleViolation, Violation
 from ..alliances.inputs import line_of, lock_line, parse_amount, parse_text, raise_fields, require_in_execution
 from ..alliances.inputs import stored_file
 from ..extensions import db
-from ..money import ZERO
+from ..money import ZERO, shown
 from ..workflows.deliverable import DELIVERABLE
 from .models import Contract, Deliverable, Provider, TermsOfReference
 
 MAX_DELIVERABLES = 30
+
+
+def _cur(line):
+    return line.alliance.call.program.currency
 
 
 def _ctx(alliance):
@@ -164,13 +168,14 @@ def create_contract(alliance, data, actor):
     free = available_grant(line)
     if amount > free:
         rules.add("contract_amount_exceeded", _l("The line “%(line)s” has %(free)s of grant money available.",
-                                                 line=line.description, free=free), "amount")
+                                                 line=line.description, free=shown(free, _cur(line))), "amount")
     total = sum((i["amount"] for i in items), ZERO)
     if terms is not None:
         _check_selection(rules, terms, provider)
     if total != amount:
         rules.add("deliverables_mismatch", _l("The deliverables add up to %(total)s, not %(amount)s.",
-                                              total=total, amount=amount), "deliverables")
+                                              total=shown(total, _cur(line)), amount=shown(amount, _cur(line))),
+                  "deliverables")
     if rules.violations:
         raise RuleViolation(rules.violations)
     contract = Contract(alliance_id=alliance.id, provider_id=provider.id, budget_line_id=line.id, amount=amount,

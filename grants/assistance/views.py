@@ -14,6 +14,7 @@ from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
+from ..money import shown
 from ..web.forms import show_errors
 from ..workflows.deliverable import DELIVERABLE
 from . import services as svc
@@ -190,7 +191,7 @@ def pay(deliverable_id):
     except DomainError as exc:
         return _retry(deliverable_id, exc, pay_form=form)
     db.session.commit()
-    flash(_l("Payment recorded: %(amount)s.", amount=e.amount), "success")
+    flash(_l("Payment recorded: %(amount)s.", amount=shown(e.amount, e.alliance.call.program.currency)), "success")
     return redirect(url_for(".contract", contract_id=d.contract_id))
 
 

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import FileField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..web.forms import options
+from ..web.forms import MoneyField, options
 from .models import RATINGS
 
 
@@ -18,7 +18,7 @@ class FinalReportForm(FlaskForm):
     sales_volume = StringField(_l("Volume sold to the buyer"), validators=[Optional(), Length(max=30)])
     sales_unit = StringField(_l("Unit of the volume"), validators=[Optional(), Length(max=60)],
                              description=_l("For example: tonnes, litres."))
-    sales_value = StringField(_l("Value of the sales to the buyer"), validators=[Optional(), Length(max=30)])
+    sales_value = MoneyField(_l("Value of the sales to the buyer"), validators=[Optional(), Length(max=30)])
 
     def data_for_service(self, indicators, formdata):
         data = {k: getattr(self, k).data or "" for k in ("narrative", "lessons", "sales_volume", "sales_unit",
@@ -38,7 +38,7 @@ class EvaluationForm(FlaskForm):
 
 
 class RefundForm(FlaskForm):
-    amount = StringField(_l("Amount refunded"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount refunded"), validators=[Optional(), Length(max=30)])
     reference = StringField(_l("Bank reference"), validators=[Optional(), Length(max=120)])
     refunded_on = StringField(_l("Date of the refund"), validators=[Optional(), Length(max=10)],
                               description=_l("For example: 2027-03-01."))
@@ -46,7 +46,7 @@ class RefundForm(FlaskForm):
 
 
 class MoveToFundForm(FlaskForm):
-    amount = StringField(_l("Amount moved to the revolving fund"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount moved to the revolving fund"), validators=[Optional(), Length(max=30)])
     moved_on = StringField(_l("Date of the move"), validators=[Optional(), Length(max=10)],
                            description=_l("For example: 2027-03-01."))
 

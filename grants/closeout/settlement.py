@@ -16,7 +16,7 @@ from ..alliances.figures import financing
 from ..alliances.models import Alliance
 from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation, Violation
 from ..extensions import db
-from ..money import ZERO
+from ..money import ZERO, shown
 from ..parsing import amount, day, fail, text
 from .models import Refund
 from .services import _audit, can_settle
@@ -93,7 +93,8 @@ def _balance_violation(alliance, value):
     left = figures(alliance).to_settle
     if value is not None and value > left:
         return Violation("refund_exceeds_balance", _l(
-            "Only %(left)s of the unspent grant is still to settle; %(amount)s is more.", left=left, amount=value),
+            "Only %(left)s of the unspent grant is still to settle; %(amount)s is more.",
+            left=shown(left, alliance.call.program.currency), amount=shown(value, alliance.call.program.currency)),
             "amount")
     return None
 
@@ -192,8 +193,8 @@ def closing_checks(alliance, figs=None):
               _l("Every expense is in an approved accountability report.")),
         Check("balance_unsettled", _l("Unspent grant refunded or moved to the revolving fund"),
               figs.to_settle == 0,
-              _l("%(amount)s %(cur)s of unspent grant is not refunded or moved to the revolving fund yet.",
-                 amount=figs.to_settle, cur=cur) if figs.to_settle else
+              _l("%(amount)s of unspent grant is not refunded or moved to the revolving fund yet.",
+                 amount=shown(figs.to_settle, cur)) if figs.to_settle else
               _l("The unspent grant is settled.")),
         Check("evaluation_missing", _l("The officer's evaluation"), alliance.evaluation is not None,
               _l("The officer has not evaluated the alliance yet.") if alliance.evaluation is None else

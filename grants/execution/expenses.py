@@ -21,7 +21,7 @@ from ..alliances import ledger
 from ..common import utcnow
 from ..errors import Collector, RuleViolation, StaleVersion, Violation
 from ..extensions import db
-from ..money import ZERO
+from ..money import ZERO, shown
 from .common import (line_of, lock_alliance, lock_line, parse_amount, parse_date, parse_text, raise_fields,
                      require_in_execution, stored_file)
 from .permissions import can_record
@@ -116,11 +116,12 @@ def _rules(alliance, values, procurement, exclude_id=None):
     free = available(line, source, exclude_id)
     if amount > free:
         c.add("line_funds_exceeded", _l("The line “%(line)s” has %(free)s left for this source.",
-                                        line=line.description, free=free), "amount")
+                                        line=line.description, free=shown(free, alliance.program.currency)), "amount")
     if source == "grant":
         cash = ledger.disbursed(alliance) - grant_spent(alliance.id, exclude_id)
         if amount > cash:
-            c.add("grant_cash_exceeded", _l("Only %(cash)s of grant money received is left to spend.", cash=cash),
+            c.add("grant_cash_exceeded", _l("Only %(cash)s of grant money received is left to spend.",
+                                              cash=shown(cash, alliance.program.currency)),
                   "amount")
     limit = Decimal(alliance.program.minor_purchase_limit or 0)
     if values.get("deliverable_id"):
@@ -128,7 +129,8 @@ def _rules(alliance, values, procurement, exclude_id=None):
         for check in _DELIVERABLE_CHECKS:
             c.violations.extend(check(alliance, line, values["deliverable_id"], amount, exclude_id) or [])
     elif amount > limit and (procurement is None or procurement.state not in ("awarded", "closed")):
-        c.add("procurement_required", _l("Above %(limit)s a purchase needs an awarded procurement.", limit=limit),
+        c.add("procurement_required", _l("Above %(limit)s a purchase needs an awarded procurement.",
+                                             limit=shown(limit, alliance.program.currency)),
               "procurement_id")
     elif procurement is not None and procurement.state in ("awarded", "closed"):
         awarded = procurement.awarded
@@ -139,7 +141,8 @@ def _rules(alliance, values, procurement, exclude_id=None):
             c.add("procurement_required", _l("The procurement was for another budget line."), "procurement_id")
         elif awarded is not None and paid + amount > awarded.amount:
             c.add("procurement_required", _l("The payments would exceed the awarded %(amount)s (%(paid)s paid).",
-                                             amount=awarded.amount, paid=paid), "procurement_id")
+                                             amount=shown(awarded.amount, alliance.program.currency),
+                                             paid=shown(paid, alliance.program.currency)), "procurement_id")
     closed = db.session.execute(sa.select(AccountabilityReport.id).where(
         AccountabilityReport.alliance_id == alliance.id, AccountabilityReport.state.in_(LOCKED_STATES),
         AccountabilityReport.period_start <= values["spent_on"], AccountabilityReport.period_end >= values["spent_on"])

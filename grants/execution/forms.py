@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import FileField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..web.forms import options
+from ..web.forms import MoneyField, options
 from ..extensions import db
 from .models import CONTRIBUTION_KINDS, DOCUMENT_TYPES, EXPENSE_SOURCES, IN_KIND_TYPES
 
@@ -26,7 +26,7 @@ def procurement_options(alliance):
 class ExpenseForm(FlaskForm):
     budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
     spent_on = StringField(_l("Date paid"), validators=[Optional(), Length(max=10)])
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     source = SelectField(_l("Paid with"), validate_choice=False,
                          choices=options([(k, v) for k, v in EXPENSE_SOURCES.items()]))
     supplier = StringField(_l("Supplier"), validators=[Optional(), Length(max=200)])
@@ -63,8 +63,8 @@ class ContributionForm(FlaskForm):
     budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
     contributed_on = StringField(_l("Date"), validators=[Optional(), Length(max=10)])
     quantity = StringField(_l("Days or units (in kind)"), validators=[Optional(), Length(max=20)])
-    unit_value = StringField(_l("Value of each"), validators=[Optional(), Length(max=30)])
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    unit_value = MoneyField(_l("Value of each"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     evidence = FileField(_l("Evidence (photo or PDF)"))
 
     def fill(self, alliance):
@@ -97,7 +97,7 @@ class ProcurementForm(FlaskForm):
     description = StringField(_l("What is bought"), validators=[Optional(), Length(max=300)])
     budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
     method = SelectField(_l("Method"), validate_choice=False)
-    estimated_amount = StringField(_l("Estimated amount"), validators=[Optional(), Length(max=30)])
+    estimated_amount = MoneyField(_l("Estimated amount"), validators=[Optional(), Length(max=30)])
     direct_reason = SelectField(_l("Reason for direct contracting"), validate_choice=False)
     file = FileField(_l("Assembly approval (direct contracting)"))
 
@@ -116,7 +116,7 @@ class ProcurementForm(FlaskForm):
 
 class QuotationForm(FlaskForm):
     supplier = StringField(_l("Supplier"), validators=[Optional(), Length(max=200)])
-    amount = StringField(_l("Amount quoted"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount quoted"), validators=[Optional(), Length(max=30)])
     file = FileField(_l("Quotation (photo or PDF)"))
 
 
@@ -132,7 +132,7 @@ class ReallocationForm(FlaskForm):
     from_line_id = SelectField(_l("From line"), validate_choice=False)
     to_line_id = SelectField(_l("To line"), validate_choice=False)
     source = SelectField(_l("Source"), validate_choice=False)
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     justification = TextAreaField(_l("Justification"), validators=[Optional(), Length(max=5000)])
 
     def fill(self, alliance):

@@ -17,6 +17,7 @@ from ..errors import Collector, InvalidTransition, Violation
 from ..extensions import db
 from ..workflows import guard
 from ..workflows.procurement import PROCUREMENT
+from ..money import shown
 from .common import line_of, parse_amount, parse_text, raise_fields, require_in_execution, stored_file
 from .models import DIRECT_REASONS, PROCUREMENT_METHODS, Procurement, Quotation
 
@@ -34,7 +35,8 @@ def create_procurement(alliance, data, actor, assembly=None):
     estimated = parse_amount(c, data.get("estimated_amount"), "estimated_amount")
     limit = Decimal(alliance.program.minor_purchase_limit or 0)
     if method == "minor" and estimated is not None and estimated > limit:
-        c.add("method_not_allowed", _l("Above %(limit)s the purchase needs a price comparison.", limit=limit),
+        c.add("method_not_allowed", _l("Above %(limit)s the purchase needs a price comparison.",
+                                            limit=shown(limit, alliance.program.currency)),
               "method")
     reason = str(data.get("direct_reason") or "") or None
     if method == "direct" and reason not in DIRECT_REASONS:

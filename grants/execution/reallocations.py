@@ -16,6 +16,7 @@ from ..alliances.figures import financing_violations
 from ..common import utcnow
 from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation
 from ..extensions import db
+from ..money import shown
 from .common import line_of, lock_line, parse_amount, parse_text, raise_fields, require_in_execution
 from .expenses import spent_on_line
 from .models import EXPENSE_SOURCES, REALLOCATION_SOURCES, Reallocation
@@ -47,7 +48,7 @@ def _check(alliance, from_line, to_line, source, amount):
         free = Decimal(getattr(from_line, source) or 0)
     if amount > free:
         c.add("line_funds_exceeded", _l("The line “%(line)s” has %(free)s left of this source to move.",
-                                        line=from_line.description, free=free), "amount")
+                                        line=from_line.description, free=shown(free, alliance.program.currency)), "amount")
     lines = [(_moved(line, source, -amount) if line.id == from_line.id else
               _moved(line, source, amount) if line.id == to_line.id else line) for line in alliance.budget_lines]
     before = {v.rule for v in financing_violations(alliance)}

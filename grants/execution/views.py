@@ -11,7 +11,8 @@ from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import show_errors
+from ..money import shown
+from ..web.forms import flash_violations, show_errors
 from ..web.idempotency import idempotent
 from ..web.pagination import paginate
 from ..workflows.report import REPORT
@@ -55,9 +56,7 @@ def _writer(alliance):
 
 
 def _flash_rules(exc):
-    for d in exc.details:
-        if getattr(d, "rule", None) not in ("invalid", "required"):
-            flash(f"{d.message} ({d.rule})", "error")
+    flash_violations(exc)  # once each, without codes; nothing more after show_errors
 
 
 @bp.app_context_processor
@@ -109,7 +108,8 @@ def expenses(alliance_id):
         _flash_rules(exc)
         return _expenses_page(alliance, form.fill(alliance), exc.status)
     db.session.commit()
-    flash(_l("Expense recorded: %(amount)s, %(supplier)s.", amount=e.amount, supplier=e.supplier), "success")
+    flash(_l("Expense recorded: %(amount)s, %(supplier)s.", amount=shown(e.amount, alliance.program.currency),
+             supplier=e.supplier), "success")
     return redirect(url_for(".expenses", alliance_id=alliance.id))
 
 

@@ -1,4 +1,6 @@
 """Execution pages for procurement, reallocations and voiding a contribution (on the execution blueprint)."""
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -190,7 +192,8 @@ def import_expenses(alliance_id):
             abort(404)
         flash(str(exc.message), "error")
         for d in exc.details[:200]:
-            flash(f"{d.field}: {d.message} ({d.rule})", "error")
+            row = re.match(r"row (\d+)", d.field or "")  # "row 3: amount": the row, never the field's code
+            flash(_l("Row %(n)s: %(message)s", n=row.group(1), message=d.message) if row else d.message, "error")
         return redirect(url_for(".expenses", alliance_id=alliance_id, _anchor="import-form")), 303
     db.session.commit()
     flash(_l("%(n)s expenses imported.", n=len(done)), "success")

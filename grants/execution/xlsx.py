@@ -4,6 +4,7 @@ import io
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
+from ..money import xlsx_money_format
 from .models import EXPENSE_SOURCES
 from .reports import balances, items
 
@@ -24,17 +25,18 @@ def report_xlsx(report):
     ws.append([str(_l("Date")), str(_l("Line")), str(_l("Source")), str(_l("Supplier")), str(_l("Document")),
                str(_l("Number")), str(_l("Amount")), str(_l("Receipt SHA-256"))])
     for e in expenses:
-        ws.append([e.spent_on, e.budget_line.position, e.source, e.supplier, e.document_type, e.document_number,
-                   e.amount, e.receipt_sha256 or ""])
+        ws.append([e.spent_on, e.budget_line.position, str(e.source_title), e.supplier, str(e.document_type_title),
+                   e.document_number, e.amount, e.receipt_sha256 or ""])
     ws = wb.create_sheet("contributions")
     ws.append([str(_l("Date")), str(_l("Kind")), str(_l("Description")), str(_l("Amount"))])
     for c in contributions:
-        ws.append([c.contributed_on, c.kind, c.description, c.amount])
+        ws.append([c.contributed_on, str(c.kind_title), c.description, c.amount])
+    money_format = xlsx_money_format(report.alliance.call.program.currency)
     for sheet in wb.worksheets:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if cell.data_type == "n" and not isinstance(cell.value, int):
-                    cell.number_format = "#,##0.00"
+                    cell.number_format = money_format
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

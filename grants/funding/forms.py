@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import FileField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..web.forms import MoneyField
+
 
 class SignedAgreementForm(FlaskForm):
     file = FileField(_l("Signed agreement (PDF)"))
@@ -15,7 +17,7 @@ class TrancheActionForm(FlaskForm):
     action = HiddenField()
     version = HiddenField()
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
-    amount = StringField(_l("Amount transferred"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount transferred"), validators=[Optional(), Length(max=30)])
     disbursed_on = StringField(_l("Date of the transfer"), validators=[Optional(), Length(max=10)])
     reference = StringField(_l("Bank reference"), validators=[Optional(), Length(max=120)])
 

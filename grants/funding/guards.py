@@ -15,6 +15,7 @@ from ..alliances import ledger
 from ..alliances.figures import financing
 from ..errors import Violation
 from ..workflows import guard, transition_applied
+from ..money import shown, shown_percent
 
 #: alliance states in which tranches move
 ACTIVE = ("agreement_signed", "in_execution")
@@ -23,7 +24,8 @@ BEFORE_AGREEMENT = ("draft", "submitted", "returned", "eligible", "preselected",
 
 
 def _pct(value):
-    return f"{(Decimal(value) * 100).quantize(Decimal('0.01'), rounding=ROUND_FLOOR)} %"
+    """A share as "45,50 %" in the reader's language (rounded down to hundredths of a percent)."""
+    return shown_percent((Decimal(value) * 100).quantize(Decimal("0.01"), rounding=ROUND_FLOOR) / 100)
 
 
 @guard("agreement_ready")
@@ -80,7 +82,7 @@ def rule_violations(alliance):
         if justified < needed * paid:
             out.append(Violation("tranche_not_justified", _l(
                 "Only %(share)s of the money disbursed so far (%(paid)s) is justified by approved expenses; the "
-                "program asks for at least %(limit)s.", share=_pct(justified / paid), paid=paid,
+                "program asks for at least %(limit)s.", share=_pct(justified / paid), paid=shown(paid, program.currency),
                 limit=_pct(needed)), "justified"))
         fin = financing(alliance)
         grant, committed = fin.totals["grant"], fin.counterpart
@@ -89,7 +91,9 @@ def rule_violations(alliance):
         if grant > 0 and committed > 0 and contributed * grant < committed * paid:
             out.append(Violation("counterpart_not_proportional", _l(
                 "The counterpart contributed (%(contributed)s of %(committed)s) is behind the grant disbursed "
-                "(%(paid)s of %(grant)s).", contributed=contributed, committed=committed, paid=paid, grant=grant),
+                "(%(paid)s of %(grant)s).", contributed=shown(contributed, program.currency),
+                committed=shown(committed, program.currency), paid=shown(paid, program.currency),
+                grant=shown(grant, program.currency)),
                 "counterpart"))
     count = ledger.open_observations(alliance)
     if count:

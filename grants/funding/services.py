@@ -17,7 +17,7 @@ from ..alliances.services import add_attachment
 from ..common import utcnow
 from ..errors import Collector, Forbidden, InvalidTransition, StaleVersion, ValidationFailed, Violation
 from ..extensions import db
-from ..money import to_decimal
+from ..money import shown, to_decimal
 from ..workflows.tranche import TRANCHE
 from .models import Agreement, TrancheFlow
 
@@ -100,7 +100,7 @@ def _transfer_data(tranche, data):
             raise ValueError
     except (ValueError, TypeError):
         c.add("invalid", _l("The amount transferred is more than zero and at most the tranche (%(amount)s).",
-                            amount=tranche.amount), "amount")
+                            amount=shown(tranche.amount, tranche.alliance.call.program.currency)), "amount")
     day = None
     raw = data.get("disbursed_on")
     try:

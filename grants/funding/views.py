@@ -13,7 +13,7 @@ from ..alliances.permissions import alliance_filter, can_view_alliance, roles_to
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import show_errors
+from ..web.forms import flash_violations, show_errors
 from ..web.pagination import paginate
 from ..workflows.tranche import TRANCHE
 from . import guards, pdf, services
@@ -83,9 +83,7 @@ def upload_signed(alliance_id):
         db.session.rollback()
         if exc.status == 404:
             abort(404)
-        flash(str(exc.message), "error")
-        for d in exc.details:
-            flash(f"{d.message} ({d.rule})", "error")
+        flash_violations(exc)
         return redirect(url_for("alliances.detail", alliance_id=alliance.id, _anchor="funding")), 303
     db.session.commit()
     flash(_l("The signed agreement was uploaded (SHA-256 %(sha)s).", sha=att.sha256[:16] + "…"), "success")
@@ -122,9 +120,6 @@ def tranche(alliance_id, number):
             abort(404)
         tranche = load_tranche(alliance_id, number)
         show_errors(form, exc)
-        for d in exc.details:
-            if getattr(d, "rule", None) not in ("invalid", "required"):
-                flash(f"{d.message} ({d.rule})", "error")
         return _tranche_page(tranche, form, exc.status)
     db.session.commit()
     flash(_l("Done: %(label)s. The tranche is now “%(state)s”.", label=t.label, state=TRANCHE.title(t.target)),

@@ -11,6 +11,7 @@ from ..alliances.budget import BUDGET_CATEGORIES, INELIGIBLE_FOR_GRANT, SOURCES,
 from ..alliances.figures import financing, line_total
 from ..errors import Collector, Forbidden
 from ..extensions import db
+from ..money import shown
 from .parsing import MAX_AMOUNT, amount, check_version, day, fail, text, whole
 from .permissions import can_edit_plan
 
@@ -27,6 +28,11 @@ def line_snapshot(line):
     return {"position": line.position, "category": line.category, "description": line.description,
             "unit": line.unit, "quantity": line.quantity, "unit_cost": line.unit_cost, "total": line.total,
             **{s: getattr(line, s) for s in SOURCES}}
+
+
+def _currency(line):
+    alliance = getattr(line, "alliance", None)
+    return alliance.call.program.currency if alliance is not None else None
 
 
 def _set_line(line, data, c, *, partial, prefix=""):
@@ -68,7 +74,7 @@ def _set_line(line, data, c, *, partial, prefix=""):
     if split != line.total:
         c.add("split_mismatch",
               _l("The sources add up to %(split)s but the line costs %(total)s (quantity × unit cost): they must "
-                 "be equal.", split=split, total=line.total), prefix + "grant")
+                 "be equal.", split=shown(split, _currency(line)), total=shown(line.total, _currency(line))), prefix + "grant")
     if line.category in INELIGIBLE_FOR_GRANT and Decimal(line.grant or 0) > 0:
         c.add("ineligible_category", _l("The grant may not pay for %(category)s: use other sources.",
                                         category=BUDGET_CATEGORIES[line.category]), prefix + "grant")

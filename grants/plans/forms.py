@@ -5,7 +5,7 @@ from wtforms import (BooleanField, DateField, FileField, HiddenField, SelectFiel
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..alliances.budget import BUDGET_CATEGORIES
-from ..web.forms import options
+from ..web.forms import MoneyField, options
 from .catalog import (CHECKLIST, CHECKLIST_ANSWERS, ENVIRONMENTAL_CATEGORIES, RECOMMENDATIONS, SCORE_LEVELS, SECTIONS,
                       items_of)
 
@@ -45,11 +45,11 @@ class BudgetLineForm(FlaskForm):
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=300)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
     quantity = StringField(_l("Quantity"), validators=[DataRequired()])
-    unit_cost = StringField(_l("Unit cost"), validators=[DataRequired()])
-    grant = StringField(_l("Grant"), default="0.00")
-    counterpart_cash = StringField(_l("Counterpart in cash"), default="0.00")
-    counterpart_in_kind = StringField(_l("Counterpart in kind"), default="0.00")
-    other = StringField(_l("Other sources"), default="0.00")
+    unit_cost = MoneyField(_l("Unit cost"), validators=[DataRequired()])
+    grant = MoneyField(_l("Grant"), default="0.00")
+    counterpart_cash = MoneyField(_l("Counterpart in cash"), default="0.00")
+    counterpart_in_kind = MoneyField(_l("Counterpart in kind"), default="0.00")
+    other = MoneyField(_l("Other sources"), default="0.00")
 
     def data_for_service(self):
         return {k: getattr(self, k).data for k in ("category", "description", "unit", "quantity", "unit_cost", "grant",
@@ -63,7 +63,7 @@ class ImportForm(FlaskForm):
 class TrancheForm(FlaskForm):
     version = HiddenField()
     number = StringField(_l("Number"), validators=[Optional()])
-    amount = StringField(_l("Amount"), validators=[DataRequired()])
+    amount = MoneyField(_l("Amount"), validators=[DataRequired()])
     planned_on = DateField(_l("Planned date"), validators=[DataRequired()])
     conditions = TextAreaField(_l("Conditions"), validators=[Optional(), Length(max=2000)])
 

@@ -76,14 +76,13 @@ def plan_pdf(alliance):
     rows.append([p(_l("Total"), SMALL), money(fin.total), percent(1 if fin.total else 0)])
     story.append(table(rows, widths=[60 * mm, 40 * mm, 25 * mm], total=True, numeric_from=1))
     story.append(Spacer(1, 3 * mm))
-    rows = [[p(_l("Rule"), SMALL), p(_l("Code"), SMALL), p(_l("State"), SMALL), p(_l("Value"), SMALL),
-             p(_l("Limit"), SMALL)]]
+    rows = [[p(_l("Rule"), SMALL), p(_l("State"), SMALL), p(_l("Value"), SMALL), p(_l("Limit"), SMALL)]]
     states = {"ok": _l("Met"), "fail": _l("Not met"), "pending": _l("Pending")}
     for r in fin.rules:
         value = "" if r.value is None else (money(r.value) if r.kind == "money" else percent(r.value))
         limit = "" if r.limit is None else (money(r.limit) if r.kind == "money" else percent(r.limit))
-        rows.append([p(r.label, SMALL), p(r.rule, SMALL), p(states[r.state], SMALL), value, limit])
-    story.append(table(rows, widths=[70 * mm, 55 * mm, 25 * mm, 30 * mm, 30 * mm], numeric_from=3))
+        rows.append([p(r.label, SMALL), p(states[r.state], SMALL), value, limit])
+    story.append(table(rows, widths=[125 * mm, 25 * mm, 30 * mm, 30 * mm], numeric_from=2))
 
     result = analysis(alliance)
     story.append(p(_l("Cash flow without and with the project (%(cur)s)", cur=cur), H2))
@@ -117,7 +116,7 @@ def plan_pdf(alliance):
     story.append(p(_l("Baseline assessment (mean score 0–4 per group)"), H2))
     for kind, title in KINDS.items():
         indexes = group_indexes(assessment_of(alliance, kind, "baseline"))
-        text = ", ".join(f"{GROUPS[g]}: {v}" for g, v in indexes.items()) or _l("not scored yet")
+        text = ", ".join(f"{GROUPS[g]}: {number(v, 2)}" for g, v in indexes.items()) or _l("not scored yet")
         story.append(p(f"{title}: {text}"))
     return build(story, f"{alliance.code} · {_l('Alliance plan')}", pagesize=landscape(A4))
 
@@ -145,8 +144,8 @@ def minutes_pdf(alliance, minutes):
     story.append(_facts([
         (_l("Submission"), minutes.round),
         (_l("Date"), fmt_datetime(minutes.decided_at)),
-        (_l("Total cost"), f"{cur} {money(fin.get('total'))}" if fin.get("total") else "—"),
-        (_l("Grant"), f"{cur} {money(fin.get('grant'))}" if fin.get("grant") else "—"),
+        (_l("Total cost"), money(fin.get("total"), cur) if fin.get("total") else "—"),
+        (_l("Grant"), money(fin.get("grant"), cur) if fin.get("grant") else "—"),
         (_l("Quorum"), data.get("quorum")),
         (_l("Reviews"), len(data.get("reviews", []))),
     ], 180 * mm))

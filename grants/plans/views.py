@@ -11,7 +11,7 @@ from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import show_errors
+from ..web.forms import flash_violations, show_errors
 from ..workflows import ALLIANCE
 from . import budget as budget_services
 from . import pdf, review, services, xlsx
@@ -193,7 +193,7 @@ def delete_line(alliance_id, line_id):
 @login_required
 def export_budget(alliance_id):
     alliance = load(alliance_id)
-    return Response(xlsx.export_budget(alliance), mimetype=xlsx.MIMETYPE,
+    return Response(xlsx.export_budget(alliance, titles=True), mimetype=xlsx.MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="{alliance.code}-budget.xlsx"'})
 
 
@@ -210,9 +210,8 @@ def import_budget(alliance_id):
         lines = budget_services.import_lines(alliance, rows, current_user)
     except DomainError as exc:
         db.session.rollback()
-        flash(str(exc.message), "error")
-        for d in exc.details[:60]:
-            flash(f"{d.message} ({d.rule})", "error")
+        exc.details = exc.details[:60]
+        flash_violations(exc)
         return _budget_page(alliance, BudgetLineForm(formdata=None), status=exc.status)
     db.session.commit()
     flash(_l("%(n)s lines were imported; they replace the previous budget.", n=len(lines)), "success")

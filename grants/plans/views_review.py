@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db
+from ..web.forms import flash_violations
 from ..workflows import ALLIANCE
 from . import review
-from .catalog import CHECKLIST, CHECKLIST_ANSWERS, DECISIONS, RECOMMENDATIONS
+from .catalog import CHECKLIST, CHECKLIST_ANSWERS, DECISIONS, RECOMMENDATIONS, SECTIONS
 from .forms import appraisal_data, appraisal_form, review_data, review_form
 from .models import CommitteeMinutes, PlanRevision
 from .permissions import can_appraise, can_review
@@ -21,9 +22,8 @@ def _put_errors(form, exc, name_of):
         target = getattr(form, name_of(d.field or "") or "", None)
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors or []) + [f"{d.message}"]
-        else:
-            flash(f"{d.message} ({d.rule})", "error")
-    flash(str(exc.message), "error")
+            exc.details = [x for x in exc.details if x is not d]  # shown at its field: not flashed again
+    flash_violations(exc)
 
 
 def _appraisal_field(field):
@@ -106,4 +106,5 @@ def revisions(alliance_id):
     alliance = load(alliance_id)
     rows = db.session.execute(sa.select(PlanRevision).where(PlanRevision.alliance_id == alliance.id)
                               .order_by(PlanRevision.number.desc())).scalars().all()
-    return render_template("plans/revisions.html", alliance=alliance, revisions=rows)
+    return render_template("plans/revisions.html", alliance=alliance, revisions=rows,
+                           section_titles={k: title for k, (title, _required) in SECTIONS.items()})

@@ -15,45 +15,87 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..alliances.budget import BUDGET_CATEGORIES, SOURCES
 from ..alliances.figures import financing
 from ..errors import DomainError, ValidationFailed, Violation
+from ..money import xlsx_money_format
 from ..uploads import UnsupportedType, UploadTooLarge
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ("category", "description", "unit", "quantity", "unit_cost", *SOURCES, "total")
 REQUIRED = ("category", "description", "quantity", "unit_cost")
 MAX_ROWS = 2000
+#: the column titles a person reads (the pages' export, in the user's language); the import takes these, in
+#: Spanish or English, as well as the field names the API's export writes
+HEADERS = {"category": _l("Category"), "description": _l("Description"), "unit": _l("Unit"),
+           "quantity": _l("Quantity"), "unit_cost": _l("Unit cost"), "grant": _l("Grant"),
+           "counterpart_cash": _l("Counterpart in cash"), "counterpart_in_kind": _l("Counterpart in kind"),
+           "other": _l("Other sources"), "total": _l("Total")}
 
 
-def export_budget(alliance):
-    """The budget lines and a financing summary as XLSX bytes."""
+def _header_aliases():
+    """Every header the import accepts, lower case, to its field name."""
+    from flask_babel import force_locale
+
+    aliases = {c: c for c in COLUMNS}
+    for lang in ("es", "en"):
+        with force_locale(lang):
+            aliases.update({str(title).strip().lower(): c for c, title in HEADERS.items()})
+    return aliases
+
+
+def export_budget(alliance, titles=False):
+    """The budget lines and a financing summary as XLSX bytes. ``titles``: the column titles, sources and
+    rules in the user's language (the pages' export); otherwise the API's field names and codes."""
     wb = Workbook()
     ws = wb.active
     ws.title = "budget"
-    ws.append(list(COLUMNS))
+    ws.append([str(HEADERS[c]) for c in COLUMNS] if titles else list(COLUMNS))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for line in alliance.budget_lines:
-        ws.append([line.category, line.description, line.unit, line.quantity, line.unit_cost,
+        ws.append([str(BUDGET_CATEGORIES.get(line.category, line.category)) if titles else line.category,
+                   line.description, line.unit, line.quantity, line.unit_cost,
                    *[getattr(line, s) for s in SOURCES], line.total])
     for col, width in zip("ABCDEFGHIJ", (22, 40, 12, 12, 14, 14, 16, 18, 12, 14)):
         ws.column_dimensions[col].width = width
+    money_format = xlsx_money_format(alliance.call.program.currency) if titles else "#,##0.00"
     for row in ws.iter_rows(min_row=2, min_col=4, max_col=len(COLUMNS)):
         for cell in row:
-            cell.number_format = "#,##0.000" if cell.column == 4 else "#,##0.00"
+            cell.number_format = "#,##0.000" if cell.column == 4 else money_format
     ws.freeze_panes = "A2"
-    valid = DataValidation(type="list", formula1='"' + ",".join(BUDGET_CATEGORIES) + '"', allow_blank=False)
+    choices = [str(t) for t in BUDGET_CATEGORIES.values()] if titles else list(BUDGET_CATEGORIES)
+    valid = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=False)
     ws.add_data_validation(valid)
     valid.add(f"A2:A{MAX_ROWS + 1}")
 
     fin = financing(alliance)
     summary = wb.create_sheet("financing")
-    summary.append(["source", "amount", "share"])
-    for s in SOURCES:
-        summary.append([s, fin.totals[s], fin.shares[s]])
-    summary.append(["total", fin.total, Decimal("1") if fin.total else Decimal("0")])
-    summary.append([])
-    summary.append(["rule", "state", "value", "limit"])
-    for r in fin.rules:
-        summary.append([r.rule, r.state, r.value, r.limit])
+    if titles:
+        states = {"ok": _l("Met"), "fail": _l("Not met"), "pending": _l("Pending")}
+        def put(values, formats):
+            summary.append(values)
+            for cell, number_format in zip(summary[summary.max_row], formats):
+                if number_format and cell.value is not None:
+                    cell.number_format = number_format
+
+        summary.append([str(_l("Source")), str(_l("Amount")), str(_l("Share"))])
+        for s in SOURCES:
+            put([str(HEADERS[s]), fin.totals[s], fin.shares[s]], (None, money_format, "0.00 %"))
+        put([str(_l("Total")), fin.total, Decimal("1") if fin.total else Decimal("0")], (None, money_format, "0.00 %"))
+        summary.append([])
+        summary.append([str(_l("Rule")), str(_l("State")), str(_l("Value")), str(_l("Limit"))])
+        for r in fin.rules:
+            kind = {"share": "0.00 %", "money": money_format}.get(r.kind)
+            put([str(r.label), str(states[r.state]), r.value, r.limit], (None, None, kind, kind))
+        for col, w in zip("ABCD", (44, 18, 14, 14)):
+            summary.column_dimensions[col].width = w
+    else:
+        summary.append(["source", "amount", "share"])
+        for s in SOURCES:
+            summary.append([s, fin.totals[s], fin.shares[s]])
+        summary.append(["total", fin.total, Decimal("1") if fin.total else Decimal("0")])
+        summary.append([])
+        summary.append(["rule", "state", "value", "limit"])
+        for r in fin.rules:
+            summary.append([r.rule, r.state, r.value, r.limit])
     cats = wb.create_sheet("categories")
     for code, title in BUDGET_CATEGORIES.items():
         cats.append([code, str(title)])
@@ -77,15 +119,22 @@ def _cell(value):
     return str(value).strip()
 
 
-def _category(raw):
+def _category_aliases():
+    """Every way the import accepts a category (its code, with spaces, its title in Spanish or English)."""
+    from flask_babel import force_locale
+
+    aliases = {code.replace("_", " "): code for code in BUDGET_CATEGORIES}
+    for lang in ("es", "en"):
+        with force_locale(lang):
+            aliases.update({str(title).lower(): code for code, title in BUDGET_CATEGORIES.items()})
+    return aliases
+
+
+def _category(raw, aliases=None):
     text = (raw or "").strip()
     if text in BUDGET_CATEGORIES:
         return text
-    low = text.lower()
-    for code, title in BUDGET_CATEGORIES.items():
-        if low in (code.replace("_", " "), str(title).lower()):
-            return code
-    return text
+    return (aliases if aliases is not None else _category_aliases()).get(text.lower(), text)
 
 
 def read_budget(storage):
@@ -107,13 +156,17 @@ def read_budget(storage):
         ws = wb["budget"] if "budget" in wb.sheetnames else wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None) or ()
-        names = [str(h or "").strip().lower() for h in header]
+        aliases = _header_aliases()
+        names = [aliases.get(str(h or "").strip().lower(), str(h or "").strip().lower()) for h in header]
         missing = [c for c in REQUIRED if c not in names]
         if missing:
-            raise ValidationFailed(_l("The sheet lacks the columns: %(cols)s.", cols=", ".join(missing)),
-                                   [Violation("required", _l("Missing column: %(col)s", col=c), f"columns.{c}")
+            raise ValidationFailed(_l("The sheet lacks the columns: %(cols)s.",
+                                      cols=", ".join(str(HEADERS[c]) for c in missing)),
+                                   [Violation("required", _l("Missing column: %(col)s", col=str(HEADERS[c])),
+                                              f"columns.{c}")
                                     for c in missing])
         index = {name: i for i, name in enumerate(names) if name in COLUMNS}
+        categories = _category_aliases()
         out = []
         for number, row in enumerate(rows, start=2):
             if row is None or all(v is None or str(v).strip() == "" for v in row):
@@ -122,7 +175,7 @@ def read_budget(storage):
                 raise ValidationFailed(_l("At most %(n)s lines.", n=MAX_ROWS),
                                        [Violation("invalid", _l("At most %(n)s lines.", n=MAX_ROWS), "file")])
             item = {name: _cell(row[i]) if i < len(row) else None for name, i in index.items() if name != "total"}
-            item["category"] = _category(item.get("category"))
+            item["category"] = _category(item.get("category"), categories)
             for s in SOURCES:
                 if item.get(s) in (None, ""):
                     item[s] = "0"

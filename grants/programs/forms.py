@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..web import i18n
-from ..web.forms import options
+from ..web.forms import MoneyField, options
 from ..accounts.forms import split_list
 from .models import RULES
 
@@ -134,7 +134,7 @@ class ProgramForm(FlaskForm):
 for _name, (_kind, _default) in RULES.items():
     _label = RULE_LABELS[_name][0]
     setattr(ProgramForm, _name, BooleanField(_label) if _kind == "bool" else
-            StringField(_label, validators=[Length(max=30)]))
+            (MoneyField if _kind == "money" else StringField)(_label, validators=[Length(max=30)]))
 del _name, _kind, _default, _label
 
 
@@ -164,7 +164,7 @@ class CallForm(FlaskForm):
                                   validators=[InputRequired(message=_l("Enter a date and time."))])
     closes_at = DateTimeLocalField(_l("Closes at"), format=DATETIME_FORMATS,
                                    validators=[InputRequired(message=_l("Enter a date and time."))])
-    envelope = StringField(_l("Envelope (total grant money of the call)"), validators=[Length(max=30)])
+    envelope = MoneyField(_l("Envelope (total grant money of the call)"), validators=[Length(max=30)])
     regions = StringField(_l("Regions, separated by commas"), validators=[Optional(), Length(max=800)])
     committee_ids = MultiCheckboxField(_l("Committee members"), validators=[Optional()])
     criteria = FieldList(FormField(CriterionForm), label=_l("Scoring criteria"))

@@ -1,9 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FileField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-AMOUNT = Regexp(r"^\s*\d{1,12}([.,]\d{1,2})?\s*$", message=_l("Enter an amount such as 250000.00."))
+from ..web.forms import MoneyField, ReadableAmount
+
+AMOUNT = ReadableAmount()
 
 
 class ProfileForm(FlaskForm):
@@ -12,11 +14,11 @@ class ProfileForm(FlaskForm):
     business_idea = TextAreaField(_l("Business idea"), validators=[Optional(), Length(max=5000)])
     market_opportunity = TextAreaField(_l("Market opportunity"), validators=[Optional(), Length(max=5000)])
     current_production = TextAreaField(_l("Current production and sales"), validators=[Optional(), Length(max=5000)])
-    current_sales = StringField(_l("Current sales per year"), validators=[Optional(), AMOUNT])
-    estimated_investment = StringField(_l("Estimated investment"), validators=[Optional(), AMOUNT])
-    loi_volume = StringField(_l("Volume the buyer will buy"), validators=[Optional(), AMOUNT])
+    current_sales = MoneyField(_l("Current sales per year"), validators=[Optional(), AMOUNT])
+    estimated_investment = MoneyField(_l("Estimated investment"), validators=[Optional(), AMOUNT])
+    loi_volume = MoneyField(_l("Volume the buyer will buy"), validators=[Optional(), AMOUNT])  # a number read the same way
     loi_unit = StringField(_l("Unit"), validators=[Optional(), Length(max=30)])
-    loi_price = StringField(_l("Price per unit"), validators=[Optional(), AMOUNT])
+    loi_price = MoneyField(_l("Price per unit"), validators=[Optional(), AMOUNT])
     loi_quality = TextAreaField(_l("Quality required"), validators=[Optional(), Length(max=2000)])
     loi_delivery = TextAreaField(_l("Delivery schedule"), validators=[Optional(), Length(max=2000)])
     loi_signed_on = DateField(_l("Letter signed on"), validators=[Optional()])

@@ -10,7 +10,7 @@ from ..common import get_or_404, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..programs.models import Call
-from ..web.forms import show_errors
+from ..web.forms import flash_violations, show_errors
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
 from ..associations.models import Member
@@ -202,9 +202,7 @@ def call_preselection(call_id):
                 minutes = preselection.decide(call, decisions, current_user, form.comment.data or None)
             except DomainError as exc:
                 db.session.rollback()
-                flash(str(exc.message), "error")
-                for v in exc.details:
-                    flash(f"{v.message} ({v.rule})", "error")
+                flash_violations(exc)
                 return _preselection_page(call, form, can_decide, exc.status)
             db.session.commit()
             flash(_l("Decision recorded in minutes no. %(n)s.", n=minutes.number), "success")

@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..web.forms import options
+from ..money import shown
+from ..web.forms import MoneyField, options
 
 
 def member_options(members):
@@ -14,7 +15,7 @@ def member_options(members):
 
 class RepaymentForm(FlaskForm):
     member_id = SelectField(_l("Member"), validate_choice=False)
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     paid_on = StringField(_l("Date paid"), validators=[Optional(), Length(max=10)])
     reference = StringField(_l("Receipt reference"), validators=[Optional(), Length(max=100)])
     alliance_id = SelectField(_l("Repays the share of alliance"), validate_choice=False)
@@ -24,7 +25,7 @@ class RepaymentForm(FlaskForm):
     def fill(self, members, alliances, loans, names):
         self.member_id.choices = member_options(members)
         self.alliance_id.choices = options([("", "—")] + [(str(a.id), f"{a.code} · {a.title}") for a in alliances])
-        self.loan_id.choices = options([("", "—")] + [(str(ln.id), f"#{ln.id} · {names(ln.member)} · {ln.amount}")
+        self.loan_id.choices = options([("", "—")] + [(str(ln.id), f"#{ln.id} · {names(ln.member)} · {shown(ln.amount)}")
                                                       for ln in loans])
         return self
 
@@ -35,7 +36,7 @@ class RepaymentForm(FlaskForm):
 
 class LoanForm(FlaskForm):
     member_id = SelectField(_l("Member"), validate_choice=False)
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     lent_on = StringField(_l("Date lent"), validators=[Optional(), Length(max=10)])
     due_on = StringField(_l("Due date"), validators=[Optional(), Length(max=10)])
     interest_rate = StringField(_l("Interest for the whole term (share, e.g. 0.05; empty: none)"),
@@ -52,7 +53,7 @@ class LoanForm(FlaskForm):
 
 
 class LoanRepaymentForm(FlaskForm):
-    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
     paid_on = StringField(_l("Date paid"), validators=[Optional(), Length(max=10)])
     reference = StringField(_l("Receipt reference"), validators=[Optional(), Length(max=100)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])

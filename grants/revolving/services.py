@@ -22,7 +22,7 @@ from ..common import utcnow
 from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..alliances.inputs import parse_amount, parse_date, parse_text
 from ..extensions import db
-from ..money import ZERO, to_decimal
+from ..money import ZERO, amount_hint, shown, to_decimal
 from ..programs.models import Call, Program
 from ..workflows.alliance import FUNDED
 from .models import Loan, Movement, RevolvingFund
@@ -93,7 +93,7 @@ def _move(fund, kind, amount, actor, occurred_on, **links):
 
 
 def _insufficient(balance):
-    return Violation("fund_insufficient", _l("The fund has only %(balance)s available.", balance=balance), "amount")
+    return Violation("fund_insufficient", _l("The fund has only %(balance)s available.", balance=shown(balance)), "amount")
 
 
 # -- which alliances feed a fund ----------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def deposit_from_grant(alliance, amount, actor, moved_on=None, reference=None):
             raise ValueError
     except (ValueError, TypeError):
         value = None
-        c.add("invalid", _l("Enter an amount greater than zero, such as 1250.50."), "amount")
+        c.add("invalid", _l("Enter an amount greater than zero, such as %(example)s.", example=amount_hint()), "amount")
     day = date.today() if moved_on in (None, "") else parse_date(c, moved_on, "moved_on", allow_future=True)
     if c.violations:
         raise RuleViolation(c.violations)
@@ -211,7 +211,7 @@ def _loan_rules(c, loan, amount, member=None):
               "loan_id")
     elif amount is not None and amount > loan.amount_due - loan.repaid:
         c.add("repayment_exceeds_loan", _l("Only %(left)s is left to repay on this loan.",
-                                           left=loan.amount_due - loan.repaid), "amount")
+                                           left=shown(loan.amount_due - loan.repaid)), "amount")
     if member is not None and member.id != loan.member_id:
         c.add("invalid", _l("The loan belongs to another member."), "loan_id")
     return refused

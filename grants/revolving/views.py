@@ -15,7 +15,8 @@ from ..associations.services import mask_name
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import show_errors
+from ..money import shown
+from ..web.forms import flash_violations, show_errors
 from ..web.pagination import paginate
 from ..workflows.alliance import FUNDED
 from . import services
@@ -116,9 +117,7 @@ def _writer(association, allowed):
 
 
 def _flash_rules(exc):
-    for d in exc.details:
-        if getattr(d, "rule", None) not in ("invalid", "required") and not getattr(d, "field", None):
-            flash(f"{d.message} ({d.rule})", "error")
+    flash_violations(exc)  # once each, without codes; nothing more after show_errors
 
 
 @bp.get("")
@@ -144,7 +143,7 @@ def record_repayment(association_id):
         _flash_rules(exc)
         return _page(association, repayment_form=form, status=exc.status)
     db.session.commit()
-    flash(_l("Repayment recorded: %(amount)s.", amount=mv.amount), "success")
+    flash(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount, _currency(association))), "success")
     return redirect(url_for(".fund", association_id=association.id))
 
 
@@ -165,7 +164,7 @@ def record_loan(association_id):
         _flash_rules(exc)
         return _page(association, loan_form=form, status=exc.status)
     db.session.commit()
-    flash(_l("Loan recorded: %(amount)s.", amount=loan.amount), "success")
+    flash(_l("Loan recorded: %(amount)s.", amount=shown(loan.amount, _currency(association))), "success")
     return redirect(url_for(".loan", association_id=association.id, loan_id=loan.id))
 
 
@@ -203,7 +202,7 @@ def loan(association_id, loan_id):
         _flash_rules(exc)
         return _loan_page(association, item, form=form, status=exc.status)
     db.session.commit()
-    flash(_l("Repayment recorded: %(amount)s.", amount=mv.amount), "success")
+    flash(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount, _currency(association))), "success")
     return redirect(url_for(".loan", association_id=association.id, loan_id=item.id))
 
 

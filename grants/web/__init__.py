@@ -61,6 +61,10 @@ def register(app):
 
     register_security(app)
 
+    from ..workflows.rules import message as rule_message
+
+    app.jinja_env.globals.update(rule_message=rule_message)  # a rule code's message, never the code
+
     from ..workflows.alliance import STATES
 
     from flask import request as _request

@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 
 def show_errors(form, exc):
     """Attach a ``DomainError``'s details to the form's fields (others are flashed); the form keeps
-    what was typed."""
+    what was typed. Each message is shown once: at its field when it has one, otherwise flashed; the
+    error's own message is flashed only when it says something the details do not."""
+    attached, shown = False, set()
     for d in getattr(exc, "details", []) or []:
         field = getattr(d, "field", None) or (d.get("field") if isinstance(d, dict) else None)
         message = str(getattr(d, "message", None) or (d.get("message") if isinstance(d, dict) else ""))
@@ -13,11 +15,39 @@ def show_errors(form, exc):
         target = getattr(form, base, None) if base else None
         if target is not None and hasattr(target, "errors"):
             errors = list(target.errors) if not isinstance(target.errors, dict) else []
-            errors.append(message)
+            if getattr(target, "amount_error", None) is not None:
+                message = str(target.amount_error)  # how to write the amount, rather than "not valid"
+            if message not in errors:
+                errors.append(message)
             target.errors = errors
-        else:
+            attached = True
+        elif message not in shown:
             flash(message, "error")
-    flash(str(exc.message or _l("Some fields need attention.")), "error")
+        shown.add(message)
+    summary = str(exc.message or "")
+    if not summary or summary in shown:
+        summary = str(_l("Some fields need attention.")) if attached else ""
+    if summary and summary not in shown:
+        flash(summary, "error")
+    exc.shown = True  # the views' own flash of the details (flash_violations) then adds nothing
+
+
+def flash_violations(exc, with_summary=True):
+    """Flash a refusal's messages, each once and without its code (the code stays in the API); nothing
+    when ``show_errors`` already showed them."""
+    if getattr(exc, "shown", False):
+        return
+    seen = set()
+    details = [str(getattr(d, "message", "") or "") for d in getattr(exc, "details", []) or []]
+    summary = str(exc.message or "")
+    if with_summary and summary and summary not in details:
+        flash(summary, "error")
+        seen.add(summary)
+    for message in details:
+        if message and message not in seen:
+            flash(message, "error")
+            seen.add(message)
+    exc.shown = True
 
 
 def violations_list(exc):
@@ -37,3 +67,66 @@ def choice_label(field, value):
         if c.value == value:
             return c.label
     return value
+
+
+
+# Amounts typed in forms (imports here keep the block above untouched)
+from flask_babel import get_locale  # noqa: E402
+from wtforms import StringField  # noqa: E402
+from wtforms.validators import StopValidation  # noqa: E402
+
+from ..money import AmountError, amount_input, parse_amount_input  # noqa: E402
+
+
+#: appended to an entry that could not be read, so that it never passes for a number
+UNREADABLE = " (?)"
+
+
+def _lang():
+    return str(get_locale() or "es")
+
+
+class MoneyField(StringField):
+    """An amount typed as people write it in the page's language ("1.250,50" in Spanish, "1,250.50" in
+    English; see ``grants.money.parse_amount_input``). ``data`` is the exact amount as the services read
+    it ("1250.50"; "" when empty). An entry that cannot be read stays as typed in ``data`` (the service
+    then refuses it with every other problem of the form) and ``amount_error`` says how to write it:
+    ``show_errors`` shows that message, once, at the field; ``ReadableAmount`` refuses it in the form."""
+
+    amount_error = None
+
+    def process_formdata(self, valuelist):
+        self.amount_error = None
+        if not valuelist:
+            return
+        raw = valuelist[0] or ""
+        try:
+            value = parse_amount_input(raw, _lang())
+        except AmountError as exc:
+            # what was typed, marked so that no service reads it as a number ("1.250" would be 1.25 to
+            # Decimal): the service refuses it and show_errors puts amount_error at the field
+            self.data, self.amount_error = raw + UNREADABLE, exc.message
+            return
+        self.data = "" if value is None else str(value)
+
+    def pre_validate(self, form):
+        if self.amount_error is not None:
+            if any(isinstance(v, ReadableAmount) for v in self.validators):
+                raise StopValidation(str(self.amount_error))
+            raise StopValidation()  # no other check of the text: the service refuses it with the rest
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return amount_input(self.data, _lang())
+
+
+class ReadableAmount:
+    """Validator of a ``MoneyField``: the amount could be read (else the message says how to write it) and
+    is not negative."""
+
+    def __call__(self, form, field):
+        if getattr(field, "amount_error", None) is not None:
+            raise StopValidation(str(field.amount_error))
+        if str(field.data or "").startswith("-"):
+            raise StopValidation(str(_l("Enter an amount of zero or more.")))

@@ -5,6 +5,8 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from ..money import register_formatters
+
 
 def compile_catalogs(app):
     """Compile each ``messages.po`` into ``messages.mo`` when the .mo is missing or older, so that the
@@ -86,3 +88,6 @@ def datetime(value):
 
 def current_language():
     return str(get_locale() or "es")
+
+
+register_formatters(money, percent)

@@ -9,11 +9,28 @@
   var d = box.dataset;
   var SOURCES = ["grant", "counterpart_cash", "counterpart_in_kind", "other"];
 
-  /* "1.250,50" or "1250.50" or "1250,5" -> BigInt scaled by 10^places, or null */
+  /* an amount as the page's language writes it, the server's rule (grants/money.py parse_amount_input):
+     Spanish "1.250,50", "1250,50", "1250.50", "1.250"; English "1,250.50", "1250.50", "1,250" */
+  function amount(text) {
+    var t = String(text || "").trim().replace(/\s/g, "").replace(/^(bs\.?|us\$|\$|s\/\.?|l\.?)/i, "");
+    if (t === "") { return "0"; }
+    var dec = d.decimal === "," ? "," : ".", grp = dec === "," ? "." : ",";
+    var grouped = new RegExp("^\\d{1,3}(\\" + grp + "\\d{3})+$");
+    function whole(h) { return /^\d+$/.test(h) ? h : (grouped.test(h) ? h.split(grp).join("") : null); }
+    var i = t.lastIndexOf(dec);
+    if (i >= 0) {
+      var head = t.slice(0, i), tail = t.slice(i + 1), w = head === "" ? "0" : whole(head);
+      return (w !== null && /^\d{1,2}$/.test(tail)) ? w + "." + tail : null;
+    }
+    if (dec === "," && /^\d+\.\d{1,2}$/.test(t)) { return t; }
+    return whole(t);
+  }
+  /* "1250.50" (or, for money, as the page's language writes it) -> BigInt scaled by 10^places, or null */
   function parse(text, places) {
     var t = String(text || "").trim().replace(/\s/g, "");
     if (t === "") { return 0n; }
-    if (t.indexOf(",") >= 0 && t.indexOf(".") < 0) { t = t.replace(",", "."); }
+    if (places === 2) { t = amount(t); if (t === null) { return null; } }
+    else if (t.indexOf(",") >= 0 && t.indexOf(".") < 0) { t = t.replace(",", "."); }
     if (!/^\d+(\.\d+)?$/.test(t)) { return null; }
     var parts = t.split(".");
     var frac = parts[1] || "";

@@ -1,0 +1,257 @@
+"""The catalogue of rule codes (grants/workflows/rules.py): every code the app raises or returns is in it,
+every message reads in Spanish and in English, and pages show the message, never the code."""
+import ast
+import pathlib
+import re
+
+from flask_babel import force_locale
+
+import grants
+from grants.workflows import rules
+from grants.workflows.rules import RULES
+
+CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: calls whose first argument is a rule code: Violation("code", message, field), the financing RuleCheck,
+#: the closeout Check, an Alert
+CODE_CALLS = {"Violation", "RuleCheck", "Check", "Alert"}
+MESSAGE_CALLS = {"_l", "_", "gettext", "lazy_gettext"}
+ROOT = pathlib.Path(grants.__file__).parent
+
+
+def _code(node):
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.match(node.value):
+        return node.value
+    return None
+
+
+def _is_message(node):
+    return isinstance(node, ast.Call) and getattr(node.func, "id", None) in MESSAGE_CALLS
+
+
+def codes_in_source(text, where="<source>"):
+    """Every rule code raised or returned in ``text``: ``Violation("x", ...)`` (and ``RuleCheck``, ``Check``,
+    ``Alert``), ``collector.add("x", message, ...)``, ``rule="x"``, ``{"rule": "x"}``,
+    ``warnings.append(("x", _l(...)))``, ``error_response(status, "x", ...)`` and the ``code = "x"`` of an
+    error class. Returns ``{code: [where:line, ...]}``."""
+    found = {}
+
+    def add(code, node):
+        found.setdefault(code, []).append(f"{where}:{node.lineno}")
+
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name in CODE_CALLS and node.args and _code(node.args[0]):
+                add(_code(node.args[0]), node)
+            if (isinstance(func, ast.Attribute) and name == "add" and len(node.args) >= 2
+                    and _code(node.args[0])):
+                add(_code(node.args[0]), node)
+            if (isinstance(func, ast.Attribute) and name == "append" and len(node.args) == 1
+                    and isinstance(node.args[0], ast.Tuple) and len(node.args[0].elts) == 2
+                    and _code(node.args[0].elts[0]) and _is_message(node.args[0].elts[1])):
+                add(_code(node.args[0].elts[0]), node)
+            if name == "error_response" and len(node.args) >= 2 and _code(node.args[1]):
+                add(_code(node.args[1]), node)
+            for kw in node.keywords:
+                if kw.arg == "rule" and _code(kw.value):
+                    add(_code(kw.value), node)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and key.value == "rule" and _code(value):
+                    add(_code(value), node)
+        elif isinstance(node, ast.ClassDef):
+            for stmt in node.body:
+                if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                        and getattr(stmt.targets[0], "id", None) == "code" and _code(stmt.value)):
+                    add(_code(stmt.value), stmt)
+    return found
+
+
+def all_codes():
+    found = {}
+    for path in sorted(ROOT.rglob("*.py")):
+        for code, places in codes_in_source(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT))).items():
+            found.setdefault(code, []).extend(places)
+    return found
+
+
+def test_every_code_raised_or_returned_is_catalogued():
+    found = all_codes()
+    assert len(found) > 70  # the walk really finds the codes (74 rule codes and the API's error codes)
+    missing = {code: places[:3] for code, places in found.items() if code not in RULES}
+    assert not missing, f"rule codes not in grants/workflows/rules.py: {missing}"
+
+
+def test_the_walk_finds_each_pattern():
+    source = '''
+c.add("a_code", _l("x"), "field")
+raise RuleViolation([Violation("b_code", _l("y"))])
+checks.append(RuleCheck("c_code", _l("Label"), "ok"))
+warnings.append(("d_code", _l("z")))
+details = [{"rule": "e_code", "message": "m"}]
+v = Violation(rule="f_code", message="m")
+class Boom(DomainError):
+    code = "g_code"
+resp = error_response(409, "h_code", _l("m"))
+add("not_a_code", "item", 1, 2)
+choices = [("grant", _l("Grant"))]
+'''
+    assert set(codes_in_source(source)) == {"a_code", "b_code", "c_code", "d_code", "e_code", "f_code", "g_code",
+                                            "h_code"}
+
+
+def test_every_code_has_a_constant():
+    for code in RULES:
+        assert getattr(rules, code.upper()) == code
+    assert rules.GRANT_SHARE_EXCEEDED == "grant_share_exceeded" and rules.RECEIPTS_MISSING == "receipts_missing"
+
+
+def test_every_message_reads_in_spanish_and_in_english(app):
+    untranslated = []
+    with app.test_request_context("/"):
+        for code, rule in RULES.items():
+            with force_locale("en"):
+                english = str(rule.message)
+            with force_locale("es"):
+                spanish = str(rule.message)
+            assert english and spanish, code
+            assert "_" not in code or (code not in english and code not in spanish), code
+            if spanish == english and code not in rules.SAME_IN_BOTH:
+                untranslated.append(code)
+    assert not untranslated, f"no Spanish message for: {untranslated}"
+
+
+def test_an_unknown_code_never_shows_itself(app):
+    with app.test_request_context("/"), force_locale("es"):
+        assert str(rules.message("grant_share_exceeded")).startswith("La subvención es una parte del total")
+        assert "made_up_code" not in str(rules.message("made_up_code"))
+
+
+def visible_text(html):
+    """The text a reader sees: no tags, no attributes, no scripts."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style") and self.skip > 0
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def test_a_spanish_page_shows_the_rule_message_not_its_code(db, login, alliance, officer, facilitator):
+    from grants.plans import budget
+    from tests.plan_helpers import line, start_plan
+
+    plan = start_plan(alliance, officer, facilitator)
+    # 90 % grant: more than the program's 70 %, and too little counterpart
+    budget.add_line(plan, line("equipment", "Tanque de frío", "1", "10000.00", "9000.00", "500.00", "500.00"),
+                    facilitator)
+    db.session.commit()
+    html = login(facilitator).get(f"/alliances/{plan.id}/plan/budget").get_data(as_text=True)
+    assert 'data-rule="grant_share_exceeded" data-server="fail"' in html  # the code stays for machines
+    text = visible_text(html)
+    assert "No cumple" in text and "la subvención es el 90,00 % del total" in text.lower().replace("\xa0", " ")
+    for code in ("grant_share_exceeded", "counterpart_share_too_low", "counterpart_cash_too_low"):
+        assert code not in text
+    overview = visible_text(login(facilitator).get(f"/alliances/{plan.id}/plan").get_data(as_text=True))
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", overview), re.findall(r"\b[a-z]+_[a-z_]+\b", overview)[:5]
+
+
+def test_a_spanish_users_budget_spreadsheet_is_spanish_and_imports_back(db, login, alliance, officer, facilitator):
+    import io
+    from decimal import Decimal
+
+    import sqlalchemy as sa
+    from openpyxl import load_workbook
+
+    from grants.alliances.budget import BudgetLine
+    from grants.plans import budget
+    from tests.plan_helpers import line, start_plan
+
+    plan = start_plan(alliance, officer, facilitator)
+    budget.add_line(plan, line("equipment", "Tanque de frío", "1", "10000.00", "9000.00", "500.00", "500.00"),
+                    facilitator)
+    db.session.commit()
+    web = login(facilitator)
+    resp = web.get(f"/alliances/{plan.id}/plan/budget.xlsx")
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.data))
+    ws = wb.worksheets[0]
+    assert [c.value for c in ws[1]] == ["Categoría", "Descripción", "Unidad", "Cantidad", "Costo unitario",
+                                        "Subvención", "Contraparte en efectivo", "Contraparte en especie",
+                                        "Otras fuentes", "Total"]
+    assert ws["A2"].value == "Equipamiento" and ws["E2"].number_format == '"Bs" #,##0.00'
+    financing = [[c.value for c in row] for row in wb["financing"].iter_rows()]
+    words = " ".join(str(v) for row in financing for v in row if isinstance(v, str))
+    assert "No cumple" in words and "Subvención" in words
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", words), words  # no codes
+    ws.append(["Capacitación", "Curso de ordeño", "taller", 4, 250.5, 701.4, 100.6, 200, 0, None])
+    out = io.BytesIO()
+    wb.save(out)
+    resp = web.post(f"/alliances/{plan.id}/plan/budget/import",
+                    data={"file": (io.BytesIO(out.getvalue()), "presupuesto.xlsx")}, content_type="multipart/form-data")
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
+    lines = db.session.execute(sa.select(BudgetLine).order_by(BudgetLine.position)).scalars().all()
+    assert [(x.category, x.total) for x in lines] == [("equipment", Decimal("10000.00")),
+                                                      ("training", Decimal("1002.00"))]
+
+
+def test_the_statement_spreadsheet_of_a_spanish_member_writes_titles_not_codes(db, login, alliance, officer,
+                                                                               facilitator, board, treasurer,
+                                                                               member_user):
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from grants.execution import expenses, reports
+    from tests.execution_support import executing, expense_data
+
+    live = executing(alliance, officer, facilitator, board)
+    expenses.record_expense(live, expense_data(live.budget_lines[0], "1250.50"), treasurer)
+    r = reports.create_report(live, {"period_start": "2020-01-01", "period_end": date.today().isoformat()},
+                              treasurer)
+    db.session.commit()
+    resp = login(member_user).get(f"/alliances/{live.id}/execution/reports/{r.id}/statement.xlsx")
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.data))
+    row = [c for c in wb["expenses"][2]]
+    assert [c.value for c in wb["expenses"][1]][:3] == ["Fecha", "Línea", "Fuente"]
+    assert row[2].value == "Subvención" and row[4].value == "Factura"  # not "grant", "invoice"
+    assert row[6].value == 1250.5 and row[6].number_format == '"Bs" #,##0.00'
+
+
+def test_the_revisions_page_names_what_changed_in_words(db, login, alliance, officer, facilitator, board):
+    from grants.alliances.services import take_action
+    from grants.plans import budget
+    from tests.plan_helpers import complete_plan, start_plan
+
+    start_plan(alliance, officer, facilitator)
+    complete_plan(alliance, facilitator)
+    take_action(alliance, "submit_plan", board)
+    take_action(alliance, "start_appraisal", officer)
+    take_action(alliance, "return_plan", officer, {"comment": "Revisar el costo del galpón."})
+    galpon = alliance.budget_lines[1]
+    budget.update_line(galpon, {"unit_cost": "280000.00", "grant": "196000.00", "counterpart_cash": "28000.00",
+                                "counterpart_in_kind": "56000.00"}, facilitator)
+    budget.update_tranche(alliance.tranches[1], {"amount": "136000.00"}, facilitator)
+    take_action(alliance, "submit_plan", board)
+    db.session.commit()
+    text = visible_text(login(board).get(f"/alliances/{alliance.id}/plan/revisions").get_data(as_text=True))
+    assert "Línea de presupuesto" in text and "Resumen del financiamiento" in text
+    for code in ("budget_line", "financing", "tranche"):
+        assert not re.search(rf"\b{code}\b", text), code
