@@ -61,6 +61,8 @@ GRANT_SHARE_EXCEEDED = "grant_share_exceeded"
 INDICATOR_ACTUAL_MISSING = "indicator_actual_missing"
 INDICATOR_INCOMPLETE = "indicator_incomplete"
 INELIGIBLE_CATEGORY = "ineligible_category"
+IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
+IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 INVALID = "invalid"
 INVALID_TRANSITION = "invalid_transition"
 INVITATIONS_TOO_FEW = "invitations_too_few"
@@ -75,6 +77,7 @@ NOT_FOUND = "not_found"
 NOT_YET_AVAILABLE = "not_yet_available"
 OPEN_ALLIANCE_EXISTS = "open_alliance_exists"
 OPEN_OBSERVATIONS = "open_observations"
+PASSWORD_TOO_COMMON = "password_too_common"
 PERIOD_IN_FUTURE = "period_in_future"
 PERIOD_OVERLAPS = "period_overlaps"
 PLAN_INCOMPLETE = "plan_incomplete"
@@ -219,6 +222,10 @@ RULES = {rule.code: rule for rule in (
     Rule(UNSUPPORTED_TYPE, _l("This kind of file is not accepted.")),
     Rule(VALIDATION_ERROR, _l("Some fields need attention.")),
     Rule(VISIT_IN_FUTURE, _l("The visit cannot be in the future.")),
+    Rule(PASSWORD_TOO_COMMON, _l("This password is among the most common ones and easy to guess. Choose another one, "
+                                 "for example a phrase of a few words.")),
+    Rule(IDEMPOTENCY_IN_PROGRESS, _l("This request is still being processed. Try again in a moment.")),
+    Rule(IDEMPOTENCY_KEY_REUSED, _l("This idempotency key was already used for another request. Send a new key.")),
 )}
 
 #: messages that read the same in Spanish and English (none yet)
