@@ -302,9 +302,12 @@ def _holds_data(conn):
 
 
 def _drop_everything(conn):
+    """Every table, and on PostgreSQL the audit trail's trigger function, which a pg_dump restores itself."""
     meta = sa.MetaData()
     meta.reflect(conn)
     meta.drop_all(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("DROP FUNCTION IF EXISTS grants_events_append_only() CASCADE"))
 
 
 def restore(directory, force=False):
