@@ -72,7 +72,22 @@ def seed_scale(count, details):
 
     run(count, details=details)
     db.session.commit()
+    from .alliances.alerts import refresh_all  # bulk inserts: no session saw them
+
+    refresh_all()
+    db.session.commit()
     click.echo(f"Seeded {count} alliances.")
+
+
+@grants_cli.command("refresh-alerts")
+def refresh_alerts():
+    """Recount the stored alerts of every alliance (daily from cron; after an upgrade or a bulk import)."""
+    from .alliances.alerts import refresh_all
+    from .extensions import db
+
+    count, raised, cleared = refresh_all()
+    db.session.commit()
+    click.echo(f"Alerts refreshed on {count} alliances: {raised} raised, {cleared} cleared.")
 
 
 @grants_cli.command("verify-audit")
