@@ -210,11 +210,10 @@ def mark(alliance_ids, session=None):
 def refresh_pending(session=None):
     """Refresh the alliances marked in this transaction (a read calls it first, so it sees its own changes)."""
     session = session or db.session
-    if session.info.get(_PENDING):
-        session.flush()
-        ids = session.info.pop(_PENDING, set())
-        if ids:
-            refresh(ids, session)
+    session.flush()  # the changes not flushed yet mark their alliances now (nothing to do when clean)
+    ids = session.info.pop(_PENDING, None)
+    if ids:
+        refresh(ids, session)
 
 
 def open_alerts(alliance_ids, today=None):
