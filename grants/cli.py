@@ -85,7 +85,7 @@ def refresh_alerts():
     from .alliances.alerts import refresh_all
     from .extensions import db
 
-    count, raised, cleared = refresh_all()
+    count, raised, cleared = refresh_all(each_chunk=db.session.commit)  # alliances locked a batch at a time
     db.session.commit()
     click.echo(f"Alerts refreshed on {count} alliances: {raised} raised, {cleared} cleared.")
 

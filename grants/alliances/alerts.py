@@ -154,9 +154,11 @@ def _now():
     return utcnow().replace(microsecond=0)
 
 
-def refresh(alliance_ids, session=None):
+def refresh(alliance_ids, session=None, each_chunk=None):
     """Make the stored alerts of ``alliance_ids`` equal to what the sources compute now. Returns
-    ``(raised, cleared)`` counts. Writes with the session's connection; never commits."""
+    ``(raised, cleared)`` counts. The alliances' rows are locked first (``FOR UPDATE`` on PostgreSQL: two
+    transactions refreshing one alliance take turns, so neither stores a row twice). Writes with the session's
+    connection; never commits (``each_chunk()``, when given, is called after each batch: the CLI commits there)."""
     from .models import Alliance
 
     session = session or db.session
@@ -165,7 +167,8 @@ def refresh(alliance_ids, session=None):
     table = StoredAlert.__table__
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        alliances = session.execute(sa.select(Alliance.id, Alliance.state).where(Alliance.id.in_(chunk))).all()
+        alliances = session.execute(sa.select(Alliance.id, Alliance.state).where(Alliance.id.in_(chunk))
+                                    .order_by(Alliance.id).with_for_update()).all()
         fresh = {a.key(): a for a in compute(alliances)}
         stored = {(r.alliance_id, r.code, r.ref): r for r in session.execute(sa.select(
             table.c.id, table.c.alliance_id, table.c.code, table.c.ref, table.c.since, table.c.due,
@@ -186,17 +189,19 @@ def refresh(alliance_ids, session=None):
                 since=sa.bindparam("since"), due=sa.bindparam("due"), data=sa.bindparam("data"),
                 refreshed_at=sa.bindparam("refreshed_at")), changed)
         raised, cleared = raised + len(new), cleared + len(gone)
+        if each_chunk is not None:
+            each_chunk()
     return raised, cleared
 
 
-def refresh_all(session=None):
+def refresh_all(session=None, each_chunk=None):
     """Recount the alerts of every alliance (``flask grants refresh-alerts``). Returns ``(alliances, raised,
     cleared)``; rows of alliances that no longer exist go with them (foreign key cascade)."""
     from .models import Alliance
 
     session = session or db.session
     ids = session.execute(sa.select(Alliance.id).order_by(Alliance.id)).scalars().all()
-    raised, cleared = refresh(ids, session)
+    raised, cleared = refresh(ids, session, each_chunk)
     return len(ids), raised, cleared
 
 
