@@ -2,6 +2,7 @@
 the alliances a user may watch, filtered by code and region, a page at a time: two statements (count, page)
 whatever the number of alliances."""
 from datetime import date
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, lazyload
@@ -52,18 +53,21 @@ def _joined(query):
 
 
 def alerts_page(user, code=None, region=None, page=1, per_page=50, today=None):
-    """``(alerts, total, {alliance_id: Alliance})``: one page of the open alerts on the alliances ``user`` may
-    watch, sorted by ``since`` then alliance; two statements (count, page)."""
+    """``(alerts, total, {alliance_id: alliance})``: one page of the open alerts on the alliances ``user`` may
+    watch, sorted by ``since`` then alliance; two statements (count, page). Each alliance as shown:
+    ``id``, ``code``, ``association.name``, ``association.region``."""
     today = today or date.today()
     alerts.refresh_pending()
     conds = _conditions(user, code, region, today)
     total = db.session.execute(_joined(sa.select(sa.func.count(StoredAlert.id))).where(*conds)).scalar()
     rows = db.session.execute(
-        _joined(sa.select(StoredAlert, Alliance)).where(*conds)
-        .options(contains_eager(Alliance.association), lazyload(Alliance.member_links))
+        _joined(sa.select(StoredAlert, Alliance.code, Association.name, Association.region)).where(*conds)
         .order_by(StoredAlert.since, StoredAlert.alliance_id, StoredAlert.code, StoredAlert.id)
-        .limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return [r[0].to_alert(today) for r in rows], total, {r[1].id: r[1] for r in rows}
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    # what the page shows of each alliance, without loading the alliances (nor their eager relationships)
+    shown = {r[0].alliance_id: SimpleNamespace(id=r[0].alliance_id, code=r[1], association=SimpleNamespace(
+        name=r[2], region=r[3])) for r in rows}
+    return [r[0].to_alert(today) for r in rows], total, shown
 
 
 def visible_alerts(user, code=None, region=None, today=None):
