@@ -52,6 +52,7 @@ def main(argv=None):
 
     from grants.accounts import services as accounts
     from grants.accounts.models import User
+    from grants.alliances.alerts import refresh_all
     from grants.demo import seed_scale
     from grants.extensions import db
 
@@ -73,6 +74,10 @@ def main(argv=None):
             t0 = time.perf_counter()
             counts = seed_scale(size - seeded, details=True)
             db.session.commit()
+            t1 = time.perf_counter()
+            refresh_all()  # the stored alerts: bulk inserts pass no session hook (as `flask grants seed-scale`)
+            db.session.commit()
+            print(f"alerts refreshed on {size} alliances in {time.perf_counter() - t1:.1f} s", flush=True)
             db.session.remove()
             seeded = size
             print(f"seeded {size} alliances in {time.perf_counter() - t0:.1f} s "

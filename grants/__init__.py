@@ -65,6 +65,8 @@ def create_app(config=None):
     from .execution import alerts as execution_alerts  # noqa: F401  (report_missing, low_execution)
     from .assistance import alerts as assistance_alerts  # noqa: F401  (deliverable_overdue)
     from .funding import alerts as funding_alerts  # noqa: F401  (tranche_unanswered)
+    from .alliances.alerts import install as install_alerts  # the stored alerts' hooks
+    install_alerts()
     from .assistance import ledger as assistance_ledger  # noqa: F401  (open_contracts figure)
     from .closeout import guards as closeout_guards  # noqa: F401  (final_report_ready, closeout_settled, hooks)
     from .execution import tasks as execution_tasks  # noqa: F401  (work waiting: receipts, reports due, reviews)

@@ -77,6 +77,7 @@ def seed_scale(profile, count, members, expenses, details):
     lifecycle, in bulk, with a chained audit trail."""
     import time
 
+    from .alliances.alerts import refresh_all
     from .demo import seed_scale as run
     from .demo.scale import resolve_profile
     from .extensions import db
@@ -85,8 +86,21 @@ def seed_scale(profile, count, members, expenses, details):
     t0 = time.perf_counter()
     counts = run(count, members=members, details=details, expenses=expenses)
     db.session.commit()
+    refresh_all()  # bulk inserts: no session saw them, so the stored alerts are counted once now
+    db.session.commit()
     click.echo(f"Seeded {count} alliances in {time.perf_counter() - t0:.0f} s: "
                + ", ".join(f"{v} {k}" for k, v in counts.items() if isinstance(v, int)) + ".")
+
+
+@grants_cli.command("refresh-alerts")
+def refresh_alerts():
+    """Recount the stored alerts of every alliance (daily from cron; after an upgrade or a bulk import)."""
+    from .alliances.alerts import refresh_all
+    from .extensions import db
+
+    count, raised, cleared = refresh_all(each_chunk=db.session.commit)  # alliances locked a batch at a time
+    db.session.commit()
+    click.echo(f"Alerts refreshed on {count} alliances: {raised} raised, {cleared} cleared.")
 
 
 @grants_cli.command("verify-audit")

@@ -1,5 +1,6 @@
 """The assistance stage's alert (grants/alliances/alerts.py): ``deliverable_overdue``, a TA deliverable not
-accepted past its due date (from the day after; ``since`` is the due date). One query for any list."""
+accepted past its due date (open from the day after; ``since`` is the due date). One query for any list;
+changes to contracts and deliverables refresh it."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -8,8 +9,13 @@ from ..extensions import db
 from .models import Contract, Deliverable, Provider
 
 
-@alerts.source("deliverable_overdue")
-def deliverable_overdue(alliances, today):
+def _message(d, today):
+    return _l("Deliverable “%(description)s” of %(provider)s was due on %(due)s and is not accepted.",
+              description=d["description"], provider=d["provider"], due=d["due_on"])
+
+
+@alerts.source("deliverable_overdue", message=_message)
+def deliverable_overdue(alliances):
     ids = [a.id for a in alliances]
     if not ids:
         return []
@@ -18,10 +24,19 @@ def deliverable_overdue(alliances, today):
                               .join(Contract, Contract.id == Deliverable.contract_id)
                               .join(Provider, Provider.id == Contract.provider_id)
                               .where(Contract.alliance_id.in_(ids), Contract.state == "active",
-                                     Deliverable.state != "accepted", Deliverable.due_on < today)
+                                     Deliverable.state != "accepted", Deliverable.due_on.is_not(None))
                               .order_by(Deliverable.due_on, Deliverable.id)).all()
-    return [alerts.Alert("deliverable_overdue", aid, _l(
-        "Deliverable “%(description)s” of %(provider)s was due on %(due)s and is not accepted.",
-        description=desc, provider=provider, due=due.isoformat()), since=due, detail={
-        "deliverable_id": did, "contract_id": cid, "state": state, "due_on": due.isoformat()})
+    return [alerts.Alert("deliverable_overdue", aid, since=due, due=due + alerts.ONE_DAY, ref=str(did), detail={
+        "deliverable_id": did, "contract_id": cid, "state": state, "due_on": due.isoformat(),
+        "description": desc, "provider": provider})
         for did, desc, due, state, cid, aid, provider in rows]
+
+
+def _contract_alliances(contract_ids):
+    return db.session.execute(sa.select(Contract.alliance_id).where(Contract.id.in_(contract_ids))).scalars().all()
+
+
+alerts.watch(Contract, lambda c: [c.alliance_id])
+alerts.watch(Deliverable, lambda d: _contract_alliances([d.contract_id]) if d.contract_id else [])
+alerts.watch(Provider, lambda p: db.session.execute(sa.select(Contract.alliance_id).where(
+    Contract.provider_id == p.id)).scalars().all() if p.id else [])

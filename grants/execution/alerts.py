@@ -2,9 +2,11 @@
 
 - ``report_missing``: an alliance in execution whose last submitted-or-approved accountability report (or, with
   none, its first transfer) ends more than the program's ``report_period_months`` ago; ``since`` is the day the
-  report was due (the alert starts the day after);
+  report was due (the alert opens the day after);
 - ``low_execution``: grant spent / grant received below the program's ``low_execution_share`` once a report
-  period has passed since the last transfer (from that day on)."""
+  period has passed since the last transfer (open from that day on).
+
+Changes to expenses and accountability reports (and tranches, alliances: the spine) refresh them."""
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -22,8 +24,13 @@ def _executing(alliances):
     return [a.id for a in alliances if a.state == "in_execution"]
 
 
-@alerts.source("report_missing")
-def report_missing(alliances, today):
+def _report_message(d, today):
+    return _l("No accountability report since %(day)s: one was due by %(due)s.", day=d["covered_until"],
+              due=d["due_on"])
+
+
+@alerts.source("report_missing", message=_report_message)
+def report_missing(alliances):
     ids = _executing(alliances)
     if not ids:
         return []
@@ -42,16 +49,18 @@ def report_missing(alliances, today):
         start = max(first[aid], last.get(aid) or first[aid])
         months = rules[aid][1]
         due = alerts.add_months(start, months)
-        if today > due:
-            out.append(alerts.Alert("report_missing", aid, _l(
-                "No accountability report since %(day)s: one was due by %(due)s.", day=start.isoformat(),
-                due=due.isoformat()), since=due, detail={"covered_until": start.isoformat(), "due_on": due.isoformat(),
-                                                          "report_period_months": months}))
+        out.append(alerts.Alert("report_missing", aid, since=due, due=due + alerts.ONE_DAY, detail={
+            "covered_until": start.isoformat(), "due_on": due.isoformat(), "report_period_months": months}))
     return out
 
 
-@alerts.source("low_execution")
-def low_execution(alliances, today):
+def _low_message(d, today):
+    return _l("Only %(pct)s %% of the grant received is spent (expected at least %(min)s %%).",
+              pct=fmt(Decimal(d["share"]) * 100, 1), min=fmt(Decimal(d["minimum"]) * 100, 0))
+
+
+@alerts.source("low_execution", message=_low_message)
+def low_execution(alliances):
     ids = _executing(alliances)
     if not ids:
         return []
@@ -72,13 +81,15 @@ def low_execution(alliances, today):
         got, used = Decimal(total or 0), Decimal(spent.get(aid) or 0)
         months, minimum = rules[aid][1], rules[aid][2]
         since = alerts.add_months(last_transfer, months)
-        if today < since or got <= ZERO:
+        if got <= ZERO:
             continue
         ratio = share(used, got)
         if used < got * minimum:  # exact: the rounded share could hide a cent
-            out.append(alerts.Alert("low_execution", aid, _l(
-                "Only %(pct)s %% of the grant received is spent (expected at least %(min)s %%).",
-                pct=fmt(ratio * 100, 1), min=fmt(minimum * 100, 0)), since=since, detail={
+            out.append(alerts.Alert("low_execution", aid, since=since, due=since, detail={
                 "received": fmt(got), "spent": fmt(used), "share": fmt(ratio, 4), "minimum": fmt(minimum, 4),
                 "last_transfer_on": last_transfer.isoformat()}))
     return out
+
+
+alerts.watch(Expense, lambda e: [e.alliance_id])
+alerts.watch(AccountabilityReport, lambda r: [r.alliance_id])

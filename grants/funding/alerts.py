@@ -1,7 +1,8 @@
 """The funding stage's alert (grants/alliances/alerts.py): ``tranche_unanswered``, a tranche requested more
 than the program's ``tranche_response_days`` ago and still neither approved nor refused (``since`` is the last
-day of the answer window; exactly that many days after the request there is no alert yet). Two queries."""
-from datetime import timedelta
+day of the answer window; exactly that many days after the request there is no alert yet, it opens the day
+after). Two queries; changes to tranches (spine) and their flows refresh it."""
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -13,8 +14,14 @@ from ..programs.models import Program
 from .models import TrancheFlow
 
 
-@alerts.source("tranche_unanswered")
-def tranche_unanswered(alliances, today):
+def _message(d, today):
+    requested = date.fromisoformat(d["requested_on"])
+    return _l("Tranche %(n)s was requested on %(day)s and has no answer after %(days)s days.", n=d["number"],
+              day=d["requested_on"], days=(today - requested).days)
+
+
+@alerts.source("tranche_unanswered", message=_message)
+def tranche_unanswered(alliances):
     ids = [a.id for a in alliances]
     if not ids:
         return []
@@ -32,10 +39,12 @@ def tranche_unanswered(alliances, today):
             continue
         days = rules[aid][1]
         requested = requested_at.date()
-        if (today - requested).days > days:
-            out.append(alerts.Alert("tranche_unanswered", aid, _l(
-                "Tranche %(n)s was requested on %(day)s and has no answer after %(days)s days.", n=number,
-                day=requested.isoformat(), days=(today - requested).days), since=requested + timedelta(days=days),
-                detail={"tranche_id": tid, "number": number, "requested_on": requested.isoformat(),
-                        "response_days": days}))
+        since = requested + timedelta(days=days)
+        out.append(alerts.Alert("tranche_unanswered", aid, since=since, due=since + alerts.ONE_DAY, ref=str(tid),
+                                detail={"tranche_id": tid, "number": number, "requested_on": requested.isoformat(),
+                                        "response_days": days}))
     return out
+
+
+alerts.watch(TrancheFlow, lambda f: db.session.execute(sa.select(Tranche.alliance_id).where(
+    Tranche.id == f.tranche_id)).scalars().all() if f.tranche_id else [])

@@ -20,7 +20,7 @@ from ..uploads import send_stored
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
 from . import visits as visit_svc
-from .alerting import alert_dict, visible_alerts
+from .alerting import alert_dict, alerts_page, alliance_alerts
 from .models import RATINGS, FollowUpAction, IndicatorValue, Visit, VisitPhoto
 from .permissions import can_answer, can_record_values, can_see_alerts, can_view, can_visit
 
@@ -294,8 +294,10 @@ def list_alerts():
     require(can_see_alerts(user), _l("Alerts are for officers, administrators and auditors."))
     code = choice_arg("code", alerts.codes())
     region = text_arg("region", 120)
-    found, alliances = visible_alerts(user, code=code, region=region)
-    return _page([dump(AlertOut, alert_dict(a, alliances.get(a.alliance_id))) for a in found])
+    page, per_page = page_args()
+    found, total, alliances = alerts_page(user, code=code, region=region, page=page, per_page=per_page)
+    return {"items": [dump(AlertOut, alert_dict(a, alliances.get(a.alliance_id))) for a in found], "page": page,
+            "per_page": per_page, "total": total}
 
 
 @endpoint("/alliances/<int:alliance_id>/alerts", summary="The alliance's alerts", response=AlertOut,
@@ -303,4 +305,4 @@ def list_alerts():
 def list_alliance_alerts(alliance_id):
     """Whoever may see the alliance."""
     alliance = load_alliance(alliance_id)
-    return _page([dump(AlertOut, alert_dict(a, alliance)) for a in alerts.collect([alliance])])
+    return _page([dump(AlertOut, alert_dict(a, alliance)) for a in alliance_alerts(alliance)])

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .. import uploads
-from ..alliances import alerts
 from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError
@@ -17,7 +16,7 @@ from ..web.idempotency import idempotent
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
 from . import visits as visit_svc
-from .alerting import ALERT_TITLES
+from .alerting import ALERT_TITLES, alliance_alerts
 from .forms import ActionForm, PhotoForm, ValueForm, VisitForm
 from .models import FollowUpAction, Visit, VisitPhoto
 from .permissions import MONITORED, SHOWN, can_answer, can_record_values, can_view, can_visit
@@ -51,7 +50,7 @@ def monitoring_helpers():
     def section(alliance):
         if alliance.state not in SHOWN or not can_view(current_user, alliance):
             return None
-        return {"alerts": alerts.collect([alliance]), "overdue": visit_svc.overdue_actions([alliance.id]),
+        return {"alerts": alliance_alerts(alliance), "overdue": visit_svc.overdue_actions([alliance.id]),
                 "visits": db.session.execute(db.select(db.func.count()).select_from(Visit).where(
                     Visit.alliance_id == alliance.id)).scalar()}
 

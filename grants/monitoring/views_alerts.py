@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..alliances import alerts
 from ..web.forms import options
 from ..web.pagination import Page
-from .alerting import ALERT_TITLES, regions_of, visible_alerts
+from .alerting import ALERT_TITLES, alerts_page as stored_page, regions_of
 from .forms import AlertFilterForm
 from .permissions import can_see_alerts
 from .views import bp
@@ -30,13 +30,12 @@ def alerts_page():
     form = AlertFilterForm(request.args)
     form.code.choices = options([("", _l("Every alert"))] + [(c, ALERT_TITLES.get(c, c)) for c in codes])
     form.region.choices = options([("", _l("Every region"))] + [(r, r) for r in regions])
-    found, alliances = visible_alerts(current_user, code=code, region=region)
     try:
-        number = max(1, int(request.args.get("page", 1)))
+        number = min(max(1, int(request.args.get("page", 1))), 10 ** 6)
     except ValueError:
         number = 1
-    start = (number - 1) * PER_PAGE
-    page = Page(found[start:start + PER_PAGE], number, PER_PAGE, len(found))
+    found, total, alliances = stored_page(current_user, code=code, region=region, page=number, per_page=PER_PAGE)
+    page = Page(found, number, PER_PAGE, total)
     return render_template("monitoring/alerts.html", page=page, alliances=alliances, form=form,
                            titles=ALERT_TITLES)
 
