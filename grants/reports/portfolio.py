@@ -250,6 +250,25 @@ def _people(sc):
     return db.session.execute(sa.union_all(groups, total)).all()
 
 
+def _stored(sc):
+    """Money and people per group from the stored totals (``alliance_totals``, one row per alliance, kept
+    current by grants/reports/totals.py): one statement whose cost depends on the number of alliances only.
+    Families and women are the families attributed to the alliances of the group (see totals.py)."""
+    from .totals import AllianceTotals as T
+
+    funded = sc.c.state.in_(FUNDED)
+
+    def when_funded(col):
+        return sa.func.sum(sa.case((funded, col), else_=0))
+
+    q = (sa.select(sc.c.grp, sc.c.currency, when_funded(T.grant_budget), when_funded(T.counterpart_budget),
+                   sa.func.sum(T.disbursed), sa.func.sum(T.justified), sa.func.sum(T.counterpart_contributed),
+                   sa.func.sum(T.families_first), sa.func.sum(T.women_first), when_funded(T.families_first),
+                   when_funded(T.women_first))
+         .select_from(sc).join(T, T.alliance_id == sc.c.aid).group_by(sc.c.grp, sc.c.currency))
+    return db.session.execute(q).all()
+
+
 def latest_value_subquery(alliance_ids):
     """``indicator_id``, ``value`` of each indicator's latest period (window function), for the alliances
     selected by ``alliance_ids`` (a select of ids)."""
@@ -329,26 +348,30 @@ def build(user, f, group="region"):
     def row_of(grp, currency):
         return rows.setdefault((grp, currency), Row(grp, str(grp), currency))
 
-    for grp, currency, grant, counterpart in _budget(sc):
+    people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
+    for grp, currency, grant, counterpart, disbursed, justified, contributed, fam, women, reached, women_reached \
+            in _stored(sc):
         r = row_of(grp, currency)
         r.committed, r.counterpart_planned = to_money(grant), to_money(counterpart)
-    for grp, currency, amount in _disbursed(sc):
-        row_of(grp, currency).disbursed = to_money(amount)
-    for grp, currency, justified, counterpart in _expenses(sc):
-        r = row_of(grp, currency)
-        r.justified = to_money(justified)
-        r.counterpart_contributed += to_money(counterpart)
-    for grp, currency, amount in _contributions(sc):
-        row_of(grp, currency).counterpart_contributed += to_money(amount)
-    people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
-    for part, grp, currency, fam, women, reached, women_reached in _people(sc):
-        values = {"families": fam, "women": women, "families_reached": reached, "women_reached": women_reached}
-        if part == 0:
-            people = values
-        else:
-            r = row_of(grp, currency)
-            for k, v in values.items():
-                setattr(r, k, int(v or 0))
+        r.disbursed, r.justified, r.counterpart_contributed = (to_money(disbursed), to_money(justified),
+                                                               to_money(contributed))
+        values = {"families": int(fam or 0), "women": int(women or 0), "families_reached": int(reached or 0),
+                  "women_reached": int(women_reached or 0)}
+        for k, v in values.items():
+            setattr(r, k, v)
+            people[k] += v
+    if f.as_dict():
+        # a filtered view: the attributed counts would miss the families attributed to alliances outside the
+        # view, so the distinct families of the (smaller) scope are counted exactly, as before
+        for part, grp, currency, fam, women, reached, women_reached in _people(sc):
+            values = {"families": int(fam or 0), "women": int(women or 0), "families_reached": int(reached or 0),
+                      "women_reached": int(women_reached or 0)}
+            if part == 0:
+                people = values
+            else:
+                r = row_of(grp, currency)
+                for k, v in values.items():
+                    setattr(r, k, v)
     people["women_share"] = share(people["women"], people["families"])
     people["women_reached_share"] = share(people["women_reached"], people["families_reached"])
     indicators = {}
