@@ -144,7 +144,7 @@ def refresh_totals(alliance_ids=None, connection=None):
 
 def _state_of():
     table = AllianceTotals.__table__
-    return sa.select(Alliance.state).where(Alliance.id == table.c.alliance_id).scalar_subquery()
+    return sa.select(Alliance.state).where(Alliance.id == table.c.alliance_id).correlate(table).scalar_subquery()
 
 
 def _co_member_alliances(conn, alliance_ids, member_ids):
