@@ -19,4 +19,4 @@ from .monitoring.models import FollowUpAction, IndicatorValue, Visit as Supervis
 from .closeout.models import Evaluation, FinalReport, IndicatorActual, Refund  # noqa: F401
 from .revolving.models import Loan as RevolvingLoan, Movement as RevolvingMovement, RevolvingFund  # noqa: F401
 from .reports.stored import StoredAnswer  # noqa: F401
-from .reports.totals import AllianceTotals  # noqa: F401
+from .reports.totals import AllianceStay, AllianceTotals  # noqa: F401

@@ -13,7 +13,7 @@ from grants.execution import contributions, expenses
 from grants.execution.models import Contribution, Expense
 from grants.programs.models import Program
 from grants.reports import filters, portfolio as pf
-from grants.reports.totals import AllianceTotals, refresh_totals
+from grants.reports.totals import AllianceStay, AllianceTotals, refresh_stays, refresh_totals
 from grants.workflows.alliance import FUNDED
 from tests.reports_support import expected, world  # noqa: F401
 
@@ -101,6 +101,7 @@ def _portfolio_equals_recount(db, admin):
     for cur, figures in by.items():
         for name, value in figures.items():
             assert getattr(p.totals[cur], name) == value, name
+    assert p.durations == pf.recount_durations(sc)  # the stored stays against the audit events
     people = [r for r in pf._people(sc) if r[0] == 0][0]
     assert (p.people["families"], p.people["women"], p.people["families_reached"], p.people["women_reached"]) == \
         tuple(int(v or 0) for v in people[3:])
@@ -162,5 +163,13 @@ def test_stored_totals_after_seed_scale_and_a_full_refresh(db, admin):
     after = {t.alliance_id: tuple(getattr(t, c.name) for c in AllianceTotals.__table__.columns)
              for t in db.session.execute(sa.select(AllianceTotals)).scalars()}
     assert after == before
+    stays = db.session.execute(sa.select(AllianceStay.alliance_id, AllianceStay.state, AllianceStay.event_id,
+                                         AllianceStay.left_at).order_by(AllianceStay.event_id)).all()
+    assert len(stays) > 45
+    db.session.execute(sa.delete(AllianceStay))
+    refresh_stays()
+    assert db.session.execute(sa.select(AllianceStay.alliance_id, AllianceStay.state, AllianceStay.event_id,
+                                        AllianceStay.left_at).order_by(AllianceStay.event_id)).all() == stays
+    _portfolio_equals_recount(db, admin)
     assert db.session.execute(sa.select(sa.func.count()).select_from(Program)).scalar() >= 1
     db.session.commit()

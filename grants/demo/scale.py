@@ -143,8 +143,9 @@ def seed_scale(n, members=40, seed=7, details=False):
         counts.update(seed_details(
             [{**row, "id": al, "families": len(fam)} for row, al, fam in zip(alliance_rows, alliance_ids, picked)],
             admin, rng, stamp))
-    from ..reports.totals import refresh_totals  # the portfolio's stored totals: bulk rows bypass the ORM
+    from ..reports.totals import refresh_stays, refresh_totals  # the portfolio's stored figures: bulk rows
 
     refresh_totals(alliance_ids)
+    refresh_stays(alliance_ids)
     audit.record("benchmark", None, "seed_scale", admin, data=counts)
     return counts

@@ -310,8 +310,42 @@ def _days(later, earlier):
 
 def durations(sc):
     """Median and mean days spent in each state, over the stays that ended (the alliance left the state),
-    from the audit events' ``to_state`` and times: one statement with window functions (LEAD for the
-    next event of the same alliance, ROW_NUMBER and COUNT for the median)."""
+    from the stored stays (``alliance_stays``, kept from the audit events' ``to_state`` and times by
+    grants/reports/totals.py): one statement, PERCENTILE_CONT on PostgreSQL, ROW_NUMBER and COUNT for the
+    median on SQLite. ``recount_durations`` is the same from the audit events."""
+    from .totals import AllianceStay as S
+
+    stays = (sa.select(S.state.label("state"), S.days.label("days"))
+             .where(S.days.is_not(None), S.alliance_id.in_(sa.select(sc.c.aid))).subquery("stays"))
+    if db.session.get_bind().dialect.name == "postgresql":
+        q = (sa.select(stays.c.state, sa.func.count(), sa.func.avg(stays.c.days),
+                       sa.func.percentile_cont(0.5).within_group(stays.c.days))
+             .group_by(stays.c.state))
+    else:
+        q = _median_query(stays)
+    return _duration_rows(db.session.execute(q).all())
+
+
+def _median_query(stays):
+    ranked = (sa.select(stays.c.state, stays.c.days,
+                        sa.func.row_number().over(partition_by=stays.c.state, order_by=stays.c.days).label("rn"),
+                        sa.func.count().over(partition_by=stays.c.state).label("n"))
+              .subquery("ranked"))
+    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+    return (sa.select(ranked.c.state, sa.func.max(ranked.c.n), sa.func.avg(ranked.c.days),
+                      sa.func.avg(sa.case((middle, ranked.c.days))))
+            .group_by(ranked.c.state))
+
+
+def _duration_rows(rows):
+    order = list(STATES)
+    out = [Duration(state, int(n), round(float(mean or 0), 1), round(float(median or 0), 1))
+           for state, n, mean, median in rows]
+    return sorted(out, key=lambda d: order.index(d.state) if d.state in order else 99)
+
+
+def recount_durations(sc):
+    """The stage durations counted from the audit events (window functions; what the stored stays equal)."""
     ev = (sa.select(Event.to_state.label("state"), Event.created_at.label("entered"),
                     sa.func.lead(Event.created_at).over(partition_by=Event.object_id,
                                                         order_by=(Event.created_at, Event.id)).label("left"))
@@ -320,18 +354,7 @@ def durations(sc):
           .subquery("ev"))
     stays = (sa.select(ev.c.state, _days(ev.c.left, ev.c.entered).label("days"))
              .where(ev.c.left.is_not(None)).subquery("stays"))
-    ranked = (sa.select(stays.c.state, stays.c.days,
-                        sa.func.row_number().over(partition_by=stays.c.state, order_by=stays.c.days).label("rn"),
-                        sa.func.count().over(partition_by=stays.c.state).label("n"))
-              .subquery("ranked"))
-    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    q = (sa.select(ranked.c.state, sa.func.max(ranked.c.n), sa.func.avg(ranked.c.days),
-                   sa.func.avg(sa.case((middle, ranked.c.days))))
-         .group_by(ranked.c.state))
-    order = list(STATES)
-    rows = [Duration(state, int(n), round(float(mean or 0), 1), round(float(median or 0), 1))
-            for state, n, mean, median in db.session.execute(q).all()]
-    return sorted(rows, key=lambda d: order.index(d.state) if d.state in order else 99)
+    return _duration_rows(db.session.execute(_median_query(stays)).all())
 
 
 def build(user, f, group="region"):

@@ -30,12 +30,33 @@ from sqlalchemy.orm import Session
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.models import Alliance, AllianceMember
 from ..associations.models import Member
+from ..audit.models import Event
 from ..execution.models import AccountabilityReport, Contribution, Expense
 from ..extensions import db
 from ..workflows.alliance import FUNDED
 
 MONEY_COLUMNS = ("grant_budget", "counterpart_budget", "disbursed", "justified", "counterpart_contributed")
 PEOPLE_COLUMNS = ("families", "women", "families_first", "women_first")
+
+
+class AllianceStay(db.Model):
+    """One stay of an alliance in a state, from the audit event that moved it there (``entered_at``) to the
+    next one (``left_at``, null while it stays): the portfolio's stage durations read these instead of
+    running window functions over the audit trail. Kept by the ``after_flush`` listener from each new
+    alliance event with a ``to_state``; ``refresh_stays()`` rebuilds them from the events."""
+
+    __tablename__ = "alliance_stays"
+    __table_args__ = (sa.Index("ix_alliance_stays_state_days", "state", "days"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
+                            index=True)
+    state = sa.Column(sa.String(30), nullable=False)
+    event_id = sa.Column(sa.Integer, nullable=False)
+    entered_at = sa.Column(sa.DateTime, nullable=False)
+    left_at = sa.Column(sa.DateTime)
+    #: days spent (fractional), once the stay ended
+    days = sa.Column(sa.Float)
 
 
 class AllianceTotals(db.Model):
@@ -203,8 +224,57 @@ def _changed_alliances(session):
     return money, people, members
 
 
+def _days_sql(later, earlier, dialect):
+    if dialect == "postgresql":
+        return sa.extract("epoch", later - earlier) / 86400.0
+    return sa.func.julianday(later) - sa.func.julianday(earlier)
+
+
+def refresh_stays(alliance_ids=None, connection=None):
+    """Rebuild the stays of ``alliance_ids`` (None: every alliance) from the audit events (one DELETE and one
+    INSERT ... SELECT with LEAD). The caller commits."""
+    conn = connection if connection is not None else db.session.connection()
+    table = AllianceStay.__table__
+    ids = None if alliance_ids is None else sorted(set(alliance_ids))
+    chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    ev = Event.__table__
+    for chunk in chunks:
+        delete = table.delete()
+        where = [ev.c.object_type == "alliance", ev.c.to_state.is_not(None)]
+        if chunk is not None:
+            delete = delete.where(table.c.alliance_id.in_(chunk))
+            where.append(ev.c.object_id.in_(chunk))
+        conn.execute(delete)
+        inner = (sa.select(ev.c.object_id.label("aid"), ev.c.to_state.label("state"), ev.c.id.label("eid"),
+                           ev.c.created_at.label("entered"),
+                           sa.func.lead(ev.c.created_at).over(partition_by=ev.c.object_id,
+                                                              order_by=(ev.c.created_at, ev.c.id)).label("left"))
+                 .where(*where).subquery("ev"))
+        days = sa.case((inner.c.left.is_not(None), _days_sql(inner.c.left, inner.c.entered, conn.dialect.name)))
+        rows = sa.select(inner.c.aid, inner.c.state, inner.c.eid, inner.c.entered, inner.c.left, days)
+        conn.execute(table.insert().from_select(["alliance_id", "state", "event_id", "entered_at", "left_at", "days"],
+                                                rows))
+
+
+def _keep_stays(session, conn):
+    """New alliance events with a ``to_state``: close the open stay, open the next (in event order)."""
+    events = sorted((obj for obj in session.new if isinstance(obj, Event) and obj.object_type == "alliance"
+                     and obj.to_state is not None and obj.object_id is not None),
+                    key=lambda e: (e.created_at, e.id))
+    table = AllianceStay.__table__
+    for e in events:
+        conn.execute(table.update().where(table.c.alliance_id == e.object_id, table.c.left_at.is_(None))
+                     .values(left_at=e.created_at,
+                             days=_days_sql(sa.literal(e.created_at, sa.DateTime), table.c.entered_at,
+                                            conn.dialect.name)))
+        conn.execute(table.insert().values(alliance_id=e.object_id, state=e.to_state, event_id=e.id,
+                                           entered_at=e.created_at))
+
+
 @event.listens_for(Session, "after_flush")
 def _keep_totals(session, _flush_context):
+    if any(isinstance(obj, Event) for obj in session.new):
+        _keep_stays(session, session.connection())
     money, people, members = _changed_alliances(session)
     if not (money or people or members):
         return
