@@ -20,3 +20,4 @@ from .closeout.models import Evaluation, FinalReport, IndicatorActual, Refund  #
 from .revolving.models import Loan as RevolvingLoan, Movement as RevolvingMovement, RevolvingFund  # noqa: F401
 from .reports.stored import StoredAnswer  # noqa: F401
 from .web.idempotency import IdempotencyKey  # noqa: F401
+from .reports.totals import AllianceStay, AllianceTotals  # noqa: F401

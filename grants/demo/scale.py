@@ -177,5 +177,9 @@ def seed_scale(n, members=40, seed=7, details=False, expenses=12):
         counts.update(seed_details(
             [{**row, "families": len(fam)} for row, fam in zip(alliance_rows, picked)],
             admin, rng, stamp, expenses=expenses))
+    from ..reports.totals import refresh_stays, refresh_totals  # the portfolio's stored figures: bulk rows
+
+    refresh_totals(alliance_ids)
+    refresh_stays(alliance_ids)
     audit.record("benchmark", None, "seed_scale", admin, data=counts)
     return counts

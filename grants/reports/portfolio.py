@@ -251,6 +251,25 @@ def _people(sc):
     return db.session.execute(sa.union_all(groups, total)).all()
 
 
+def _stored(sc):
+    """Money and people per group from the stored totals (``alliance_totals``, one row per alliance, kept
+    current by grants/reports/totals.py): one statement whose cost depends on the number of alliances only.
+    Families and women are the families attributed to the alliances of the group (see totals.py)."""
+    from .totals import AllianceTotals as T
+
+    funded = sc.c.state.in_(FUNDED)
+
+    def when_funded(col):
+        return sa.func.sum(sa.case((funded, col), else_=0))
+
+    q = (sa.select(sc.c.grp, sc.c.currency, when_funded(T.grant_budget), when_funded(T.counterpart_budget),
+                   sa.func.sum(T.disbursed), sa.func.sum(T.justified), sa.func.sum(T.counterpart_contributed),
+                   sa.func.sum(T.families_first), sa.func.sum(T.women_first), when_funded(T.families_first),
+                   when_funded(T.women_first))
+         .select_from(sc).join(T, T.alliance_id == sc.c.aid).group_by(sc.c.grp, sc.c.currency))
+    return db.session.execute(q).all()
+
+
 def latest_value_subquery(alliance_ids):
     """``indicator_id``, ``value`` of each indicator's latest period (window function), for the alliances
     selected by ``alliance_ids`` (a select of ids)."""
@@ -290,8 +309,42 @@ def _days(later, earlier):
 
 def durations(sc):
     """Median and mean days spent in each state, over the stays that ended (the alliance left the state),
-    from the audit events' ``to_state`` and times: one statement with window functions (LEAD for the
-    next event of the same alliance, ROW_NUMBER and COUNT for the median)."""
+    from the stored stays (``alliance_stays``, kept from the audit events' ``to_state`` and times by
+    grants/reports/totals.py): one statement, PERCENTILE_CONT on PostgreSQL, ROW_NUMBER and COUNT for the
+    median on SQLite. ``recount_durations`` is the same from the audit events."""
+    from .totals import AllianceStay as S
+
+    stays = (sa.select(S.state.label("state"), S.days.label("days"))
+             .where(S.days.is_not(None), S.alliance_id.in_(sa.select(sc.c.aid))).subquery("stays"))
+    if db.session.get_bind().dialect.name == "postgresql":
+        q = (sa.select(stays.c.state, sa.func.count(), sa.func.avg(stays.c.days),
+                       sa.func.percentile_cont(0.5).within_group(stays.c.days))
+             .group_by(stays.c.state))
+    else:
+        q = _median_query(stays)
+    return _duration_rows(db.session.execute(q).all())
+
+
+def _median_query(stays):
+    ranked = (sa.select(stays.c.state, stays.c.days,
+                        sa.func.row_number().over(partition_by=stays.c.state, order_by=stays.c.days).label("rn"),
+                        sa.func.count().over(partition_by=stays.c.state).label("n"))
+              .subquery("ranked"))
+    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+    return (sa.select(ranked.c.state, sa.func.max(ranked.c.n), sa.func.avg(ranked.c.days),
+                      sa.func.avg(sa.case((middle, ranked.c.days))))
+            .group_by(ranked.c.state))
+
+
+def _duration_rows(rows):
+    order = list(STATES)
+    out = [Duration(state, int(n), round(float(mean or 0), 1), round(float(median or 0), 1))
+           for state, n, mean, median in rows]
+    return sorted(out, key=lambda d: order.index(d.state) if d.state in order else 99)
+
+
+def recount_durations(sc):
+    """The stage durations counted from the audit events (window functions; what the stored stays equal)."""
     ev = (sa.select(Event.to_state.label("state"), Event.created_at.label("entered"),
                     sa.func.lead(Event.created_at).over(partition_by=Event.object_id,
                                                         order_by=(Event.created_at, Event.id)).label("left"))
@@ -300,18 +353,7 @@ def durations(sc):
           .subquery("ev"))
     stays = (sa.select(ev.c.state, _days(ev.c.left, ev.c.entered).label("days"))
              .where(ev.c.left.is_not(None)).subquery("stays"))
-    ranked = (sa.select(stays.c.state, stays.c.days,
-                        sa.func.row_number().over(partition_by=stays.c.state, order_by=stays.c.days).label("rn"),
-                        sa.func.count().over(partition_by=stays.c.state).label("n"))
-              .subquery("ranked"))
-    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    q = (sa.select(ranked.c.state, sa.func.max(ranked.c.n), sa.func.avg(ranked.c.days),
-                   sa.func.avg(sa.case((middle, ranked.c.days))))
-         .group_by(ranked.c.state))
-    order = list(STATES)
-    rows = [Duration(state, int(n), round(float(mean or 0), 1), round(float(median or 0), 1))
-            for state, n, mean, median in db.session.execute(q).all()]
-    return sorted(rows, key=lambda d: order.index(d.state) if d.state in order else 99)
+    return _duration_rows(db.session.execute(_median_query(stays)).all())
 
 
 def build(user, f, group="region"):
@@ -328,26 +370,30 @@ def build(user, f, group="region"):
     def row_of(grp, currency):
         return rows.setdefault((grp, currency), Row(grp, str(grp), currency))
 
-    for grp, currency, grant, counterpart in _budget(sc):
+    people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
+    for grp, currency, grant, counterpart, disbursed, justified, contributed, fam, women, reached, women_reached \
+            in _stored(sc):
         r = row_of(grp, currency)
         r.committed, r.counterpart_planned = to_money(grant), to_money(counterpart)
-    for grp, currency, amount in _disbursed(sc):
-        row_of(grp, currency).disbursed = to_money(amount)
-    for grp, currency, justified, counterpart in _expenses(sc):
-        r = row_of(grp, currency)
-        r.justified = to_money(justified)
-        r.counterpart_contributed += to_money(counterpart)
-    for grp, currency, amount in _contributions(sc):
-        row_of(grp, currency).counterpart_contributed += to_money(amount)
-    people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
-    for part, grp, currency, fam, women, reached, women_reached in _people(sc):
-        values = {"families": fam, "women": women, "families_reached": reached, "women_reached": women_reached}
-        if part == 0:
-            people = values
-        else:
-            r = row_of(grp, currency)
-            for k, v in values.items():
-                setattr(r, k, int(v or 0))
+        r.disbursed, r.justified, r.counterpart_contributed = (to_money(disbursed), to_money(justified),
+                                                               to_money(contributed))
+        values = {"families": int(fam or 0), "women": int(women or 0), "families_reached": int(reached or 0),
+                  "women_reached": int(women_reached or 0)}
+        for k, v in values.items():
+            setattr(r, k, v)
+            people[k] += v
+    if f.as_dict():
+        # a filtered view: the attributed counts would miss the families attributed to alliances outside the
+        # view, so the distinct families of the (smaller) scope are counted exactly, as before
+        for part, grp, currency, fam, women, reached, women_reached in _people(sc):
+            values = {"families": int(fam or 0), "women": int(women or 0), "families_reached": int(reached or 0),
+                      "women_reached": int(women_reached or 0)}
+            if part == 0:
+                people = values
+            else:
+                r = row_of(grp, currency)
+                for k, v in values.items():
+                    setattr(r, k, v)
     people["women_share"] = share(people["women"], people["families"])
     people["women_reached_share"] = share(people["women_reached"], people["families_reached"])
     indicators = {}

@@ -1,0 +1,287 @@
+"""Stored totals of each alliance (``alliance_totals``), kept current in the same transaction as the change
+that moves them, so that the portfolio sums one row per alliance instead of recounting every member link,
+expense, contribution and tranche of the program.
+
+One place maintains the rows: an ``after_flush`` listener (registered here, so no stage needs to know)
+looks at the new, changed and deleted budget lines, tranches, expenses, contributions, accountability
+reports, member links, members and alliances of the flush and recomputes the totals of the alliances they
+touch with a few grouped statements on the flush's connection. Bulk inserts that bypass the ORM
+(``grants.demo.seed_scale``) call ``refresh_totals()`` at their end.
+
+What a row holds (money in integer cents, the portfolio's definitions, see portfolio.py):
+
+- ``grant_budget`` / ``counterpart_budget``: grant, and cash + in kind, of the alliance's budget lines
+  (whatever its state: the portfolio counts them as committed only for funded alliances);
+- ``disbursed``: recorded amount of the disbursed tranches; ``justified``: grant expenses (not voided) in
+  approved accountability reports; ``counterpart_contributed``: counterpart cash expenses + contributions,
+  not voided;
+- ``families`` / ``women``: the alliance's member families (and those of them headed by a woman);
+- ``families_first`` / ``women_first``: the member families *attributed* to this alliance. A family in
+  several alliances is attributed to exactly one of them: its funded alliance with the lowest id if it has
+  one, otherwise its alliance with the lowest id. Summed over the whole program this is the exact number
+  of distinct families (and, over the funded alliances, of distinct families reached); in a breakdown a
+  family that takes part in alliances of two groups is counted once, in the group of its attributed
+  alliance, so the groups add up to the total.
+"""
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..alliances.budget import BudgetLine, Tranche
+from ..alliances.models import Alliance, AllianceMember
+from ..associations.models import Member
+from ..audit.models import Event
+from ..execution.models import AccountabilityReport, Contribution, Expense
+from ..extensions import db
+from ..workflows.alliance import FUNDED
+
+MONEY_COLUMNS = ("grant_budget", "counterpart_budget", "disbursed", "justified", "counterpart_contributed")
+PEOPLE_COLUMNS = ("families", "women", "families_first", "women_first")
+
+
+class AllianceStay(db.Model):
+    """One stay of an alliance in a state, from the audit event that moved it there (``entered_at``) to the
+    next one (``left_at``, null while it stays): the portfolio's stage durations read these instead of
+    running window functions over the audit trail. Kept by the ``after_flush`` listener from each new
+    alliance event with a ``to_state``; ``refresh_stays()`` rebuilds them from the events."""
+
+    __tablename__ = "alliance_stays"
+    __table_args__ = (sa.Index("ix_alliance_stays_state_days", "state", "days"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
+                            index=True)
+    state = sa.Column(sa.String(30), nullable=False)
+    event_id = sa.Column(sa.Integer, nullable=False)
+    entered_at = sa.Column(sa.DateTime, nullable=False)
+    left_at = sa.Column(sa.DateTime)
+    #: days spent (fractional), once the stay ended
+    days = sa.Column(sa.Float)
+
+
+class AllianceTotals(db.Model):
+    """The money and people figures of one alliance, kept current by ``after_flush`` (see the module)."""
+
+    __tablename__ = "alliance_totals"
+
+    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True)
+    grant_budget = sa.Column(sa.BigInteger, nullable=False, default=0)
+    counterpart_budget = sa.Column(sa.BigInteger, nullable=False, default=0)
+    disbursed = sa.Column(sa.BigInteger, nullable=False, default=0)
+    justified = sa.Column(sa.BigInteger, nullable=False, default=0)
+    counterpart_contributed = sa.Column(sa.BigInteger, nullable=False, default=0)
+    families = sa.Column(sa.Integer, nullable=False, default=0)
+    women = sa.Column(sa.Integer, nullable=False, default=0)
+    families_first = sa.Column(sa.Integer, nullable=False, default=0)
+    women_first = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+def cents(column):
+    return sa.type_coerce(column, sa.BigInteger)
+
+
+def _money_values(alliance_id):
+    """Correlated scalar subqueries for the money columns of the alliance whose id is ``alliance_id``."""
+    def total(expr, model, *where):
+        return (sa.select(sa.func.coalesce(sa.func.sum(expr), 0)).select_from(model)
+                .where(model.alliance_id == alliance_id, *where).scalar_subquery())
+
+    justified = (sa.select(sa.func.coalesce(sa.func.sum(cents(Expense.amount)), 0))
+                 .select_from(Expense).join(AccountabilityReport, AccountabilityReport.id == Expense.report_id)
+                 .where(Expense.alliance_id == alliance_id, Expense.voided_at.is_(None), Expense.source == "grant",
+                        AccountabilityReport.state == "approved").scalar_subquery())
+    return {
+        "grant_budget": total(cents(BudgetLine.grant), BudgetLine),
+        "counterpart_budget": total(cents(BudgetLine.counterpart_cash) + cents(BudgetLine.counterpart_in_kind),
+                                    BudgetLine),
+        "disbursed": total(sa.func.coalesce(cents(Tranche.disbursed_amount), cents(Tranche.amount)), Tranche,
+                           Tranche.state == "disbursed"),
+        "justified": justified,
+        "counterpart_contributed": (
+            total(cents(Expense.amount), Expense, Expense.voided_at.is_(None), Expense.source == "counterpart_cash")
+            + total(cents(Contribution.amount), Contribution, Contribution.voided_at.is_(None))),
+    }
+
+
+def _people_values(alliance_id, alliance_state):
+    """Correlated scalar subqueries for the people columns (see the module for ``*_first``)."""
+    link = sa.orm.aliased(AllianceMember, name="l")
+    other = sa.orm.aliased(AllianceMember, name="l2")
+    oa = sa.orm.aliased(Alliance, name="a2")
+    woman = sa.case((Member.sex == "F", 1), else_=0)
+    me_funded = alliance_state.in_(FUNDED)
+    other_funded = oa.state.in_(FUNDED)
+    # a link of another alliance that ranks before this one for the same member: funded before not funded,
+    # then the lower id
+    before = (sa.select(sa.literal(1)).select_from(other).join(oa, oa.id == other.alliance_id)
+              .where(other.member_id == link.member_id, other.alliance_id != alliance_id,
+                     sa.or_(sa.and_(other_funded, ~me_funded),
+                            sa.and_(other_funded == me_funded, oa.id < alliance_id)))
+              .correlate_except(other, oa))
+    first = sa.case((~before.exists(), 1), else_=0)
+
+    def agg(expr):
+        return (sa.select(sa.func.coalesce(sa.func.sum(expr), 0)).select_from(link)
+                .join(Member, Member.id == link.member_id).where(link.alliance_id == alliance_id)
+                .correlate_except(link, Member).scalar_subquery())
+
+    return {"families": agg(sa.literal(1)), "women": agg(woman), "families_first": agg(first),
+            "women_first": agg(first * woman)}
+
+
+def _values():
+    return {**_money_values(Alliance.id), **_people_values(Alliance.id, Alliance.state)}
+
+
+def refresh_totals(alliance_ids=None, connection=None):
+    """Recompute the stored totals of ``alliance_ids`` (None: every alliance) in bulk: the missing rows are
+    created, then every row is rewritten from the records with one UPDATE ... SELECT (INSERT ... SELECT for
+    new rows). Runs in the caller's transaction; the caller commits."""
+    conn = connection if connection is not None else db.session.connection()
+    table = AllianceTotals.__table__
+    ids = None if alliance_ids is None else sorted(set(alliance_ids))
+    if ids is not None and not ids:
+        return 0
+    chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        where = [] if chunk is None else [Alliance.id.in_(chunk)]
+        existing = sa.select(table.c.alliance_id).where(table.c.alliance_id == Alliance.id)
+        missing = sa.select(Alliance.id).where(*where, ~existing.exists())
+        conn.execute(table.insert().from_select(["alliance_id"], missing))
+        # lock the rows (PostgreSQL) so that concurrent recomputations of one alliance queue up; the UPDATE
+        # that follows is a new statement and so reads what the previous one committed
+        lock = sa.select(table.c.alliance_id).order_by(table.c.alliance_id)
+        if chunk is not None:
+            lock = lock.where(table.c.alliance_id.in_(chunk))
+        if conn.dialect.name == "postgresql":
+            conn.execute(lock.with_for_update())
+        values = {**_money_values(table.c.alliance_id), **_people_values(table.c.alliance_id, _state_of())}
+        update = table.update().values(**values)
+        if chunk is not None:
+            update = update.where(table.c.alliance_id.in_(chunk))
+        conn.execute(update)
+    return len(ids) if ids is not None else None
+
+
+def _state_of():
+    table = AllianceTotals.__table__
+    return sa.select(Alliance.state).where(Alliance.id == table.c.alliance_id).correlate(table).scalar_subquery()
+
+
+def _co_member_alliances(conn, alliance_ids, member_ids):
+    """The alliances that share a member with ``alliance_ids`` or have one of ``member_ids``: their
+    attributed counts may change when a link or a funded state changes."""
+    members = set(member_ids)
+    if alliance_ids:
+        ids = sorted(alliance_ids)
+        for i in range(0, len(ids), 500):
+            members.update(conn.execute(sa.select(AllianceMember.member_id)
+                                        .where(AllianceMember.alliance_id.in_(ids[i:i + 500]))).scalars())
+    found = set()
+    ms = sorted(members)
+    for i in range(0, len(ms), 500):
+        found.update(conn.execute(sa.select(AllianceMember.alliance_id).distinct()
+                                  .where(AllianceMember.member_id.in_(ms[i:i + 500]))).scalars())
+    return found
+
+
+MONEY_MODELS = (BudgetLine, Tranche, Expense, Contribution, AccountabilityReport)
+
+
+def _state_crossed_funded(alliance):
+    hist = sa.inspect(alliance).attrs.state.history
+    if not hist.has_changes():
+        return False
+    before = [s for s in hist.deleted if s is not None]
+    after = [s for s in hist.added if s is not None]
+    old = before[0] in FUNDED if before else None
+    new = after[0] in FUNDED if after else None
+    return old != new
+
+
+def _changed_alliances(session):
+    """(alliances whose money moved, alliances whose people moved, members whose links or sex moved)."""
+    money, people, members = set(), set(), set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, MONEY_MODELS):
+            if obj.alliance_id is not None:
+                money.add(obj.alliance_id)
+        elif isinstance(obj, AllianceMember):
+            if obj.alliance_id is not None:
+                people.add(obj.alliance_id)
+            if obj.member_id is not None:
+                members.add(obj.member_id)
+        elif isinstance(obj, Member):
+            if obj in session.dirty and sa.inspect(obj).attrs.sex.history.has_changes() and obj.id is not None:
+                members.add(obj.id)
+        elif isinstance(obj, Alliance):
+            if obj.id is None:
+                continue
+            if obj in session.new:
+                money.add(obj.id)
+            elif obj in session.dirty and _state_crossed_funded(obj):
+                people.add(obj.id)
+    return money, people, members
+
+
+def _days_sql(later, earlier, dialect):
+    if dialect == "postgresql":
+        return sa.extract("epoch", later - earlier) / 86400.0
+    return sa.func.julianday(later) - sa.func.julianday(earlier)
+
+
+def refresh_stays(alliance_ids=None, connection=None):
+    """Rebuild the stays of ``alliance_ids`` (None: every alliance) from the audit events (one DELETE and one
+    INSERT ... SELECT with LEAD). The caller commits."""
+    conn = connection if connection is not None else db.session.connection()
+    table = AllianceStay.__table__
+    ids = None if alliance_ids is None else sorted(set(alliance_ids))
+    chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    ev = Event.__table__
+    for chunk in chunks:
+        delete = table.delete()
+        where = [ev.c.object_type == "alliance", ev.c.to_state.is_not(None)]
+        if chunk is not None:
+            delete = delete.where(table.c.alliance_id.in_(chunk))
+            where.append(ev.c.object_id.in_(chunk))
+        conn.execute(delete)
+        inner = (sa.select(ev.c.object_id.label("aid"), ev.c.to_state.label("state"), ev.c.id.label("eid"),
+                           ev.c.created_at.label("entered"),
+                           sa.func.lead(ev.c.created_at).over(partition_by=ev.c.object_id,
+                                                              order_by=(ev.c.created_at, ev.c.id)).label("left"))
+                 .where(*where).subquery("ev"))
+        days = sa.case((inner.c.left.is_not(None), _days_sql(inner.c.left, inner.c.entered, conn.dialect.name)))
+        rows = sa.select(inner.c.aid, inner.c.state, inner.c.eid, inner.c.entered, inner.c.left, days)
+        conn.execute(table.insert().from_select(["alliance_id", "state", "event_id", "entered_at", "left_at", "days"],
+                                                rows))
+
+
+def _keep_stays(session, conn):
+    """New alliance events with a ``to_state``: close the open stay, open the next (in event order)."""
+    events = sorted((obj for obj in session.new if isinstance(obj, Event) and obj.object_type == "alliance"
+                     and obj.to_state is not None and obj.object_id is not None),
+                    key=lambda e: (e.created_at, e.id))
+    table = AllianceStay.__table__
+    for e in events:
+        conn.execute(table.update().where(table.c.alliance_id == e.object_id, table.c.left_at.is_(None))
+                     .values(left_at=e.created_at,
+                             days=_days_sql(sa.literal(e.created_at, sa.DateTime), table.c.entered_at,
+                                            conn.dialect.name)))
+        conn.execute(table.insert().values(alliance_id=e.object_id, state=e.to_state, event_id=e.id,
+                                           entered_at=e.created_at))
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_totals(session, _flush_context):
+    if any(isinstance(obj, Event) for obj in session.new):
+        _keep_stays(session, session.connection())
+    money, people, members = _changed_alliances(session)
+    if not (money or people or members):
+        return
+    conn = session.connection()
+    touched = set(money)
+    if people or members:
+        touched |= people | _co_member_alliances(conn, people, members)
+    deleted = {obj.id for obj in session.deleted if isinstance(obj, Alliance)}
+    refresh_totals(touched - deleted, connection=conn)
+
