@@ -44,8 +44,10 @@ class Config:
     THROTTLE_API = "120 per minute;3000 per hour"
     API_TOKEN_HOURS = 24 * 30
     PER_PAGE = 25
-    #: how long a computed portfolio is reused for the same visibility, filters and grouping (0: never)
-    PORTFOLIO_CACHE_SECONDS = 60
+    #: how long a computed portfolio is reused, in each worker's memory, for the same visibility, filters and
+    #: grouping (0: never). Off: the portfolio reads the stored per-alliance totals, and several workers or
+    #: hosts would each keep their own copy
+    PORTFOLIO_CACHE_SECONDS = 0
     #: how long the public portal's stored answer (shared by every worker, in the database) is served (0: never)
     PORTAL_CACHE_SECONDS = 300
     #: Strict-Transport-Security max-age, sent in production on HTTPS requests (0: never); HSTS_ALWAYS: on
