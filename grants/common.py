@@ -50,3 +50,26 @@ def get_or_404(model, ident):
     if obj is None:
         raise NotFound()
     return obj
+
+
+class Providers:
+    """Functions a lower layer declares and a higher one provides at import (a port of the layers): the
+    higher module decorates its function with ``provide(name)``; the lower one calls ``providers[name]``."""
+
+    def __init__(self, owner):
+        self.owner = owner
+        self._fns = {}
+
+    def provide(self, name):
+        """Decorator: register the function behind ``name``."""
+        def register(fn):
+            self._fns[name] = fn
+            return fn
+        return register
+
+    def __getitem__(self, name):
+        try:
+            return self._fns[name]
+        except KeyError:
+            raise LookupError(f"{self.owner}: nothing provides {name!r}; create_app imports the module that "
+                              "does") from None

@@ -1,15 +1,10 @@
 """What the accounts need from the associations (a user's memberships name associations): declared here,
 provided by grants/associations/services.py at import, so that accounts never imports associations."""
+from ..common import Providers
 
-_providers = {}
-
-
-def provide(name):
-    """Decorator: the associations register the function behind ``name`` (one of the functions below)."""
-    def register(fn):
-        _providers[name] = fn
-        return fn
-    return register
+_providers = Providers("accounts.hooks")
+#: decorator: the associations register the function behind ``name`` (one of the functions below)
+provide = _providers.provide
 
 
 def association_exists(association_id):

@@ -2,6 +2,8 @@
 execution stage provides at import (grants/execution/expenses.py and permissions.py). A TA payment is an
 expense: the assistance stage records it, reads what was paid and registers its checks of such payments
 here, and never imports execution."""
+from ..common import Providers
+
 
 #: checks of a payment of a TA deliverable, registered by the assistance stage with ``@deliverable_check``:
 #: ``fn(alliance, line, deliverable_id, amount, exclude_id) -> iterable of Violation``
@@ -15,15 +17,9 @@ def deliverable_check(fn):
     return fn
 
 
-_providers = {}
-
-
-def provide(name):
-    """Decorator: the execution stage registers the function behind ``name`` (one of the functions below)."""
-    def register(fn):
-        _providers[name] = fn
-        return fn
-    return register
+_providers = Providers("alliances.expenses")
+#: decorator: the execution stage registers the function behind ``name`` (one of the functions below)
+provide = _providers.provide
 
 
 def record_expense(alliance, data, actor, receipt=None):

@@ -1,15 +1,10 @@
 """What the associations need from the layer above them, the alliances: declared here, provided by the
 spine at import (grants/alliances/permissions.py), so that associations never imports alliances."""
+from ..common import Providers
 
-_providers = {}
-
-
-def provide(name):
-    """Decorator: the spine registers the function behind ``name`` (one of the functions below)."""
-    def register(fn):
-        _providers[name] = fn
-        return fn
-    return register
+_providers = Providers("associations.hooks")
+#: decorator: the spine registers the function behind ``name`` (one of the functions below)
+provide = _providers.provide
 
 
 def alliances_of_association(association, user):
