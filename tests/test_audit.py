@@ -74,6 +74,8 @@ def test_auditors_see_personal_data_masked_in_the_trail(db, login, admin, audito
                                       "sex": "F"}, admin)
     db.session.commit()
     html = login(auditor).get("/audit?object_type=member").get_data(as_text=True)
+    assert 'class="sentence"' in html and "7788991" not in html and "Juana Mamani" not in html
+    html = login(auditor).get("/audit?object_type=member&raw=1").get_data(as_text=True)  # the raw data too
     assert "add_member" in html and "7788991" not in html and "Juana Mamani" not in html
     html = login(admin).get("/audit?object_type=member").get_data(as_text=True)
     assert "7788991" in html

@@ -68,7 +68,8 @@ def test_page_without_key_works_as_before(live, treasurer, login):
 def test_refused_send_stores_no_key_and_the_corrected_one_goes_through(live, treasurer, login):
     web = login(treasurer)
     refused = post_expense(web, live, amount="140000.01")
-    assert refused.status_code == 422 and "line_funds_exceeded" in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "le quedan" in page  # the rule's message, in Spanish, not its code
     assert count(IdempotencyKey) == 0 and count(Expense) == 0
     fixed = post_expense(web, live, amount="1400.00")
     assert fixed.status_code == 302 and count(Expense) == 1
@@ -96,7 +97,7 @@ def test_key_reused_for_another_address_is_refused(live, treasurer, login):
     data = {"kind": "cash", "description": "Aporte", "contributed_on": TODAY, "amount": "500.00",
             "idempotency_key": KEY}
     resp = web.post(f"/alliances/{live.id}/execution/contributions", data=data)
-    assert resp.status_code == 422 and "idempotency_key_reused" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Esta clave de idempotencia ya se usó" in resp.get_data(as_text=True)
     assert count(Contribution) == 0
 
 

@@ -198,7 +198,8 @@ def test_refused_queued_item_is_shown_kept_and_corrected(phone, day, treasurer):
     badge(phone).click()
     item = phone.locator(".queued-item[data-state=refused]")
     item.wait_for()
-    assert "line_funds_exceeded" in item.inner_text() and "Tractor pequeño" in item.inner_text()
+    # the server's reason as the page said it (the rule's message in Spanish, not its code)
+    assert "le quedan" in item.inner_text() and "Tractor pequeño" in item.inner_text()
     assert fits(phone)
     phone.reload()  # still there
     item.wait_for()

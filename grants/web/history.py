@@ -141,10 +141,33 @@ def _state_title(event):
     return STATES.get(event.to_state, event.to_state)
 
 
+#: the data keys a reader may see in the fold, with their names in the reader's language; other keys (internal
+#: ids, technical fields) stay in the raw data for auditors, so no English key reaches a Spanish page
+KEY_LABELS = {
+    "amount": _l("Amount"), "total": _l("Amount"), "grant": _l("Requested grant"),
+    "requested_grant": _l("Requested grant"), "estimated_counterpart": _l("Estimated counterpart"),
+    "disbursed_amount": _l("Amount"), "supplier": _l("Supplier"), "title": _l("Title"), "product": _l("Product"),
+    "spent_on": _l("Date"), "contributed_on": _l("Date"), "date": _l("Date"), "comment": _l("Comment"),
+    "reason": _l("Reason"), "description": _l("What was bought"), "period": _l("Period"), "value": _l("Value"),
+    "women": _l("Women"), "men": _l("Men"), "number": _l("Number"), "reference": _l("Reference"),
+    "code": _l("Code"), "source": _l("Source"), "document_number": _l("Document number"),
+    "document_type": _l("Document"), "kind": _l("Kind"), "state": _l("State"), "method": _l("Method"),
+    "justification": _l("Justification"), "observations": _l("Observations"), "families": _l("Families"),
+    "name": _l("Name"), "region": _l("Region"), "rating": _l("Rating"), "findings": _l("Findings"),
+    "due_on": _l("Due date"), "envelope": _l("Envelope"), "quantity": _l("Quantity"), "unit_cost": _l("Unit cost"),
+    "category": _l("Category"), "planned_on": _l("Planned on"), "baseline": _l("Baseline"), "target": _l("Target"),
+    "unit": _l("Unit"), "recommendation": _l("Recommendation"), "decision": _l("Decision"), "price": _l("Price"),
+    "municipality": _l("Municipality"), "level": _l("Level"), "full_name": _l("Full name"), "sex": _l("Sex"),
+    "national_id": _l("National ID (CI)"),
+}
+
+
 def details(event, currency=None, masked=False):
-    """The event's data as ``[(key, readable value)]`` for a fold (no JSON), hashes and id lists left out."""
+    """The event's data as ``[(label, readable value)]`` for a fold (no JSON): only the keys with a name in
+    the reader's language; hashes, internal ids and technical fields stay in the raw data."""
     data = event.data_dict(masked)
-    return [(k, _value(k, v, currency)) for k, v in data.items() if k not in HIDDEN_KEYS]
+    return [(KEY_LABELS[k], _value(k, v, currency)) for k, v in data.items()
+            if k in KEY_LABELS and k not in HIDDEN_KEYS]
 
 
 def raw(event, masked=False):
