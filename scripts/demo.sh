@@ -19,8 +19,8 @@ before="$(stat -c %Y "$log" 2>/dev/null || echo 0)"
 grants_setup
 if [ -f "$log" ] && [ "$(stat -c %Y "$log")" != "$before" ]; then
   # pip's own output stays in the log; here only what it did
-  installed="$(sed -n 's/^Successfully installed //p' "$log" | wc -w)"
-  say "Python packages: $installed installed or upgraded (details: .venv/pip-install.log)"
+  installed="$("$PY" -m pip list --format=freeze 2>/dev/null | wc -l)"
+  say "Python packages: installed or updated, $installed in .venv (details: .venv/pip-install.log)"
 else
   say "Python packages: already up to date"
 fi

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit, uploads
+from ..alliances.inputs import parse_text
 from ..common import utcnow
 from ..errors import Collector
 from ..extensions import db
@@ -35,22 +36,13 @@ def _date(c, raw, field, required=True):
         return None
 
 
-def _text(c, raw, field, limit, required=True):
-    text = str(raw or "").strip()
-    if required and not text:
-        c.add("required", _l("This field is required."), field)
-    elif len(text) > limit:
-        c.add("invalid", _l("At most %(n)s characters.", n=limit), field)
-    return text[:limit]
-
-
 def parse_visit(data, today=None):
     today = today or date.today()
     c = Collector()
     visited_on = _date(c, data.get("visited_on"), "visited_on")
     if visited_on and visited_on > today:
         c.add("visit_in_future", _l("The visit cannot be in the future."), "visited_on")
-    place = _text(c, data.get("place"), "place", 200)
+    place = parse_text(c, data.get("place"), "place", 200)
     participants = 0
     raw = data.get("participants")
     try:
@@ -61,7 +53,7 @@ def parse_visit(data, today=None):
             raise ValueError
     except (TypeError, ValueError):
         c.add("invalid", _l("Enter a whole number, 0 or more."), "participants")
-    findings = _text(c, data.get("findings"), "findings", 10000)
+    findings = parse_text(c, data.get("findings"), "findings", 10000)
     rating = str(data.get("rating") or "").strip()
     if rating not in RATINGS:
         c.add("required" if not rating else "invalid", _l("Choose a rating of progress."), "rating")
@@ -76,7 +68,7 @@ def parse_visit(data, today=None):
         if not desc and due in (None, ""):
             continue  # an empty row of the form
         field = f"actions.{i}"
-        desc = _text(c, desc, f"{field}.description", 2000)
+        desc = parse_text(c, desc, f"{field}.description", 2000)
         due = _date(c, due, f"{field}.due_on")
         if due and visited_on and due < visited_on:
             c.add("due_before_visit", _l("The due date cannot be before the visit."), f"{field}.due_on")
@@ -136,7 +128,7 @@ def add_photo(visit, storage, actor, caption=""):
     """Add a JPEG or PNG photo to a visit (415 for any other content, whatever its name)."""
     raise_all(state_violations(visit.alliance))
     c = Collector()
-    caption = _text(c, caption, "caption", 200, required=False)
+    caption = parse_text(c, caption, "caption", 200, required=False)
     if len(visit.photos) >= MAX_PHOTOS:
         c.add("too_many_photos", _l("At most %(n)s photos.", n=MAX_PHOTOS), "photo")
     raise_all(c.violations)
