@@ -17,15 +17,13 @@ from grants.audit import verify_chain
 from grants.extensions import db as _db
 
 from .conftest import PASSWORD, PG_URL
+from .demo_snapshot import seed_demo
 
 
 @pytest.fixture
 def demo_data(db):
-    """The demo (the one import of the demo package in this module: the integrator may adjust it)."""
-    from grants import demo
-
-    demo.seed(password=PASSWORD)
-    db.session.commit()
+    """The demo (seeded once per run, copied back for each test)."""
+    seed_demo(db, PASSWORD)
 
 
 @pytest.fixture

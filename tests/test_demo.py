@@ -17,14 +17,14 @@ from grants.audit import verify_chain
 from grants.audit.models import Event
 from grants.programs.models import Call, Program
 
+from .demo_snapshot import seed_demo
+
 BOLIVIA = {"La Paz", "Cochabamba", "Potosí", "Oruro", "Chuquisaca", "Tarija", "Santa Cruz", "Beni", "Pando"}
 
 
 @pytest.fixture
 def seeded(db):
-    accounts = demo.seed()
-    db.session.commit()
-    return accounts
+    return seed_demo(db)
 
 
 def _count(db, model):

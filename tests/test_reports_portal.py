@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from grants import demo
+from tests.demo_snapshot import seed_demo
 from grants.accounts.models import User
 from grants.alliances.models import Attachment
 from grants.associations.models import Association, Buyer, Member
@@ -143,8 +143,7 @@ def _public_texts(client):
 
 
 def test_no_personal_data_on_the_portal(db, client):
-    demo.seed()
-    db.session.commit()
+    seed_demo(db)
     text, keys = _public_texts(client)
     assert not keys & PERSONAL_KEYS, keys & PERSONAL_KEYS
     secrets = []

@@ -20,6 +20,7 @@ from grants.associations.models import Association, Member
 from grants.associations.services import mask_name, mask_national_id
 
 from .conftest import PASSWORD
+from .demo_snapshot import seed_demo
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HREF = re.compile(r'(?:href|src|action)="([^"#]+)"')
@@ -31,11 +32,8 @@ SKIP = ("/logout", "/static/", "lang=", "/login")
 
 @pytest.fixture
 def demo_data(db):
-    """The demo (the one import of the demo package in this module: the integrator may adjust it)."""
-    from grants import demo
-
-    demo.seed(password=PASSWORD)
-    db.session.commit()
+    """The demo (seeded once per run, copied back for each test)."""
+    seed_demo(db, PASSWORD)
 
 
 def _text(resp):
