@@ -78,7 +78,7 @@ def _roles_toward_alliance_of(obj, user):
 
 
 workflows.ALLIANCE.roles_of = roles_toward
-for _workflow in (workflows.TRANCHE, workflows.REPORT, workflows.PROCUREMENT, workflows.FOLLOW_UP):
+for _workflow in (workflows.TRANCHE, workflows.REPORT, workflows.PROCUREMENT, workflows.FOLLOW_UP, workflows.REALLOCATION):
     _workflow.roles_of = _roles_toward_alliance_of
 
 

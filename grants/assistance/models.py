@@ -7,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 from ..common import Timestamped, Versioned, in_check, non_negative
 from ..extensions import db
 from ..money import Money
+from ..workflows.ta_contract import TA_CONTRACT
+from ..workflows.ta_terms import TA_TERMS
 
-CONTRACT_STATES = {"active": _l("Active"), "closed": _l("Closed")}
+CONTRACT_STATES = TA_CONTRACT.states
 DELIVERABLE_STATES = {"pending": _l("Pending"), "submitted": _l("Submitted"), "accepted": _l("Accepted"),
                       "rejected": _l("Rejected")}
 
@@ -119,7 +121,7 @@ class Deliverable(Versioned, Timestamped, db.Model):
         return self.state != "accepted" and self.due_on < date.today()
 
 
-TOR_STATES = {"draft": _l("Draft"), "invited": _l("Providers invited"), "selected": _l("Provider selected")}
+TOR_STATES = TA_TERMS.states
 
 
 class TermsOfReference(Versioned, Timestamped, db.Model):

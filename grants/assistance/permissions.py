@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from ..alliances.permissions import alliance_filter, roles_toward
 from ..alliances.models import Alliance
 from ..workflows.deliverable import DELIVERABLE
+from ..workflows.ta_contract import TA_CONTRACT
+from ..workflows.ta_terms import TA_TERMS
 
 
 def roles_toward_contract(contract, user):
@@ -54,4 +56,11 @@ def _deliverable_roles(deliverable, user):
     return roles_toward_contract(deliverable.contract, user)
 
 
-DELIVERABLE.roles_of = _deliverable_roles  # the workflow layer knows no stage: the stage registers its roles
+def _terms_roles(terms, user):
+    return roles_toward(terms.alliance, user)
+
+
+# the workflow layer knows no stage: the stage registers its roles
+DELIVERABLE.roles_of = _deliverable_roles
+TA_TERMS.roles_of = _terms_roles
+TA_CONTRACT.roles_of = roles_toward_contract

@@ -17,6 +17,7 @@ from .. import audit
 from ..errors import Collector, RuleViolation, Violation
 from ..alliances.inputs import line_of, parse_amount, parse_text, raise_fields, require_in_execution, stored_file
 from ..extensions import db
+from ..workflows.ta_terms import TA_TERMS
 from .models import Invitation, Proposal, Provider, TermsOfReference
 
 MIN_INVITED = 3
@@ -88,10 +89,9 @@ def invite(terms, provider_ids, actor, reason=None):
             terms.invitations.append(Invitation(provider_id=ident))
     if reason:
         terms.invitation_reason = reason[:5000]
-    before, terms.state = terms.state, "invited"
     db.session.flush()
-    audit.record("ta_terms", terms.id, "invite", actor, from_state=before, to_state="invited",
-                 comment=reason or None, data={"provider_ids": sorted(already | set(ids))}, **_ctx(terms.alliance))
+    TA_TERMS.apply(terms, "invite", actor, comment=reason or None,
+                   data={"provider_ids": sorted(already | set(ids))})
     return terms
 
 
@@ -175,11 +175,10 @@ def select(terms, proposal_id, justification, actor):
     terms.selected_proposal_id = proposal.id
     terms.justification = text
     terms.minutes = "\n".join(lines)
-    terms.state = "selected"
+    TA_TERMS.apply(terms, "select", actor, comment=text,
+                   data={"proposal_id": proposal.id, "provider_id": proposal.provider_id,
+                         "total": next(r["total"] for r in rows if r["proposal"] is proposal)})
     db.session.flush()
-    audit.record("ta_terms", terms.id, "select", actor, from_state="invited", to_state="selected", comment=text,
-                 data={"proposal_id": proposal.id, "provider_id": proposal.provider_id,
-                       "total": next(r["total"] for r in rows if r["proposal"] is proposal)}, **_ctx(terms.alliance))
     return terms
 
 

@@ -20,6 +20,7 @@ from ..alliances.inputs import stored_file
 from ..extensions import db
 from ..money import ZERO, shown
 from ..workflows.deliverable import DELIVERABLE
+from ..workflows.ta_contract import TA_CONTRACT
 from .models import Contract, Deliverable, Provider, TermsOfReference
 
 MAX_DELIVERABLES = 30
@@ -241,11 +242,9 @@ def close_contract(contract, actor, quality, timeliness, comment=None):
         raise RuleViolation([_v("contract_not_finished", _l(
             "Every deliverable must be accepted and paid before the contract closes (%(n)s left).",
             n=len(unfinished)))])
-    contract.state = "closed"
     contract.quality, contract.timeliness = scores["quality"], scores["timeliness"]
     contract.rating_comment = (comment or "").strip()[:2000] or None
     contract.closed_at = utcnow()
+    TA_CONTRACT.apply(contract, "close", actor, comment=contract.rating_comment, data=scores)
     db.session.flush()
-    audit.record("ta_contract", contract.id, "close", actor, from_state="active", to_state="closed",
-                 comment=contract.rating_comment, data=scores, **_ctx(contract.alliance))
     return contract

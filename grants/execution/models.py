@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from ..common import Timestamped, Versioned, in_check, non_negative
 from ..extensions import db
 from ..money import Fixed, Money
+from ..workflows.reallocation import REALLOCATION
 
 #: where the money of an expense comes from
 EXPENSE_SOURCES = {"grant": _l("Grant"), "counterpart_cash": _l("Counterpart (cash)")}
@@ -227,7 +228,7 @@ class Contribution(Versioned, Timestamped, db.Model):
         return CONTRIBUTION_KINDS.get(self.kind, self.kind)
 
 
-REALLOCATION_STATES = {"pending": _l("Waiting for the officer"), "applied": _l("Applied"), "refused": _l("Refused")}
+REALLOCATION_STATES = REALLOCATION.states
 #: the sources that may move between lines
 REALLOCATION_SOURCES = ("grant", "counterpart_cash", "counterpart_in_kind")
 

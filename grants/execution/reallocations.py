@@ -17,6 +17,7 @@ from ..common import utcnow
 from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation
 from ..extensions import db
 from ..money import shown
+from ..workflows.reallocation import REALLOCATION
 from .common import line_of, lock_line, parse_amount, parse_text, raise_fields, require_in_execution
 from .expenses import spent_on_line
 from .models import EXPENSE_SOURCES, REALLOCATION_SOURCES, Reallocation
@@ -68,7 +69,6 @@ def _apply(alliance, r):
         moved = _moved(line, r.source, delta)
         for k in ("quantity", "unit_cost", "total", r.source):
             setattr(line, k, getattr(moved, k))
-    r.state = "applied"
     db.session.flush()
 
 
@@ -91,8 +91,10 @@ def request_reallocation(alliance, data, actor):
     _check(alliance, from_line, to_line, source, amount)
     share = Decimal(alliance.program.free_reallocation_share or 0)
     free = amount <= share * Decimal(from_line.total or 0)
+    # within the free share it is applied as it is made (its first state); else it waits for the officer
     r = Reallocation(alliance_id=alliance.id, from_line_id=from_line.id, to_line_id=to_line.id, source=source,
-                     amount=amount, justification=justification, state="pending", requested_by_id=actor.id)
+                     amount=amount, justification=justification, state="applied" if free else "pending",
+                     requested_by_id=actor.id)
     db.session.add(r)
     db.session.flush()
     if free:
@@ -116,13 +118,13 @@ def decide_reallocation(r, action, actor, comment=None):
         c = Collector()
         c.add("comment_required", _l("Write a comment that explains the decision."), "comment")
         raise RuleViolation(c.violations)
-    if action == "approve":
-        _apply(r.alliance, r)
-    else:
-        r.state = "refused"
-    r.decided_by_id, r.decided_at = actor.id, utcnow()
+
+    def effect(obj, transition, _data):
+        if transition.name == "approve":
+            _apply(obj.alliance, obj)
+        obj.decided_by_id, obj.decided_at = actor.id, utcnow()
+
+    REALLOCATION.apply(r, action, actor, comment=comment, data={"amount": r.amount, "source": r.source},
+                       effect=effect)
     db.session.flush()
-    audit.record("reallocation", r.id, action, actor, from_state="pending", to_state=r.state, comment=comment,
-                 alliance_id=r.alliance_id, association_id=r.alliance.association_id,
-                 data={"amount": r.amount, "source": r.source})
     return r

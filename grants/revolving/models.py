@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from ..common import Timestamped, Versioned, in_check, non_negative, utcnow
 from ..extensions import db
 from ..money import Money, Ratio, ZERO
+from ..workflows.loan import LOAN
 
 #: kind -> label; deposits and repayments add to the fund, loans take from it
 MOVEMENT_KINDS = {"deposit": _l("Unspent grant moved into the fund"), "repayment": _l("Member repayment"),
                   "loan": _l("Loan to a member")}
-LOAN_STATES = {"open": _l("Open"), "repaid": _l("Repaid"), "written_off": _l("Written off")}
+LOAN_STATES = LOAN.states
 
 
 class RevolvingFund(Versioned, Timestamped, db.Model):

@@ -7,6 +7,7 @@ alliance: the fund outlives every alliance.
   treasurer, who records the loans; masked (initials) for auditors; hidden for everyone else;
 - record repayments and loans: the treasurer; write off a loan: the board."""
 from ..alliances.permissions import can_view_association, can_view_members, members_masked
+from ..workflows.loan import LOAN
 
 
 def can_view_fund(user, association):
@@ -32,3 +33,11 @@ def names_mode(user, association):
     if can_view_members(user, association):
         return "masked" if members_masked(user, association) else "full"
     return "hidden"
+
+
+def _loan_roles(loan, user):
+    """The roles ``user`` holds towards a loan: those in its association (the engine's ``roles_of``)."""
+    return set(user.association_roles(loan.association_id))
+
+
+LOAN.roles_of = _loan_roles  # the workflow layer knows no stage: the stage registers its roles

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..money import ZERO, amount_hint, shown, to_decimal
 from ..programs.models import Call, Program
 from ..workflows.alliance import FUNDED
+from ..workflows.loan import LOAN
 from .models import Loan, Movement, RevolvingFund
 
 CENT = Decimal("0.01")
@@ -245,15 +246,11 @@ def _repay(fund, member, amount, day, reference, note, actor, alliance=None, loa
     data = {"member_id": member.id, "amount": amount, "paid_on": day, "reference": reference,
             "alliance_id": mv.alliance_id, "loan_id": mv.loan_id, "balance_after": mv.balance_after}
     if loan is not None:
-        before = loan.state
         loan.repaid = loan.repaid + amount
-        if loan.repaid >= loan.amount_due:
-            loan.state = "repaid"
         db.session.flush()
+        if loan.repaid >= loan.amount_due:
+            LOAN.apply(loan, "repaid", actor, effect=lambda obj, _t, _d: {"repaid": obj.repaid})
         data.update(loan_repaid=loan.repaid, loan_state=loan.state)
-        if loan.state != before:
-            audit.record("revolving_loan", loan.id, "repaid", actor, from_state=before, to_state=loan.state,
-                         association_id=fund.association_id, data={"repaid": loan.repaid})
     audit.record("revolving_movement", mv.id, "record_repayment", actor, association_id=fund.association_id,
                  alliance_id=mv.alliance_id, data=data)
     return mv
@@ -326,13 +323,13 @@ def write_off_loan(loan, reason, actor):
     text = parse_text(c, reason, "reason", 1000)
     _raise(c, rules=loan.state != "open")
     left = loan.amount_due - loan.repaid
-    loan.state = "written_off"
-    loan.written_off_at = utcnow()
-    loan.written_off_by_id = actor.id
-    loan.write_off_reason = text
+
+    def effect(obj, _t, _data):
+        obj.written_off_at, obj.written_off_by_id, obj.write_off_reason = utcnow(), actor.id, text
+        return {"written_off": left}
+
+    LOAN.apply(loan, "write_off", actor, comment=text, effect=effect)
     db.session.flush()
-    audit.record("revolving_loan", loan.id, "write_off", actor, from_state="open", to_state="written_off",
-                 association_id=loan.association_id, comment=text, data={"written_off": left})
     return loan
 
 

@@ -3,12 +3,18 @@ from ..audit.labels import register_workflows
 from .alliance import ALLIANCE  # noqa: F401
 from .deliverable import DELIVERABLE  # noqa: F401
 from .follow_up import FOLLOW_UP  # noqa: F401
+from .loan import LOAN  # noqa: F401
 from .engine import Transition, Workflow, guard, guard_names, transition_applied  # noqa: F401
 from .procurement import PROCUREMENT  # noqa: F401
+from .reallocation import REALLOCATION  # noqa: F401
 from .report import REPORT  # noqa: F401
+from .ta_contract import TA_CONTRACT  # noqa: F401
+from .ta_terms import TA_TERMS  # noqa: F401
 from .tranche import TRANCHE  # noqa: F401
 
 WORKFLOWS = {"alliance": ALLIANCE, "tranche": TRANCHE, "accountability_report": REPORT,
              "procurement": PROCUREMENT, "deliverable": DELIVERABLE}
 WORKFLOWS["follow_up_action"] = FOLLOW_UP
+WORKFLOWS.update({"revolving_loan": LOAN, "ta_terms": TA_TERMS, "ta_contract": TA_CONTRACT,
+                  "reallocation": REALLOCATION})
 register_workflows(WORKFLOWS)  # the audit trail labels a workflow event with its transition's label
