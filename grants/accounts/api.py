@@ -105,7 +105,6 @@ def issue_token(body):
     if user is None:
         raise ApiError(401, "unauthenticated", _l("The e-mail or the password is not right."))
     token, row = services.issue_token(user)
-    db.session.commit()
     return dump(TokenOut, {"token": token, "expires_at": row.expires_at})
 
 
@@ -116,7 +115,6 @@ def revoke_current_token():
     if row is None:
         raise ApiError(400, "bad_request", _l("This request was not made with a bearer token."))
     services.revoke_token(row)
-    db.session.commit()
     return no_content()
 
 
@@ -140,7 +138,6 @@ def revoke_token(token_id):
     if row is None:
         raise ApiError(404, "not_found", _l("Not found."))
     services.revoke_token(row)
-    db.session.commit()
     return no_content()
 
 
@@ -171,7 +168,6 @@ def list_users():
 def create_user(body):
     require_role("admin")
     user = services.create_user(body.model_dump(), api_user())
-    db.session.commit()
     return _user_out(user)
 
 
@@ -189,5 +185,4 @@ def update_user(user_id, body):
     check_version(user, body.version)
     touch(user)
     services.update_user(user, body.model_dump(exclude_unset=True, exclude={"version"}), api_user())
-    db.session.commit()
     return _user_out(user)

@@ -213,7 +213,6 @@ def create_alliance(body):
     if assoc is None or not can_view_association(user, assoc):
         data["association_id"] = None  # reported like an unknown association: no leak
     alliance = services.create_alliance(data, user)
-    db.session.commit()
     return alliance_out(alliance)
 
 
@@ -230,7 +229,6 @@ def update_alliance(alliance_id, body):
     data = body.model_dump(exclude_unset=True, exclude={"version"})
     touch(alliance)
     services.update_alliance(alliance, data, user, version=body.version)
-    db.session.commit()
     return alliance_out(alliance)
 
 
@@ -265,7 +263,6 @@ def take_action(alliance_id, body):
         check_version(alliance, body.version)
     data = body.model_dump(exclude={"action", "version"}, exclude_none=True)
     services.take_action(alliance, body.action, api_user(), data)
-    db.session.commit()
     return alliance_out(alliance)
 
 
@@ -300,7 +297,6 @@ def add_attachment(alliance_id, body):
     alliance = load_alliance(alliance_id)
     require(services.can_upload(user, alliance), _l("You may not attach documents to this alliance."))
     att = services.add_attachment(alliance, body.kind, request.files.get("file"), user)
-    db.session.commit()
     return dump(AttachmentOut, att)
 
 

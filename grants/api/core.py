@@ -190,6 +190,7 @@ def endpoint(path, methods=("GET",), *, summary, body=None, response=None, auth=
             if body is not None and request.method in ("POST", "PUT", "PATCH"):
                 kwargs["body"] = parse_body(body)
             result = fn(**kwargs)
+            db.session.commit()  # the one commit of an API call: the handler returned without an error
             if isinstance(result, (dict, list)):
                 return jsonify(result), _method_status(request.method, status)
             return result

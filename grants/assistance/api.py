@@ -132,7 +132,6 @@ def create_provider(body):
     """Boards, officers and admins. ``user_id``: an account with the ``ta_provider`` role (422 otherwise)."""
     require(can_keep_registry(api_user()), _l("The registry is kept by boards, officers and administrators."))
     p = svc.create_provider(body.model_dump(), api_user())
-    db.session.commit()
     return provider_out(p)
 
 
@@ -153,7 +152,6 @@ def create_contract(alliance_id, body):
     alliance = load_alliance(alliance_id)
     require(can_manage(api_user(), alliance), _l("Only the association's board contracts technical assistance."))
     c = svc.create_contract(alliance, body.model_dump(), api_user())
-    db.session.commit()
     return contract_out(c)
 
 
@@ -179,7 +177,6 @@ def deliverable_transition(deliverable_id, body):
     if body.action not in DELIVERABLE.by_name:
         raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
     svc.transition(d, body.action, api_user(), comment=body.comment, note=body.note, file=request.files.get("file"))
-    db.session.commit()
     return deliverable_out(d)
 
 

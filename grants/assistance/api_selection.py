@@ -149,7 +149,6 @@ def create_terms(alliance_id, body):
     alliance = load_alliance(alliance_id)
     require(can_manage(api_user(), alliance), _l("Only the association's board manages the selection."))
     terms = selection.create_terms(alliance, body.model_dump(), api_user())
-    db.session.commit()
     return terms_out(terms)
 
 
@@ -168,7 +167,6 @@ def invite(terms_id, body):
     terms, _own = load_terms(terms_id)
     _board(terms)
     selection.invite(terms, body.provider_ids, api_user(), reason=body.reason)
-    db.session.commit()
     return terms_out(terms)
 
 
@@ -187,7 +185,6 @@ def add_proposal(terms_id, body):
                            [{"rule": "required", "field": "provider_id", "message": str(_l("Name the provider."))}])
         provider_id = body.provider_id
     selection.record_proposal(terms, provider_id, body.price, api_user(), file=request.files.get("file"))
-    db.session.commit()
     return terms_out(terms, own)
 
 
@@ -201,7 +198,6 @@ def score(terms_id, proposal_id, body):
     if proposal is None:
         raise ApiError(404, "not_found", _l("Not found."))
     selection.score(proposal, body.technical_score, api_user())
-    db.session.commit()
     return terms_out(terms)
 
 
@@ -211,5 +207,4 @@ def select(terms_id, body):
     terms, _own = load_terms(terms_id)
     _board(terms)
     selection.select(terms, body.proposal_id, body.justification, api_user())
-    db.session.commit()
     return terms_out(terms)

@@ -183,7 +183,6 @@ def create_association(body):
             _l("Only admins and the officer of the region register associations."))
     _check_parent(body)
     assoc = services.create_association(body.model_dump(), user)
-    db.session.commit()
     return _association_out(assoc)
 
 
@@ -207,7 +206,6 @@ def update_association(association_id, body):
                 _l("Only admins and the officer of the new region may move an association."))
     _check_parent(body)
     services.update_association(assoc, body.model_dump(exclude_unset=True, exclude={"version"}), user)
-    db.session.commit()
     return _association_out(assoc)
 
 
@@ -265,7 +263,6 @@ def add_member(association_id, body):
     assoc = _load(association_id)
     require(can_edit_association(user, assoc), _l("You may not change this association's members."))
     member = services.add_member(assoc, body.model_dump(), user)
-    db.session.commit()
     return _member_out(member, False)
 
 
@@ -289,7 +286,6 @@ def update_member(association_id, member_id, body):
     member = _load_member(assoc, member_id)
     check_version(member, body.version)
     services.update_member(member, body.model_dump(exclude_unset=True, exclude={"version"}), user)
-    db.session.commit()
     return _member_out(member, False)
 
 
@@ -303,5 +299,4 @@ def remove_member(association_id, member_id):
     member = _load_member(assoc, member_id)
     mid = member.id
     result = services.remove_member(member, user)
-    db.session.commit()
     return dump(MemberRemoval, {"id": mid, "result": result})

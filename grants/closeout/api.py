@@ -210,7 +210,6 @@ def put_final_report(alliance_id, body):
     if "actuals" in data and data["actuals"] is None:
         data.pop("actuals")
     services.save_final_report(alliance, data, api_user(), version=body.version)
-    db.session.commit()
     return report_out(load_alliance(alliance_id))
 
 
@@ -237,7 +236,6 @@ def put_evaluation(alliance_id, body):
     unsatisfactory, highly_unsatisfactory. Officer of the region only (403); only while closing (409)."""
     alliance = _started(alliance_id)
     services.save_evaluation(alliance, body.model_dump(exclude={"version"}), api_user(), version=body.version)
-    db.session.commit()
     return evaluation_out(load_alliance(alliance_id))
 
 
@@ -281,7 +279,6 @@ def post_refund(alliance_id, body):
     not closing: 409."""
     alliance = load_alliance(alliance_id)
     r = services.record_refund(alliance, body.model_dump(), api_user(), proof=request.files.get("proof"))
-    db.session.commit()
     return refund_out(r)
 
 
@@ -293,7 +290,6 @@ def post_move(alliance_id, body):
     ``refund_exceeds_balance``. Others: 403; not closing: 409."""
     alliance = load_alliance(alliance_id)
     services.move_to_fund(alliance, body.model_dump(), api_user())
-    db.session.commit()
     return closeout_out(load_alliance(alliance_id))
 
 

@@ -189,7 +189,6 @@ def record_expense(alliance_id, body):
     alliance = load_alliance(alliance_id)
     _writer(alliance)
     e = expense_svc.record_expense(alliance, body.model_dump(), api_user(), request.files.get("receipt"))
-    db.session.commit()
     return expense_out(e)
 
 
@@ -211,7 +210,6 @@ def correct_expense(expense_id, body):
     _writer(e.alliance)
     data = body.model_dump(exclude={"version"}, exclude_unset=True)
     expense_svc.update_expense(e, data, api_user(), request.files.get("receipt"), version=body.version)
-    db.session.commit()
     return expense_out(e)
 
 
@@ -227,7 +225,6 @@ def void_expense(expense_id):
     if raw and version is None:
         raise ApiError(400, "bad_request", _l("version must be a whole number."))
     expense_svc.void_expense(e, api_user(), request.args.get("reason"), version=version)
-    db.session.commit()
     return expense_out(e)
 
 
@@ -251,7 +248,6 @@ def record_contribution(alliance_id, body):
     alliance = load_alliance(alliance_id)
     _writer(alliance)
     c = contrib_svc.record_contribution(alliance, body.model_dump(), api_user(), request.files.get("evidence"))
-    db.session.commit()
     return contribution_out(c)
 
 
@@ -267,7 +263,6 @@ def void_contribution(contribution_id):
     if raw and version is None:
         raise ApiError(400, "bad_request", _l("version must be a whole number."))
     contrib_svc.void_contribution(item, api_user(), request.args.get("reason"), version=version)
-    db.session.commit()
     return contribution_out(item)
 
 
@@ -289,7 +284,6 @@ def create_report(alliance_id, body):
     alliance = load_alliance(alliance_id)
     _writer(alliance)
     r = report_svc.create_report(alliance, body.model_dump(), api_user(), request.files.get("file"))
-    db.session.commit()
     return report_out(r)
 
 
@@ -319,7 +313,6 @@ def report_transition(report_id, body):
         report_svc.record_assembly_approval(r, body.assembly_approved_on, minutes, api_user())
     data = body.model_dump(exclude={"action", "version", "assembly_approved_on"}, exclude_none=True)
     report_svc.report_action(r, body.action, api_user(), data, version=body.version)
-    db.session.commit()
     return report_out(load_report(report_id))
 
 
@@ -350,7 +343,6 @@ def import_expenses(alliance_id):
     alliance = load_alliance(alliance_id)
     _writer(alliance)
     done = run(alliance, request.files.get("file"), api_user())
-    db.session.commit()
     return [expense_out(e) for e in done]
 
 

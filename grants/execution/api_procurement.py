@@ -90,7 +90,6 @@ def open_procurement(alliance_id, body):
     alliance = load_alliance(alliance_id)
     require(can_record(api_user(), alliance), _l("Only the association's treasurer or board buy."))
     p = svc.create_procurement(alliance, body.model_dump(), api_user(), request.files.get("file"))
-    db.session.commit()
     return procurement_out(p)
 
 
@@ -107,7 +106,6 @@ def add_quotation(procurement_id, body):
     p = load_procurement(procurement_id)
     require(can_record(api_user(), p.alliance), _l("Only the association's treasurer or board buy."))
     svc.add_quotation(p, body.model_dump(), request.files.get("file"), api_user())
-    db.session.commit()
     return procurement_out(p)
 
 
@@ -124,5 +122,4 @@ def procurement_transition(procurement_id, body):
     if body.action == "cancel" and not data.get("comment"):
         data["comment"] = data.get("reason")
     svc.procurement_action(p, body.action, api_user(), data, request.files.get("file"))
-    db.session.commit()
     return procurement_out(load_procurement(procurement_id))

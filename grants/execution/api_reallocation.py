@@ -55,7 +55,6 @@ def request_reallocation(alliance_id, body):
     alliance = load_alliance(alliance_id)
     require(can_record(api_user(), alliance), _l("Only the association's treasurer or board reallocate."))
     r = svc.request_reallocation(alliance, body.model_dump(), api_user())
-    db.session.commit()
     return dump(ReallocationOut, r)
 
 
@@ -64,5 +63,4 @@ def request_reallocation(alliance_id, body):
 def decide_reallocation(reallocation_id, body):
     r = load(Reallocation, reallocation_id, lambda x: can_view_execution(api_user(), x.alliance))
     svc.decide_reallocation(r, body.action, api_user(), body.comment)
-    db.session.commit()
     return dump(ReallocationOut, r)

@@ -145,7 +145,6 @@ def tranche_transition(tranche_id, body):
         check_version(tranche, body.version)
     data = body.model_dump(exclude={"action", "version"}, exclude_none=True)
     services.tranche_action(tranche, body.action, api_user(), data)
-    db.session.commit()
     return tranche_out(load_tranche(tranche_id))
 
 

@@ -181,7 +181,6 @@ def record_value(alliance_id, indicator_id, body):
     data = body.model_dump()
     data["value"] = str(data["value"])
     v = svc.record_value(alliance, ind, data, api_user())
-    db.session.commit()
     return value_out(v)
 
 
@@ -205,7 +204,6 @@ def record_visit(alliance_id, body):
     alliance = load_alliance(alliance_id)
     require(can_visit(api_user(), alliance), _l("Supervision visits are recorded by the officer of the region."))
     v = visit_svc.record_visit(alliance, body.model_dump(), api_user())
-    db.session.commit()
     return visit_out(v)
 
 
@@ -228,7 +226,6 @@ def add_photo(alliance_id, visit_id, body):
     v = _visit(alliance, visit_id)
     require(can_visit(api_user(), alliance), _l("Supervision visits are recorded by the officer of the region."))
     p = visit_svc.add_photo(v, request.files.get("file"), api_user(), body.caption or "")
-    db.session.commit()
     return dump(PhotoOut, p)
 
 
@@ -261,7 +258,6 @@ def action_transition(action_id, body):
     require(allowed(api_user(), a.alliance), _l("Your role does not allow this action."))
     visit_svc.act(a, body.action, api_user(), answer=body.answer, comment=body.comment,
                   evidence=request.files.get("evidence"))
-    db.session.commit()
     return action_out(a)
 
 

@@ -37,5 +37,4 @@ def notifications_list():
           body=MarkReadIn, tags=("notifications",), name="notifications_mark_read")
 def notifications_mark_read(body):
     count = services.mark_read(api_user(), body.ids)
-    db.session.commit()
     return {"marked": count, "unread": services.unread_count(api_user())}

@@ -122,7 +122,6 @@ def add_line(alliance_id, body):
     unit_cost`` (``split_mismatch``); land is never paid by the grant (``ineligible_category``)."""
     alliance = load_alliance(alliance_id)
     line = budget_services.add_line(alliance, _data(body), api_user())
-    db.session.commit()
     return dump(BudgetLineOut, line)
 
 
@@ -139,7 +138,6 @@ def change_line(alliance_id, line_id, body):
     alliance = load_alliance(alliance_id)
     line = _line(alliance, line_id)
     budget_services.update_line(line, _data(body), api_user(), version=body.version)
-    db.session.commit()
     return dump(BudgetLineOut, line)
 
 
@@ -150,7 +148,6 @@ def delete_line(alliance_id, line_id):
     alliance = load_alliance(alliance_id)
     line = _line(alliance, line_id)
     budget_services.delete_line(line, api_user(), version=request.args.get("version"))
-    db.session.commit()
     return no_content()
 
 
@@ -171,7 +168,6 @@ def import_lines(alliance_id):
     alliance = load_alliance(alliance_id)
     rows = xlsx.read_budget(request.files.get("file"))
     lines = budget_services.import_lines(alliance, rows, api_user())
-    db.session.commit()
     return [dump(BudgetLineOut, line) for line in lines]
 
 
@@ -271,7 +267,6 @@ def add_tranche(alliance_id, body):
     """The tranches must add up exactly to the grant before the plan is submitted (``tranches_mismatch``)."""
     alliance = load_alliance(alliance_id)
     tranche = budget_services.add_tranche(alliance, _data(body), api_user())
-    db.session.commit()
     return dump(TrancheOut, tranche)
 
 
@@ -287,7 +282,6 @@ def change_tranche(alliance_id, tranche_id, body):
     alliance = load_alliance(alliance_id)
     tranche = _tranche(alliance, tranche_id)
     budget_services.update_tranche(tranche, _data(body), api_user(), version=body.version)
-    db.session.commit()
     return dump(TrancheOut, tranche)
 
 
@@ -297,7 +291,6 @@ def change_tranche(alliance_id, tranche_id, body):
 def delete_tranche(alliance_id, tranche_id):
     alliance = load_alliance(alliance_id)
     budget_services.delete_tranche(_tranche(alliance, tranche_id), api_user(), version=request.args.get("version"))
-    db.session.commit()
     return no_content()
 
 

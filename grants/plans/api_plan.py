@@ -81,7 +81,6 @@ def get_plan(alliance_id):
     """404 until the officer starts the plan (``start_plan``)."""
     alliance = _started(alliance_id)
     result = plan_out(alliance)
-    db.session.commit()  # the plan and its standard indicators, when first opened
     return result
 
 
@@ -91,7 +90,6 @@ def patch_plan(alliance_id, body):
     alliance = _started(alliance_id)
     services.update_sections(alliance, body.model_dump(exclude={"version"}, exclude_unset=True), api_user(),
                              version=body.version)
-    db.session.commit()
     return plan_out(alliance)
 
 
@@ -165,7 +163,6 @@ def list_indicators(alliance_id):
 def add_indicator(alliance_id, body):
     alliance = _started(alliance_id)
     indicator = services.add_indicator(alliance, body.model_dump(), api_user())
-    db.session.commit()
     return _indicator_out(indicator)
 
 
@@ -176,7 +173,6 @@ def change_indicator(alliance_id, indicator_id, body):
     indicator = _indicator(alliance, indicator_id)
     services.update_indicator(indicator, body.model_dump(exclude={"version"}, exclude_unset=True), api_user(),
                               version=body.version)
-    db.session.commit()
     return _indicator_out(indicator)
 
 
@@ -242,7 +238,6 @@ def put_assessment(alliance_id, kind, moment, body):
     if kind not in KINDS or moment not in MOMENTS:
         raise NotFound()
     row = services.save_assessment(alliance, kind, moment, [i.model_dump() for i in body.items], api_user())
-    db.session.commit()
     return assessment_out(alliance, kind, moment, row)
 
 # cash flow --------------------------------------------------------------------------------------------
@@ -288,5 +283,4 @@ def get_cash_flow(alliance_id):
 def put_cash_flow(alliance_id, body):
     alliance = load_alliance(alliance_id)
     result = services.save_cash_flow(alliance, [y.model_dump() for y in body.years], api_user())
-    db.session.commit()
     return result.as_dict()

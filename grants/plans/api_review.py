@@ -79,7 +79,6 @@ def put_appraisal(alliance_id, body):
     if body.opinion is not None:
         data["opinion"] = body.opinion
     review.save_appraisal(alliance, data, api_user(), version=body.version)
-    db.session.commit()
     return appraisal_out(alliance)
 
 
@@ -145,7 +144,6 @@ def add_review(alliance_id, body):
     or revise (the last two with a ``comment``). One per member and submission."""
     alliance = load_alliance(alliance_id)
     row = review.submit_review(alliance, body.model_dump(), api_user())
-    db.session.commit()
     return _review_out(row)
 
 

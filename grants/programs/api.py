@@ -164,7 +164,6 @@ def create_program(body):
     """Rules not given take their defaults (DOMAIN.md)."""
     require_role("admin")
     program = services.create_program(_program_data(body), api_user())
-    db.session.commit()
     return _program_out(program)
 
 
@@ -181,7 +180,6 @@ def update_program(program_id, body):
     check_version(program, body.version)
     touch(program)
     services.update_program(program, _program_data(body), api_user())
-    db.session.commit()
     return _program_out(program)
 
 
@@ -212,7 +210,6 @@ def create_call(body):
     require_role("admin")
     data = body.model_dump(exclude_unset=True)
     call = services.create_call(data, api_user())
-    db.session.commit()
     return _call_out(call)
 
 
@@ -229,5 +226,4 @@ def update_call(call_id, body):
     check_version(call, body.version)
     touch(call)
     services.update_call(call, body.model_dump(exclude_unset=True, exclude={"version"}), api_user())
-    db.session.commit()
     return _call_out(call)

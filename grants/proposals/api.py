@@ -92,7 +92,6 @@ def put_profile(alliance_id, body):
                  "delivery_schedule": "loi_delivery", "signed_on": "loi_signed_on"}
         data.update({names[k]: v for k, v in loi.items()})
     services.save_profile(alliance, data, api_user())
-    db.session.commit()
     return profile_out(alliance)
 
 
@@ -121,7 +120,6 @@ def put_screening(alliance_id, body):
     ``declare_eligible`` (rule ``screening_incomplete``). Not submitted: 409."""
     alliance = load_alliance(alliance_id)
     screening.save_scores(alliance, body.scores, api_user(), body.comments)
-    db.session.commit()
     return screening_out(alliance)
 
 
@@ -203,7 +201,6 @@ def post_preselection(call_id, body):
     call = load_call(call_id)
     minutes = preselection.decide(call, [(d.alliance_id, d.action) for d in body.decisions], api_user(),
                                   body.comment or None)
-    db.session.commit()
     return minutes_out(minutes)
 
 
@@ -246,7 +243,6 @@ def _export(call_id, kind):
     require(exports.can_export(api_user(), call), _l("Only the officers of the call's regions, administrators "
                                                        "and auditors export its intentions."))
     body, mimetype, filename = exports.export(call, api_user(), kind)
-    db.session.commit()  # the export is logged
     return _file(body, mimetype, filename, inline=False)
 
 

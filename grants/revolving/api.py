@@ -187,7 +187,6 @@ def record_repayment(association_id, body):
     association = load_association(association_id)
     _recorder(association)
     mv = services.record_repayment(association, body.model_dump(), api_user())
-    db.session.commit()
     return movement_out(mv, _person(association))
 
 
@@ -214,7 +213,6 @@ def record_loan(association_id, body):
     association = load_association(association_id)
     _recorder(association)
     loan = services.record_loan(association, body.model_dump(), api_user())
-    db.session.commit()
     return loan_out(loan, _person(association))
 
 
@@ -238,7 +236,6 @@ def record_loan_repayment(association_id, loan_id, body):
     loan = load_loan(association, loan_id)
     _recorder(association)
     mv = services.record_loan_repayment(loan, body.model_dump(), api_user())
-    db.session.commit()
     return movement_out(mv, _person(association))
 
 
@@ -251,5 +248,4 @@ def write_off(association_id, loan_id, body):
     loan = load_loan(association, loan_id)
     require(can_write_off(api_user(), association), _l("Only the association's board writes off loans."))
     services.write_off_loan(loan, body.reason, api_user())
-    db.session.commit()
     return loan_out(loan, _person(association))
