@@ -115,7 +115,6 @@ def new():
             user = services.create_user(form.data_for_service(), current_user)
         except DomainError as exc:
             return _failed(form, None, exc)
-        db.session.commit()
         flash(_l("The account of %(name)s was created.", name=user.name), "success")
         return redirect(url_for(".index"))
     return _render(form, None, 422 if request.method == "POST" else 200)
@@ -146,7 +145,6 @@ def edit(user_id):
         if user.id == current_user.id:  # a change of one's own roles ends one's sessions: keep this browser in
             services.end_session(session.get("sid"))
             session["sid"] = services.start_session(user)
-        db.session.commit()
         flash(_l("Changes saved."), "success")
         return redirect(url_for(".index"))
     return _render(form, user, 422 if request.method == "POST" else 200)

@@ -101,7 +101,6 @@ def new():
             db.session.rollback()
             show_errors(form, exc)
             return render_template("alliances/form.html", form=form, alliance=None), 422
-        db.session.commit()
         flash(_l("The draft %(code)s was saved.", code=alliance.code), "success")
         return redirect(url_for(".detail", alliance_id=alliance.id))
     status = 400 if request.method == "POST" else 200
@@ -130,7 +129,6 @@ def edit(alliance_id):
             db.session.rollback()
             show_errors(form, exc)
             return render_template("alliances/form.html", form=form, alliance=alliance), exc.status
-        db.session.commit()
         flash(_l("Changes saved."), "success")
         return redirect(url_for(".detail", alliance_id=alliance.id))
     status = 400 if request.method == "POST" else 200
@@ -187,7 +185,6 @@ def transition(alliance_id):
             abort(404)
         flash(str(exc.message), "error")
         return redirect(url_for(".detail", alliance_id=alliance.id))
-    db.session.commit()
     flash(_l("Done: %(label)s. The alliance is now “%(state)s”.", label=t.label, state=ALLIANCE.title(t.target)),
           "success")
     return redirect(url_for(".detail", alliance_id=alliance.id))
@@ -208,7 +205,6 @@ def upload(alliance_id):
         db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(url_for(".detail", alliance_id=alliance.id))
-    db.session.commit()
     flash(_l("The document was attached."), "success")
     return redirect(url_for(".detail", alliance_id=alliance.id))
 

@@ -98,7 +98,6 @@ def alliance_contracts(alliance_id):
         alliance = load_alliance(alliance_id)
         show_errors(form, exc)
         return _alliance_page(alliance, form.fill(alliance), exc.status)
-    db.session.commit()
     flash(_l("Contract saved with %(n)s deliverables.", n=len(contract.deliverables)), "success")
     return redirect(url_for(".contract", contract_id=contract.id))
 
@@ -151,7 +150,6 @@ def submit(deliverable_id):
         svc.transition(d, "submit", current_user, note=form.note.data, file=request.files.get("file"))
     except DomainError as exc:
         return _retry(deliverable_id, exc, submit_form=form)
-    db.session.commit()
     flash(_l("Deliverable submitted."), "success")
     return redirect(url_for(".contract", contract_id=d.contract_id))
 
@@ -167,7 +165,6 @@ def decide(deliverable_id):
         svc.transition(d, form.action.data, current_user, comment=form.comment.data)
     except DomainError as exc:
         return _retry(deliverable_id, exc, decision_form=form)
-    db.session.commit()
     flash(_l("Deliverable accepted.") if d.state == "accepted" else _l("Deliverable rejected."), "success")
     return redirect(url_for(".contract", contract_id=d.contract_id))
 
@@ -190,7 +187,6 @@ def pay(deliverable_id):
         e = expense_svc.record_expense(alliance, data, current_user, request.files.get("receipt"))
     except DomainError as exc:
         return _retry(deliverable_id, exc, pay_form=form)
-    db.session.commit()
     flash(_l("Payment recorded: %(amount)s.", amount=shown(e.amount, e.alliance.call.program.currency)), "success")
     return redirect(url_for(".contract", contract_id=d.contract_id))
 
@@ -220,7 +216,6 @@ def close(contract_id):
         c = load_contract(contract_id)
         show_errors(form, exc)
         return _contract_page(c, exc.status, close_form=form)
-    db.session.commit()
     flash(_l("Contract closed and the provider rated."), "success")
     return redirect(url_for(".contract", contract_id=c.id))
 
@@ -243,7 +238,6 @@ def providers():
                 show_errors(form, exc)
                 status = exc.status
             else:
-                db.session.commit()
                 flash(_l("Provider added: %(name)s.", name=p.name), "success")
                 return redirect(url_for(".providers"))
         else:

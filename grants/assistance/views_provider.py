@@ -69,6 +69,5 @@ def send_proposal(invitation_id):
         db.session.rollback()
         show_errors(form, exc)
         return _page(exc.status, form, invitation_id)
-    db.session.commit()
     flash(_l("Your proposal was sent to the association."), "success")
     return redirect(url_for(".my_contracts"))

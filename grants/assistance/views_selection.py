@@ -54,7 +54,6 @@ def selection(alliance_id):
         alliance = load_alliance(alliance_id)
         show_errors(form, exc)
         return _index_page(alliance, form.fill(alliance), exc.status)
-    db.session.commit()
     flash(_l("Terms of reference saved."), "success")
     return redirect(url_for(".terms", alliance_id=alliance.id, terms_id=t.id))
 
@@ -103,7 +102,6 @@ def _act(alliance_id, terms_id, form_name, form, call, message):
         alliance = load_alliance(alliance_id)
         show_errors(form, exc)
         return _terms_page(alliance, _terms(alliance, terms_id), exc.status, **{form_name: form})
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".terms", alliance_id=alliance_id, terms_id=terms_id))
 

@@ -82,7 +82,6 @@ def new_member(association_id):
             db.session.rollback()
             show_errors(form, exc)
             return _member_page(form, association, None, exc.status)
-        db.session.commit()
         flash(_l("%(name)s was added to the members.", name=member.full_name), "success")
         if request.form.get("another"):
             return redirect(url_for(".new_member", association_id=association.id))
@@ -111,7 +110,6 @@ def edit_member(association_id, member_id):
             db.session.rollback()
             show_errors(form, exc)
             return _member_page(form, association, member, exc.status)
-        db.session.commit()
         flash(_l("Changes saved."), "success")
         return redirect(url_for(".members", association_id=association.id))
     return _member_page(form, association, member, 422 if request.method == "POST" else 200)
@@ -129,7 +127,6 @@ def remove_member(association_id, member_id):
         db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(url_for(".edit_member", association_id=association.id, member_id=member_id))
-    db.session.commit()
     if outcome == "deactivated":
         flash(_l("%(name)s takes part in an alliance, so the member was kept and marked inactive.", name=name),
               "success")
@@ -160,7 +157,6 @@ def import_members(association_id):
         report = importing.error_report(exc, member_file)
         flash(str(exc.message), "error")
         return _import_page(form, association, exc.status, report=report, member_file=member_file)
-    db.session.commit()
     flash(_l("%(n)s members were imported.", n=len(imported)), "success")
     if member_file.ignored:
         flash(_l("These columns were not used: %(names)s.", names=", ".join(member_file.ignored)), "info")

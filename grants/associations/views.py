@@ -117,7 +117,6 @@ def new():
             db.session.rollback()
             show_errors(form, exc)
             return _form_page(form, None, exc.status)
-        db.session.commit()
         flash(_l("The association %(name)s was registered.", name=association.name), "success")
         return redirect(url_for(".detail", association_id=association.id))
     return _form_page(form, None, 422 if request.method == "POST" else 200)
@@ -152,7 +151,6 @@ def edit(association_id):
             db.session.rollback()
             show_errors(form, exc)
             return _form_page(form, association, exc.status)
-        db.session.commit()
         flash(_l("Changes saved."), "success")
         return redirect(url_for(".detail", association_id=association.id))
     return _form_page(form, association, 422 if request.method == "POST" else 200)
@@ -212,7 +210,6 @@ def new_buyer():
             db.session.rollback()
             show_errors(form, exc)
             return render_template("associations/buyer_form.html", form=form), exc.status
-        db.session.commit()
         flash(_l("The buyer %(name)s was registered.", name=buyer.name), "success")
         return redirect(url_for(".buyer", buyer_id=buyer.id))
     return render_template("associations/buyer_form.html", form=form), 422 if request.method == "POST" else 200

@@ -126,7 +126,6 @@ def final_report(alliance_id):
         alliance = load(alliance_id)
         show_errors(form, exc)
         return _page(alliance, exc.status, report_form=form, typed=request.form, errors=_field_errors(exc))
-    db.session.commit()
     flash(_l("The final report was saved."), "success")
     return redirect(url_for(".page", alliance_id=alliance.id, _anchor="final-report"))
 
@@ -146,7 +145,6 @@ def _submit(alliance_id, allowed, form, form_key, call, message, anchor):
         alliance = load(alliance_id)
         show_errors(form, exc)
         return _page(alliance, exc.status, **{form_key: form})
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".page", alliance_id=alliance.id, _anchor=anchor))
 
@@ -206,7 +204,6 @@ def transition(alliance_id):
         flash(str(exc.message), "error")
         errors = [(getattr(d, "rule", None), str(d.message)) for d in exc.details]
         return _page(alliance, exc.status, action_errors=errors)
-    db.session.commit()
     flash(_l("Done: %(label)s. The alliance is now “%(state)s”.", label=t.label, state=ALLIANCE.title(t.target)),
           "success")
     return redirect(url_for(".page", alliance_id=alliance.id))

@@ -107,7 +107,6 @@ def expenses(alliance_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _expenses_page(alliance, form.fill(alliance), exc.status)
-    db.session.commit()
     flash(_l("Expense recorded: %(amount)s, %(supplier)s.", amount=shown(e.amount, alliance.program.currency),
              supplier=e.supplier), "success")
     return redirect(url_for(".expenses", alliance_id=alliance.id))
@@ -143,7 +142,6 @@ def expense(alliance_id, expense_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _expense_page(e.alliance, e, form.fill(e.alliance), VoidForm(version=e.version), exc.status)
-    db.session.commit()
     flash(_l("The expense was corrected."), "success")
     return redirect(url_for(".expense", alliance_id=alliance.id, expense_id=e.id))
 
@@ -166,7 +164,6 @@ def void(alliance_id, expense_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _expense_page(e.alliance, e, ExpenseForm().fill(e.alliance), form, exc.status)
-    db.session.commit()
     flash(_l("The expense was voided."), "success")
     return redirect(url_for(".expenses", alliance_id=alliance.id))
 
@@ -218,7 +215,6 @@ def contributions(alliance_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _contributions_page(alliance, form.fill(alliance), exc.status)
-    db.session.commit()
     flash(_l("Contribution recorded."), "success")
     return redirect(url_for(".contributions", alliance_id=alliance.id))
 
@@ -269,7 +265,6 @@ def reports(alliance_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _reports_page(alliance, form, exc.status)
-    db.session.commit()
     return redirect(url_for(".report", alliance_id=alliance.id, report_id=r.id))
 
 
@@ -303,7 +298,6 @@ def report(alliance_id, report_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _report_page(r.alliance, r, form, AssemblyForm(), exc.status)
-    db.session.commit()
     flash(_l("Done: %(label)s. The report is now “%(state)s”.", label=t.label, state=REPORT.title(t.target)),
           "success")
     return redirect(url_for(".report", alliance_id=alliance.id, report_id=r.id))
@@ -327,7 +321,6 @@ def assembly(alliance_id, report_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _report_page(r.alliance, r, ReportActionForm(), form, exc.status)
-    db.session.commit()
     flash(_l("The assembly's approval was recorded."), "success")
     return redirect(url_for(".report", alliance_id=alliance.id, report_id=r.id))
 

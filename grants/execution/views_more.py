@@ -45,7 +45,6 @@ def procurements(alliance_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _procurements_page(alliance, form.fill(alliance), exc.status)
-    db.session.commit()
     return redirect(url_for(".procurement", alliance_id=alliance.id, procurement_id=p.id))
 
 
@@ -80,7 +79,6 @@ def procurement(alliance_id, procurement_id):
         show_errors(aform, exc)
         _flash_rules(exc)
         return _procurement_page(p.alliance, p, QuotationForm(), aform, exc.status)
-    db.session.commit()
     flash(_l("The procurement is now “%(state)s”.", state=p.state_title), "success")
     return redirect(url_for(".procurement", alliance_id=alliance.id, procurement_id=p.id))
 
@@ -103,7 +101,6 @@ def quotation(alliance_id, procurement_id):
         show_errors(qform, exc)
         _flash_rules(exc)
         return _procurement_page(p.alliance, p, qform, ProcurementActionForm(), exc.status)
-    db.session.commit()
     flash(_l("Quotation added."), "success")
     return redirect(url_for(".procurement", alliance_id=alliance.id, procurement_id=p.id))
 
@@ -144,7 +141,6 @@ def reallocations(alliance_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _reallocations_page(alliance, form.fill(alliance), exc.status)
-    db.session.commit()
     flash(_l("Reallocation: %(state)s.", state=r.state_title), "success")
     return redirect(url_for(".reallocations", alliance_id=alliance.id))
 
@@ -167,7 +163,6 @@ def decide(alliance_id, reallocation_id):
         _flash_rules(exc)
         flash(str(exc.message), "error")
         return _reallocations_page(alliance, ReallocationForm().fill(alliance), exc.status)
-    db.session.commit()
     flash(_l("Reallocation: %(state)s.", state=r.state_title), "success")
     return redirect(url_for(".reallocations", alliance_id=alliance.id))
 
@@ -195,7 +190,6 @@ def import_expenses(alliance_id):
             row = re.match(r"row (\d+)", d.field or "")  # "row 3: amount": the row, never the field's code
             flash(_l("Row %(n)s: %(message)s", n=row.group(1), message=d.message) if row else d.message, "error")
         return redirect(url_for(".expenses", alliance_id=alliance_id, _anchor="import-form")), 303
-    db.session.commit()
     flash(_l("%(n)s expenses imported.", n=len(done)), "success")
     return redirect(url_for(".expenses", alliance_id=alliance.id))
 
@@ -218,6 +212,5 @@ def void_contribution(alliance_id, contribution_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _contributions_page(alliance, ContributionForm().fill(alliance), exc.status, form, contribution_id)
-    db.session.commit()
     flash(_l("The contribution was voided."), "success")
     return redirect(url_for(".contributions", alliance_id=alliance_id))

@@ -85,7 +85,6 @@ def upload_signed(alliance_id):
             abort(404)
         flash_violations(exc)
         return redirect(url_for("alliances.detail", alliance_id=alliance.id, _anchor="funding")), 303
-    db.session.commit()
     flash(_l("The signed agreement was uploaded (SHA-256 %(sha)s).", sha=att.sha256[:16] + "…"), "success")
     return redirect(url_for("alliances.detail", alliance_id=alliance.id, _anchor="funding"))
 
@@ -121,7 +120,6 @@ def tranche(alliance_id, number):
         tranche = load_tranche(alliance_id, number)
         show_errors(form, exc)
         return _tranche_page(tranche, form, exc.status)
-    db.session.commit()
     flash(_l("Done: %(label)s. The tranche is now “%(state)s”.", label=t.label, state=TRANCHE.title(t.target)),
           "success")
     return redirect(url_for(".tranche", alliance_id=alliance_id, number=number))

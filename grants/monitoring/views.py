@@ -99,7 +99,6 @@ def indicators(alliance_id):
         alliance = load_alliance(alliance_id)
         show_errors(form, exc)
         return _indicators_page(alliance, form.fill(alliance.indicators), exc.status)
-    db.session.commit()
     flash(_l("Value recorded for %(period)s.", period=form.period.data), "success")
     return redirect(url_for(".indicators", alliance_id=alliance.id) + f"#indicator-{ind.id}")
 
@@ -135,7 +134,6 @@ def visits(alliance_id):
         show_errors(form, exc)
         _row_errors(form, exc)
         return _visits_page(alliance, form, exc.status)
-    db.session.commit()
     flash(_l("Visit recorded with %(n)s follow-up actions.", n=len(visit.actions)), "success")
     return redirect(url_for(".visit", alliance_id=alliance.id, visit_id=visit.id))
 
@@ -183,7 +181,6 @@ def add_photo(alliance_id, visit_id):
         v = load_visit(alliance, visit_id)
         show_errors(form, exc)
         return _visit_page(alliance, v, exc.status, failed="photo", photo_form=form)
-    db.session.commit()
     flash(_l("Photo added."), "success")
     return redirect(url_for(".visit", alliance_id=alliance.id, visit_id=v.id) + "#photos")
 
@@ -239,7 +236,6 @@ def act(alliance_id, action_id):
         a = load_action(alliance, action_id)
         show_errors(form, exc)
         return _visit_page(alliance, a.visit, exc.status, failed=a.id, action_form=form)
-    db.session.commit()
     flash({"answer": _l("Answer sent to the officer."), "close": _l("Action closed."),
            "reopen": _l("Action reopened.")}[name], "success")
     return redirect(url_for(".visit", alliance_id=alliance.id, visit_id=a.visit_id) + f"#action-{a.id}")

@@ -107,7 +107,6 @@ def sections(alliance_id):
         services.update_sections(alliance, data, current_user, version=form.version.data or None)
     except DomainError as exc:
         return fail(form, exc, "plans/sections.html", alliance=alliance, can_edit=True)
-    db.session.commit()
     flash(_l("The plan was saved."), "success")
     return redirect(url_for(".overview", alliance_id=alliance.id))
 
@@ -140,7 +139,6 @@ def budget(alliance_id):
             abort(404)
         show_errors(form, exc)
         return _budget_page(alliance, form, status=exc.status)
-    db.session.commit()
     flash(_l("The line was added."), "success")
     return redirect(url_for(".budget", alliance_id=alliance.id) + "#financing")
 
@@ -170,7 +168,6 @@ def edit_line(alliance_id, line_id):
         db.session.rollback()
         show_errors(form, exc)
         return _budget_page(alliance, form, _line(alliance, line_id), status=exc.status)
-    db.session.commit()
     flash(_l("The line was changed."), "success")
     return redirect(url_for(".budget", alliance_id=alliance.id) + "#financing")
 
@@ -184,7 +181,6 @@ def delete_line(alliance_id, line_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     budget_services.delete_line(line, current_user, version=request.form.get("version") or None)
-    db.session.commit()
     flash(_l("The line was removed."), "success")
     return redirect(url_for(".budget", alliance_id=alliance.id))
 
@@ -213,7 +209,6 @@ def import_budget(alliance_id):
         exc.details = exc.details[:60]
         flash_violations(exc)
         return _budget_page(alliance, BudgetLineForm(formdata=None), status=exc.status)
-    db.session.commit()
     flash(_l("%(n)s lines were imported; they replace the previous budget.", n=len(lines)), "success")
     return redirect(url_for(".budget", alliance_id=alliance.id))
 
@@ -242,7 +237,6 @@ def tranches(alliance_id):
         db.session.rollback()
         show_errors(form, exc)
         return _tranche_page(alliance, form, status=exc.status)
-    db.session.commit()
     flash(_l("The tranche was added."), "success")
     return redirect(url_for(".tranches", alliance_id=alliance.id))
 
@@ -273,7 +267,6 @@ def edit_tranche(alliance_id, tranche_id):
         db.session.rollback()
         show_errors(form, exc)
         return _tranche_page(alliance, form, _tranche(alliance, tranche_id), status=exc.status)
-    db.session.commit()
     flash(_l("The tranche was changed."), "success")
     return redirect(url_for(".tranches", alliance_id=alliance.id))
 
@@ -287,7 +280,6 @@ def delete_tranche(alliance_id, tranche_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     budget_services.delete_tranche(tranche, current_user, version=request.form.get("version") or None)
-    db.session.commit()
     flash(_l("The tranche was removed."), "success")
     return redirect(url_for(".tranches", alliance_id=alliance.id))
 

@@ -50,7 +50,6 @@ def indicators(alliance_id):
         db.session.rollback()
         flash(str(exc.message), "error")
         return _indicators_page(alliance, typed=values, errors=_field_errors(exc), status=exc.status)
-    db.session.commit()
     flash(_l("The indicators were saved."), "success")
     return redirect(url_for(".indicators", alliance_id=alliance.id))
 
@@ -70,7 +69,6 @@ def add_indicator(alliance_id):
         db.session.rollback()
         show_errors(form, exc)
         return _indicators_page(alliance, form, status=exc.status)
-    db.session.commit()
     flash(_l("The indicator was added."), "success")
     return redirect(url_for(".indicators", alliance_id=alliance.id))
 
@@ -91,7 +89,6 @@ def delete_indicator(alliance_id, indicator_id):
         db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(url_for(".indicators", alliance_id=alliance.id))
-    db.session.commit()
     flash(_l("The indicator was removed."), "success")
     return redirect(url_for(".indicators", alliance_id=alliance.id))
 
@@ -135,7 +132,6 @@ def assessment(alliance_id, kind):
                     flash(m, "error")
         flash(str(exc.message), "error")
         return render_template("plans/assessment.html", form=form, **context), exc.status
-    db.session.commit()
     flash(_l("The assessment was saved."), "success")
     return redirect(url_for(".assessment", alliance_id=alliance.id, kind=kind, moment=moment))
 
@@ -190,6 +186,5 @@ def cash_flow(alliance_id):
         flash(str(exc.message), "error")
         return render_template("plans/cash_flow.html", typed=typed, errors=errors,
                                result=services.analysis(alliance), **context), exc.status
-    db.session.commit()
     flash(_l("The cash flow was saved."), "success")
     return redirect(url_for(".cash_flow", alliance_id=alliance.id) + "#analysis")

@@ -56,7 +56,6 @@ def appraisal(alliance_id):
         db.session.rollback()
         _put_errors(form, exc, _appraisal_field)
         return render_template("plans/appraisal.html", form=form, **context), exc.status
-    db.session.commit()
     flash(_l("The appraisal was saved."), "success")
     return redirect(url_for(".appraisal", alliance_id=alliance.id))
 
@@ -95,7 +94,6 @@ def reviews(alliance_id):
         db.session.rollback()
         _put_errors(form, exc, _review_field)
         return render_template("plans/reviews.html", form=form, **context), exc.status
-    db.session.commit()
     flash(_l("Your review was submitted. You can now see the other members' reviews."), "success")
     return redirect(url_for(".reviews", alliance_id=alliance.id))
 

@@ -74,7 +74,6 @@ def new():
             program = services.create_program(form.data_for_service(), current_user)
         except DomainError as exc:
             return _program_failed(form, None, exc)
-        db.session.commit()
         flash(_l("The program %(code)s was created.", code=program.code), "success")
         return redirect(url_for(".detail", program_id=program.id))
     return render_template("programs/form.html", form=form, program=None), (422 if request.method == "POST" else 200)
@@ -94,7 +93,6 @@ def edit(program_id):
             services.update_program(program, form.data_for_service(), current_user)
         except DomainError as exc:
             return _program_failed(form, program, exc)
-        db.session.commit()
         flash(_l("Changes saved."), "success")
         return redirect(url_for(".detail", program_id=program.id))
     return render_template("programs/form.html", form=form, program=program), (422 if request.method == "POST" else 200)
@@ -204,7 +202,6 @@ def new_call():
         call = services.create_call(form.data_for_service(), current_user)
     except DomainError as exc:
         return _call_failed(form, None, exc)
-    db.session.commit()
     flash(_l("The call “%(title)s” was created.", title=call.title), "success")
     return redirect(url_for(".call_detail", call_id=call.id))
 
@@ -230,7 +227,6 @@ def edit_call(call_id):
         services.update_call(call, form.data_for_service(), current_user)
     except DomainError as exc:
         return _call_failed(form, call, exc)
-    db.session.commit()
     flash(_l("Changes saved."), "success")
     return redirect(url_for(".call_detail", call_id=call.id))
 

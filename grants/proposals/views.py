@@ -81,7 +81,6 @@ def edit_profile(alliance_id):
             db.session.rollback()
             show_errors(form, exc)
             return render_template("proposals/profile_form.html", form=form, alliance=alliance), exc.status
-        db.session.commit()
         flash(_l("The business intention was saved. Submit it when it is complete."), "success")
         return redirect(url_for("alliances.detail", alliance_id=alliance.id) + "#intention")
     status = 422 if request.method == "POST" else 200
@@ -110,7 +109,6 @@ def screen(alliance_id):
                 db.session.rollback()
                 show_errors(form, exc)
                 return _screen_page(alliance, form, sheet, can_score, exc.status)
-            db.session.commit()
             flash(_l("Scores saved: %(total)s of 100.", total=screening.total_of(alliance)), "success")
             return redirect(url_for(".screen", alliance_id=alliance.id))
         return _screen_page(alliance, form, sheet, can_score, 422)
@@ -204,7 +202,6 @@ def call_preselection(call_id):
                 db.session.rollback()
                 flash_violations(exc)
                 return _preselection_page(call, form, can_decide, exc.status)
-            db.session.commit()
             flash(_l("Decision recorded in minutes no. %(n)s.", n=minutes.number), "success")
             return redirect(url_for(".call_preselection", call_id=call.id))
         return _preselection_page(call, form, can_decide, 400)

@@ -142,7 +142,6 @@ def record_repayment(association_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _page(association, repayment_form=form, status=exc.status)
-    db.session.commit()
     flash(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount, _currency(association))), "success")
     return redirect(url_for(".fund", association_id=association.id))
 
@@ -163,7 +162,6 @@ def record_loan(association_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _page(association, loan_form=form, status=exc.status)
-    db.session.commit()
     flash(_l("Loan recorded: %(amount)s.", amount=shown(loan.amount, _currency(association))), "success")
     return redirect(url_for(".loan", association_id=association.id, loan_id=loan.id))
 
@@ -201,7 +199,6 @@ def loan(association_id, loan_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _loan_page(association, item, form=form, status=exc.status)
-    db.session.commit()
     flash(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount, _currency(association))), "success")
     return redirect(url_for(".loan", association_id=association.id, loan_id=item.id))
 
@@ -224,7 +221,6 @@ def write_off(association_id, loan_id):
         show_errors(form, exc)
         _flash_rules(exc)
         return _loan_page(association, item, write_off_form=form, status=exc.status)
-    db.session.commit()
     flash(_l("The loan was written off."), "success")
     return redirect(url_for(".loan", association_id=association.id, loan_id=item.id))
 

@@ -81,6 +81,10 @@ def register(app):
                                 "frame-ancestors 'none'; form-action 'self'")
         return resp
 
+    from .edge import register as register_edge
+
+    register_edge(app)  # after_request: a page's write commits once, at the edge (runs before the headers)
+
     @app.before_request
     def pages_take_forms_only():
         # the pages take HTML forms; JSON goes to /api/v1 (Flask-WTF would try to read it as a form)

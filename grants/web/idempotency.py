@@ -138,7 +138,8 @@ def idempotent(view):
 
 
 def _remember(row_id, result):
-    """Store the first answer once the view committed; a refused or failed request leaves no key behind."""
+    """Store the first answer and commit it with the view's write (one transaction); a refused or failed
+    request leaves no key behind."""
     if isinstance(result, (dict, list)):  # an API handler: its endpoint answers with the write's status
         status, body = 201, json.dumps(result, default=str)
         location = None
