@@ -1,5 +1,6 @@
 """The request edge of the pages (grants/web/edge.py): a page's write commits once, after its view answers a
 success or a redirect; an error answer keeps nothing; a commit the database refuses answers 409, not 500."""
+import pytest
 import sqlalchemy as sa
 from flask import redirect
 
@@ -9,6 +10,16 @@ from grants.extensions import db as _db
 from grants.programs.models import Program
 
 from .conftest import PASSWORD  # noqa: F401  (the suite's settings)
+
+
+@pytest.fixture
+def probe(app, db):
+    """A second app on the suite's database with probe pages; its connections closed after the test."""
+    made = _probe_app(app)
+    yield made
+    with made.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 def _probe_app(app):
@@ -47,26 +58,22 @@ def _codes(probe):
         return set(_db.session.execute(sa.select(Program.code)).scalars())
 
 
-def test_a_write_answered_with_a_redirect_is_committed_at_the_edge(app, db):
-    probe = _probe_app(app)
+def test_a_write_answered_with_a_redirect_is_committed_at_the_edge(probe):
     assert probe.test_client().post("/_probe/redirect/P-1").status_code == 302
     assert "P-1" in _codes(probe)
 
 
-def test_an_error_answer_keeps_nothing(app, db):
-    probe = _probe_app(app)
+def test_an_error_answer_keeps_nothing(probe):
     assert probe.test_client().post("/_probe/refuse/P-2").status_code == 422
     assert "P-2" not in _codes(probe)
 
 
-def test_a_read_never_writes(app, db):
-    probe = _probe_app(app)
+def test_a_read_never_writes(probe):
     assert probe.test_client().get("/_probe/read/P-3").status_code == 200
     assert "P-3" not in _codes(probe)
 
 
-def test_a_commit_the_database_refuses_answers_409_not_500(app, db):
-    probe = _probe_app(app)
+def test_a_commit_the_database_refuses_answers_409_not_500(probe):
     client = probe.test_client()
     assert client.post("/_probe/redirect/P-4").status_code == 302
     again = client.post("/_probe/redirect/P-4")  # the same code: the unique constraint refuses it at commit
