@@ -169,3 +169,22 @@ def test_cli_export_iati_writes_the_file(db, app, world, tmp_path):
     assert result.exit_code == 0, result.output
     doc = assert_valid_iati(out.read_bytes())
     assert len(list(doc.iter("iati-activity"))) == 2
+
+
+def test_api_reads_and_sets_the_settings_with_every_rule_code(db, api, world, admin, board):
+    from tests.test_api_support import assert_error
+
+    program = world["a1"].call.program
+    path = f"/programs/{program.id}/open-data"
+    got = api(board).get(path)
+    assert got.status_code == 200 and got.get_json()["licence"] == "CC-BY-4.0"
+    assert got.get_json()["reporting_org_ref"] == program.code
+    assert_error(api(board).put(path, json={"licence": "CC0-1.0"}), 403)
+    err = assert_error(api(admin).put(path, json={"reporting_org_ref": "x", "ocid_prefix": "ocds-", "licence": "MIT",
+                                                  "dac_sectors": "cafe=9"}), 422, "rule_violation")
+    assert sorted(d["rule"] for d in err["details"]) == ["dac_sector_invalid", "iati_org_ref_invalid",
+                                                         "licence_unknown", "ocid_prefix_invalid"]
+    ok = api(admin).put(path, json={"ocid_prefix": "ocds-q1w2e3", "dac_sectors": "cafe=31162"})
+    assert ok.status_code == 200, ok.get_data(as_text=True)
+    assert ok.get_json()["ocid_prefix"] == "ocds-q1w2e3" and ok.get_json()["reporting_org_ref"] == program.code
+    assert_error(api(admin).get("/programs/999999/open-data"), 404)
