@@ -23,9 +23,11 @@ def test_demo_exports_validate_and_publish_procurements_without_personal_data(db
     doc = assert_valid_iati(iati)
     funded = db.session.execute(sa.select(sa.func.count()).where(Alliance.state.in_(FUNDED))).scalar()
     assert len(list(doc.iter("iati-activity"))) >= funded > 0
+    assert all(i.text.startswith("XI-DEMO-PAR3-") for i in doc.iter("iati-identifier"))  # the demo's settings
     package = assert_valid_ocds(_read(client.get("/open-data/ocds.json")))
     releases = package["releases"]
     assert releases and package["version"] == "1.1"
+    assert all(r["ocid"].startswith("ocds-demo00-") for r in releases)
     awarded = [r for r in releases if r.get("awards")]
     assert awarded and all(r["bids"]["details"] for r in awarded)
     assert any("implementation" in c for r in awarded for c in r.get("contracts", []))
