@@ -151,6 +151,7 @@ def test_settings_refuse_every_bad_value_at_once_and_shape_the_exports(db, clien
 def test_settings_page_for_the_admin_keeps_the_input_on_error(db, app, world, login, admin):
     program = world["a1"].call.program
     client = login(admin)
+    assert f'href="/open-data/settings/{program.id}"' in client.get(f"/programs/{program.id}").get_data(as_text=True)
     resp = client.post(f"/open-data/settings/{program.id}", data={
         "reporting_org_ref": "BO-NIT-77", "ocid_prefix": "nope", "licence": "CC-BY-4.0", "dac_sectors": ""})
     page = resp.get_data(as_text=True)
