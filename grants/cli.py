@@ -1,4 +1,4 @@
-"""``flask --app wsgi grants ...``: init-db, create-admin, seed-demo, seed-scale, verify-audit."""
+"""``flask --app wsgi grants ...``: init-db, create-admin, seed-demo, seed-scale, verify-audit, export-iati."""
 import sys
 
 import click
@@ -168,3 +168,21 @@ def purge_idempotency_keys(days):
     n = purge(days)
     db.session.commit()
     click.echo(f"Forgot {n} idempotency keys older than {days} days.")
+
+
+@grants_cli.command("export-iati")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the file here (default: standard output).")
+def export_iati(out):
+    """Write the IATI 2.03 activities of the funded alliances (the file of /open-data/iati.xml), streamed."""
+    from .opendata import iati
+
+    stream = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+    try:
+        for part in iati.stream():
+            stream.write(part)
+    finally:
+        if out:
+            stream.close()
+    if out:
+        click.echo(f"IATI activities written to {out}.", err=True)

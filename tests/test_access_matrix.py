@@ -109,6 +109,10 @@ MATRIX.update({f"offline.{name}": {p: OK for p in PERSONAS} for name in ("servic
 MATRIX["offline.token"] = {p: OK for p in PERSONAS} | {ANON: {401}}
 # the load balancer's probes answer everyone, signed in or not
 MATRIX.update({f"health.{name}": {p: OK for p in PERSONAS} for name in ("healthz", "readyz")})
+# open data (issue 17): the page and its files are public; the program's open-data settings are the admin's
+MATRIX.update({"opendata.index": PUBLIC, "opendata.iati_xml": {p: ANY for p in PERSONAS},
+               "opendata.ocds_json": {p: ANY for p in PERSONAS}, "portal_csv.table_csv": {p: ANY for p in PERSONAS},
+               "opendata.settings": ADMIN})
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "monitoring.", "closeout.", "revolving.")
 POST_ONLY_PUBLIC = {"auth.language", "auth.login"}

@@ -33,7 +33,7 @@ def test_contracts_cover_every_stage_and_layer():
               "grants.monitoring", "grants.closeout", "grants.revolving"}
     assert set(contracts["stages"]["modules"]) == stages
     layers = [set(x.strip() for x in layer.split(":")) for layer in contracts["layers"]["layers"]]
-    assert layers[1] == {"grants.reports"} and layers[2] == stages and layers[3] == {"grants.alliances"}
+    assert layers[1] == {"grants.reports", "grants.opendata"} and layers[2] == stages and layers[3] == {"grants.alliances"}
     assert {"grants.workflows", "grants.associations", "grants.programs"} <= layers[4]
     assert {"grants.audit", "grants.money", "grants.errors", "grants.extensions"} <= layers[-1]
     assert all(not c.get("ignore_imports") for c in contracts.values())

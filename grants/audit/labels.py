@@ -65,6 +65,7 @@ LABELS = {
     "save_assessment": _l("Assessment scored"),
     "update_cash_flow": _l("Cash flow changed"),
     "update_plan": _l("Plan edited"),
+    "update_open_data_settings": _l("Open-data settings changed"),  # open data (issue 17)
 }
 
 #: registered mappings object type -> workflow (grants/workflows registers its own here: the audit trail

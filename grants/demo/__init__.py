@@ -36,6 +36,7 @@ from . import data
 from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _accounts, _member_rows  # noqa: F401
 from .clock import Timeline
 from .scale import seed_scale  # noqa: F401
+from . import opendata as opendata_demo
 
 #: the first day of the story, in days before today
 START = 430
@@ -114,6 +115,7 @@ def seed(password=None, today=None):
 
     tl.at(START, staff)
     tl.at(START, program)
+    tl.at(START, lambda: opendata_demo.build(world["program"], users["admin"]))  # open-data settings (issue 17)
     tl.at(START - 2, call)
     for row in (*ASSOCIATIONS, *data.ASSOCIATIONS):
         tl.at(START - 4, association, *row)

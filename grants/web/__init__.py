@@ -45,6 +45,12 @@ def register(app):
                       notifications_bp, plans_bp, funding_bp, execution_bp, accountability_bp, assistance_bp, closeout_bp,
                       revolving_bp, monitoring_bp, reports_bp):
         app.register_blueprint(blueprint)
+    from ..opendata.views import bp as opendata_bp  # open data: IATI, OCDS, CSV (issue 17)
+
+    from ..reports.tables_csv import bp as portal_csv_bp  # the portal's tables as CSV (issue 17)
+
+    app.register_blueprint(opendata_bp)
+    app.register_blueprint(portal_csv_bp)
     from .offline import bp as offline_bp  # the installable app: manifest, /sw.js, offline and waiting pages
 
     app.register_blueprint(offline_bp)

@@ -120,6 +120,11 @@ UNAUTHENTICATED = "unauthenticated"
 UNSUPPORTED_TYPE = "unsupported_type"
 VALIDATION_ERROR = "validation_error"
 VISIT_IN_FUTURE = "visit_in_future"
+# open data (issue 17)
+IATI_ORG_REF_INVALID = "iati_org_ref_invalid"
+OCID_PREFIX_INVALID = "ocid_prefix_invalid"
+DAC_SECTOR_INVALID = "dac_sector_invalid"
+LICENCE_UNKNOWN = "licence_unknown"
 
 RULES = {rule.code: rule for rule in (
     Rule(AGREEMENT_NOT_SIGNED, _l("Tranches move only after the agreement is signed.")),
@@ -226,6 +231,14 @@ RULES = {rule.code: rule for rule in (
                                  "for example a phrase of a few words.")),
     Rule(IDEMPOTENCY_IN_PROGRESS, _l("This request is still being processed. Try again in a moment.")),
     Rule(IDEMPOTENCY_KEY_REUSED, _l("This idempotency key was already used for another request. Send a new key.")),
+    # open data (issue 17): the program's open-data settings
+    Rule(IATI_ORG_REF_INVALID, _l("The IATI organisation identifier must be 3 to 80 letters, digits, dots, "
+                                    "hyphens or underscores, such as BO-NIT-1234567.")),
+    Rule(OCID_PREFIX_INVALID, _l("The OCDS prefix is 'ocds-' followed by the six letters or digits the Open "
+                                   "Contracting Partnership registered for the program.")),
+    Rule(DAC_SECTOR_INVALID, _l("Write one product word, '=' and a five-digit DAC sector code per line, such "
+                                  "as leche=31163.")),
+    Rule(LICENCE_UNKNOWN, _l("Choose one of the licences offered.")),
 )}
 
 #: messages that read the same in Spanish and English (none yet)
