@@ -280,3 +280,15 @@ def test_api_register_list_and_minutes(association, board, auditor, api):
                             data={**payload, "file": (io.BytesIO(PDF), "acta.pdf")}, content_type="multipart/form-data")
     assert_error(again, 422)
     assert again.get_json()["error"]["details"][0]["rule"] == "assembly_already_registered"
+
+
+def test_the_empowerment_scorecard_shows_the_register(live, board, login):
+    web = login(board)
+    page = web.get(f"/alliances/{live.id}/plan/assessments/empowerment").get_data(as_text=True)
+    assert 'id="assembly-evidence-assembly_participation"' in page
+    register(live.association, board)  # 9 women, 6 men; quorum met; 2 decisions
+    page = web.get(f"/alliances/{live.id}/plan/assessments/empowerment").get_data(as_text=True)
+    evidence = page.split('id="assembly-evidence-women_leaders"')[1].split("</p>")[0]
+    assert "60 %" in evidence and "100 %" in evidence
+    assert "assembly-evidence" not in web.get(f"/alliances/{live.id}/plan/assessments/capacity").get_data(
+        as_text=True)
