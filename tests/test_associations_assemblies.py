@@ -50,7 +50,7 @@ def test_register_computes_quorum_against_active_members(association, board):
     assert (a.members_total, a.quorum_required, a.present, a.quorum_met) == (25, 13, 15, True)
     assert [d.position for d in a.decisions] == [1, 2] and a.decisions[0].adopted
     ev = db.session.execute(sa.select(Event).where(Event.object_type == "assembly")).scalars().all()
-    assert [e.action for e in ev] == ["register"] and json.loads(ev[0].data)["quorum_met"] is True
+    assert [e.action for e in ev] == ["record"] and json.loads(ev[0].data)["quorum_met"] is True
     b = register(association, board, kind="extraordinary", women=8, men=8)
     assert (b.quorum_required, b.quorum_met) == (17, False)
     # the families represented count, when the minutes give them
@@ -292,3 +292,9 @@ def test_the_empowerment_scorecard_shows_the_register(live, board, login):
     assert "60 %" in evidence and "100 %" in evidence
     assert "assembly-evidence" not in web.get(f"/alliances/{live.id}/plan/assessments/capacity").get_data(
         as_text=True)
+
+
+def test_the_audit_trail_says_it_in_spanish(association, board, admin, login):
+    register(association, board)
+    html = login(admin).get("/audit").get_data(as_text=True)
+    assert f"registró la asamblea general del {YESTERDAY}" in html and "(assembly)" not in html

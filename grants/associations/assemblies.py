@@ -103,7 +103,7 @@ def register_assembly(association, data, minutes, actor):
     assembly.decisions = [AssemblyDecision(position=i + 1, **d) for i, d in enumerate(decisions)]
     db.session.add(assembly)
     db.session.flush()
-    audit.record("assembly", assembly.id, "register", actor, association_id=association.id,
+    audit.record("assembly", assembly.id, "record", actor, association_id=association.id,
                  data={"held_on": held_on, "kind": kind, "women": women, "men": men, "families_present": families,
                        "members_total": members_total, "quorum_required": required,
                        "quorum_met": assembly.quorum_met, "sha256": assembly.minutes_sha256,
