@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask_babel import lazy_gettext as _l
 
 from .. import audit, parsing
@@ -101,8 +102,12 @@ def register_assembly(association, data, minutes, actor):
                         notes=notes or None, minutes_sha256=store(blob), minutes_filename=name,
                         minutes_content_type=ctype, created_by_id=actor.id)
     assembly.decisions = [AssemblyDecision(position=i + 1, **d) for i, d in enumerate(decisions)]
-    db.session.add(assembly)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same assembly sent twice at once: the second is refused
+            db.session.add(assembly)
+            db.session.flush()
+    except IntegrityError:
+        raise RuleViolation([_already(held_on)]) from None
     audit.record("assembly", assembly.id, "record", actor, association_id=association.id,
                  data={"held_on": held_on, "kind": kind, "women": women, "men": men, "families_present": families,
                        "members_total": members_total, "quorum_required": required,

@@ -20,6 +20,8 @@ class Assembly(Timestamped, db.Model):
         sa.CheckConstraint("women >= 0 AND men >= 0", name="attendance_non_negative"),
         sa.CheckConstraint("families_present IS NULL OR families_present >= 0", name="families_non_negative"),
         sa.CheckConstraint("members_total >= 0 AND quorum_required >= 0", name="quorum_non_negative"),
+        #: registered once: one assembly of a kind per association and day
+        sa.UniqueConstraint("association_id", "held_on", "kind", name="uq_assemblies_once"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)

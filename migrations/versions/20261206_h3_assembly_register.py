@@ -42,7 +42,8 @@ def upgrade():
     sa.CheckConstraint('women >= 0 AND men >= 0', name=op.f('ck_assemblies_attendance_non_negative')),
     sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_assemblies_association_id_associations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_assemblies_created_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_assemblies'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assemblies')),
+    sa.UniqueConstraint('association_id', 'held_on', 'kind', name='uq_assemblies_once')
     )
     with op.batch_alter_table('assemblies', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assemblies_association_id'), ['association_id'], unique=False)
