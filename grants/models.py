@@ -3,6 +3,7 @@ from .accounts.models import ApiToken, Membership, OfficerRegion, User, UserRole
 from .accounts.models import RateLimitCounter, UserSession  # noqa: F401
 from .alliances.models import Alliance, AllianceMember, Attachment  # noqa: F401
 from .associations.models import Association, Buyer, Member  # noqa: F401
+from .associations.assemblies_models import Assembly, AssemblyDecision  # noqa: F401
 from .audit.models import Event  # noqa: F401
 from .programs.models import Call, CallCommittee, CallCriterion, CallRegion, Program  # noqa: F401
 from .alliances.budget import BudgetLine, Tranche  # noqa: F401

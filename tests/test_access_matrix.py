@@ -225,3 +225,17 @@ PORTFOLIO = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "officer":
                                             "auditor": OK}
 MATRIX.update({"reports.portfolio": PORTFOLIO, "reports.portfolio_export": PORTFOLIO,
                "reports.portal": {p: OK for p in PERSONAS}})
+# h3 the assembly register: read by whoever has a role in the association, its officer, admins and global readers;
+# registered by its board, its officer and admins; the world has no assembly, so a detail answers 404 to insiders
+ASSEMBLY_READERS = {p: OK for p in ("admin", "officer", "auditor", "finance", "board", "treasurer", "member_user")} | {
+    p: HIDDEN for p in ("other_board", "other_officer", "committee", "facilitator", "ta_provider")} | {ANON: LOGIN}
+ASSEMBLY_ITEM = {p: ANY for p in ("admin", "officer", "auditor", "finance", "board", "treasurer", "member_user")} | {
+    p: HIDDEN for p in ("other_board", "other_officer", "committee", "facilitator", "ta_provider")} | {ANON: LOGIN}
+MATRIX.update({
+    "associations.assemblies_list": ASSEMBLY_READERS,
+    "associations.new_assembly": {p: OK for p in ("admin", "officer", "board")} | {
+        p: {403} for p in ("auditor", "finance", "treasurer", "member_user")} | {
+        p: HIDDEN for p in ("other_board", "other_officer", "committee", "facilitator", "ta_provider")} | {ANON: LOGIN},
+    "associations.assembly": ASSEMBLY_ITEM, "associations.assembly_minutes": ASSEMBLY_ITEM,
+    "associations.assembly_decision": ASSEMBLY_ITEM,
+})

@@ -544,3 +544,22 @@ def test_audit_clock_dates_the_events_of_its_block_only(db):
     assert dated.created_at == then
     assert after.created_at > then + timedelta(days=365)  # outside the block: now again
     assert verify_chain()[1] is None
+
+
+def test_assemblies_behind_the_approvals(db, seeded):
+    """h3: Colomi's plan approval and its direct contracting, Luribay's revolving policy, with attendance by sex."""
+    from grants.associations.assemblies_models import Assembly
+    from grants.execution.models import Procurement
+
+    by_name = {a.name: a for a in db.session.execute(sa.select(Association)).scalars()}
+    colomi = by_name["Asociación de Productores de Papa Nativa Colomi"]
+    luribay = by_name["Asociación de Fruticultores de Durazno Luribay"]
+    held = db.session.execute(sa.select(Assembly).order_by(Assembly.held_on)).scalars().all()
+    assert all(a.quorum_met and a.women > 0 and a.men > 0 for a in held)
+    kinds = {(a.association_id, d.kind) for a in held for d in a.decisions}
+    assert {(colomi.id, "plan_approval"), (colomi.id, "direct_contracting"), (luribay.id, "revolving_policy")} <= kinds
+    direct = db.session.execute(sa.select(Procurement).where(Procurement.method == "direct")).scalar_one()
+    decision = next(d for a in held for d in a.decisions if d.id == direct.assembly_decision_id)
+    assert decision.kind == "direct_contracting" and decision.assembly.association_id == colomi.id
+    assert direct.state == "awarded" and direct.assembly_sha256 is None
+    assert all(uploads.path_for(a.minutes_sha256) for a in held)

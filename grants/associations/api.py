@@ -300,3 +300,5 @@ def remove_member(association_id, member_id):
     mid = member.id
     result = services.remove_member(member, user)
     return dump(MemberRemoval, {"id": mid, "result": result})
+
+from . import assemblies_api  # noqa: E402,F401  (the assembly register endpoints)

@@ -60,3 +60,15 @@ def can_manage_members(user, association):
 def can_view_buyers(user):
     """Buyers are firms, not personal data: whoever manages them, global readers, committee and facilitators."""
     return can_manage_buyers(user) or user.has_role(*GLOBAL_READERS, "committee", "facilitator")
+
+
+def can_view_assemblies(user, association):
+    """The assembly register: its board and other roles in it, the officer of its region, admins, auditors and
+    finance (global readers). Needs ``can_view_association`` first (else 404)."""
+    return can_edit_association(user, association) or bool(user.association_roles(association.id)) \
+        or user.has_role(*GLOBAL_READERS)
+
+
+def can_register_assembly(user, association):
+    """Registering an assembly: its board, the officer of its region, admins (auditors only read)."""
+    return can_edit_association(user, association)

@@ -11,11 +11,11 @@ from ..errors import DomainError, ValidationFailed, Violation
 from ..extensions import db
 from ..web.forms import options, show_errors
 from ..web.pagination import paginate
-from . import hooks, services
+from . import assemblies, hooks, services
 from .forms import AssociationForm, BuyerForm, SearchForm, level_options
 from .models import Association, Buyer, Member
 from .permissions import (association_filter, can_create_association, can_edit_association, can_manage_buyers,
-                          can_view_association, can_view_buyers, can_view_members)
+                          can_view_assemblies, can_view_association, can_view_buyers, can_view_members)
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
 
@@ -175,7 +175,9 @@ def detail(association_id):
     return render_template("associations/detail.html", association=association, officers=officers,
                            alliances=alliances, children=children, parent_visible=parent_visible,
                            full_account=full, can_edit=full, counts=services.member_counts(association),
-                           show_list=can_view_members(current_user, association))
+                           show_list=can_view_members(current_user, association),
+                           figures=assemblies.participation(association)
+                           if can_view_assemblies(current_user, association) else None)
 
 
 # ---- buyers ---------------------------------------------------------------------------------------
@@ -226,3 +228,4 @@ def buyer(buyer_id):
 
 
 from . import member_views  # noqa: E402,F401  (registers the member routes on ``bp``)
+from . import assemblies_views  # noqa: E402,F401  (registers the assembly register routes on ``bp``)

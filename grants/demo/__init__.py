@@ -32,6 +32,7 @@ from ..associations import services as associations
 from ..extensions import db
 from ..programs import services as programs
 from ..programs.models import Program
+from . import assemblies as assembly_register
 from . import data
 from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _accounts, _member_rows  # noqa: F401
 from .clock import Timeline
@@ -121,5 +122,6 @@ def seed(password=None, today=None):
         tl.at(START - 4, association, *row)
     tl.at(START - 5, people)
     tl.at(START - 6, story)
+    tl.at(START - 6, assembly_register.schedule, tl, assocs)  # the assemblies behind the approvals (h3)
     tl.run()
     return result

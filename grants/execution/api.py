@@ -110,6 +110,8 @@ class ReportIn(Model):
     period_start: date
     period_end: date
     assembly_approved_on: date | None = None
+    #: or the decision of the association's assembly register that approved it (its date is the assembly's)
+    assembly_decision_id: Id | None = None
 
 
 class ReportTransitionIn(Model):
@@ -118,6 +120,8 @@ class ReportTransitionIn(Model):
     comment: str | None = Field(None, max_length=5000)
     #: ``submit`` may carry the assembly's approval (multipart: the minutes in ``file``)
     assembly_approved_on: date | None = None
+    #: ``submit`` may point to the assembly register's decision instead of a minutes file
+    assembly_decision_id: Id | None = None
     version: Id | None = None
 
 
@@ -130,6 +134,7 @@ class ReportOut(Out):
     state_title: str
     assembly_approved_on: date | None = None
     assembly_sha256: str | None = None
+    assembly_decision_id: int | None = None
     observations: str | None = None
     totals: dict | None = None
     expense_ids: list[int]
@@ -152,7 +157,7 @@ def contribution_out(c):
 def report_out(r):
     exp, cons = report_svc.items(r)
     data = {k: getattr(r, k) for k in ("id", "alliance_id", "period_start", "period_end", "state",
-                                       "assembly_approved_on", "assembly_sha256", "observations", "totals",
+                                       "assembly_approved_on", "assembly_sha256", "assembly_decision_id", "observations", "totals",
                                        "version")}
     return dump(ReportOut, {**data, "state_title": str(r.state_title), "expense_ids": [e.id for e in exp],
                             "contribution_ids": [c.id for c in cons],
@@ -308,10 +313,12 @@ def report_transition(report_id, body):
     if body.action not in REPORT.by_name:
         raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
     minutes = request.files.get("file")
-    if body.action == "submit" and (body.assembly_approved_on or minutes is not None):
+    if body.action == "submit" and (body.assembly_approved_on or minutes is not None or body.assembly_decision_id):
         _writer(r.alliance)
-        report_svc.record_assembly_approval(r, body.assembly_approved_on, minutes, api_user())
-    data = body.model_dump(exclude={"action", "version", "assembly_approved_on"}, exclude_none=True)
+        report_svc.record_assembly_approval(r, body.assembly_approved_on, minutes, api_user(),
+                                            body.assembly_decision_id)
+    data = body.model_dump(exclude={"action", "version", "assembly_approved_on", "assembly_decision_id"},
+                           exclude_none=True)
     report_svc.report_action(r, body.action, api_user(), data, version=body.version)
     return report_out(load_report(report_id))
 

@@ -23,6 +23,8 @@ class ProcurementIn(Model):
     method: str = Field(max_length=20, description="minor, comparison or direct")
     estimated_amount: AmountStr
     direct_reason: str | None = Field(None, max_length=20, description="single_supplier, emergency, repeat_order")
+    #: direct contracting: the registered assembly decision that approved it (instead of the minutes file)
+    assembly_decision_id: Id | None = None
 
 
 class QuotationIn(Model):
@@ -36,6 +38,8 @@ class ProcurementTransitionIn(Model):
     justification: str | None = Field(None, max_length=5000)
     comment: str | None = Field(None, max_length=5000)
     reason: str | None = Field(None, max_length=5000)
+    #: award of a direct contracting: the registered assembly decision that approved it
+    assembly_decision_id: Id | None = None
 
 
 class QuotationOut(Out):
@@ -56,6 +60,7 @@ class ProcurementOut(Out):
     estimated_amount: MoneyStr
     direct_reason: str | None = None
     assembly_sha256: str | None = None
+    assembly_decision_id: int | None = None
     state: str
     awarded_quotation_id: int | None = None
     justification: str | None = None

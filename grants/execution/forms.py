@@ -5,6 +5,7 @@ from wtforms import FileField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import Length, Optional
 
 from ..web.forms import MoneyField, options
+from ..associations.assemblies import decision_label, usable_decisions
 from ..extensions import db
 from .models import CONTRIBUTION_KINDS, DOCUMENT_TYPES, EXPENSE_SOURCES, IN_KIND_TYPES
 
@@ -85,6 +86,7 @@ class ReportForm(FlaskForm):
 class AssemblyForm(FlaskForm):
     assembly_approved_on = StringField(_l("Date of the assembly"), validators=[Optional(), Length(max=10)])
     assembly_minutes = FileField(_l("Minutes of the assembly (photo or PDF)"))
+    assembly_decision_id = SelectField(_l("Or the assembly's decision, from the register"), validate_choice=False)
 
 
 class ReportActionForm(FlaskForm):
@@ -100,9 +102,12 @@ class ProcurementForm(FlaskForm):
     estimated_amount = MoneyField(_l("Estimated amount"), validators=[Optional(), Length(max=30)])
     direct_reason = SelectField(_l("Reason for direct contracting"), validate_choice=False)
     file = FileField(_l("Assembly approval (direct contracting)"))
+    assembly_decision_id = SelectField(_l("Or the assembly's decision, from the register"), validate_choice=False)
 
     def fill(self, alliance):
         from .models import DIRECT_REASONS, PROCUREMENT_METHODS
+
+        self.assembly_decision_id.choices = decision_options(alliance)
 
         self.budget_line_id.choices = line_options(alliance)
         self.method.choices = options(list(PROCUREMENT_METHODS.items()))
@@ -110,7 +115,7 @@ class ProcurementForm(FlaskForm):
         return self
 
     def values(self):
-        keys = ("description", "budget_line_id", "method", "estimated_amount", "direct_reason")
+        keys = ("description", "budget_line_id", "method", "estimated_amount", "direct_reason", "assembly_decision_id")
         return {k: (getattr(self, k).data or "").strip() or None for k in keys}
 
 
@@ -126,6 +131,13 @@ class ProcurementActionForm(FlaskForm):
     justification = TextAreaField(_l("Justification (if not the lowest)"), validators=[Optional(), Length(max=5000)])
     comment = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
     file = FileField(_l("Assembly approval (direct contracting)"))
+    assembly_decision_id = SelectField(_l("Or the assembly's decision, from the register"), validate_choice=False)
+
+
+def decision_options(alliance, kind="direct_contracting"):
+    """The registered assembly decisions of ``kind`` a stage may point to (grants/associations/assemblies.py)."""
+    return options([("", "—")] + [(str(d.id), decision_label(d)) for d in usable_decisions(alliance.association_id,
+                                                                                            kind)])
 
 
 class ReallocationForm(FlaskForm):

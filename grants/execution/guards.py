@@ -16,7 +16,7 @@ def report_may_move(report, actor, data):
 @guard("assembly_approval")
 def assembly_approval(report, actor, data):
     """The general assembly approved the report: its date and minutes are recorded."""
-    if not report.assembly_approved_on or not report.assembly_sha256:
+    if not report.assembly_approved_on or not (report.assembly_sha256 or report.assembly_decision_id):
         return [Violation("assembly_approval_missing", _l("Upload the minutes of the assembly that approved the "
                                                           "report, with its date."), "assembly_minutes")]
     return []

@@ -46,6 +46,8 @@ class AccountabilityReport(Versioned, Timestamped, db.Model):
     assembly_sha256 = sa.Column(sa.String(64))
     assembly_filename = sa.Column(sa.String(200))
     assembly_content_type = sa.Column(sa.String(60))
+    #: or the registered assembly decision that approved it (grants/associations/assemblies_models.py)
+    assembly_decision_id = sa.Column(sa.Integer, sa.ForeignKey("assembly_decisions.id", ondelete="SET NULL"))
     #: the officer's latest observations
     observations = sa.Column(sa.Text)
     #: observed and not yet submitted again (read by the tranche rules)
@@ -94,6 +96,8 @@ class Procurement(Versioned, Timestamped, db.Model):
     assembly_sha256 = sa.Column(sa.String(64))
     assembly_filename = sa.Column(sa.String(200))
     assembly_content_type = sa.Column(sa.String(60))
+    #: or the registered assembly decision that approved it (grants/associations/assemblies_models.py)
+    assembly_decision_id = sa.Column(sa.Integer, sa.ForeignKey("assembly_decisions.id", ondelete="SET NULL"))
     awarded_quotation_id = sa.Column(sa.Integer)
     #: why the award is not the lowest quotation (or why direct)
     justification = sa.Column(sa.Text)

@@ -5,7 +5,8 @@
   (``quotations_missing``); the award goes to the lowest or carries a written justification
   (``justification_required``);
 * ``direct`` only for a single supplier, an emergency or a repeat order, with the general assembly's
-  approval uploaded (``assembly_approval_missing``).
+  approval uploaded or a registered assembly decision chosen (``assembly_decision_id``; else
+  ``assembly_approval_missing``).
 
 The workflow is data (grants/workflows/procurement.py): open → awarded → closed | cancelled."""
 from decimal import Decimal
@@ -18,6 +19,7 @@ from ..extensions import db
 from ..workflows import guard
 from ..workflows.procurement import PROCUREMENT
 from ..money import shown
+from ..associations.assemblies import decision_for
 from .common import line_of, parse_amount, parse_text, raise_fields, require_in_execution, stored_file
 from .models import DIRECT_REASONS, PROCUREMENT_METHODS, Procurement, Quotation
 
@@ -42,11 +44,13 @@ def create_procurement(alliance, data, actor, assembly=None):
     if method == "direct" and reason not in DIRECT_REASONS:
         c.add("required", _l("Direct contracting is only for a single supplier, an emergency or a repeat order."),
               "direct_reason")
+    decision = decision_for(alliance.association_id, data["assembly_decision_id"], "direct_contracting", c) \
+        if method == "direct" and data.get("assembly_decision_id") else None
     raise_fields(c)
     stored = stored_file(assembly, "file") if method == "direct" else None
     p = Procurement(alliance_id=alliance.id, budget_line_id=line.id, description=description, method=method,
                     estimated_amount=estimated, direct_reason=reason if method == "direct" else None,
-                    state="open", created_by_id=actor.id)
+                    state="open", created_by_id=actor.id, assembly_decision_id=decision and decision.id)
     if stored:
         p.assembly_sha256, p.assembly_filename, p.assembly_content_type = stored
     db.session.add(p)
@@ -54,7 +58,8 @@ def create_procurement(alliance, data, actor, assembly=None):
     audit.record("procurement", p.id, "open", actor, to_state="open", alliance_id=alliance.id,
                  association_id=alliance.association_id,
                  data={"method": method, "estimated_amount": estimated, "budget_line_id": line.id,
-                       "direct_reason": p.direct_reason, "assembly_sha256": p.assembly_sha256})
+                       "direct_reason": p.direct_reason, "assembly_sha256": p.assembly_sha256,
+                       "assembly_decision_id": p.assembly_decision_id})
     return p
 
 
@@ -100,9 +105,10 @@ def award_rules(procurement, actor, data):
     if len(with_files) < needed:
         out.append(Violation("quotations_missing", _l("This procurement needs at least %(n)s quotations with "
                                                       "their files.", n=needed), "quotations"))
-    if procurement.method == "direct" and not procurement.assembly_sha256:
+    if procurement.method == "direct" and not procurement.assembly_sha256 and not procurement.assembly_decision_id:
         out.append(Violation("assembly_approval_missing", _l("Direct contracting needs the general assembly's "
-                                                             "approval uploaded."), "file"))
+                                                             "approval: choose its decision in the assembly register "
+                                                             "or upload the minutes."), "file"))
     if chosen is not None and procurement.method == "comparison":
         lowest = min(q.amount for q in procurement.quotations)
         if chosen.amount > lowest and not str(data.get("justification") or "").strip():
@@ -121,6 +127,12 @@ def procurement_action(procurement, action, actor, data=None, assembly=None):
             and getattr(assembly, "filename", None):
         sha, name, ctype = stored_file(assembly, "file")
         procurement.assembly_sha256, procurement.assembly_filename, procurement.assembly_content_type = sha, name, ctype
+    if action == "award" and procurement.method == "direct" and data.get("assembly_decision_id"):
+        c = Collector()
+        decision = decision_for(procurement.alliance.association_id, data.pop("assembly_decision_id"),
+                                "direct_contracting", c)
+        c.raise_if_any()
+        procurement.assembly_decision_id = decision.id
     comment = data.pop("comment", None) or data.get("reason")
 
     def effect(obj, transition, payload):

@@ -14,6 +14,7 @@ from ..errors import Collector, InvalidTransition, RuleViolation, StaleVersion, 
 from ..extensions import db
 from ..money import ZERO, fmt
 from ..workflows.report import REPORT
+from ..associations.assemblies import decision_for
 from .common import parse_date, raise_fields, stored_file
 from .models import EXPENSE_SOURCES, AccountabilityReport, Contribution, Expense
 
@@ -48,16 +49,28 @@ def create_report(alliance, data, actor, minutes=None):
     audit.record("accountability_report", report.id, "create", actor, to_state="draft",
                  data={"period_start": start, "period_end": end}, alliance_id=alliance.id,
                  association_id=alliance.association_id)
-    if data.get("assembly_approved_on") or minutes is not None and getattr(minutes, "filename", None):
-        record_assembly_approval(report, data.get("assembly_approved_on"), minutes, actor)
+    if data.get("assembly_approved_on") or data.get("assembly_decision_id") \
+            or minutes is not None and getattr(minutes, "filename", None):
+        record_assembly_approval(report, data.get("assembly_approved_on"), minutes, actor,
+                                 data.get("assembly_decision_id"))
     return report
 
 
-def record_assembly_approval(report, approved_on, minutes, actor):
-    """The assembly's approval: its date and the minutes (PDF or photo). Only while the report is a draft."""
+def record_assembly_approval(report, approved_on, minutes, actor, decision_id=None):
+    """The assembly's approval: its date and the minutes (PDF or photo), or ``decision_id``, a decision of the
+    association's assembly register (then its date is the assembly's). Only while the report is a draft."""
     if report.state != "draft":
         raise InvalidTransition(_l("The assembly's approval is recorded while the report is a draft."))
     c = Collector()
+    if decision_id:
+        decision = decision_for(report.alliance.association_id, decision_id, "accountability_report", c)
+        raise_fields(c)
+        report.assembly_decision_id, report.assembly_approved_on = decision.id, decision.assembly.held_on
+        db.session.flush()
+        audit.record("accountability_report", report.id, "assembly_approval", actor,
+                     data={"assembly_approved_on": report.assembly_approved_on, "assembly_decision_id": decision.id},
+                     alliance_id=report.alliance_id, association_id=report.alliance.association_id)
+        return report
     day = parse_date(c, approved_on, "assembly_approved_on")
     if not report.assembly_sha256 and (minutes is None or not getattr(minutes, "filename", None)):
         c.add("required", _l("Upload the minutes of the assembly."), "assembly_minutes")

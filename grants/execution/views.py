@@ -20,6 +20,7 @@ from ..alliances import ledger
 from . import contributions as contrib_svc
 from . import expenses as expense_svc
 from . import reports as report_svc
+from .forms import decision_options
 from .forms import AssemblyForm, ContributionForm, ExpenseForm, ReportActionForm, ReportForm, VoidForm
 from .models import AccountabilityReport, Contribution, Expense
 from .permissions import can_record, can_view_execution
@@ -270,6 +271,7 @@ def reports(alliance_id):
 
 def _report_page(alliance, r, form, assembly_form, status=200):
     exp, cons = report_svc.items(r)
+    assembly_form.assembly_decision_id.choices = decision_options(alliance, "accountability_report")
     return render_template("execution/report.html", alliance=alliance, r=r, form=form, assembly_form=assembly_form,
                            expenses=exp, contributions=cons, bal=report_svc.balances(r, exp, cons),
                            actions=REPORT.available(r, current_user),
@@ -314,7 +316,7 @@ def assembly(alliance_id, report_id):
         return _report_page(alliance, r, ReportActionForm(), form, 400)
     try:
         report_svc.record_assembly_approval(r, form.assembly_approved_on.data, request.files.get("assembly_minutes"),
-                                            current_user)
+                                            current_user, form.assembly_decision_id.data)
     except DomainError as exc:
         db.session.rollback()
         r = _child(AccountabilityReport, load_alliance(alliance_id), report_id)

@@ -13,6 +13,7 @@ from ..workflows.procurement import PROCUREMENT
 from . import contributions as contrib_svc
 from . import procurement as proc_svc
 from . import reallocations as realloc_svc
+from .forms import decision_options
 from .forms import (ContributionForm, DecisionForm, ProcurementActionForm, ProcurementForm, QuotationForm,
                     ReallocationForm, VoidForm)
 from .models import Contribution, Procurement, Quotation, Reallocation
@@ -50,6 +51,7 @@ def procurements(alliance_id):
 
 def _procurement_page(alliance, p, qform, aform, status=200):
     aform.quotation_id.choices = options([(str(q.id), f"{q.supplier} · {q.amount}") for q in p.quotations])
+    aform.assembly_decision_id.choices = decision_options(alliance)
     return render_template("execution/procurement.html", alliance=alliance, p=p, qform=qform, aform=aform,
                            actions=PROCUREMENT.available(p, current_user),
                            can_write=can_record(current_user, alliance)), status
@@ -68,7 +70,7 @@ def procurement(alliance_id, procurement_id):
     if not aform.validate_on_submit():
         return _procurement_page(alliance, p, QuotationForm(), aform, 400)
     data = {"quotation_id": aform.quotation_id.data, "justification": aform.justification.data,
-            "comment": aform.comment.data}
+            "comment": aform.comment.data, "assembly_decision_id": aform.assembly_decision_id.data}
     try:
         proc_svc.procurement_action(p, aform.action.data or "", current_user, data, request.files.get("file"))
     except DomainError as exc:

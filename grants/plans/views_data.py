@@ -9,6 +9,7 @@ from ..extensions import db
 from ..web.forms import show_errors
 from . import services
 from .catalog import GROUPS, KINDS, MOMENTS, items_of
+from ..associations.assemblies import participation
 from .forms import EmptyForm, IndicatorForm, assessment_form, assessment_items
 from .models import Indicator
 from .permissions import can_edit_closeout_assessment
@@ -110,7 +111,8 @@ def assessment(alliance_id, kind):
     other = services.assessment_of(alliance, kind, "closeout" if moment == "baseline" else "baseline")
     context = dict(alliance=alliance, kind=kind, moment=moment, items=items_of(kind), groups=GROUPS,
                    indexes=services.group_indexes(row), other=other, other_indexes=services.group_indexes(other),
-                   can_edit=_may_score(alliance, moment), kinds=KINDS, moments=MOMENTS)
+                   can_edit=_may_score(alliance, moment), kinds=KINDS, moments=MOMENTS,
+                   assembly_figures=participation(alliance.association) if kind == "empowerment" else None)
     if request.method == "GET":
         return render_template("plans/assessment.html", form=assessment_form(kind, row), **context)
     if not context["can_edit"]:

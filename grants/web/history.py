@@ -54,6 +54,10 @@ SENTENCES = {
     ("attachment", "add_attachment"): _l("%(who)s attached the document %(filename)s"),
 }
 
+# h3: the assembly register (grants/associations/assemblies.py)
+OBJECTS["assembly"] = _l("an assembly")
+SENTENCES[("assembly", "record")] = _l("%(who)s registered the general assembly of %(held_on)s")
+
 #: data keys holding money, formatted in the alliance's currency
 MONEY_KEYS = {"amount", "total", "grant", "disbursed_amount", "requested_grant", "estimated_counterpart",
               "counterpart_cash", "counterpart_in_kind", "other", "unit_cost"}

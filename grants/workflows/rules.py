@@ -250,3 +250,16 @@ def message(code):
     code itself."""
     rule = RULES.get(code)
     return rule.message if rule is not None else _l("The operation breaks one or more rules.")
+
+# h3: the assembly register (grants/associations/assemblies.py) -------------------------------------------
+ASSEMBLY_ALREADY_REGISTERED = "assembly_already_registered"
+ASSEMBLY_DECISION_INVALID = "assembly_decision_invalid"
+ASSEMBLY_QUORUM_NOT_MET = "assembly_quorum_not_met"
+ASSEMBLY_DECISION_NOT_ADOPTED = "assembly_decision_not_adopted"
+RULES.update({rule.code: rule for rule in (
+    Rule(ASSEMBLY_ALREADY_REGISTERED, _l("This assembly is already in the register: it is registered once.")),
+    Rule(ASSEMBLY_DECISION_INVALID, _l("The assembly decision chosen is not one of this association's decisions "
+                                       "of the kind needed.")),
+    Rule(ASSEMBLY_QUORUM_NOT_MET, _l("The assembly had no quorum: its decisions do not bind the association.")),
+    Rule(ASSEMBLY_DECISION_NOT_ADOPTED, _l("The assembly did not adopt this decision.")),
+)})

@@ -1,0 +1,145 @@
+"""API of the assembly register (API.md ``/associations/{id}/assemblies``): list, register (multipart, with
+the minutes in ``file`` and the decisions as a JSON text), one assembly, its minutes file. The board and the
+officer of the region register; auditors, finance and the association's other roles read; another
+association's assembly is a 404."""
+import json
+from datetime import date
+from typing import Literal
+
+import sqlalchemy as sa
+from flask import request
+from flask_babel import lazy_gettext as _l
+from pydantic import Field, field_validator
+
+from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
+from ..api.types import SmallInt, UtcDateTime
+from ..extensions import db
+from ..uploads import send_stored
+from . import assemblies
+from .assemblies_models import ASSEMBLY_KINDS, DECISION_KINDS, Assembly
+from .models import Association
+from .permissions import can_register_assembly, can_view_assemblies, can_view_association
+
+TAGS = ("assemblies",)
+
+
+class DecisionIn(Model):
+    kind: Literal[DECISION_KINDS]
+    text: str = Field(min_length=1, max_length=1000)
+    votes_for: SmallInt | None = None
+    votes_against: SmallInt | None = None
+    votes_abstain: SmallInt | None = None
+
+
+class AssemblyIn(Model):
+    held_on: date
+    kind: Literal[ASSEMBLY_KINDS]
+    place: str | None = Field(None, max_length=200)
+    women: SmallInt
+    men: SmallInt
+    #: member families represented, when the minutes say it (the quorum counts these, else the people present)
+    families_present: SmallInt | None = None
+    notes: str | None = Field(None, max_length=4000)
+    #: in a multipart request, a JSON text: ``[{"kind": "direct_contracting", "text": "...", "votes_for": 20}]``
+    decisions: list[DecisionIn] = Field(default_factory=list, max_length=assemblies.MAX_DECISIONS)
+
+    @field_validator("decisions", mode="before")
+    @classmethod
+    def _json_text(cls, value):
+        if isinstance(value, str):
+            try:
+                return json.loads(value) if value.strip() else []
+            except ValueError:
+                raise ValueError("decisions must be a JSON list") from None
+        return value
+
+
+class DecisionOut(Out):
+    id: int
+    position: int
+    kind: str
+    text: str
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+    #: votes for outnumber votes against (a decision without votes was taken by consensus)
+    adopted: bool
+
+
+class AssemblyOut(Out):
+    id: int
+    association_id: int
+    held_on: date
+    kind: str
+    place: str
+    women: int
+    men: int
+    families_present: int | None = None
+    #: active member families when the assembly was registered
+    members_total: int
+    quorum_required: int
+    quorum_met: bool
+    notes: str | None = None
+    minutes_sha256: str
+    minutes_filename: str
+    #: the minutes file: GET it with the same token
+    minutes: str
+    decisions: list[DecisionOut]
+    created_at: UtcDateTime
+
+
+def assembly_out(a):
+    data = {k: getattr(a, k) for k in AssemblyOut.model_fields if k not in ("decisions", "minutes")}
+    data["decisions"] = [{k: getattr(d, k) for k in DecisionOut.model_fields} for d in a.decisions]
+    data["minutes"] = f"/api/v1/associations/{a.association_id}/assemblies/{a.id}/minutes"
+    return dump(AssemblyOut, data)
+
+
+def _association(association_id):
+    """The association (404 when not visible) whose register the user may read (403 otherwise)."""
+    association = load(Association, association_id, lambda x: can_view_association(api_user(), x))
+    require(can_view_assemblies(api_user(), association), _l("You may not read this association's assemblies."))
+    return association
+
+
+def _assembly(association, assembly_id):
+    return load(Assembly, assembly_id, lambda a: a.association_id == association.id)
+
+
+@endpoint("/associations/<int:association_id>/assemblies", summary="The assembly register of an association",
+          response=AssemblyOut, paginated=True, tags=TAGS, name="list_assemblies")
+def list_assemblies(association_id):
+    association = _association(association_id)
+    return paginate(sa.select(Assembly).where(Assembly.association_id == association.id)
+                    .order_by(Assembly.held_on.desc(), Assembly.id.desc()), assembly_out)
+
+
+@endpoint("/associations/<int:association_id>/assemblies", ["POST"], summary="Register an assembly",
+          body=AssemblyIn, multipart={"file": "The minutes of the assembly: PDF, JPEG or PNG (required)"},
+          response=AssemblyOut, status=201, tags=TAGS, name="register_assembly")
+def register_assembly(association_id, body):
+    """The board, the officer of the region or an admin. The quorum is computed against the active member
+    families. 422 ``assembly_already_registered`` (same date and kind), field errors (``required`` minutes,
+    more votes than people present); 413/415 for the file."""
+    association = _association(association_id)
+    require(can_register_assembly(api_user(), association), _l("Only the board and the officer register assemblies."))
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(400, "bad_request", _l("Send the assembly as multipart/form-data with the minutes in 'file'."))
+    data = body.model_dump()
+    a = assemblies.register_assembly(association, data, request.files.get("file"), api_user())
+    db.session.commit()
+    return assembly_out(a)
+
+
+@endpoint("/associations/<int:association_id>/assemblies/<int:assembly_id>", summary="One assembly",
+          response=AssemblyOut, tags=TAGS, name="get_assembly")
+def get_assembly(association_id, assembly_id):
+    return assembly_out(_assembly(_association(association_id), assembly_id))
+
+
+@endpoint("/associations/<int:association_id>/assemblies/<int:assembly_id>/minutes",
+          summary="The minutes file of an assembly", content_type="image/jpeg, image/png, application/pdf",
+          tags=TAGS, name="assembly_minutes_file")
+def assembly_minutes(association_id, assembly_id):
+    a = _assembly(_association(association_id), assembly_id)
+    return send_stored(a.minutes_sha256, a.minutes_content_type, a.minutes_filename, as_attachment=False)
