@@ -221,3 +221,6 @@ PORTFOLIO = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "officer":
                                             "auditor": OK}
 MATRIX.update({"reports.portfolio": PORTFOLIO, "reports.portfolio_export": PORTFOLIO,
                "reports.portal": {p: OK for p in PERSONAS}})
+# documents (h4): the public verification page of issued documents; the matrix's code was never issued, so it
+# is a 404 for everyone, signed in or not, and never a login (tests/test_documents_verify.py checks a real one)
+MATRIX["documents.verify"] = {p: HIDDEN for p in PERSONAS}

@@ -178,4 +178,4 @@ def closeout_pdf(alliance):
         story.append(p(_l("Latest seal of the audit trail when this report was printed (%(when)s):",
                           when=fmt_datetime(latest[1])), SMALL))
         story.append(p(latest[0], SMALL))
-    return build(story, f"{alliance.code} · {_l('Closeout report')}")
+    return build(story, f"{alliance.code} · {_l('Closeout report')}", kind="closeout", alliance=alliance)

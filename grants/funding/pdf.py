@@ -83,7 +83,7 @@ def agreement_pdf(alliance):
         story.append(facts([(_l("Signed"), fmt_datetime(agreement.signed_at)),
                             (_l("Counterpart deposit"), agreement.counterpart_deposit_reference or "—")]))
     story.append(signatures([_l("For the association"), _l("For the program"), _l("For the buyer")]))
-    return build(story, f"{alliance.code} · {_l('Agreement')}")
+    return build(story, f"{alliance.code} · {_l('Agreement')}", kind="agreement", alliance=alliance)
 
 
 def request_letter_pdf(tranche):
@@ -107,7 +107,8 @@ def request_letter_pdf(tranche):
                         (_l("Justified by approved expenses"), money(bal.justified, cur)),
                         (_l("Counterpart contributed"), money(bal.counterpart_contributed, cur))]))
     story.append(signatures([_l("President"), _l("Secretary")]))
-    return build(story, f"{alliance.code} · {_l('Tranche request %(n)s', n=tranche.number)}")
+    return build(story, f"{alliance.code} · {_l('Tranche request %(n)s', n=tranche.number)}", kind="tranche-request",
+                 alliance=alliance, reference=tranche.number)
 
 
 def disbursement_order_pdf(tranche):
@@ -131,4 +132,5 @@ def disbursement_order_pdf(tranche):
         (_l("Transfer recorded by"), flow.disbursed_by.name if flow and flow.disbursed_by else "—"),
     ])]
     story.append(signatures([_l("Approved by"), _l("Finance officer")]))
-    return build(story, f"{alliance.code} · {_l('Disbursement order %(n)s', n=tranche.number)}")
+    return build(story, f"{alliance.code} · {_l('Disbursement order %(n)s', n=tranche.number)}",
+                 kind="disbursement-order", alliance=alliance, reference=tranche.number)

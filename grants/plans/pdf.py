@@ -118,7 +118,8 @@ def plan_pdf(alliance):
         indexes = group_indexes(assessment_of(alliance, kind, "baseline"))
         text = ", ".join(f"{GROUPS[g]}: {number(v, 2)}" for g, v in indexes.items()) or _l("not scored yet")
         story.append(p(f"{title}: {text}"))
-    return build(story, f"{alliance.code} · {_l('Alliance plan')}", pagesize=landscape(A4))
+    return build(story, f"{alliance.code} · {_l('Alliance plan')}", pagesize=landscape(A4), kind="plan",
+                 alliance=alliance)
 
 
 def _analysis_facts(result, cur):
@@ -173,4 +174,5 @@ def minutes_pdf(alliance, minutes):
     story.append(p(_l("Recorded by %(name)s.", name=data.get("decided_by") or "—"), SMALL))
     story.append(Spacer(1, 8 * mm))
     story.append(documents.signatures([r["member"] for r in data.get("reviews", [])]))
-    return build(story, f"{alliance.code} · {_l('Committee minutes')} {minutes.round}")
+    return build(story, f"{alliance.code} · {_l('Committee minutes')} {minutes.round}", kind="committee-minutes",
+                 alliance=alliance, reference=minutes.round)
