@@ -79,8 +79,8 @@ def build(story, title, footer=None, pagesize=A4, *, kind="document", alliance=N
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(18 * mm, 14 * mm, text)
-        canvas.drawRightString(pagesize[0] - 18 * mm - QR_SIZE - 3 * mm, 14 * mm, str(_l("Page %(n)s", n=doc.page)))
+        canvas.drawString(18 * mm, 16.5 * mm, text)
+        canvas.drawRightString(pagesize[0] - 18 * mm - QR_SIZE - 3 * mm, 16.5 * mm, str(_l("Page %(n)s", n=doc.page)))
         canvas.restoreState()
 
     doc = SimpleDocTemplate(buf, pagesize=pagesize, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,

@@ -94,12 +94,18 @@ def stamp(content, code, issued_at):
         width = float(page.mediabox.width)
         canvas.setPageSize((width, float(page.mediabox.height)))
         _qr(canvas, url, width - 18 * mm - QR_SIZE, 3 * mm, QR_SIZE)
+        room = width - 36 * mm - QR_SIZE - 3 * mm
         canvas.setFillColor(colors.HexColor("#333333"))
-        canvas.setFont("Helvetica", 6.5)
-        canvas.drawString(18 * mm, 9.5 * mm, str(_l("Check this document at %(url)s (issued %(when)s)",
-                                                   url=url, when=issued)))
+        line = str(_l("Check this document at %(url)s", url=url))
+        size = 6.5
+        while size > 4.5 and canvas.stringWidth(line, "Helvetica", size) > room:
+            size -= 0.25
+        canvas.setFont("Helvetica", size)
+        canvas.drawString(18 * mm, 12 * mm, line)
         canvas.setFont("Courier", 6.5)
-        canvas.drawString(18 * mm, 6 * mm, f"SHA-256 {code}")
+        canvas.drawString(18 * mm, 8.5 * mm, f"SHA-256 {code}")
+        canvas.setFont("Helvetica", 6.5)
+        canvas.drawString(18 * mm, 5 * mm, str(_l("Issued %(when)s", when=issued)))
         canvas.showPage()
     canvas.save()
     overlay = PdfReader(io.BytesIO(buf.getvalue()))
