@@ -83,3 +83,27 @@ def test_unknown_or_malformed_codes_are_a_clear_404(client, api):
     body = api().get(f"/verify/{'0' * 64}")
     assert body.status_code == 404 and body.get_json()["error"]["code"] == "not_found"
 
+
+
+def test_the_printed_address_is_the_configured_public_one(approved, app, login, board):
+    app.config["PUBLIC_URL"] = "https://alianzas.example.org/"
+    try:
+        data = login(board).get(f"/funding/alliances/{approved.id}/agreement.pdf").data
+    finally:
+        app.config["PUBLIC_URL"] = None
+    code = printed_codes(data)[0]
+    assert f"https://alianzas.example.org/verify/{code}" in pdf_text(data)
+
+
+def test_a_call_level_document_is_issued_without_an_alliance(app, db):
+    from flask_babel import refresh
+
+    from grants.documents import build, p
+
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        data = build([p("Minutes")], "Minutes", kind="preselection-minutes", reference="7-1")
+    refresh()
+    row = db.session.execute(sa.select(IssuedDocument)).scalar_one()
+    assert (row.alliance_id, row.alliance_code, row.reference, row.language) == (None, None, "7-1", "en")
+    assert printed_codes(data) == [row.sha256]

@@ -57,7 +57,7 @@ def _bars(categories, series, names, value_max=None, title=""):
     return drawing
 
 
-def _wrapped(text, width=34, lines=2):
+def _wrapped(text, width=44, lines=2):
     """A chart label in words, on at most ``lines`` lines of ``width`` characters."""
     out = textwrap.wrap(str(text), width) or [""]
     if len(out) > lines:
@@ -131,7 +131,7 @@ def _indicator_section(alliance, rows):
         story.append(p(_l("The alliance has no indicators.")))
         return story
     # numbers in their own cells: columns wide enough for "99.999.999,99" at 7.5 pt, never running together
-    story.append(table([head] + body, (46 * mm, 26 * mm, 25 * mm, 25 * mm, 25 * mm, 13 * mm, 14 * mm),
+    story.append(table([head] + body, (52 * mm, 24 * mm, 22 * mm, 22 * mm, 22 * mm, 16 * mm, 16 * mm),
                        numeric_from=2, font_size=7.5))
     charted = [r for r in rows if r["indicator"].target]
     if charted:

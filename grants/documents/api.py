@@ -20,11 +20,11 @@ class VerifyOut(Out):
     newer_version_issued_at: str | None = None
 
 
-@endpoint("/verify/<code>", summary="Check a document the system issued, by the code printed on it (or the "
+@endpoint("/verify/<sha256>", summary="Check a document the system issued, by the code printed on it (or the "
           "SHA-256 of its file): kind, alliance code, issue time and whether it is the current version",
           response=VerifyOut, auth=False, tags=("documents",), name="verify_document")
-def verify_document(code):
-    row = issuing.find(code)
+def verify_document(sha256):
+    row = issuing.find(sha256)
     if row is None:
         raise ApiError(404, "not_found", _l("No document with this code was issued by the system."))
     return issuing.public(row)

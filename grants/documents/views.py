@@ -8,12 +8,13 @@ from . import api, issuing  # noqa: F401  (api: /api/v1/verify, declared on the 
 bp = Blueprint("documents", __name__)
 
 
-@bp.get("/verify/<code>")
-def verify(code):
-    row = issuing.find(code)
+@bp.get("/verify/<sha256>")
+def verify(sha256):
+    """The printed code (or the SHA-256 of a downloaded file): what the document is, and whether it is current."""
+    row = issuing.find(sha256)
     if row is None:
-        return render_template("documents/verify.html", row=None, code=code[:80]), 404
-    return render_template("documents/verify.html", row=row, code=code[:80], info=issuing.public(row),
+        return render_template("documents/verify.html", row=None), 404
+    return render_template("documents/verify.html", row=row,
                            kind_title=issuing.KINDS.get(row.kind, row.kind), newer=issuing.newer_version(row))
 
 

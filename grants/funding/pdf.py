@@ -133,7 +133,7 @@ def agreement_pdf(alliance):
         "The grant of the program is %(grant)s, %(grant_share)s of the total cost of %(total)s; the program's rules "
         "allow at most %(max_grant)s. The association's counterpart is %(counterpart)s, %(counterpart_share)s of the "
         "total (at least %(min_counterpart)s), of which %(cash)s in cash (at least %(min_cash)s of the total). The "
-        "grant per family is %(per_family)s, within the limit of %(cap)s per family.",
+        "grant per family is %(per_family)s; the program's limit is %(cap)s per family.",
         grant=m(fin.totals["grant"]), grant_share=percent(fin.shares["grant"]), total=m(fin.total),
         max_grant=percent(program.max_grant_share), counterpart=m(fin.counterpart),
         counterpart_share=percent(fin.shares["counterpart"]), min_counterpart=percent(program.min_counterpart_share),
@@ -141,7 +141,7 @@ def agreement_pdf(alliance):
         per_family=m(per_family) if per_family is not None else "—", cap=m(program.grant_cap_per_family))))
     story += clause(_l("Tranche schedule and conditions"))
     rows = [[p(h, SMALL) for h in (_l("Tranche"), _l("Amount"), _l("Planned on"), _l("Conditions"))]]
-    rows += [[t.number, money(t.amount), fmt_date(t.planned_on), p(t.conditions or "—", SMALL)]
+    rows += [[t.number, money(t.amount), p(fmt_date(t.planned_on), SMALL), p(t.conditions or "—", SMALL)]
              for t in alliance.tranches]
     rows.append([p(_l("Total"), SMALL), money(tranche_total(alliance)), "", ""])
     story.append(table(rows, (20 * mm, 35 * mm, 30 * mm, 89 * mm), numeric_from=1, total=True))
