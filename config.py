@@ -58,6 +58,10 @@ class Config:
     #: (werkzeug ProxyFix); empty: the app trusts no forwarded header
     PROXY_FIX = {}
 
+    #: the site's address as printed in the QR code of every issued PDF (grants/documents/issuing.py), e.g.
+    #: "https://alianzas.example.org"; empty: the address of the request that issued the document
+    PUBLIC_URL = None
+
     MAIL_SERVER = None
     MAIL_PORT = 25
     MAIL_USE_TLS = False

@@ -84,6 +84,9 @@ def create_app(config=None):
     from .web import register as register_web
 
     register_web(app)
+    from .documents.views import register as register_documents  # /verify/<code> and its API (issue 16)
+
+    register_documents(app)
     from .web import health
 
     health.register(app)  # /healthz, /readyz, and 503 while the database cannot be reached

@@ -23,3 +23,4 @@ from .reports.stored import StoredAnswer  # noqa: F401
 from .web.idempotency import IdempotencyKey  # noqa: F401
 from .reports.totals import AllianceStay, AllianceTotals  # noqa: F401
 from .opendata.models import OpenDataSettings  # noqa: F401
+from .documents.models import IssuedDocument  # noqa: F401

@@ -239,3 +239,8 @@ MATRIX.update({
     "associations.assembly": ASSEMBLY_ITEM, "associations.assembly_minutes": ASSEMBLY_ITEM,
     "associations.assembly_decision": ASSEMBLY_ITEM,
 })
+
+
+# documents (h4): the public verification page of issued documents; the matrix's code was never issued, so it
+# is a 404 for everyone, signed in or not, and never a login (tests/test_documents_verify.py checks a real one)
+MATRIX["documents.verify"] = {p: HIDDEN for p in PERSONAS}

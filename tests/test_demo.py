@@ -563,3 +563,23 @@ def test_assemblies_behind_the_approvals(db, seeded):
     assert decision.kind == "direct_contracting" and decision.assembly.association_id == colomi.id
     assert direct.state == "awarded" and direct.assembly_sha256 is None
     assert all(uploads.path_for(a.minutes_sha256) for a in held)
+
+
+def test_the_demos_printed_documents_verify(db, seeded, app):
+    """h4: the demo's agreement and closeout report, as its users print them, answer at /verify with their kind."""
+    import re
+
+    from pypdf import PdfReader
+
+    client = app.test_client()
+    login = {"email": f"oficial@{demo.DOMAIN}", "password": "demo-oficial-2026"}
+    assert client.post("/login", data=login).status_code == 302
+    for state, url, title in (("in_execution", "/funding/alliances/{id}/agreement.pdf", "Convenio de alianza productiva"),
+                              ("closed", "/alliances/{id}/documents/closeout", "Informe de cierre")):
+        alliance = _in(db, state)
+        resp = client.get(url.format(id=alliance.id))
+        assert resp.status_code == 200, (url, resp.status_code)
+        text = PdfReader(io.BytesIO(resp.data)).pages[-1].extract_text()
+        code = re.search(r"SHA-256 ([0-9a-f]{64})", text).group(1)
+        page = app.test_client().get(f"/verify/{code}").get_data(as_text=True)
+        assert title in page and alliance.code in page and 'data-current="yes"' in page

@@ -133,6 +133,7 @@ PARAM_TABLES = {
     "photo_id": "visit_photos", "loan_id": "revolving_loans", "expense_id": "expenses", "action_id": "follow_up_actions",
     "procurement_id": "procurements", "contract_id": "ta_contracts", "terms_id": "ta_terms", "user_id": "users",
     "number": "tranches",
+    "sha256": "issued_documents",  # h4: the code of an issued document (/verify/{sha256})
 }
 
 
@@ -140,7 +141,7 @@ def _values(db, param, bound, limit=4):
     """Ids for ``param``, restricted to the objects of the parameters already chosen (a member of that
     association, a tranche of that alliance), at most ``limit`` of them."""
     table = db.metadata.tables[PARAM_TABLES[param]]
-    column = table.c.number if param == "number" else table.c.id
+    column = table.c.number if param == "number" else table.c.sha256 if param == "sha256" else table.c.id
     query = sa.select(column).distinct().order_by(column).limit(limit)
     for key, value in bound.items():
         if key in table.c:

@@ -33,7 +33,8 @@ def contract_pdf(contract):
                       "above its amount. The association may reject a deliverable with its reasons; the provider "
                       "then submits it again.")))
     story.append(signatures([_l("President of the association"), _l("The provider")]))
-    return build(story, _l("Technical assistance contract %(code)s-%(n)s", code=alliance.code, n=contract.id))
+    return build(story, _l("Technical assistance contract %(code)s-%(n)s", code=alliance.code, n=contract.id),
+                 kind="ta-contract", alliance=alliance, reference=contract.id)
 
 
 def terms_pdf(terms):
@@ -69,4 +70,5 @@ def terms_pdf(terms):
     if terms.minutes:
         story += [p(_l("Selection minutes"), H2), p(terms.minutes),
                   signatures([_l("President of the association"), _l("Secretary")])]
-    return build(story, _l("Terms of reference %(code)s-%(n)s", code=alliance.code, n=terms.id))
+    return build(story, _l("Terms of reference %(code)s-%(n)s", code=alliance.code, n=terms.id), kind="ta-terms",
+                 alliance=alliance, reference=terms.id)

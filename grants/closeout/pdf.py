@@ -1,10 +1,11 @@
 """The closeout report (reportlab; built-in Helvetica renders Spanish): the alliance and the association, the
 dates, the financial closeout, the indicators (baseline, target, actual) with a chart, the empowerment and
 capacity indexes before and after with a chart, the final report's narrative and the officer's evaluation."""
+import textwrap
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -29,7 +30,7 @@ def _bars(categories, series, names, value_max=None, title=""):
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 14 * mm, 16 * mm, WIDTH - 60 * mm, height - 26 * mm
     chart.data = [tuple(float(v or 0) for v in s) for s in series]
-    chart.categoryAxis.categoryNames = [str(c)[:14] for c in categories]
+    chart.categoryAxis.categoryNames = [_wrapped(c, 18) for c in categories]
     chart.categoryAxis.labels.fontName = "Helvetica"
     chart.categoryAxis.labels.fontSize = 6.5
     chart.categoryAxis.labels.angle = 20 if len(categories) > 5 else 0
@@ -53,6 +54,51 @@ def _bars(categories, series, names, value_max=None, title=""):
     drawing.add(legend)
     if title:
         drawing.add(String(14 * mm, height - 6 * mm, str(title), fontName="Helvetica-Bold", fontSize=8))
+    return drawing
+
+
+def _wrapped(text, width=44, lines=2):
+    """A chart label in words, on at most ``lines`` lines of ``width`` characters."""
+    out = textwrap.wrap(str(text), width) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][:width - 1] + "…"
+    return "\n".join(out)
+
+
+def _hbars(categories, series, names, title=""):
+    """A grouped horizontal bar chart with each category named in words at the left (its whole title, wrapped),
+    ``series`` as in ``_bars``."""
+    row = 4.2 * mm * max(1, len(series))
+    height = row * len(categories) + 24 * mm
+    drawing = Drawing(WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 62 * mm, 10 * mm, WIDTH - 100 * mm, height - 20 * mm
+    chart.data = [tuple(float(v or 0) for v in reversed(s)) for s in series]
+    chart.categoryAxis.categoryNames = [_wrapped(c) for c in reversed(categories)]
+    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.textAnchor = "end"
+    chart.categoryAxis.labels.dx = -2
+    chart.valueAxis.labels.fontName = "Helvetica"
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = lambda v: number(v, 0)
+    chart.barSpacing = 0.5
+    chart.groupSpacing = 3
+    for i, colour in enumerate(COLOURS[:len(series)]):
+        chart.bars[i].fillColor = colour
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = WIDTH - 34 * mm, height - 14 * mm
+    legend.fontName, legend.fontSize = "Helvetica", 7
+    legend.alignment = "right"
+    legend.colorNamePairs = [(COLOURS[i], str(n)) for i, n in enumerate(names)]
+    drawing.add(legend)
+    if title:
+        drawing.add(String(0, height - 5 * mm, str(title), fontName="Helvetica-Bold", fontSize=8))
     return drawing
 
 
@@ -84,11 +130,12 @@ def _indicator_section(alliance, rows):
     if not body:
         story.append(p(_l("The alliance has no indicators.")))
         return story
-    story.append(table([head] + body, (52 * mm, 30 * mm, 20 * mm, 20 * mm, 20 * mm, 16 * mm, 16 * mm),
-                       numeric_from=2))
+    # numbers in their own cells: columns wide enough for "99.999.999,99" at 7.5 pt, never running together
+    story.append(table([head] + body, (52 * mm, 24 * mm, 22 * mm, 22 * mm, 22 * mm, 16 * mm, 16 * mm),
+                       numeric_from=2, font_size=7.5))
     charted = [r for r in rows if r["indicator"].target]
     if charted:
-        story.append(_bars([r["indicator"].code for r in charted],
+        story.append(_hbars([r["indicator"].title for r in charted],
                            [[_pct_of(r["indicator"].baseline, r["indicator"].target) for r in charted],
                             [100 for _r in charted],
                             [_pct_of(r["actual"], r["indicator"].target) for r in charted]],
@@ -110,7 +157,7 @@ def _assessment_section(pairs):
             cats.append(GROUPS[g["group"]])
             before.append(g["baseline"] or 0)
             after.append(g["closeout"] or 0)
-    story.append(table([head] + body, (50 * mm, 40 * mm, 25 * mm, 25 * mm, 25 * mm), numeric_from=2))
+    story.append(table([head] + body, (50 * mm, 40 * mm, 25 * mm, 25 * mm, 30 * mm), numeric_from=2, font_size=7.5))
     story.append(_bars(cats, [before, after], [_l("Baseline"), _l("Closeout")], value_max=4,
                        title=_l("Group indexes (0 to 4) before and after")))
     return story
@@ -146,7 +193,7 @@ def closeout_pdf(alliance):
                          (_l("Counterpart contributed"), figs.counterpart_contributed),
                          (_l("Still to settle"), figs.to_settle)):
         rows.append([p(label, SMALL), money(value)])
-    story.append(table(rows, (110 * mm, 50 * mm), numeric_from=1, total=True))
+    story.append(table(rows, (110 * mm, 50 * mm), numeric_from=1, total=True, font_size=8.5))
     if alliance.refunds:
         rows = [[p(h, SMALL) for h in (_l("Date"), _l("Amount"), _l("Bank reference"))]]
         rows += [[fmt_date(r.refunded_on), money(r.amount), p(r.reference, SMALL)] for r in alliance.refunds]
@@ -178,4 +225,4 @@ def closeout_pdf(alliance):
         story.append(p(_l("Latest seal of the audit trail when this report was printed (%(when)s):",
                           when=fmt_datetime(latest[1])), SMALL))
         story.append(p(latest[0], SMALL))
-    return build(story, f"{alliance.code} · {_l('Closeout report')}")
+    return build(story, f"{alliance.code} · {_l('Closeout report')}", kind="closeout", alliance=alliance)

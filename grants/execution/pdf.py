@@ -52,4 +52,4 @@ def report_pdf(report):
         story += [p(_l("Observations of the officer"), H2), p(report.observations)]
     story.append(signatures([_l("President"), _l("Treasurer")]))
     title = _l("Accountability report %(code)s", code=alliance.code)
-    return build(story, title)
+    return build(story, title, kind="accountability", alliance=alliance, reference=report.id)

@@ -1,5 +1,7 @@
 """PDF documents of the plan stage (reportlab; built-in Helvetica renders Spanish): the whole plan, and the
 committee's minutes (acta), drawn from the stored minutes so that they can be regenerated identically."""
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import lazy_gettext as _l
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -9,21 +11,28 @@ from .. import documents
 from ..alliances.budget import SOURCES
 from ..documents import H1, H2, H3, SMALL, build, facts, p
 from ..alliances.figures import financing, tranche_total
+from ..web.i18n import date as fmt_date
 from ..web.i18n import datetime as fmt_datetime
 from ..web.i18n import money, number, percent
 from ..workflows.alliance import STATES
+from ..workflows.rules import message as rule_message
 from .catalog import DECISIONS, ENVIRONMENTAL_CATEGORIES, GROUPS, KINDS, RECOMMENDATIONS, SECTIONS
 from .services import analysis, assessment_of, ensure_plan, group_indexes
 
+#: the width of the plan's landscape page less its margins
+LANDSCAPE_WIDTH = 261 * mm
+
+
 def _facts(pairs, width=174 * mm):
-    return facts(pairs, widths=(width / 4, width * 3 / 4))
+    """Label / value rows; the label column has the same width in every facts table of a document."""
+    return facts(pairs, widths=(55 * mm, width - 55 * mm))
 
 
 def table(rows, widths=None, total=False, numeric_from=None):
     return documents.table(rows, widths, numeric_from=numeric_from, total=total, font_size=7.5)
 
 
-def _header(alliance, heading, width=200 * mm):
+def _header(alliance, heading, width=LANDSCAPE_WIDTH, more=()):
     return [p(heading, H1), _facts([
         (_l("Alliance"), f"{alliance.code} · {alliance.title}"),
         (_l("Association"), f"{alliance.association.name} ({alliance.association.municipality}, "
@@ -32,6 +41,7 @@ def _header(alliance, heading, width=200 * mm):
         (_l("Call"), f"{alliance.call.title} ({alliance.call.program.code})"),
         (_l("Product"), alliance.product),
         (_l("Families"), alliance.families),
+        *more,
     ], width)]
 
 
@@ -44,12 +54,11 @@ def plan_pdf(alliance):
     financial indicators, indicators, tranches and the baseline assessments."""
     plan = ensure_plan(alliance)
     cur = alliance.call.program.currency
-    story = _header(alliance, _l("Alliance plan"))
-    story.append(_facts([
+    story = _header(alliance, _l("Alliance plan"), more=(
         (_l("State"), STATES.get(alliance.state, alliance.state)),
         (_l("Facilitator"), alliance.facilitator.name if alliance.facilitator else "—"),
         (_l("Submissions"), plan.round),
-    ]))
+    ))
     for name, (title, _required) in SECTIONS.items():
         story += [p(title, H3), p(getattr(plan, name) or "—")]
     story += [p(_l("Environmental screening"), H3),
@@ -60,29 +69,28 @@ def plan_pdf(alliance):
     rows = [[_l("#"), _l("Category"), _l("Description"), _l("Unit"), _l("Quantity"), _l("Unit cost"), _l("Total"),
              _l("Grant"), _l("Counterpart cash"), _l("Counterpart in kind"), _l("Other")]]
     rows = [[p(h, SMALL) for h in rows[0]]]
+
+    def m(value):
+        return money(value, cur)
+
     for i, line in enumerate(alliance.budget_lines, start=1):
         rows.append([i, p(line.category_title, SMALL), p(line.description, SMALL), p(line.unit, SMALL),
-                     _quantity(line.quantity), money(line.unit_cost), money(line.total),
-                     *[money(getattr(line, s)) for s in SOURCES]])
-    rows.append(["", p(_l("Total"), SMALL), "", "", "", "", money(fin.total), *[money(fin.totals[s]) for s in SOURCES]])
-    story.append(table(rows, widths=[8 * mm, 28 * mm, 60 * mm, 16 * mm, 18 * mm, 22 * mm, 24 * mm, 24 * mm, 24 * mm,
-                                     24 * mm, 18 * mm], total=True, numeric_from=4))
+                     _quantity(line.quantity), m(line.unit_cost), m(line.total),
+                     *[m(getattr(line, s)) for s in SOURCES]])
+    rows.append(["", p(_l("Total"), SMALL), "", "", "", "", m(fin.total), *[m(fin.totals[s]) for s in SOURCES]])
+    # money columns wide enough for "Bs 9.999.999,00" at 7.5 pt: no amount runs into its neighbour
+    story.append(table(rows, widths=[8 * mm, 26 * mm, 46 * mm, 14 * mm, 17 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm,
+                                     25 * mm, 25 * mm], total=True, numeric_from=4))
 
     story.append(p(_l("Financing plan by source"), H2))
     labels = {"grant": _l("Grant"), "counterpart_cash": _l("Counterpart cash"),
               "counterpart_in_kind": _l("Counterpart in kind"), "other": _l("Other sources")}
     rows = [[p(_l("Source"), SMALL), p(_l("Amount (%(cur)s)", cur=cur), SMALL), p(_l("Share"), SMALL)]]
-    rows += [[p(labels[s], SMALL), money(fin.totals[s]), percent(fin.shares[s])] for s in SOURCES]
-    rows.append([p(_l("Total"), SMALL), money(fin.total), percent(1 if fin.total else 0)])
+    rows += [[p(labels[s], SMALL), money(fin.totals[s], cur), percent(fin.shares[s])] for s in SOURCES]
+    rows.append([p(_l("Total"), SMALL), money(fin.total, cur), percent(1 if fin.total else 0)])
     story.append(table(rows, widths=[60 * mm, 40 * mm, 25 * mm], total=True, numeric_from=1))
-    story.append(Spacer(1, 3 * mm))
-    rows = [[p(_l("Rule"), SMALL), p(_l("State"), SMALL), p(_l("Value"), SMALL), p(_l("Limit"), SMALL)]]
-    states = {"ok": _l("Met"), "fail": _l("Not met"), "pending": _l("Pending")}
-    for r in fin.rules:
-        value = "" if r.value is None else (money(r.value) if r.kind == "money" else percent(r.value))
-        limit = "" if r.limit is None else (money(r.limit) if r.kind == "money" else percent(r.limit))
-        rows.append([p(r.label, SMALL), p(states[r.state], SMALL), value, limit])
-    story.append(table(rows, widths=[125 * mm, 25 * mm, 30 * mm, 30 * mm], numeric_from=2))
+    story.append(p(_l("The program's financing rules"), H3))
+    story += [p(_rule_sentence(r, cur)) for r in fin.rules]
 
     result = analysis(alliance)
     story.append(p(_l("Cash flow without and with the project (%(cur)s)", cur=cur), H2))
@@ -96,21 +104,22 @@ def plan_pdf(alliance):
             rows.append([r.year, money(r.without_revenue), money(r.without_cost), money(r.without_net),
                          money(r.with_revenue), money(r.with_cost), money(r.with_investment), money(r.with_net),
                          money(r.incremental)])
-        story.append(table(rows, widths=[12 * mm] + [29 * mm] * 8, numeric_from=1))
+        story.append(table(rows, widths=[13 * mm] + [31 * mm] * 8, numeric_from=1))
         story.append(Spacer(1, 2 * mm))
-        story.append(_facts(_analysis_facts(result, cur)))
+        story.append(_facts(_analysis_facts(result, cur), LANDSCAPE_WIDTH))
 
     story.append(p(_l("Indicators"), H2))
-    rows = [[p(h, SMALL) for h in (_l("Code"), _l("Indicator"), _l("Unit"), _l("Baseline"), _l("Target"))]]
-    rows += [[p(i.code, SMALL), p(i.title, SMALL), p(i.unit_title, SMALL),
+    rows = [[p(h, SMALL) for h in (_l("Indicator"), _l("Unit"), _l("Baseline"), _l("Target"))]]
+    rows += [[p(i.title, SMALL), p(i.unit_title, SMALL),
               "" if i.baseline is None else number(i.baseline, 2), "" if i.target is None else number(i.target, 2)]
              for i in alliance.indicators]
-    story.append(table(rows, widths=[40 * mm, 80 * mm, 40 * mm, 30 * mm, 30 * mm], numeric_from=3))
+    story.append(table(rows, widths=[110 * mm, 50 * mm, 35 * mm, 35 * mm], numeric_from=2))
 
     story.append(p(_l("Tranche schedule"), H2))
     rows = [[p(h, SMALL) for h in (_l("Number"), _l("Amount"), _l("Planned on"), _l("Conditions"))]]
-    rows += [[t.number, money(t.amount), t.planned_on.isoformat(), p(t.conditions, SMALL)] for t in alliance.tranches]
-    rows.append([p(_l("Total"), SMALL), money(tranche_total(alliance)), "", ""])
+    rows += [[t.number, money(t.amount, cur), fmt_date(t.planned_on), p(t.conditions, SMALL)]
+             for t in alliance.tranches]
+    rows.append([p(_l("Total"), SMALL), money(tranche_total(alliance), cur), "", ""])
     story.append(table(rows, widths=[18 * mm, 35 * mm, 28 * mm, 150 * mm], total=True))
 
     story.append(p(_l("Baseline assessment (mean score 0–4 per group)"), H2))
@@ -118,7 +127,25 @@ def plan_pdf(alliance):
         indexes = group_indexes(assessment_of(alliance, kind, "baseline"))
         text = ", ".join(f"{GROUPS[g]}: {number(v, 2)}" for g, v in indexes.items()) or _l("not scored yet")
         story.append(p(f"{title}: {text}"))
-    return build(story, f"{alliance.code} · {_l('Alliance plan')}", pagesize=landscape(A4))
+    return build(story, f"{alliance.code} · {_l('Alliance plan')}", pagesize=landscape(A4), kind="plan",
+                 alliance=alliance)
+
+
+def _rule_sentence(check, cur):
+    """One financing rule as a sentence: met, not met (the rule's own message, or the catalogue's), or pending."""
+    def shown(value):
+        if value is None:
+            return "—"
+        return money(value, cur) if check.kind == "money" else percent(value)
+
+    if check.state == "fail":
+        return _l("Not met: %(message)s", message=check.message or rule_message(check.rule))
+    if check.state == "pending":
+        return _l("Pending: %(rule)s (the limit is %(limit)s).", rule=check.label, limit=shown(check.limit))
+    if check.value is None:
+        return _l("Met: %(rule)s.", rule=check.label)
+    return _l("Met: %(rule)s, %(value)s (the limit is %(limit)s).", rule=check.label, value=shown(check.value),
+              limit=shown(check.limit))
 
 
 def _analysis_facts(result, cur):
@@ -127,7 +154,7 @@ def _analysis_facts(result, cur):
            else _l("not found"))
     return [
         (_l("Discount rate"), percent(result.rate)),
-        (_l("Net present value (NPV)"), f"{cur} {money(result.npv)}"),
+        (_l("Net present value (NPV)"), money(result.npv, cur)),
         (_l("Internal rate of return (IRR)"), irr),
         (_l("Benefit/cost ratio"), "—" if result.bc_ratio is None else number(result.bc_ratio, 2)),
         (_l("Payback"), _l("not within the plan's years") if result.payback is None
@@ -135,11 +162,19 @@ def _analysis_facts(result, cur):
     ]
 
 
+def _score(value):
+    """A stored score ("87.50") in the reader's format."""
+    try:
+        return number(Decimal(str(value)), 2)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+
+
 def minutes_pdf(alliance, minutes):
     """The minutes of the committee's decision: members, their scores and recommendations, the decision."""
     data = minutes.data
     cur = data.get("financing", {}).get("currency", "")
-    story = _header(alliance, _l("Committee minutes"), 180 * mm)
+    story = _header(alliance, _l("Committee minutes"), 174 * mm)
     fin = data.get("financing", {})
     story.append(_facts([
         (_l("Submission"), minutes.round),
@@ -148,7 +183,7 @@ def minutes_pdf(alliance, minutes):
         (_l("Grant"), money(fin.get("grant"), cur) if fin.get("grant") else "—"),
         (_l("Quorum"), data.get("quorum")),
         (_l("Reviews"), len(data.get("reviews", []))),
-    ], 180 * mm))
+    ], 174 * mm))
     criteria = data.get("criteria", [])
     story.append(p(_l("Members and scores"), H2))
     head = [_l("Member")] + [f"{c['name']} (0–{c['max']}, {c['weight']} %)" for c in criteria] + [
@@ -156,10 +191,10 @@ def minutes_pdf(alliance, minutes):
     rows = [[p(h, SMALL) for h in head]]
     for r in data.get("reviews", []):
         rows.append([p(r["member"], SMALL)] + [r["scores"].get(c["code"], "") for c in criteria] + [
-            r["total_score"], p(RECOMMENDATIONS.get(r["recommendation"], r["recommendation"]), SMALL)])
+            _score(r["total_score"]), p(RECOMMENDATIONS.get(r["recommendation"], r["recommendation"]), SMALL)])
     if data.get("average_score") is not None:
-        rows.append([p(_l("Average"), SMALL)] + [""] * len(criteria) + [data["average_score"], ""])
-    width = 180 * mm
+        rows.append([p(_l("Average"), SMALL)] + [""] * len(criteria) + [_score(data["average_score"]), ""])
+    width = 174 * mm
     widths = [45 * mm] + [(width - 95 * mm) / max(1, len(criteria))] * len(criteria) + [22 * mm, 28 * mm]
     story.append(table(rows, widths=widths, total=data.get("average_score") is not None, numeric_from=1))
     comments = [(r["member"], r["comment"]) for r in data.get("reviews", []) if r.get("comment")]
@@ -173,4 +208,5 @@ def minutes_pdf(alliance, minutes):
     story.append(p(_l("Recorded by %(name)s.", name=data.get("decided_by") or "—"), SMALL))
     story.append(Spacer(1, 8 * mm))
     story.append(documents.signatures([r["member"] for r in data.get("reviews", [])]))
-    return build(story, f"{alliance.code} · {_l('Committee minutes')} {minutes.round}")
+    return build(story, f"{alliance.code} · {_l('Committee minutes')} {minutes.round}", kind="committee-minutes",
+                 alliance=alliance, reference=minutes.round)

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from reportlab.lib.units import mm
 from reportlab.platypus import Table
 
-from ..common import utcnow
 from ..documents import GRID, H1, H2, SMALL, build, facts, p, signatures
 from ..money import share
 from ..web.i18n import money, number, percent
@@ -80,9 +79,9 @@ def profile_pdf(alliance, with_names=False, masked=False):
     story.append(p(_l("Signatures of the association's board"), H2))
     story.append(signatures([f"{m.user.name}" + (f" · {m.title}" if m.title else "") for m in board]
                              or [str(_l("President")), str(_l("Secretary"))]))
-    printed = utcnow().strftime("%Y-%m-%d %H:%M UTC")
-    return build(story, f"{alliance.code} · {alliance.title}",
-                  _l("%(code)s · printed %(when)s", code=alliance.code, when=printed))
+    # the issue time is in the verification band (grants/documents/issuing.py): the same content, the same code
+    return build(story, f"{alliance.code} · {alliance.title}", kind="profile", alliance=alliance,
+                 reference="masked" if masked else "names" if with_names else "")
 
 
 def _dec(value):
@@ -125,4 +124,5 @@ def minutes_pdf(minutes):
     story.append(p(_l("Signatures of the committee"), H2))
     story.append(signatures(c["committee"]))
     return build(story, _l("Preselection minutes no. %(n)s", n=minutes.number),
-                  _l("%(call)s · minutes no. %(n)s", call=c["call"]["title"], n=minutes.number))
+                 _l("%(call)s · minutes no. %(n)s", call=c["call"]["title"], n=minutes.number),
+                 kind="preselection-minutes", reference=f"{minutes.call_id}-{minutes.number}")

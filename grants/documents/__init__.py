@@ -11,6 +11,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .issuing import BAND, QR_SIZE, issue
+
 _STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("grants-body", parent=_STYLES["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
 SMALL = ParagraphStyle("grants-small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
@@ -65,9 +67,11 @@ def signatures(names, columns=2):
     return KeepTogether([Spacer(1, 4 * mm), Table(cells, colWidths=[width] * columns, hAlign="LEFT")])
 
 
-def build(story, title, footer=None, pagesize=A4):
-    """Render ``story`` to PDF bytes; every page carries ``footer`` (default: the title) and its number.
-    ``invariant`` makes the same content give the same bytes."""
+def build(story, title, footer=None, pagesize=A4, *, kind="document", alliance=None, reference=""):
+    """Render ``story`` to PDF bytes and issue them (grants/documents/issuing.py): every page carries ``footer``
+    (default: the title), its number and the verification band (the code and its QR). ``kind`` (issuing.KINDS),
+    ``alliance`` and ``reference`` name the document in the register of issued documents. ``invariant``
+    makes the same content give the same bytes, hence the same code."""
     buf = io.BytesIO()
     text = str(footer if footer is not None else title)
 
@@ -75,12 +79,12 @@ def build(story, title, footer=None, pagesize=A4):
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(18 * mm, 10 * mm, text)
-        canvas.drawRightString(pagesize[0] - 18 * mm, 10 * mm, str(_l("Page %(n)s", n=doc.page)))
+        canvas.drawString(18 * mm, 16.5 * mm, text)
+        canvas.drawRightString(pagesize[0] - 18 * mm - QR_SIZE - 3 * mm, 16.5 * mm, str(_l("Page %(n)s", n=doc.page)))
         canvas.restoreState()
 
     doc = SimpleDocTemplate(buf, pagesize=pagesize, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=str(title), author=str(_l("Rural alliances")),
+                            bottomMargin=BAND, title=str(title), author=str(_l("Rural alliances")),
                             creator="grants", invariant=1)
     doc.build(story, onFirstPage=draw, onLaterPages=draw)
-    return buf.getvalue()
+    return issue(buf.getvalue(), kind, alliance, reference)
