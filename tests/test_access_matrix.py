@@ -221,3 +221,6 @@ PORTFOLIO = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "officer":
                                             "auditor": OK}
 MATRIX.update({"reports.portfolio": PORTFOLIO, "reports.portfolio_export": PORTFOLIO,
                "reports.portal": {p: OK for p in PERSONAS}})
+
+# h5, follow-ups after the closing: anyone who sees the alliance reads the page (any state; the form only when closed)
+MATRIX["closeout.follow_ups"] = ALLIANCE_DETAIL
