@@ -32,13 +32,13 @@ from ..associations import services as associations
 from ..extensions import db
 from ..programs import services as programs
 from ..programs.models import Program
-from . import data
+from . import data, followups
 from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _accounts, _member_rows  # noqa: F401
 from .clock import Timeline
 from .scale import seed_scale  # noqa: F401
 
-#: the first day of the story, in days before today
-START = 430
+#: the first day of the story, in days before today (Luribay's story began ten months before the others')
+START = 730
 
 
 def exists():
@@ -119,5 +119,6 @@ def seed(password=None, today=None):
         tl.at(START - 4, association, *row)
     tl.at(START - 5, people)
     tl.at(START - 6, story)
+    followups.first_follow_up(tl, users)  # Luribay's first follow-up after the closing (grants/demo/followups.py)
     tl.run()
     return result
