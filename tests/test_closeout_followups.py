@@ -149,6 +149,7 @@ def test_the_board_records_a_follow_up_on_the_page(closed, login, board, db):
     html = web.get(f"/alliances/{closed.id}").get_data(as_text=True)
     section = html.split('id="closeout-follow-ups"')[1].split("</details>")[0]
     assert 'id="closeout-follow-up-1"' in section and "Bs 286.500,00" in section and "Sí" in section
+    assert "registró el seguimiento del año 1 después del cierre" in html  # the alliance's history, in words
 
 
 def test_errors_keep_what_was_typed(closed, login, officer, db):

@@ -244,7 +244,8 @@ class Survival:
         return max(self.due - self.recorded, 0)
 
 
-def _day_end(d):
+def day_end(d):
+    """The first moment after the day ``d`` (naive UTC): a ``state_changed_at`` before it is on or before ``d``."""
     return datetime.combine(d + timedelta(days=1), time.min)
 
 
@@ -254,7 +255,7 @@ def survival(alliance_ids, today=None):
     today = today or date.today()
     closed = sa.and_(Alliance.state == "closed", Alliance.id.in_(alliance_ids))
     # closed alliances whose year-N due day has passed: closed on or before today minus N years
-    cutoffs = {y: _day_end(sub_years(today, y)) for y in YEARS}
+    cutoffs = {y: day_end(sub_years(today, y)) for y in YEARS}
     row = db.session.execute(sa.select(*[sa.func.coalesce(sa.func.sum(sa.case(
         (Alliance.state_changed_at < cutoffs[y], 1), else_=0)), 0) for y in YEARS]).where(closed)).one()
     out = {y: Survival(y, due=int(n or 0)) for y, n in zip(YEARS, row)}

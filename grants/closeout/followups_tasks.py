@@ -21,7 +21,7 @@ def closeout_follow_up_due(user, today):
     if not user.has_role("officer"):
         return []
     # the year-1 window opens 1 year minus the window after the closing: nothing closed since is waiting
-    latest = followups._day_end(followups.sub_years(today + timedelta(days=followups.WINDOW_DAYS), 1))
+    latest = followups.day_end(followups.sub_years(today + timedelta(days=followups.WINDOW_DAYS), 1))
     recorded = (sa.select(sa.func.count()).where(FollowUp.alliance_id == Alliance.id)
                 .correlate(Alliance).scalar_subquery())
     rows = db.session.execute(sa.select(Alliance).where(
