@@ -325,3 +325,18 @@ def test_recording_a_follow_up_forgets_the_stored_portal(closed, app, client, bo
         assert (before["recorded"], after["recorded"], after["still_selling"]) == (0, 1, 1)
     finally:
         app.config["PORTAL_CACHE_SECONDS"] = 0
+
+
+def test_a_simultaneous_second_record_of_the_same_year_is_a_rule_not_a_500(closed, board, officer, db):
+    """Another session recorded year 1 after this one read the alliance: the unique constraint answers, named."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    followups.record_follow_up(closed, data(), board)
+    db.session.commit()
+    stale = db.session.get(type(closed), closed.id)
+    set_committed_value(stale, "follow_ups", [])  # what this request read before the other one committed
+    with pytest.raises(RuleViolation) as exc:
+        followups.record_follow_up(stale, data(kind="call"), officer)
+    assert rules_of(exc) == ["follow_up_year_recorded"]
+    db.session.rollback()
+    assert db.session.execute(sa.select(sa.func.count()).select_from(FollowUp)).scalar() == 1

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..alliances.models import Alliance
 from ..alliances.permissions import roles_toward
-from ..errors import Collector, Forbidden
+from ..errors import Collector, Forbidden, RuleViolation, Violation
 from ..extensions import db
 from ..money import share
 from ..parsing import amount, day, fail, text, whole
@@ -210,8 +210,12 @@ def record_follow_up(alliance, data, actor, today=None):
     fields, c = parse(data, alliance, today)
     fail(c)
     fu = FollowUp(alliance_id=alliance.id, recorded_by_id=getattr(actor, "id", None), **fields)
-    db.session.add(fu)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two people recording the same year at the same moment: one wins
+            db.session.add(fu)
+    except sa.exc.IntegrityError:
+        raise RuleViolation([Violation("follow_up_year_recorded", _l(
+            "The follow-up of year %(year)s is already recorded.", year=fields["year"]), "year")]) from None
     db.session.expire(alliance, ["follow_ups"])
     audit.record("follow_up", fu.id, "record", actor, data={
         "year": fu.year, "kind": fu.kind, "held_on": fu.held_on, "still_selling": fu.still_selling,
