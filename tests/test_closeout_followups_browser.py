@@ -56,3 +56,6 @@ def test_the_officer_records_a_follow_up_on_a_phone(db, phone, alliance, officer
     phone.goto(f"/alliances/{aid}")
     assert phone.locator("#closeout-follow-up-1").is_visible()
     assert fits(phone)
+    for path, row in (("/portfolio", "#survival-1"), ("/portal", "#portal-survival-1")):
+        phone.goto(path)
+        assert phone.locator(row).is_visible() and fits(phone), path
