@@ -244,3 +244,8 @@ MATRIX.update({
 # documents (h4): the public verification page of issued documents; the matrix's code was never issued, so it
 # is a 404 for everyone, signed in or not, and never a login (tests/test_documents_verify.py checks a real one)
 MATRIX["documents.verify"] = {p: HIDDEN for p in PERSONAS}
+
+
+
+# h5, follow-ups after the closing: anyone who sees the alliance reads the page (any state; the form only when closed)
+MATRIX["closeout.follow_ups"] = ALLIANCE_DETAIL

@@ -302,3 +302,5 @@ def closeout_document(alliance_id):
         raise NotFound()
     return Response(pdf.closeout_pdf(alliance), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{alliance.code}-cierre.pdf"'})
+
+from . import followups_api  # noqa: E402,F401  (the follow-ups after the closing)

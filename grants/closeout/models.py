@@ -119,3 +119,5 @@ class Refund(db.Model):
     alliance = db.relationship("Alliance", backref=db.backref("refunds", order_by="Refund.id",
                                                               passive_deletes=True))
     recorded_by = db.relationship("User")
+
+from .followups_models import FollowUp  # noqa: E402,F401  (life after the grant: follow-ups of a closed alliance)

@@ -20,3 +20,5 @@ def closeout_to_close(user, today):
     return [tasks.Task("closeout_to_close", _l("Evaluate, settle and close the alliance"),
                        url_for("closeout.page", alliance_id=a.id), alliance=a, since=a.state_changed_at)
             for a in rows]
+
+from . import followups_tasks  # noqa: E402,F401  (work waiting: follow-ups after the closing)

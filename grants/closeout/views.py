@@ -41,7 +41,8 @@ def summary(alliance):
     figs = services.figures(alliance)
     return {"report": alliance.final_report, "evaluation": alliance.evaluation, "figures": figs,
             "checks": services.closing_checks(alliance, figs) if alliance.state == "closing" else [],
-            "can_edit": services.can_edit_final_report(current_user, alliance)}
+            "can_edit": services.can_edit_final_report(current_user, alliance),
+            "follow_ups": list(alliance.follow_ups) if alliance.state == "closed" else []}
 
 
 @bp.app_context_processor
@@ -228,3 +229,5 @@ def document(alliance_id):
         abort(404)
     return Response(pdf.closeout_pdf(alliance), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{alliance.code}-cierre.pdf"'})
+
+from . import followups_views  # noqa: E402,F401  (the follow-ups page after the closing, on this blueprint)

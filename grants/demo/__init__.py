@@ -33,14 +33,14 @@ from ..extensions import db
 from ..programs import services as programs
 from ..programs.models import Program
 from . import assemblies as assembly_register
-from . import data
+from . import data, followups
 from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _accounts, _member_rows  # noqa: F401
 from .clock import Timeline
 from .scale import seed_scale  # noqa: F401
 from . import opendata as opendata_demo
 
-#: the first day of the story, in days before today
-START = 430
+#: the first day of the story, in days before today (Luribay's story began ten months before the others')
+START = 730
 
 
 def exists():
@@ -123,5 +123,6 @@ def seed(password=None, today=None):
     tl.at(START - 5, people)
     tl.at(START - 6, story)
     tl.at(START - 6, assembly_register.schedule, tl, assocs)  # the assemblies behind the approvals (h3)
+    followups.first_follow_up(tl, users)  # Luribay's first follow-up after the closing (grants/demo/followups.py)
     tl.run()
     return result

@@ -260,8 +260,11 @@ class Stage:
 
 #: per alliance that reached the committee: days ago its plan was complete, sent to the committee, approved,
 #: and its agreement signed (None: not yet). Llica signed last week: its first tranche waits for the transfer.
-PLANS = {"luribay": (330, 326, 312, 300), "punata": (326, 322, 312, 296), "colomi": (300, 296, 283, 272),
+PLANS = {"luribay": (630, 626, 612, 600), "punata": (326, 322, 312, 296), "colomi": (300, 296, 283, 272),
          "llica": (45, 41, 22, 12), "patacamaya": (60, 56, None, None)}
+#: Luribay's story ran this many days before the others' (its own preselection session): it closed more than a
+#: year ago and has its first follow-up after the closing (grants/demo/followups.py)
+EARLIER = {"luribay": 300}
 
 
 def build(tl, users, assocs, buyers, call):
@@ -271,15 +274,19 @@ def build(tl, users, assocs, buyers, call):
 
     st = Stage(tl, users, assocs, buyers, call)
     out = {}
-    # the five that went furthest were submitted and screened first, and preselected in one session
+    # the five that went furthest were submitted and screened first, and preselected in one session; Luribay went
+    # through the same steps ten months before them, in a session of its own
     first = ("luribay", "punata", "colomi", "patacamaya", "tiraque", "llica")
     for i, (key, adjust) in enumerate((("luribay", 1), ("punata", 0), ("colomi", 1), ("patacamaya", 0),
                                        ("tiraque", 0), ("llica", 0))):
-        st.intake(out, key, 400 - 3 * i, screened_after=12, adjust=adjust)
-    tl.at(370, lambda: preselection.decide(call, [(out[k].id, "preselect") for k in first], st.committee[0],
-                                           comment="Primera sesión de preselección de la convocatoria."))
+        st.intake(out, key, 400 - 3 * i + EARLIER.get(key, 0), screened_after=12, adjust=adjust)
+    tl.at(370 + EARLIER["luribay"], lambda: preselection.decide(
+        call, [(out["luribay"].id, "preselect")], st.committee[0],
+        comment="Primera sesión de preselección de la convocatoria."))
+    tl.at(370, lambda: preselection.decide(call, [(out[k].id, "preselect") for k in first if k != "luribay"],
+                                           st.committee[0], comment="Segunda sesión de preselección."))
     for key in first:
-        tl.at(368, lambda key=key: st.start_plan(out[key]))
+        tl.at(368 + EARLIER.get(key, 0), lambda key=key: st.start_plan(out[key]))
     # Luribay, Punata and Colomi: approved, agreement signed, first tranche transferred, in execution;
     # Llica: agreement signed, first tranche approved; Patacamaya: complete plan, appraised, before the committee
     for key, (complete, committee, approved, signed) in PLANS.items():

@@ -80,7 +80,7 @@ def schedule(tl, assocs):
         ("plan_approval", "Aprobar el plan de negocio de papa nativa con la contraparte de los socios."),
         ("other", "Nombrar el comité de compras: tres socias y dos socios.")], "Acta de asamblea general ordinaria")
     tl.at(150, _colomi_direct, tl, colomi)
-    tl.at(92, _register, tl, luribay, "ordinary", "Centro de acopio de Luribay", (0.75, 0.7), [
+    tl.at(400, _register, tl, luribay, "ordinary", "Centro de acopio de Luribay", (0.75, 0.7), [
         ("revolving_policy", "Adoptar el reglamento del fondo rotatorio: cuotas de devolución, préstamos a socios "
                              "al 5 % anual y un plazo máximo de 180 días."),
         ("board_election", "Renovar la mitad de la directiva; se elige una tesorera.")],

@@ -21,6 +21,7 @@ from ..monitoring import services as monitoring
 from ..plans.catalog import items_of
 from ..plans.services import save_assessment
 from ..revolving import services as revolving
+from .alliances import EARLIER
 from .execution import BIDS, CENT, UNIT, Execution
 
 #: per association: (infrastructure, equipment, inputs) as (supplier, description, two other bidders),
@@ -175,12 +176,15 @@ def repay_and_lend(st, ex):
 
 
 def build(st, out):
-    """Luribay: first transfer 293 days ago, final report 150 days later, evaluated, settled and closed three
-    months ago, its fund lending since; Punata: first transfer 289 days ago, its final report a month ago."""
-    luribay = carry_out(st, "luribay", out, 293)
-    st.tl.at(143, final_report, st, luribay, "La asistencia técnica en poda debe empezar antes de la floración.")
-    st.tl.at(100, lambda: closeout.save_evaluation(luribay.alliance, EVALUATION, st.officer))
-    st.tl.at(95, settle_and_close, st, luribay)
+    """Luribay (ten months ahead of the others, ``alliances.EARLIER``): first transfer 593 days ago, final report
+    150 days later, evaluated, settled and closed 395 days ago, its fund lending since; Punata: first transfer
+    289 days ago, its final report a month ago."""
+    early = EARLIER["luribay"]
+    luribay = carry_out(st, "luribay", out, 293 + early)
+    st.tl.at(143 + early, final_report, st, luribay,
+             "La asistencia técnica en poda debe empezar antes de la floración.")
+    st.tl.at(100 + early, lambda: closeout.save_evaluation(luribay.alliance, EVALUATION, st.officer))
+    st.tl.at(95 + early, settle_and_close, st, luribay)
     st.tl.at(40, repay_and_lend, st, luribay)
     punata = carry_out(st, "punata", out, 289)
     st.tl.at(30, final_report, st, punata, "El tanque de frío redujo el rechazo de leche por acidez.")

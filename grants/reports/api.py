@@ -88,12 +88,29 @@ class IndicatorResultOut(Out):
     on_target_share: RatioStr
 
 
+class SurvivalOut(Out):
+    """The business after the closing, year ``year``: closed alliances due for that year's follow-up, the
+    follow-ups recorded, those still selling, and ``share`` = still selling / due."""
+    year: int
+    due: int
+    recorded: int
+    still_selling: int
+    share: RatioStr
+
+
+def _survival(rows):
+    return [{"year": s.year, "due": s.due, "recorded": s.recorded, "still_selling": s.still_selling,
+             "share": s.share} for s in rows]
+
+
 class ResultsOut(Out):
     indicators: int
     measured: int
     on_target: int
     on_target_share: RatioStr
     by_indicator: list[IndicatorResultOut]
+    #: survival of the business at +1, +2, +3 years after the closing
+    survival: list[SurvivalOut] = []
 
 
 class PortfolioOut(Out):
@@ -126,7 +143,8 @@ def portfolio_dict(p):
             {"code": i.code, "name": str(indicator_title(i.code, i.standard)),
              "unit": str(indicator_unit(i.code, i.standard)), "standard": i.standard, "indicators": i.indicators,
              "baseline": i.baseline, "target": i.target, "actual": i.actual, "measured": i.measured,
-             "on_target": i.on_target, "on_target_share": i.on_target_share} for i in p.indicators]},
+             "on_target": i.on_target, "on_target_share": i.on_target_share} for i in p.indicators],
+            "survival": _survival(p.survival)},
         "breakdown": [{**_money(r), "key": str(r.key), "label": r.label, "families": r.families, "women": r.women,
                        "families_reached": r.families_reached, "women_reached": r.women_reached,
                        "indicators_measured": r.indicators_measured, "indicators_on_target": r.indicators_on_target,
@@ -211,6 +229,8 @@ class PortalAggregateOut(Out):
 class PortalAggregatesOut(Out):
     by_region: list[PortalAggregateOut]
     by_year: list[PortalAggregateOut]
+    #: survival of the business at +1, +2, +3 years after the closing
+    survival: list[SurvivalOut] = []
 
 
 class AuditHeadOut(Out):
@@ -261,7 +281,8 @@ def portal_api():
         body = dump(PortalOut, {"items": [item_dict(i) for i in items], "page": page, "per_page": per_page,
                                 "total": total, "filters": f.as_dict(),
                                 "aggregates": {"by_region": [_aggregate(a) for a in aggs["region"]],
-                                               "by_year": [_aggregate(a) for a in aggs["year"]]},
+                                               "by_year": [_aggregate(a) for a in aggs["year"]],
+                                               "survival": _survival(public.survival(f))},
                                 "audit_head": _audit_head()})
         return jsonify(body).get_data(), "application/json"
 

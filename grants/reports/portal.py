@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.models import Alliance, AllianceMember
 from ..associations.models import Association, Member
+from ..closeout import followups
 from ..extensions import db
 from ..money import ZERO
 from ..plans.models import Indicator
@@ -163,3 +164,9 @@ def options():
                               .where(Alliance.state.in_(FUNDED)).distinct()).all()
     return {"regions": sorted({r for r, _y, _p in rows}), "years": sorted({int(y) for _r, y, _p in rows}, reverse=True),
             "products": sorted({p for _r, _y, p in rows})}
+
+
+def survival(f):
+    """Survival of the business at +1, +2, +3 years after the closing over the portal's funded alliances (closed
+    ones due for each year, their follow-ups recorded and those still selling; 2 statements)."""
+    return followups.survival(funded(f))

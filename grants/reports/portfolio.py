@@ -24,6 +24,7 @@ from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.models import Alliance, AllianceMember
 from ..associations.models import Association, Member
 from ..audit.models import Event
+from ..closeout import followups
 from ..common import utcnow
 from ..execution.models import AccountabilityReport, Contribution, Expense
 from ..extensions import db
@@ -180,6 +181,8 @@ class Portfolio:
     indicator_totals: dict = field(default_factory=dict)
     #: when the figures were counted (a cached portfolio says how old it is)
     computed_at: object = field(default_factory=utcnow)
+    #: survival of the business at +1, +2, +3 years after the closing (closeout/followups.py ``Survival``)
+    survival: list = field(default_factory=list)
 
     @property
     def alliances(self):
@@ -425,7 +428,8 @@ def build(user, f, group="region"):
     return Portfolio(filters=f, group=group, by_state=by_state, rows=ordered, totals=totals, people=people,
                      durations=durations(sc), indicators=ind_list,
                      indicator_totals={"indicators": sum(i.indicators for i in ind_list), "measured": measured,
-                                       "on_target": on_target, "on_target_share": share(on_target, measured)})
+                                       "on_target": on_target, "on_target_share": share(on_target, measured)},
+                     survival=followups.survival(sa.select(sc.c.aid)))
 
 
 def options(user, extra=None):

@@ -12,6 +12,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from ..closeout import followups
 from ..common import utcnow
 from ..extensions import db
 from ..workflows.engine import transition_applied
@@ -82,3 +83,10 @@ def _on_transition(workflow, obj=None, **_kw):
 
 
 transition_applied.connect(_on_transition)
+
+
+def _on_follow_up(_follow_up, **_kw):
+    forget(PORTAL)  # the portal's survival of the business after the closing changed
+
+
+followups.recorded.connect(_on_follow_up)

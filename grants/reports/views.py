@@ -100,7 +100,8 @@ def portal():
                                page=Page(items, page_no, PORTAL_PER_PAGE, total),
                                aggregates=public.aggregates(f), opts=public.options(), f=f, states=STATES,
                                indicator_title=indicator_title, indicator_unit=indicator_unit,
-                               audit_head=audit_head())  # the audit trail's head, for outsiders to keep (issue 13)
+                               audit_head=audit_head(),  # the audit trail's head, for outsiders to keep (issue 13)
+                               survival=public.survival(f))
         return html.encode(), "text/html; charset=utf-8"
 
     return stored_response("html", f, page_no, build)

@@ -53,6 +53,9 @@ SENTENCES = {
     ("accountability_report", "observe"): _l("%(who)s observed an accountability report"),
     ("attachment", "add_attachment"): _l("%(who)s attached the document %(filename)s"),
 }
+# h5, follow-ups after the closing (grants/closeout/followups.py)
+OBJECTS["follow_up"] = _l("a follow-up after the closing")
+SENTENCES[("follow_up", "record")] = _l("%(who)s recorded the follow-up of year %(year)s after the closing")
 
 # h3: the assembly register (grants/associations/assemblies.py)
 OBJECTS["assembly"] = _l("an assembly")

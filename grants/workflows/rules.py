@@ -241,6 +241,21 @@ RULES = {rule.code: rule for rule in (
     Rule(LICENCE_UNKNOWN, _l("Choose one of the licences offered.")),
 )}
 
+# h5, follow-ups after closeout (grants/closeout/followups.py) ------------------------------------------------
+FOLLOW_UP_IN_FUTURE = "follow_up_in_future"
+FOLLOW_UP_NOT_CLOSED = "follow_up_not_closed"
+FOLLOW_UP_TOO_EARLY = "follow_up_too_early"
+FOLLOW_UP_WOMEN_EXCEED_FAMILIES = "follow_up_women_exceed_families"
+FOLLOW_UP_YEAR_RECORDED = "follow_up_year_recorded"
+RULES.update({rule.code: rule for rule in (
+    Rule(FOLLOW_UP_IN_FUTURE, _l("The day of the visit or the call cannot be after today.")),
+    Rule(FOLLOW_UP_NOT_CLOSED, _l("Follow-ups are recorded once the alliance is closed.")),
+    Rule(FOLLOW_UP_TOO_EARLY, _l("It is too early for this year's follow-up: it can be recorded from 60 days "
+                                 "before its due date.")),
+    Rule(FOLLOW_UP_WOMEN_EXCEED_FAMILIES, _l("There cannot be more active women than active families.")),
+    Rule(FOLLOW_UP_YEAR_RECORDED, _l("The follow-up of this year is already recorded.")),
+)})
+
 #: messages that read the same in Spanish and English (none yet)
 SAME_IN_BOTH = frozenset()
 
