@@ -21,3 +21,5 @@ from .revolving.models import Loan as RevolvingLoan, Movement as RevolvingMoveme
 from .reports.stored import StoredAnswer  # noqa: F401
 from .web.idempotency import IdempotencyKey  # noqa: F401
 from .reports.totals import AllianceStay, AllianceTotals  # noqa: F401
+from .organisation.models import CapacityAction, CapacityPlan, FundApplication, StrategicAction  # noqa: F401
+from .organisation.models import StrategicObjective, StrategicPlan, Training as OrgTraining  # noqa: F401

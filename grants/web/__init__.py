@@ -45,6 +45,11 @@ def register(app):
                       notifications_bp, plans_bp, funding_bp, execution_bp, accountability_bp, assistance_bp, closeout_bp,
                       revolving_bp, monitoring_bp, reports_bp):
         app.register_blueprint(blueprint)
+    from ..organisation.views import bp as organisation_bp  # the organisation's own plans (h6)
+    from ..reports.rollup import bp as rollup_bp  # the second level's roll-up (h6)
+
+    app.register_blueprint(organisation_bp)
+    app.register_blueprint(rollup_bp)
     from .offline import bp as offline_bp  # the installable app: manifest, /sw.js, offline and waiting pages
 
     app.register_blueprint(offline_bp)
