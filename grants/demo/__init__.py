@@ -32,7 +32,7 @@ from ..associations import services as associations
 from ..extensions import db
 from ..programs import services as programs
 from ..programs.models import Program
-from . import data
+from . import data, organisation
 from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _accounts, _member_rows  # noqa: F401
 from .clock import Timeline
 from .scale import seed_scale  # noqa: F401
@@ -119,5 +119,6 @@ def seed(password=None, today=None):
         tl.at(START - 4, association, *row)
     tl.at(START - 5, people)
     tl.at(START - 6, story)
+    organisation.build(tl, users, assocs, result, password, DOMAIN)  # the second level and the own plans (h6)
     tl.run()
     return result
