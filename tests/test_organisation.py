@@ -356,3 +356,17 @@ def test_funds_register_and_the_indicators_on_the_association_page(login, api, a
     assert ind["social"]["participants"] == 10 and ind["political"]["women_leaders"] == 2
     page = login(officer).get(f"/associations/{association.id}").get_data(as_text=True)
     assert 'id="organisation-summary"' in page and "7 mujeres, 3 hombres" in page
+
+
+def test_the_strategic_plan_page_refuses_positions_that_do_not_exist(login, association, board):
+    web = login(board)
+    path = f"/associations/{association.id}/strategic-plan"
+    web.post(path, data={"op": "add_objective", "title": "Primero"})
+    web.post(path, data={"op": "add_objective", "title": "Segundo"})
+    for objective in ("-1", "2", "x", ""):
+        resp = web.post(path, data={"op": "add_action", "objective": objective, "description": "Nada"})
+        assert resp.status_code == 404, objective
+    assert web.post(path, data={"op": "unknown"}).status_code == 400
+    _db.session.expire_all()
+    plan = services.strategic_plan_of(association)
+    assert [len(o.actions) for o in plan.objectives] == [0, 0]

@@ -56,6 +56,14 @@ def _run(fn, success, target, again):
     return redirect(target, 303)
 
 
+def _index(raw):
+    """A position in a list as sent by a form: a whole number from 0 (``ValueError`` otherwise)."""
+    value = int(raw)
+    if value < 0:
+        raise ValueError
+    return value
+
+
 def _form(*keys):
     return {k: (request.form.get(k) or "").strip() for k in keys}
 
@@ -110,12 +118,12 @@ def strategic_plan(association_id):
             data["objectives"].append({"title": form["title"], "actions": []})
         elif op in ("add_action", "action_state"):
             try:
-                objective = data["objectives"][int(form["objective"])]
+                objective = data["objectives"][_index(form["objective"])]
                 if op == "add_action":
                     objective["actions"].append({k: form[k] for k in ("description", "responsible", "due_on",
                                                                       "state")})
                 else:
-                    objective["actions"][int(form["action"])]["state"] = form["state"]
+                    objective["actions"][_index(form["action"])]["state"] = form["state"]
             except (ValueError, IndexError):
                 abort(404)
         else:
