@@ -50,6 +50,7 @@ def seed(password=None, today=None):
     """Create the demo (see the module docstring). Returns ``[(email, password, role label)]``."""
     specs = _accounts(password)
     result = [(email, pwd, label) for _key, email, pwd, label, _data in specs]
+    result += organisation.accounts(password, DOMAIN)  # the federation's president (h6)
     if exists():
         return result
     rng = random.Random(SEED)
@@ -119,6 +120,6 @@ def seed(password=None, today=None):
         tl.at(START - 4, association, *row)
     tl.at(START - 5, people)
     tl.at(START - 6, story)
-    organisation.build(tl, users, assocs, result, password, DOMAIN)  # the second level and the own plans (h6)
+    organisation.build(tl, users, assocs, password, DOMAIN)  # the second level and the own plans (h6)
     tl.run()
     return result

@@ -22,12 +22,16 @@ ACCOUNT = ("federacion", "presidenta.federacion", "board (presidenta), the feder
            "Rosa Condori Almendras")
 
 
-def build(tl, users, assocs, result, password=None, domain="demo.example.org"):
-    """Schedule the federation, its strategic plan and Colomi's capacity plan on the timeline ``tl``; append
-    the federation's account to ``result`` (the list of demo accounts ``seed`` returns)."""
-    key, local, label, name = ACCOUNT
-    pwd = password or f"demo-{key}-2026"
-    result.append((f"{local}@{domain}", pwd, label))
+def accounts(password=None, domain="demo.example.org"):
+    """The demo accounts this part adds, as ``seed`` lists them: ``[(email, password, role label)]``."""
+    key, local, label, _name = ACCOUNT
+    return [(f"{local}@{domain}", password or f"demo-{key}-2026", label)]
+
+
+def build(tl, users, assocs, password=None, domain="demo.example.org"):
+    """Schedule the federation, its strategic plan and Colomi's capacity plan on the timeline ``tl``."""
+    _key, local, _label, name = ACCOUNT
+    (_email, pwd, _label), = accounts(password, domain)
     world = {}
 
     def federation():
