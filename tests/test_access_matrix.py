@@ -228,4 +228,4 @@ ORGANISATION_PAGE = {p: OK for p in ("admin", "officer", "auditor", "finance", "
     p: HIDDEN for p in ("other_board", "other_officer", "committee", "facilitator", "ta_provider")} | {ANON: LOGIN}
 MATRIX.update({f"organisation.{name}": ORGANISATION_PAGE
                for name in ("strategic_plan", "capacity_plan", "trainings", "trainings_xlsx", "funds")})
-MATRIX["rollup.page"] = {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN}
+MATRIX["rollup.page"] = MATRIX["rollup.page_xlsx"] = {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN}

@@ -152,6 +152,15 @@ def test_a_base_association_has_no_rollup_and_outsiders_see_none(world, api, log
     page = login(fed_board).get(f"/associations/{fed.id}/rollup")
     assert page.status_code == 200 and "Asociación Base 2" in page.get_data(as_text=True)
     assert login(board).get(f"/associations/{fed.id}/rollup").status_code == 404
+    xlsx = login(fed_board).get(f"/associations/{fed.id}/rollup.xlsx")
+    assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(xlsx.data))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Asociación", "Familias", "Mujeres")
+    assert sum(r[1] for r in rows[1:]) == rollup_mod.rollup(fed).families
+    money = list(book.worksheets[1].iter_rows(values_only=True))
+    assert money[1][0] == "BOB" and D(str(money[1][1])) == D("3000.10")
+    assert login(board).get(f"/associations/{fed.id}/rollup.xlsx").status_code == 404
     detail = login(fed_board).get(f"/associations/{fed.id}").get_data(as_text=True)
     assert f"/associations/{fed.id}/rollup" in detail
 

@@ -14,13 +14,16 @@ base associations' families) and every association below it (children, and grand
 - results: per standard indicator, the alliances measuring it and the sum of baseline, target and latest
   value of those that add up (families, sales volume and value); the mean for the others (shares, prices).
 """
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, send_file
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from openpyxl import Workbook
+from openpyxl.styles import Font
 from pydantic import BaseModel
 
 from ..alliances.budget import BudgetLine
@@ -211,6 +214,47 @@ def page(association_id):
         abort(404)
     return render_template("organisation/rollup.html", r=rollup(association), sources=SOURCE_TITLES,
                            states=STATES)
+
+
+@bp.get("/<int:association_id>/rollup.xlsx")
+@login_required
+def page_xlsx(association_id):
+    """The roll-up as a spreadsheet: one sheet per association row, money by source, results."""
+    if not 0 < association_id < 2**31:
+        abort(404)
+    association = get_or_404(Association, association_id)
+    if not can_view_association(current_user, association) or not is_second_level(association):
+        abort(404)
+    r = rollup(association)
+    wb = Workbook()
+    _sheet(wb.active, _l("Associations"), [_l("Association"), _l("Families"), _l("Women"), _l("Alliances"),
+                                           _l("Funded"), _l("Currency"), *SOURCE_TITLES.values()],
+           [[row.association.name, row.families, row.women, row.alliances, row.funded, currency,
+             *(m[source] for source in SOURCES)]
+            for row in r.rows for currency, m in (row.money.items() or [("", {s: None for s in SOURCES})])])
+    _sheet(wb.create_sheet(), _l("Money"), [_l("Currency"), *SOURCE_TITLES.values(), _l("Total"), _l("Disbursed")],
+           [[currency, *(m[s] for s in SOURCES), m["total"], m["disbursed"]] for currency, m in r.money.items()])
+    _sheet(wb.create_sheet(), _l("Results"), [_l("Indicator"), _l("Alliances"), _l("Baseline"), _l("Target"),
+                                             _l("Latest value")],
+           [[str(x.title), x.alliances, x.baseline, x.target, x.latest] for x in r.results])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    return send_file(buf, as_attachment=True, download_name=f"rollup-{association.id}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _sheet(ws, title, header, rows):
+    ws.title = str(title)[:31]
+    ws.append([str(h) for h in header])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(list(row))
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "#,##0.00"
 
 
 # -- the API ----------------------------------------------------------------------------------------
