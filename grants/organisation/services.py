@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..alliances import offers
-from ..alliances.catalog import GROUP_KIND, ITEMS
+from ..alliances.catalog import ITEMS
 from ..alliances.models import Alliance
 from ..common import utcnow
 from ..errors import Collector, Forbidden, NotFound, RuleViolation, Violation
