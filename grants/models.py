@@ -24,3 +24,5 @@ from .web.idempotency import IdempotencyKey  # noqa: F401
 from .reports.totals import AllianceStay, AllianceTotals  # noqa: F401
 from .opendata.models import OpenDataSettings  # noqa: F401
 from .documents.models import IssuedDocument  # noqa: F401
+from .organisation.models import CapacityAction, CapacityPlan, FundApplication, StrategicAction  # noqa: F401
+from .organisation.models import StrategicObjective, StrategicPlan, Training as OrgTraining  # noqa: F401

@@ -249,3 +249,13 @@ MATRIX["documents.verify"] = {p: HIDDEN for p in PERSONAS}
 
 # h5, follow-ups after the closing: anyone who sees the alliance reads the page (any state; the form only when closed)
 MATRIX["closeout.follow_ups"] = ALLIANCE_DETAIL
+
+
+
+# the organisation's own plans and the second level (h6): whoever may see the association reads its plans and
+# registers; the roll-up exists only for a level-2 or level-3 association (the world's association is a base one)
+ORGANISATION_PAGE = {p: OK for p in ("admin", "officer", "auditor", "finance", "board", "treasurer", "member_user")} | {
+    p: HIDDEN for p in ("other_board", "other_officer", "committee", "facilitator", "ta_provider")} | {ANON: LOGIN}
+MATRIX.update({f"organisation.{name}": ORGANISATION_PAGE
+               for name in ("strategic_plan", "capacity_plan", "trainings", "trainings_xlsx", "funds")})
+MATRIX["rollup.page"] = MATRIX["rollup.page_xlsx"] = {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN}

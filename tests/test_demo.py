@@ -32,7 +32,8 @@ def _count(db, model):
 
 
 def test_nine_realistic_associations(db, seeded):
-    assocs = db.session.execute(sa.select(Association).order_by(Association.id)).scalars().all()
+    assocs = db.session.execute(sa.select(Association).where(Association.level == 1)  # the federation: below
+                                .order_by(Association.id)).scalars().all()
     assert len(assocs) == 9
     assert assocs[0].name == "Asociación de Productores de Leche Achacachi"
     assert {a.region for a in assocs} == {"La Paz", "Cochabamba", "Potosí"}
@@ -105,7 +106,7 @@ def test_audit_trail_complete_and_verifies(db, seeded):
     actions = dict(db.session.execute(sa.select(Event.action, sa.func.count()).group_by(Event.action)).all())
     assert actions["add_member"] == members
     assert actions["create_user"] == len(seeded)
-    assert actions["create_association"] == 9
+    assert actions["create_association"] == 9 + 1  # and the federation (h6)
     alliance_creates = _count(db, sa.select(Event).where(Event.object_type == "alliance",
                                                          Event.action == "create").subquery())
     assert alliance_creates == 9
@@ -601,3 +602,28 @@ def test_luribay_closed_over_a_year_ago_has_its_first_follow_up(db, seeded, app)
     survival = app.test_client().get("/api/v1/portal").get_json()["aggregates"]["survival"]
     assert survival[0] == {"year": 1, "due": 1, "recorded": 1, "still_selling": 1, "share": "1.00"}
     assert verify_chain()[1] is None
+
+
+def test_a_federation_with_its_rollup_strategic_plan_and_a_capacity_plan_with_two_trainings(app, db, seeded):
+    """h6: the federation of Colomi, Punata and Tiraque sums its members; Colomi adopted its capacity plan."""
+    from grants.organisation import services as org
+    from grants.reports.rollup import rollup
+
+    fed = db.session.execute(sa.select(Association).where(Association.level == 2)).scalar_one()
+    bases = db.session.execute(sa.select(Association).where(Association.parent_id == fed.id)).scalars().all()
+    assert sorted(a.municipality for a in bases) == ["Colomi", "Punata", "Tiraque"]
+    r = rollup(fed)
+    members = db.session.execute(sa.select(sa.func.count(Member.id)).where(
+        Member.association_id.in_([b.id for b in bases]), Member.active.is_(True))).scalar()
+    assert r.families == members > 60 and r.money["BOB"]["grant"] > 0
+    assert {"in_execution", "closing", "plan_in_preparation"} <= set(r.by_state)
+    plan = org.strategic_plan_of(fed)
+    assert len(plan.objectives) == 3 and plan.reviewed_on is not None
+    colomi = next(b for b in bases if b.municipality == "Colomi")
+    capacity = org.capacity_plan_of(colomi)
+    assert capacity.state == "adopted" and all(a.score <= 1 for a in capacity.actions)
+    ind = org.indicators(colomi)
+    assert ind["social"]["trainings"] == 2 and ind["economic"]["funds_obtained"] == 1
+    web = _sign_in(app, seeded, "presidenta.federacion@demo.example.org")
+    page = web.get(f"/associations/{fed.id}/rollup")
+    assert page.status_code == 200 and "Colomi" in page.get_data(as_text=True)

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..money import to_decimal
 from ..programs.models import Call
 from ..workflows import ALLIANCE
+from ..associations.levels import member_source_ids
 from ..associations.services import create_buyer
 from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
 from .permissions import can_create_alliance, can_edit_alliance
@@ -85,7 +86,8 @@ def _set_members(alliance, raw_ids, c):
         c.add("invalid", _l("Choose members of the association."), "member_ids")
         return
     found = set(db.session.execute(
-        sa.select(Member.id).where(Member.id.in_(ids), Member.association_id == alliance.association.id,
+        sa.select(Member.id).where(Member.id.in_(ids),
+                                   Member.association_id.in_(member_source_ids(alliance.association)),
                                    Member.active.is_(True))).scalars()) if ids else set()
     if found != set(ids):
         c.add("invalid", _l("Only active members of the association can take part."), "member_ids")

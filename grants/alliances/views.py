@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from .. import uploads
 from ..accounts.models import User, UserRole
 from ..associations.models import Association, Buyer, Member
+from ..associations.levels import member_source_ids
 from ..audit.models import Event
 from ..common import get_or_404
 from ..errors import DomainError, RuleViolation
@@ -76,7 +77,8 @@ def _fill_choices(form, association=None):
         chosen = next((a for a in assocs if a.id == form.association_id.data), None)
     members = []
     if chosen is not None:
-        members = db.session.execute(sa.select(Member).where(Member.association_id == chosen.id,
+        # a level-2 or level-3 association draws its families from its base associations too
+        members = db.session.execute(sa.select(Member).where(Member.association_id.in_(member_source_ids(chosen)),
                                                              Member.active.is_(True))
                                      .order_by(Member.full_name)).scalars().all()
     form.member_ids.choices = options((m.id, m.full_name) for m in members)

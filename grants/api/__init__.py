@@ -12,6 +12,6 @@ def register_endpoints():
 
     for module in ("accounts", "programs", "associations", "alliances", "proposals", "notifications", "plans", "funding",
                    "execution", "assistance", "closeout", "monitoring", "revolving",
-                   "reports", "opendata"):
+                   "reports", "opendata", "organisation"):
         importlib.import_module(f"grants.{module}.api")
     _REGISTERED.append(True)

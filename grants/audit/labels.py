@@ -67,6 +67,16 @@ LABELS = {
     "update_plan": _l("Plan edited"),
     "update_open_data_settings": _l("Open-data settings changed"),  # open data (issue 17)
 }
+# the organisation's own plans (h6)
+LABELS.update({
+    "save_strategic_plan": _l("Strategic plan saved"),
+    "propose_capacity_plan": _l("Capacity plan proposed from the assessment"),
+    "update_capacity_action": _l("Action of the capacity plan changed"),
+    "adopt_capacity_plan": _l("Capacity plan adopted by the board"),
+    "record_training": _l("Training registered"),
+    "record_fund": _l("Application for other funds registered"),
+    "settle_fund": _l("Result of an application for other funds recorded"),
+})
 
 #: registered mappings object type -> workflow (grants/workflows registers its own here: the audit trail
 #: sits below the workflows and does not import them); kept by reference, so later additions count

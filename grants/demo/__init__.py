@@ -33,7 +33,7 @@ from ..extensions import db
 from ..programs import services as programs
 from ..programs.models import Program
 from . import assemblies as assembly_register
-from . import data, followups
+from . import data, followups, organisation
 from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _accounts, _member_rows  # noqa: F401
 from .clock import Timeline
 from .scale import seed_scale  # noqa: F401
@@ -52,6 +52,7 @@ def seed(password=None, today=None):
     """Create the demo (see the module docstring). Returns ``[(email, password, role label)]``."""
     specs = _accounts(password)
     result = [(email, pwd, label) for _key, email, pwd, label, _data in specs]
+    result += organisation.accounts(password, DOMAIN)  # the federation's president (h6)
     if exists():
         return result
     rng = random.Random(SEED)
@@ -124,5 +125,6 @@ def seed(password=None, today=None):
     tl.at(START - 6, story)
     tl.at(START - 6, assembly_register.schedule, tl, assocs)  # the assemblies behind the approvals (h3)
     followups.first_follow_up(tl, users)  # Luribay's first follow-up after the closing (grants/demo/followups.py)
+    organisation.build(tl, users, assocs, password, DOMAIN)  # the second level and the own plans (h6)
     tl.run()
     return result

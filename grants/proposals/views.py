@@ -14,6 +14,7 @@ from ..web.forms import flash_violations, show_errors
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
 from ..associations.models import Member
+from ..associations.levels import member_source_ids
 from ..associations.services import mask_name
 from . import exports, guards, pdf, preselection, screening, services
 from .forms import PreselectionForm, ProfileForm, screening_form
@@ -51,7 +52,7 @@ def _member_names(alliance):
         return {}
 
     rows = db.session.execute(db.select(Member.id, Member.full_name)
-                              .where(Member.association_id == alliance.association_id)).all()
+                              .where(Member.association_id.in_(member_source_ids(alliance.association)))).all()
     if members_masked(current_user, alliance.association):  # auditors: initials only
 
         return {mid: mask_name(name) for mid, name in rows}

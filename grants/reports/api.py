@@ -9,6 +9,7 @@ from ..workflows.alliance import STATES
 from . import filters, portal as public, portfolio as pf
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
 from .views import stored_response
+from . import rollup  # noqa: F401,E402  (GET /associations/{id}/rollup)
 
 TAGS = ("reports",)
 

@@ -51,6 +51,12 @@ def register(app):
 
     app.register_blueprint(opendata_bp)
     app.register_blueprint(portal_csv_bp)
+
+    from ..organisation.views import bp as organisation_bp  # the organisation's own plans (h6)
+    from ..reports.rollup import bp as rollup_bp  # the second level's roll-up (h6)
+
+    app.register_blueprint(organisation_bp)
+    app.register_blueprint(rollup_bp)
     from .offline import bp as offline_bp  # the installable app: manifest, /sw.js, offline and waiting pages
 
     app.register_blueprint(offline_bp)

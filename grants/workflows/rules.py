@@ -278,3 +278,22 @@ RULES.update({rule.code: rule for rule in (
     Rule(ASSEMBLY_QUORUM_NOT_MET, _l("The assembly had no quorum: its decisions do not bind the association.")),
     Rule(ASSEMBLY_DECISION_NOT_ADOPTED, _l("The assembly did not adopt this decision.")),
 )})
+
+
+# -- the organisation's own plans and the second level (h6) --------------------------------------------
+AMOUNT_OBTAINED_MISSING = "amount_obtained_missing"
+CAPACITY_PLAN_ADOPTED = "capacity_plan_adopted"
+CAPACITY_PLAN_EMPTY = "capacity_plan_empty"
+DATE_IN_FUTURE = "date_in_future"
+LEADERS_EXCEED_PARTICIPANTS = "leaders_exceed_participants"
+NO_WEAK_ITEMS = "no_weak_items"
+PARTICIPANTS_MISSING = "participants_missing"
+RULES.update({rule.code: rule for rule in (
+    Rule(AMOUNT_OBTAINED_MISSING, _l("Give the amount obtained.")),
+    Rule(CAPACITY_PLAN_ADOPTED, _l("The capacity plan is already adopted.")),
+    Rule(CAPACITY_PLAN_EMPTY, _l("Propose the plan from the assessment before adopting it.")),
+    Rule(DATE_IN_FUTURE, _l("The date cannot be in the future.")),
+    Rule(LEADERS_EXCEED_PARTICIPANTS, _l("More people took a leadership role than took part.")),
+    Rule(NO_WEAK_ITEMS, _l("No item of the scorecard is scored 0 or 1: there is nothing urgent to strengthen.")),
+    Rule(PARTICIPANTS_MISSING, _l("Give how many women and men took part.")),
+)})
