@@ -11,4 +11,6 @@ from .tranche import TRANCHE  # noqa: F401
 WORKFLOWS = {"alliance": ALLIANCE, "tranche": TRANCHE, "accountability_report": REPORT,
              "procurement": PROCUREMENT, "deliverable": DELIVERABLE}
 WORKFLOWS["follow_up_action"] = FOLLOW_UP
+from .delivery import DELIVERY  # noqa: E402  (issue 15: deliveries to the buyer)
+WORKFLOWS["delivery"] = DELIVERY
 register_workflows(WORKFLOWS)  # the audit trail labels a workflow event with its transition's label
