@@ -36,6 +36,7 @@ from . import data
 from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _accounts, _member_rows  # noqa: F401
 from .clock import Timeline
 from .scale import seed_scale  # noqa: F401
+from . import sales
 
 #: the first day of the story, in days before today
 START = 430
@@ -119,5 +120,6 @@ def seed(password=None, today=None):
         tl.at(START - 4, association, *row)
     tl.at(START - 5, people)
     tl.at(START - 6, story)
+    tl.at(START - 6, sales.build, tl, by_key["comprador"], users, assocs, buyers)  # issue 15: the buyer as a party
     tl.run()
     return result
