@@ -160,3 +160,18 @@ def test_api_links_accounts(selling, api, officer, board, make_user):
     assert api(officer).post(url, json={"user_id": buyer_role.id}).status_code == 201
     assert [a["user_id"] for a in api(officer).get(url).get_json()] == [buyer_role.id]
     assert api(officer).delete(f"{url}/{buyer_role.id}").status_code == 204
+
+
+def test_the_alert_reads_as_words_on_the_alliance_and_alerts_pages(selling, login, officer, board):
+    from grants.alliances import alerts
+
+    selling.tranches[0].disbursed_on = alerts.add_months(TODAY, -6)  # nothing confirmed six months in: behind
+    db.session.commit()
+    alerts.refresh([selling.id])
+    db.session.commit()
+    web = login(officer)
+    for url in (f"/alliances/{selling.id}", "/monitoring/alerts"):
+        text = web.get(url).get_data(as_text=True)
+        assert "Comprador atrasado respecto a la carta de intención" in text, url
+        assert ">buyer_noncompliance<" not in text and "El comprador confirmó 0.00 toneladas" not in text
+        assert "El comprador confirmó 0.00 kg de los 600.00 kg esperados" in text, url

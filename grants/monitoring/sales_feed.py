@@ -2,14 +2,18 @@
 computes the figures; monitoring writes them as indicator values, with the same service and audit as a value
 typed by hand. Only the standard indicators ``sales_volume``, ``sales_value`` and ``price_received``."""
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from ..alliances import sales
 from ..extensions import db
+from .alerting import ALERT_TITLES
 from .models import IndicatorValue
 from .permissions import MONITORED
 from .services import record_value
 
 FED = ("sales_volume", "sales_value", "price_received")
+#: the title of the sales stage's alert on the alliance and alerts pages (never the code)
+ALERT_TITLES["buyer_noncompliance"] = _l("Buyer behind the letter of intent")
 
 
 @sales.provide("feed_indicators")

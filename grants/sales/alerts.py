@@ -11,7 +11,7 @@
 
 Only while the alliance is in execution or closing. Changes to deliveries refresh it; the letter of intent and the
 program's rules are recounted by ``flask grants refresh-alerts``."""
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -29,7 +29,14 @@ WATCHED_STATES = ("in_execution", "closing")
 PAYMENT_DAYS = 30
 
 
+def _months_between(start, today):
+    return (today.year - start.year) * 12 + today.month - start.month - (1 if today.day < start.day else 0)
+
+
 def _message(d, today):
+    if d.get("kind") == "volume":
+        months = max(int(d["months"]), _months_between(date.fromisoformat(d["start"]), today))
+        d = {**d, "expected": fmt(Decimal(d["yearly"]) * months / 12)}
     if d.get("kind") == "payment":
         return _l("The buyer has paid %(paid)s of %(due)s due for confirmed deliveries (more than %(share)s %% "
                   "behind).", paid=d["paid"], due=d["due"], share=d["share_pct"])
@@ -88,7 +95,7 @@ def _volume(aid, start, letter, rows, share):
     expected = (yearly * months / 12).quantize(Decimal("0.01"))
     return alerts.Alert("buyer_noncompliance", aid, since=day, due=day, ref="volume", detail={
         "kind": "volume", "confirmed": fmt(done), "expected": fmt(expected), "unit": letter.get("unit") or "",
-        "share_pct": _pct(share), "months": months})
+        "share_pct": _pct(share), "months": months, "yearly": fmt(yearly), "start": start.isoformat()})
 
 
 def _payment(aid, rows, share):
