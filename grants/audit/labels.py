@@ -66,6 +66,9 @@ LABELS = {
     "update_cash_flow": _l("Cash flow changed"),
     "update_plan": _l("Plan edited"),
 }
+# sales to the buyer (issue 15)
+LABELS.update({"pay": _l("Payment recorded by the buyer"), "link": _l("Account linked to a buyer"),
+               "unlink": _l("Account unlinked from a buyer")})
 
 #: registered mappings object type -> workflow (grants/workflows registers its own here: the audit trail
 #: sits below the workflows and does not import them); kept by reference, so later additions count
