@@ -175,3 +175,15 @@ def test_the_alert_reads_as_words_on_the_alliance_and_alerts_pages(selling, logi
         assert "Comprador atrasado respecto a la carta de intención" in text, url
         assert ">buyer_noncompliance<" not in text and "El comprador confirmó 0.00 toneladas" not in text
         assert "El comprador confirmó 0.00 kg de los 600.00 kg esperados" in text, url
+
+
+def test_confirmed_sales_suggest_the_final_reports_figures(selling, login, board, buyer_user):
+    from grants.sales import services
+
+    d = deliver(selling, board, quantity="100.00", unit_price="5.00")
+    page = login(board).get(f"/alliances/{selling.id}/closeout").get_data(as_text=True)
+    assert 'value="500.00"' not in page  # recorded, not confirmed: nothing suggested
+    services.act(d, "confirm", buyer_user)
+    db.session.commit()
+    page = login(board).get(f"/alliances/{selling.id}/closeout").get_data(as_text=True)
+    assert 'value="500.00"' in page and 'value="100.00"' in page

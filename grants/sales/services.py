@@ -232,6 +232,7 @@ def record_payment(delivery, data, actor):
 
 # figures ----------------------------------------------------------------------------------------------------
 
+@sales_port.provide("confirmed_sales")
 def confirmed_totals(alliance_id):
     """The confirmed sales of one alliance, in one query: ``count``, ``volume``, ``value``, ``paid``, ``price``
     (value / volume, or None), ``unit``, and how many deliveries await the buyer or are disputed."""
