@@ -1,6 +1,7 @@
 """What the sales stage (grants/sales) needs from the other stages, as a port on the spine: the buyer's letter of
 intent (provided by the proposals stage, which holds it) and the sales indicators (provided by monitoring, which
-holds the indicator values); and what the others read from it: the confirmed sales (the final report). The stages never import each other; create_app imports the providers."""
+holds the indicator values); and what the others read from it: the confirmed sales (the final report). The
+stages never import each other; create_app imports the providers."""
 from ..common import Providers
 
 _providers = Providers("alliances.sales")
