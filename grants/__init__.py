@@ -76,6 +76,11 @@ def create_app(config=None):
     from .proposals import tasks as proposal_tasks  # noqa: F401  (work waiting: intentions)
     from .plans import tasks as plan_tasks  # noqa: F401  (work waiting: plans, appraisals, reviews)
     from .closeout import tasks as closeout_tasks  # noqa: F401  (work waiting: alliances to close)
+    from .sales import alerts as sales_alerts  # noqa: F401  (issue 15: buyer_noncompliance)
+    from .sales import permissions as sales_permissions  # noqa: F401  (who holds which role towards a delivery)
+    from .sales import tasks as sales_tasks  # noqa: F401  (work waiting: deliveries to confirm, disputes)
+    from .proposals import letter as proposals_letter  # noqa: F401  (the buyer's letter of intent, for sales)
+    from .monitoring import sales_feed  # noqa: F401  (sales indicators fed from confirmed deliveries)
     from .web import i18n
 
     i18n.compile_catalogs(app)

@@ -26,3 +26,4 @@ from .opendata.models import OpenDataSettings  # noqa: F401
 from .documents.models import IssuedDocument  # noqa: F401
 from .organisation.models import CapacityAction, CapacityPlan, FundApplication, StrategicAction  # noqa: F401
 from .organisation.models import StrategicObjective, StrategicPlan, Training as OrgTraining  # noqa: F401
+from .sales.models import BuyerAccount, Delivery  # noqa: F401  (issue 15: the buyer as a party)

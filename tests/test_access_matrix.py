@@ -4,9 +4,12 @@ import re
 
 import pytest
 
+from grants.extensions import db as db_ext
+from grants.sales.services import link_account
+
 ANON = "anonymous"
 PERSONAS = (ANON, "admin", "officer", "other_officer", "finance", "committee", "facilitator", "auditor",
-            "ta_provider", "board", "treasurer", "member_user", "other_board")
+            "ta_provider", "board", "treasurer", "member_user", "other_board", "buyer")
 OK = {200}
 DENIED = {403, 404}
 HIDDEN = {404}
@@ -18,7 +21,7 @@ ANY = None
 SIGNED_IN = {p: OK for p in PERSONAS} | {ANON: LOGIN}
 ADMIN = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK}
 INSIDERS = ("admin", "officer", "auditor", "board", "treasurer", "member_user")
-OUTSIDERS = ("other_board", "other_officer", "ta_provider", "facilitator")
+OUTSIDERS = ("other_board", "other_officer", "ta_provider", "facilitator", "buyer")
 ALLIANCE_PAGE = {p: ANY for p in INSIDERS} | {p: HIDDEN for p in OUTSIDERS} | {
     ANON: LOGIN, "finance": ANY, "committee": HIDDEN}  # a draft is not the committee's business
 ALLIANCE_DETAIL = {p: OK for p in INSIDERS} | {p: HIDDEN for p in OUTSIDERS} | {
@@ -113,6 +116,19 @@ MATRIX.update({f"health.{name}": {p: OK for p in PERSONAS} for name in ("healthz
 MATRIX.update({"opendata.index": PUBLIC, "opendata.iati_xml": {p: ANY for p in PERSONAS},
                "opendata.ocds_json": {p: ANY for p in PERSONAS}, "portal_csv.table_csv": {p: ANY for p in PERSONAS},
                "opendata.settings": ADMIN})
+
+# sales to the buyer (h2, issue 15): an alliance's deliveries follow the alliance (and its buyer's own account);
+# the buyer's page: its own account and the staff (another buyer: 404); linking accounts: officers and admins.
+# Elsewhere the buyer (an outside party with no association) is treated like the TA provider.
+MATRIX["assistance.providers"]["buyer"] = {403}
+_STAFF = ("admin", "officer", "other_officer", "auditor", "finance")
+MATRIX.update({
+    "sales.alliance_deliveries": ALLIANCE_DETAIL | {"buyer": OK},
+    "sales.delivery": {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN},  # the world has no delivery: see test_sales_web
+    "sales.buyer_deliveries": {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN, "buyer": OK} | {p: OK for p in _STAFF},
+    "sales.mine": {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN, "buyer": {302}},
+    "sales.accounts": {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "officer": OK, "other_officer": OK},
+})
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "monitoring.", "closeout.", "revolving.")
 POST_ONLY_PUBLIC = {"auth.language", "auth.login"}
@@ -145,6 +161,15 @@ def test_every_page_is_in_the_matrix(app):
     missing = [f"{r.endpoint} {r.rule}" for r in _pages(app)
                if "GET" in r.methods and policy_for(r.endpoint, r) is None]
     assert not missing, "pages without an access rule:\n" + "\n".join(missing)
+
+
+@pytest.fixture
+def buyer(make_user, alliance, admin):
+    """A buyer's own account, linked to the alliance's buyer (issue 15)."""
+    user = make_user(roles=["buyer"], name="Beatriz Compradora")
+    link_account(alliance.buyer, user, admin)
+    db_ext.session.commit()
+    return user
 
 
 @pytest.fixture
@@ -259,3 +284,9 @@ ORGANISATION_PAGE = {p: OK for p in ("admin", "officer", "auditor", "finance", "
 MATRIX.update({f"organisation.{name}": ORGANISATION_PAGE
                for name in ("strategic_plan", "capacity_plan", "trainings", "trainings_xlsx", "funds")})
 MATRIX["rollup.page"] = MATRIX["rollup.page_xlsx"] = {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN}
+
+# the buyer (h2, issue 15): wherever no block above says otherwise, treated like the TA provider (this runs
+# after every block, so that each page has a cell for the buyer)
+for _policy in list(MATRIX.values()) + [ALLIANCE_PAGE]:
+    if "buyer" not in _policy:
+        _policy["buyer"] = _policy["ta_provider"]

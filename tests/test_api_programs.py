@@ -16,6 +16,7 @@ DEFAULT_RULES = {
     "one_open_alliance_per_call": True, "revolving_fund_share": "0.00",
     "report_period_months": 6, "tranche_response_days": 15, "low_execution_share": "0.50",
 }
+DEFAULT_RULES["buyer_noncompliance_share"] = "0.20"  # issue 15: the buyer as a party
 
 
 def _iso(days):

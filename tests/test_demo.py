@@ -627,3 +627,32 @@ def test_a_federation_with_its_rollup_strategic_plan_and_a_capacity_plan_with_tw
     web = _sign_in(app, seeded, "presidenta.federacion@demo.example.org")
     page = web.get(f"/associations/{fed.id}/rollup")
     assert page.status_code == 200 and "Colomi" in page.get_data(as_text=True)
+
+
+def test_colomis_buyer_confirmed_one_delivery_and_disputed_another(db, seeded):
+    """Issue 15: Snacks Andinos has its own account, linked to it; one delivery confirmed and paid, one disputed;
+    Colomi's sales indicator holds the confirmed delivery only; the officer has the dispute to follow up."""
+    from grants.alliances import tasks
+    from grants.sales.models import BuyerAccount, Delivery
+    from grants.sales.permissions import buyer_id_of
+
+    buyer_user = _user(db, "compras.snacks")
+    buyer = db.session.execute(sa.select(Buyer).where(Buyer.name == "Snacks Andinos S.R.L.")).scalar_one()
+    assert buyer_user.has_role("buyer") and buyer_id_of(buyer_user) == buyer.id
+    assert db.session.get(BuyerAccount, buyer_user.id).linked_by_id == _user(db, "oficial").id
+    rows = db.session.execute(sa.select(Delivery).order_by(Delivery.delivered_on)).scalars().all()
+    assert [d.state for d in rows] == ["confirmed", "disputed"]
+    assert rows[0].paid_amount == rows[0].amount == Decimal("116000.00") and rows[0].paid_on is not None
+    assert "calibre" in rows[1].dispute_reason
+    colomi = rows[0].alliance
+    assert colomi.association.municipality == "Colomi" and {d.buyer_id for d in rows} == {buyer.id}
+    volume = next(i for i in colomi.indicators if i.code == "sales_volume")
+    fed = db.session.execute(sa.select(Event).where(Event.object_type == "indicator_value",
+                                                    Event.actor_id == buyer_user.id)).scalars().all()
+    data = [e.data_dict() for e in fed]
+    assert [d["new"]["value"] for d in data if d.get("indicator") == "sales_volume"] == ["40.00"]
+    from flask import current_app
+
+    with current_app.test_request_context():
+        officer_tasks = tasks.collect(_user(db, "oficial"))[0]
+    assert any(t.code == "delivery_disputed" for t in officer_tasks)

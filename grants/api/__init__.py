@@ -14,4 +14,5 @@ def register_endpoints():
                    "execution", "assistance", "closeout", "monitoring", "revolving",
                    "reports", "opendata", "organisation"):
         importlib.import_module(f"grants.{module}.api")
+    importlib.import_module("grants.sales.api")  # issue 15: deliveries to the buyer
     _REGISTERED.append(True)

@@ -77,6 +77,9 @@ LABELS.update({
     "record_fund": _l("Application for other funds registered"),
     "settle_fund": _l("Result of an application for other funds recorded"),
 })
+# sales to the buyer (issue 15)
+LABELS.update({"pay": _l("Payment recorded by the buyer"), "link": _l("Account linked to a buyer"),
+               "unlink": _l("Account unlinked from a buyer")})
 
 #: registered mappings object type -> workflow (grants/workflows registers its own here: the audit trail
 #: sits below the workflows and does not import them); kept by reference, so later additions count

@@ -10,6 +10,7 @@ from .. import uploads
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_view_alliance
 from ..alliances.services import take_action
+from ..alliances import sales  # issue 15: the buyer's confirmed sales suggest the final report's figures
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
@@ -58,6 +59,10 @@ def _report_form(alliance):
         for key in ("sales_volume", "sales_value"):
             value = getattr(report, key)
             getattr(form, key).data = "" if value is None else str(value)
+    sold = sales.confirmed_sales(alliance.id)  # issue 15: the sales the buyer confirmed, as the suggestion
+    for key, figure in ((("sales_volume", sold["volume"]), ("sales_value", sold["value"]),
+                         ("sales_unit", sold["unit"])) if sold and sold["count"] else ()):
+        getattr(form, key).data = getattr(form, key).data or str(figure)
     return form
 
 

@@ -38,6 +38,7 @@ from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _account
 from .clock import Timeline
 from .scale import seed_scale  # noqa: F401
 from . import opendata as opendata_demo
+from . import sales
 
 #: the first day of the story, in days before today (Luribay's story began ten months before the others')
 START = 730
@@ -126,5 +127,6 @@ def seed(password=None, today=None):
     tl.at(START - 6, assembly_register.schedule, tl, assocs)  # the assemblies behind the approvals (h3)
     followups.first_follow_up(tl, users)  # Luribay's first follow-up after the closing (grants/demo/followups.py)
     organisation.build(tl, users, assocs, password, DOMAIN)  # the second level and the own plans (h6)
+    tl.at(START - 6, sales.build, tl, by_key["comprador"], users, assocs, buyers)  # issue 15: the buyer as a party
     tl.run()
     return result

@@ -64,6 +64,8 @@ def _accounts(password):
             member_of=("colomi", "board", "Presidente")),
         *[acc(key, email, label, name=name, member_of=(assoc, "board", title))
           for key, email, label, name, assoc, title in data.BOARD_ACCOUNTS],
+        acc("comprador", "compras.snacks", "buyer's own account (Snacks Andinos, Colomi's buyer)",
+            name="Patricia Zurita Arce", roles=["buyer"]),
     ]
 
 

@@ -41,6 +41,9 @@ RULE_LABELS = {
     "low_execution_share": (_l("Low execution: share of the grant received that should be spent"),
                             _l("0.50 means an alert when less than half is spent one report period after a "
                                "transfer")),
+    "buyer_noncompliance_share": (_l("Buyer behind the letter of intent: share of the agreed volume or payments"),
+                                  _l("0.20 means an alert when confirmed deliveries or payments fall more than 20 % "
+                                     "behind")),
 }
 assert set(RULE_LABELS) == set(RULES)
 
@@ -94,6 +97,9 @@ def rule_sentences(program):
                                     value=n(p.tranche_response_days))),
         ("low_execution_share", _("Execution is low when less than %(value)s of the grant received is spent one "
                                   "report period after a transfer", value=pct(p.low_execution_share))),
+        ("buyer_noncompliance_share", _("The buyer is behind when confirmed deliveries or payments fall more than "
+                                        "%(value)s short of the letter of intent",
+                                        value=pct(p.buyer_noncompliance_share))),
     ]
     return lines
 

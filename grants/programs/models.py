@@ -26,6 +26,8 @@ RULES = {
     "report_period_months": ("int", 6),
     "tranche_response_days": ("int", 15),
     "low_execution_share": ("ratio", Decimal("0.50")),
+    # the buyer as a party (issue 15): alert when confirmed volume or payments fall behind by more than this share
+    "buyer_noncompliance_share": ("ratio", Decimal("0.20")),
 }
 
 _KIND_TYPES = {"ratio": Ratio, "money": Money, "int": sa.Integer, "bool": sa.Boolean}
@@ -62,6 +64,7 @@ class Program(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("min_quotations >= 1 AND committee_quorum >= 1", name="counts_positive"),
         sa.CheckConstraint("report_period_months >= 1 AND tranche_response_days >= 1", name="periods_positive"),
         sa.CheckConstraint("low_execution_share BETWEEN 0 AND 10000", name="low_execution_range"),
+        sa.CheckConstraint("buyer_noncompliance_share BETWEEN 0 AND 10000", name="buyer_noncompliance_range"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)

@@ -40,6 +40,7 @@ def register(app):
     from ..closeout.views import bp as closeout_bp
     from ..monitoring.views import bp as monitoring_bp
     from ..reports.views import bp as reports_bp
+    from ..sales.views import bp as sales_bp  # issue 15: deliveries to the buyer
 
     for blueprint in (auth_bp, main_bp, accounts_bp, programs_bp, associations_bp, alliances_bp, proposals_bp,
                       notifications_bp, plans_bp, funding_bp, execution_bp, accountability_bp, assistance_bp, closeout_bp,
@@ -57,6 +58,8 @@ def register(app):
 
     app.register_blueprint(organisation_bp)
     app.register_blueprint(rollup_bp)
+
+    app.register_blueprint(sales_bp)
     from .offline import bp as offline_bp  # the installable app: manifest, /sw.js, offline and waiting pages
 
     app.register_blueprint(offline_bp)

@@ -17,4 +17,6 @@ WORKFLOWS = {"alliance": ALLIANCE, "tranche": TRANCHE, "accountability_report": 
 WORKFLOWS["follow_up_action"] = FOLLOW_UP
 WORKFLOWS.update({"revolving_loan": LOAN, "ta_terms": TA_TERMS, "ta_contract": TA_CONTRACT,
                   "reallocation": REALLOCATION})
+from .delivery import DELIVERY  # noqa: E402  (issue 15: deliveries to the buyer)
+WORKFLOWS["delivery"] = DELIVERY
 register_workflows(WORKFLOWS)  # the audit trail labels a workflow event with its transition's label

@@ -256,6 +256,27 @@ RULES.update({rule.code: rule for rule in (
     Rule(FOLLOW_UP_YEAR_RECORDED, _l("The follow-up of this year is already recorded.")),
 )})
 
+# sales to the buyer (h2, issue 15: the buyer as a party) ---------------------------------------------------
+ALLIANCE_WITHOUT_BUYER = "alliance_without_buyer"
+BUYER_NONCOMPLIANCE = "buyer_noncompliance"
+BUYER_ROLE_MISSING = "buyer_role_missing"
+DELIVERY_AMOUNT_MISMATCH = "delivery_amount_mismatch"
+DELIVERY_NOT_CONFIRMED = "delivery_not_confirmed"
+DELIVERY_NOT_EDITABLE = "delivery_not_editable"
+DELIVERY_UNIT_MISMATCH = "delivery_unit_mismatch"
+PAYMENT_EXCEEDS_AMOUNT = "payment_exceeds_amount"
+RULES.update({rule.code: rule for rule in (
+    Rule(ALLIANCE_WITHOUT_BUYER, _l("The alliance has no buyer: register the buyer of the letter of intent first.")),
+    Rule(BUYER_NONCOMPLIANCE, _l("The buyer is behind the letter of intent: confirmed volume or payments fall short "
+                                 "of the agreed schedule.")),
+    Rule(BUYER_ROLE_MISSING, _l("Only an account with the buyer role can act for a buyer.")),
+    Rule(DELIVERY_AMOUNT_MISMATCH, _l("The amount must equal the quantity times the unit price.")),
+    Rule(DELIVERY_NOT_CONFIRMED, _l("The buyer records the payment of a delivery once it is confirmed.")),
+    Rule(DELIVERY_NOT_EDITABLE, _l("A confirmed delivery can no longer be changed.")),
+    Rule(DELIVERY_UNIT_MISMATCH, _l("Deliveries are recorded in the unit of the buyer's letter of intent.")),
+    Rule(PAYMENT_EXCEEDS_AMOUNT, _l("The payment cannot be more than the amount of the delivery.")),
+)})
+
 #: messages that read the same in Spanish and English (none yet)
 SAME_IN_BOTH = frozenset()
 

@@ -1,0 +1,281 @@
+"""Deliveries to the buyer and the buyer's accounts. Services take model objects, validate, change, flush, write
+the audit event and never commit (views, API and CLI commit).
+
+Rule codes (422, every one listed at once): ``alliance_not_in_execution`` (deliveries are recorded while the
+alliance is in execution, suspended or closing), ``alliance_without_buyer``, ``delivery_amount_mismatch``
+(``amount`` ≠ ``quantity`` × ``unit_price`` to the cent), ``delivery_unit_mismatch`` (not the unit of the letter
+of intent), ``delivery_not_editable`` (a confirmed delivery is final), ``delivery_not_confirmed`` (a payment before
+the confirmation), ``payment_exceeds_amount``, ``buyer_role_missing`` (linking an account without the role
+``buyer``); field errors ``required`` / ``invalid``. Transitions (``confirm``, ``dispute`` with ``reason``,
+``resend``) go through the engine (grants/workflows/delivery.py): 409 ``invalid_transition``, 403 for a role.
+
+Confirmed deliveries feed the standard sales indicators (``sales_volume``, ``sales_value``, ``price_received``)
+through the spine (grants/alliances/sales.py): for each month with a confirmed delivery, the sales of the twelve
+months up to it (the indicators are "per year"); the price received is value / volume."""
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..alliances import sales as sales_port
+from ..alliances.inputs import parse_amount, parse_date, parse_text
+from ..common import utcnow
+from ..errors import Collector, RuleViolation, ValidationFailed, Violation
+from ..extensions import db
+from ..money import ZERO, fmt, to_decimal
+from ..workflows.delivery import DELIVERY
+from .models import BuyerAccount, Delivery
+from .permissions import RECORDING
+
+CENT = Decimal("0.01")
+FIELD_RULES = ("required", "invalid")
+FIELDS = ("delivered_on", "quantity", "unit", "quality", "unit_price", "amount")
+
+
+def _raise(c):
+    if not c.violations:
+        return
+    if all(v.rule in FIELD_RULES for v in c.violations):
+        raise ValidationFailed(_l("Some fields need attention."), c.violations)
+    raise RuleViolation(c.violations)
+
+
+def letter_of(alliance):
+    """The buyer's letter of intent of ``alliance`` (dict) or None."""
+    return sales_port.letters_of_intent([alliance.id]).get(alliance.id)
+
+
+# accounts ---------------------------------------------------------------------------------------------------
+
+def link_account(buyer, user, actor):
+    """Link ``user`` (global role ``buyer``) to ``buyer``; a user acts for one buyer, so an earlier link moves.
+    Raises ``RuleViolation`` (``buyer_role_missing``)."""
+    if user is None or not user.has_role("buyer"):
+        raise RuleViolation([_violation("buyer_role_missing", _l("Give the account the buyer role first."),
+                                        "user_id")])
+    link = db.session.get(BuyerAccount, user.id)
+    before = link.buyer_id if link is not None else None
+    if link is None:
+        link = BuyerAccount(user_id=user.id, buyer_id=buyer.id, linked_by_id=actor.id if actor else None)
+        db.session.add(link)
+    else:
+        link.buyer_id, link.linked_by_id, link.linked_at = buyer.id, actor.id if actor else None, utcnow()
+    db.session.flush()
+    audit.record("buyer_account", user.id, "link", actor, data={"buyer_id": buyer.id, "buyer": buyer.name,
+                                                                "previous_buyer_id": before})
+    return link
+
+
+def unlink_account(buyer, user, actor):
+    """Remove the link of ``user`` to ``buyer`` (nothing when there is none). Returns whether one was removed."""
+    link = db.session.get(BuyerAccount, user.id)
+    if link is None or link.buyer_id != buyer.id:
+        return False
+    db.session.delete(link)
+    db.session.flush()
+    audit.record("buyer_account", user.id, "unlink", actor, data={"buyer_id": buyer.id, "buyer": buyer.name})
+    return True
+
+
+def accounts_of(buyer):
+    return db.session.execute(sa.select(BuyerAccount).where(BuyerAccount.buyer_id == buyer.id)
+                              .order_by(BuyerAccount.user_id)).scalars().all()
+
+
+# deliveries -------------------------------------------------------------------------------------------------
+
+def _violation(rule, message, field=None):
+    return Violation(rule, message, field)
+
+
+def _parse(c, data, letter):
+    delivered_on = parse_date(c, data.get("delivered_on"), "delivered_on")
+    quantity = parse_amount(c, data.get("quantity"), "quantity")
+    unit = parse_text(c, data.get("unit") or (letter or {}).get("unit"), "unit", 30)
+    quality = parse_text(c, data.get("quality"), "quality", 300, required=False)
+    unit_price = parse_amount(c, data.get("unit_price"), "unit_price")
+    raw_amount = data.get("amount")
+    amount = None
+    if raw_amount in (None, ""):
+        if quantity is not None and unit_price is not None:
+            amount = (quantity * unit_price).quantize(CENT)
+    else:
+        amount = parse_amount(c, raw_amount, "amount")
+    if None not in (amount, quantity, unit_price) and amount != (quantity * unit_price).quantize(CENT):
+        c.add("delivery_amount_mismatch", _l("The amount (%(amount)s) must equal the quantity times the unit price "
+                                             "(%(product)s).", amount=fmt(amount),
+                                             product=fmt((quantity * unit_price).quantize(CENT))), "amount")
+    expected_unit = ((letter or {}).get("unit") or "").strip()
+    if unit and expected_unit and unit.casefold() != expected_unit.casefold():
+        c.add("delivery_unit_mismatch", _l("Record the delivery in %(unit)s, the unit of the buyer's letter of "
+                                           "intent.", unit=expected_unit), "unit")
+    return {"delivered_on": delivered_on, "quantity": quantity, "unit": expected_unit or unit, "quality": quality,
+            "unit_price": unit_price, "amount": amount}
+
+
+def _state_violations(c, alliance):
+    if alliance.state not in RECORDING:
+        c.add("alliance_not_in_execution", _l("Deliveries are recorded while the alliance is in execution, "
+                                              "suspended or closing."))
+    if alliance.buyer_id is None:
+        c.add("alliance_without_buyer", _l("The alliance has no buyer: register the buyer of the letter of intent "
+                                           "first."))
+
+
+def _snapshot(values):
+    return {k: (fmt(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, date) else v)
+            for k, v in values.items()}
+
+
+def record_delivery(alliance, data, actor):
+    """Record a delivery to the alliance's buyer: ``delivered_on`` (not in the future), ``quantity``, ``unit``
+    (the letter's unit when it has one), ``quality``, ``unit_price``, ``amount`` (computed when empty, checked
+    when given). Raises ``RuleViolation`` / ``ValidationFailed`` listing every problem."""
+    c = Collector()
+    _state_violations(c, alliance)
+    values = _parse(c, data, letter_of(alliance))
+    _raise(c)
+    delivery = Delivery(alliance_id=alliance.id, buyer_id=alliance.buyer_id, state="recorded",
+                        recorded_by_id=actor.id if actor else None, **values)
+    delivery.alliance = alliance
+    db.session.add(delivery)
+    db.session.flush()
+    audit.record("delivery", delivery.id, "record", actor, data=_snapshot(values), alliance_id=alliance.id,
+                 association_id=alliance.association_id)
+    return delivery
+
+
+def correct_delivery(delivery, data, actor):
+    """Correct a delivery that is awaiting the buyer or disputed (a disputed one is then sent again with
+    ``resend``). Raises ``RuleViolation`` (``delivery_not_editable`` once confirmed, and the rules of
+    ``record_delivery``)."""
+    c = Collector()
+    if delivery.state == "confirmed":
+        c.add("delivery_not_editable", _l("A confirmed delivery can no longer be changed."))
+    alliance = delivery.alliance
+    values = _parse(c, data, letter_of(alliance))
+    _raise(c)
+    old = _snapshot({k: getattr(delivery, k) for k in FIELDS})
+    for k, v in values.items():
+        setattr(delivery, k, v)
+    db.session.flush()
+    audit.record("delivery", delivery.id, "correct", actor, data={"old": old, "new": _snapshot(values)},
+                 alliance_id=alliance.id, association_id=alliance.association_id)
+    return delivery
+
+
+def _payment(c, delivery, data, required):
+    paid_on = data.get("paid_on")
+    paid_amount = data.get("paid_amount")
+    if not required and paid_on in (None, "") and paid_amount in (None, ""):
+        return None
+    day = parse_date(c, paid_on, "paid_on")
+    amount = parse_amount(c, paid_amount, "paid_amount")
+    if amount is not None and amount > delivery.amount:
+        c.add("payment_exceeds_amount", _l("The payment cannot be more than the amount of the delivery "
+                                           "(%(amount)s).", amount=fmt(delivery.amount)), "paid_amount")
+    if day is not None and day < delivery.delivered_on:
+        c.add("invalid", _l("The payment cannot be earlier than the delivery."), "paid_on")
+    return day, amount
+
+
+def act(delivery, action, actor, reason=None, comment=None, paid_on=None, paid_amount=None):
+    """Take ``action`` on ``delivery`` through the engine: ``confirm`` (the buyer; may carry the payment),
+    ``dispute`` (the buyer, with ``reason``), ``resend`` (the association after correcting it). Confirming feeds the
+    sales indicators. Raises ``InvalidTransition``, ``Forbidden``, ``RuleViolation``."""
+    data = {"reason": (reason or "").strip()} if action == "dispute" else {}
+    pay = None
+    if action == "confirm":
+        c = Collector()
+        pay = _payment(c, delivery, {"paid_on": paid_on, "paid_amount": paid_amount}, required=False)
+        DELIVERY.check(delivery, action, actor, data)  # state and role first: a refused action says why
+        _raise(c)
+
+    def effect(obj, transition, data):
+        if transition.name == "dispute":
+            obj.dispute_reason = data["reason"][:2000]
+            return {"reason": obj.dispute_reason}
+        if transition.name == "confirm":
+            obj.confirmed_at, obj.confirmed_by_id = utcnow(), actor.id
+            if pay is not None:
+                obj.paid_on, obj.paid_amount = pay
+                return {"paid_on": pay[0].isoformat(), "paid_amount": fmt(pay[1])}
+        return None
+
+    DELIVERY.apply(delivery, action, actor, comment=comment or None, data=data, effect=effect)
+    db.session.flush()
+    if action == "confirm":
+        feed(delivery.alliance, actor)
+    return delivery
+
+
+def record_payment(delivery, data, actor):
+    """The buyer records (or corrects) the payment of a confirmed delivery: ``paid_on``, ``paid_amount``.
+    Raises ``RuleViolation`` (``delivery_not_confirmed``, ``payment_exceeds_amount``) / ``ValidationFailed``."""
+    c = Collector()
+    if delivery.state != "confirmed":
+        c.add("delivery_not_confirmed", _l("The payment is recorded once the delivery is confirmed."))
+    pay = _payment(c, delivery, data, required=True)
+    _raise(c)
+    old = {"paid_on": delivery.paid_on.isoformat() if delivery.paid_on else None,
+           "paid_amount": fmt(delivery.paid_amount) if delivery.paid_amount is not None else None}
+    delivery.paid_on, delivery.paid_amount = pay
+    db.session.flush()
+    audit.record("delivery", delivery.id, "pay", actor, data={"old": old, "paid_on": pay[0].isoformat(),
+                                                              "paid_amount": fmt(pay[1])},
+                 alliance_id=delivery.alliance_id, association_id=delivery.alliance.association_id)
+    return delivery
+
+
+# figures ----------------------------------------------------------------------------------------------------
+
+@sales_port.provide("confirmed_sales")
+def confirmed_totals(alliance_id):
+    """The confirmed sales of one alliance, in one query: ``count``, ``volume``, ``value``, ``paid``, ``price``
+    (value / volume, or None), ``unit``, and how many deliveries await the buyer or are disputed."""
+    rows = db.session.execute(sa.select(
+        Delivery.state, sa.func.count(Delivery.id), sa.func.sum(Delivery.quantity), sa.func.sum(Delivery.amount),
+        sa.func.sum(Delivery.paid_amount), sa.func.max(Delivery.unit))
+        .where(Delivery.alliance_id == alliance_id).group_by(Delivery.state)).all()
+    by_state = {r[0]: r for r in rows}
+    conf = by_state.get("confirmed")
+    volume = Decimal(conf[2] or 0) if conf else ZERO
+    value = Decimal(conf[3] or 0) if conf else ZERO
+    return {"count": conf[1] if conf else 0, "volume": volume, "value": value,
+            "paid": Decimal(conf[4] or 0) if conf else ZERO,
+            "price": (value / volume).quantize(CENT) if volume else None,
+            "unit": (conf[5] if conf else None) or next((r[5] for r in rows if r[5]), ""),
+            "awaiting": by_state["recorded"][1] if "recorded" in by_state else 0,
+            "disputed": by_state["disputed"][1] if "disputed" in by_state else 0}
+
+
+def _month(day):
+    return day.year * 12 + day.month - 1
+
+
+def indicator_figures(deliveries):
+    """``{period: {"sales_volume", "sales_value", "price_received"}}`` from confirmed ``deliveries``: for each month
+    with a confirmed delivery, the sales of the twelve months up to it."""
+    confirmed = [d for d in deliveries if d.state == "confirmed"]
+    by_month = defaultdict(lambda: [ZERO, ZERO])
+    for d in confirmed:
+        by_month[_month(d.delivered_on)][0] += d.quantity
+        by_month[_month(d.delivered_on)][1] += d.amount
+    out = {}
+    for m in sorted(by_month):
+        volume = sum((v[0] for k, v in by_month.items() if m - 11 <= k <= m), ZERO)
+        value = sum((v[1] for k, v in by_month.items() if m - 11 <= k <= m), ZERO)
+        out[f"{m // 12:04d}-{m % 12 + 1:02d}"] = {
+            "sales_volume": to_decimal(volume), "sales_value": to_decimal(value),
+            "price_received": (value / volume).quantize(CENT) if volume else None}
+    return out
+
+
+def feed(alliance, actor):
+    """Write the sales indicators of ``alliance`` from its confirmed deliveries (see the module)."""
+    deliveries = db.session.execute(sa.select(Delivery).where(Delivery.alliance_id == alliance.id,
+                                                              Delivery.state == "confirmed")).scalars().all()
+    return sales_port.feed_indicators(alliance, indicator_figures(deliveries), actor)

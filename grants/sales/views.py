@@ -1,0 +1,284 @@
+"""Delivery pages: an alliance's deliveries (/alliances/<id>/deliveries: list, confirmed totals, the association's
+form), one delivery (/deliveries/<id>: the buyer confirms or disputes it and records the payment; the association
+corrects a disputed one and sends it again), a buyer's deliveries (/buyers/<id>/deliveries) and the officer's
+page linking accounts to a buyer (/buyers/<id>/accounts). Whoever may not see it gets 404."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..accounts.models import User, UserRole
+from ..alliances.models import Alliance
+from ..alliances.permissions import alliance_filter
+from ..associations.models import Buyer
+from ..common import get_or_404
+from ..errors import DomainError
+from ..extensions import db
+from ..web.forms import flash_violations, options, show_errors
+from ..web.pagination import paginate
+from ..workflows.delivery import DELIVERY
+from . import services
+from .forms import DecisionForm, DeliveryForm, LinkForm, PaymentForm
+from .models import Delivery
+from .permissions import (RECORDING, buyer_id_of, can_correct, can_link, can_pay, can_record,
+                          can_view_buyer_deliveries, can_view_deliveries, can_view_delivery)
+
+bp = Blueprint("sales", __name__)
+MAX_ID = 2**31 - 1
+
+
+def _get(model, ident):
+    if not 0 < ident <= MAX_ID:
+        abort(404)
+    return get_or_404(model, ident)
+
+
+def load_alliance(alliance_id):
+    alliance = _get(Alliance, alliance_id)
+    if not can_view_deliveries(current_user, alliance):
+        abort(404)
+    return alliance
+
+
+def load_delivery(delivery_id):
+    delivery = _get(Delivery, delivery_id)
+    if not can_view_delivery(current_user, delivery):
+        abort(404)
+    return delivery
+
+
+def _fail(form, exc):
+    db.session.rollback()
+    show_errors(form, exc)
+    flash_violations(exc)
+
+
+@bp.app_context_processor
+def sales_helpers():
+    def section(alliance):
+        """The confirmed sales of the alliance (one query), for alliances/detail.html: members see them too."""
+        if alliance.buyer_id is None or alliance.state not in (*RECORDING, "agreement_signed", "closed"):
+            return None
+        return services.confirmed_totals(alliance.id)
+
+    return {"sales_section": section}
+
+
+# an alliance's deliveries -----------------------------------------------------------------------------------
+
+def _alliance_page(alliance, form=None, status=200):
+    form = form or DeliveryForm(formdata=None)
+    letter = services.letter_of(alliance)
+    if form.unit.data is None and letter:
+        form.unit.data = letter["unit"]
+    page = paginate(sa.select(Delivery).where(Delivery.alliance_id == alliance.id)
+                    .order_by(Delivery.delivered_on.desc(), Delivery.id.desc()))
+    return render_template("sales/deliveries.html", alliance=alliance, deliveries=page.items, page=page,
+                           totals=services.confirmed_totals(alliance.id), letter=letter, form=form,
+                           can_record=can_record(current_user, alliance) and alliance.state in RECORDING,
+                           currency=alliance.call.program.currency), status
+
+
+@bp.get("/alliances/<int:alliance_id>/deliveries")
+@login_required
+def alliance_deliveries(alliance_id):
+    return _alliance_page(load_alliance(alliance_id))
+
+
+@bp.post("/alliances/<int:alliance_id>/deliveries")
+@login_required
+def record(alliance_id):
+    alliance = load_alliance(alliance_id)
+    if not can_record(current_user, alliance):
+        abort(403)
+    form = DeliveryForm()
+    if not form.validate_on_submit():
+        return _alliance_page(alliance, form, 400)
+    try:
+        delivery = services.record_delivery(alliance, form.values(), current_user)
+    except DomainError as exc:
+        _fail(form, exc)
+        return _alliance_page(load_alliance(alliance_id), form, exc.status)
+    db.session.commit()
+    flash(_l("The delivery was recorded: the buyer is asked to confirm it."), "success")
+    return redirect(url_for(".delivery", delivery_id=delivery.id))
+
+
+# one delivery -----------------------------------------------------------------------------------------------
+
+def _delivery_page(delivery, decision=None, payment=None, correction=None, status=200):
+    actions = {t.name for t in DELIVERY.available(delivery, current_user)}
+    correction = correction or (DeliveryForm(formdata=None, prefix="fix").fill_from(delivery)
+                                if can_correct(current_user, delivery) else None)
+    payment = payment or PaymentForm(formdata=None, prefix="pay")
+    if payment.paid_on.data is None and delivery.paid_on:
+        payment.paid_on.data, payment.paid_amount.data = delivery.paid_on.isoformat(), str(delivery.paid_amount)
+    return render_template("sales/delivery.html", delivery=delivery, alliance=delivery.alliance,
+                           actions=actions, decision=decision or DecisionForm(formdata=None), payment=payment,
+                           correction=correction, can_pay=can_pay(current_user, delivery),
+                           can_see_alliance=can_view_deliveries(current_user, delivery.alliance),
+                           currency=delivery.alliance.call.program.currency), status
+
+
+@bp.get("/deliveries/<int:delivery_id>")
+@login_required
+def delivery(delivery_id):
+    return _delivery_page(load_delivery(delivery_id))
+
+
+@bp.post("/deliveries/<int:delivery_id>/transitions")
+@login_required
+def act(delivery_id):
+    delivery = load_delivery(delivery_id)
+    form = DecisionForm()
+    action = request.form.get("action", "")
+    if not form.validate_on_submit():
+        return _delivery_page(delivery, decision=form, status=400)
+    if action not in DELIVERY.by_name:
+        abort(400)
+    try:
+        services.act(delivery, action, current_user, reason=form.reason.data,
+                     paid_on=form.paid_on.data or None, paid_amount=form.paid_amount.data or None)
+    except DomainError as exc:
+        _fail(form, exc)
+        return _delivery_page(load_delivery(delivery_id), decision=form, status=exc.status)
+    db.session.commit()
+    flash({"confirm": _l("The delivery is confirmed."), "dispute": _l("The delivery is disputed: the association "
+                                                                        "and the program officer are told why."),
+           "resend": _l("The delivery was sent again to the buyer.")}[action], "success")
+    return redirect(url_for(".delivery", delivery_id=delivery.id))
+
+
+@bp.post("/deliveries/<int:delivery_id>/payment")
+@login_required
+def pay(delivery_id):
+    delivery = load_delivery(delivery_id)
+    if not can_pay(current_user, delivery):
+        abort(403)
+    form = PaymentForm(prefix="pay")
+    if not form.validate_on_submit():
+        return _delivery_page(delivery, payment=form, status=400)
+    try:
+        services.record_payment(delivery, {"paid_on": form.paid_on.data, "paid_amount": form.paid_amount.data},
+                                current_user)
+    except DomainError as exc:
+        _fail(form, exc)
+        return _delivery_page(load_delivery(delivery_id), payment=form, status=exc.status)
+    db.session.commit()
+    flash(_l("The payment was recorded."), "success")
+    return redirect(url_for(".delivery", delivery_id=delivery.id))
+
+
+@bp.post("/deliveries/<int:delivery_id>/correct")
+@login_required
+def correct(delivery_id):
+    delivery = load_delivery(delivery_id)
+    if not can_record(current_user, delivery.alliance):
+        abort(403)
+    form = DeliveryForm(prefix="fix")
+    if not form.validate_on_submit():
+        return _delivery_page(delivery, correction=form, status=400)
+    try:
+        services.correct_delivery(delivery, form.values(), current_user)
+    except DomainError as exc:
+        _fail(form, exc)
+        return _delivery_page(load_delivery(delivery_id), correction=form, status=exc.status)
+    db.session.commit()
+    flash(_l("The delivery was corrected."), "success")
+    return redirect(url_for(".delivery", delivery_id=delivery.id))
+
+
+# a buyer's deliveries and accounts --------------------------------------------------------------------------
+
+def load_buyer(buyer_id, allowed):
+    buyer = _get(Buyer, buyer_id)
+    if not allowed(current_user, buyer):
+        abort(404)
+    return buyer
+
+
+@bp.get("/buyers/<int:buyer_id>/deliveries")
+@login_required
+def buyer_deliveries(buyer_id):
+    buyer = load_buyer(buyer_id, can_view_buyer_deliveries)
+    query = sa.select(Delivery).join(Alliance, Alliance.id == Delivery.alliance_id).where(Delivery.buyer_id == buyer.id)
+    if buyer_id_of(current_user) != buyer.id:
+        query = query.where(alliance_filter(current_user))
+    state = request.args.get("state", "")
+    if state in DELIVERY.states:
+        query = query.where(Delivery.state == state)
+    page = paginate(query.order_by(Delivery.state != "recorded", Delivery.delivered_on.desc(), Delivery.id.desc()))
+    return render_template("sales/buyer_deliveries.html", buyer=buyer, deliveries=page.items, page=page,
+                           state=state, states=DELIVERY.states, can_link=can_link(current_user))
+
+
+@bp.get("/my-deliveries")
+@login_required
+def mine():
+    buyer_id = buyer_id_of(current_user)
+    if buyer_id is None:
+        abort(404)
+    return redirect(url_for(".buyer_deliveries", buyer_id=buyer_id))
+
+
+def _linkable():
+    return db.session.execute(sa.select(User).join(UserRole, UserRole.user_id == User.id)
+                              .where(UserRole.role == "buyer").order_by(User.name, User.id).limit(500)).scalars().all()
+
+
+def _accounts_page(buyer, form=None, status=200):
+    form = form or LinkForm(formdata=None)
+    form.user_id.choices = options([("", _l("Choose an account"))] +
+                                   [(str(u.id), f"{u.name} · {u.email}") for u in _linkable()])
+    return render_template("sales/buyer_accounts.html", buyer=buyer, accounts=services.accounts_of(buyer),
+                           form=form), status
+
+
+def _may_link(user, _buyer):
+    return can_link(user)
+
+
+@bp.get("/buyers/<int:buyer_id>/accounts")
+@login_required
+def accounts(buyer_id):
+    if not can_link(current_user):
+        abort(403)
+    return _accounts_page(load_buyer(buyer_id, _may_link))
+
+
+@bp.post("/buyers/<int:buyer_id>/accounts")
+@login_required
+def link(buyer_id):
+    if not can_link(current_user):
+        abort(403)
+    buyer = load_buyer(buyer_id, _may_link)
+    form = LinkForm()
+    form.user_id.choices = []
+    if not form.validate_on_submit():
+        return _accounts_page(buyer, form, 400)
+    try:
+        uid = int(form.user_id.data or 0)
+    except ValueError:
+        uid = 0
+    user = db.session.get(User, uid) if 0 < uid <= MAX_ID else None
+    try:
+        services.link_account(buyer, user, current_user)
+    except DomainError as exc:
+        _fail(form, exc)
+        return _accounts_page(load_buyer(buyer_id, _may_link), form, exc.status)
+    db.session.commit()
+    flash(_l("The account now acts for this buyer."), "success")
+    return redirect(url_for(".accounts", buyer_id=buyer.id))
+
+
+@bp.post("/buyers/<int:buyer_id>/accounts/<int:user_id>/unlink")
+@login_required
+def unlink(buyer_id, user_id):
+    if not can_link(current_user):
+        abort(403)
+    buyer = load_buyer(buyer_id, _may_link)
+    user = _get(User, user_id)
+    if services.unlink_account(buyer, user, current_user):
+        db.session.commit()
+        flash(_l("The account no longer acts for this buyer."), "success")
+    return redirect(url_for(".accounts", buyer_id=buyer.id))
