@@ -17,6 +17,8 @@ from ..errors import Collector, Forbidden, NotFound, RuleViolation, Violation
 from ..extensions import db
 from ..money import ZERO
 from ..parsing import amount, check_version, day, fail, text, whole
+from ..workflows.organisation import (ACTION_MOVES, CAPACITY_ACTION, CAPACITY_PLAN, FUND_APPLICATION,
+                                      FUND_MOVES)
 from .models import (ACTION_STATES, CAPACITY_KINDS, FUND_STATES, CapacityAction, CapacityPlan, FundApplication,
                      StrategicAction, StrategicObjective, StrategicPlan, Training)
 from .permissions import can_edit_organisation
@@ -221,8 +223,9 @@ def update_capacity_action(association, action_id, data, actor):
     due_on = day(data, "due_on", c, required=False)
     state = _choice(data, "state", ACTION_STATES, c, action.state)
     fail(c)
-    action.kind, action.description, action.responsible, action.due_on, action.state = (
-        kind, description, responsible, due_on, state)
+    action.kind, action.description, action.responsible, action.due_on = kind, description, responsible, due_on
+    if state != action.state:
+        CAPACITY_ACTION.apply(action, ACTION_MOVES[state], actor)
     plan.updated_at = utcnow()
     db.session.flush()
     audit.record("capacity_plan", plan.id, "update_capacity_action", actor, association_id=association.id,
@@ -243,10 +246,12 @@ def adopt_capacity_plan(association, actor, adopted_on=None):
     when = day({"adopted_on": adopted_on}, "adopted_on", c, required=False) or today()
     _not_future(when, "adopted_on", c)
     fail(c)
-    plan.state, plan.adopted_on, plan.adopted_by_id = "adopted", when, actor.id
+
+    def effect(obj, _t, _data):
+        obj.adopted_on, obj.adopted_by_id = when, actor.id
+
+    CAPACITY_PLAN.apply(plan, "adopt_capacity_plan", actor, data={"adopted_on": when.isoformat()}, effect=effect)
     db.session.flush()
-    audit.record("capacity_plan", plan.id, "adopt_capacity_plan", actor, association_id=association.id,
-                 from_state="draft", to_state="adopted", data={"adopted_on": when.isoformat()})
     return plan
 
 
@@ -333,12 +338,14 @@ def settle_fund(association, fund, data, actor):
     if state == "obtained" and obtained is None and not c.violations:
         c.add("amount_obtained_missing", _l("Give the amount obtained."), "amount_obtained")
     fail(c)
-    before = fund.state
-    fund.state, fund.amount_obtained = state, obtained if state == "obtained" else None
+    fund.amount_obtained = obtained if state == "obtained" else None
+    data = {"amount_obtained": str(fund.amount_obtained) if fund.amount_obtained is not None else None}
+    if state != fund.state:
+        FUND_APPLICATION.apply(fund, FUND_MOVES[state], actor, data=data)
+    else:  # the same result, its amount corrected
+        audit.record("fund_application", fund.id, "settle_fund", actor, association_id=association.id,
+                     from_state=state, to_state=state, data=data)
     db.session.flush()
-    audit.record("fund_application", fund.id, "settle_fund", actor, association_id=association.id,
-                 from_state=before, to_state=state,
-                 data={"amount_obtained": str(fund.amount_obtained) if fund.amount_obtained is not None else None})
     return fund
 
 

@@ -20,3 +20,6 @@ WORKFLOWS.update({"revolving_loan": LOAN, "ta_terms": TA_TERMS, "ta_contract": T
 from .delivery import DELIVERY  # noqa: E402  (issue 15: deliveries to the buyer)
 WORKFLOWS["delivery"] = DELIVERY
 register_workflows(WORKFLOWS)  # the audit trail labels a workflow event with its transition's label
+from .organisation import CAPACITY_ACTION, CAPACITY_PLAN, FUND_APPLICATION  # noqa: E402  (grants/organisation)
+WORKFLOWS.update({"capacity_plan": CAPACITY_PLAN, "capacity_action": CAPACITY_ACTION,
+                  "fund_application": FUND_APPLICATION})
