@@ -76,6 +76,7 @@ def create_app(config=None):
     from .proposals import tasks as proposal_tasks  # noqa: F401  (work waiting: intentions)
     from .plans import tasks as plan_tasks  # noqa: F401  (work waiting: plans, appraisals, reviews)
     from .closeout import tasks as closeout_tasks  # noqa: F401  (work waiting: alliances to close)
+    from .grievances import alerts as grievance_alerts, tasks as grievance_tasks  # noqa: F401  (issue 15)
     from .web import i18n
 
     i18n.compile_catalogs(app)

@@ -21,3 +21,4 @@ from .revolving.models import Loan as RevolvingLoan, Movement as RevolvingMoveme
 from .reports.stored import StoredAnswer  # noqa: F401
 from .web.idempotency import IdempotencyKey  # noqa: F401
 from .reports.totals import AllianceStay, AllianceTotals  # noqa: F401
+from .grievances.models import Grievance  # noqa: F401

@@ -6,7 +6,7 @@ import pytest
 
 ANON = "anonymous"
 PERSONAS = (ANON, "admin", "officer", "other_officer", "finance", "committee", "facilitator", "auditor",
-            "ta_provider", "board", "treasurer", "member_user", "other_board")
+            "ta_provider", "board", "treasurer", "member_user", "other_board", "grievance_officer")
 OK = {200}
 DENIED = {403, 404}
 HIDDEN = {404}
@@ -111,7 +111,7 @@ MATRIX["offline.token"] = {p: OK for p in PERSONAS} | {ANON: {401}}
 MATRIX.update({f"health.{name}": {p: OK for p in PERSONAS} for name in ("healthz", "readyz")})
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "monitoring.", "closeout.", "revolving.")
-POST_ONLY_PUBLIC = {"auth.language", "auth.login"}
+POST_ONLY_PUBLIC = {"auth.language", "auth.login", "grievances.new"}
 
 
 def _pages(app):
@@ -221,3 +221,18 @@ PORTFOLIO = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "officer":
                                             "auditor": OK}
 MATRIX.update({"reports.portfolio": PORTFOLIO, "reports.portfolio_export": PORTFOLIO,
                "reports.portal": {p: OK for p in PERSONAS}})
+# grievances (issue 15, h1): the form, the receipt and the tracking pages are public; the grievance office's pages
+# are for grievance officers and admins only (403 on the list, 404 on a grievance: its existence does not leak).
+# A grievance officer holds no other role: on every other page it is treated like a TA provider without contracts.
+GRIEVANCE_OFFICE = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "grievance_officer": OK}
+GRIEVANCE_HIDDEN = {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN, "admin": ANY, "grievance_officer": ANY}
+MATRIX.update({
+    "grievances.new": PUBLIC, "grievances.filed": PUBLIC, "grievances.track_form": PUBLIC,
+    "grievances.track": {p: HIDDEN for p in PERSONAS},  # a made-up code
+    "grievances.index": GRIEVANCE_OFFICE, "grievances.export": GRIEVANCE_OFFICE,
+    "grievances.detail": GRIEVANCE_HIDDEN, "grievances.attachment": GRIEVANCE_HIDDEN,
+})
+MATRIX["assistance.providers"] = MATRIX["assistance.providers"] | {"grievance_officer": {403}}
+for _policy in MATRIX.values():
+    if "grievance_officer" not in _policy:
+        _policy["grievance_officer"] = _policy["ta_provider"]

@@ -31,6 +31,7 @@ def test_contracts_cover_every_stage_and_layer():
     contracts = {c["id"]: c for c in config["contracts"]}
     stages = {"grants.proposals", "grants.plans", "grants.funding", "grants.execution", "grants.assistance",
               "grants.monitoring", "grants.closeout", "grants.revolving"}
+    stages |= {"grants.grievances"}  # issue 15 (h1)
     assert set(contracts["stages"]["modules"]) == stages
     layers = [set(x.strip() for x in layer.split(":")) for layer in contracts["layers"]["layers"]]
     assert layers[1] == {"grants.reports"} and layers[2] == stages and layers[3] == {"grants.alliances"}

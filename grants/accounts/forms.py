@@ -17,6 +17,7 @@ ROLE_LABELS = {
     "facilitator": _l("Facilitator"),
     "ta_provider": _l("Technical-assistance provider"),
     "auditor": _l("Auditor"),
+    "grievance_officer": _l("Grievance officer"),
 }
 #: human labels of the roles in an association
 ASSOCIATION_ROLE_LABELS = {

@@ -41,6 +41,9 @@ RULE_LABELS = {
     "low_execution_share": (_l("Low execution: share of the grant received that should be spent"),
                             _l("0.50 means an alert when less than half is spent one report period after a "
                                "transfer")),
+    "grievance_ack_days": (_l("Days to acknowledge a grievance"),
+                           _l("An overdue grievance raises an alert")),
+    "grievance_resolve_days": (_l("Days to resolve a grievance"), _l("Counted from the day it was received")),
 }
 assert set(RULE_LABELS) == set(RULES)
 
@@ -94,6 +97,9 @@ def rule_sentences(program):
                                     value=n(p.tranche_response_days))),
         ("low_execution_share", _("Execution is low when less than %(value)s of the grant received is spent one "
                                   "report period after a transfer", value=pct(p.low_execution_share))),
+        ("grievance_ack_days", _("A grievance is acknowledged within %(value)s days", value=n(p.grievance_ack_days))),
+        ("grievance_resolve_days", _("A grievance is resolved within %(value)s days",
+                                     value=n(p.grievance_resolve_days))),
     ]
     return lines
 

@@ -26,6 +26,9 @@ RULES = {
     "report_period_months": ("int", 6),
     "tranche_response_days": ("int", 15),
     "low_execution_share": ("ratio", Decimal("0.50")),
+    # grievances (issue 15): days to acknowledge and to resolve a grievance
+    "grievance_ack_days": ("int", 5),
+    "grievance_resolve_days": ("int", 30),
 }
 
 _KIND_TYPES = {"ratio": Ratio, "money": Money, "int": sa.Integer, "bool": sa.Boolean}

@@ -14,6 +14,7 @@ from flask import current_app
 
 from ..common import utcnow
 from ..extensions import db
+from ..grievances.services import grievance_changed
 from ..workflows.engine import transition_applied
 
 #: the portal's keys start with this; a transition forgets them all
@@ -82,3 +83,4 @@ def _on_transition(workflow, obj=None, **_kw):
 
 
 transition_applied.connect(_on_transition)
+grievance_changed.connect(lambda *_a, **_k: forget(PORTAL))  # the portal's grievance counts (issue 15)

@@ -26,6 +26,7 @@ OBJECTS = {
     "ta_provider": _l("a technical assistance provider"), "deliverable": _l("a deliverable"),
     "supervision_visit": _l("a supervision visit"), "follow_up_action": _l("a follow-up action"),
     "indicator": _l("an indicator"), "plan": _l("the plan"), "loan": _l("a loan"),
+    "grievance": _l("a grievance"),
 }
 
 #: sentences of their own for the common changes: (object type, action) -> lazy string with %(who)s and data keys

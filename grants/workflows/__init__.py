@@ -3,6 +3,7 @@ from ..audit.labels import register_workflows
 from .alliance import ALLIANCE  # noqa: F401
 from .deliverable import DELIVERABLE  # noqa: F401
 from .follow_up import FOLLOW_UP  # noqa: F401
+from .grievance import GRIEVANCE  # noqa: F401
 from .engine import Transition, Workflow, guard, guard_names, transition_applied  # noqa: F401
 from .procurement import PROCUREMENT  # noqa: F401
 from .report import REPORT  # noqa: F401
@@ -11,4 +12,5 @@ from .tranche import TRANCHE  # noqa: F401
 WORKFLOWS = {"alliance": ALLIANCE, "tranche": TRANCHE, "accountability_report": REPORT,
              "procurement": PROCUREMENT, "deliverable": DELIVERABLE}
 WORKFLOWS["follow_up_action"] = FOLLOW_UP
+WORKFLOWS["grievance"] = GRIEVANCE
 register_workflows(WORKFLOWS)  # the audit trail labels a workflow event with its transition's label
