@@ -9,6 +9,8 @@ from ..workflows.alliance import STATES
 from . import filters, portal as public, portfolio as pf
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
 from .views import stored_response
+from pydantic import Field  # the portal's grievance counts (issue 15)
+from ..grievances.stats import public_counts
 
 TAGS = ("reports",)
 
@@ -228,6 +230,8 @@ class PortalOut(Out):
     filters: dict
     aggregates: PortalAggregatesOut
     audit_head: AuditHeadOut | None = None
+    grievances: dict | None = Field(None, description="grievance counts by category, state and region and "
+                                    "median_days_to_resolve; no text (issue 15)")
 
 
 def item_dict(i):
@@ -262,7 +266,7 @@ def portal_api():
                                 "total": total, "filters": f.as_dict(),
                                 "aggregates": {"by_region": [_aggregate(a) for a in aggs["region"]],
                                                "by_year": [_aggregate(a) for a in aggs["year"]]},
-                                "audit_head": _audit_head()})
+                                "audit_head": _audit_head(), "grievances": public_counts()})
         return jsonify(body).get_data(), "application/json"
 
     return stored_response(f"api:{per_page}", f, page, build)

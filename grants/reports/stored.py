@@ -83,4 +83,4 @@ def _on_transition(workflow, obj=None, **_kw):
 
 
 transition_applied.connect(_on_transition)
-grievance_changed.connect(lambda *_a, **_k: forget(PORTAL))  # the portal's grievance counts (issue 15)
+grievance_changed.connect(lambda *_a, **_k: forget(PORTAL), weak=False)  # the portal's grievance counts (issue 15)
