@@ -35,6 +35,7 @@ from ..programs.models import Program
 from . import data
 from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _accounts, _member_rows  # noqa: F401
 from .clock import Timeline
+from . import grievances as grievance_demo
 from .scale import seed_scale  # noqa: F401
 
 #: the first day of the story, in days before today
@@ -119,5 +120,6 @@ def seed(password=None, today=None):
         tl.at(START - 4, association, *row)
     tl.at(START - 5, people)
     tl.at(START - 6, story)
+    grievance_demo.build(tl, users, assocs, password)  # issue 15: the grievance office and five grievances
     tl.run()
     return result
