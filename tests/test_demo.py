@@ -568,6 +568,9 @@ def test_demo_grievances_in_every_state_and_the_reporter_kept_secret(app, db, se
     board = _sign_in(app, seeded, f"presidente.colomi@{demo.DOMAIN}")
     alliance_page = board.get(f"/alliances/{named.alliance_id}").get_data(as_text=True)
     assert named.reporter.name not in alliance_page and named.description not in alliance_page
+    assert "oficina de quejas" not in alliance_page  # the supervision asked is the officer's task, not an alert
+    officer = _sign_in(app, seeded, f"oficial@{demo.DOMAIN}")
+    assert "lo pide la oficina de quejas" in officer.get("/dashboard").get_data(as_text=True)
     assert board.get(f"/grievances/{named.id}").status_code == 404
     portal = app.test_client().get("/api/v1/portal").get_json()["grievances"]
     assert portal["total"] == 5 and portal["by_state"]["resolved"] == 1

@@ -317,8 +317,8 @@ def test_the_office_sees_its_work_on_the_home_page(app, db, grievance_officer, o
     assert g.tracking_code in login(grievance_officer).get("/dashboard").get_data(as_text=True)
 
 
-def test_a_grievance_never_changes_its_alliance_and_the_flag_is_an_alert_without_text(
-        db, alliance, grievance_officer, login, officer, board, api):
+def test_a_grievance_never_changes_its_alliance_and_the_flag_is_a_task_of_the_regional_officer_only(
+        app, db, alliance, grievance_officer, login, officer, other_officer, board, api):
     state, version = alliance.state, alliance.version
     g = _file(db, alliance_code=alliance.code)
     for action, data in (("acknowledge", {}), ("investigate", {}), ("dismiss", {"reason": "sin pruebas"})):
@@ -328,15 +328,24 @@ def test_a_grievance_never_changes_its_alliance_and_the_flag_is_an_alert_without
     assert resp.status_code == 200 and resp.get_json()["supervision_flagged_at"]
     db.session.refresh(alliance)
     assert (alliance.state, alliance.version) == (state, version)
-    found = alerts.open_alerts([alliance.id])
-    assert [a.code for a in found] == ["supervision_requested"]
-    assert SECRET_TEXT not in str(found[0].message) and found[0].detail == {}
+    assert alerts.open_alerts([alliance.id]) == []  # nothing the board would see on the alliance page
+    with app.test_request_context():
+        found, total = tasks.collect(officer)
+        for user in (other_officer, board):
+            assert "supervision_requested" not in {t.code for t in tasks.collect(user)[0]}
+    assert total == 1 and found[0].code == "supervision_requested" and found[0].alliance.id == alliance.id
+    assert SECRET_TEXT not in str(found[0].title) and g.tracking_code not in str(found[0].title) + found[0].detail
+    home = login(officer).get("/dashboard").get_data(as_text=True)
+    assert "lo pide la oficina de quejas" in home and SECRET_TEXT not in home
+    assert "oficina de quejas" not in login(board).get(f"/alliances/{alliance.id}").get_data(as_text=True)
     other = _file(db)
     resp = api(grievance_officer).put(f"/grievances/{other.id}/supervision", json={"flagged": True})
     assert resp.status_code == 422 and resp.get_json()["error"]["details"][0]["rule"] == "supervision_needs_alliance"
     assert api(officer).put(f"/grievances/{g.id}/supervision", json={"flagged": False}).status_code == 404
     resp = login(grievance_officer).post(f"/grievances/{g.id}/supervision", data={"on": "0"})
-    assert resp.status_code == 302 and alerts.open_alerts([alliance.id]) == []
+    assert resp.status_code == 302
+    with app.test_request_context():
+        assert tasks.collect(officer)[1] == 0
 
 
 # -- the portal ---------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-"""Grievance alerts on the alliance a grievance is about (grants/alliances/alerts.py). Neither says what the
-grievance says nor who filed it; the alliance itself is never changed or blocked by them.
-
-- ``grievance_overdue``: an open grievance not acknowledged within the program's ``grievance_ack_days``, or not
-  resolved within ``grievance_resolve_days`` (open the day after the deadline);
-- ``supervision_requested``: a grievance officer asked the regional officer to supervise the alliance."""
+"""The grievance alert on the alliance a grievance is about (grants/alliances/alerts.py): ``grievance_overdue``,
+an open grievance not acknowledged within the program's ``grievance_ack_days``, or not resolved within
+``grievance_resolve_days`` (open the day after the deadline). It says neither what the grievance says nor who
+filed it; the alliance itself is never changed or blocked by it. (The supervision a grievance officer asks for
+is a task of the region's officer, grants/grievances/tasks.py, not an alert: alerts show to everyone who sees
+the alliance, its board included.)"""
 from datetime import date
 
 import sqlalchemy as sa
@@ -24,10 +24,6 @@ def _overdue_message(d, today):
               "(%(days)s days late).", day=d["due_on"], days=(today - due).days)
 
 
-def _flag_message(_d, _today):
-    return _l("The grievance office asks the officer of the region to supervise this alliance.")
-
-
 @alerts.source("grievance_overdue", message=_overdue_message)
 def grievance_overdue(alliances):
     ids = [a.id for a in alliances]
@@ -46,18 +42,6 @@ def grievance_overdue(alliances):
             out.append(alerts.Alert("grievance_overdue", aid, since=resolve_due, due=resolve_due + alerts.ONE_DAY,
                                     ref=f"{gid}r", detail={"step": "resolve", "due_on": resolve_due.isoformat()}))
     return out
-
-
-@alerts.source("supervision_requested", message=_flag_message)
-def supervision_requested(alliances):
-    ids = [a.id for a in alliances]
-    if not ids:
-        return []
-    rows = db.session.execute(sa.select(Grievance.id, Grievance.alliance_id, Grievance.supervision_flagged_at)
-                              .where(Grievance.alliance_id.in_(ids), Grievance.supervision_flagged_at.is_not(None))
-                              .order_by(Grievance.id)).all()
-    return [alerts.Alert("supervision_requested", aid, since=at.date(), due=at.date(), ref=str(gid), detail={})
-            for gid, aid, at in rows]
 
 
 alerts.watch(Grievance, lambda g: [g.alliance_id] if g.alliance_id else [])

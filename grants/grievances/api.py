@@ -176,8 +176,8 @@ def grievance_transition(grievance_id, body):
 @endpoint("/grievances/<grievance_id>/supervision", ["PUT"], summary="Ask the regional officer to supervise the "
           "alliance", body=SupervisionIn, response=GrievanceOut, tags=TAGS, name="grievance_supervision")
 def grievance_supervision(grievance_id, body):
-    """An alert ``supervision_requested`` on the alliance, without the grievance's text or reporter; the alliance
-    is not changed. 422 ``supervision_needs_alliance`` when the grievance is about no alliance."""
+    """A task ``supervision_requested`` on the home page of the officer of the alliance's region, without the
+    grievance's text or reporter; the alliance is not changed. 422 ``supervision_needs_alliance`` when the grievance is about no alliance."""
     g = _load(grievance_id)
     services.flag_supervision(g, api_user(), on=body.flagged)
     db.session.commit()

@@ -202,8 +202,9 @@ def transition(g, action, actor, data=None):
 
 
 def flag_supervision(g, actor, on=True):
-    """Ask (or stop asking) the regional officer to supervise the alliance the grievance is about: an alert on
-    the alliance that says nothing of the grievance's text or reporter. The alliance itself is not changed.
+    """Ask (or stop asking) the regional officer to supervise the alliance the grievance is about: a task on that
+    officer's home page that says nothing of the grievance's text or reporter (grievances/tasks.py). The
+    alliance itself is not changed.
     Raises ``Forbidden`` (not a grievance officer or admin), ``RuleViolation`` (``supervision_needs_alliance``)."""
     if not actor.has_role("grievance_officer", "admin"):
         raise Forbidden(_l("Your role does not allow this action."))

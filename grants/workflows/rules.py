@@ -244,11 +244,9 @@ GRIEVANCE_TARGET_UNKNOWN = "grievance_target_unknown"
 GRIEVANCE_ALREADY_ESCALATED = "grievance_already_escalated"
 SUPERVISION_NEEDS_ALLIANCE = "supervision_needs_alliance"
 GRIEVANCE_OVERDUE = "grievance_overdue"
-SUPERVISION_REQUESTED = "supervision_requested"
 RULES.update({rule.code: rule for rule in (
     Rule(GRIEVANCE_TARGET_UNKNOWN, _l("No alliance or association matches what was given. Check it, or leave it empty.")),
     Rule(GRIEVANCE_ALREADY_ESCALATED, _l("This grievance is already with an administrator.")),
     Rule(SUPERVISION_NEEDS_ALLIANCE, _l("This grievance is not about an alliance: there is nothing to supervise.")),
     Rule(GRIEVANCE_OVERDUE, _l("A grievance about this alliance has not been answered in time by the grievance office.")),
-    Rule(SUPERVISION_REQUESTED, _l("The grievance office asks the officer of the region to supervise this alliance.")),
 )})
