@@ -65,6 +65,10 @@ LABELS = {
     "save_assessment": _l("Assessment scored"),
     "update_cash_flow": _l("Cash flow changed"),
     "update_plan": _l("Plan edited"),
+    # grievances (issue 15)
+    "file": _l("Grievance received"),
+    "flag_supervision": _l("Supervision of the alliance asked"),
+    "unflag_supervision": _l("Supervision request withdrawn"),
 }
 
 #: registered mappings object type -> workflow (grants/workflows registers its own here: the audit trail

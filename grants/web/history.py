@@ -53,6 +53,7 @@ SENTENCES = {
     ("accountability_report", "approve"): _l("%(who)s approved an accountability report"),
     ("accountability_report", "observe"): _l("%(who)s observed an accountability report"),
     ("attachment", "add_attachment"): _l("%(who)s attached the document %(filename)s"),
+    ("grievance", "file"): _l("A grievance was received"),  # by whom is never recorded (issue 15)
 }
 
 #: data keys holding money, formatted in the alliance's currency
