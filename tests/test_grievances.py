@@ -50,6 +50,19 @@ def test_anonymous_filing_by_page_without_sign_in_gives_a_code_to_follow(db, cli
     track = client.get(f"/grievances/track/{code.lower().replace('-', ' ')}")  # as typed on a phone
     assert track.status_code == 200 and "Recibido" in track.get_data(as_text=True)
     assert client.get(f"/grievances/track?code={code}").status_code == 302
+    assert code not in client.get("/grievances/filed", follow_redirects=True).get_data(as_text=True)  # once
+
+
+def test_a_signed_in_member_who_asks_for_anonymity_is_not_recorded(db, login, reporter, grievance_officer):
+    web = login(reporter)
+    assert web.post("/grievances/new", data={"category": "exclusion", "description": "x", "anonymous": "y",
+                                             "contact": ""}).status_code == 302
+    named = web.post("/grievances/new", data={"category": "exclusion", "description": "y"})  # box unticked
+    assert named.status_code == 302
+    rows = db.session.execute(sa.select(Grievance).order_by(Grievance.id)).scalars().all()
+    assert [(g.anonymous, g.reporter_id) for g in rows] == [(True, None), (False, reporter.id)]
+    office = login(grievance_officer).get(f"/grievances/{rows[0].id}").get_data(as_text=True)
+    assert SECRET_NAME not in office and "anónimo" in office
 
 
 def test_the_form_keeps_what_was_typed_and_names_every_problem(db, client):

@@ -24,7 +24,7 @@ from .xlsx import grievances_xlsx
 
 bp = Blueprint("grievances", __name__, url_prefix="/grievances")
 MAX_ID = 2**31 - 1
-#: the receipt page shows the code of the grievance just filed, from this session only
+#: the receipt page shows the code of the grievance just filed, from this session only, once
 _JUST_FILED = "grievance_just_filed"
 
 
@@ -60,7 +60,7 @@ def new():
 
 @bp.get("/filed")
 def filed():
-    code = session.get(_JUST_FILED)
+    code = session.pop(_JUST_FILED, None)  # shown once: the next person on a shared phone does not see it
     if not code:
         return redirect(url_for("grievances.track_form"))
     return render_template("grievances/filed.html", code=code)
