@@ -185,6 +185,7 @@ def test_escalation_flags_once_and_the_public_answer_is_shown_by_code(db, client
     services.transition(g, "escalate", grievance_officer)
     db.session.commit()
     assert g.escalated and g.state == "received"
+    assert "escalate" not in {t.name for t in services.available(g, grievance_officer)}
     with pytest.raises(RuleViolation) as exc:
         services.transition(g, "escalate", grievance_officer)
     assert exc.value.details[0].rule == "grievance_already_escalated"

@@ -13,7 +13,7 @@ from ..api.core import Model, Out, api_user, choice_arg, dump, endpoint, int_arg
 from ..api.types import UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
-from ..workflows.grievance import GRIEVANCE, STATES
+from ..workflows.grievance import STATES
 from . import services
 from .limits import filing_limit
 from .models import CATEGORIES, Grievance
@@ -93,7 +93,7 @@ def grievance_dict(g, user):
            "region": g.region, "ack_due_on": g.ack_due_on, "overdue": services.is_overdue(g),
            "escalated_at": g.escalated_at, "supervision_flagged_at": g.supervision_flagged_at,
            "has_attachment": bool(g.attachment_sha256),
-           "actions": [t.name for t in GRIEVANCE.available(g, user)], "version": g.version}
+           "actions": [t.name for t in services.available(g, user)], "version": g.version}
     if can_see_reporter(user):
         out.update(anonymous=g.anonymous, reporter_id=g.reporter_id,
                    reporter_name=g.reporter.name if g.reporter else None, contact=g.contact)

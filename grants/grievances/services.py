@@ -221,6 +221,11 @@ def flag_supervision(g, actor, on=True):
     return g
 
 
+def available(g, user):
+    """The actions ``user`` may take on ``g`` now (``escalate`` only once)."""
+    return [t for t in GRIEVANCE.available(g, user) if not (t.name == "escalate" and g.escalated_at is not None)]
+
+
 def days_to_close(g):
     if g.closed_at is None:
         return None

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..uploads import send_stored
 from ..web.forms import flash_violations, show_errors
 from ..web.pagination import paginate
-from ..workflows.grievance import GRIEVANCE, STATES
+from ..workflows.grievance import STATES
 from . import services
 from .forms import FilterForm, GrievanceForm, TrackForm
 from .limits import filing_limit
@@ -139,7 +139,7 @@ def load(grievance_id):
 @login_required
 def detail(grievance_id):
     g = load(grievance_id)
-    return render_template("grievances/detail.html", g=g, actions=GRIEVANCE.available(g, current_user),
+    return render_template("grievances/detail.html", g=g, actions=services.available(g, current_user),
                            overdue=services.is_overdue(g), see_reporter=can_see_reporter(current_user))
 
 
