@@ -115,7 +115,7 @@ def file_grievance(body):
     return dump(FiledOut, {"tracking_code": g.tracking_code, "state": g.state})
 
 
-@endpoint("/grievances/track/<tracking_code>", summary="Follow a grievance by its code (no sign-in needed)",
+@endpoint("/grievances/track/<string(minlength=12,maxlength=40):tracking_code>", summary="Follow a grievance by its code (no sign-in needed)",
           response=TrackOut, auth=False, tags=TAGS, name="track_grievance")
 def track_grievance(tracking_code):
     """State, dates and the public answer; never the reporter, the contact or the description."""
