@@ -135,6 +135,7 @@ PARAM_TABLES = {
     "photo_id": "visit_photos", "loan_id": "revolving_loans", "expense_id": "expenses", "action_id": "follow_up_actions",
     "procurement_id": "procurements", "contract_id": "ta_contracts", "terms_id": "ta_terms", "user_id": "users",
     "number": "tranches",
+    "grievance_id": "grievances", "tracking_code": "grievances",  # issue 15: the demo's grievances
 }
 
 
@@ -143,6 +144,7 @@ def _values(db, param, bound, limit=4):
     association, a tranche of that alliance), at most ``limit`` of them."""
     table = db.metadata.tables[PARAM_TABLES[param]]
     column = table.c.number if param == "number" else table.c.id
+    column = table.c.tracking_code if param == "tracking_code" else column
     query = sa.select(column).distinct().order_by(column).limit(limit)
     for key, value in bound.items():
         if key in table.c:
