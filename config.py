@@ -42,6 +42,7 @@ class Config:
     THROTTLE_LOGIN_ADDRESS = "10 per minute;30 per hour"
     THROTTLE_LOGIN_ACCOUNT = "5 per 15 minutes"
     THROTTLE_API = "120 per minute;3000 per hour"
+    THROTTLE_GRIEVANCE = "5 per 10 minutes;20 per day"  # grievances filed per connection (issue 15)
     API_TOKEN_HOURS = 24 * 30
     PER_PAGE = 25
     #: how long a computed portfolio is reused, in each worker's memory, for the same visibility, filters and

@@ -81,6 +81,7 @@ def create_app(config=None):
     from .sales import tasks as sales_tasks  # noqa: F401  (work waiting: deliveries to confirm, disputes)
     from .proposals import letter as proposals_letter  # noqa: F401  (the buyer's letter of intent, for sales)
     from .monitoring import sales_feed  # noqa: F401  (sales indicators fed from confirmed deliveries)
+    from .grievances import alerts as grievance_alerts, tasks as grievance_tasks  # noqa: F401  (issue 15)
     from .web import i18n
 
     i18n.compile_catalogs(app)

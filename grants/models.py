@@ -27,3 +27,4 @@ from .documents.models import IssuedDocument  # noqa: F401
 from .organisation.models import CapacityAction, CapacityPlan, FundApplication, StrategicAction  # noqa: F401
 from .organisation.models import StrategicObjective, StrategicPlan, Training as OrgTraining  # noqa: F401
 from .sales.models import BuyerAccount, Delivery  # noqa: F401  (issue 15: the buyer as a party)
+from .grievances.models import Grievance  # noqa: F401

@@ -143,6 +143,11 @@ def ta_provider(make_user):
 
 
 @pytest.fixture
+def grievance_officer(make_user):  # issue 15 (h1)
+    return make_user(roles=["grievance_officer"], name="Graciela Quejas")
+
+
+@pytest.fixture
 def board(make_user, association):
     return make_user(memberships=[(association, "board")], name="Bernarda Presidenta")
 

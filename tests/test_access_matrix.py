@@ -9,7 +9,7 @@ from grants.sales.services import link_account
 
 ANON = "anonymous"
 PERSONAS = (ANON, "admin", "officer", "other_officer", "finance", "committee", "facilitator", "auditor",
-            "ta_provider", "board", "treasurer", "member_user", "other_board", "buyer")
+            "ta_provider", "board", "treasurer", "member_user", "other_board", "buyer", "grievance_officer")
 OK = {200}
 DENIED = {403, 404}
 HIDDEN = {404}
@@ -21,7 +21,7 @@ ANY = None
 SIGNED_IN = {p: OK for p in PERSONAS} | {ANON: LOGIN}
 ADMIN = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK}
 INSIDERS = ("admin", "officer", "auditor", "board", "treasurer", "member_user")
-OUTSIDERS = ("other_board", "other_officer", "ta_provider", "facilitator", "buyer")
+OUTSIDERS = ("other_board", "other_officer", "ta_provider", "facilitator", "buyer", "grievance_officer")
 ALLIANCE_PAGE = {p: ANY for p in INSIDERS} | {p: HIDDEN for p in OUTSIDERS} | {
     ANON: LOGIN, "finance": ANY, "committee": HIDDEN}  # a draft is not the committee's business
 ALLIANCE_DETAIL = {p: OK for p in INSIDERS} | {p: HIDDEN for p in OUTSIDERS} | {
@@ -131,7 +131,7 @@ MATRIX.update({
 })
 # every page of a stage under /alliances/<id>/... follows the alliance's visibility
 STAGE_PREFIXES = ("plans.", "funding.", "execution.", "assistance.", "monitoring.", "closeout.", "revolving.")
-POST_ONLY_PUBLIC = {"auth.language", "auth.login"}
+POST_ONLY_PUBLIC = {"auth.language", "auth.login", "grievances.new"}
 
 
 def _pages(app):
@@ -290,3 +290,20 @@ MATRIX["rollup.page"] = MATRIX["rollup.page_xlsx"] = {p: HIDDEN for p in PERSONA
 for _policy in list(MATRIX.values()) + [ALLIANCE_PAGE]:
     if "buyer" not in _policy:
         _policy["buyer"] = _policy["ta_provider"]
+
+
+# grievances (issue 15, h1): the form, the receipt and the tracking pages are public; the grievance office's pages
+# are for grievance officers and admins only (403 on the list, 404 on a grievance: its existence does not leak).
+# A grievance officer holds no other role: on every other page it is treated like a TA provider without contracts.
+GRIEVANCE_OFFICE = {p: {403} for p in PERSONAS} | {ANON: LOGIN, "admin": OK, "grievance_officer": OK}
+GRIEVANCE_HIDDEN = {p: HIDDEN for p in PERSONAS} | {ANON: LOGIN, "admin": ANY, "grievance_officer": ANY}
+MATRIX.update({
+    "grievances.new": PUBLIC, "grievances.filed": PUBLIC, "grievances.track_form": PUBLIC,
+    "grievances.track": {p: HIDDEN for p in PERSONAS},  # a made-up code
+    "grievances.index": GRIEVANCE_OFFICE, "grievances.export": GRIEVANCE_OFFICE,
+    "grievances.detail": GRIEVANCE_HIDDEN, "grievances.attachment": GRIEVANCE_HIDDEN,
+})
+MATRIX["assistance.providers"] = MATRIX["assistance.providers"] | {"grievance_officer": {403}}
+for _policy in MATRIX.values():
+    if "grievance_officer" not in _policy:
+        _policy["grievance_officer"] = _policy["ta_provider"]

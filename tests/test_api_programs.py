@@ -15,6 +15,7 @@ DEFAULT_RULES = {
     "free_reallocation_share": "0.10", "discount_rate": "0.12", "committee_quorum": 3,
     "one_open_alliance_per_call": True, "revolving_fund_share": "0.00",
     "report_period_months": 6, "tranche_response_days": 15, "low_execution_share": "0.50",
+    "grievance_ack_days": 5, "grievance_resolve_days": 30,  # issue 15
 }
 DEFAULT_RULES["buyer_noncompliance_share"] = "0.20"  # issue 15: the buyer as a party
 

@@ -33,6 +33,7 @@ def test_contracts_cover_every_stage_and_layer():
               "grants.monitoring", "grants.closeout", "grants.revolving"}
     stages |= {"grants.organisation"}  # the organisation's own plans (h6)
     stages.add("grants.sales")  # issue 15: the buyer's deliveries
+    stages |= {"grants.grievances"}  # issue 15 (h1)
     assert set(contracts["stages"]["modules"]) == stages
     layers = [set(x.strip() for x in layer.split(":")) for layer in contracts["layers"]["layers"]]
     assert layers[1] == {"grants.reports", "grants.opendata"} and layers[2] == stages and layers[3] == {"grants.alliances"}

@@ -656,3 +656,33 @@ def test_colomis_buyer_confirmed_one_delivery_and_disputed_another(db, seeded):
     with current_app.test_request_context():
         officer_tasks = tasks.collect(_user(db, "oficial"))[0]
     assert any(t.code == "delivery_disputed" for t in officer_tasks)
+
+
+# --- grievances (issue 15, h1) ---------------------------------------------------------------------------
+
+
+def test_demo_grievances_in_every_state_and_the_reporter_kept_secret(app, db, seeded):
+    from grants.grievances.models import Grievance
+
+    rows = db.session.execute(sa.select(Grievance).order_by(Grievance.id)).scalars().all()
+    assert len(rows) == 5
+    assert {g.state for g in rows} == {"resolved", "under_investigation", "received", "dismissed"}
+    resolved = next(g for g in rows if g.state == "resolved")
+    assert resolved.anonymous and resolved.reporter_id is None and resolved.public_answer
+    named = next(g for g in rows if not g.anonymous)
+    assert named.reporter is not None and named.supervision_flagged_at is not None
+    assert (resolved.closed_at - resolved.received_at).days == 20  # the story's days, not seconds
+    office = _sign_in(app, seeded, f"quejas@{demo.DOMAIN}")
+    home = office.get("/dashboard").get_data(as_text=True)
+    late = next(g for g in rows if g.category == "misuse_of_funds")
+    assert late.tracking_code in home
+    assert named.reporter.name in office.get(f"/grievances/{named.id}").get_data(as_text=True)
+    board = _sign_in(app, seeded, f"presidente.colomi@{demo.DOMAIN}")
+    alliance_page = board.get(f"/alliances/{named.alliance_id}").get_data(as_text=True)
+    assert named.reporter.name not in alliance_page and named.description not in alliance_page
+    assert "oficina de quejas" not in alliance_page  # the supervision asked is the officer's task, not an alert
+    officer = _sign_in(app, seeded, f"oficial@{demo.DOMAIN}")
+    assert "lo pide la oficina de quejas" in officer.get("/dashboard").get_data(as_text=True)
+    assert board.get(f"/grievances/{named.id}").status_code == 404
+    portal = app.test_client().get("/api/v1/portal").get_json()["grievances"]
+    assert portal["total"] == 5 and portal["by_state"]["resolved"] == 1

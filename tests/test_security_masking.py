@@ -134,6 +134,7 @@ PARAM_TABLES = {
     "procurement_id": "procurements", "contract_id": "ta_contracts", "terms_id": "ta_terms", "user_id": "users",
     "number": "tranches",
     "sha256": "issued_documents",  # h4: the code of an issued document (/verify/{sha256})
+    "grievance_id": "grievances", "tracking_code": "grievances",  # issue 15: the demo's grievances
 }
 
 
@@ -142,6 +143,7 @@ def _values(db, param, bound, limit=4):
     association, a tranche of that alliance), at most ``limit`` of them."""
     table = db.metadata.tables[PARAM_TABLES[param]]
     column = table.c.number if param == "number" else table.c.sha256 if param == "sha256" else table.c.id
+    column = table.c.tracking_code if param == "tracking_code" else column
     query = sa.select(column).distinct().order_by(column).limit(limit)
     for key, value in bound.items():
         if key in table.c:

@@ -18,6 +18,7 @@ ROLE_LABELS = {
     "ta_provider": _l("Technical-assistance provider"),
     "auditor": _l("Auditor"),
     "buyer": _l("Buyer (own account)"),
+    "grievance_officer": _l("Grievance officer"),
 }
 #: human labels of the roles in an association
 ASSOCIATION_ROLE_LABELS = {

@@ -5,7 +5,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..common import Timestamped, Versioned, in_check, utcnow
 from ..extensions import db
 
-GLOBAL_ROLES = ("admin", "officer", "finance", "committee", "facilitator", "ta_provider", "auditor", "buyer")
+GLOBAL_ROLES = ("admin", "officer", "finance", "committee", "facilitator", "ta_provider", "auditor", "buyer",
+                "grievance_officer")
 ASSOCIATION_ROLES = ("board", "treasurer", "member")
 
 

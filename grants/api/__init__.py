@@ -11,7 +11,7 @@ def register_endpoints():
     import importlib
 
     for module in ("accounts", "programs", "associations", "alliances", "proposals", "notifications", "plans", "funding",
-                   "execution", "assistance", "closeout", "monitoring", "revolving",
+                   "execution", "assistance", "closeout", "monitoring", "revolving", "grievances",
                    "reports", "opendata", "organisation"):
         importlib.import_module(f"grants.{module}.api")
     importlib.import_module("grants.sales.api")  # issue 15: deliveries to the buyer

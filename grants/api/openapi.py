@@ -43,6 +43,10 @@ def _param_schema(converter, args):
         return {"type": "integer", "minimum": 1}
     if converter == "any" and args:
         return {"type": "string", "enum": [a.strip().strip("'\"") for a in args.split(",") if a.strip()]}
+    if converter == "string" and args:  # e.g. string(minlength=12,maxlength=40) (a grievance's tracking code)
+        limits = dict(a.strip().split("=", 1) for a in args.split(",") if "=" in a)
+        names = {"minlength": "minLength", "maxlength": "maxLength"}
+        return {"type": "string", **{names[k]: int(v) for k, v in limits.items() if k in names}}
     return {"type": "string"}
 
 

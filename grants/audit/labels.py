@@ -66,6 +66,10 @@ LABELS = {
     "update_cash_flow": _l("Cash flow changed"),
     "update_plan": _l("Plan edited"),
     "update_open_data_settings": _l("Open-data settings changed"),  # open data (issue 17)
+    # grievances (issue 15)
+    "file": _l("Grievance received"),
+    "flag_supervision": _l("Supervision of the alliance asked"),
+    "unflag_supervision": _l("Supervision request withdrawn"),
 }
 # the organisation's own plans (h6)
 LABELS.update({

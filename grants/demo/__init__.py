@@ -36,6 +36,7 @@ from . import assemblies as assembly_register
 from . import data, followups, organisation
 from .accounts import ASSOCIATIONS, BUYERS, DOMAIN, PROGRAM_CODE, SEED, _accounts, _member_rows  # noqa: F401
 from .clock import Timeline
+from . import grievances as grievance_demo
 from .scale import seed_scale  # noqa: F401
 from . import opendata as opendata_demo
 from . import sales
@@ -128,5 +129,6 @@ def seed(password=None, today=None):
     followups.first_follow_up(tl, users)  # Luribay's first follow-up after the closing (grants/demo/followups.py)
     organisation.build(tl, users, assocs, password, DOMAIN)  # the second level and the own plans (h6)
     tl.at(START - 6, sales.build, tl, by_key["comprador"], users, assocs, buyers)  # issue 15: the buyer as a party
+    grievance_demo.build(tl, users, assocs, password)  # issue 15: the grievance office and five grievances
     tl.run()
     return result

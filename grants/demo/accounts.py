@@ -54,6 +54,7 @@ def _accounts(password):
         acc("asistencia", "asistencia", "technical assistance provider (Consultora Agroandina)",
             name="Tomás Colque Gutiérrez", roles=["ta_provider"]),
         acc("auditoria", "auditoria", "auditor", name="Aurora Fernández Nina", roles=["auditor"]),
+        acc("quejas", "quejas", "grievance officer", name="Gabriela Condori Paz", roles=["grievance_officer"]),
         acc("presidenta", "presidenta.achacachi", "board (presidenta), Achacachi",
             name="Bernarda Mamani Condori", member_of=("achacachi", "board", "Presidenta")),
         acc("tesorero", "tesorero.colomi", "treasurer, Colomi", name="Teodoro Ticona Callisaya",

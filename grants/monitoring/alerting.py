@@ -19,6 +19,7 @@ from ..extensions import db
 ALERT_TITLES = {"report_missing": _l("Accountability report missing"), "low_execution": _l("Low execution"),
                 "deliverable_overdue": _l("Deliverable overdue"),
                 "tranche_unanswered": _l("Tranche request unanswered")}
+ALERT_TITLES.update(grievance_overdue=_l("Grievance overdue"))  # issue 15
 #: alliance states that can raise alerts
 WATCHED = ("agreement_signed", "in_execution", "suspended", "closing")
 

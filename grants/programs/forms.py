@@ -44,6 +44,9 @@ RULE_LABELS = {
     "buyer_noncompliance_share": (_l("Buyer behind the letter of intent: share of the agreed volume or payments"),
                                   _l("0.20 means an alert when confirmed deliveries or payments fall more than 20 % "
                                      "behind")),
+    "grievance_ack_days": (_l("Days to acknowledge a grievance"),
+                           _l("An overdue grievance raises an alert")),
+    "grievance_resolve_days": (_l("Days to resolve a grievance"), _l("Counted from the day it was received")),
 }
 assert set(RULE_LABELS) == set(RULES)
 
@@ -100,6 +103,9 @@ def rule_sentences(program):
         ("buyer_noncompliance_share", _("The buyer is behind when confirmed deliveries or payments fall more than "
                                         "%(value)s short of the letter of intent",
                                         value=pct(p.buyer_noncompliance_share))),
+        ("grievance_ack_days", _("A grievance is acknowledged within %(value)s days", value=n(p.grievance_ack_days))),
+        ("grievance_resolve_days", _("A grievance is resolved within %(value)s days",
+                                     value=n(p.grievance_resolve_days))),
     ]
     return lines
 

@@ -28,6 +28,9 @@ RULES = {
     "low_execution_share": ("ratio", Decimal("0.50")),
     # the buyer as a party (issue 15): alert when confirmed volume or payments fall behind by more than this share
     "buyer_noncompliance_share": ("ratio", Decimal("0.20")),
+    # grievances (issue 15): days to acknowledge and to resolve a grievance
+    "grievance_ack_days": ("int", 5),
+    "grievance_resolve_days": ("int", 30),
 }
 
 _KIND_TYPES = {"ratio": Ratio, "money": Money, "int": sa.Integer, "bool": sa.Boolean}

@@ -10,6 +10,8 @@ from . import filters, portal as public, portfolio as pf
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
 from .views import stored_response
 from . import rollup  # noqa: F401,E402  (GET /associations/{id}/rollup)
+from pydantic import Field  # the portal's grievance counts (issue 15)
+from ..grievances.stats import public_counts
 
 TAGS = ("reports",)
 
@@ -249,6 +251,8 @@ class PortalOut(Out):
     filters: dict
     aggregates: PortalAggregatesOut
     audit_head: AuditHeadOut | None = None
+    grievances: dict | None = Field(None, description="grievance counts by category, state and region and "
+                                    "median_days_to_resolve; no text (issue 15)")
 
 
 def item_dict(i):
@@ -284,7 +288,7 @@ def portal_api():
                                 "aggregates": {"by_region": [_aggregate(a) for a in aggs["region"]],
                                                "by_year": [_aggregate(a) for a in aggs["year"]],
                                                "survival": _survival(public.survival(f))},
-                                "audit_head": _audit_head()})
+                                "audit_head": _audit_head(), "grievances": public_counts()})
         return jsonify(body).get_data(), "application/json"
 
     return stored_response(f"api:{per_page}", f, page, build)

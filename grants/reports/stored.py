@@ -15,6 +15,7 @@ from flask import current_app
 from ..closeout import followups
 from ..common import utcnow
 from ..extensions import db
+from ..grievances.services import grievance_changed
 from ..workflows.engine import transition_applied
 
 #: the portal's keys start with this; a transition forgets them all
@@ -90,3 +91,6 @@ def _on_follow_up(_follow_up, **_kw):
 
 
 followups.recorded.connect(_on_follow_up)
+
+
+grievance_changed.connect(lambda *_a, **_k: forget(PORTAL), weak=False)  # the portal's grievance counts (issue 15)

@@ -12,6 +12,9 @@ from . import filters, portal as public, portfolio as pf, stored
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
 from .charts import bars
 from .xlsx import portfolio_xlsx
+from ..grievances.models import CATEGORIES as grievance_categories  # the portal's grievance counts (issue 15)
+from ..grievances.stats import public_counts
+from ..workflows.grievance import STATES as grievance_states
 
 bp = Blueprint("reports", __name__)
 
@@ -81,6 +84,11 @@ def portfolio_export():
                     headers={"Content-Disposition": 'attachment; filename="portfolio.xlsx"'})
 
 
+def grievance_figures():
+    return {"grievances": public_counts(), "grievance_categories": grievance_categories,
+            "grievance_states": grievance_states}
+
+
 def _page_no():
     try:
         value = int(request.args.get("page", 1))
@@ -101,7 +109,8 @@ def portal():
                                aggregates=public.aggregates(f), opts=public.options(), f=f, states=STATES,
                                indicator_title=indicator_title, indicator_unit=indicator_unit,
                                audit_head=audit_head(),  # the audit trail's head, for outsiders to keep (issue 13)
-                               survival=public.survival(f))
+                               survival=public.survival(f),
+                               **grievance_figures())  # grievance counts, no text (issue 15)
         return html.encode(), "text/html; charset=utf-8"
 
     return stored_response("html", f, page_no, build)

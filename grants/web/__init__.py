@@ -41,6 +41,9 @@ def register(app):
     from ..monitoring.views import bp as monitoring_bp
     from ..reports.views import bp as reports_bp
     from ..sales.views import bp as sales_bp  # issue 15: deliveries to the buyer
+    from ..grievances.views import bp as grievances_bp
+
+    app.register_blueprint(grievances_bp)  # grievances: the public form and tracking, the grievance office
 
     for blueprint in (auth_bp, main_bp, accounts_bp, programs_bp, associations_bp, alliances_bp, proposals_bp,
                       notifications_bp, plans_bp, funding_bp, execution_bp, accountability_bp, assistance_bp, closeout_bp,

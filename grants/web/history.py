@@ -27,6 +27,7 @@ OBJECTS = {
     "supervision_visit": _l("a supervision visit"), "follow_up_action": _l("a follow-up action"),
     "indicator": _l("an indicator"), "plan": _l("the plan"), "loan": _l("a loan"),
     "delivery": _l("a delivery to the buyer"), "buyer_account": _l("a buyer's account"),
+    "grievance": _l("a grievance"),
 }
 
 #: sentences of their own for the common changes: (object type, action) -> lazy string with %(who)s and data keys
@@ -53,6 +54,7 @@ SENTENCES = {
     ("accountability_report", "approve"): _l("%(who)s approved an accountability report"),
     ("accountability_report", "observe"): _l("%(who)s observed an accountability report"),
     ("attachment", "add_attachment"): _l("%(who)s attached the document %(filename)s"),
+    ("grievance", "file"): _l("A grievance was received"),  # by whom is never recorded (issue 15)
 }
 # h5, follow-ups after the closing (grants/closeout/followups.py)
 OBJECTS["follow_up"] = _l("a follow-up after the closing")

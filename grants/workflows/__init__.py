@@ -4,6 +4,7 @@ from .alliance import ALLIANCE  # noqa: F401
 from .deliverable import DELIVERABLE  # noqa: F401
 from .follow_up import FOLLOW_UP  # noqa: F401
 from .loan import LOAN  # noqa: F401
+from .grievance import GRIEVANCE  # noqa: F401
 from .engine import Transition, Workflow, guard, guard_names, transition_applied  # noqa: F401
 from .procurement import PROCUREMENT  # noqa: F401
 from .reallocation import REALLOCATION  # noqa: F401
@@ -19,6 +20,7 @@ WORKFLOWS.update({"revolving_loan": LOAN, "ta_terms": TA_TERMS, "ta_contract": T
                   "reallocation": REALLOCATION})
 from .delivery import DELIVERY  # noqa: E402  (issue 15: deliveries to the buyer)
 WORKFLOWS["delivery"] = DELIVERY
+WORKFLOWS["grievance"] = GRIEVANCE
 register_workflows(WORKFLOWS)  # the audit trail labels a workflow event with its transition's label
 from .organisation import CAPACITY_ACTION, CAPACITY_PLAN, FUND_APPLICATION  # noqa: E402  (grants/organisation)
 WORKFLOWS.update({"capacity_plan": CAPACITY_PLAN, "capacity_action": CAPACITY_ACTION,

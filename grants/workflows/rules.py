@@ -318,3 +318,17 @@ RULES.update({rule.code: rule for rule in (
     Rule(NO_WEAK_ITEMS, _l("No item of the scorecard is scored 0 or 1: there is nothing urgent to strengthen.")),
     Rule(PARTICIPANTS_MISSING, _l("Give how many women and men took part.")),
 )})
+
+
+
+# grievances (issue 15, h1): the filing's and the grievance office's rules, and the alerts on an alliance
+GRIEVANCE_TARGET_UNKNOWN = "grievance_target_unknown"
+GRIEVANCE_ALREADY_ESCALATED = "grievance_already_escalated"
+SUPERVISION_NEEDS_ALLIANCE = "supervision_needs_alliance"
+GRIEVANCE_OVERDUE = "grievance_overdue"
+RULES.update({rule.code: rule for rule in (
+    Rule(GRIEVANCE_TARGET_UNKNOWN, _l("No alliance or association matches what was given. Check it, or leave it empty.")),
+    Rule(GRIEVANCE_ALREADY_ESCALATED, _l("This grievance is already with an administrator.")),
+    Rule(SUPERVISION_NEEDS_ALLIANCE, _l("This grievance is not about an alliance: there is nothing to supervise.")),
+    Rule(GRIEVANCE_OVERDUE, _l("A grievance about this alliance has not been answered in time by the grievance office.")),
+)})

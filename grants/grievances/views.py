@@ -1,0 +1,184 @@
+"""Grievance pages. Public (no sign-in): the form (``/grievances/new``, prefilled with ``association_id`` or
+``alliance_code`` from the query string), the receipt with the tracking code, and the tracking page. For
+grievance officers and admins: the list with filters, its XLSX export, the detail with the actions and the
+supervision flag, the attachment. Anyone else gets 403 on the list and 404 on a grievance (no leak)."""
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..associations.models import Association
+from ..common import get_or_404
+from ..errors import DomainError
+from ..extensions import db
+from ..uploads import send_stored
+from ..web.forms import flash_violations, show_errors
+from ..web.pagination import paginate
+from ..workflows.grievance import STATES
+from . import services
+from .forms import FilterForm, GrievanceForm, TrackForm
+from .limits import filing_limit
+from .models import CATEGORIES, Grievance
+from .permissions import can_list, can_see_reporter, is_staff
+from .xlsx import grievances_xlsx
+
+bp = Blueprint("grievances", __name__, url_prefix="/grievances")
+MAX_ID = 2**31 - 1
+#: the receipt page shows the code of the grievance just filed, from this session only, once
+_JUST_FILED = "grievance_just_filed"
+
+
+def _association(raw):
+    try:
+        ident = int(raw or 0)
+    except (TypeError, ValueError):
+        return None
+    return db.session.get(Association, ident) if 0 < ident <= MAX_ID else None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@filing_limit
+def new():
+    form = GrievanceForm().fill()
+    if request.method == "GET":
+        form.association_id.data = request.args.get("association_id", "")[:12]
+        form.alliance_code.data = request.args.get("alliance_code", "")[:40]
+    association = _association(form.association_id.data)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            g = services.file_grievance(form.values(), current_user, request.files.get("attachment"))
+        except DomainError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+            return render_template("grievances/new.html", form=form, association=association), exc.status
+        db.session.commit()
+        session[_JUST_FILED] = g.tracking_code
+        return redirect(url_for("grievances.filed"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("grievances/new.html", form=form, association=association), status
+
+
+@bp.get("/filed")
+def filed():
+    code = session.pop(_JUST_FILED, None)  # shown once: the next person on a shared phone does not see it
+    if not code:
+        return redirect(url_for("grievances.track_form"))
+    return render_template("grievances/filed.html", code=code)
+
+
+@bp.get("/track")
+def track_form():
+    form = TrackForm(request.args)
+    if form.code.data:
+        g = services.find_by_code(form.code.data)
+        if g is not None:
+            return redirect(url_for("grievances.track", code=g.tracking_code))
+        flash(_l("No grievance has this code. Check it and try again."), "error")
+        return render_template("grievances/track_form.html", form=form), 404
+    return render_template("grievances/track_form.html", form=form)
+
+
+@bp.get("/track/<code>")
+def track(code):
+    g = services.find_by_code(code[:40])
+    if g is None:
+        abort(404)
+    return render_template("grievances/track.html", g=g)
+
+
+# the grievance office -------------------------------------------------------------------------------------
+
+def _filters():
+    form = FilterForm(request.args)
+    regions = db.session.execute(sa.select(Grievance.region).where(Grievance.region.is_not(None)).distinct()
+                                 .order_by(Grievance.region)).scalars().all()
+    form.fill(regions)
+    conds = []
+    if form.state.data in STATES:
+        conds.append(Grievance.state == form.state.data)
+    if form.category.data in CATEGORIES:
+        conds.append(Grievance.category == form.category.data)
+    if form.region.data:
+        conds.append(Grievance.region == form.region.data[:100])
+    return form, conds
+
+
+def _require_staff():
+    if not can_list(current_user):
+        abort(403)
+
+
+@bp.get("")
+@login_required
+def index():
+    _require_staff()
+    form, conds = _filters()
+    page = paginate(sa.select(Grievance).where(*conds).order_by(Grievance.received_at.desc(), Grievance.id.desc()))
+    return render_template("grievances/index.html", page=page, form=form, overdue=services.is_overdue)
+
+
+@bp.get("/export.xlsx")
+@login_required
+def export():
+    _require_staff()
+    _form, conds = _filters()
+    rows = db.session.execute(sa.select(Grievance).where(*conds).order_by(Grievance.id)).scalars().all()
+    body = grievances_xlsx(rows, with_reporter=can_see_reporter(current_user))
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="grievances.xlsx"'})
+
+
+def load(grievance_id):
+    """The grievance, or 404 for anyone but the grievance office (its existence does not leak)."""
+    if not 0 < grievance_id <= MAX_ID or not is_staff(current_user):
+        abort(404)
+    return get_or_404(Grievance, grievance_id)
+
+
+@bp.get("/<int:grievance_id>")
+@login_required
+def detail(grievance_id):
+    g = load(grievance_id)
+    return render_template("grievances/detail.html", g=g, actions=services.available(g, current_user),
+                           overdue=services.is_overdue(g), see_reporter=can_see_reporter(current_user))
+
+
+@bp.post("/<int:grievance_id>/transitions")
+@login_required
+def transition(grievance_id):
+    g = load(grievance_id)
+    action = request.form.get("action", "")[:40]
+    data = {k: request.form.get(k, "") for k in ("resolution", "reason") if k in request.form}
+    try:
+        t = services.transition(g, action, current_user, data)
+    except DomainError as exc:
+        db.session.rollback()
+        flash_violations(exc)
+        return redirect(url_for("grievances.detail", grievance_id=grievance_id))
+    db.session.commit()
+    flash(_l("Done: %(label)s.", label=t.label), "success")
+    return redirect(url_for("grievances.detail", grievance_id=grievance_id))
+
+
+@bp.post("/<int:grievance_id>/supervision")
+@login_required
+def supervision(grievance_id):
+    g = load(grievance_id)
+    try:
+        services.flag_supervision(g, current_user, on=request.form.get("on") != "0")
+    except DomainError as exc:
+        db.session.rollback()
+        flash_violations(exc)
+        return redirect(url_for("grievances.detail", grievance_id=grievance_id))
+    db.session.commit()
+    flash(_l("The supervision request was saved."), "success")
+    return redirect(url_for("grievances.detail", grievance_id=grievance_id))
+
+
+@bp.get("/<int:grievance_id>/attachment")
+@login_required
+def attachment(grievance_id):
+    g = load(grievance_id)
+    if not g.attachment_sha256:
+        abort(404)
+    return send_stored(g.attachment_sha256, g.attachment_type, g.attachment_name)
