@@ -179,7 +179,20 @@ def transition(g, action, actor, data=None):
         raise RuleViolation([Violation("grievance_already_escalated",
                                        _l("This grievance is already with an administrator."))])
     now = utcnow()
-    before = g.state
+
+    def effect(g, _t, _data):
+        _stamp(g, action, data, actor, now)
+
+    # the event keeps the id and the state only (no comment, no answer: the trail is read by auditors)
+    kept = {k: data[k] for k in ("resolution", "reason") if k in data}
+    GRIEVANCE.apply(g, action, actor, data=kept, effect=effect, event_data={"grievance_id": g.id, "state": t.target})
+    db.session.flush()
+    grievance_changed.send(g)
+    return t
+
+
+def _stamp(g, action, data, actor, now):
+    """The dates and the public answer a step of the grievance writes."""
     if action == "acknowledge":
         g.acknowledged_at = now
     elif action == "investigate":
@@ -193,12 +206,6 @@ def transition(g, action, actor, data=None):
         g.closed_at = now
     elif action == "escalate":
         g.escalated_at, g.escalated_by_id = now, actor.id
-    g.state = t.target
-    db.session.flush()
-    audit.record("grievance", g.id, action, actor, from_state=before, to_state=t.target,
-                 data={"grievance_id": g.id, "state": t.target})
-    grievance_changed.send(g)
-    return t
 
 
 def flag_supervision(g, actor, on=True):

@@ -122,11 +122,13 @@ class Workflow:
             raise RuleViolation(violations)
         return t
 
-    def apply(self, obj, action, actor, comment=None, data=None, effect=None):
+    def apply(self, obj, action, actor, comment=None, data=None, effect=None, event_data=None):
         """Check and take ``action``: change the state and write exactly one audit event.
 
         ``effect(obj, transition, data)`` runs after the checks and before the state change
-        (e.g. assign the facilitator) and may return extra audit data. Nothing is committed."""
+        (e.g. assign the facilitator) and may return extra audit data. ``event_data``, when given, is what
+        the audit event keeps instead of ``data`` (a confidential object keeps its text out of the trail).
+        Nothing is committed."""
         data = dict(data or {})
         if comment is not None:
             data.setdefault("comment", comment)
@@ -135,7 +137,8 @@ class Workflow:
         before = self.state_of(obj)
         setattr(obj, self.attr, t.target)
         ctx = self.context(obj) if self.context else {}
-        event_data = {k: v for k, v in data.items() if k != "comment"}
+        event_data = ({k: v for k, v in data.items() if k != "comment"} if event_data is None
+                      else dict(event_data))
         if extra:
             event_data.update(extra)
         audit.record(self.name, obj.id, action, actor, from_state=before, to_state=t.target,
