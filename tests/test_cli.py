@@ -94,7 +94,7 @@ def test_seed_demo_prints_accounts_and_is_idempotent(app, db):
     assert "admin@demo.example.org" in first.output and "demo-admin-2026" in first.output
     assert "presidenta.achacachi@demo.example.org" in first.output
     counts = _counts(db)
-    assert counts["User"] == 19 + 1 and counts["Member"] >= 60  # and the federation's president (h6)
+    assert counts["User"] == 19 + 3 and counts["Member"] >= 60  # and the federation's president, the buyer, the grievance office
     second = _run(app, "seed-demo")
     assert second.exit_code == 0, second.output
     assert "already exists" in second.output and "admin@demo.example.org" in second.output

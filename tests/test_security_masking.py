@@ -135,6 +135,7 @@ PARAM_TABLES = {
     "number": "tranches",
     "sha256": "issued_documents",  # h4: the code of an issued document (/verify/{sha256})
     "grievance_id": "grievances", "tracking_code": "grievances",  # issue 15: the demo's grievances
+    "buyer_id": "buyers", "delivery_id": "deliveries", "assembly_id": "assemblies",  # issue 15: the buyer, assemblies
 }
 
 
