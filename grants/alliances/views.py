@@ -146,7 +146,7 @@ def detail(alliance_id):
     actions = ALLIANCE.available(alliance, current_user)
     # the next step for this user: the transition that moves the alliance forward, else the work waiting here
     primary = next((t for t in actions if t.name in FORWARD), None)
-    waiting, _total = tasks.collect(current_user, alliance_id=alliance.id)
+    waiting, _total = tasks.collect(current_user, alliance=alliance)
     if primary is not None and any(t.code == PRECEDED_BY.get(primary.name) for t in waiting):
         primary = None  # e.g. a committee member writes their review before the committee decides
     facilitators = []

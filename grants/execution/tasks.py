@@ -20,7 +20,7 @@ from .models import AccountabilityReport, Expense
 WRITERS = ("board", "treasurer")
 
 
-@tasks.source("expense_receipt")
+@tasks.source("expense_receipt", states=("in_execution", "suspended"))
 def expense_receipt(user, today):
     if not user.association_ids(*WRITERS):
         return []
@@ -28,18 +28,19 @@ def expense_receipt(user, today):
         sa.select(Expense, Alliance).join(Alliance, Alliance.id == Expense.alliance_id))
         .where(Alliance.id.in_(tasks.visible_alliances(user, ("in_execution", "suspended"), WRITERS)
                                .with_only_columns(Alliance.id)),
-               Expense.receipt_sha256.is_(None), Expense.voided_at.is_(None))
+               Expense.receipt_sha256.is_(None), Expense.voided_at.is_(None), tasks.scope())
         .order_by(Expense.spent_on, Expense.id).limit(tasks.LIMIT)).all()
     return [tasks.Task("expense_receipt", _l("Attach the receipt of an expense"),
                        url_for("execution.expense", alliance_id=a.id, expense_id=e.id), alliance=a, since=e.spent_on,
                        detail=e.supplier, amount=e.amount, currency=cur) for e, a, cur in rows]
 
 
-@tasks.source("report_due")
+@tasks.source("report_due", states=("in_execution",))
 def report_due(user, today):
     if not user.association_ids(*WRITERS):
         return []
-    alliances = db.session.execute(tasks.visible_alliances(user, ("in_execution",), WRITERS)).scalars().all()
+    alliances = db.session.execute(tasks.visible_alliances(user, ("in_execution",), WRITERS)
+                                   .where(tasks.scope())).scalars().all()
     ids = [a.id for a in alliances]
     if not ids:
         return []
@@ -77,7 +78,7 @@ def report_to_review(user, today):
         return []
     rows = db.session.execute(
         sa.select(AccountabilityReport, Alliance).join(Alliance, Alliance.id == AccountabilityReport.alliance_id)
-        .where(tasks.officer_filter(user), AccountabilityReport.state == "submitted")
+        .where(tasks.officer_filter(user), AccountabilityReport.state == "submitted", tasks.scope())
         .order_by(AccountabilityReport.submitted_at).limit(tasks.LIMIT)).all()
     return [tasks.Task("report_to_review", _l("Review the accountability report"),
                        url_for("execution.report", alliance_id=a.id, report_id=r.id), alliance=a,
