@@ -36,8 +36,8 @@ def tranche_to_request(user, today):
         tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
         .join(first_open, sa.and_(first_open.c.alliance_id == Tranche.alliance_id,
                                   first_open.c.number == Tranche.number))
-        .where(Alliance.id.in_(tasks.visible_alliances(user, ("in_execution",), ("board",))
-                               .with_only_columns(Alliance.id)),
+        .where(Tranche.alliance_id.in_(tasks.visible_alliances(user, ("in_execution",), ("board",))
+                                       .with_only_columns(Alliance.id)),
                Tranche.state == "planned", Tranche.planned_on <= today + timedelta(days=AHEAD_DAYS), tasks.scope())
         .order_by(Tranche.planned_on).limit(tasks.LIMIT)).all()
     return [_task("tranche_to_request", _l("Request the next tranche"), t, a, cur, due=t.planned_on)
