@@ -4,14 +4,18 @@ A source is ``fn(user, today) -> list[Task]`` registered with ``@source("code")`
 alliance the user may see in a constant number of queries (no query per alliance), and returns nothing at
 all, without a query, when the user holds none of the roles it serves. A task is work this person is
 expected to do, never something they merely may do (no "Suspend"). ``collect(user)`` runs every source and
-returns the tasks sorted: overdue first, then by due date (or by how long they wait). Nothing here writes::
+returns the tasks sorted: overdue first, then by due date (or by how long they wait). On an alliance's page,
+``collect(user, alliance=a)`` gathers that alliance's only: every source adds ``tasks.scope()`` to its query
+(``Alliance.id == a.id`` then, ``true`` on the home page), and a source registered with ``states=`` is not
+asked when the alliance is in none of them. Nothing here writes::
 
     from grants.alliances import tasks
 
-    @tasks.source("deliverable_to_accept")
+    @tasks.source("deliverable_to_accept")           # states=(...): only alliances in these states
     def to_accept(user, today):
         if not user.association_ids("board"):
             return []
+        ... .where(..., tasks.scope())
         return [tasks.Task("deliverable_to_accept", _l("Accept or reject ..."), url, alliance=a, since=...)]
 """
 from contextvars import ContextVar
