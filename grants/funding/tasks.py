@@ -30,14 +30,17 @@ def _task(code, title, tranche, alliance, currency, **kw):
 def tranche_to_request(user, today):
     if not user.association_ids("board"):
         return []
+    mine = (tasks.visible_alliances(user, ("in_execution",), ("board",)).where(tasks.scope())
+            .with_only_columns(Alliance.id))
+    # the first open tranche of the board's alliances only (not grouped over every tranche of the program)
     first_open = (sa.select(Tranche.alliance_id, sa.func.min(Tranche.number).label("number"))
-                  .where(Tranche.state != "disbursed").group_by(Tranche.alliance_id).subquery())
+                  .where(Tranche.state != "disbursed", Tranche.alliance_id.in_(mine))
+                  .group_by(Tranche.alliance_id).subquery())
     rows = db.session.execute(
         tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
         .join(first_open, sa.and_(first_open.c.alliance_id == Tranche.alliance_id,
                                   first_open.c.number == Tranche.number))
-        .where(Tranche.alliance_id.in_(tasks.visible_alliances(user, ("in_execution",), ("board",))
-                                       .with_only_columns(Alliance.id)),
+        .where(Tranche.alliance_id.in_(mine),
                Tranche.state == "planned", Tranche.planned_on <= today + timedelta(days=AHEAD_DAYS), tasks.scope())
         .order_by(Tranche.planned_on).limit(tasks.LIMIT)).all()
     return [_task("tranche_to_request", _l("Request the next tranche"), t, a, cur, due=t.planned_on)
