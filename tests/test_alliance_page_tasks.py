@@ -40,3 +40,11 @@ def test_sources_skip_states_they_cannot_serve(db, login, admin, make_user):
         sa.event.remove(db.engine, "before_cursor_execute", listen)
     # the intention to screen, the plan to appraise and the alliance to close select alliances by state
     assert not [s for s in seen if "alliances.state = " in s or "alliances.state IN" in s], seen
+
+
+def test_an_id_beyond_the_column_is_not_found(db, login, admin):
+    """The page loads the alliance with its records in one statement: an id PostgreSQL's INTEGER cannot hold
+    answers 404, not 500."""
+    client = login(admin)
+    for ident in ("99999999999999999999", "2147483648", "0"):
+        assert client.get(f"/alliances/{ident}").status_code == 404, ident

@@ -34,10 +34,13 @@ def load(alliance_id, options=()):
     """The alliance, or 404 when it does not exist or the user may not see it (no leak)."""
     if options:
         try:
-            alliance = db.session.execute(sa.select(Alliance).where(Alliance.id == int(alliance_id))
-                                          .options(*options)).unique().scalar()
-        except (TypeError, ValueError, OverflowError):
-            alliance = None
+            ident = int(alliance_id)
+        except (TypeError, ValueError):
+            abort(404)
+        if not 0 < ident < 2 ** 31:  # beyond an INTEGER column: PostgreSQL would refuse the parameter
+            abort(404)
+        alliance = db.session.execute(sa.select(Alliance).where(Alliance.id == ident)
+                                      .options(*options)).unique().scalar()
         if alliance is None:
             abort(404)
     else:
