@@ -102,8 +102,9 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def prepare(app, alliances, members=40, expenses=12):
-    """Schema, seed and accounts; returns the pages to measure as ``[(label, path, who)]``."""
+def prepare(app, alliances, members=40, expenses=12, seeded=False):
+    """Schema, seed and accounts (with ``seeded``, none of it: the database holds an earlier run's); returns
+    the pages to measure as ``[(label, path, who)]``."""
     import flask_migrate
 
     from grants.accounts import services as accounts
@@ -114,9 +115,14 @@ def prepare(app, alliances, members=40, expenses=12):
     from grants.extensions import db
 
     with app.app_context():
+        if seeded:
+            if not db.session.execute(sa.select(User.id).where(User.email == "load.board@example.org")).scalar():
+                raise SystemExit("--seeded: this database was not seeded by load.py (no load.board account)")
+            return _pages(_first_of_each_stage(db))
         flask_migrate.upgrade()
         if db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar():
-            raise SystemExit("the database is not empty: give an empty one (the script writes into it)")
+            raise SystemExit("the database is not empty: give an empty one (the script writes into it), "
+                             "or --seeded to measure the data of an earlier run")
         accounts.create_user({"email": "load.admin@example.org", "name": "Load Admin", "password": PASSWORD,
                               "roles": ["admin"]})
         db.session.commit()
@@ -126,10 +132,7 @@ def prepare(app, alliances, members=40, expenses=12):
         print(f"seeded {alliances} alliances in {time.perf_counter() - t0:.0f} s: "
               + ", ".join(f"{v} {k}" for k, v in counts.items() if isinstance(v, int)), flush=True)
         regions = sorted(set(db.session.execute(sa.select(Association.region)).scalars()))
-        first = {}
-        for state in STAGES:
-            first[state] = db.session.execute(sa.select(Alliance.id, Alliance.association_id)
-                                              .where(Alliance.state == state).order_by(Alliance.id).limit(1)).first()
+        first = _first_of_each_stage(db)
         executing = first["in_execution"]
         if executing is None:
             raise SystemExit("no alliance in execution in the seeded data: seed more alliances")
@@ -141,7 +144,18 @@ def prepare(app, alliances, members=40, expenses=12):
             accounts.create_user({"email": f"load.{who}@example.org", "name": f"Load {who}", "password": PASSWORD,
                                   "roles": [], **extra})
         db.session.commit()
-    aid = executing.id
+    return _pages(first)
+
+
+def _first_of_each_stage(db):
+    from grants.alliances.models import Alliance
+
+    return {state: db.session.execute(sa.select(Alliance.id, Alliance.association_id).where(Alliance.state == state)
+                                      .order_by(Alliance.id).limit(1)).first() for state in STAGES}
+
+
+def _pages(first):
+    aid = first["in_execution"].id
     pages = [("trivial route /healthz", "/healthz", "anonymous")]
     pages += [(f"alliance page ({state})", f"/alliances/{row.id}", "officer")
               for state, row in first.items() if row is not None]
@@ -157,8 +171,9 @@ def prepare(app, alliances, members=40, expenses=12):
     return pages
 
 
-def statements(app, pages):
-    """{path+who: (status, statements, bytes)} through the test client, signed in as each role."""
+def statements(app, pages, repeat=1):
+    """{path+who: (status, statements, bytes, median ms of ``repeat`` requests)} through the test client,
+    signed in as each role."""
     from grants.extensions import db
 
     clients = {"anonymous": app.test_client()}
@@ -176,8 +191,8 @@ def statements(app, pages):
         token = resp.get_json()["token"]
         api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         clients["admin-token"] = api
-        found = measure_cases(db.engine, [(path, who) for _label, path, who in pages], clients, repeat=1)
-    return {key: (v[0], v[1], v[4]) for key, v in found.items()}
+        found = measure_cases(db.engine, [(path, who) for _label, path, who in pages], clients, repeat=repeat)
+    return {key: (v[0], v[1], v[4], v[2]) for key, v in found.items()}
 
 
 def http_sign_in(base, who):
@@ -238,6 +253,12 @@ def main(argv=None):
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--in-process", type=int, default=0, metavar="REPEAT",
+                        help="no server and no wrk: time each page in-process (median of REPEAT requests), for a "
+                             "machine too loaded for wrk's timeouts")
+    parser.add_argument("--seeded", action="store_true",
+                        help="the database of --database-url holds an earlier run's data: measure it again "
+                             "(no migration, no seed), e.g. to compare two versions of the code on the same data")
     args = parser.parse_args(argv)
     from grants.demo.scale import resolve_profile
 
@@ -258,8 +279,17 @@ def main(argv=None):
         fh.write(LUA)
     try:
         app = make_app(url)
-        pages = prepare(app, args.alliances, members, expenses)
-        counted = statements(app, pages)
+        if args.seeded and not args.database_url:
+            raise SystemExit("--seeded needs --database-url")
+        pages = prepare(app, args.alliances, members, expenses, seeded=args.seeded)
+        counted = statements(app, pages, repeat=args.in_process or 1)
+        if args.in_process:
+            print(f"\nin-process (Flask test client, no server), median of {args.in_process} requests\n")
+            print(f"{'page':38} {'who':11} {'ms':>8} {'stmts':>5} {'KiB':>6} {'status':>6}")
+            for label, path, who in pages:
+                status, stmts, size, ms = counted[(path, who)]
+                print(f"{label:38} {who:11} {ms:8.1f} {stmts:5d} {size / 1024:6.1f} {status:6d}", flush=True)
+            return 0
         port = free_port()
         env = {**os.environ, "GRANTS_DATABASE_URL": url, "GRANTS_SECRET_KEY": "load-benchmark-secret",
                "GRANTS_ENV": "production", "GRANTS_PORTFOLIO_CACHE_SECONDS": "0",
@@ -289,7 +319,7 @@ def main(argv=None):
         for label, path, who in pages:
             r = wrk(base + path, headers[who], args.duration, args.connections, lua)
             trivial = trivial or r["rps"]
-            status, stmts, _size = counted[(path, who)]
+            status, stmts, _size, _ms = counted[(path, who)]
             per = r["bytes"] / r["requests"] / 1024 if r["requests"] else 0
             bad = r["status"] + r["errors"] + (0 if status == 200 else 1)
             print(f"{label:38} {who:11} {r['rps']:8.0f} {r['rps'] / trivial:7.1%} {r['p50']:7.1f} {r['p95']:7.1f} "

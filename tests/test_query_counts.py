@@ -72,3 +72,77 @@ def test_report_statements_do_not_grow_with_alliances(db, login, admin, officer,
         assert len(large[who][1]) == len(small[who][1]), (
             f"{page} as {who}: {len(small[who][1])} statements with 6 alliances, {len(large[who][1])} with 51:\n"
             + "\n".join(s[:160] for s in large[who][1]))
+
+
+# --- the alliance page at every stage, its execution page, the homes (issue 12, national scale) ------------
+
+#: the states the alliance page is counted at (the load benchmark's, benchmarks/load.py)
+STAGES = ("submitted", "plan_submitted", "approved", "agreement_signed", "in_execution", "closing", "closed")
+#: the most statements each page may send (a signed-in GET: the session's user, the page, the unread
+#: notifications of the menu). The issue's target is 12 for every key page; before this work the alliance
+#: page sent 30 to 47 and the board's home 25. Lower a ceiling when a page gets cheaper, never raise it.
+CEILING = {"submitted": 13, "plan_submitted": 15, "approved": 14, "agreement_signed": 17, "in_execution": 22,
+           "closing": 24, "closed": 22, "board page": 25, "execution page": 7, "home officer": 9, "home board": 11}
+
+
+def _first(db, state, after=0):
+    from grants.alliances.models import Alliance
+
+    return db.session.execute(sa.select(Alliance).where(Alliance.state == state, Alliance.id > after)
+                              .order_by(Alliance.id).limit(1)).scalar()
+
+
+def _key_pages(db, make_user, after=0):
+    """{name: (path, who)} for the first alliance of each stage with an id above ``after``, the board's and
+    treasurer's alliance in execution, and the homes."""
+    from grants.demo.scale import SCALE_REGIONS
+
+    pages = {}
+    for state in STAGES:
+        alliance = _first(db, state, after)
+        assert alliance is not None, f"the seed has no alliance {state} above {after}"
+        pages[state] = (f"/alliances/{alliance.id}", "officer")
+    executing = _first(db, "in_execution", after)
+    users = {"officer": make_user(roles=["officer"], regions=[r for r, _m in SCALE_REGIONS]),
+             "board": make_user(memberships=[(executing.association, "board")]),
+             "treasurer": make_user(memberships=[(executing.association, "treasurer")])}
+    pages["board page"] = (f"/alliances/{executing.id}", "board")
+    pages["execution page"] = (f"/alliances/{executing.id}/execution", "treasurer")
+    pages["home officer"] = ("/dashboard", "officer")
+    pages["home board"] = ("/dashboard", "board")
+    return pages, users
+
+
+def test_key_pages_at_every_stage_within_budget_and_flat(db, login, admin, make_user):
+    """Each key page sends at most its ceiling of statements, and as many for an alliance (and a board or
+    officer) of the small program as for one of a program nine times larger whose alliances have twice the
+    members and three times the expenses."""
+    from grants.alliances.models import Alliance
+
+    seed_scale(90, members=20, details=True, expenses=8)
+    db.session.commit()
+    small_pages, small_users = _key_pages(db, make_user)
+    clients = {who: login(u) for who, u in small_users.items()}
+    small = {name: _statements(db, clients[who], path) for name, (path, who) in small_pages.items()}
+
+    last = db.session.execute(sa.select(sa.func.max(Alliance.id))).scalar()
+    seed_scale(480, members=40, details=True, expenses=24)
+    db.session.commit()
+    db.session.expire_all()
+    large_pages, large_users = _key_pages(db, make_user, after=last)
+    large_clients = {who: login(u) for who, u in large_users.items()}
+    again = {name: _statements(db, clients[who], path) for name, (path, who) in small_pages.items()}
+    large = {name: _statements(db, large_clients[who], path) for name, (path, who) in large_pages.items()}
+
+    for name in small_pages:
+        for label, found in (("small", small[name]), ("the same, program grown", again[name]),
+                             ("large", large[name])):
+            status, seen = found
+            assert status == 200, (name, label, status)
+            assert len(seen) <= CEILING[name], (
+                f"{name} ({label}): {len(seen)} statements, ceiling {CEILING[name]}:\n"
+                + "\n".join(s[:160] for s in seen))
+        assert len(small[name][1]) == len(again[name][1]) == len(large[name][1]), (
+            f"{name}: {len(small[name][1])} statements small, {len(again[name][1])} once the program grew, "
+            f"{len(large[name][1])} for an alliance with more members and expenses:\n"
+            + "\n".join(s[:160] for s in large[name][1]))

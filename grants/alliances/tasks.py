@@ -4,20 +4,29 @@ A source is ``fn(user, today) -> list[Task]`` registered with ``@source("code")`
 alliance the user may see in a constant number of queries (no query per alliance), and returns nothing at
 all, without a query, when the user holds none of the roles it serves. A task is work this person is
 expected to do, never something they merely may do (no "Suspend"). ``collect(user)`` runs every source and
-returns the tasks sorted: overdue first, then by due date (or by how long they wait). Nothing here writes::
+returns the tasks sorted: overdue first, then by due date (or by how long they wait). On an alliance's page,
+``collect(user, alliance=a)`` gathers that alliance's only: every source adds ``tasks.scope()`` to its query
+(``Alliance.id == a.id`` then, ``true`` on the home page), and a source registered with ``states=`` is not
+asked when the alliance is in none of them. Nothing here writes::
 
     from grants.alliances import tasks
 
-    @tasks.source("deliverable_to_accept")
+    @tasks.source("deliverable_to_accept")           # states=(...): only alliances in these states
     def to_accept(user, today):
         if not user.association_ids("board"):
             return []
+        ... .where(..., tasks.scope())
         return [tasks.Task("deliverable_to_accept", _l("Accept or reject ..."), url, alliance=a, since=...)]
 """
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 _SOURCES = {}
+#: the alliance states in which each source can find work (absent: any state)
+_STATES = {}
+#: the id of the one alliance ``collect`` gathers the tasks of (None: every alliance)
+_SCOPE = ContextVar("tasks_scope", default=None)
 
 #: a task due within this many days counts as "due soon"
 SOON_DAYS = 14
@@ -59,14 +68,29 @@ def as_date(value):
     return value
 
 
-def source(code):
-    """Register ``fn(user, today) -> list[Task]`` as the source of tasks ``code``."""
+def source(code, states=None):
+    """Register ``fn(user, today) -> list[Task]`` as the source of tasks ``code``. ``states``: the alliance
+    states in which it can find work (its query requires one of them), so the page of an alliance in another
+    state does not ask it; ``()`` for a source whose tasks concern no single alliance (a call's)."""
 
     def deco(fn):
         _SOURCES[code] = fn
+        if states is not None:
+            _STATES[code] = frozenset(states)
         return fn
 
     return deco
+
+
+def scope():
+    """The SQL condition a source adds to its query: the one alliance whose page gathers the tasks, or
+    ``true`` on the home page (without it a source would read, and cut at ``LIMIT``, every alliance's)."""
+    import sqlalchemy as sa
+
+    from .models import Alliance
+
+    alliance_id = _SCOPE.get()
+    return sa.true() if alliance_id is None else Alliance.id == alliance_id
 
 
 def codes():
@@ -82,15 +106,25 @@ def _urgency(task, today):
     return WAITING
 
 
-def collect(user, today=None, limit=LIMIT, alliance_id=None):
+def collect(user, today=None, limit=LIMIT, alliance_id=None, alliance=None):
     """``(tasks, total)``: the first ``limit`` tasks waiting for ``user``, most urgent first, and how many
-    there are in all; with ``alliance_id``, only those on that alliance."""
+    there are in all; with ``alliance`` (or ``alliance_id``), only those on that alliance: each source reads
+    that alliance only (``scope()``), and with ``alliance`` the sources that cannot find work in its state
+    are not asked."""
     if not getattr(user, "is_authenticated", False):
         return [], 0
     today = today or date.today()
+    if alliance is not None:
+        alliance_id = alliance.id
     found = []
-    for _code, fn in sorted(_SOURCES.items()):
-        found.extend(fn(user, today) or [])
+    token = _SCOPE.set(alliance_id)
+    try:
+        for code, fn in sorted(_SOURCES.items()):
+            if alliance is not None and code in _STATES and alliance.state not in _STATES[code]:
+                continue
+            found.extend(fn(user, today) or [])
+    finally:
+        _SCOPE.reset(token)
     if alliance_id is not None:
         found = [t for t in found if t.alliance is not None and t.alliance.id == alliance_id]
     for t in found:

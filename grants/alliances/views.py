@@ -31,12 +31,34 @@ FORWARD = ("submit", "declare_eligible", "preselect", "start_plan", "submit_plan
 PRECEDED_BY = {"approve": "plan_to_review"}
 
 
-def load(alliance_id):
+def load(alliance_id, options=()):
     """The alliance, or 404 when it does not exist or the user may not see it (no leak)."""
-    alliance = get_or_404(Alliance, alliance_id)
+    if options:
+        try:
+            ident = int(alliance_id)
+        except (TypeError, ValueError):
+            abort(404)
+        if not 0 < ident < 2 ** 31:  # beyond an INTEGER column: PostgreSQL would refuse the parameter
+            abort(404)
+        alliance = db.session.execute(sa.select(Alliance).where(Alliance.id == ident)
+                                      .options(*options)).unique().scalar()
+        if alliance is None:
+            abort(404)
+    else:
+        alliance = get_or_404(Alliance, alliance_id)
     if not can_view_alliance(current_user, alliance):
         abort(404)
     return alliance
+
+
+def page_options():
+    """What the alliance page reads of every stage in its first statement: each one-to-one record a stage
+    hangs on the alliance (profile, plan, agreement, final report, evaluation, ...; found on the mapper, so
+    the spine names no stage) joined, instead of one statement per card."""
+    one_to_one = [sa.orm.joinedload(rel.class_attribute) for rel in Alliance.__mapper__.relationships
+                  if not rel.uselist and rel.lazy == "select"]
+    # the money card's budget lines and tranches (a few rows each) in the same statement
+    return one_to_one + [sa.orm.joinedload(Alliance.budget_lines), sa.orm.joinedload(Alliance.tranches)]
 
 
 @bp.get("/")
@@ -140,13 +162,13 @@ def edit(alliance_id):
 @bp.get("/<int:alliance_id>")
 @login_required
 def detail(alliance_id):
-    alliance = load(alliance_id)
+    alliance = load(alliance_id, page_options())
     events = db.session.execute(sa.select(Event).where(Event.alliance_id == alliance.id)
                                 .order_by(Event.id.desc()).limit(100)).scalars().all()
     actions = ALLIANCE.available(alliance, current_user)
     # the next step for this user: the transition that moves the alliance forward, else the work waiting here
     primary = next((t for t in actions if t.name in FORWARD), None)
-    waiting, _total = tasks.collect(current_user, alliance_id=alliance.id)
+    waiting, _total = tasks.collect(current_user, alliance=alliance)
     if primary is not None and any(t.code == PRECEDED_BY.get(primary.name) for t in waiting):
         primary = None  # e.g. a committee member writes their review before the committee decides
     facilitators = []

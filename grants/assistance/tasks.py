@@ -21,7 +21,7 @@ def _task(code, title, d, a, currency, **kw):
 def _rows(*conds):
     return db.session.execute(tasks.with_currency(
         sa.select(Deliverable, Alliance).join(Contract, Contract.id == Deliverable.contract_id)
-        .join(Alliance, Alliance.id == Contract.alliance_id)).where(*conds)
+        .join(Alliance, Alliance.id == Contract.alliance_id)).where(*conds, tasks.scope())
         .order_by(Deliverable.due_on, Deliverable.id).limit(tasks.LIMIT)).all()
 
 

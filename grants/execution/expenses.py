@@ -243,17 +243,18 @@ def void_expense(expense, actor, reason, version=None):
 def line_figures(alliance):
     """Per line: planned and spent by source (grant, counterpart cash: expenses; counterpart in kind:
     contributions in kind recorded against the line), with the share used."""
-    rows = db.session.execute(
+    # expenses by line and source, and contributions in kind by line, in one statement
+    rows = db.session.execute(sa.union_all(
         sa.select(Expense.budget_line_id, Expense.source, sa.func.sum(Expense.amount))
         .where(Expense.alliance_id == alliance.id, Expense.voided_at.is_(None))
-        .group_by(Expense.budget_line_id, Expense.source)).all()
-    spent = {(lid, src): _dec(total) for lid, src, total in rows}
-    kind_rows = db.session.execute(
-        sa.select(Contribution.budget_line_id, sa.func.sum(Contribution.amount))
+        .group_by(Expense.budget_line_id, Expense.source),
+        sa.select(Contribution.budget_line_id, sa.literal("counterpart_in_kind", sa.String),
+                  sa.func.sum(Contribution.amount))
         .where(Contribution.alliance_id == alliance.id, Contribution.voided_at.is_(None),
                Contribution.kind == "in_kind", Contribution.budget_line_id.is_not(None))
-        .group_by(Contribution.budget_line_id)).all()
-    in_kind = {lid: _dec(total) for lid, total in kind_rows}
+        .group_by(Contribution.budget_line_id))).all()
+    spent = {(lid, src): _dec(total) for lid, src, total in rows if src != "counterpart_in_kind"}
+    in_kind = {lid: _dec(total) for lid, src, total in rows if src == "counterpart_in_kind"}
     out = []
     for line in alliance.budget_lines:
         item = {"line": line, "sources": {}}

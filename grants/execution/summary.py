@@ -23,16 +23,16 @@ def glance(alliance):
                 warnings.append(("line_near_limit", _l("Line %(n)s (%(line)s) has used %(share)s %% of its %(src)s.",
                                                        n=item["line"].position, line=item["line"].description,
                                                        share=cell["share"], src=_source_title(src))))
-    base = sa.select(sa.func.count()).select_from(Expense).where(Expense.alliance_id == alliance.id,
-                                                                  Expense.voided_at.is_(None))
-    missing = db.session.execute(base.where(Expense.receipt_sha256.is_(None))).scalar()
-    if missing:
-        warnings.append(("receipts_missing", _l("%(n)s expenses have no receipt yet.", n=missing)))
     locked = sa.select(AccountabilityReport.id).where(AccountabilityReport.alliance_id == alliance.id,
                                                       AccountabilityReport.state.in_(("submitted", "approved")))
-    overdue = db.session.execute(base.where(
-        Expense.spent_on < date.today() - timedelta(days=REPORT_DUE_DAYS),
-        sa.or_(Expense.report_id.is_(None), Expense.report_id.not_in(locked)))).scalar()
+    late = sa.and_(Expense.spent_on < date.today() - timedelta(days=REPORT_DUE_DAYS),
+                   sa.or_(Expense.report_id.is_(None), Expense.report_id.not_in(locked)))
+    # both counts in one statement (the alliance page's execution card)
+    missing, overdue = db.session.execute(
+        sa.select(sa.func.count(sa.case((Expense.receipt_sha256.is_(None), 1))), sa.func.count(sa.case((late, 1))))
+        .where(Expense.alliance_id == alliance.id, Expense.voided_at.is_(None))).one()
+    if missing:
+        warnings.append(("receipts_missing", _l("%(n)s expenses have no receipt yet.", n=missing)))
     if overdue:
         warnings.append(("report_overdue", _l("%(n)s expenses older than %(d)s days are in no submitted report.",
                                                n=overdue, d=REPORT_DUE_DAYS)))

@@ -26,19 +26,22 @@ def _task(code, title, tranche, alliance, currency, **kw):
                       currency=currency, **kw)
 
 
-@tasks.source("tranche_to_request")
+@tasks.source("tranche_to_request", states=("in_execution",))
 def tranche_to_request(user, today):
     if not user.association_ids("board"):
         return []
+    mine = (tasks.visible_alliances(user, ("in_execution",), ("board",)).where(tasks.scope())
+            .with_only_columns(Alliance.id))
+    # the first open tranche of the board's alliances only (not grouped over every tranche of the program)
     first_open = (sa.select(Tranche.alliance_id, sa.func.min(Tranche.number).label("number"))
-                  .where(Tranche.state != "disbursed").group_by(Tranche.alliance_id).subquery())
+                  .where(Tranche.state != "disbursed", Tranche.alliance_id.in_(mine))
+                  .group_by(Tranche.alliance_id).subquery())
     rows = db.session.execute(
         tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
         .join(first_open, sa.and_(first_open.c.alliance_id == Tranche.alliance_id,
                                   first_open.c.number == Tranche.number))
-        .where(Alliance.id.in_(tasks.visible_alliances(user, ("in_execution",), ("board",))
-                               .with_only_columns(Alliance.id)),
-               Tranche.state == "planned", Tranche.planned_on <= today + timedelta(days=AHEAD_DAYS))
+        .where(Tranche.alliance_id.in_(mine),
+               Tranche.state == "planned", Tranche.planned_on <= today + timedelta(days=AHEAD_DAYS), tasks.scope())
         .order_by(Tranche.planned_on).limit(tasks.LIMIT)).all()
     return [_task("tranche_to_request", _l("Request the next tranche"), t, a, cur, due=t.planned_on)
             for t, a, cur in rows]
@@ -50,7 +53,7 @@ def tranche_to_decide(user, today):
         return []
     rows = db.session.execute(
         tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
-        .where(tasks.officer_filter(user), Tranche.state == "requested")
+        .where(tasks.officer_filter(user), Tranche.state == "requested", tasks.scope())
         .order_by(Tranche.updated_at).limit(tasks.LIMIT)).all()
     return [_task("tranche_to_decide", _l("Approve or refuse the tranche request"), t, a, cur,
                   since=t.updated_at) for t, a, cur in rows]
@@ -62,7 +65,7 @@ def transfer_to_record(user, today):
         return []
     rows = db.session.execute(
         tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
-        .where(alliance_filter(user), Tranche.state == "approved")
+        .where(alliance_filter(user), Tranche.state == "approved", tasks.scope())
         .order_by(Tranche.updated_at).limit(tasks.LIMIT)).all()
     return [_task("transfer_to_record", _l("Record the transfer of the tranche"), t, a, cur,
                   since=t.updated_at) for t, a, cur in rows]

@@ -16,7 +16,7 @@ from .models import FollowUpAction
 def _rows(*conds):
     return db.session.execute(
         sa.select(FollowUpAction, Alliance).join(Alliance, Alliance.id == FollowUpAction.alliance_id)
-        .where(*conds).order_by(FollowUpAction.due_on, FollowUpAction.id).limit(tasks.LIMIT)).all()
+        .where(*conds, tasks.scope()).order_by(FollowUpAction.due_on, FollowUpAction.id).limit(tasks.LIMIT)).all()
 
 
 def _url(action):

@@ -15,10 +15,11 @@ from .models import Plan, Review
 
 
 def _alliances(query):
-    return db.session.execute(query.order_by(Alliance.state_changed_at).limit(tasks.LIMIT)).scalars().all()
+    return db.session.execute(query.where(tasks.scope()).order_by(Alliance.state_changed_at).limit(tasks.LIMIT)
+                              ).scalars().all()
 
 
-@tasks.source("plan_to_prepare")
+@tasks.source("plan_to_prepare", states=("plan_in_preparation",))
 def plan_to_prepare(user, today):
     conds = []
     if user.association_ids("board"):
@@ -33,7 +34,7 @@ def plan_to_prepare(user, today):
             for a in rows]
 
 
-@tasks.source("plan_to_appraise")
+@tasks.source("plan_to_appraise", states=("plan_submitted", "under_appraisal"))
 def plan_to_appraise(user, today):
     if not user.has_role("officer"):
         return []
@@ -46,7 +47,7 @@ def plan_to_appraise(user, today):
             for a in rows]
 
 
-@tasks.source("plan_to_review")
+@tasks.source("plan_to_review", states=("committee_review",))
 def plan_to_review(user, today):
     if not user.has_role("committee"):
         return []

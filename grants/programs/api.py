@@ -190,7 +190,7 @@ def update_program(program_id, body):
           query={"program_id": ("Only the calls of this program", {"type": "integer"}),
                  "open": ("true: only calls open now; false: only calls not open now", {"type": "boolean"})})
 def list_calls():
-    query = sa.select(Call).order_by(Call.opens_at.desc(), Call.id.desc())
+    query = sa.select(Call).options(*Call.listed()).order_by(Call.opens_at.desc(), Call.id.desc())
     program_id = int_arg("program_id")
     if program_id is not None:
         query = query.where(Call.program_id == program_id)

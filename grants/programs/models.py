@@ -102,10 +102,17 @@ class Call(Versioned, Timestamped, db.Model):
     envelope = sa.Column(Money(), nullable=False, default=0)
 
     program = db.relationship("Program", back_populates="calls", lazy="joined")
-    region_rows = db.relationship("CallRegion", cascade="all, delete-orphan", lazy="selectin")
-    criteria = db.relationship("CallCriterion", cascade="all, delete-orphan", lazy="selectin",
-                               order_by="CallCriterion.position")
-    committee_rows = db.relationship("CallCommittee", cascade="all, delete-orphan", lazy="selectin")
+    # loaded when first read (then kept in the session): "selectin" re-ran all three statements on every
+    # query that loads an alliance (its call is joined); the lists of calls ask for them (``Call.listed()``)
+    region_rows = db.relationship("CallRegion", cascade="all, delete-orphan")
+    criteria = db.relationship("CallCriterion", cascade="all, delete-orphan", order_by="CallCriterion.position")
+    committee_rows = db.relationship("CallCommittee", cascade="all, delete-orphan")
+
+    @classmethod
+    def listed(cls):
+        """The loader options of a list of calls that shows their regions, criteria and committee."""
+        return (sa.orm.selectinload(cls.region_rows), sa.orm.selectinload(cls.criteria),
+                sa.orm.selectinload(cls.committee_rows))
 
     @property
     def regions(self):

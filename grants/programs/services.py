@@ -218,8 +218,8 @@ def create_call(data, actor):
 
 def update_call(call, data, actor):
     c = Collector()
-    before = call_snapshot(call)
-    with db.session.no_autoflush:
+    with db.session.no_autoflush:  # the snapshot loads the regions: no flush of a change begun by the caller
+        before = call_snapshot(call)
         _call_fields(call, data, c, creating=False)
     _fail(c)
     db.session.flush()

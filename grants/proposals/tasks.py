@@ -13,11 +13,11 @@ from ..extensions import db
 from ..programs.models import Call
 
 
-@tasks.source("intention_to_complete")
+@tasks.source("intention_to_complete", states=("draft", "returned"))
 def intention_to_complete(user, today):
     if not user.association_ids("board"):
         return []
-    rows = db.session.execute(tasks.visible_alliances(user, ("draft", "returned"), ("board",))
+    rows = db.session.execute(tasks.visible_alliances(user, ("draft", "returned"), ("board",)).where(tasks.scope())
                               .order_by(Alliance.state_changed_at).limit(tasks.LIMIT)).scalars().all()
     return [tasks.Task("intention_to_complete", _l("Answer the officer and submit the intention again")
                        if a.state == "returned" else _l("Complete and submit the business intention"),
@@ -25,18 +25,19 @@ def intention_to_complete(user, today):
             for a in rows]
 
 
-@tasks.source("intention_to_screen")
+@tasks.source("intention_to_screen", states=("submitted",))
 def intention_to_screen(user, today):
     if not user.has_role("officer"):
         return []
-    rows = db.session.execute(sa.select(Alliance).where(tasks.officer_filter(user), Alliance.state == "submitted")
+    rows = db.session.execute(sa.select(Alliance).where(tasks.officer_filter(user), Alliance.state == "submitted",
+                                                            tasks.scope())
                               .order_by(Alliance.state_changed_at).limit(tasks.LIMIT)).scalars().all()
     return [tasks.Task("intention_to_screen", _l("Screen and score the business intention"),
                        url_for("proposals.screen", alliance_id=a.id), alliance=a, since=a.state_changed_at)
             for a in rows]
 
 
-@tasks.source("intention_to_preselect")
+@tasks.source("intention_to_preselect", states=())
 def intention_to_preselect(user, today):
     if not user.has_role("committee"):
         return []

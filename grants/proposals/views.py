@@ -34,16 +34,17 @@ def section_context(alliance):
     """What the alliance page shows of the business intention (see proposals/_alliance_section.html)."""
     revs = services.revisions(alliance)
     editable = can_edit_alliance(current_user, alliance)
+    changes = services.latest_changes(alliance, revs)
     return {
         "profile": alliance.profile,
         "checks": guards.check_intake(alliance) if editable else None,
         "sheet": screening.screening_sheet(alliance) if alliance.call.criteria else None,
         "revisions": revs,
-        "changes": services.latest_changes(alliance, revs),
+        "changes": changes,
         "can_edit_profile": editable,
         "can_screen": screening.can_screen(current_user, alliance),
         "show_members": can_view_members(current_user, alliance.association),
-        "member_names": _member_names(alliance),
+        "member_names": _member_names(alliance) if changes else {},  # only the changes name members
     }
 
 
