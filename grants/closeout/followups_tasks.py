@@ -16,7 +16,7 @@ from . import followups
 from .followups_models import YEARS, FollowUp
 
 
-@tasks.source("closeout_follow_up_due")
+@tasks.source("closeout_follow_up_due", states=("closed",))
 def closeout_follow_up_due(user, today):
     if not user.has_role("officer"):
         return []
@@ -25,7 +25,7 @@ def closeout_follow_up_due(user, today):
     recorded = (sa.select(sa.func.count()).where(FollowUp.alliance_id == Alliance.id)
                 .correlate(Alliance).scalar_subquery())
     rows = db.session.execute(sa.select(Alliance).where(
-        tasks.officer_filter(user), Alliance.state == "closed", Alliance.state_changed_at < latest,
+        tasks.scope(), tasks.officer_filter(user), Alliance.state == "closed", Alliance.state_changed_at < latest,
         recorded < len(YEARS)).order_by(Alliance.state_changed_at)).scalars().all()
     if not rows:
         return []

@@ -18,7 +18,7 @@ from .models import Grievance
 from .permissions import is_staff
 
 
-@tasks.source("grievance_to_answer")
+@tasks.source("grievance_to_answer", states=())  # the office's, no alliance's
 def grievance_to_answer(user, today):
     if not is_staff(user):
         return []
@@ -42,7 +42,7 @@ def supervision_requested(user, today):
     rows = db.session.execute(
         sa.select(Alliance, sa.func.min(Grievance.supervision_flagged_at))
         .join(Grievance, Grievance.alliance_id == Alliance.id)
-        .where(tasks.officer_filter(user), Grievance.supervision_flagged_at.is_not(None))
+        .where(tasks.scope(), tasks.officer_filter(user), Grievance.supervision_flagged_at.is_not(None))
         .group_by(Alliance.id).order_by(Alliance.id).limit(tasks.LIMIT)).all()
     return [tasks.Task("supervision_requested", _l("Supervise the alliance: the grievance office asks for it"),
                        url_for("alliances.detail", alliance_id=a.id), alliance=a, since=since)

@@ -16,10 +16,14 @@ from .models import Delivery
 from .permissions import buyer_id_of
 
 
+#: the alliance states in which deliveries are recorded, confirmed or disputed (the sales services')
+DELIVERY_STATES = ("in_execution", "suspended", "closing", "closed")
+
+
 def _rows(*conds):
     return db.session.execute(tasks.with_currency(
         sa.select(Delivery, Alliance).join(Alliance, Alliance.id == Delivery.alliance_id))
-        .where(*conds).order_by(Delivery.updated_at, Delivery.id).limit(tasks.LIMIT)).all()
+        .where(tasks.scope(), *conds).order_by(Delivery.updated_at, Delivery.id).limit(tasks.LIMIT)).all()
 
 
 def _url(d):
@@ -30,7 +34,7 @@ def _detail(d):
     return f"{d.delivered_on.isoformat()} · {d.quantity} {d.unit}"
 
 
-@tasks.source("delivery_to_confirm")
+@tasks.source("delivery_to_confirm", states=DELIVERY_STATES)
 def to_confirm(user, today):
     if not user.has_role("buyer"):
         return []
@@ -42,7 +46,7 @@ def to_confirm(user, today):
                        since=d.updated_at, detail=_detail(d), amount=d.amount, currency=cur) for d, a, cur in rows]
 
 
-@tasks.source("delivery_disputed")
+@tasks.source("delivery_disputed", states=DELIVERY_STATES)
 def disputed(user, today):
     if not user.has_role("officer"):
         return []
@@ -52,7 +56,7 @@ def disputed(user, today):
             for d, a, cur in rows]
 
 
-@tasks.source("delivery_to_correct")
+@tasks.source("delivery_to_correct", states=DELIVERY_STATES)
 def to_correct(user, today):
     ids = sorted(user.association_ids("board", "treasurer"))
     if not ids:

@@ -57,7 +57,7 @@ def _fail(form, exc):
 def sales_helpers():
     def section(alliance):
         """The confirmed sales of the alliance (one query), for alliances/detail.html: members see them too."""
-        if alliance.buyer_id is None or alliance.state not in (*RECORDING, "agreement_signed", "closed"):
+        if alliance.buyer_id is None or alliance.state not in (*RECORDING, "closed"):  # none before execution
             return None
         return services.confirmed_totals(alliance.id)
 
