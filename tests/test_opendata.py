@@ -189,3 +189,21 @@ def test_api_reads_and_sets_the_settings_with_every_rule_code(db, api, world, ad
     assert ok.status_code == 200, ok.get_data(as_text=True)
     assert ok.get_json()["ocid_prefix"] == "ocds-q1w2e3" and ok.get_json()["reporting_org_ref"] == program.code
     assert_error(api(admin).get("/programs/999999/open-data"), 404)
+
+
+def test_iati_links_the_issued_agreement_by_its_verification_address(db, client, world, admin, login):
+    """Issue 17 with issue 16: once the agreement was printed, its activity links it by /verify/<code>
+    (the Spanish, current version; nothing personal), and the file stays valid."""
+    import re
+
+    a1 = world["a1"]
+    assert 'document-link' not in client.get("/open-data/iati.xml").get_data(as_text=True)
+    pdf = login(admin).get(f"/funding/alliances/{a1.id}/agreement.pdf")
+    assert pdf.status_code == 200
+    doc = assert_valid_iati(client.get("/open-data/iati.xml").data)
+    act = next(a for a in doc.iter("iati-activity") if a.findtext("iati-identifier").endswith(a1.code))
+    (link,) = act.iter("document-link")
+    code = re.search(r"/verify/([0-9a-f]{64})$", link.get("url")).group(1)
+    assert link.findtext("title/narrative") == "Convenio de alianza productiva"
+    page = client.get(f"/verify/{code}")
+    assert page.status_code == 200 and a1.code in page.get_data(as_text=True)
