@@ -101,7 +101,6 @@ def post_follow_up(alliance_id, body):
     ``follow_up_women_exceed_families``. Others than the officer of the region and the board: 403."""
     alliance = load_alliance(alliance_id)
     fu = followups.record_follow_up(alliance, body.model_dump(), api_user())
-    db.session.commit()
     return follow_up_out(fu)
 
 

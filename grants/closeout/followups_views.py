@@ -56,6 +56,5 @@ def follow_ups(alliance_id):
         alliance = load(alliance_id)
         show_errors(form, exc)
         return _page(alliance, form, exc.status)
-    db.session.commit()
     flash(_l("The follow-up of year %(year)s was recorded.", year=fu.year), "success")
     return redirect(url_for(".follow_ups", alliance_id=alliance_id, _anchor=f"follow-up-{fu.year}"))

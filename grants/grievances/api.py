@@ -111,7 +111,6 @@ def file_grievance(body):
     ``grievance_target_unknown``."""
     user = api_user()
     g = services.file_grievance(body.model_dump(), user, request.files.get("file"))
-    db.session.commit()
     return dump(FiledOut, {"tracking_code": g.tracking_code, "state": g.state})
 
 
@@ -169,7 +168,6 @@ def grievance_transition(grievance_id, body):
     ``invalid_transition`` from a wrong state; 422 ``required``, ``grievance_already_escalated``."""
     g = _load(grievance_id)
     services.transition(g, body.action, api_user(), body.model_dump(exclude={"action"}, exclude_none=True))
-    db.session.commit()
     return grievance_dict(g, api_user())
 
 
@@ -180,5 +178,4 @@ def grievance_supervision(grievance_id, body):
     grievance's text or reporter; the alliance is not changed. 422 ``supervision_needs_alliance`` when the grievance is about no alliance."""
     g = _load(grievance_id)
     services.flag_supervision(g, api_user(), on=body.flagged)
-    db.session.commit()
     return grievance_dict(g, api_user())

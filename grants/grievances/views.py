@@ -51,7 +51,6 @@ def new():
             db.session.rollback()
             show_errors(form, exc)
             return render_template("grievances/new.html", form=form, association=association), exc.status
-        db.session.commit()
         session[_JUST_FILED] = g.tracking_code
         return redirect(url_for("grievances.filed"))
     status = 422 if request.method == "POST" else 200
@@ -155,7 +154,6 @@ def transition(grievance_id):
         db.session.rollback()
         flash_violations(exc)
         return redirect(url_for("grievances.detail", grievance_id=grievance_id))
-    db.session.commit()
     flash(_l("Done: %(label)s.", label=t.label), "success")
     return redirect(url_for("grievances.detail", grievance_id=grievance_id))
 
@@ -170,7 +168,6 @@ def supervision(grievance_id):
         db.session.rollback()
         flash_violations(exc)
         return redirect(url_for("grievances.detail", grievance_id=grievance_id))
-    db.session.commit()
     flash(_l("The supervision request was saved."), "success")
     return redirect(url_for("grievances.detail", grievance_id=grievance_id))
 

@@ -46,5 +46,4 @@ def put_open_data(program_id, body):
     require_role("admin")
     program = load(Program, program_id)
     save_settings(program, body.model_dump(exclude_none=True), api_user())
-    db.session.commit()
     return _out(program)

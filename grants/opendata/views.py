@@ -118,7 +118,6 @@ def settings(program_id):
             for d in exc.details:
                 getattr(form, d.field).errors.append(str(d.message))
         else:
-            db.session.commit()
             flash(_("The open-data settings are saved."), "success")
             return redirect(url_for("opendata.settings", program_id=program.id))
     return render_template("opendata/settings.html", form=form, program=program), (422 if form.errors else 200)

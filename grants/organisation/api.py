@@ -82,7 +82,6 @@ def put_strategic_plan(association_id, body):
     if plan is not None and version is None:
         version = -1  # the plan exists: the client must say which version it read
     services.save_strategic_plan(association, data, api_user(), version if plan is not None else None)
-    db.session.commit()
     return _plan_out(association, services.strategic_plan_of(association))
 
 
@@ -140,7 +139,6 @@ def get_capacity_plan(association_id):
 def propose_capacity_plan(association_id):
     association = _load(association_id)
     services.propose_capacity_plan(association, api_user())
-    db.session.commit()
     return _capacity_out(association)
 
 
@@ -156,7 +154,6 @@ def update_capacity_action(association_id, action_id, body):
     data = {"kind": action.kind, "description": action.description, "responsible": action.responsible,
             "due_on": action.due_on, "state": action.state, **body.model_dump(exclude_unset=True)}
     services.update_capacity_action(association, action_id, data, api_user())
-    db.session.commit()
     return _capacity_out(association)
 
 
@@ -166,7 +163,6 @@ def update_capacity_action(association_id, action_id, body):
 def adopt_capacity_plan(association_id, body):
     association = _load(association_id)
     services.adopt_capacity_plan(association, api_user(), body.adopted_on)
-    db.session.commit()
     return _capacity_out(association)
 
 
@@ -236,7 +232,6 @@ def list_trainings(association_id):
           body=TrainingIn, response=TrainingOut, status=201, tags=TAGS, name="record_training")
 def record_training(association_id, body):
     training = services.record_training(_load(association_id), body.model_dump(), api_user())
-    db.session.commit()
     return TrainingOut.model_validate(training, from_attributes=True).model_dump(mode="json")
 
 
@@ -251,7 +246,6 @@ def list_funds(association_id):
           body=FundIn, response=FundOut, status=201, tags=TAGS, name="record_fund")
 def record_fund(association_id, body):
     fund = services.record_fund(_load(association_id), body.model_dump(), api_user())
-    db.session.commit()
     return FundOut.model_validate(fund, from_attributes=True).model_dump(mode="json")
 
 

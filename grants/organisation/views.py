@@ -51,7 +51,6 @@ def _run(fn, success, target, again):
         db.session.rollback()
         flash_violations(exc)
         return again(), exc.status
-    db.session.commit()
     flash(success, "success")
     return redirect(target, 303)
 

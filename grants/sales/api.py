@@ -147,7 +147,6 @@ def record_delivery(alliance_id, body):
     alliance = _load_alliance(alliance_id)
     require(can_record(api_user(), alliance), _l("Only the association's board or treasurer records deliveries."))
     d = services.record_delivery(alliance, _data(body), api_user())
-    db.session.commit()
     return delivery_out(d)
 
 
@@ -192,7 +191,6 @@ def correct_delivery(delivery_id, body):
     require(can_record(api_user(), d.alliance), _l("Only the association's board or treasurer corrects deliveries."))
     check_version(d, body.version)
     services.correct_delivery(d, _data(body), api_user())
-    db.session.commit()
     return delivery_out(d)
 
 
@@ -215,7 +213,6 @@ def delivery_transition(delivery_id, body):
         raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
     services.act(d, body.action, api_user(), reason=body.reason, comment=body.comment,
                  paid_on=body.paid_on, paid_amount=fmt(body.paid_amount) if body.paid_amount is not None else None)
-    db.session.commit()
     return delivery_out(d)
 
 
@@ -227,7 +224,6 @@ def delivery_payment(delivery_id, body):
     d = _load_delivery(delivery_id)
     require(is_buyer_of(api_user(), d.buyer_id), _l("Only the buyer's own account records its payments."))
     services.record_payment(d, {"paid_on": body.paid_on, "paid_amount": fmt(body.paid_amount)}, api_user())
-    db.session.commit()
     return delivery_out(d)
 
 
@@ -257,7 +253,6 @@ def link_buyer_account(buyer_id, body):
     if user is None:
         raise NotFound(_l("Not found."))
     link = services.link_account(buyer, user, api_user())
-    db.session.commit()
     return _account_out(link)
 
 
@@ -268,6 +263,5 @@ def unlink_buyer_account(buyer_id, user_id):
     user = load(User, user_id)
     if not services.unlink_account(buyer, user, api_user()):
         raise NotFound(_l("Not found."))
-    db.session.commit()
     return no_content()
 

@@ -99,7 +99,6 @@ def record(alliance_id):
     except DomainError as exc:
         _fail(form, exc)
         return _alliance_page(load_alliance(alliance_id), form, exc.status)
-    db.session.commit()
     flash(_l("The delivery was recorded: the buyer is asked to confirm it."), "success")
     return redirect(url_for(".delivery", delivery_id=delivery.id))
 
@@ -142,7 +141,6 @@ def act(delivery_id):
     except DomainError as exc:
         _fail(form, exc)
         return _delivery_page(load_delivery(delivery_id), decision=form, status=exc.status)
-    db.session.commit()
     flash({"confirm": _l("The delivery is confirmed."), "dispute": _l("The delivery is disputed: the association "
                                                                         "and the program officer are told why."),
            "resend": _l("The delivery was sent again to the buyer.")}[action], "success")
@@ -164,7 +162,6 @@ def pay(delivery_id):
     except DomainError as exc:
         _fail(form, exc)
         return _delivery_page(load_delivery(delivery_id), payment=form, status=exc.status)
-    db.session.commit()
     flash(_l("The payment was recorded."), "success")
     return redirect(url_for(".delivery", delivery_id=delivery.id))
 
@@ -183,7 +180,6 @@ def correct(delivery_id):
     except DomainError as exc:
         _fail(form, exc)
         return _delivery_page(load_delivery(delivery_id), correction=form, status=exc.status)
-    db.session.commit()
     flash(_l("The delivery was corrected."), "success")
     return redirect(url_for(".delivery", delivery_id=delivery.id))
 
@@ -266,7 +262,6 @@ def link(buyer_id):
     except DomainError as exc:
         _fail(form, exc)
         return _accounts_page(load_buyer(buyer_id, _may_link), form, exc.status)
-    db.session.commit()
     flash(_l("The account now acts for this buyer."), "success")
     return redirect(url_for(".accounts", buyer_id=buyer.id))
 
@@ -279,6 +274,5 @@ def unlink(buyer_id, user_id):
     buyer = load_buyer(buyer_id, _may_link)
     user = _get(User, user_id)
     if services.unlink_account(buyer, user, current_user):
-        db.session.commit()
         flash(_l("The account no longer acts for this buyer."), "success")
     return redirect(url_for(".accounts", buyer_id=buyer.id))
