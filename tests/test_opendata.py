@@ -197,10 +197,13 @@ def test_iati_links_the_issued_agreement_by_its_verification_address(db, client,
     import re
 
     a1 = world["a1"]
-    assert 'document-link' not in client.get("/open-data/iati.xml").get_data(as_text=True)
+    before = client.get("/open-data/iati.xml")
+    assert 'document-link' not in before.get_data(as_text=True)
     pdf = login(admin).get(f"/funding/alliances/{a1.id}/agreement.pdf")
     assert pdf.status_code == 200
-    doc = assert_valid_iati(client.get("/open-data/iati.xml").data)
+    after = client.get("/open-data/iati.xml", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200, "a cached file must not hide the new document (issuing writes no event)"
+    doc = assert_valid_iati(after.data)
     act = next(a for a in doc.iter("iati-activity") if a.findtext("iati-identifier").endswith(a1.code))
     (link,) = act.iter("document-link")
     code = re.search(r"/verify/([0-9a-f]{64})$", link.get("url")).group(1)

@@ -11,6 +11,7 @@ from ..audit import head as audit_head
 from ..common import get_or_404, utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..documents.models import IssuedDocument
 from ..programs.models import Program
 from . import iati, ocds
 from .forms import SettingsForm
@@ -33,11 +34,12 @@ def cacheable(resp):
 
 
 def _freshness():
-    """``(etag seed, date of the data)``: the audit trail's head (every change writes an event) and the
-    settings' last change."""
+    """``(etag seed, date of the data)``: the audit trail's head (every change writes an event), the
+    settings' last change and the last document issued (IATI links them; issuing writes no event)."""
     head = audit_head()
     changed = db.session.execute(sa.select(sa.func.max(OpenDataSettings.updated_at))).scalar()
-    seed = f"{head[0] if head else ''}|{changed or ''}|{get_locale()}"
+    issued = db.session.execute(sa.select(sa.func.max(IssuedDocument.id))).scalar()
+    seed = f"{head[0] if head else ''}|{changed or ''}|{issued or ''}|{get_locale()}"
     return seed, (head[1] if head else None)
 
 
