@@ -155,13 +155,30 @@ def _dump_portable(conn, path):
                 out.write(json.dumps([table.name, encoded], ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
+def _self_references(table):
+    """The columns of ``table`` that point to a row of the same table (an association's parent)."""
+    return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+
+
 def _load_portable(conn, path):
     tables = db.metadata.tables
     batch, current = [], None
+    # a row may point to a row of its own table that comes later in the dump (a base association to the
+    # federation registered after it): those columns are written once every row of the table is in
+    later = []
 
     def flush():
         if batch:
-            conn.execute(tables[current].insert(), batch)
+            table = tables[current]
+            refs = _self_references(table)
+            if refs:
+                pk = [c.name for c in table.primary_key.columns]
+                for row in batch:
+                    values = {c: row[c] for c in refs if row.get(c) is not None}
+                    if values:
+                        later.append((table, {k: row[k] for k in pk}, values))
+                        row.update({c: None for c in values})
+            conn.execute(table.insert(), batch)
             batch.clear()
 
     with open(path, encoding="utf-8") as fh:
@@ -174,6 +191,8 @@ def _load_portable(conn, path):
                 current = name
             batch.append({k: _decode(v) for k, v in row.items()})
         flush()
+    for table, key, values in later:
+        conn.execute(table.update().where(*(table.c[k] == v for k, v in key.items())).values(**values))
     if conn.dialect.name == "postgresql":  # the next id after the restored ones
         for table in db.metadata.sorted_tables:
             pk = list(table.primary_key.columns)
