@@ -38,16 +38,26 @@ class Timestamped:
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 
-def get_or_404(model, ident):
-    """Load by primary key or raise ``NotFound``; tolerates non-integer ids."""
-    from .errors import NotFound
+#: the largest id an INTEGER primary key holds (a larger one in a URL is a 404, never a database error)
+MAX_ID = 2**31 - 1
 
+
+def find(model, ident):
+    """The object with primary key ``ident``, or None (also for a non-integer or out-of-range id)."""
     try:
         ident = int(ident)
     except (TypeError, ValueError):
-        raise NotFound() from None
-    obj = db.session.get(model, ident)
-    if obj is None:
+        return None
+    return db.session.get(model, ident) if 0 < ident <= MAX_ID else None
+
+
+def get_or_404(model, ident, visible=None):
+    """The object with primary key ``ident``, or ``NotFound`` when there is none or ``visible(obj)`` is false
+    (another association's object answers 404, so that its existence does not leak)."""
+    from .errors import NotFound
+
+    obj = find(model, ident)
+    if obj is None or (visible is not None and not visible(obj)):
         raise NotFound()
     return obj
 

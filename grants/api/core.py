@@ -13,9 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..accounts.throttling import limit_api
-from ..errors import DomainError, Forbidden, NotFound, StaleVersion
+from ..errors import DomainError, Forbidden, StaleVersion
 from ..extensions import csrf, db
-from ..common import utcnow
+from ..common import get_or_404, utcnow
 from .types import MAX_INT, Id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -297,14 +297,7 @@ def touch(obj):
 def load(model, ident, visible=None):
     """The object with id ``ident``, or 404 ``not_found`` when it does not exist or ``visible(obj)``
     is false (another association's object answers 404 so that its existence does not leak)."""
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
-        ident = 0
-    obj = db.session.get(model, ident) if 1 <= ident <= MAX_INT else None
-    if obj is None or (visible is not None and not visible(obj)):
-        raise NotFound(_l("Not found."))
-    return obj
+    return get_or_404(model, ident, visible)
 
 
 def require(allowed, message=None):

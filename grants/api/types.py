@@ -8,10 +8,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ..common import MAX_ID
 from ..money import to_decimal
 
 #: the largest id or count a 32-bit INTEGER column holds (PostgreSQL ``integer``)
-MAX_INT = 2**31 - 1
+MAX_INT = MAX_ID  # the largest INTEGER id
 #: the largest amount we accept: far above any grant, far below what a BIGINT of cents holds
 MAX_AMOUNT = Decimal("999999999999.99")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")

@@ -24,35 +24,19 @@ from .permissions import (can_keep_registry, can_manage, can_see_registry, can_v
                           contract_filter)
 
 bp = Blueprint("assistance", __name__)
-MAX_ID = 2**31 - 1
 SHOWN = ("in_execution", "suspended", "closing", "closed")
 
 
-def _get(model, ident):
-    if not 0 < ident <= MAX_ID:
-        abort(404)
-    return get_or_404(model, ident)
-
-
 def load_alliance(alliance_id):
-    alliance = _get(Alliance, alliance_id)
-    if not can_view_ta(current_user, alliance):
-        abort(404)
-    return alliance
+    return get_or_404(Alliance, alliance_id, lambda a: can_view_ta(current_user, a))
 
 
 def load_contract(contract_id):
-    contract = _get(Contract, contract_id)
-    if not can_view_contract(current_user, contract):
-        abort(404)
-    return contract
+    return get_or_404(Contract, contract_id, lambda c: can_view_contract(current_user, c))
 
 
 def load_deliverable(deliverable_id):
-    d = _get(Deliverable, deliverable_id)
-    if not can_view_contract(current_user, d.contract):
-        abort(404)
-    return d
+    return get_or_404(Deliverable, deliverable_id, lambda d: can_view_contract(current_user, d.contract))
 
 
 @bp.app_context_processor

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..common import find
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import show_errors
@@ -11,7 +12,7 @@ from . import selection as sel
 from .forms import OwnProposalForm
 from .models import Contract, Invitation, Provider, TermsOfReference
 from .permissions import contract_filter
-from .views import MAX_ID, bp
+from .views import bp
 
 
 def _invitations():
@@ -56,7 +57,7 @@ def my_contracts():
 @login_required
 def send_proposal(invitation_id):
     """The invited provider sends its own proposal; anyone else (or another provider's invitation): 404."""
-    invitation = db.session.get(Invitation, invitation_id) if 0 < invitation_id <= MAX_ID else None
+    invitation = find(Invitation, invitation_id)
     if invitation is None or not current_user.has_role("ta_provider") or invitation.provider.user_id != current_user.id:
         abort(404)
     form = OwnProposalForm()

@@ -4,6 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import options, show_errors
@@ -11,18 +12,13 @@ from . import selection as sel
 from .forms import InviteForm, ProposalForm, ScoreForm, SelectForm, TermsForm
 from .models import Provider, TermsOfReference
 from .permissions import can_manage
-from .views import MAX_ID, bp, load_alliance
+from .views import bp, load_alliance
 
 PREFIX = "/alliances/<int:alliance_id>/assistance/selection"
 
 
 def _terms(alliance, terms_id):
-    if not 0 < terms_id <= MAX_ID:
-        abort(404)
-    t = db.session.get(TermsOfReference, terms_id)
-    if t is None or t.alliance_id != alliance.id:
-        abort(404)
-    return t
+    return get_or_404(TermsOfReference, terms_id, lambda t: t.alliance_id == alliance.id)
 
 
 def _board(alliance):

@@ -30,25 +30,12 @@ bp = Blueprint("execution", __name__, url_prefix="/alliances/<int:alliance_id>/e
 EXECUTING = ("in_execution", "suspended", "closing", "closed")
 
 
-MAX_ID = 2**31 - 1
-
-
 def load_alliance(alliance_id):
-    if not 0 < alliance_id <= MAX_ID:
-        abort(404)
-    alliance = get_or_404(Alliance, alliance_id)
-    if not can_view_execution(current_user, alliance):
-        abort(404)
-    return alliance
+    return get_or_404(Alliance, alliance_id, lambda a: can_view_execution(current_user, a))
 
 
 def _child(model, alliance, ident):
-    if not 0 < ident <= MAX_ID:
-        abort(404)
-    obj = get_or_404(model, ident)
-    if obj.alliance_id != alliance.id:
-        abort(404)
-    return obj
+    return get_or_404(model, ident, lambda obj: obj.alliance_id == alliance.id)
 
 
 def _writer(alliance):

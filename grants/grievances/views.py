@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..associations.models import Association
-from ..common import get_or_404
+from ..common import find, get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..uploads import send_stored
@@ -23,17 +23,12 @@ from .permissions import can_list, can_see_reporter, is_staff
 from .xlsx import grievances_xlsx
 
 bp = Blueprint("grievances", __name__, url_prefix="/grievances")
-MAX_ID = 2**31 - 1
 #: the receipt page shows the code of the grievance just filed, from this session only, once
 _JUST_FILED = "grievance_just_filed"
 
 
 def _association(raw):
-    try:
-        ident = int(raw or 0)
-    except (TypeError, ValueError):
-        return None
-    return db.session.get(Association, ident) if 0 < ident <= MAX_ID else None
+    return find(Association, raw)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -129,9 +124,7 @@ def export():
 
 def load(grievance_id):
     """The grievance, or 404 for anyone but the grievance office (its existence does not leak)."""
-    if not 0 < grievance_id <= MAX_ID or not is_staff(current_user):
-        abort(404)
-    return get_or_404(Grievance, grievance_id)
+    return get_or_404(Grievance, grievance_id, lambda _g: is_staff(current_user))
 
 
 @bp.get("/<int:grievance_id>")

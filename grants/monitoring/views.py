@@ -22,24 +22,14 @@ from .models import FollowUpAction, Visit, VisitPhoto
 from .permissions import MONITORED, SHOWN, can_answer, can_record_values, can_view, can_visit
 
 bp = Blueprint("monitoring", __name__)
-MAX_ID = 2**31 - 1
-
-
-def _get(model, ident):
-    if not 0 < ident <= MAX_ID:
-        abort(404)
-    return get_or_404(model, ident)
 
 
 def load_alliance(alliance_id):
-    alliance = _get(Alliance, alliance_id)
-    if not can_view(current_user, alliance):
-        abort(404)
-    return alliance
+    return get_or_404(Alliance, alliance_id, lambda a: can_view(current_user, a))
 
 
 def load_visit(alliance, visit_id):
-    visit = _get(Visit, visit_id)
+    visit = get_or_404(Visit, visit_id)
     if visit.alliance_id != alliance.id:
         abort(404)
     return visit
@@ -190,7 +180,7 @@ def add_photo(alliance_id, visit_id):
 def photo(alliance_id, visit_id, photo_id):
     alliance = load_alliance(alliance_id)
     v = load_visit(alliance, visit_id)
-    p = _get(VisitPhoto, photo_id)
+    p = get_or_404(VisitPhoto, photo_id)
     if p.visit_id != v.id:
         abort(404)
     return uploads.send_stored(p.sha256, p.content_type, p.filename, as_attachment=False)
@@ -201,14 +191,14 @@ def photo(alliance_id, visit_id, photo_id):
 def photo_thumbnail(alliance_id, visit_id, photo_id):
     alliance = load_alliance(alliance_id)
     v = load_visit(alliance, visit_id)
-    p = _get(VisitPhoto, photo_id)
+    p = get_or_404(VisitPhoto, photo_id)
     if p.visit_id != v.id:
         abort(404)
     return uploads.send_thumbnail(p.sha256, p.content_type)
 
 
 def load_action(alliance, action_id):
-    a = _get(FollowUpAction, action_id)
+    a = get_or_404(FollowUpAction, action_id)
     if a.alliance_id != alliance.id:
         abort(404)
     return a

@@ -24,17 +24,11 @@ from .models import ACTION_STATES, CAPACITY_KINDS, FUND_STATES, FundApplication,
 from .permissions import can_edit_organisation, can_view_organisation
 
 bp = Blueprint("organisation", __name__, url_prefix="/associations/<int:association_id>")
-MAX_ID = 2**31 - 1
 
 
 def load(association_id):
     """The association, or 404 when it does not exist or the user may not see it (no leak)."""
-    if not 0 < association_id <= MAX_ID:
-        abort(404)
-    association = get_or_404(Association, association_id)
-    if not can_view_organisation(current_user, association):
-        abort(404)
-    return association
+    return get_or_404(Association, association_id, lambda a: can_view_organisation(current_user, a))
 
 
 def _writer(association):
@@ -246,13 +240,8 @@ def funds(association_id):
                                      current_user)
             return _run(record, _l("The application was registered."), target, lambda: page(request.form))
         if op == "settle":
-            try:
-                fund_id = int(request.form.get("fund") or 0)
-            except ValueError:
-                abort(404)
-            fund = db.session.get(FundApplication, fund_id) if 0 < fund_id <= MAX_ID else None
-            if fund is None or fund.association_id != association.id:
-                abort(404)
+            fund = get_or_404(FundApplication, request.form.get("fund"),
+                              lambda f: f.association_id == association.id)
             data = _form("state", "amount_obtained")
 
             def settle():

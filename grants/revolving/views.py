@@ -25,26 +25,15 @@ from .models import Loan, Movement
 from .permissions import can_record, can_view_fund, can_write_off, names_mode
 
 bp = Blueprint("revolving", __name__, url_prefix="/associations/<int:association_id>/revolving-fund")
-MAX_ID = 2**31 - 1
 
 
 def load(association_id):
     """The association, or 404 when it does not exist or the user may not see it (no leak)."""
-    if not 0 < association_id <= MAX_ID:
-        abort(404)
-    association = get_or_404(Association, association_id)
-    if not can_view_fund(current_user, association):
-        abort(404)
-    return association
+    return get_or_404(Association, association_id, lambda a: can_view_fund(current_user, a))
 
 
 def load_loan(association, loan_id):
-    if not 0 < loan_id <= MAX_ID:
-        abort(404)
-    loan = get_or_404(Loan, loan_id)
-    if loan.association_id != association.id:
-        abort(404)
-    return loan
+    return get_or_404(Loan, loan_id, lambda loan: loan.association_id == association.id)
 
 
 def namer(association):

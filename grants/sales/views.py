@@ -11,7 +11,7 @@ from ..accounts.models import User, UserRole
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter
 from ..associations.models import Buyer
-from ..common import get_or_404
+from ..common import find, get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import flash_violations, options, show_errors
@@ -24,27 +24,14 @@ from .permissions import (RECORDING, buyer_id_of, can_correct, can_link, can_pay
                           can_view_buyer_deliveries, can_view_deliveries, can_view_delivery)
 
 bp = Blueprint("sales", __name__)
-MAX_ID = 2**31 - 1
-
-
-def _get(model, ident):
-    if not 0 < ident <= MAX_ID:
-        abort(404)
-    return get_or_404(model, ident)
 
 
 def load_alliance(alliance_id):
-    alliance = _get(Alliance, alliance_id)
-    if not can_view_deliveries(current_user, alliance):
-        abort(404)
-    return alliance
+    return get_or_404(Alliance, alliance_id, lambda a: can_view_deliveries(current_user, a))
 
 
 def load_delivery(delivery_id):
-    delivery = _get(Delivery, delivery_id)
-    if not can_view_delivery(current_user, delivery):
-        abort(404)
-    return delivery
+    return get_or_404(Delivery, delivery_id, lambda d: can_view_delivery(current_user, d))
 
 
 def _fail(form, exc):
@@ -187,7 +174,7 @@ def correct(delivery_id):
 # a buyer's deliveries and accounts --------------------------------------------------------------------------
 
 def load_buyer(buyer_id, allowed):
-    buyer = _get(Buyer, buyer_id)
+    buyer = get_or_404(Buyer, buyer_id)
     if not allowed(current_user, buyer):
         abort(404)
     return buyer
@@ -256,7 +243,7 @@ def link(buyer_id):
         uid = int(form.user_id.data or 0)
     except ValueError:
         uid = 0
-    user = db.session.get(User, uid) if 0 < uid <= MAX_ID else None
+    user = find(User, uid)
     try:
         services.link_account(buyer, user, current_user)
     except DomainError as exc:
@@ -272,7 +259,7 @@ def unlink(buyer_id, user_id):
     if not can_link(current_user):
         abort(403)
     buyer = load_buyer(buyer_id, _may_link)
-    user = _get(User, user_id)
+    user = get_or_404(User, user_id)
     if services.unlink_account(buyer, user, current_user):
         flash(_l("The account no longer acts for this buyer."), "success")
     return redirect(url_for(".accounts", buyer_id=buyer.id))
