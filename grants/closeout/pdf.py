@@ -23,13 +23,36 @@ from . import services
 COLOURS = (colors.HexColor("#9aa59d"), colors.HexColor("#2f6f4e"), colors.HexColor("#d08c2c"))
 
 
+def _heights(series, reverse=False):
+    """The bars' lengths: reportlab draws with floats. Only the drawing uses them; every amount the report
+    prints is a Decimal formatted for the reader."""
+    return [tuple(float(v or 0) for v in (reversed(s) if reverse else s)) for s in series]
+
+
+def _finish(drawing, chart, series, names, legend_x, height, title, title_x):
+    """What both charts share: the series' colours, the legend and the title."""
+    for i, colour in enumerate(COLOURS[:len(series)]):
+        chart.bars[i].fillColor = colour
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = legend_x, height - 14 * mm
+    legend.fontName, legend.fontSize = "Helvetica", 7
+    legend.alignment = "right"
+    legend.colorNamePairs = [(COLOURS[i], str(n)) for i, n in enumerate(names)]
+    drawing.add(legend)
+    if title:
+        drawing.add(String(title_x, height - 6 * mm, str(title), fontName="Helvetica-Bold", fontSize=8))
+    return drawing
+
+
 def _bars(categories, series, names, value_max=None, title=""):
     """A grouped vertical bar chart: ``series`` is a list of lists of numbers (one per category)."""
     height = 62 * mm
     drawing = Drawing(WIDTH, height)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 14 * mm, 16 * mm, WIDTH - 60 * mm, height - 26 * mm
-    chart.data = [tuple(float(v or 0) for v in s) for s in series]
+    chart.data = _heights(series)
     chart.categoryAxis.categoryNames = [_wrapped(c, 18) for c in categories]
     chart.categoryAxis.labels.fontName = "Helvetica"
     chart.categoryAxis.labels.fontSize = 6.5
@@ -42,19 +65,7 @@ def _bars(categories, series, names, value_max=None, title=""):
         chart.valueAxis.valueMax = value_max
     chart.barSpacing = 1
     chart.groupSpacing = 6
-    for i, colour in enumerate(COLOURS[:len(series)]):
-        chart.bars[i].fillColor = colour
-        chart.bars[i].strokeColor = None
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = WIDTH - 42 * mm, height - 14 * mm
-    legend.fontName, legend.fontSize = "Helvetica", 7
-    legend.alignment = "right"
-    legend.colorNamePairs = [(COLOURS[i], str(n)) for i, n in enumerate(names)]
-    drawing.add(legend)
-    if title:
-        drawing.add(String(14 * mm, height - 6 * mm, str(title), fontName="Helvetica-Bold", fontSize=8))
-    return drawing
+    return _finish(drawing, chart, series, names, WIDTH - 42 * mm, height, title, 14 * mm)
 
 
 def _wrapped(text, width=44, lines=2):
@@ -74,7 +85,7 @@ def _hbars(categories, series, names, title=""):
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 62 * mm, 10 * mm, WIDTH - 100 * mm, height - 20 * mm
-    chart.data = [tuple(float(v or 0) for v in reversed(s)) for s in series]
+    chart.data = _heights(series, reverse=True)
     chart.categoryAxis.categoryNames = [_wrapped(c) for c in reversed(categories)]
     chart.categoryAxis.labels.fontName = "Helvetica"
     chart.categoryAxis.labels.fontSize = 7
@@ -87,19 +98,7 @@ def _hbars(categories, series, names, title=""):
     chart.valueAxis.labelTextFormat = lambda v: number(v, 0)
     chart.barSpacing = 0.5
     chart.groupSpacing = 3
-    for i, colour in enumerate(COLOURS[:len(series)]):
-        chart.bars[i].fillColor = colour
-        chart.bars[i].strokeColor = None
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = WIDTH - 34 * mm, height - 14 * mm
-    legend.fontName, legend.fontSize = "Helvetica", 7
-    legend.alignment = "right"
-    legend.colorNamePairs = [(COLOURS[i], str(n)) for i, n in enumerate(names)]
-    drawing.add(legend)
-    if title:
-        drawing.add(String(0, height - 5 * mm, str(title), fontName="Helvetica-Bold", fontSize=8))
-    return drawing
+    return _finish(drawing, chart, series, names, WIDTH - 34 * mm, height, title, 0)
 
 
 def _signed(value):
