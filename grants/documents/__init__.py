@@ -18,8 +18,8 @@ BODY = ParagraphStyle("grants-body", parent=_STYLES["BodyText"], fontName="Helve
 SMALL = ParagraphStyle("grants-small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
 H1 = ParagraphStyle("grants-h1", parent=_STYLES["Heading1"], fontName="Helvetica-Bold", fontSize=15, leading=19)
 H2 = ParagraphStyle("grants-h2", parent=_STYLES["Heading2"], fontName="Helvetica-Bold", fontSize=11.5, leading=15,
-                    spaceBefore=8, spaceAfter=4)
-H3 = ParagraphStyle("grants-h3", parent=BODY, fontName="Helvetica-Bold", spaceBefore=4)
+                    spaceBefore=8, spaceAfter=4, keepWithNext=1)
+H3 = ParagraphStyle("grants-h3", parent=BODY, fontName="Helvetica-Bold", spaceBefore=4, keepWithNext=1)
 #: the commands of a data table: grid, header row shaded
 GRID_COMMANDS = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa59d")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                  ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7efe9")),
