@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from grants.api.core import Model
-from grants.api.types import AmountStr, MoneyStr, ShareStr
+from grants.schemas.types import AmountStr, MoneyStr, ShareStr
 from tests.test_api_support import assert_error, fields_of, rules_of
 
 BAD_AMOUNTS = [

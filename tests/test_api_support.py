@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from grants.api.core import Model
-from grants.api.types import AmountStr, MoneyStr, RatioStr, fmt_ratio
+from grants.schemas.types import AmountStr, MoneyStr, RatioStr, fmt_ratio
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

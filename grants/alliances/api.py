@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from .. import uploads
 from ..api.core import (ApiError, Model, Out, Patch, api_user, check_version, choice_arg, dump, endpoint, int_arg,
                         load, paginate, require, text_arg, touch)
-from ..api.types import AmountStr, Id, UtcDateTime
+from ..schemas.types import AmountStr, Id, UtcDateTime
 from ..associations.models import Association
 from ..audit.models import Event
 from ..errors import NotFound

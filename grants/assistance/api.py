@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
-from ..api.types import AmountStr, Id, MoneyStr
+from ..schemas.types import AmountStr, Id, MoneyStr
 from ..extensions import db
 from ..workflows.deliverable import DELIVERABLE
 from . import services as svc

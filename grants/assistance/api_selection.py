@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, paginate, require
-from ..api.types import AmountStr, Id, MoneyStr
+from ..schemas.types import AmountStr, Id, MoneyStr
 from ..extensions import db
 from . import selection
 from .models import Provider, TermsOfReference

@@ -13,7 +13,7 @@ from .permissions import (association_filter, can_create_association, can_edit_a
                                      can_view_association, can_view_members, members_masked)
 from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, dump, endpoint, load, page_args,
                         paginate, require, text_arg)
-from ..api.types import Decimal2Str, Id, SmallInt, UtcDateTime
+from ..schemas.types import Decimal2Str, Id, SmallInt, UtcDateTime
 from ..errors import ValidationFailed, Violation
 from ..extensions import db
 from . import services

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field, field_validator
 
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
-from ..api.types import SmallInt, UtcDateTime
+from ..schemas.types import SmallInt, UtcDateTime
 from ..extensions import db
 from ..uploads import send_stored
 from . import assemblies

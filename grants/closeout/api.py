@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..alliances.api import load_alliance
 from ..api.core import Model, Out, api_user, dump, endpoint, paginate
-from ..api.types import AmountStr, Id, MoneyStr, SmallInt, UtcDateTime
+from ..schemas.types import AmountStr, Id, MoneyStr, SmallInt, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
 from . import pdf, services

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, choice_arg, dump, endpoint, load, paginate, require
-from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
+from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..extensions import db
 from ..web.idempotency import idempotent
 from ..workflows.report import REPORT

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
-from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
+from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..extensions import db
 from ..workflows.procurement import PROCUREMENT
 from . import procurement as svc

@@ -5,7 +5,7 @@ from pydantic import Field
 
 from ..alliances.api import load_alliance
 from ..api.core import Model, Out, api_user, dump, endpoint, load, paginate, require
-from ..api.types import AmountStr, Id, MoneyStr
+from ..schemas.types import AmountStr, Id, MoneyStr
 from ..extensions import db
 from . import reallocations as svc
 from .models import Reallocation

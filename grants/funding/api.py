@@ -14,7 +14,7 @@ from ..alliances.budget import Tranche
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter, can_view_alliance
 from ..api.core import ApiError, Model, Out, api_user, check_version, choice_arg, dump, endpoint, load, paginate
-from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
+from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
 from ..workflows.tranche import TRANCHE

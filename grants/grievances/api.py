@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from ..api.core import Model, Out, api_user, choice_arg, dump, endpoint, int_arg, load, paginate, require, text_arg
-from ..api.types import UtcDateTime
+from ..schemas.types import UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
 from ..workflows.grievance import STATES

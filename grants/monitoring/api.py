@@ -12,7 +12,7 @@ from ..alliances import alerts
 from ..alliances.api import load_alliance
 from ..api.core import (ApiError, Model, Out, api_user, choice_arg, dump, endpoint, load, page_args, paginate,
                         require, text_arg)
-from ..api.types import MoneyStr, SmallInt, UtcDateTime
+from ..schemas.types import MoneyStr, SmallInt, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
 from ..web.idempotency import idempotent

@@ -3,7 +3,7 @@
 from flask import request
 
 from ..api.core import Model, Out, api_user, endpoint, paginate
-from ..api.types import Id, UtcDateTime
+from ..schemas.types import Id, UtcDateTime
 from ..extensions import db
 from . import services
 

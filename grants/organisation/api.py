@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from ..api.core import Model, Out, api_user, endpoint, load, page_args
-from ..api.types import AmountStr, Id, MoneyStr, SmallInt, UtcDateTime
+from ..schemas.types import AmountStr, Id, MoneyStr, SmallInt, UtcDateTime
 from ..associations.models import Association
 from ..errors import NotFound
 from ..extensions import db

@@ -16,7 +16,7 @@ from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
 from ..api.core import Model, Out, Patch, api_user, dump, endpoint, load, no_content, paginate
-from ..api.types import AmountStr, MoneyStr, RatioStr, SmallInt, UtcDateTime
+from ..schemas.types import AmountStr, MoneyStr, RatioStr, SmallInt, UtcDateTime
 from ..extensions import db
 from . import budget as budget_services
 from . import xlsx

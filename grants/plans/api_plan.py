@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from pydantic import Field
 
 from ..api.core import Model, Out, Patch, api_user, dump, endpoint, load, paginate
-from ..api.types import AmountStr, SmallInt, UtcDateTime
+from ..schemas.types import AmountStr, SmallInt, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
 from . import services

@@ -5,7 +5,7 @@ from flask import Response
 from pydantic import Field
 
 from ..api.core import Model, Out, api_user, dump, endpoint, int_arg, paginate
-from ..api.types import UtcDateTime
+from ..schemas.types import UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
 from . import pdf, review

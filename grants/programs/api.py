@@ -6,7 +6,7 @@ from pydantic import BeforeValidator, Field, create_model
 
 from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, dump, endpoint, int_arg, load,
                         paginate, require_role, text_arg, touch)
-from ..api.types import AmountStr, Id, ShareStr, UtcDateTime, UtcDateTimeIn, no_bool
+from ..schemas.types import AmountStr, Id, ShareStr, UtcDateTime, UtcDateTimeIn, no_bool
 from ..common import utcnow
 from ..extensions import db
 from . import services

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..api.core import Model, Out
-from ..api.types import AmountStr, Id, RatioStr, UtcDateTime
+from ..schemas.types import AmountStr, Id, RatioStr, UtcDateTime
 
 class LetterOfIntent(Model):
     volume: AmountStr | None = None

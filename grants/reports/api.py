@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..api.core import ApiError, Out, api_user, dump, endpoint, page_args, require
-from ..api.types import MoneyStr, RatioStr, UtcDateTime
+from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
 from ..workflows.alliance import STATES
 from . import filters, portal as public, portfolio as pf
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit

@@ -30,7 +30,7 @@ from ..alliances.budget import BudgetLine
 from ..alliances.catalog import STANDARD_INDICATORS
 from ..alliances.models import Alliance, AllianceMember
 from ..api.core import Out, api_user, endpoint, load
-from ..api.types import MoneyStr
+from ..schemas.types import MoneyStr
 from ..associations.levels import member_association_ids
 from ..associations.models import Association, Member
 from ..associations.permissions import can_view_association

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from ..api.core import Model, Out, api_user, bool_arg, choice_arg, dump, endpoint, load, paginate, require
-from ..api.types import AmountStr, Id, MoneyStr, RatioStr, ShareStr, UtcDateTime
+from ..schemas.types import AmountStr, Id, MoneyStr, RatioStr, ShareStr, UtcDateTime
 from ..associations.models import Association
 from ..associations.services import mask_name
 from ..extensions import db

@@ -16,7 +16,7 @@ from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter
 from ..api.core import (ApiError, Model, Out, api_user, check_version, choice_arg, dump, endpoint, load, no_content,
                         paginate, require)
-from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
+from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..associations.models import Buyer
 from ..errors import NotFound
 from ..extensions import db

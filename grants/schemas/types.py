@@ -30,6 +30,25 @@ def _from_client(info):
     return bool(info is not None and isinstance(info.context, dict) and info.context.get("client"))
 
 
+def _from_form(info):
+    """True when the value comes from a page's form (``grants.schemas.from_form``)."""
+    return bool(info is not None and isinstance(info.context, dict) and info.context.get("form"))
+
+
+def _form_text(value, places):
+    """A person's amount as typed in a form: spaces ignored and a decimal comma read as a point when there
+    is no point ("1250,50"); then the common checks apply."""
+    from flask_babel import gettext
+
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    if not _NUMBER.match(text):
+        raise PydanticCustomError("decimal_invalid", gettext("Enter an amount of 0 or more such as 1250.00.")
+                                  if places == 2 else gettext("Enter a number such as 0.70."))
+    return text
+
+
 def _strict(value, places, signed):
     """A client's amount: only a string as described by ``_strict_pattern``; anything else is a
     ``validation_error`` (422) naming the field, except values of a wrong JSON type (400)."""
@@ -66,6 +85,8 @@ def _exact(places, maximum=MAX_AMOUNT, signed=True):
 
         if _from_client(info):
             text = _strict(value, places, signed)
+        elif _from_form(info) and isinstance(value, str):
+            text = _form_text(value, places)
         elif isinstance(value, Decimal):
             text = format(value, "f")
         elif isinstance(value, int) and not isinstance(value, bool):
