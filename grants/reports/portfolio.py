@@ -273,9 +273,17 @@ def _stored(sc):
     return db.session.execute(q).all()
 
 
+def stored_latest_subquery():
+    """``indicator_id``, ``value`` of each measured indicator's latest period, as stored (``indicator_latest``,
+    kept by grants/reports/totals.py); ``latest_value_subquery`` counts the same from the values."""
+    from .totals import IndicatorLatest as L
+
+    return sa.select(L.indicator_id, L.value).subquery("latest")
+
+
 def latest_value_subquery(alliance_ids):
     """``indicator_id``, ``value`` of each indicator's latest period (window function), for the alliances
-    selected by ``alliance_ids`` (a select of ids)."""
+    selected by ``alliance_ids`` (a select of ids): the recount of what ``stored_latest_subquery`` reads."""
     ranked = (sa.select(IndicatorValue.indicator_id, cents(IndicatorValue.value).label("value"),
                         sa.func.row_number().over(partition_by=IndicatorValue.indicator_id,
                                                   order_by=IndicatorValue.period.desc()).label("rn"))
@@ -290,8 +298,8 @@ def on_target_case(value, baseline, target):
                             sa.or_(sa.and_(down, value <= target), sa.and_(~down, value >= target))), 1), else_=0)
 
 
-def _indicators(sc):
-    latest = latest_value_subquery(sa.select(sc.c.aid))
+def _indicators(sc, latest=None):
+    latest = stored_latest_subquery() if latest is None else latest
     base, target, value = cents(Indicator.baseline), cents(Indicator.target), latest.c.value
     q = (sa.select(sc.c.grp, sc.c.currency, Indicator.standard, Indicator.code, sa.func.count(),
                    sa.func.count(base), sa.func.sum(base), sa.func.count(target), sa.func.sum(target),
@@ -310,33 +318,27 @@ def _days(later, earlier):
     return sa.func.julianday(later) - sa.func.julianday(earlier)
 
 
-def durations(sc):
-    """Median and mean days spent in each state, over the stays that ended (the alliance left the state),
-    from the stored stays (``alliance_stays``, kept from the audit events' ``to_state`` and times by
-    grants/reports/totals.py): one statement, PERCENTILE_CONT on PostgreSQL, ROW_NUMBER and COUNT for the
-    median on SQLite. ``recount_durations`` is the same from the audit events."""
-    from .totals import AllianceStay as S
+def durations(sc, everything=False):
+    """Median and mean days spent in each state, over the stays that ended (the alliance left the state).
+    ``everything`` (every alliance in scope: an admin's or auditor's unfiltered portfolio): the stored
+    program figures (``stage_durations``, a row per state). Otherwise from the stored stays of the scope
+    (``alliance_stays``, kept from the audit events' ``to_state`` and times by grants/reports/totals.py): one
+    statement, PERCENTILE_CONT on PostgreSQL, ROW_NUMBER and COUNT for the median on SQLite.
+    ``recount_durations`` is the same from the audit events."""
+    from .totals import AllianceStay as S, StageDuration as D, duration_figures
 
+    if everything:
+        return _duration_rows(db.session.execute(
+            sa.select(D.state, D.stays, D.mean_days, D.median_days).where(D.stays > 0)).all())
     stays = (sa.select(S.state.label("state"), S.days.label("days"))
              .where(S.days.is_not(None), S.alliance_id.in_(sa.select(sc.c.aid))).subquery("stays"))
-    if db.session.get_bind().dialect.name == "postgresql":
-        q = (sa.select(stays.c.state, sa.func.count(), sa.func.avg(stays.c.days),
-                       sa.func.percentile_cont(0.5).within_group(stays.c.days))
-             .group_by(stays.c.state))
-    else:
-        q = _median_query(stays)
-    return _duration_rows(db.session.execute(q).all())
+    return _duration_rows(db.session.execute(duration_figures(stays, db.session.get_bind().dialect.name)).all())
 
 
 def _median_query(stays):
-    ranked = (sa.select(stays.c.state, stays.c.days,
-                        sa.func.row_number().over(partition_by=stays.c.state, order_by=stays.c.days).label("rn"),
-                        sa.func.count().over(partition_by=stays.c.state).label("n"))
-              .subquery("ranked"))
-    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    return (sa.select(ranked.c.state, sa.func.max(ranked.c.n), sa.func.avg(ranked.c.days),
-                      sa.func.avg(sa.case((middle, ranked.c.days))))
-            .group_by(ranked.c.state))
+    from .totals import duration_figures
+
+    return duration_figures(stays, "sqlite")
 
 
 def _duration_rows(rows):
@@ -426,7 +428,8 @@ def build(user, f, group="region"):
     measured = sum(i.measured for i in ind_list)
     on_target = sum(i.on_target for i in ind_list)
     return Portfolio(filters=f, group=group, by_state=by_state, rows=ordered, totals=totals, people=people,
-                     durations=durations(sc), indicators=ind_list,
+                     durations=durations(sc, everything=user.has_role("admin", "auditor") and not f.as_dict()),
+                     indicators=ind_list,
                      indicator_totals={"indicators": sum(i.indicators for i in ind_list), "measured": measured,
                                        "on_target": on_target, "on_target_share": share(on_target, measured)},
                      survival=followups.survival(sa.select(sc.c.aid)))
