@@ -190,7 +190,19 @@ class Portfolio:
 
 
 def _states(sc):
-    q = (sa.select(sc.c.grp, sc.c.label, sc.c.currency, sc.c.state, sa.func.count())
+    """Alliances per group, currency and state, with the sums of their stored totals (``alliance_totals``, one
+    row per alliance, kept current by grants/reports/totals.py): one statement, whose cost depends on the
+    number of alliances only. Families and women are the families attributed to the alliances (see totals.py).
+    ``build`` counts the budget and the families reached of the funded states only."""
+    from .totals import AllianceTotals as T
+
+    def total(col):
+        return sa.func.coalesce(sa.func.sum(col), 0)
+
+    q = (sa.select(sc.c.grp, sc.c.label, sc.c.currency, sc.c.state, sa.func.count(), total(T.grant_budget),
+                   total(T.counterpart_budget), total(T.disbursed), total(T.justified),
+                   total(T.counterpart_contributed), total(T.families_first), total(T.women_first))
+         .select_from(sc).outerjoin(T, T.alliance_id == sc.c.aid)
          .group_by(sc.c.grp, sc.c.label, sc.c.currency, sc.c.state))
     return db.session.execute(q).all()
 
@@ -252,25 +264,6 @@ def _people(sc):
         per_group.c.grp, per_group.c.cur)
     total = counted(per_member, sa.literal(0).label("part"), sa.null(), sa.null())
     return db.session.execute(sa.union_all(groups, total)).all()
-
-
-def _stored(sc):
-    """Money and people per group from the stored totals (``alliance_totals``, one row per alliance, kept
-    current by grants/reports/totals.py): one statement whose cost depends on the number of alliances only.
-    Families and women are the families attributed to the alliances of the group (see totals.py)."""
-    from .totals import AllianceTotals as T
-
-    funded = sc.c.state.in_(FUNDED)
-
-    def when_funded(col):
-        return sa.func.sum(sa.case((funded, col), else_=0))
-
-    q = (sa.select(sc.c.grp, sc.c.currency, when_funded(T.grant_budget), when_funded(T.counterpart_budget),
-                   sa.func.sum(T.disbursed), sa.func.sum(T.justified), sa.func.sum(T.counterpart_contributed),
-                   sa.func.sum(T.families_first), sa.func.sum(T.women_first), when_funded(T.families_first),
-                   when_funded(T.women_first))
-         .select_from(sc).join(T, T.alliance_id == sc.c.aid).group_by(sc.c.grp, sc.c.currency))
-    return db.session.execute(q).all()
 
 
 def stored_latest_subquery():
@@ -364,29 +357,34 @@ def recount_durations(sc):
 def build(user, f, group="region"):
     """The portfolio of ``user`` under filters ``f`` (a ``Filters``), broken down by ``group``."""
     sc = scope(user, f, group)
-    rows, by_state = {}, {}
-    for grp, label, currency, state, n in _states(sc):
+    rows, by_state, raw = {}, {}, {}
+    people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
+    for grp, label, currency, state, n, grant, counterpart, disbursed, justified, contributed, fam, women \
+            in _states(sc):
         row = rows.setdefault((grp, currency), Row(grp, str(label), currency))
         row.alliances += n
-        if state in FUNDED:
-            row.funded += n
         by_state[state] = by_state.get(state, 0) + n
+        sums = raw.setdefault((grp, currency), dict.fromkeys(MONEY, 0))
+        funded = state in FUNDED
+        if funded:
+            row.funded += n
+            sums["committed"] += int(grant)
+            sums["counterpart_planned"] += int(counterpart)
+        sums["disbursed"] += int(disbursed)
+        sums["justified"] += int(justified)
+        sums["counterpart_contributed"] += int(contributed)
+        values = {"families": int(fam), "women": int(women), "families_reached": int(fam) if funded else 0,
+                  "women_reached": int(women) if funded else 0}
+        for k, v in values.items():
+            setattr(row, k, getattr(row, k) + v)
+            people[k] += v
+    for key, sums in raw.items():
+        for name, cents_ in sums.items():
+            setattr(rows[key], name, to_money(cents_))
 
     def row_of(grp, currency):
         return rows.setdefault((grp, currency), Row(grp, str(grp), currency))
 
-    people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
-    for grp, currency, grant, counterpart, disbursed, justified, contributed, fam, women, reached, women_reached \
-            in _stored(sc):
-        r = row_of(grp, currency)
-        r.committed, r.counterpart_planned = to_money(grant), to_money(counterpart)
-        r.disbursed, r.justified, r.counterpart_contributed = (to_money(disbursed), to_money(justified),
-                                                               to_money(contributed))
-        values = {"families": int(fam or 0), "women": int(women or 0), "families_reached": int(reached or 0),
-                  "women_reached": int(women_reached or 0)}
-        for k, v in values.items():
-            setattr(r, k, v)
-            people[k] += v
     if f.as_dict():
         # a filtered view: the attributed counts would miss the families attributed to alliances outside the
         # view, so the distinct families of the (smaller) scope are counted exactly, as before
