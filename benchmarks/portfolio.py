@@ -41,6 +41,9 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per page")
     parser.add_argument("--database-url", default=os.environ.get("GRANTS_DATABASE_URL"))
     parser.add_argument("--show-sql", action="store_true", help="each statement of the largest size with its time")
+    parser.add_argument("--seeded", action="store_true",
+                        help="measure a database an earlier run seeded (upgraded to the head), without seeding; "
+                             "--sizes names its size")
     args = parser.parse_args(argv)
     sizes = sorted(args.sizes)
 
@@ -50,41 +53,58 @@ def main(argv=None):
 
     import flask_migrate
 
-    from grants.accounts import services as accounts
     from grants.accounts.models import User
-    from grants.alliances.alerts import refresh_all
-    from grants.demo import seed_scale
     from grants.extensions import db
 
     with app.app_context():
         engine = db.engine
         print(f"database: {engine.url.render_as_string(hide_password=True)} ({engine.dialect.name})")
         flask_migrate.upgrade()
-        if db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar():
-            raise SystemExit("the database is not empty: give an empty one (the script writes into it)")
-        accounts.create_user({"email": "bench.admin@example.org", "name": "Bench Admin", "password": PASSWORD,
-                              "roles": ["admin"]})
-        accounts.create_user({"email": "bench.officer@example.org", "name": "Bench Officer", "password": PASSWORD,
-                              "roles": ["officer"], "regions": ["La Paz"]})
-        db.session.commit()
-        clients = {"admin": sign_in(app, "bench.admin@example.org"),
-                   "officer": sign_in(app, "bench.officer@example.org"), "anonymous": app.test_client()}
-        results, seeded = {}, 0
-        for size in sizes:
-            t0 = time.perf_counter()
-            counts = seed_scale(size - seeded, details=True)
-            db.session.commit()
-            t1 = time.perf_counter()
-            refresh_all()  # the stored alerts: bulk inserts pass no session hook (as `flask grants seed-scale`)
-            db.session.commit()
-            print(f"alerts refreshed on {size} alliances in {time.perf_counter() - t1:.1f} s", flush=True)
-            db.session.remove()
-            seeded = size
-            print(f"seeded {size} alliances in {time.perf_counter() - t0:.1f} s "
-                  f"(+{counts['events']} events, {counts['expenses']} expenses, {counts['tranches']} tranches, "
-                  f"{counts['indicator_values']} indicator values)", flush=True)
-            results[size] = measure(engine, clients, args.repeat)
+        if args.seeded:
+            clients = {"admin": sign_in(app, "bench.admin@example.org"),
+                       "officer": sign_in(app, "bench.officer@example.org"), "anonymous": app.test_client()}
+            sizes = [db.session.execute(sa.text("SELECT count(*) FROM alliances")).scalar()]
+            results = {sizes[0]: measure(engine, clients, args.repeat)}
+        elif db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar():
+            raise SystemExit("the database is not empty: give an empty one (the script writes into it), "
+                             "or --seeded to measure it as it is")
+        else:
+            results = _seed_and_measure(app, engine, sizes, args.repeat)
+    return _report(sizes, results, args.show_sql)
 
+
+def _seed_and_measure(app, engine, sizes, repeat):
+    from grants.accounts import services as accounts
+    from grants.alliances.alerts import refresh_all
+    from grants.demo import seed_scale
+    from grants.extensions import db
+
+    accounts.create_user({"email": "bench.admin@example.org", "name": "Bench Admin", "password": PASSWORD,
+                          "roles": ["admin"]})
+    accounts.create_user({"email": "bench.officer@example.org", "name": "Bench Officer", "password": PASSWORD,
+                          "roles": ["officer"], "regions": ["La Paz"]})
+    db.session.commit()
+    clients = {"admin": sign_in(app, "bench.admin@example.org"),
+               "officer": sign_in(app, "bench.officer@example.org"), "anonymous": app.test_client()}
+    results, seeded = {}, 0
+    for size in sizes:
+        t0 = time.perf_counter()
+        counts = seed_scale(size - seeded, details=True)
+        db.session.commit()
+        t1 = time.perf_counter()
+        refresh_all()  # the stored alerts: bulk inserts pass no session hook (as `flask grants seed-scale`)
+        db.session.commit()
+        print(f"alerts refreshed on {size} alliances in {time.perf_counter() - t1:.1f} s", flush=True)
+        db.session.remove()
+        seeded = size
+        print(f"seeded {size} alliances in {time.perf_counter() - t0:.1f} s "
+              f"(+{counts['events']} events, {counts['expenses']} expenses, {counts['tranches']} tranches, "
+              f"{counts['indicator_values']} indicator values)", flush=True)
+        results[size] = measure(engine, clients, repeat)
+    return results
+
+
+def _report(sizes, results, show_sql):
     header = f"{'page':46} {'user':9}" + "".join(f" | N={s:<6} stmts      ms" for s in sizes)
     print()
     print(header)
@@ -99,7 +119,7 @@ def main(argv=None):
         print(f"{page:46} {who:9}" + "".join(cells))
         if len({results[s][(page, who)][1] for s in sizes}) > 1:
             grew.append((page, who))
-        if args.show_sql:
+        if show_sql:
             for stmt, ms in results[sizes[-1]][(page, who)][3]:
                 print(f"    {ms:8.2f} ms  " + " ".join(stmt.split())[:200])
     print()

@@ -13,7 +13,12 @@ from grants.execution import contributions, expenses
 from grants.execution.models import Contribution, Expense
 from grants.programs.models import Program
 from grants.reports import filters, portfolio as pf
-from grants.reports.totals import AllianceStay, AllianceTotals, refresh_stays, refresh_totals
+from grants.monitoring import services as monitoring
+from grants.monitoring.models import IndicatorValue
+from grants.plans.models import Indicator
+from grants.audit import services as audit
+from grants.reports.totals import (AllianceStay, AllianceTotals, IndicatorLatest, StageDuration, refresh_durations,
+                                   refresh_latest, refresh_stays, refresh_totals)
 from grants.workflows.alliance import FUNDED
 from tests.reports_support import expected, world  # noqa: F401
 
@@ -172,4 +177,108 @@ def test_stored_totals_after_seed_scale_and_a_full_refresh(db, admin):
                                         AllianceStay.left_at).order_by(AllianceStay.event_id)).all() == stays
     _portfolio_equals_recount(db, admin)
     assert db.session.execute(sa.select(sa.func.count()).select_from(Program)).scalar() >= 1
+    db.session.commit()
+
+
+def check_latest(db, admin):
+    """The stored latest values equal each indicator's value of its latest period, recounted in Python from
+    every value; and the portfolio's indicator figures equal those counted with the window function."""
+    db.session.flush()
+    expected_latest = {}
+    for v in db.session.execute(sa.select(IndicatorValue).execution_options(populate_existing=True)).scalars():
+        best = expected_latest.get(v.indicator_id)
+        if best is None or v.period > best[1]:
+            expected_latest[v.indicator_id] = (v.alliance_id, v.period, int(v.value * 100))
+    stored = {r.indicator_id: (r.alliance_id, r.period, r.value) for r in db.session.execute(
+        sa.select(IndicatorLatest).execution_options(populate_existing=True)).scalars()}
+    assert stored == expected_latest
+    sc = pf.scope(admin, filters.Filters(), "region")
+    assert pf._indicators(sc) == pf._indicators(sc, pf.latest_value_subquery(sa.select(sc.c.aid)))
+    return stored
+
+
+def test_stored_latest_values_follow_the_values(db, world, admin):
+    a1 = world["a1"]
+    inc = db.session.execute(sa.select(Indicator).where(Indicator.alliance_id == a1.id,
+                                                        Indicator.code == "net_income_per_family")).scalar_one()
+    stored = check_latest(db, admin)
+    assert stored[inc.id][1:] == ("2025-12", 210000)
+    p = pf.build(admin, filters.Filters(), "region")
+    income = [i for i in p.indicators if i.code == "net_income_per_family"][0]
+    assert (income.actuals, income.actual, income.on_target) == (1, Decimal("2100.00"), 1)
+
+    # a later period through the monitoring service becomes the latest; an older one changes nothing
+    monitoring.record_value(a1, inc, {"period": "2026-03", "value": "1800.00"}, admin)
+    assert check_latest(db, admin)[inc.id][1:] == ("2026-03", 180000)
+    monitoring.record_value(a1, inc, {"period": "2025-01", "value": "1600.00"}, admin)
+    assert check_latest(db, admin)[inc.id][1:] == ("2026-03", 180000)
+    # the latest corrected, then removed: the one before it is the latest again
+    monitoring.record_value(a1, inc, {"period": "2026-03", "value": "1900.00"}, admin)
+    assert check_latest(db, admin)[inc.id][1:] == ("2026-03", 190000)
+    db.session.delete(db.session.execute(sa.select(IndicatorValue).where(
+        IndicatorValue.indicator_id == inc.id, IndicatorValue.period == "2026-03")).scalar_one())
+    assert check_latest(db, admin)[inc.id][1:] == ("2025-12", 210000)
+    # a first value of an indicator never measured; an indicator deleted with its values
+    a2 = world["a2"]
+    ind2 = db.session.execute(sa.select(Indicator).where(Indicator.alliance_id == a2.id)).scalar_one()
+    db.session.add(IndicatorValue(alliance_id=a2.id, indicator_id=ind2.id, period="2025-11", value=Decimal("900")))
+    assert check_latest(db, admin)[ind2.id][1:] == ("2025-11", 90000)
+    vol = db.session.execute(sa.select(Indicator).where(Indicator.alliance_id == a1.id,
+                                                        Indicator.code == "sales_volume")).scalar_one()
+    vol_id = vol.id
+    for v in list(vol.values):
+        db.session.delete(v)
+    db.session.delete(vol)
+    assert vol_id not in check_latest(db, admin)
+    p = pf.build(admin, filters.Filters(), "region")
+    income = [i for i in p.indicators if i.code == "net_income_per_family"][0]
+    assert (income.actuals, income.actual_sum) == (2, Decimal("3000.00"))  # 2100 (A1) + 900 (A2)
+    db.session.commit()
+
+
+def test_stored_latest_values_after_seed_scale_and_a_full_refresh(db, admin):
+    demo.seed_scale(40, members=30, details=True)
+    db.session.commit()
+    stored = check_latest(db, admin)
+    assert len(stored) > 10
+    db.session.execute(sa.delete(IndicatorLatest))
+    refresh_latest()
+    assert check_latest(db, admin) == stored
+    db.session.commit()
+
+
+def check_durations(db, admin):
+    """The program's stored stage durations equal those counted from the stays and from the audit trail."""
+    db.session.flush()
+    sc = pf.scope(admin, filters.Filters(), "region")
+    stored = pf.durations(sc, everything=True)
+    assert stored == pf.durations(sc) == pf.recount_durations(sc)
+    return {d.state: d for d in stored}
+
+
+def test_stored_stage_durations_follow_the_trail(db, world, admin):
+    from tests.reports_support import A1_PATH, A2_PATH, expected_durations
+
+    stored = check_durations(db, admin)
+    exp = expected_durations(A1_PATH, A2_PATH)
+    assert {s: (d.stays, d.median_days, d.mean_days) for s, d in stored.items()} == exp
+    # the draft A3 is submitted (on the clock of the world, day 100): its draft stay ends and moves the figures
+    a3 = world["a3"]
+    audit.record("alliance", a3.id, "submit", admin, from_state="draft", to_state="submitted", alliance_id=a3.id)
+    stored = check_durations(db, admin)
+    assert (stored["draft"].stays, stored["draft"].mean_days) == (3, round((2 + 1 + 100) / 3, 1))
+    # the admin's portfolio reads them (and a filtered one counts its own)
+    p = pf.build(admin, filters.Filters(), "region")
+    assert {d.state: d for d in p.durations} == stored
+    # A3 deleted with its stays: the program's figures are counted again
+    db.session.delete(a3)
+    stored = check_durations(db, admin)
+    assert stored["draft"].stays == exp["draft"][0]
+    # a rebuild from scratch writes the same rows
+    rows = db.session.execute(sa.select(StageDuration.state, StageDuration.stays, StageDuration.mean_days,
+                                        StageDuration.median_days).order_by(StageDuration.state)).all()
+    db.session.execute(sa.delete(StageDuration))
+    refresh_durations()
+    assert db.session.execute(sa.select(StageDuration.state, StageDuration.stays, StageDuration.mean_days,
+                                        StageDuration.median_days).order_by(StageDuration.state)).all() == rows
     db.session.commit()

@@ -177,7 +177,7 @@ def seed_scale(n, members=40, seed=7, details=False, expenses=12):
         counts.update(seed_details(
             [{**row, "families": len(fam)} for row, fam in zip(alliance_rows, picked)],
             admin, rng, stamp, expenses=expenses))
-    from ..reports.totals import refresh_stays, refresh_totals  # the portfolio's stored figures: bulk rows
+    from ..reports.totals import refresh_durations, refresh_latest, refresh_stays, refresh_totals  # stored figures
 
     if db.session.get_bind().dialect.name == "postgresql":
         # the planner has no statistics of the rows just copied in: without them the totals' correlated
@@ -185,5 +185,7 @@ def seed_scale(n, members=40, seed=7, details=False, expenses=12):
         db.session.execute(sa.text("ANALYZE"))
     refresh_totals(alliance_ids)
     refresh_stays(alliance_ids)
+    refresh_durations()
+    refresh_latest(alliance_ids)
     audit.record("benchmark", None, "seed_scale", admin, data=counts)
     return counts

@@ -21,7 +21,7 @@ from ..programs.models import Call, Program
 from ..workflows.alliance import FUNDED
 from . import filters as F
 from .catalog import code_order
-from .portfolio import cents, latest_value_subquery, to_fixed, to_money
+from .portfolio import cents, stored_latest_subquery, to_fixed, to_money
 
 SOURCES = ("grant", "counterpart_cash", "counterpart_in_kind", "other")
 FILTERS = ("region", "product", "year")
@@ -94,7 +94,7 @@ def page(f, page_no, per_page):
 def _attach_results(items):
     """The standard indicators of the page's alliances with their latest value (1 statement)."""
     ids = [i.id for i in items]
-    latest = latest_value_subquery(ids)
+    latest = stored_latest_subquery()
     q = (sa.select(Indicator.alliance_id, Indicator.code, cents(Indicator.baseline), cents(Indicator.target),
                    latest.c.value)
          .outerjoin(latest, latest.c.indicator_id == Indicator.id)

@@ -190,7 +190,19 @@ class Portfolio:
 
 
 def _states(sc):
-    q = (sa.select(sc.c.grp, sc.c.label, sc.c.currency, sc.c.state, sa.func.count())
+    """Alliances per group, currency and state, with the sums of their stored totals (``alliance_totals``, one
+    row per alliance, kept current by grants/reports/totals.py): one statement, whose cost depends on the
+    number of alliances only. Families and women are the families attributed to the alliances (see totals.py).
+    ``build`` counts the budget and the families reached of the funded states only."""
+    from .totals import AllianceTotals as T
+
+    def total(col):
+        return sa.func.coalesce(sa.func.sum(col), 0)
+
+    q = (sa.select(sc.c.grp, sc.c.label, sc.c.currency, sc.c.state, sa.func.count(), total(T.grant_budget),
+                   total(T.counterpart_budget), total(T.disbursed), total(T.justified),
+                   total(T.counterpart_contributed), total(T.families_first), total(T.women_first))
+         .select_from(sc).outerjoin(T, T.alliance_id == sc.c.aid)
          .group_by(sc.c.grp, sc.c.label, sc.c.currency, sc.c.state))
     return db.session.execute(q).all()
 
@@ -254,28 +266,17 @@ def _people(sc):
     return db.session.execute(sa.union_all(groups, total)).all()
 
 
-def _stored(sc):
-    """Money and people per group from the stored totals (``alliance_totals``, one row per alliance, kept
-    current by grants/reports/totals.py): one statement whose cost depends on the number of alliances only.
-    Families and women are the families attributed to the alliances of the group (see totals.py)."""
-    from .totals import AllianceTotals as T
+def stored_latest_subquery():
+    """``indicator_id``, ``value`` of each measured indicator's latest period, as stored (``indicator_latest``,
+    kept by grants/reports/totals.py); ``latest_value_subquery`` counts the same from the values."""
+    from .totals import IndicatorLatest as L
 
-    funded = sc.c.state.in_(FUNDED)
-
-    def when_funded(col):
-        return sa.func.sum(sa.case((funded, col), else_=0))
-
-    q = (sa.select(sc.c.grp, sc.c.currency, when_funded(T.grant_budget), when_funded(T.counterpart_budget),
-                   sa.func.sum(T.disbursed), sa.func.sum(T.justified), sa.func.sum(T.counterpart_contributed),
-                   sa.func.sum(T.families_first), sa.func.sum(T.women_first), when_funded(T.families_first),
-                   when_funded(T.women_first))
-         .select_from(sc).join(T, T.alliance_id == sc.c.aid).group_by(sc.c.grp, sc.c.currency))
-    return db.session.execute(q).all()
+    return sa.select(L.indicator_id, L.value).subquery("latest")
 
 
 def latest_value_subquery(alliance_ids):
     """``indicator_id``, ``value`` of each indicator's latest period (window function), for the alliances
-    selected by ``alliance_ids`` (a select of ids)."""
+    selected by ``alliance_ids`` (a select of ids): the recount of what ``stored_latest_subquery`` reads."""
     ranked = (sa.select(IndicatorValue.indicator_id, cents(IndicatorValue.value).label("value"),
                         sa.func.row_number().over(partition_by=IndicatorValue.indicator_id,
                                                   order_by=IndicatorValue.period.desc()).label("rn"))
@@ -290,8 +291,8 @@ def on_target_case(value, baseline, target):
                             sa.or_(sa.and_(down, value <= target), sa.and_(~down, value >= target))), 1), else_=0)
 
 
-def _indicators(sc):
-    latest = latest_value_subquery(sa.select(sc.c.aid))
+def _indicators(sc, latest=None):
+    latest = stored_latest_subquery() if latest is None else latest
     base, target, value = cents(Indicator.baseline), cents(Indicator.target), latest.c.value
     q = (sa.select(sc.c.grp, sc.c.currency, Indicator.standard, Indicator.code, sa.func.count(),
                    sa.func.count(base), sa.func.sum(base), sa.func.count(target), sa.func.sum(target),
@@ -310,33 +311,27 @@ def _days(later, earlier):
     return sa.func.julianday(later) - sa.func.julianday(earlier)
 
 
-def durations(sc):
-    """Median and mean days spent in each state, over the stays that ended (the alliance left the state),
-    from the stored stays (``alliance_stays``, kept from the audit events' ``to_state`` and times by
-    grants/reports/totals.py): one statement, PERCENTILE_CONT on PostgreSQL, ROW_NUMBER and COUNT for the
-    median on SQLite. ``recount_durations`` is the same from the audit events."""
-    from .totals import AllianceStay as S
+def durations(sc, everything=False):
+    """Median and mean days spent in each state, over the stays that ended (the alliance left the state).
+    ``everything`` (every alliance in scope: an admin's or auditor's unfiltered portfolio): the stored
+    program figures (``stage_durations``, a row per state). Otherwise from the stored stays of the scope
+    (``alliance_stays``, kept from the audit events' ``to_state`` and times by grants/reports/totals.py): one
+    statement, PERCENTILE_CONT on PostgreSQL, ROW_NUMBER and COUNT for the median on SQLite.
+    ``recount_durations`` is the same from the audit events."""
+    from .totals import AllianceStay as S, StageDuration as D, duration_figures
 
+    if everything:
+        return _duration_rows(db.session.execute(
+            sa.select(D.state, D.stays, D.mean_days, D.median_days).where(D.stays > 0)).all())
     stays = (sa.select(S.state.label("state"), S.days.label("days"))
              .where(S.days.is_not(None), S.alliance_id.in_(sa.select(sc.c.aid))).subquery("stays"))
-    if db.session.get_bind().dialect.name == "postgresql":
-        q = (sa.select(stays.c.state, sa.func.count(), sa.func.avg(stays.c.days),
-                       sa.func.percentile_cont(0.5).within_group(stays.c.days))
-             .group_by(stays.c.state))
-    else:
-        q = _median_query(stays)
-    return _duration_rows(db.session.execute(q).all())
+    return _duration_rows(db.session.execute(duration_figures(stays, db.session.get_bind().dialect.name)).all())
 
 
 def _median_query(stays):
-    ranked = (sa.select(stays.c.state, stays.c.days,
-                        sa.func.row_number().over(partition_by=stays.c.state, order_by=stays.c.days).label("rn"),
-                        sa.func.count().over(partition_by=stays.c.state).label("n"))
-              .subquery("ranked"))
-    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    return (sa.select(ranked.c.state, sa.func.max(ranked.c.n), sa.func.avg(ranked.c.days),
-                      sa.func.avg(sa.case((middle, ranked.c.days))))
-            .group_by(ranked.c.state))
+    from .totals import duration_figures
+
+    return duration_figures(stays, "sqlite")
 
 
 def _duration_rows(rows):
@@ -362,29 +357,34 @@ def recount_durations(sc):
 def build(user, f, group="region"):
     """The portfolio of ``user`` under filters ``f`` (a ``Filters``), broken down by ``group``."""
     sc = scope(user, f, group)
-    rows, by_state = {}, {}
-    for grp, label, currency, state, n in _states(sc):
+    rows, by_state, raw = {}, {}, {}
+    people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
+    for grp, label, currency, state, n, grant, counterpart, disbursed, justified, contributed, fam, women \
+            in _states(sc):
         row = rows.setdefault((grp, currency), Row(grp, str(label), currency))
         row.alliances += n
-        if state in FUNDED:
-            row.funded += n
         by_state[state] = by_state.get(state, 0) + n
+        sums = raw.setdefault((grp, currency), dict.fromkeys(MONEY, 0))
+        funded = state in FUNDED
+        if funded:
+            row.funded += n
+            sums["committed"] += int(grant)
+            sums["counterpart_planned"] += int(counterpart)
+        sums["disbursed"] += int(disbursed)
+        sums["justified"] += int(justified)
+        sums["counterpart_contributed"] += int(contributed)
+        values = {"families": int(fam), "women": int(women), "families_reached": int(fam) if funded else 0,
+                  "women_reached": int(women) if funded else 0}
+        for k, v in values.items():
+            setattr(row, k, getattr(row, k) + v)
+            people[k] += v
+    for key, sums in raw.items():
+        for name, cents_ in sums.items():
+            setattr(rows[key], name, to_money(cents_))
 
     def row_of(grp, currency):
         return rows.setdefault((grp, currency), Row(grp, str(grp), currency))
 
-    people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
-    for grp, currency, grant, counterpart, disbursed, justified, contributed, fam, women, reached, women_reached \
-            in _stored(sc):
-        r = row_of(grp, currency)
-        r.committed, r.counterpart_planned = to_money(grant), to_money(counterpart)
-        r.disbursed, r.justified, r.counterpart_contributed = (to_money(disbursed), to_money(justified),
-                                                               to_money(contributed))
-        values = {"families": int(fam or 0), "women": int(women or 0), "families_reached": int(reached or 0),
-                  "women_reached": int(women_reached or 0)}
-        for k, v in values.items():
-            setattr(r, k, v)
-            people[k] += v
     if f.as_dict():
         # a filtered view: the attributed counts would miss the families attributed to alliances outside the
         # view, so the distinct families of the (smaller) scope are counted exactly, as before
@@ -426,7 +426,8 @@ def build(user, f, group="region"):
     measured = sum(i.measured for i in ind_list)
     on_target = sum(i.on_target for i in ind_list)
     return Portfolio(filters=f, group=group, by_state=by_state, rows=ordered, totals=totals, people=people,
-                     durations=durations(sc), indicators=ind_list,
+                     durations=durations(sc, everything=user.has_role("admin", "auditor") and not f.as_dict()),
+                     indicators=ind_list,
                      indicator_totals={"indicators": sum(i.indicators for i in ind_list), "measured": measured,
                                        "on_target": on_target, "on_target_share": share(on_target, measured)},
                      survival=followups.survival(sa.select(sc.c.aid)))

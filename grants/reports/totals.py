@@ -1,12 +1,15 @@
 """Stored totals of each alliance (``alliance_totals``), kept current in the same transaction as the change
 that moves them, so that the portfolio sums one row per alliance instead of recounting every member link,
-expense, contribution and tranche of the program.
+expense, contribution and tranche of the program. Beside them, kept the same way: the stays of each alliance
+in each state (``alliance_stays``), the program's stage durations (``stage_durations``) and each indicator's
+latest value (``indicator_latest``).
 
 One place maintains the rows: an ``after_flush`` listener (registered here, so no stage needs to know)
 looks at the new, changed and deleted budget lines, tranches, expenses, contributions, accountability
 reports, member links, members and alliances of the flush and recomputes the totals of the alliances they
 touch with a few grouped statements on the flush's connection. Bulk inserts that bypass the ORM
-(``grants.demo.seed_scale``) call ``refresh_totals()`` at their end.
+(``grants.demo.seed_scale``) call ``refresh_totals()``, ``refresh_stays()``, ``refresh_durations()`` and
+``refresh_latest()`` at their end.
 
 What a row holds (money in integer cents, the portfolio's definitions, see portfolio.py):
 
@@ -25,6 +28,7 @@ What a row holds (money in integer cents, the portfolio's definitions, see portf
 """
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..alliances.budget import BudgetLine, Tranche
@@ -33,6 +37,8 @@ from ..associations.models import Member
 from ..audit.models import Event
 from ..execution.models import AccountabilityReport, Contribution, Expense
 from ..extensions import db
+from ..monitoring.models import IndicatorValue
+from ..plans.models import Indicator
 from ..workflows.alliance import FUNDED
 
 MONEY_COLUMNS = ("grant_budget", "counterpart_budget", "disbursed", "justified", "counterpart_contributed")
@@ -74,6 +80,36 @@ class AllianceTotals(db.Model):
     women = sa.Column(sa.Integer, nullable=False, default=0)
     families_first = sa.Column(sa.Integer, nullable=False, default=0)
     women_first = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class StageDuration(db.Model):
+    """The stays that ended in one state over the whole program: how many, their mean and median days. The
+    portfolio of everyone's alliances (an admin's or auditor's, unfiltered) reads these few rows instead of
+    ranking every ended stay; the ``after_flush`` listener recomputes the row of each state a stay of which
+    ended in the flush, ``refresh_durations()`` every row. A filtered or regional view still counts its
+    own stays (``portfolio.durations``)."""
+
+    __tablename__ = "stage_durations"
+
+    state = sa.Column(sa.String(30), primary_key=True)
+    stays = sa.Column(sa.Integer, nullable=False, default=0)
+    mean_days = sa.Column(sa.Float, nullable=False, default=0)
+    median_days = sa.Column(sa.Float, nullable=False, default=0)
+
+
+class IndicatorLatest(db.Model):
+    """The latest value (latest period) of one indicator, kept by the ``after_flush`` listener from each new,
+    changed or deleted indicator value, so that the portfolio and the portal join one row per measured
+    indicator instead of ranking every value with a window function. ``refresh_latest()`` rebuilds them."""
+
+    __tablename__ = "indicator_latest"
+
+    indicator_id = sa.Column(sa.Integer, sa.ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True)
+    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
+                            index=True)
+    period = sa.Column(sa.String(7), nullable=False)
+    #: the value in hundredths (as ``indicator_values.value`` stores it)
+    value = sa.Column(sa.BigInteger, nullable=False)
 
 
 def cents(column):
@@ -256,25 +292,142 @@ def refresh_stays(alliance_ids=None, connection=None):
                                                 rows))
 
 
+def duration_figures(stays, dialect):
+    """``(state, stays, mean days, median days)`` per state of ``stays`` (a subquery of ``state``, ``days``
+    over ended stays): PERCENTILE_CONT on PostgreSQL, ROW_NUMBER and COUNT for the median on SQLite."""
+    if dialect == "postgresql":
+        return (sa.select(stays.c.state, sa.func.count(), sa.func.avg(stays.c.days),
+                          sa.func.percentile_cont(0.5).within_group(stays.c.days))
+                .group_by(stays.c.state))
+    ranked = (sa.select(stays.c.state, stays.c.days,
+                        sa.func.row_number().over(partition_by=stays.c.state, order_by=stays.c.days).label("rn"),
+                        sa.func.count().over(partition_by=stays.c.state).label("n"))
+              .subquery("ranked"))
+    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+    return (sa.select(ranked.c.state, sa.func.max(ranked.c.n), sa.func.avg(ranked.c.days),
+                      sa.func.avg(sa.case((middle, ranked.c.days))))
+            .group_by(ranked.c.state))
+
+
+def refresh_durations(states=None, connection=None):
+    """Recompute the program's stage durations (``stage_durations``) of ``states`` (None: every state) from
+    the ended stays. The missing rows are created (ON CONFLICT DO NOTHING), then locked (PostgreSQL, FOR
+    UPDATE in state order) so that two transactions ending stays of one state queue up and the second
+    counts what the first committed; then one grouped statement and one UPDATE per state. The caller
+    commits."""
+    conn = connection if connection is not None else db.session.connection()
+    table = StageDuration.__table__
+    st = AllianceStay.__table__
+    if states is None:
+        names = set(conn.execute(sa.select(st.c.state).distinct()).scalars())
+        names.update(conn.execute(sa.select(table.c.state)).scalars())
+    else:
+        names = set(states)
+    names = sorted(n for n in names if n)
+    if not names:
+        return
+    dialect = conn.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    conn.execute(insert(table).values([{"state": n, "stays": 0, "mean_days": 0, "median_days": 0} for n in names])
+                 .on_conflict_do_nothing(index_elements=["state"]))
+    if dialect == "postgresql":
+        conn.execute(sa.select(table.c.state).where(table.c.state.in_(names)).order_by(table.c.state)
+                     .with_for_update())
+    stays = (sa.select(st.c.state.label("state"), st.c.days.label("days"))
+             .where(st.c.days.is_not(None), st.c.state.in_(names)).subquery("stays"))
+    found = {state: (n, mean, median) for state, n, mean, median in conn.execute(duration_figures(stays, dialect))}
+    for name in names:
+        n, mean, median = found.get(name, (0, 0, 0))
+        conn.execute(table.update().where(table.c.state == name)
+                     .values(stays=int(n or 0), mean_days=float(mean or 0), median_days=float(median or 0)))
+
+
 def _keep_stays(session, conn):
     """New alliance events with a ``to_state``: close the open stay, open the next (in event order)."""
     events = sorted((obj for obj in session.new if isinstance(obj, Event) and obj.object_type == "alliance"
                      and obj.to_state is not None and obj.object_id is not None),
                     key=lambda e: (e.created_at, e.id))
     table = AllianceStay.__table__
+    ended = set()
     for e in events:
-        conn.execute(table.update().where(table.c.alliance_id == e.object_id, table.c.left_at.is_(None))
+        open_stay = table.c.alliance_id == e.object_id, table.c.left_at.is_(None)
+        ended.update(conn.execute(sa.select(table.c.state).where(*open_stay)).scalars())
+        conn.execute(table.update().where(*open_stay)
                      .values(left_at=e.created_at,
                              days=_days_sql(sa.literal(e.created_at, sa.DateTime), table.c.entered_at,
                                             conn.dialect.name)))
         conn.execute(table.insert().values(alliance_id=e.object_id, state=e.to_state, event_id=e.id,
                                            entered_at=e.created_at))
+    return ended
+
+
+def refresh_latest(alliance_ids=None, connection=None, indicator_ids=None):
+    """Rebuild the stored latest values of the indicators of ``alliance_ids`` (or of ``indicator_ids``; both
+    None: every indicator) from their values: one DELETE and one INSERT ... SELECT with ROW_NUMBER per chunk.
+    On PostgreSQL the indicators are locked first (FOR UPDATE, in id order), so that two transactions adding
+    values to one indicator queue up and the second reads what the first committed. The caller commits."""
+    conn = connection if connection is not None else db.session.connection()
+    table = IndicatorLatest.__table__
+    by_indicator = indicator_ids is not None
+    given = indicator_ids if by_indicator else alliance_ids
+    ids = None if given is None else sorted(set(given))
+    if ids is not None and not ids:
+        return
+    chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    iv = IndicatorValue.__table__
+    mine, theirs = ((table.c.indicator_id, iv.c.indicator_id) if by_indicator
+                    else (table.c.alliance_id, iv.c.alliance_id))
+    for chunk in chunks:
+        if chunk is not None and by_indicator and conn.dialect.name == "postgresql":
+            ind = Indicator.__table__
+            conn.execute(sa.select(ind.c.id).where(ind.c.id.in_(chunk)).order_by(ind.c.id).with_for_update())
+        delete = table.delete()
+        where = []
+        if chunk is not None:
+            delete = delete.where(mine.in_(chunk))
+            where.append(theirs.in_(chunk))
+        conn.execute(delete)
+        ind = Indicator.__table__  # (SQLite keeps a deleted indicator's values: no foreign key enforcement)
+        ranked = (sa.select(iv.c.indicator_id, iv.c.alliance_id, iv.c.period, iv.c.value,
+                            sa.func.row_number().over(partition_by=iv.c.indicator_id,
+                                                      order_by=iv.c.period.desc()).label("rn"))
+                  .join(ind, ind.c.id == iv.c.indicator_id).where(*where).subquery("ranked"))
+        rows = sa.select(ranked.c.indicator_id, ranked.c.alliance_id, ranked.c.period, ranked.c.value).where(
+            ranked.c.rn == 1)
+        conn.execute(table.insert().from_select(["indicator_id", "alliance_id", "period", "value"], rows))
+
+
+def _changed_indicators(session):
+    """The indicators whose values were added, changed or deleted in the flush."""
+    found = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, IndicatorValue):
+            if obj.indicator_id is not None:
+                found.add(obj.indicator_id)
+            hist = sa.inspect(obj).attrs.indicator_id.history  # a value moved to another indicator
+            found.update(i for i in hist.deleted if i is not None)
+        elif isinstance(obj, Indicator) and obj in session.deleted and obj.id is not None:
+            found.add(obj.id)
+    return found
 
 
 @event.listens_for(Session, "after_flush")
 def _keep_totals(session, _flush_context):
+    ended = set()
     if any(isinstance(obj, Event) for obj in session.new):
-        _keep_stays(session, session.connection())
+        ended = _keep_stays(session, session.connection())
+    gone = [obj.id for obj in session.deleted if isinstance(obj, Alliance) and obj.id is not None]
+    if gone:
+        # its stays go with it (ON DELETE CASCADE; SQLite does not enforce foreign keys), and the program's
+        # durations are counted again
+        stays = AllianceStay.__table__
+        session.connection().execute(stays.delete().where(stays.c.alliance_id.in_(gone)))
+        refresh_durations(connection=session.connection())
+    elif ended:
+        refresh_durations(ended, connection=session.connection())
+    indicators = _changed_indicators(session)
+    if indicators:
+        refresh_latest(connection=session.connection(), indicator_ids=indicators)
     money, people, members = _changed_alliances(session)
     if not (money or people or members):
         return

@@ -75,6 +75,7 @@ def register(app):
     app.jinja_env.globals.update(current_language=i18n.current_language, choice_label=choice_label,
                                  action_label=action_label)
     app.jinja_env.add_extension("jinja2.ext.do")
+    i18n.install_template_gettext(app)  # the templates' strings: translations looked up once per request
     from .security import register as register_security  # HSTS, no-store for signed-in users, ProxyFix
 
     register_security(app)
@@ -120,6 +121,7 @@ def register(app):
 
         g.pop("_login_user", None)
         refresh()  # and so is the language (Flask-Babel caches it on the context too)
+        i18n.forget_translations()  # and the templates' translations (i18n.translations)
 
     @app.teardown_request
     def rollback_leftovers(exc):

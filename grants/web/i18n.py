@@ -1,8 +1,8 @@
 """Language and formats: Spanish by default, English complete; the user picks."""
 from decimal import Decimal
 
-from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_login import current_user
 
 from ..money import register_formatters
@@ -50,6 +50,35 @@ def select_locale():
     if session.get("lang") in langs:
         return session["lang"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translations():
+    """The translations of the current locale, looked up once per request and locale: Flask-Babel builds the
+    locale's name and looks up its cache on every string, and a page has a hundred. Kept on ``g`` with the
+    locale they belong to (``force_locale``, e.g. a mail in its reader's language, changes the locale: they are
+    looked up again); the catalogues themselves stay in Flask-Babel's per-process cache."""
+    locale = get_locale()
+    found = g.get("_grants_translations")
+    if found is None or found[0] is not locale:
+        found = (locale, get_translations())
+        g._grants_translations = found
+    return found[1]
+
+
+def forget_translations():
+    """The language may change (a test's next request in the same app context): look it up again."""
+    g.pop("_grants_translations", None)
+
+
+def install_template_gettext(app):
+    """The templates' ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` through ``translations()``
+    (the same strings as Flask-Babel's, without its per-string lookups)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n))
 
 
 def select_timezone():
