@@ -32,10 +32,10 @@ def expense_receipt(user, today):
                                 .where(tasks.scope()).with_only_columns(Alliance.id)),
         Expense.receipt_sha256.is_(None), Expense.voided_at.is_(None))
         .order_by(Expense.spent_on, Expense.id).limit(tasks.LIMIT).subquery())
-    rows = db.session.execute(tasks.with_currency(
+    rows = tasks.rows(tasks.with_currency(
         sa.select(Expense, Alliance).join(first, first.c.id == Expense.id)
         .join(Alliance, Alliance.id == Expense.alliance_id))
-        .order_by(Expense.spent_on, Expense.id)).all()
+        .order_by(Expense.spent_on, Expense.id))
     return [tasks.Task("expense_receipt", _l("Attach the receipt of an expense"),
                        url_for("execution.expense", alliance_id=a.id, expense_id=e.id), alliance=a, since=e.spent_on,
                        detail=e.supplier, amount=e.amount, currency=cur) for e, a, cur in rows]
@@ -49,10 +49,10 @@ def report_due(user, today):
     first_paid = (sa.select(sa.func.min(Tranche.disbursed_on))
                   .where(Tranche.alliance_id == Alliance.id, Tranche.state == "disbursed",
                          Tranche.disbursed_on.is_not(None)).correlate(Alliance).scalar_subquery())
-    rows = db.session.execute(tasks.visible_alliances(user, ("in_execution",), WRITERS).where(tasks.scope())
-                              .add_columns(first_paid, Program.report_period_months)
-                              .join(Call, Call.id == Alliance.call_id)
-                              .join(Program, Program.id == Call.program_id)).all()
+    rows = tasks.rows(tasks.visible_alliances(user, ("in_execution",), WRITERS).where(tasks.scope())
+                      .add_columns(first_paid, Program.report_period_months)
+                      .join(Call, Call.id == Alliance.call_id)
+                      .join(Program, Program.id == Call.program_id))
     ids = [a.id for a, _first, _months in rows]
     if not ids:
         return []
@@ -84,10 +84,10 @@ def report_due(user, today):
 def report_to_review(user, today):
     if not user.has_role("officer"):
         return []
-    rows = db.session.execute(
+    rows = tasks.rows(
         sa.select(AccountabilityReport, Alliance).join(Alliance, Alliance.id == AccountabilityReport.alliance_id)
         .where(tasks.officer_filter(user), AccountabilityReport.state == "submitted", tasks.scope())
-        .order_by(AccountabilityReport.submitted_at).limit(tasks.LIMIT)).all()
+        .order_by(AccountabilityReport.submitted_at).limit(tasks.LIMIT))
     return [tasks.Task("report_to_review", _l("Review the accountability report"),
                        url_for("execution.report", alliance_id=a.id, report_id=r.id), alliance=a,
                        since=r.submitted_at or r.updated_at,
