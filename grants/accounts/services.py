@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
@@ -229,7 +229,7 @@ def session_user(user_id, sid, extra=None):
     """The active user ``user_id`` if ``sid`` is one of their live sessions, else None (one query).
 
     ``extra``: ``{name: scalar SQL expression}`` (correlated on ``User.id``, e.g. the unread notifications of
-    the menu) read in the same statement; their values are kept in ``g.session_figures`` for this request."""
+    the menu) read in the same statement; their values are kept in the request's ``grants.session_figures``."""
     try:
         user_id = int(user_id)
     except (TypeError, ValueError):
@@ -244,8 +244,8 @@ def session_user(user_id, sid, extra=None):
         .options(*with_access())).unique().first()
     if row is None:
         return None
-    if names and has_app_context():
-        g.session_figures = dict(zip(names, row[1:]))
+    if names and has_request_context():
+        request.environ["grants.session_figures"] = dict(zip(names, row[1:]))
     return row[0]
 
 

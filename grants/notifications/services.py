@@ -1,6 +1,6 @@
 """Notify users in the app and by e-mail (after commit), list and mark their notifications read."""
 import sqlalchemy as sa
-from flask import g, has_app_context, has_request_context, request
+from flask import has_request_context, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -42,15 +42,15 @@ def notify(users, subject, body, link=None):
 
 def unread_column():
     """The unread count as a scalar subquery correlated on ``User.id``: the web's user loader reads it with
-    the signed-in user (``g.session_figures``), so the menu sends no statement of its own."""
+    the signed-in user (``grants.session_figures``), so the menu sends no statement of its own."""
     return (sa.select(sa.func.count()).select_from(Notification)
             .where(Notification.user_id == User.id, Notification.read_at.is_(None)).scalar_subquery())
 
 
 def _forget_unread():
     """What the user loader read is stale once this request writes notifications."""
-    if has_app_context():
-        g.get("session_figures", {}).pop("unread_notifications", None)
+    if has_request_context():
+        request.environ.get("grants.session_figures", {}).pop("unread_notifications", None)
 
 
 def unread_count(user):
