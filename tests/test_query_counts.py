@@ -84,8 +84,13 @@ STAGES = ("submitted", "plan_submitted", "approved", "agreement_signed", "in_exe
 #: (issues 15-16 added what a page now also reads: the officer's page asks whether the grievance office wants the
 #: alliance supervised; from execution on, the confirmed sales and the disputed deliveries; once closed, the
 #: follow-ups after the grant; the officer's home, those three sources)
-CEILING = {"submitted": 14, "plan_submitted": 16, "approved": 15, "agreement_signed": 18, "in_execution": 25,
-           "closing": 27, "closed": 27, "board page": 27, "execution page": 7, "home officer": 12, "home board": 12}
+#: Issue 12, the pages' statements (before: 14 16 15 18 25 27 27 27 7 12 12): the menu's unread notifications
+#: come with the session's user; the alliance page asks its task sources in one EXISTS statement and runs only
+#: those with work (tasks.rows); the stages' counts and sums (refunds, fund moves, visits, open contracts,
+#: receipts missing and late expenses, confirmed sales) come as columns of the page's first statement
+#: (alliances/page.py); the call's criteria come with the scores; the board's report_due in one statement.
+CEILING = {"submitted": 9, "plan_submitted": 11, "approved": 10, "agreement_signed": 12, "in_execution": 14,
+           "closing": 15, "closed": 15, "board page": 17, "execution page": 6, "home officer": 11, "home board": 10}
 
 
 def _first(db, state, after=0):
@@ -116,10 +121,38 @@ def _key_pages(db, make_user, after=0):
     return pages, users
 
 
-def test_key_pages_at_every_stage_within_budget_and_flat(db, login, admin, make_user):
+def _task_work(db, app, users, pages):
+    """{page: statements its task sources send after the one probe} for the alliance pages: the page runs
+    only the sources that find work (grants/alliances/tasks.py), so their number follows the alliance's tasks,
+    not the size of the program (the homes run every source: their counts are compared whole)."""
+    from grants.alliances import tasks
+    from grants.alliances.models import Alliance
+
+    out = {}
+    for name, (path, who) in pages.items():
+        if not path.rstrip("/").split("/")[-1].isdigit():
+            continue
+        alliance = db.session.get(Alliance, int(path.rstrip("/").split("/")[-1]))
+        seen = []
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+
+        with app.test_request_context(path):
+            sa.event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                tasks.collect(users[who], alliance=alliance)
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", count)
+        out[name] = max(len(seen) - 1, 0)
+    return out
+
+
+def test_key_pages_at_every_stage_within_budget_and_flat(db, app, login, admin, make_user):
     """Each key page sends at most its ceiling of statements, and as many for an alliance (and a board or
     officer) of the small program as for one of a program nine times larger whose alliances have twice the
-    members and three times the expenses."""
+    members and three times the expenses (on an alliance's page, apart from the task sources that find work
+    there: one statement each, at most one per source)."""
     from grants.alliances.models import Alliance
 
     seed_scale(90, members=20, details=True, expenses=8)
@@ -136,6 +169,8 @@ def test_key_pages_at_every_stage_within_budget_and_flat(db, login, admin, make_
     large_clients = {who: login(u) for who, u in large_users.items()}
     again = {name: _statements(db, clients[who], path) for name, (path, who) in small_pages.items()}
     large = {name: _statements(db, large_clients[who], path) for name, (path, who) in large_pages.items()}
+    small_work = _task_work(db, app, small_users, small_pages)
+    large_work = _task_work(db, app, large_users, large_pages)
 
     for name in small_pages:
         for label, found in (("small", small[name]), ("the same, program grown", again[name]),
@@ -145,7 +180,75 @@ def test_key_pages_at_every_stage_within_budget_and_flat(db, login, admin, make_
             assert len(seen) <= CEILING[name], (
                 f"{name} ({label}): {len(seen)} statements, ceiling {CEILING[name]}:\n"
                 + "\n".join(s[:60] + " ..." + s[s.find(" FROM "):][:100] for s in seen))
-        assert len(small[name][1]) == len(again[name][1]) == len(large[name][1]), (
-            f"{name}: {len(small[name][1])} statements small, {len(again[name][1])} once the program grew, "
-            f"{len(large[name][1])} for an alliance with more members and expenses:\n"
+        small_n = len(small[name][1]) - small_work.get(name, 0)
+        again_n = len(again[name][1]) - small_work.get(name, 0)
+        large_n = len(large[name][1]) - large_work.get(name, 0)
+        assert small_n == again_n == large_n, (
+            f"{name}: {small_n} statements small, {again_n} once the program grew, "
+            f"{large_n} for an alliance with more members and expenses (each without its task sources' "
+            f"{small_work.get(name, 0)}, {small_work.get(name, 0)}, {large_work.get(name, 0)}):\n"
             + "\n".join(s[:160] for s in large[name][1]))
+
+
+# --- what the alliance page reads in its first statement is what the stages compute alone (issue 12) ---------
+
+def test_page_figures_equal_what_each_stage_computes(db, app, login, make_user):
+    """Every figure a stage registers for the alliance page's first statement (grants/alliances/page.py) gives,
+    for an alliance at each stage, the value its stage computes in its own statement outside the page."""
+    from grants.alliances import page
+
+    seed_scale(40, members=10, details=True, expenses=6)
+    db.session.commit()
+    assert {"closeout_refunded", "revolving_moved_from_grant", "monitoring_visits", "assistance_open_contracts",
+            "execution_receipts_missing", "execution_expenses_late", "sales_count"} <= set(page.names())
+    from grants.alliances.models import Alliance
+
+    checked = 0
+    for state in STAGES:
+        alliance = _first(db, state)
+        row = db.session.execute(sa.select(*page.columns()).select_from(Alliance)
+                                 .where(Alliance.id == alliance.id)).one()
+        held = dict(zip(page.names(), row))
+        with app.test_request_context("/"):  # no page figures held: each is computed on its own
+            for name, fn in page._FIGURES.items():
+                alone = db.session.execute(sa.select(fn()).select_from(Alliance)
+                                           .where(Alliance.id == alliance.id)).scalar()
+                assert held[name] == alone, (state, name, held[name], alone)
+                checked += 1
+    assert checked
+
+
+def test_the_alliance_page_shows_the_figures_it_read_with_the_alliance(db, login, make_user):
+    """The execution card's warnings and the money glance come out the same whether the figures were read with
+    the alliance (the page) or alone (the execution page): the receipts missing counted on both."""
+    from grants.execution.models import Expense
+
+    seed_scale(12, members=10, details=True, expenses=6)
+    db.session.commit()
+    alliance = _first(db, "in_execution")
+    missing = db.session.execute(sa.select(sa.func.count()).select_from(Expense).where(
+        Expense.alliance_id == alliance.id, Expense.voided_at.is_(None), Expense.receipt_sha256.is_(None))).scalar()
+    assert missing, "the seed's alliance in execution has expenses without a receipt"
+    client = login(make_user(memberships=[(alliance.association, "treasurer")]))
+    page_html = client.get(f"/alliances/{alliance.id}").get_data(as_text=True)
+    overview = client.get(f"/alliances/{alliance.id}/execution").get_data(as_text=True)
+    for html in (page_html, overview):
+        assert f"Gastos todavía sin comprobante: {missing}." in html
+
+
+def test_the_menu_count_is_read_with_the_user_and_forgotten_when_marked_read(db, login, officer, make_user):
+    """The unread count of the menu comes in the user's own statement; the notifications page, which marks
+    them read, then shows no count (not the one read with the user)."""
+    from grants.notifications.services import notify
+
+    notify([officer], "Uno", "Cuerpo", link="/dashboard")
+    db.session.commit()
+    client = login(officer)
+    status, seen = _statements(db, client, "/alliances/")
+    assert status == 200
+    assert not [s for s in seen if s.startswith("SELECT count(*)") and "FROM notifications" in s], seen
+    assert "FROM notifications" in seen[0] and "FROM users" in seen[0], seen[0]
+    assert 'class="count"' in client.get("/alliances/").get_data(as_text=True)
+    listing = client.get("/notifications/").get_data(as_text=True)
+    assert "Uno" in listing
+    assert 'class="count"' not in listing

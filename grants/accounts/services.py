@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
@@ -225,19 +225,28 @@ def with_access():
             sa.orm.joinedload(User.memberships))
 
 
-def session_user(user_id, sid):
-    """The active user ``user_id`` if ``sid`` is one of their live sessions, else None (one query)."""
+def session_user(user_id, sid, extra=None):
+    """The active user ``user_id`` if ``sid`` is one of their live sessions, else None (one query).
+
+    ``extra``: ``{name: scalar SQL expression}`` (correlated on ``User.id``, e.g. the unread notifications of
+    the menu) read in the same statement; their values are kept in the request's ``grants.session_figures``."""
     try:
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
     if not sid or not isinstance(sid, str) or len(sid) > 200:
         return None
-    return db.session.execute(
-        sa.select(User).join(UserSession, UserSession.user_id == User.id)
+    names = list(extra or {})
+    row = db.session.execute(
+        sa.select(User, *(extra[n].label(n) for n in names)).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, User.active.is_(True), UserSession.sid_hash == _hash_token(sid),
                UserSession.expires_at > utcnow())
-        .options(*with_access())).unique().scalar()
+        .options(*with_access())).unique().first()
+    if row is None:
+        return None
+    if names and has_request_context():
+        request.environ["grants.session_figures"] = dict(zip(names, row[1:]))
+    return row[0]
 
 
 def count_sessions(user):

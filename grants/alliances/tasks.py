@@ -7,7 +7,9 @@ expected to do, never something they merely may do (no "Suspend"). ``collect(use
 returns the tasks sorted: overdue first, then by due date (or by how long they wait). On an alliance's page,
 ``collect(user, alliance=a)`` gathers that alliance's only: every source adds ``tasks.scope()`` to its query
 (``Alliance.id == a.id`` then, ``true`` on the home page), and a source registered with ``states=`` is not
-asked when the alliance is in none of them. Nothing here writes::
+asked when the alliance is in none of them. A source reads its rows with ``tasks.rows(query)`` (or
+``tasks.scalars(query)``): on an alliance's page every source's query is first asked, all in ONE statement,
+whether it finds anything (``EXISTS``), and only the sources that do are run. Nothing here writes::
 
     from grants.alliances import tasks
 
@@ -15,18 +17,32 @@ asked when the alliance is in none of them. Nothing here writes::
     def to_accept(user, today):
         if not user.association_ids("board"):
             return []
-        ... .where(..., tasks.scope())
+        rows = tasks.rows(sa.select(...).where(..., tasks.scope()))
         return [tasks.Task("deliverable_to_accept", _l("Accept or reject ..."), url, alliance=a, since=...)]
 """
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
+
+from ..extensions import db
+
 _SOURCES = {}
 #: the alliance states in which each source can find work (absent: any state)
 _STATES = {}
 #: the id of the one alliance ``collect`` gathers the tasks of (None: every alliance)
 _SCOPE = ContextVar("tasks_scope", default=None)
+#: True while ``collect`` asks the sources for their queries instead of their rows (an alliance's page)
+_PROBING = ContextVar("tasks_probing", default=False)
+
+
+class _Probed(Exception):
+    """Raised by ``rows``/``scalars`` while probing: carries the source's query, not run."""
+
+    def __init__(self, query):
+        super().__init__("probed")
+        self.query = query
 
 #: a task due within this many days counts as "due soon"
 SOON_DAYS = 14
@@ -93,6 +109,46 @@ def scope():
     return sa.true() if alliance_id is None else Alliance.id == alliance_id
 
 
+def rows(query):
+    """The rows of a source's query (``db.session.execute(query).all()``). While ``collect`` probes the
+    sources of an alliance's page, the query is handed back unrun, to be asked with the others in one
+    ``EXISTS`` statement; a source whose query finds nothing then has no task and is not run."""
+    if _PROBING.get():
+        raise _Probed(query)
+    return db.session.execute(query).all()
+
+
+def scalars(query):
+    """Like ``rows``, the first column of each row (``.scalars().all()``)."""
+    if _PROBING.get():
+        raise _Probed(query)
+    return db.session.execute(query).scalars().all()
+
+
+def _probe(user, today, chosen):
+    """Run the sources ``chosen`` (``[(code, fn)]``) of one alliance's page in two passes: first each gives
+    its query (``rows``/``scalars`` raise ``_Probed``), all asked in one statement whether they find a row;
+    then only the sources whose query found one run for real. A source that returns without reading
+    (the user holds none of its roles) is taken at its word."""
+    found, probed = [], []
+    token = _PROBING.set(True)
+    try:
+        for code, fn in chosen:
+            try:
+                found.extend(fn(user, today) or [])
+            except _Probed as p:
+                probed.append((fn, p.query))
+    finally:
+        _PROBING.reset(token)
+    if probed:
+        hits = db.session.execute(sa.select(*(q.exists().label(f"p{i}")
+                                               for i, (_fn, q) in enumerate(probed)))).one()
+        for (fn, _q), hit in zip(probed, hits):
+            if hit:
+                found.extend(fn(user, today) or [])
+    return found
+
+
 def codes():
     """The codes of the registered sources, sorted."""
     return sorted(_SOURCES)
@@ -116,13 +172,16 @@ def collect(user, today=None, limit=LIMIT, alliance_id=None, alliance=None):
     today = today or date.today()
     if alliance is not None:
         alliance_id = alliance.id
+    chosen = [(code, fn) for code, fn in sorted(_SOURCES.items())
+              if alliance is None or code not in _STATES or alliance.state in _STATES[code]]
     found = []
     token = _SCOPE.set(alliance_id)
     try:
-        for code, fn in sorted(_SOURCES.items()):
-            if alliance is not None and code in _STATES and alliance.state not in _STATES[code]:
-                continue
-            found.extend(fn(user, today) or [])
+        if alliance_id is not None:
+            found = _probe(user, today, chosen)
+        else:
+            for _code, fn in chosen:
+                found.extend(fn(user, today) or [])
     finally:
         _SCOPE.reset(token)
     if alliance_id is not None:

@@ -16,7 +16,7 @@ from ..programs.models import Call
 from ..web.forms import flash_violations, options, show_errors
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
-from . import ledger, services, tasks
+from . import ledger, page, services, tasks
 from .forms import AllianceForm, AttachmentForm, FilterForm
 from .models import Alliance, Attachment
 from .permissions import alliance_filter, can_edit_alliance, can_view_alliance, can_view_members, members_masked
@@ -31,19 +31,24 @@ FORWARD = ("submit", "declare_eligible", "preselect", "start_plan", "submit_plan
 PRECEDED_BY = {"approve": "plan_to_review"}
 
 
-def load(alliance_id, options=()):
-    """The alliance, or 404 when it does not exist or the user may not see it (no leak)."""
-    if options:
+def load(alliance_id, options=(), figures=False):
+    """The alliance, or 404 when it does not exist or the user may not see it (no leak). ``figures``: the
+    stages' page figures (``page.py``) read in the same statement."""
+    if options or figures:
         try:
             ident = int(alliance_id)
         except (TypeError, ValueError):
             abort(404)
         if not 0 < ident < 2 ** 31:  # beyond an INTEGER column: PostgreSQL would refuse the parameter
             abort(404)
-        alliance = db.session.execute(sa.select(Alliance).where(Alliance.id == ident)
-                                      .options(*options)).unique().scalar()
-        if alliance is None:
+        extra = page.columns() if figures else []
+        row = db.session.execute(sa.select(Alliance, *extra).where(Alliance.id == ident)
+                                 .options(*options)).unique().first()
+        if row is None:
             abort(404)
+        alliance = row[0]
+        if figures and can_view_alliance(current_user, alliance):
+            page.keep(alliance, row[1:])
     else:
         alliance = get_or_404(Alliance, alliance_id)
     if not can_view_alliance(current_user, alliance):
@@ -162,7 +167,7 @@ def edit(alliance_id):
 @bp.get("/<int:alliance_id>")
 @login_required
 def detail(alliance_id):
-    alliance = load(alliance_id, page_options())
+    alliance = load(alliance_id, page_options(), figures=True)
     events = db.session.execute(sa.select(Event).where(Event.alliance_id == alliance.id)
                                 .order_by(Event.id.desc()).limit(100)).scalars().all()
     actions = ALLIANCE.available(alliance, current_user)

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import tasks
 from ..alliances.models import Alliance
-from ..extensions import db
 from .models import Contract, Deliverable, Provider
 
 
@@ -19,10 +18,10 @@ def _task(code, title, d, a, currency, **kw):
 
 
 def _rows(*conds):
-    return db.session.execute(tasks.with_currency(
+    return tasks.rows(tasks.with_currency(
         sa.select(Deliverable, Alliance).join(Contract, Contract.id == Deliverable.contract_id)
         .join(Alliance, Alliance.id == Contract.alliance_id)).where(*conds, tasks.scope())
-        .order_by(Deliverable.due_on, Deliverable.id).limit(tasks.LIMIT)).all()
+        .order_by(Deliverable.due_on, Deliverable.id).limit(tasks.LIMIT))
 
 
 @tasks.source("deliverable_to_accept")

@@ -24,9 +24,9 @@ def closeout_follow_up_due(user, today):
     latest = followups.day_end(followups.sub_years(today + timedelta(days=followups.WINDOW_DAYS), 1))
     recorded = (sa.select(sa.func.count()).where(FollowUp.alliance_id == Alliance.id)
                 .correlate(Alliance).scalar_subquery())
-    rows = db.session.execute(sa.select(Alliance).where(
+    rows = tasks.scalars(sa.select(Alliance).where(
         tasks.scope(), tasks.officer_filter(user), Alliance.state == "closed", Alliance.state_changed_at < latest,
-        recorded < len(YEARS)).order_by(Alliance.state_changed_at)).scalars().all()
+        recorded < len(YEARS)).order_by(Alliance.state_changed_at))
     if not rows:
         return []
     done = {}

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import uploads
-from ..alliances import ledger, offers
+from ..alliances import ledger, offers, page
 from ..alliances.figures import financing
 from ..alliances.models import Alliance
 from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation, Violation
@@ -29,9 +29,16 @@ def moved_to_fund(alliance):
     return Decimal(moved_from_grant(alliance) or 0)
 
 
+@page.figure("closeout_refunded")
+def _refunded_column(alliance_id=Alliance.id):
+    return sa.select(sa.func.coalesce(sa.func.sum(Refund.amount), 0)).where(
+        Refund.alliance_id == alliance_id).scalar_subquery()
+
+
 def refunded(alliance):
-    q = sa.select(sa.func.coalesce(sa.func.sum(Refund.amount), 0)).where(Refund.alliance_id == alliance.id)
-    return Decimal(db.session.execute(q).scalar() or 0).quantize(Decimal("0.01"))
+    total = page.value(alliance, "closeout_refunded",
+                       lambda: db.session.execute(sa.select(_refunded_column(alliance.id))).scalar())
+    return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
 def revolving_allowed(alliance):

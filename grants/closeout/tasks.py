@@ -8,16 +8,15 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import tasks
 from ..alliances.models import Alliance
-from ..extensions import db
 
 
 @tasks.source("closeout_to_close", states=("closing",))
 def closeout_to_close(user, today):
     if not user.has_role("officer"):
         return []
-    rows = db.session.execute(sa.select(Alliance).where(tasks.officer_filter(user), Alliance.state == "closing",
-                                                        tasks.scope())
-                              .order_by(Alliance.state_changed_at).limit(tasks.LIMIT)).scalars().all()
+    rows = tasks.scalars(sa.select(Alliance).where(tasks.officer_filter(user), Alliance.state == "closing",
+                                                   tasks.scope())
+                         .order_by(Alliance.state_changed_at).limit(tasks.LIMIT))
     return [tasks.Task("closeout_to_close", _l("Evaluate, settle and close the alliance"),
                        url_for("closeout.page", alliance_id=a.id), alliance=a, since=a.state_changed_at)
             for a in rows]

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..alliances import ledger
+from ..alliances import ledger, page
+from ..alliances.models import Alliance
 from ..extensions import db
 from .expenses import line_figures
 from .models import AccountabilityReport, Expense
@@ -23,14 +24,12 @@ def glance(alliance):
                 warnings.append(("line_near_limit", _l("Line %(n)s (%(line)s) has used %(share)s %% of its %(src)s.",
                                                        n=item["line"].position, line=item["line"].description,
                                                        share=cell["share"], src=_source_title(src))))
-    locked = sa.select(AccountabilityReport.id).where(AccountabilityReport.alliance_id == alliance.id,
-                                                      AccountabilityReport.state.in_(("submitted", "approved")))
-    late = sa.and_(Expense.spent_on < date.today() - timedelta(days=REPORT_DUE_DAYS),
-                   sa.or_(Expense.report_id.is_(None), Expense.report_id.not_in(locked)))
-    # both counts in one statement (the alliance page's execution card)
-    missing, overdue = db.session.execute(
-        sa.select(sa.func.count(sa.case((Expense.receipt_sha256.is_(None), 1))), sa.func.count(sa.case((late, 1))))
-        .where(Expense.alliance_id == alliance.id, Expense.voided_at.is_(None))).one()
+    # both counts in one statement, or in the alliance page's first (page.py)
+    figures = page.held(alliance) or {}
+    if "execution_receipts_missing" in figures and "execution_expenses_late" in figures:
+        missing, overdue = figures["execution_receipts_missing"], figures["execution_expenses_late"]
+    else:
+        missing, overdue = db.session.execute(sa.select(*_counts(alliance.id))).one()
     if missing:
         warnings.append(("receipts_missing", _l("%(n)s expenses have no receipt yet.", n=missing)))
     if overdue:
@@ -40,6 +39,21 @@ def glance(alliance):
     if observed:
         warnings.append(("open_observations", _l("%(n)s reports have observations to answer.", n=observed)))
     return {"lines": lines, "warnings": warnings, "balance": ledger.balance(alliance)}
+
+
+def _counts(alliance_id):
+    """The expenses without a receipt and those late for a report, as two scalar subqueries."""
+    locked = sa.select(AccountabilityReport.id).where(AccountabilityReport.alliance_id == alliance_id,
+                                                      AccountabilityReport.state.in_(("submitted", "approved")))
+    late = sa.and_(Expense.spent_on < date.today() - timedelta(days=REPORT_DUE_DAYS),
+                   sa.or_(Expense.report_id.is_(None), Expense.report_id.not_in(locked)))
+    mine = sa.and_(Expense.alliance_id == alliance_id, Expense.voided_at.is_(None))
+    return (sa.select(sa.func.count()).where(mine, Expense.receipt_sha256.is_(None)).scalar_subquery(),
+            sa.select(sa.func.count()).where(mine, late).scalar_subquery())
+
+
+page.figure("execution_receipts_missing")(lambda: _counts(Alliance.id)[0])
+page.figure("execution_expenses_late")(lambda: _counts(Alliance.id)[1])
 
 
 def _source_title(src):

@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from ..alliances import alerts, tasks
 from ..alliances.budget import Tranche
 from ..alliances.models import Alliance
-from ..extensions import db
 from ..programs.models import Call, Program
 from .models import AccountabilityReport, Expense
 
@@ -32,10 +31,10 @@ def expense_receipt(user, today):
                                 .where(tasks.scope()).with_only_columns(Alliance.id)),
         Expense.receipt_sha256.is_(None), Expense.voided_at.is_(None))
         .order_by(Expense.spent_on, Expense.id).limit(tasks.LIMIT).subquery())
-    rows = db.session.execute(tasks.with_currency(
+    rows = tasks.rows(tasks.with_currency(
         sa.select(Expense, Alliance).join(first, first.c.id == Expense.id)
         .join(Alliance, Alliance.id == Expense.alliance_id))
-        .order_by(Expense.spent_on, Expense.id)).all()
+        .order_by(Expense.spent_on, Expense.id))
     return [tasks.Task("expense_receipt", _l("Attach the receipt of an expense"),
                        url_for("execution.expense", alliance_id=a.id, expense_id=e.id), alliance=a, since=e.spent_on,
                        detail=e.supplier, amount=e.amount, currency=cur) for e, a, cur in rows]
@@ -45,33 +44,34 @@ def expense_receipt(user, today):
 def report_due(user, today):
     if not user.association_ids(*WRITERS):
         return []
-    # the alliances with their first transfer and their program's reporting period in one statement
+    # the alliances with their first transfer, their program's reporting period, the end of their last
+    # submitted or approved report and their first open report (draft or observed), in one statement
     first_paid = (sa.select(sa.func.min(Tranche.disbursed_on))
                   .where(Tranche.alliance_id == Alliance.id, Tranche.state == "disbursed",
                          Tranche.disbursed_on.is_not(None)).correlate(Alliance).scalar_subquery())
-    rows = db.session.execute(tasks.visible_alliances(user, ("in_execution",), WRITERS).where(tasks.scope())
-                              .add_columns(first_paid, Program.report_period_months)
-                              .join(Call, Call.id == Alliance.call_id)
-                              .join(Program, Program.id == Call.program_id)).all()
-    ids = [a.id for a, _first, _months in rows]
-    if not ids:
-        return []
-    reports = db.session.execute(sa.select(AccountabilityReport).where(
-        AccountabilityReport.alliance_id.in_(ids)).order_by(AccountabilityReport.period_end)).scalars().all()
+    mine = AccountabilityReport.alliance_id == Alliance.id
+    last_done = (sa.select(sa.func.max(AccountabilityReport.period_end))
+                 .where(mine, AccountabilityReport.state.in_(("submitted", "approved")))
+                 .correlate(Alliance).scalar_subquery())
+    first_open = (sa.select(AccountabilityReport.id).where(mine, AccountabilityReport.state.in_(("draft", "observed")))
+                  .order_by(AccountabilityReport.period_end, AccountabilityReport.id).limit(1).correlate(Alliance))
+    open_state = (sa.select(AccountabilityReport.state).where(AccountabilityReport.id == first_open.scalar_subquery())
+                  .correlate(Alliance).scalar_subquery())
+    rows = tasks.rows(tasks.visible_alliances(user, ("in_execution",), WRITERS).where(tasks.scope())
+                      .add_columns(first_paid, Program.report_period_months, last_done,
+                                   first_open.scalar_subquery(), open_state)
+                      .join(Call, Call.id == Alliance.call_id)
+                      .join(Program, Program.id == Call.program_id))
     out = []
-    for a, first, months in rows:
-        mine = [r for r in reports if r.alliance_id == a.id]
-        done = [r.period_end for r in mine if r.state in ("submitted", "approved")]
+    for a, first, months, done, open_id, open_state in rows:
         if first is None:
             continue
-        start = max([first, *done])
+        start = max(first, done) if done is not None else first
         due = alerts.add_months(start, months)
-        open_reports = [r for r in mine if r.state in ("draft", "observed")]
-        if open_reports:
-            r = open_reports[0]
-            title = _l("Correct the observed accountability report") if r.state == "observed" else \
+        if open_id is not None:
+            title = _l("Correct the observed accountability report") if open_state == "observed" else \
                 _l("Finish and submit the accountability report")
-            url = url_for("execution.report", alliance_id=a.id, report_id=r.id)
+            url = url_for("execution.report", alliance_id=a.id, report_id=open_id)
         else:
             title = _l("Prepare the next accountability report")
             url = url_for("execution.reports", alliance_id=a.id)
@@ -84,10 +84,10 @@ def report_due(user, today):
 def report_to_review(user, today):
     if not user.has_role("officer"):
         return []
-    rows = db.session.execute(
+    rows = tasks.rows(
         sa.select(AccountabilityReport, Alliance).join(Alliance, Alliance.id == AccountabilityReport.alliance_id)
         .where(tasks.officer_filter(user), AccountabilityReport.state == "submitted", tasks.scope())
-        .order_by(AccountabilityReport.submitted_at).limit(tasks.LIMIT)).all()
+        .order_by(AccountabilityReport.submitted_at).limit(tasks.LIMIT))
     return [tasks.Task("report_to_review", _l("Review the accountability report"),
                        url_for("execution.report", alliance_id=a.id, report_id=r.id), alliance=a,
                        since=r.submitted_at or r.updated_at,

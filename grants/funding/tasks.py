@@ -14,7 +14,6 @@ from ..alliances import tasks
 from ..alliances.budget import Tranche
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter
-from ..extensions import db
 
 #: a planned tranche shows this many days before its planned date
 AHEAD_DAYS = 30
@@ -36,13 +35,13 @@ def tranche_to_request(user, today):
     first_open = (sa.select(Tranche.alliance_id, sa.func.min(Tranche.number).label("number"))
                   .where(Tranche.state != "disbursed", Tranche.alliance_id.in_(mine))
                   .group_by(Tranche.alliance_id).subquery())
-    rows = db.session.execute(
+    rows = tasks.rows(
         tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
         .join(first_open, sa.and_(first_open.c.alliance_id == Tranche.alliance_id,
                                   first_open.c.number == Tranche.number))
         .where(Tranche.alliance_id.in_(mine),
                Tranche.state == "planned", Tranche.planned_on <= today + timedelta(days=AHEAD_DAYS), tasks.scope())
-        .order_by(Tranche.planned_on).limit(tasks.LIMIT)).all()
+        .order_by(Tranche.planned_on).limit(tasks.LIMIT))
     return [_task("tranche_to_request", _l("Request the next tranche"), t, a, cur, due=t.planned_on)
             for t, a, cur in rows]
 
@@ -51,10 +50,10 @@ def tranche_to_request(user, today):
 def tranche_to_decide(user, today):
     if not user.has_role("officer"):
         return []
-    rows = db.session.execute(
+    rows = tasks.rows(
         tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
         .where(tasks.officer_filter(user), Tranche.state == "requested", tasks.scope())
-        .order_by(Tranche.updated_at).limit(tasks.LIMIT)).all()
+        .order_by(Tranche.updated_at).limit(tasks.LIMIT))
     return [_task("tranche_to_decide", _l("Approve or refuse the tranche request"), t, a, cur,
                   since=t.updated_at) for t, a, cur in rows]
 
@@ -63,9 +62,9 @@ def tranche_to_decide(user, today):
 def transfer_to_record(user, today):
     if not user.has_role("finance"):
         return []
-    rows = db.session.execute(
+    rows = tasks.rows(
         tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
         .where(alliance_filter(user), Tranche.state == "approved", tasks.scope())
-        .order_by(Tranche.updated_at).limit(tasks.LIMIT)).all()
+        .order_by(Tranche.updated_at).limit(tasks.LIMIT))
     return [_task("transfer_to_record", _l("Record the transfer of the tranche"), t, a, cur,
                   since=t.updated_at) for t, a, cur in rows]

@@ -39,11 +39,11 @@ def grievance_to_answer(user, today):
 def supervision_requested(user, today):
     if not user.has_role("officer"):
         return []
-    rows = db.session.execute(
+    rows = tasks.rows(
         sa.select(Alliance, sa.func.min(Grievance.supervision_flagged_at))
         .join(Grievance, Grievance.alliance_id == Alliance.id)
         .where(tasks.scope(), tasks.officer_filter(user), Grievance.supervision_flagged_at.is_not(None))
-        .group_by(Alliance.id).order_by(Alliance.id).limit(tasks.LIMIT)).all()
+        .group_by(Alliance.id).order_by(Alliance.id).limit(tasks.LIMIT))
     return [tasks.Task("supervision_requested", _l("Supervise the alliance: the grievance office asks for it"),
                        url_for("alliances.detail", alliance_id=a.id), alliance=a, since=since)
             for a, since in rows]

@@ -9,14 +9,13 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import tasks
 from ..alliances.models import Alliance
-from ..extensions import db
 from .models import FollowUpAction
 
 
 def _rows(*conds):
-    return db.session.execute(
+    return tasks.rows(
         sa.select(FollowUpAction, Alliance).join(Alliance, Alliance.id == FollowUpAction.alliance_id)
-        .where(*conds, tasks.scope()).order_by(FollowUpAction.due_on, FollowUpAction.id).limit(tasks.LIMIT)).all()
+        .where(*conds, tasks.scope()).order_by(FollowUpAction.due_on, FollowUpAction.id).limit(tasks.LIMIT))
 
 
 def _url(action):

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from .. import uploads
+from ..alliances import page
 from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError
@@ -41,10 +42,16 @@ def monitoring_helpers():
         if alliance.state not in SHOWN or not can_view(current_user, alliance):
             return None
         return {"alerts": alliance_alerts(alliance), "overdue": visit_svc.overdue_actions([alliance.id]),
-                "visits": db.session.execute(db.select(db.func.count()).select_from(Visit).where(
-                    Visit.alliance_id == alliance.id)).scalar()}
+                "visits": page.value(alliance, "monitoring_visits",
+                                     lambda: db.session.execute(db.select(_visits_column(alliance.id))).scalar())}
 
     return {"monitoring_section": section, "ALERT_TITLES": ALERT_TITLES}
+
+
+@page.figure("monitoring_visits")
+def _visits_column(alliance_id=Alliance.id):
+    """How many supervision visits the alliance had (the alliance page's monitoring card)."""
+    return db.select(db.func.count()).select_from(Visit).where(Visit.alliance_id == alliance_id).scalar_subquery()
 
 
 # indicator values -------------------------------------------------------------------------------------

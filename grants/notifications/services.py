@@ -4,6 +4,7 @@ from flask import has_request_context, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.models import User
 from ..common import utcnow
 from ..extensions import db
 from . import mail
@@ -21,6 +22,7 @@ def notify(users, subject, body, link=None):
     recipient's language. Nothing is committed; mail leaves only after the commit. Returns the
     notifications added."""
     seen, out = set(), []
+    _forget_unread()
     base = request.host_url.rstrip("/") if has_request_context() else ""
     for user in users:
         if user is None or user.id in seen or not user.active:
@@ -38,6 +40,19 @@ def notify(users, subject, body, link=None):
     return out
 
 
+def unread_column():
+    """The unread count as a scalar subquery correlated on ``User.id``: the web's user loader reads it with
+    the signed-in user (``grants.session_figures``), so the menu sends no statement of its own."""
+    return (sa.select(sa.func.count()).select_from(Notification)
+            .where(Notification.user_id == User.id, Notification.read_at.is_(None)).scalar_subquery())
+
+
+def _forget_unread():
+    """What the user loader read is stale once this request writes notifications."""
+    if has_request_context():
+        request.environ.get("grants.session_figures", {}).pop("unread_notifications", None)
+
+
 def unread_count(user):
     return db.session.execute(sa.select(sa.func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))).scalar() or 0
@@ -53,6 +68,7 @@ def for_user(user, unread_only=False):
 
 def mark_read(user, ids=None):
     """Mark ``user``'s notifications read (all unread, or those in ``ids``). Returns how many."""
+    _forget_unread()
     query = sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if ids is not None:
         ids = [int(i) for i in ids]

@@ -10,13 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import tasks
 from ..alliances.models import Alliance
-from ..extensions import db
 from .models import Plan, Review
 
 
 def _alliances(query):
-    return db.session.execute(query.where(tasks.scope()).order_by(Alliance.state_changed_at).limit(tasks.LIMIT)
-                              ).scalars().all()
+    return tasks.scalars(query.where(tasks.scope()).order_by(Alliance.state_changed_at).limit(tasks.LIMIT))
 
 
 @tasks.source("plan_to_prepare", states=("plan_in_preparation",))

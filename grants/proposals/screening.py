@@ -11,6 +11,7 @@ from ..associations.models import Association
 from ..common import utcnow
 from ..errors import Forbidden, InvalidTransition, ValidationFailed, Violation
 from ..extensions import db
+from ..programs.models import CallCriterion
 from .models import ScreeningScore
 
 TWO = Decimal("0.01")
@@ -54,9 +55,27 @@ def totals_for(alliances):
     return {a.id: weighted_total(a.call.criteria, points.get(a.id, {})) for a in alliances}
 
 
-def screening_sheet(alliance):
-    """The call's criteria with this alliance's scores: dicts for pages, API and PDF."""
-    rows = scores_of(alliance)
+def sheet_if_any(alliance):
+    """The screening sheet, or None when the call has no criteria: the call's criteria, this alliance's scores
+    and their officers in ONE statement (the alliance page's card), which also fills the call's ``criteria``."""
+    pairs = db.session.execute(
+        sa.select(CallCriterion, ScreeningScore)
+        .outerjoin(ScreeningScore, sa.and_(ScreeningScore.alliance_id == alliance.id,
+                                           ScreeningScore.criterion_code == CallCriterion.code))
+        .where(CallCriterion.call_id == alliance.call_id).order_by(CallCriterion.position, CallCriterion.id)
+        .options(sa.orm.joinedload(ScreeningScore.officer))).all()
+    call = alliance.call
+    if "criteria" in sa.inspect(call).unloaded:
+        sa.orm.attributes.set_committed_value(call, "criteria", [c for c, _s in pairs])
+    if not call.criteria:
+        return None
+    return screening_sheet(alliance, {s.criterion_code: s for _c, s in pairs if s is not None})
+
+
+def screening_sheet(alliance, rows=None):
+    """The call's criteria with this alliance's scores: dicts for pages, API and PDF (``rows``: the scores
+    by criterion code, when already read)."""
+    rows = scores_of(alliance) if rows is None else rows
     items = []
     for c in alliance.call.criteria:
         r = rows.get(c.code)

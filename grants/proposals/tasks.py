@@ -17,8 +17,8 @@ from ..programs.models import Call
 def intention_to_complete(user, today):
     if not user.association_ids("board"):
         return []
-    rows = db.session.execute(tasks.visible_alliances(user, ("draft", "returned"), ("board",)).where(tasks.scope())
-                              .order_by(Alliance.state_changed_at).limit(tasks.LIMIT)).scalars().all()
+    rows = tasks.scalars(tasks.visible_alliances(user, ("draft", "returned"), ("board",)).where(tasks.scope())
+                         .order_by(Alliance.state_changed_at).limit(tasks.LIMIT))
     return [tasks.Task("intention_to_complete", _l("Answer the officer and submit the intention again")
                        if a.state == "returned" else _l("Complete and submit the business intention"),
                        url_for("proposals.edit_profile", alliance_id=a.id), alliance=a, since=a.state_changed_at)
@@ -29,9 +29,9 @@ def intention_to_complete(user, today):
 def intention_to_screen(user, today):
     if not user.has_role("officer"):
         return []
-    rows = db.session.execute(sa.select(Alliance).where(tasks.officer_filter(user), Alliance.state == "submitted",
-                                                            tasks.scope())
-                              .order_by(Alliance.state_changed_at).limit(tasks.LIMIT)).scalars().all()
+    rows = tasks.scalars(sa.select(Alliance).where(tasks.officer_filter(user), Alliance.state == "submitted",
+                                                   tasks.scope())
+                         .order_by(Alliance.state_changed_at).limit(tasks.LIMIT))
     return [tasks.Task("intention_to_screen", _l("Screen and score the business intention"),
                        url_for("proposals.screen", alliance_id=a.id), alliance=a, since=a.state_changed_at)
             for a in rows]

@@ -38,7 +38,7 @@ def section_context(alliance):
     return {
         "profile": alliance.profile,
         "checks": guards.check_intake(alliance) if editable else None,
-        "sheet": screening.screening_sheet(alliance) if alliance.call.criteria else None,
+        "sheet": screening.sheet_if_any(alliance),  # criteria and scores in one statement
         "revisions": revs,
         "changes": changes,
         "can_edit_profile": editable,

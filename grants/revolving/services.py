@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..alliances import ledger, offers
+from ..alliances import ledger, offers, page
 from ..alliances.models import Alliance
 from ..associations.models import Member
 from ..common import utcnow
@@ -155,9 +155,15 @@ def deposit_from_grant(alliance, amount, actor, moved_on=None, reference=None):
 
 @offers.provide("moved_from_grant")
 def moved_from_grant(alliance):
-    """The total of ``alliance``'s grant moved into the fund."""
-    return _dec(db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(Movement.amount), 0)).where(
-        Movement.alliance_id == alliance.id, Movement.kind == "deposit")).scalar())
+    """The total of ``alliance``'s grant moved into the fund (the alliance page reads it with the alliance)."""
+    return _dec(page.value(alliance, "revolving_moved_from_grant",
+                           lambda: db.session.execute(sa.select(_moved_column(alliance.id))).scalar()))
+
+
+@page.figure("revolving_moved_from_grant")
+def _moved_column(alliance_id=Alliance.id):
+    return sa.select(sa.func.coalesce(sa.func.sum(Movement.amount), 0)).where(
+        Movement.alliance_id == alliance_id, Movement.kind == "deposit").scalar_subquery()
 
 
 # -- repayments and loans -----------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..alliances import page
 from ..alliances import sales as sales_port
+from ..alliances.models import Alliance
 from ..alliances.inputs import parse_amount, parse_date, parse_text
 from ..common import utcnow
 from ..errors import Collector, RuleViolation, ValidationFailed, Violation
@@ -236,20 +238,40 @@ def record_payment(delivery, data, actor):
 def confirmed_totals(alliance_id):
     """The confirmed sales of one alliance, in one query: ``count``, ``volume``, ``value``, ``paid``, ``price``
     (value / volume, or None), ``unit``, and how many deliveries await the buyer or are disputed."""
-    rows = db.session.execute(sa.select(
-        Delivery.state, sa.func.count(Delivery.id), sa.func.sum(Delivery.quantity), sa.func.sum(Delivery.amount),
-        sa.func.sum(Delivery.paid_amount), sa.func.max(Delivery.unit))
-        .where(Delivery.alliance_id == alliance_id).group_by(Delivery.state)).all()
-    by_state = {r[0]: r for r in rows}
-    conf = by_state.get("confirmed")
-    volume = Decimal(conf[2] or 0) if conf else ZERO
-    value = Decimal(conf[3] or 0) if conf else ZERO
-    return {"count": conf[1] if conf else 0, "volume": volume, "value": value,
-            "paid": Decimal(conf[4] or 0) if conf else ZERO,
+    figures = page.held(alliance_id) or {}
+    if all(name in figures for name in _TOTALS):  # the alliance page read them with the alliance
+        got = {name: figures[name] for name in _TOTALS}
+    else:
+        got = dict(zip(_TOTALS, db.session.execute(sa.select(*_totals_columns(alliance_id).values())).one()))
+    volume = Decimal(got["sales_volume"] or 0)
+    value = Decimal(got["sales_value"] or 0)
+    return {"count": got["sales_count"] or 0, "volume": volume, "value": value,
+            "paid": Decimal(got["sales_paid"] or 0),
             "price": (value / volume).quantize(CENT) if volume else None,
-            "unit": (conf[5] if conf else None) or next((r[5] for r in rows if r[5]), ""),
-            "awaiting": by_state["recorded"][1] if "recorded" in by_state else 0,
-            "disputed": by_state["disputed"][1] if "disputed" in by_state else 0}
+            "unit": got["sales_unit"] or got["sales_any_unit"] or "",
+            "awaiting": got["sales_awaiting"] or 0, "disputed": got["sales_disputed"] or 0}
+
+
+def _totals_columns(alliance_id):
+    """``confirmed_totals``' figures of one alliance, each a scalar subquery (the alliance page reads them in
+    its first statement, ``page.py``; elsewhere they are one statement)."""
+    def one(expr, *conds):
+        return sa.select(expr).where(Delivery.alliance_id == alliance_id, *conds).scalar_subquery()
+
+    confirmed = Delivery.state == "confirmed"
+    return {"sales_count": one(sa.func.count(Delivery.id), confirmed),
+            "sales_volume": one(sa.func.sum(Delivery.quantity), confirmed),
+            "sales_value": one(sa.func.sum(Delivery.amount), confirmed),
+            "sales_paid": one(sa.func.sum(Delivery.paid_amount), confirmed),
+            "sales_unit": one(sa.func.max(Delivery.unit), confirmed),
+            "sales_any_unit": one(sa.func.max(Delivery.unit)),
+            "sales_awaiting": one(sa.func.count(Delivery.id), Delivery.state == "recorded"),
+            "sales_disputed": one(sa.func.count(Delivery.id), Delivery.state == "disputed")}
+
+
+_TOTALS = tuple(_totals_columns(0))
+for _name in _TOTALS:
+    page.figure(_name)(lambda name=_name: _totals_columns(Alliance.id)[name])
 
 
 def _month(day):

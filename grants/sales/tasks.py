@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import tasks
 from ..alliances.models import Alliance
-from ..extensions import db
 from .models import Delivery
 from .permissions import buyer_id_of
 
@@ -21,9 +20,9 @@ DELIVERY_STATES = ("in_execution", "suspended", "closing", "closed")
 
 
 def _rows(*conds):
-    return db.session.execute(tasks.with_currency(
+    return tasks.rows(tasks.with_currency(
         sa.select(Delivery, Alliance).join(Alliance, Alliance.id == Delivery.alliance_id))
-        .where(tasks.scope(), *conds).order_by(Delivery.updated_at, Delivery.id).limit(tasks.LIMIT)).all()
+        .where(tasks.scope(), *conds).order_by(Delivery.updated_at, Delivery.id).limit(tasks.LIMIT))
 
 
 def _url(d):

@@ -20,8 +20,10 @@ def register(app):
         from flask import session
 
         from ..accounts.services import session_user
+        from ..notifications.services import unread_column
 
-        return session_user(user_id, session.get("sid"))
+        # the menu's unread notifications in the user's own statement (one statement less on every page)
+        return session_user(user_id, session.get("sid"), extra={"unread_notifications": unread_column()})
 
     from ..accounts.views import bp as accounts_bp
     from ..alliances.views import bp as alliances_bp
