@@ -1,13 +1,12 @@
 """A TA provider's own pages: its contracts and the invitations it may answer with its own proposal
 (price and file), on the same blueprint as the other assistance pages."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..common import find
-from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import show_errors
+from ..web.forms import form_action, success
 from . import selection as sel
 from .forms import OwnProposalForm
 from .models import Contract, Invitation, Provider, TermsOfReference
@@ -61,14 +60,8 @@ def send_proposal(invitation_id):
     if invitation is None or not current_user.has_role("ta_provider") or invitation.provider.user_id != current_user.id:
         abort(404)
     form = OwnProposalForm()
-    if not form.validate_on_submit():
-        return _page(400, form, invitation.id)
     terms = db.session.get(TermsOfReference, invitation.terms_id)
-    try:
-        sel.record_proposal(terms, invitation.provider_id, form.price.data, current_user, request.files.get("file"))
-    except DomainError as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return _page(exc.status, form, invitation_id)
-    flash(_l("Your proposal was sent to the association."), "success")
-    return redirect(url_for(".my_contracts"))
+    return form_action(form, lambda: sel.record_proposal(terms, invitation.provider_id, form.price.data, current_user,
+                                                         request.files.get("file")),
+                       lambda status: _page(status, form, invitation_id),
+                       lambda result: success(_l("Your proposal was sent to the association."), url_for(".my_contracts")))
