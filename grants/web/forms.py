@@ -144,7 +144,8 @@ def form_action(form, call, page, done, *, allowed=True, invalid=None, invalid_s
     """One page write, the same everywhere: 403 unless ``allowed``; the form validated, else ``invalid()`` or
     the page again, ``page(invalid_status)``; the service called once (``call()``); its result answered by
     ``done(result)`` (a redirect: ``grants.web.edge`` then commits). A ``DomainError`` rolls the transaction
-    back, calls ``on_error(exc)`` if given (it may abort), puts each message at its field (``show_errors``) and answers the
+    back, calls ``on_error(exc)`` if given (it may abort, or return the error to show instead, its details moved to
+    other fields), puts each message at its field (``show_errors``) and answers the
     page again with the error's status, ``page(exc.status)``, the form keeping what was typed.
     ``validate=False``: the view validated the form itself.
 
@@ -158,9 +159,8 @@ def form_action(form, call, page, done, *, allowed=True, invalid=None, invalid_s
         result = call()
     except DomainError as exc:
         db.session.rollback()
-        if on_error is not None:
-            on_error(exc)
-        show_errors(form, exc)
+        shown = on_error(exc) if on_error is not None else None
+        show_errors(form, shown or exc)
         return page(exc.status)
     return done(result)
 
@@ -169,3 +169,17 @@ def success(message, url, code=302):
     """Flash ``message`` as a success and redirect to ``url`` (the answer of a page write that worked)."""
     flash(message, "success")
     return redirect(url, code)
+
+
+def button_action(call, url, message):
+    """A write from a button, with no field to show an error at: the service called once (``call()``); a
+    ``DomainError`` rolled back and its messages flashed; either way back to ``url`` (``message(result)``, or
+    ``message`` itself, flashed as the success)."""
+    try:
+        result = call()
+    except DomainError as exc:
+        db.session.rollback()
+        flash_violations(exc)
+        return redirect(url)
+    flash(message(result) if callable(message) else message, "success")
+    return redirect(url)
