@@ -14,29 +14,27 @@ from .permissions import contract_filter
 from .views import bp
 
 
-def _invitations():
-    """The open invitations of the signed-in provider, with their terms and its own proposal, if sent."""
+def _own_invitations(state, limit):
+    """``(invitation, terms)`` of the signed-in provider whose terms are in ``state``, newest first."""
     if not current_user.has_role("ta_provider"):
         return []
-    rows = db.session.execute(
+    return db.session.execute(
         db.select(Invitation, TermsOfReference).join(Provider, Provider.id == Invitation.provider_id)
         .join(TermsOfReference, TermsOfReference.id == Invitation.terms_id)
-        .where(Provider.user_id == current_user.id, TermsOfReference.state == "invited")
-        .order_by(Invitation.id.desc()).limit(100)).all()
-    return [(i, t, next((p for p in t.proposals if p.provider_id == i.provider_id), None)) for i, t in rows]
+        .where(Provider.user_id == current_user.id, TermsOfReference.state == state)
+        .order_by(Invitation.id.desc()).limit(limit)).all()
+
+
+def _invitations():
+    """The open invitations of the signed-in provider, with their terms and its own proposal, if sent."""
+    return [(i, t, next((p for p in t.proposals if p.provider_id == i.provider_id), None))
+            for i, t in _own_invitations("invited", 100)]
 
 
 def _results():
     """The selections decided among the signed-in provider's invitations: its own proposal and what the
     program publishes (the selected provider and price); never the other proposals (sealed bids)."""
-    if not current_user.has_role("ta_provider"):
-        return []
-    rows = db.session.execute(
-        db.select(Invitation, TermsOfReference).join(Provider, Provider.id == Invitation.provider_id)
-        .join(TermsOfReference, TermsOfReference.id == Invitation.terms_id)
-        .where(Provider.user_id == current_user.id, TermsOfReference.state == "selected")
-        .order_by(Invitation.id.desc()).limit(50)).all()
-    return [(i, t, sel.provider_view(t, i.provider)) for i, t in rows]
+    return [(i, t, sel.provider_view(t, i.provider)) for i, t in _own_invitations("selected", 50)]
 
 
 def _page(status=200, form=None, form_for=None):

@@ -154,25 +154,22 @@ def add_photo(alliance_id, visit_id):
                        invalid=lambda: _visit_page(alliance, v, 400, photo_form=form))
 
 
+def _load_photo(alliance_id, visit_id, photo_id):
+    visit = load_visit(load_alliance(alliance_id), visit_id)
+    return get_or_404(VisitPhoto, photo_id, lambda p: p.visit_id == visit.id)
+
+
 @bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>")
 @login_required
 def photo(alliance_id, visit_id, photo_id):
-    alliance = load_alliance(alliance_id)
-    v = load_visit(alliance, visit_id)
-    p = get_or_404(VisitPhoto, photo_id)
-    if p.visit_id != v.id:
-        abort(404)
+    p = _load_photo(alliance_id, visit_id, photo_id)
     return uploads.send_stored(p.sha256, p.content_type, p.filename, as_attachment=False)
 
 
 @bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>/thumbnail")
 @login_required
 def photo_thumbnail(alliance_id, visit_id, photo_id):
-    alliance = load_alliance(alliance_id)
-    v = load_visit(alliance, visit_id)
-    p = get_or_404(VisitPhoto, photo_id)
-    if p.visit_id != v.id:
-        abort(404)
+    p = _load_photo(alliance_id, visit_id, photo_id)
     return uploads.send_thumbnail(p.sha256, p.content_type)
 
 
