@@ -22,10 +22,7 @@ bp = Blueprint("associations", __name__, url_prefix="/associations")
 
 def load(association_id):
     """The association, or 404 when it does not exist or the user may not see it (no leak)."""
-    association = get_or_404(Association, association_id)
-    if not can_view_association(current_user, association):
-        abort(404)
-    return association
+    return get_or_404(Association, association_id, lambda a: can_view_association(current_user, a))
 
 
 def like(text):

@@ -2,7 +2,7 @@
 what each follow-up found, and the form for the officer of the region or the association's board. Anyone who
 may see the alliance reads it (members read, never write); another association's alliance is a 404. Thin:
 load, check, one service, commit. Registered on the closeout blueprint (imported by ``closeout/views.py``)."""
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -17,10 +17,7 @@ from .views import bp
 
 def load(alliance_id):
     """The alliance (404 when missing or not visible to the user)."""
-    alliance = get_or_404(Alliance, alliance_id)
-    if not can_view_alliance(current_user, alliance):
-        abort(404)
-    return alliance
+    return get_or_404(Alliance, alliance_id, lambda a: can_view_alliance(current_user, a))
 
 
 def _page(alliance, form=None, status=200):

@@ -29,10 +29,8 @@ ACTIONS = ("submit_final_report", "close")
 
 def load(alliance_id):
     """The alliance (404 when missing, not visible, or before execution)."""
-    alliance = get_or_404(Alliance, alliance_id)
-    if not can_view_alliance(current_user, alliance) or not services.closeout_started(alliance):
-        abort(404)
-    return alliance
+    return get_or_404(Alliance, alliance_id,
+                      lambda a: can_view_alliance(current_user, a) and services.closeout_started(a))
 
 
 def summary(alliance):

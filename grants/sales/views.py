@@ -147,10 +147,7 @@ def correct(delivery_id):
 # a buyer's deliveries and accounts --------------------------------------------------------------------------
 
 def load_buyer(buyer_id, allowed):
-    buyer = get_or_404(Buyer, buyer_id)
-    if not allowed(current_user, buyer):
-        abort(404)
-    return buyer
+    return get_or_404(Buyer, buyer_id, lambda b: allowed(current_user, b))
 
 
 @bp.get("/buyers/<int:buyer_id>/deliveries")
