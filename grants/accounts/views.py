@@ -2,14 +2,13 @@
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..common import get_or_404
-from ..errors import DomainError, ValidationFailed
-from ..extensions import db
-from ..web.forms import show_errors
+from ..errors import StaleVersion, ValidationFailed
+from ..web.forms import form_action, success
 from ..web.pagination import paginate
 from . import hooks, services
 from .forms import (ASSOCIATION_ROLE_LABELS, BLANK_MEMBERSHIP_ROWS, ROLE_LABELS, UserFilterForm, UserForm)
@@ -97,12 +96,18 @@ def _render(form, user, status=200, membership_errors=()):
                            membership_errors=list(membership_errors)), status
 
 
-def _failed(form, user, exc):
-    """Roll back and show the service's errors on the form, which keeps what was typed."""
-    db.session.rollback()
-    membership_errors, rest = _membership_errors(exc)
-    show_errors(form, rest)
-    return _render(form, user, exc.status, membership_errors)
+def _write(form, user, call, done, validate=True):
+    """The account form's write: the violations about memberships shown above the rows, the others at their
+    fields; an invalid form answers 422 (the empty form of a GET, 200)."""
+    membership_errors = []
+
+    def refused(exc):
+        mine, rest = _membership_errors(exc)
+        membership_errors.extend(mine)
+        return rest
+
+    return form_action(form, call, lambda status: _render(form, user, status, membership_errors), done,
+                       invalid_status=422 if request.method == "POST" else 200, on_error=refused, validate=validate)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -110,14 +115,8 @@ def _failed(form, user, exc):
 def new():
     form = UserForm()
     _prepare(form)
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(form.data_for_service(), current_user)
-        except DomainError as exc:
-            return _failed(form, None, exc)
-        flash(_l("The account of %(name)s was created.", name=user.name), "success")
-        return redirect(url_for(".index"))
-    return _render(form, None, 422 if request.method == "POST" else 200)
+    return _write(form, None, lambda: services.create_user(form.data_for_service(), current_user),
+                  lambda user: success(_l("The account of %(name)s was created.", name=user.name), url_for(".index")))
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -134,18 +133,18 @@ def edit(user_id):
     else:
         form = UserForm()
     _prepare(form, user)
-    if form.validate_on_submit() and _not_locking_out(form, user):
+    if not (form.validate_on_submit() and _not_locking_out(form, user)):
+        return _render(form, user, 422 if request.method == "POST" else 200)
+
+    def call():
         if request.form.get("version") and request.form.get("version") != str(user.version):
-            flash(_l("Someone changed this account meanwhile. Look at it again before you save."), "error")
-            return _render(form, user, 409)
-        try:
-            services.update_user(user, form.data_for_service(editing=True), current_user)
-        except DomainError as exc:
-            return _failed(form, user, exc)
+            raise StaleVersion(_l("Someone changed this account meanwhile. Look at it again before you save."))
+        services.update_user(user, form.data_for_service(editing=True), current_user)
+
+    def saved(_result):
         if user.id == current_user.id:  # a change of one's own roles ends one's sessions: keep this browser in
             services.end_session(session.get("sid"))
             session["sid"] = services.start_session(user)
-        flash(_l("Changes saved."), "success")
-        return redirect(url_for(".index"))
-    return _render(form, user, 422 if request.method == "POST" else 200)
+        return success(_l("Changes saved."), url_for(".index"))
 
+    return _write(form, user, call, saved, validate=False)

@@ -3,7 +3,7 @@ deliverables (/ta-contracts/<id>: submit, accept or reject, pay, close and rate)
 contracts (/ta-contracts) and the registry of providers (/ta-providers). Not visible: 404."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -12,10 +12,9 @@ from ..alliances import expenses as expense_svc
 from ..alliances.expenses import can_record
 from ..alliances.models import Alliance
 from ..common import get_or_404
-from ..errors import DomainError
 from ..extensions import db
 from ..money import shown
-from ..web.forms import show_errors
+from ..web.forms import form_action, success
 from ..workflows.deliverable import DELIVERABLE
 from . import services as svc
 from .forms import CloseForm, ContractForm, DecisionForm, PayForm, ProviderForm, SubmitForm
@@ -71,19 +70,11 @@ def alliance_contracts(alliance_id):
             if value:
                 getattr(form, key).data = value
         return _alliance_page(alliance, form)
-    if not can_manage(current_user, alliance):
-        abort(403)
-    if not form.validate_on_submit():
-        return _alliance_page(alliance, form, 400)
-    try:
-        contract = svc.create_contract(alliance, form.values(), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load_alliance(alliance_id)
-        show_errors(form, exc)
-        return _alliance_page(alliance, form.fill(alliance), exc.status)
-    flash(_l("Contract saved with %(n)s deliverables.", n=len(contract.deliverables)), "success")
-    return redirect(url_for(".contract", contract_id=contract.id))
+    return form_action(form, lambda: svc.create_contract(alliance, form.values(), current_user),
+                       lambda status: _alliance_page(alliance, form.fill(alliance), status),
+                       lambda c: success(_l("Contract saved with %(n)s deliverables.", n=len(c.deliverables)),
+                                         url_for(".contract", contract_id=c.id)),
+                       allowed=can_manage(current_user, alliance))
 
 
 def _contract_page(contract, status=200, **forms):
@@ -115,42 +106,32 @@ def contract_pdf(contract_id):
                     headers={"Content-Disposition": f'inline; filename="ta-contract-{c.id}.pdf"'})
 
 
-def _retry(deliverable_id, exc, **forms):
-    db.session.rollback()
-    d = load_deliverable(deliverable_id)
-    for form in forms.values():
-        show_errors(form, exc)
-    return _contract_page(d.contract, exc.status, failed=d.id, **forms)
+def _deliverable_action(d, form, call, message, form_name, allowed=True, invalid=None):
+    """A write on one deliverable from the contract page: the contract page again with the error, or back to it."""
+    return form_action(form, call, lambda status: _contract_page(d.contract, status, failed=d.id, **{form_name: form}),
+                       lambda result: success(message(), url_for(".contract", contract_id=d.contract_id)),
+                       allowed=allowed, invalid=invalid or (lambda: abort(400)))
 
 
 @bp.post("/ta-deliverables/<int:deliverable_id>/submit")
 @login_required
 def submit(deliverable_id):
-    d = load_deliverable(deliverable_id)
-    form = SubmitForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        svc.transition(d, "submit", current_user, note=form.note.data, file=request.files.get("file"))
-    except DomainError as exc:
-        return _retry(deliverable_id, exc, submit_form=form)
-    flash(_l("Deliverable submitted."), "success")
-    return redirect(url_for(".contract", contract_id=d.contract_id))
+    d, form = load_deliverable(deliverable_id), SubmitForm()
+    return _deliverable_action(d, form, lambda: svc.transition(d, "submit", current_user, note=form.note.data,
+                                                               file=request.files.get("file")),
+                               lambda: _l("Deliverable submitted."), "submit_form")
 
 
 @bp.post("/ta-deliverables/<int:deliverable_id>/decide")
 @login_required
 def decide(deliverable_id):
-    d = load_deliverable(deliverable_id)
-    form = DecisionForm()
-    if not form.validate_on_submit() or form.action.data not in ("accept", "reject"):
+    d, form = load_deliverable(deliverable_id), DecisionForm()
+    if form.action.data not in ("accept", "reject"):
         abort(400)
-    try:
-        svc.transition(d, form.action.data, current_user, comment=form.comment.data)
-    except DomainError as exc:
-        return _retry(deliverable_id, exc, decision_form=form)
-    flash(_l("Deliverable accepted.") if d.state == "accepted" else _l("Deliverable rejected."), "success")
-    return redirect(url_for(".contract", contract_id=d.contract_id))
+    return _deliverable_action(d, form, lambda: svc.transition(d, form.action.data, current_user,
+                                                               comment=form.comment.data),
+                               lambda: _l("Deliverable accepted.") if d.state == "accepted"
+                               else _l("Deliverable rejected."), "decision_form")
 
 
 @bp.post("/ta-deliverables/<int:deliverable_id>/pay")
@@ -161,18 +142,19 @@ def pay(deliverable_id):
     if not can_record(current_user, alliance):
         abort(403)
     form = PayForm().fill()
-    if not form.validate_on_submit():
-        abort(400)
-    data = {"budget_line_id": d.contract.budget_line_id, "spent_on": (form.spent_on.data or "").strip(),
-            "amount": (form.amount.data or "").strip(), "source": "grant", "supplier": d.contract.provider.name,
-            "document_type": form.document_type.data, "document_number": (form.document_number.data or "").strip(),
-            "description": str(_l("Technical assistance: %(d)s", d=d.description))[:300], "deliverable_id": d.id}
-    try:
-        e = expense_svc.record_expense(alliance, data, current_user, request.files.get("receipt"))
-    except DomainError as exc:
-        return _retry(deliverable_id, exc, pay_form=form)
-    flash(_l("Payment recorded: %(amount)s.", amount=shown(e.amount, e.alliance.call.program.currency)), "success")
-    return redirect(url_for(".contract", contract_id=d.contract_id))
+    paid = []
+
+    def call():
+        data = {"budget_line_id": d.contract.budget_line_id, "spent_on": (form.spent_on.data or "").strip(),
+                "amount": (form.amount.data or "").strip(), "source": "grant", "supplier": d.contract.provider.name,
+                "document_type": form.document_type.data,
+                "document_number": (form.document_number.data or "").strip(),
+                "description": str(_l("Technical assistance: %(d)s", d=d.description))[:300], "deliverable_id": d.id}
+        paid.append(expense_svc.record_expense(alliance, data, current_user, request.files.get("receipt")))
+
+    return _deliverable_action(d, form, call, lambda: _l(
+        "Payment recorded: %(amount)s.", amount=shown(paid[0].amount, paid[0].alliance.call.program.currency)),
+        "pay_form")
 
 
 @bp.get("/ta-deliverables/<int:deliverable_id>/file")
@@ -187,21 +169,13 @@ def deliverable_file(deliverable_id):
 @bp.post("/ta-contracts/<int:contract_id>/close")
 @login_required
 def close(contract_id):
-    c = load_contract(contract_id)
-    if not can_manage(current_user, c.alliance):
-        abort(403)
-    form = CloseForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        svc.close_contract(c, current_user, form.quality.data, form.timeliness.data, form.comment.data)
-    except DomainError as exc:
-        db.session.rollback()
-        c = load_contract(contract_id)
-        show_errors(form, exc)
-        return _contract_page(c, exc.status, close_form=form)
-    flash(_l("Contract closed and the provider rated."), "success")
-    return redirect(url_for(".contract", contract_id=c.id))
+    c, form = load_contract(contract_id), CloseForm()
+    return form_action(form, lambda: svc.close_contract(c, current_user, form.quality.data, form.timeliness.data,
+                                                        form.comment.data),
+                       lambda status: _contract_page(c, status, close_form=form),
+                       lambda result: success(_l("Contract closed and the provider rated."),
+                                              url_for(".contract", contract_id=c.id)),
+                       allowed=can_manage(current_user, c.alliance), invalid=lambda: abort(400))
 
 
 @bp.route("/ta-providers", methods=["GET", "POST"])
@@ -210,24 +184,16 @@ def providers():
     if not can_see_registry(current_user):
         abort(403)
     form = ProviderForm().fill()
-    status = 200
-    if request.method == "POST":
-        if not can_keep_registry(current_user):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                p = svc.create_provider(form.values(), current_user)
-            except DomainError as exc:
-                db.session.rollback()
-                show_errors(form, exc)
-                status = exc.status
-            else:
-                flash(_l("Provider added: %(name)s.", name=p.name), "success")
-                return redirect(url_for(".providers"))
-        else:
-            status = 400
-    rows = db.session.execute(db.select(Provider).order_by(Provider.name).limit(500)).scalars().all()
-    return render_template("assistance/providers.html", providers=rows, form=form,
-                           can_write=can_keep_registry(current_user)), status
+
+    def page(status=200):
+        rows = db.session.execute(db.select(Provider).order_by(Provider.name).limit(500)).scalars().all()
+        return render_template("assistance/providers.html", providers=rows, form=form,
+                               can_write=can_keep_registry(current_user)), status
+
+    if request.method == "GET":
+        return page()
+    return form_action(form, lambda: svc.create_provider(form.values(), current_user), page,
+                       lambda p: success(_l("Provider added: %(name)s.", name=p.name), url_for(".providers")),
+                       allowed=can_keep_registry(current_user))
 from . import views_selection  # noqa: E402,F401  (the selection pages, on the same blueprint)
 from . import views_provider  # noqa: E402,F401  (the provider's own contracts and invitations)

@@ -1,13 +1,12 @@
 """A TA provider's own pages: its contracts and the invitations it may answer with its own proposal
 (price and file), on the same blueprint as the other assistance pages."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..common import find
-from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import show_errors
+from ..web.forms import form_action, success
 from . import selection as sel
 from .forms import OwnProposalForm
 from .models import Contract, Invitation, Provider, TermsOfReference
@@ -15,29 +14,27 @@ from .permissions import contract_filter
 from .views import bp
 
 
-def _invitations():
-    """The open invitations of the signed-in provider, with their terms and its own proposal, if sent."""
+def _own_invitations(state, limit):
+    """``(invitation, terms)`` of the signed-in provider whose terms are in ``state``, newest first."""
     if not current_user.has_role("ta_provider"):
         return []
-    rows = db.session.execute(
+    return db.session.execute(
         db.select(Invitation, TermsOfReference).join(Provider, Provider.id == Invitation.provider_id)
         .join(TermsOfReference, TermsOfReference.id == Invitation.terms_id)
-        .where(Provider.user_id == current_user.id, TermsOfReference.state == "invited")
-        .order_by(Invitation.id.desc()).limit(100)).all()
-    return [(i, t, next((p for p in t.proposals if p.provider_id == i.provider_id), None)) for i, t in rows]
+        .where(Provider.user_id == current_user.id, TermsOfReference.state == state)
+        .order_by(Invitation.id.desc()).limit(limit)).all()
+
+
+def _invitations():
+    """The open invitations of the signed-in provider, with their terms and its own proposal, if sent."""
+    return [(i, t, next((p for p in t.proposals if p.provider_id == i.provider_id), None))
+            for i, t in _own_invitations("invited", 100)]
 
 
 def _results():
     """The selections decided among the signed-in provider's invitations: its own proposal and what the
     program publishes (the selected provider and price); never the other proposals (sealed bids)."""
-    if not current_user.has_role("ta_provider"):
-        return []
-    rows = db.session.execute(
-        db.select(Invitation, TermsOfReference).join(Provider, Provider.id == Invitation.provider_id)
-        .join(TermsOfReference, TermsOfReference.id == Invitation.terms_id)
-        .where(Provider.user_id == current_user.id, TermsOfReference.state == "selected")
-        .order_by(Invitation.id.desc()).limit(50)).all()
-    return [(i, t, sel.provider_view(t, i.provider)) for i, t in rows]
+    return [(i, t, sel.provider_view(t, i.provider)) for i, t in _own_invitations("selected", 50)]
 
 
 def _page(status=200, form=None, form_for=None):
@@ -61,14 +58,8 @@ def send_proposal(invitation_id):
     if invitation is None or not current_user.has_role("ta_provider") or invitation.provider.user_id != current_user.id:
         abort(404)
     form = OwnProposalForm()
-    if not form.validate_on_submit():
-        return _page(400, form, invitation.id)
     terms = db.session.get(TermsOfReference, invitation.terms_id)
-    try:
-        sel.record_proposal(terms, invitation.provider_id, form.price.data, current_user, request.files.get("file"))
-    except DomainError as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return _page(exc.status, form, invitation_id)
-    flash(_l("Your proposal was sent to the association."), "success")
-    return redirect(url_for(".my_contracts"))
+    return form_action(form, lambda: sel.record_proposal(terms, invitation.provider_id, form.price.data, current_user,
+                                                         request.files.get("file")),
+                       lambda status: _page(status, form, invitation_id),
+                       lambda result: success(_l("Your proposal was sent to the association."), url_for(".my_contracts")))

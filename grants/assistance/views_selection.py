@@ -1,13 +1,12 @@
 """Selection pages under /alliances/<id>/assistance/selection: terms of reference, invitations, proposals,
 the evaluation table and the selection written to the minutes (the association's board)."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..common import get_or_404
-from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import options, show_errors
+from ..web.forms import form_action, options, success
 from . import selection as sel
 from .forms import InviteForm, ProposalForm, ScoreForm, SelectForm, TermsForm
 from .models import Provider, TermsOfReference
@@ -19,11 +18,6 @@ PREFIX = "/alliances/<int:alliance_id>/assistance/selection"
 
 def _terms(alliance, terms_id):
     return get_or_404(TermsOfReference, terms_id, lambda t: t.alliance_id == alliance.id)
-
-
-def _board(alliance):
-    if not can_manage(current_user, alliance):
-        abort(403)
 
 
 def _index_page(alliance, form, status=200):
@@ -40,18 +34,11 @@ def selection(alliance_id):
     form = TermsForm().fill(alliance)
     if request.method == "GET":
         return _index_page(alliance, form)
-    _board(alliance)
-    if not form.validate_on_submit():
-        return _index_page(alliance, form, 400)
-    try:
-        t = sel.create_terms(alliance, form.values(), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load_alliance(alliance_id)
-        show_errors(form, exc)
-        return _index_page(alliance, form.fill(alliance), exc.status)
-    flash(_l("Terms of reference saved."), "success")
-    return redirect(url_for(".terms", alliance_id=alliance.id, terms_id=t.id))
+    return form_action(form, lambda: sel.create_terms(alliance, form.values(), current_user),
+                       lambda status: _index_page(alliance, form.fill(alliance), status),
+                       lambda t: success(_l("Terms of reference saved."),
+                                         url_for(".terms", alliance_id=alliance.id, terms_id=t.id)),
+                       allowed=can_manage(current_user, alliance))
 
 
 def _terms_page(alliance, t, status=200, **forms):
@@ -88,18 +75,9 @@ def terms_pdf(alliance_id, terms_id):
 def _act(alliance_id, terms_id, form_name, form, call, message):
     alliance = load_alliance(alliance_id)
     t = _terms(alliance, terms_id)
-    _board(alliance)
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        call(t)
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load_alliance(alliance_id)
-        show_errors(form, exc)
-        return _terms_page(alliance, _terms(alliance, terms_id), exc.status, **{form_name: form})
-    flash(message, "success")
-    return redirect(url_for(".terms", alliance_id=alliance_id, terms_id=terms_id))
+    return form_action(form, lambda: call(t), lambda status: _terms_page(alliance, t, status, **{form_name: form}),
+                       lambda result: success(message, url_for(".terms", alliance_id=alliance_id, terms_id=terms_id)),
+                       allowed=can_manage(current_user, alliance), invalid=lambda: abort(400))
 
 
 @bp.post(PREFIX + "/<int:terms_id>/invite")

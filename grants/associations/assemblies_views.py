@@ -1,14 +1,13 @@
 """Pages of the assembly register (on the associations blueprint): list with the participation figures,
 register one (no JavaScript: decisions are rows of plain fields), detail, the minutes file."""
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..errors import DomainError
 from ..extensions import db
 from ..uploads import send_stored
-from ..web.forms import show_errors
+from ..web.forms import form_action, success
 from ..web.pagination import paginate
 from . import assemblies
 from .assemblies_forms import AssemblyForm, decision_kind_options, decision_rows
@@ -72,22 +71,18 @@ def new_assembly(association_id):
     if request.method == "GET":
         form.kind.data = "ordinary"
         return _form_page(association, form, rows, {}, 200)
-    if not form.validate_on_submit():
-        return _form_page(association, form, rows, {}, 400)
-    index_map = [i for i, r in enumerate(rows) if any(r.values())]
-    data = {k: getattr(form, k).data for k in ("held_on", "kind", "place", "women", "men", "families_present",
-                                               "notes")}
-    data["decisions"] = filled
-    try:
-        assembly = assemblies.register_assembly(association, data, request.files.get("minutes"), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        association = load(association_id)
-        show_errors(form, exc)
-        return _form_page(association, form, rows, _row_errors(exc, index_map), exc.status)
-    db.session.commit()
-    flash(_l("The assembly of %(day)s is in the register.", day=assembly.held_on.isoformat()), "success")
-    return redirect(url_for(".assembly", association_id=association.id, assembly_id=assembly.id))
+    index_map, row_errors = [i for i, r in enumerate(rows) if any(r.values())], {}
+
+    def call():
+        data = {k: getattr(form, k).data for k in ("held_on", "kind", "place", "women", "men", "families_present",
+                                                   "notes")}
+        data["decisions"] = filled
+        return assemblies.register_assembly(association, data, request.files.get("minutes"), current_user)
+
+    return form_action(form, call, lambda status: _form_page(association, form, rows, row_errors, status),
+                       lambda a: success(_l("The assembly of %(day)s is in the register.", day=a.held_on.isoformat()),
+                                         url_for(".assembly", association_id=association.id, assembly_id=a.id)),
+                       on_error=lambda exc: row_errors.update(_row_errors(exc, index_map)))
 
 
 @bp.get("/<int:association_id>/assemblies/<int:assembly_id>")

@@ -9,12 +9,12 @@ from .. import audit
 from .permissions import can_manage_members, can_view_members, members_masked
 from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import show_errors
+from ..web.forms import form_action, success
 from ..web.pagination import paginate
 from . import importing, services
 from .forms import ImportForm, MemberForm, SearchForm
 from .models import Member
-from .views import bp, like, load
+from .views import _form_status, _unchanged, bp, like, load
 
 
 def _load_member(association, member_id):
@@ -75,18 +75,16 @@ def _member_page(form, association, member, status):
 def new_member(association_id):
     association = _managed(association_id)
     form = MemberForm()
-    if form.validate_on_submit():
-        try:
-            member = services.add_member(association, form.data_for_service(), current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            return _member_page(form, association, None, exc.status)
+
+    def added(member):
         flash(_l("%(name)s was added to the members.", name=member.full_name), "success")
         if request.form.get("another"):
             return redirect(url_for(".new_member", association_id=association.id))
         return redirect(url_for(".members", association_id=association.id))
-    return _member_page(form, association, None, 422 if request.method == "POST" else 200)
+
+    return form_action(form, lambda: services.add_member(association, form.data_for_service(), current_user),
+                       lambda status: _member_page(form, association, None, status), added,
+                       invalid_status=_form_status())
 
 
 @bp.route("/<int:association_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
@@ -99,20 +97,14 @@ def edit_member(association_id, member_id):
         form.birth_year.data = str(member.birth_year or "")
         form.hectares.data = str(member.hectares)
         _audit_view(association, {"member_ids": [member.id]})
-    if form.validate_on_submit():
-        sent = request.form.get("version")
-        if sent is not None and sent != str(member.version):
-            flash(_l("Someone changed this member meanwhile. Look at the data again before you save."), "error")
-            return _member_page(form, association, member, 409)
-        try:
-            services.update_member(member, form.data_for_service(editing=True), current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            return _member_page(form, association, member, exc.status)
-        flash(_l("Changes saved."), "success")
-        return redirect(url_for(".members", association_id=association.id))
-    return _member_page(form, association, member, 422 if request.method == "POST" else 200)
+
+    def call():
+        _unchanged(member, _l("Someone changed this member meanwhile. Look at the data again before you save."))
+        services.update_member(member, form.data_for_service(editing=True), current_user)
+
+    return form_action(form, call, lambda status: _member_page(form, association, member, status),
+                       lambda result: success(_l("Changes saved."), url_for(".members", association_id=association.id)),
+                       invalid_status=_form_status())
 
 
 @bp.post("/<int:association_id>/members/<int:member_id>/remove")

@@ -1,15 +1,15 @@
 """Association pages: the registry (list, create, edit, detail) and the buyers. The member pages
 (personal data) are in ``member_views.py`` on the same blueprint."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..accounts.models import Membership, User
 from ..common import get_or_404
-from ..errors import DomainError, ValidationFailed, Violation
+from ..errors import StaleVersion, ValidationFailed, Violation
 from ..extensions import db
-from ..web.forms import options, show_errors
+from ..web.forms import form_action, options, success
 from ..web.pagination import paginate
 from . import assemblies, hooks, services
 from .forms import AssociationForm, BuyerForm, SearchForm, level_options
@@ -22,10 +22,7 @@ bp = Blueprint("associations", __name__, url_prefix="/associations")
 
 def load(association_id):
     """The association, or 404 when it does not exist or the user may not see it (no leak)."""
-    association = get_or_404(Association, association_id)
-    if not can_view_association(current_user, association):
-        abort(404)
-    return association
+    return get_or_404(Association, association_id, lambda a: can_view_association(current_user, a))
 
 
 def like(text):
@@ -94,9 +91,16 @@ def _check_region(association, data):
         raise ValidationFailed(message, [Violation("region_not_covered", message, "region")])
 
 
-def _stale(obj):
+def _unchanged(obj, message):
+    """409 (``StaleVersion``, its message flashed) when the form was read from an older version of ``obj``."""
     sent = request.form.get("version")
-    return sent is not None and sent != str(obj.version)
+    if sent is not None and sent != str(obj.version):
+        raise StaleVersion(message)
+
+
+def _form_status():
+    """An invalid form answers 422; the empty form of a GET, 200."""
+    return 422 if request.method == "POST" else 200
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -108,18 +112,16 @@ def new():
     _form_choices(form)
     if request.method == "GET" and len(current_user.regions) == 1 and not current_user.has_role("admin"):
         form.region.data = current_user.regions[0]
-    if form.validate_on_submit():
+
+    def call():
         data = form.data_for_service()
-        try:
-            _check_region(None, data)
-            association = services.create_association(data, current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            return _form_page(form, None, exc.status)
-        flash(_l("The association %(name)s was registered.", name=association.name), "success")
-        return redirect(url_for(".detail", association_id=association.id))
-    return _form_page(form, None, 422 if request.method == "POST" else 200)
+        _check_region(None, data)
+        return services.create_association(data, current_user)
+
+    return form_action(form, call, lambda status: _form_page(form, None, status),
+                       lambda a: success(_l("The association %(name)s was registered.", name=a.name),
+                                         url_for(".detail", association_id=a.id)),
+                       invalid_status=_form_status())
 
 
 def _form_page(form, association, status):
@@ -139,21 +141,16 @@ def edit(association_id):
         form.level.data = str(association.level)
         form.parent_id.data = str(association.parent_id or "")
         form.founded_year.data = str(association.founded_year or "")
-    if form.validate_on_submit():
-        if _stale(association):
-            flash(_l("Someone changed this association meanwhile. Look at it again before you save."), "error")
-            return _form_page(form, association, 409)
+
+    def call():
+        _unchanged(association, _l("Someone changed this association meanwhile. Look at it again before you save."))
         data = form.data_for_service()
-        try:
-            _check_region(association, data)
-            services.update_association(association, data, current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            return _form_page(form, association, exc.status)
-        flash(_l("Changes saved."), "success")
-        return redirect(url_for(".detail", association_id=association.id))
-    return _form_page(form, association, 422 if request.method == "POST" else 200)
+        _check_region(association, data)
+        services.update_association(association, data, current_user)
+
+    return form_action(form, call, lambda status: _form_page(form, association, status),
+                       lambda result: success(_l("Changes saved."), url_for(".detail", association_id=association.id)),
+                       invalid_status=_form_status())
 
 
 @bp.get("/<int:association_id>")
@@ -205,16 +202,11 @@ def new_buyer():
     if not can_manage_buyers(current_user):
         abort(403)
     form = BuyerForm()
-    if form.validate_on_submit():
-        try:
-            buyer = services.create_buyer(form.data_for_service(), current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            return render_template("associations/buyer_form.html", form=form), exc.status
-        flash(_l("The buyer %(name)s was registered.", name=buyer.name), "success")
-        return redirect(url_for(".buyer", buyer_id=buyer.id))
-    return render_template("associations/buyer_form.html", form=form), 422 if request.method == "POST" else 200
+    return form_action(form, lambda: services.create_buyer(form.data_for_service(), current_user),
+                       lambda status: (render_template("associations/buyer_form.html", form=form), status),
+                       lambda b: success(_l("The buyer %(name)s was registered.", name=b.name),
+                                         url_for(".buyer", buyer_id=b.id)),
+                       invalid_status=_form_status())
 
 
 @bp.get("/buyers/<int:buyer_id>")

@@ -2,16 +2,14 @@
 what each follow-up found, and the form for the officer of the region or the association's board. Anyone who
 may see the alliance reads it (members read, never write); another association's alliance is a 404. Thin:
 load, check, one service, commit. Registered on the closeout blueprint (imported by ``closeout/views.py``)."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_view_alliance
 from ..common import get_or_404
-from ..errors import DomainError
-from ..extensions import db
-from ..web.forms import show_errors
+from ..web.forms import form_action, success
 from . import followups
 from .followups_forms import FollowUpForm
 from .views import bp
@@ -19,10 +17,7 @@ from .views import bp
 
 def load(alliance_id):
     """The alliance (404 when missing or not visible to the user)."""
-    alliance = get_or_404(Alliance, alliance_id)
-    if not can_view_alliance(current_user, alliance):
-        abort(404)
-    return alliance
+    return get_or_404(Alliance, alliance_id, lambda a: can_view_alliance(current_user, a))
 
 
 def _page(alliance, form=None, status=200):
@@ -45,16 +40,8 @@ def follow_ups(alliance_id):
     if request.method == "GET":
         return _page(alliance)
     form = FollowUpForm()
-    if not followups.may_record(current_user, alliance):
-        abort(403)
-    if not form.validate_on_submit():
-        return _page(alliance, form, 400)
-    try:
-        fu = followups.record_follow_up(alliance, form.data_for_service(), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load(alliance_id)
-        show_errors(form, exc)
-        return _page(alliance, form, exc.status)
-    flash(_l("The follow-up of year %(year)s was recorded.", year=fu.year), "success")
-    return redirect(url_for(".follow_ups", alliance_id=alliance_id, _anchor=f"follow-up-{fu.year}"))
+    return form_action(form, lambda: followups.record_follow_up(alliance, form.data_for_service(), current_user),
+                       lambda status: _page(alliance, form, status),
+                       lambda fu: success(_l("The follow-up of year %(year)s was recorded.", year=fu.year),
+                                          url_for(".follow_ups", alliance_id=alliance_id, _anchor=f"follow-up-{fu.year}")),
+                       allowed=followups.may_record(current_user, alliance))

@@ -4,25 +4,10 @@
   and treasurer as a receipt;
 - ``close``: the officers of the region and the association's treasurer (the board hears of it through the
   proposals stage's hook on the officer's decisions)."""
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import Membership, OfficerRegion, User, UserRole
-from ..extensions import db
+from ..notifications.recipients import association_users, region_officers
 from ..notifications.services import notify
-
-
-def association_users(association_id, roles=("board", "treasurer")):
-    return db.session.execute(sa.select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.association_id == association_id, Membership.role.in_(roles), User.active.is_(True))
-        .order_by(User.id)).scalars().unique().all()
-
-
-def region_officers(region):
-    return db.session.execute(sa.select(User).join(UserRole, UserRole.user_id == User.id)
-                              .join(OfficerRegion, OfficerRegion.user_id == User.id).where(
-        UserRole.role == "officer", OfficerRegion.region == region, User.active.is_(True))
-        .order_by(User.id)).scalars().unique().all()
 
 
 def final_report_submitted(alliance, actor):

@@ -15,7 +15,7 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..alliances.catalog import GROUPS
-from ..web.forms import show_errors
+from ..web.forms import form_action, success
 from ..workflows import ALLIANCE
 from . import pdf, services
 from .forms import ActionForm, EvaluationForm, FinalReportForm, MoveToFundForm, RefundForm
@@ -29,10 +29,8 @@ ACTIONS = ("submit_final_report", "close")
 
 def load(alliance_id):
     """The alliance (404 when missing, not visible, or before execution)."""
-    alliance = get_or_404(Alliance, alliance_id)
-    if not can_view_alliance(current_user, alliance) or not services.closeout_started(alliance):
-        abort(404)
-    return alliance
+    return get_or_404(Alliance, alliance_id,
+                      lambda a: can_view_alliance(current_user, a) and services.closeout_started(a))
 
 
 def summary(alliance):
@@ -117,42 +115,29 @@ def page(alliance_id):
 @login_required
 def final_report(alliance_id):
     alliance = load(alliance_id)
-    if not services.can_edit_final_report(current_user, alliance):
-        abort(403)
-    form = FinalReportForm()
-    if not form.validate_on_submit():
-        return _page(alliance, 400, report_form=form, typed=request.form)
-    try:
-        services.save_final_report(alliance, form.data_for_service(alliance.indicators, request.form), current_user,
-                                   version=form.version.data or None)
-    except DomainError as exc:
-        db.session.rollback()
+    form, errors = FinalReportForm(), {}
+
+    def refused(exc):
         if exc.status == 404:
             abort(404)
-        alliance = load(alliance_id)
-        show_errors(form, exc)
-        return _page(alliance, exc.status, report_form=form, typed=request.form, errors=_field_errors(exc))
-    flash(_l("The final report was saved."), "success")
-    return redirect(url_for(".page", alliance_id=alliance.id, _anchor="final-report"))
+        errors.update(_field_errors(exc))
+
+    return form_action(form, lambda: services.save_final_report(
+        alliance, form.data_for_service(alliance.indicators, request.form), current_user,
+        version=form.version.data or None),
+        lambda status: _page(alliance, status, report_form=form, typed=request.form, errors=errors),
+        lambda report: success(_l("The final report was saved."),
+                               url_for(".page", alliance_id=alliance.id, _anchor="final-report")),
+        allowed=services.can_edit_final_report(current_user, alliance), on_error=refused)
 
 
 def _submit(alliance_id, allowed, form, form_key, call, message, anchor):
-    """The officer's forms of this page: load, check, validate, one service, commit, redirect; a refusal
-    shows the page again with the form as typed."""
+    """The officer's forms of this page: load, check, validate, one service, redirect; a refusal shows the page
+    again with the form as typed."""
     alliance = load(alliance_id)
-    if not allowed(current_user, alliance):
-        abort(403)
-    if not form.validate_on_submit():
-        return _page(alliance, 400, **{form_key: form})
-    try:
-        call(alliance, form)
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load(alliance_id)
-        show_errors(form, exc)
-        return _page(alliance, exc.status, **{form_key: form})
-    flash(message, "success")
-    return redirect(url_for(".page", alliance_id=alliance.id, _anchor=anchor))
+    return form_action(form, lambda: call(alliance, form), lambda status: _page(alliance, status, **{form_key: form}),
+                       lambda result: success(message, url_for(".page", alliance_id=alliance.id, _anchor=anchor)),
+                       allowed=allowed(current_user, alliance))
 
 
 @bp.post("/closeout/evaluation")

@@ -9,10 +9,9 @@ from flask_login import current_user, login_required
 
 from ..associations.models import Association
 from ..common import find, get_or_404
-from ..errors import DomainError
 from ..extensions import db
 from ..uploads import send_stored
-from ..web.forms import flash_violations, show_errors
+from ..web.forms import button_action, form_action
 from ..web.pagination import paginate
 from ..workflows.grievance import STATES
 from . import services
@@ -39,17 +38,19 @@ def new():
         form.association_id.data = request.args.get("association_id", "")[:12]
         form.alliance_code.data = request.args.get("alliance_code", "")[:40]
     association = _association(form.association_id.data)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            g = services.file_grievance(form.values(), current_user, request.files.get("attachment"))
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            return render_template("grievances/new.html", form=form, association=association), exc.status
+
+    def page(status=200):
+        return render_template("grievances/new.html", form=form, association=association), status
+
+    def filed(g):
         session[_JUST_FILED] = g.tracking_code
         return redirect(url_for("grievances.filed"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("grievances/new.html", form=form, association=association), status
+
+    if request.method == "GET":
+        return page()
+    return form_action(form, lambda: services.file_grievance(form.values(), current_user,
+                                                             request.files.get("attachment")),
+                       page, filed, invalid_status=422)
 
 
 @bp.get("/filed")
@@ -141,28 +142,18 @@ def transition(grievance_id):
     g = load(grievance_id)
     action = request.form.get("action", "")[:40]
     data = {k: request.form.get(k, "") for k in ("resolution", "reason") if k in request.form}
-    try:
-        t = services.transition(g, action, current_user, data)
-    except DomainError as exc:
-        db.session.rollback()
-        flash_violations(exc)
-        return redirect(url_for("grievances.detail", grievance_id=grievance_id))
-    flash(_l("Done: %(label)s.", label=t.label), "success")
-    return redirect(url_for("grievances.detail", grievance_id=grievance_id))
+    return button_action(lambda: services.transition(g, action, current_user, data),
+                         url_for("grievances.detail", grievance_id=grievance_id),
+                         lambda t: _l("Done: %(label)s.", label=t.label))
 
 
 @bp.post("/<int:grievance_id>/supervision")
 @login_required
 def supervision(grievance_id):
     g = load(grievance_id)
-    try:
-        services.flag_supervision(g, current_user, on=request.form.get("on") != "0")
-    except DomainError as exc:
-        db.session.rollback()
-        flash_violations(exc)
-        return redirect(url_for("grievances.detail", grievance_id=grievance_id))
-    flash(_l("The supervision request was saved."), "success")
-    return redirect(url_for("grievances.detail", grievance_id=grievance_id))
+    return button_action(lambda: services.flag_supervision(g, current_user, on=request.form.get("on") != "0"),
+                         url_for("grievances.detail", grievance_id=grievance_id),
+                         _l("The supervision request was saved."))
 
 
 @bp.get("/<int:grievance_id>/attachment")

@@ -1,34 +1,20 @@
 """The grievance list as a spreadsheet (openpyxl) for the grievance office. The reporter and contact columns
 exist only when ``with_reporter`` (grievance officers and admins); otherwise they are absent, not blank."""
-import io
-
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from ..web.xlsx import plain_text, sheet, to_bytes, workbook
 from .services import days_to_close
 
 
-def _cell(value):
-    """Text cells that a spreadsheet would run as a formula are written as plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def grievances_xlsx(rows, with_reporter=False):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "grievances"
+    wb = workbook()
     header = [_l("Number"), _l("Tracking code"), _l("Received"), _l("Category"), _l("State"), _l("Region"),
               _l("Alliance"), _l("Association"), _l("Acknowledge by"), _l("Resolve by"), _l("Closed"),
               _l("Days to close"), _l("Escalated"), _l("Supervision requested"), _l("Description"),
               _l("Public answer")]
     if with_reporter:
         header += [_l("Anonymous"), _l("Reporter"), _l("Contact")]
-    ws.append([str(h) for h in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    lines = []
     for g in rows:
         days = days_to_close(g)
         line = [g.id, g.tracking_code, g.received_at, str(g.category_title), str(g.state_title), g.region,
@@ -38,7 +24,6 @@ def grievances_xlsx(rows, with_reporter=False):
         if with_reporter:
             line += [str(_l("yes")) if g.anonymous else str(_l("no")),
                      g.reporter.name if g.reporter is not None else None, g.contact]
-        ws.append([_cell(v) for v in line])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        lines.append(line)
+    sheet(wb, "grievances", header, lines, first=True, cell=plain_text, decimals=False)
+    return to_bytes(wb)

@@ -2,25 +2,10 @@
 
 - a visit recorded with follow-up actions: the association's board and treasurer;
 - a follow-up action answered: the officer who recorded the visit (or the officers of the region)."""
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import Membership, OfficerRegion, User, UserRole
-from ..extensions import db
+from ..notifications.recipients import association_users, region_officers
 from ..notifications.services import notify
-
-
-def association_users(association_id, roles=("board", "treasurer")):
-    return db.session.execute(sa.select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.association_id == association_id, Membership.role.in_(roles), User.active.is_(True))
-        .order_by(User.id)).scalars().unique().all()
-
-
-def region_officers(region):
-    return db.session.execute(sa.select(User).join(UserRole, UserRole.user_id == User.id)
-                              .join(OfficerRegion, OfficerRegion.user_id == User.id).where(
-        UserRole.role == "officer", OfficerRegion.region == region, User.active.is_(True))
-        .order_by(User.id)).scalars().unique().all()
 
 
 def visit_recorded(visit):

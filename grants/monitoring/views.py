@@ -1,7 +1,7 @@
 """Monitoring pages of an alliance: indicator values by period (/alliances/<id>/monitoring/indicators),
 supervision visits with photos and follow-up actions (/alliances/<id>/monitoring/visits[/<vid>]). The alerts
 page (/monitoring/alerts) is in views_alerts.py. An alliance the user may not see: 404."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -10,9 +10,8 @@ from .. import uploads
 from ..alliances import page
 from ..alliances.models import Alliance
 from ..common import get_or_404
-from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import show_errors
+from ..web.forms import form_action, success
 from ..web.idempotency import idempotent
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
@@ -89,15 +88,11 @@ def indicators(alliance_id):
     if ind is None:
         form.indicator_id.errors = [_l("Choose an indicator of this alliance.")]
         return _indicators_page(alliance, form, 422)
-    try:
-        svc.record_value(alliance, ind, form.values(), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load_alliance(alliance_id)
-        show_errors(form, exc)
-        return _indicators_page(alliance, form.fill(alliance.indicators), exc.status)
-    flash(_l("Value recorded for %(period)s.", period=form.period.data), "success")
-    return redirect(url_for(".indicators", alliance_id=alliance.id) + f"#indicator-{ind.id}")
+    return form_action(form, lambda: svc.record_value(alliance, ind, form.values(), current_user),
+                       lambda status: _indicators_page(alliance, form.fill(alliance.indicators), status),
+                       lambda value: success(_l("Value recorded for %(period)s.", period=form.period.data),
+                                             url_for(".indicators", alliance_id=alliance.id) + f"#indicator-{ind.id}"),
+                       validate=False)  # validated above, before the indicator is looked up
 
 
 # visits -----------------------------------------------------------------------------------------------
@@ -118,21 +113,12 @@ def visits(alliance_id):
     form = VisitForm().fill()
     if request.method == "GET":
         return _visits_page(alliance, form)
-    if not can_visit(current_user, alliance):
-        abort(403)
-    if not form.validate_on_submit():
-        return _visits_page(alliance, form, 400)
-    try:
-        visit = visit_svc.record_visit(alliance, form.values(), current_user,
-                                       photos=request.files.getlist("photos"))
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load_alliance(alliance_id)
-        show_errors(form, exc)
-        _row_errors(form, exc)
-        return _visits_page(alliance, form, exc.status)
-    flash(_l("Visit recorded with %(n)s follow-up actions.", n=len(visit.actions)), "success")
-    return redirect(url_for(".visit", alliance_id=alliance.id, visit_id=visit.id))
+    return form_action(form, lambda: visit_svc.record_visit(alliance, form.values(), current_user,
+                                                            photos=request.files.getlist("photos")),
+                       lambda status: _visits_page(alliance, form, status),
+                       lambda v: success(_l("Visit recorded with %(n)s follow-up actions.", n=len(v.actions)),
+                                         url_for(".visit", alliance_id=alliance.id, visit_id=v.id)),
+                       allowed=can_visit(current_user, alliance), on_error=lambda exc: _row_errors(form, exc))
 
 
 def _row_errors(form, exc):
@@ -165,42 +151,32 @@ def visit(alliance_id, visit_id):
 def add_photo(alliance_id, visit_id):
     alliance = load_alliance(alliance_id)
     v = load_visit(alliance, visit_id)
-    if not can_visit(current_user, alliance):
-        abort(403)
     form = PhotoForm()
-    if not form.validate_on_submit():
-        return _visit_page(alliance, v, 400, photo_form=form)
-    try:
-        visit_svc.add_photo(v, request.files.get("photo"), current_user, form.caption.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load_alliance(alliance_id)
-        v = load_visit(alliance, visit_id)
-        show_errors(form, exc)
-        return _visit_page(alliance, v, exc.status, failed="photo", photo_form=form)
-    flash(_l("Photo added."), "success")
-    return redirect(url_for(".visit", alliance_id=alliance.id, visit_id=v.id) + "#photos")
+    return form_action(form, lambda: visit_svc.add_photo(v, request.files.get("photo"), current_user,
+                                                         form.caption.data or ""),
+                       lambda status: _visit_page(alliance, v, status, failed="photo", photo_form=form),
+                       lambda photo: success(_l("Photo added."),
+                                             url_for(".visit", alliance_id=alliance.id, visit_id=v.id) + "#photos"),
+                       allowed=can_visit(current_user, alliance),
+                       invalid=lambda: _visit_page(alliance, v, 400, photo_form=form))
+
+
+def _load_photo(alliance_id, visit_id, photo_id):
+    visit = load_visit(load_alliance(alliance_id), visit_id)
+    return get_or_404(VisitPhoto, photo_id, lambda p: p.visit_id == visit.id)
 
 
 @bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>")
 @login_required
 def photo(alliance_id, visit_id, photo_id):
-    alliance = load_alliance(alliance_id)
-    v = load_visit(alliance, visit_id)
-    p = get_or_404(VisitPhoto, photo_id)
-    if p.visit_id != v.id:
-        abort(404)
+    p = _load_photo(alliance_id, visit_id, photo_id)
     return uploads.send_stored(p.sha256, p.content_type, p.filename, as_attachment=False)
 
 
 @bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>/thumbnail")
 @login_required
 def photo_thumbnail(alliance_id, visit_id, photo_id):
-    alliance = load_alliance(alliance_id)
-    v = load_visit(alliance, visit_id)
-    p = get_or_404(VisitPhoto, photo_id)
-    if p.visit_id != v.id:
-        abort(404)
+    p = _load_photo(alliance_id, visit_id, photo_id)
     return uploads.send_thumbnail(p.sha256, p.content_type)
 
 
@@ -222,20 +198,13 @@ def act(alliance_id, action_id):
     if not (can_answer if name == "answer" else can_visit)(current_user, alliance):
         abort(403)
     form = ActionForm()
-    if not form.validate_on_submit():
-        return _visit_page(alliance, a.visit, 400, failed=a.id, action_form=form)
-    try:
-        visit_svc.act(a, name, current_user, answer=form.answer.data, comment=form.comment.data,
-                      evidence=request.files.get("evidence"))
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load_alliance(alliance_id)
-        a = load_action(alliance, action_id)
-        show_errors(form, exc)
-        return _visit_page(alliance, a.visit, exc.status, failed=a.id, action_form=form)
-    flash({"answer": _l("Answer sent to the officer."), "close": _l("Action closed."),
-           "reopen": _l("Action reopened.")}[name], "success")
-    return redirect(url_for(".visit", alliance_id=alliance.id, visit_id=a.visit_id) + f"#action-{a.id}")
+    return form_action(form, lambda: visit_svc.act(a, name, current_user, answer=form.answer.data,
+                                                   comment=form.comment.data, evidence=request.files.get("evidence")),
+                       lambda status: _visit_page(alliance, a.visit, status, failed=a.id, action_form=form),
+                       lambda result: success({"answer": _l("Answer sent to the officer."), "close": _l("Action closed."),
+                                               "reopen": _l("Action reopened.")}[name],
+                                              url_for(".visit", alliance_id=alliance.id, visit_id=a.visit_id)
+                                              + f"#action-{a.id}"))
 
 
 @bp.get("/alliances/<int:alliance_id>/monitoring/actions/<int:action_id>/evidence")

@@ -8,8 +8,6 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ..alliances.catalog import ITEMS
 from ..associations.models import Association
@@ -19,6 +17,7 @@ from ..extensions import db
 from ..money import AmountError, parse_amount_input
 from ..web.forms import flash_violations
 from ..web.i18n import current_language
+from ..web.xlsx import sheet, to_bytes, workbook
 from . import services
 from .models import ACTION_STATES, CAPACITY_KINDS, FUND_STATES, FundApplication, Training
 from .permissions import can_edit_organisation, can_view_organisation
@@ -195,21 +194,15 @@ def trainings(association_id):
 @login_required
 def trainings_xlsx(association_id):
     association = load(association_id)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(_l("Trainings"))[:31]
-    ws.append([str(h) for h in (_l("Date"), _l("Topic"), _l("Women"), _l("Men"), _l("Participants"),
-                                _l("Leadership roles taken by women"), _l("Leadership roles taken by youth"),
-                                _l("Notes"))])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for t in _trainings(association):
-        ws.append([t.held_on, t.topic, t.women, t.men, t.women + t.men, t.women_leaders, t.youth_leaders, t.notes])
+    wb = workbook()
+    ws = sheet(wb, _l("Trainings"), (_l("Date"), _l("Topic"), _l("Women"), _l("Men"), _l("Participants"),
+                                     _l("Leadership roles taken by women"), _l("Leadership roles taken by youth"),
+                                     _l("Notes")),
+               [(t.held_on, t.topic, t.women, t.men, t.women + t.men, t.women_leaders, t.youth_leaders, t.notes)
+                for t in _trainings(association)], first=True, decimals=False)
     for row in ws.iter_rows(min_row=2, max_col=1):
         row[0].number_format = "yyyy-mm-dd"
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
+    buf = io.BytesIO(to_bytes(wb))
     return send_file(buf, as_attachment=True, download_name=f"trainings-{association.id}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

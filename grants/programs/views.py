@@ -1,6 +1,6 @@
 """Program pages (admin) and call pages (list and detail for everyone signed in; editing for admins)."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from ..accounts.models import User, UserRole
 from ..accounts.views import admin_required
 from ..common import get_or_404, utcnow
-from ..errors import DomainError, ValidationFailed
+from ..errors import StaleVersion, ValidationFailed
 from ..extensions import db
-from ..web.forms import options, show_errors
+from ..web.forms import form_action, options, success
 from ..web.pagination import paginate
 from . import services
 from .forms import CallForm, ProgramForm, rule_sentences
@@ -21,13 +21,16 @@ bp = Blueprint("programs", __name__, url_prefix="/programs")
 BLANK_CRITERIA_ROWS = 3
 
 
-def _stale(obj):
-    """True (and a message) when the form was filled from an older version of ``obj``."""
+def _unchanged(obj):
+    """``StaleVersion`` (409, its message flashed) when the form was filled from an older version of ``obj``."""
     sent = request.form.get("version")
     if sent and sent != str(obj.version):
-        flash(_l("Someone changed this meanwhile. Look at it again before you save."), "error")
-        return True
-    return False
+        raise StaleVersion(_l("Someone changed this meanwhile. Look at it again before you save."))
+
+
+def _form_status():
+    """An invalid form answers 422; the empty form of a GET, 200."""
+    return 422 if request.method == "POST" else 200
 
 
 # ---- programs ----------------------------------------------------------------------------------------------
@@ -51,17 +54,21 @@ def detail(program_id):
     return render_template("programs/detail.html", program=program, rules=rule_sentences(program), now=utcnow())
 
 
-def _program_failed(form, program, exc):
-    """Roll back; errors of ``rules.<name>`` go to the rule's own input."""
-    db.session.rollback()
+def _rule_errors(exc):
+    """Errors of ``rules.<name>`` go to the rule's own input."""
     details = []
     for v in exc.details:
         field = v.field or ""
         if field.startswith("rules."):
             v = type(v)(v.rule, v.message, field[len("rules."):])
         details.append(v)
-    show_errors(form, ValidationFailed(exc.message, details))
-    return render_template("programs/form.html", form=form, program=program), exc.status
+    return ValidationFailed(exc.message, details)
+
+
+def _program_write(form, program, call, done):
+    return form_action(form, call, lambda status: (render_template("programs/form.html", form=form, program=program),
+                                                   status),
+                       done, invalid_status=_form_status(), on_error=_rule_errors)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -71,14 +78,9 @@ def new():
     if request.method == "GET":
         form.fill_from(None)
         form.currency.data = "BOB"
-    if form.validate_on_submit():
-        try:
-            program = services.create_program(form.data_for_service(), current_user)
-        except DomainError as exc:
-            return _program_failed(form, None, exc)
-        flash(_l("The program %(code)s was created.", code=program.code), "success")
-        return redirect(url_for(".detail", program_id=program.id))
-    return render_template("programs/form.html", form=form, program=None), (422 if request.method == "POST" else 200)
+    return _program_write(form, None, lambda: services.create_program(form.data_for_service(), current_user),
+                          lambda p: success(_l("The program %(code)s was created.", code=p.code),
+                                            url_for(".detail", program_id=p.id)))
 
 
 @bp.route("/<int:program_id>/edit", methods=["GET", "POST"])
@@ -88,16 +90,13 @@ def edit(program_id):
     form = ProgramForm(obj=program if request.method == "GET" else None)
     if request.method == "GET":
         form.fill_from(program)
-    if form.validate_on_submit():
-        if _stale(program):
-            return render_template("programs/form.html", form=form, program=program), 409
-        try:
-            services.update_program(program, form.data_for_service(), current_user)
-        except DomainError as exc:
-            return _program_failed(form, program, exc)
-        flash(_l("Changes saved."), "success")
-        return redirect(url_for(".detail", program_id=program.id))
-    return render_template("programs/form.html", form=form, program=program), (422 if request.method == "POST" else 200)
+
+    def call():
+        _unchanged(program)
+        services.update_program(program, form.data_for_service(), current_user)
+
+    return _program_write(form, program, call, lambda result: success(_l("Changes saved."),
+                                                                      url_for(".detail", program_id=program.id)))
 
 
 # ---- calls -------------------------------------------------------------------------------------------------
@@ -148,25 +147,32 @@ def _default_criteria():
             for code, en, es, w in DEFAULT_CRITERIA]
 
 
-def _call_failed(form, call, exc):
-    """Roll back; criteria errors go to their row (``criteria.<i>`` counts the filled rows only)."""
-    db.session.rollback()
-    rows = form.filled_criteria()
-    criteria_errors, details = [], []
-    for v in exc.details:
-        field = v.field or ""
-        if field.startswith("criteria."):
-            index = field.split(".", 1)[1]
-            if index.isdigit() and int(index) < len(rows):
-                rows[int(index)].form.code.errors = list(rows[int(index)].form.code.errors) + [str(v.message)]
-            else:
+def _call_write(form, call, write, done):
+    """The call form's write: an invalid form, or one without criteria, answers 422; criteria errors go to their
+    row (``criteria.<i>`` counts the filled rows only) or above the rows."""
+    if not form.validate_on_submit() or _criteria_present(form):
+        return _render_call_form(form, call, 422, _criteria_present(form))
+    criteria_errors = []
+
+    def refused(exc):
+        rows = form.filled_criteria()
+        details = []
+        for v in exc.details:
+            field = v.field or ""
+            if field.startswith("criteria."):
+                index = field.split(".", 1)[1]
+                if index.isdigit() and int(index) < len(rows):
+                    rows[int(index)].form.code.errors = list(rows[int(index)].form.code.errors) + [str(v.message)]
+                else:
+                    criteria_errors.append(str(v.message))
+            elif field == "criteria":
                 criteria_errors.append(str(v.message))
-        elif field == "criteria":
-            criteria_errors.append(str(v.message))
-        else:
-            details.append(v)
-    show_errors(form, ValidationFailed(exc.message, details))
-    return _render_call_form(form, call, exc.status, criteria_errors)
+            else:
+                details.append(v)
+        return ValidationFailed(exc.message, details)
+
+    return form_action(form, write, lambda status: _render_call_form(form, call, status, criteria_errors), done,
+                       on_error=refused, validate=False)
 
 
 def _render_call_form(form, call, status=200, criteria_errors=()):
@@ -198,14 +204,9 @@ def new_call():
         if asked.isdigit():
             form.program_id.data = asked
         return _render_call_form(form, None)
-    if not form.validate_on_submit() or _criteria_present(form):
-        return _render_call_form(form, None, 422, _criteria_present(form))
-    try:
-        call = services.create_call(form.data_for_service(), current_user)
-    except DomainError as exc:
-        return _call_failed(form, None, exc)
-    flash(_l("The call “%(title)s” was created.", title=call.title), "success")
-    return redirect(url_for(".call_detail", call_id=call.id))
+    return _call_write(form, None, lambda: services.create_call(form.data_for_service(), current_user),
+                       lambda c: success(_l("The call “%(title)s” was created.", title=c.title),
+                                         url_for(".call_detail", call_id=c.id)))
 
 
 @bp.route("/calls/<int:call_id>/edit", methods=["GET", "POST"])
@@ -221,14 +222,10 @@ def edit_call(call_id):
         for _i in range(BLANK_CRITERIA_ROWS):
             form.criteria.append_entry()
         return _render_call_form(form, call)
-    if not form.validate_on_submit() or _criteria_present(form):
-        return _render_call_form(form, call, 422, _criteria_present(form))
-    if _stale(call):
-        return _render_call_form(form, call, 409)
-    try:
-        services.update_call(call, form.data_for_service(), current_user)
-    except DomainError as exc:
-        return _call_failed(form, call, exc)
-    flash(_l("Changes saved."), "success")
-    return redirect(url_for(".call_detail", call_id=call.id))
 
+    def write():
+        _unchanged(call)
+        services.update_call(call, form.data_for_service(), current_user)
+
+    return _call_write(form, call, write, lambda result: success(_l("Changes saved."),
+                                                                 url_for(".call_detail", call_id=call.id)))

@@ -22,8 +22,6 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, send_file
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from pydantic import BaseModel
 
 from ..alliances.budget import BudgetLine
@@ -41,6 +39,7 @@ from ..money import CENT, ZERO
 from ..monitoring.models import IndicatorValue
 from ..plans.models import Indicator
 from ..programs.models import Call, Program
+from ..web.xlsx import sheet, to_bytes, workbook
 from ..workflows.alliance import FUNDED, STATES
 from .catalog import code_order
 from .totals import AllianceTotals
@@ -204,14 +203,18 @@ def _results(ids):
 bp = Blueprint("rollup", __name__, url_prefix="/associations")
 
 
+def _load(association_id):
+    """A second-level association the user may see (404 otherwise: its existence does not leak)."""
+    association = get_or_404(Association, association_id, lambda a: can_view_association(current_user, a))
+    if not is_second_level(association):
+        abort(404)
+    return association
+
+
 @bp.get("/<int:association_id>/rollup")
 @login_required
 def page(association_id):
-    if not 0 < association_id < 2**31:
-        abort(404)
-    association = get_or_404(Association, association_id)
-    if not can_view_association(current_user, association) or not is_second_level(association):
-        abort(404)
+    association = _load(association_id)
     return render_template("organisation/rollup.html", r=rollup(association), sources=SOURCE_TITLES,
                            states=STATES)
 
@@ -220,41 +223,20 @@ def page(association_id):
 @login_required
 def page_xlsx(association_id):
     """The roll-up as a spreadsheet: one sheet per association row, money by source, results."""
-    if not 0 < association_id < 2**31:
-        abort(404)
-    association = get_or_404(Association, association_id)
-    if not can_view_association(current_user, association) or not is_second_level(association):
-        abort(404)
+    association = _load(association_id)
     r = rollup(association)
-    wb = Workbook()
-    _sheet(wb.active, _l("Associations"), [_l("Association"), _l("Families"), _l("Women"), _l("Alliances"),
-                                           _l("Funded"), _l("Currency"), *SOURCE_TITLES.values()],
-           [[row.association.name, row.families, row.women, row.alliances, row.funded, currency,
-             *(m[source] for source in SOURCES)]
-            for row in r.rows for currency, m in (row.money.items() or [("", {s: None for s in SOURCES})])])
-    _sheet(wb.create_sheet(), _l("Money"), [_l("Currency"), *SOURCE_TITLES.values(), _l("Total"), _l("Disbursed")],
-           [[currency, *(m[s] for s in SOURCES), m["total"], m["disbursed"]] for currency, m in r.money.items()])
-    _sheet(wb.create_sheet(), _l("Results"), [_l("Indicator"), _l("Alliances"), _l("Baseline"), _l("Target"),
-                                             _l("Latest value")],
-           [[str(x.title), x.alliances, x.baseline, x.target, x.latest] for x in r.results])
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return send_file(buf, as_attachment=True, download_name=f"rollup-{association.id}.xlsx",
+    wb = workbook()
+    sheet(wb, _l("Associations"), [_l("Association"), _l("Families"), _l("Women"), _l("Alliances"), _l("Funded"),
+                                   _l("Currency"), *SOURCE_TITLES.values()],
+          [[row.association.name, row.families, row.women, row.alliances, row.funded, currency,
+            *(m[source] for source in SOURCES)]
+           for row in r.rows for currency, m in (row.money.items() or [("", {s: None for s in SOURCES})])], first=True)
+    sheet(wb, _l("Money"), [_l("Currency"), *SOURCE_TITLES.values(), _l("Total"), _l("Disbursed")],
+          [[currency, *(m[s] for s in SOURCES), m["total"], m["disbursed"]] for currency, m in r.money.items()])
+    sheet(wb, _l("Results"), [_l("Indicator"), _l("Alliances"), _l("Baseline"), _l("Target"), _l("Latest value")],
+          [[str(x.title), x.alliances, x.baseline, x.target, x.latest] for x in r.results])
+    return send_file(io.BytesIO(to_bytes(wb)), as_attachment=True, download_name=f"rollup-{association.id}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _sheet(ws, title, header, rows):
-    ws.title = str(title)[:31]
-    ws.append([str(h) for h in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(list(row))
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.00"
 
 
 # -- the API ----------------------------------------------------------------------------------------

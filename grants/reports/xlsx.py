@@ -1,27 +1,10 @@
 """The portfolio as a spreadsheet (openpyxl): one sheet per table of the page, the same numbers."""
-import io
-
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from ..web.xlsx import sheet as _sheet
+from ..web.xlsx import to_bytes, workbook
 from ..workflows.alliance import STATES
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
-
-
-def _sheet(wb, title, header, rows, first=False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append([str(h) for h in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(list(row))
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "n" and cell.value is not None and not isinstance(cell.value, int):
-                cell.number_format = "#,##0.00"
-    return ws
 
 
 def _money_header():
@@ -36,7 +19,7 @@ def _money_cells(r):
 
 def portfolio_xlsx(p):
     """``p``: a ``portfolio.Portfolio``. Sheets: totals, states, durations, breakdown, results."""
-    wb = Workbook()
+    wb = workbook()
     _sheet(wb, "totals", _money_header(), [_money_cells(t) for t in p.totals.values()], first=True)
     ws = wb["totals"]
     ws.append([])
@@ -59,6 +42,4 @@ def portfolio_xlsx(p):
                            _l("Target (average)"), _l("Latest actual (average)"), _l("Measured"), _l("On target")],
            [(i.code, str(indicator_title(i.code, i.standard)), str(indicator_unit(i.code, i.standard)), i.indicators,
              i.baseline, i.target, i.actual, i.measured, i.on_target) for i in p.indicators])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb)

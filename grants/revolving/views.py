@@ -5,7 +5,7 @@ Access follows the association (never an alliance: the fund outlives them): whoe
 reads the totals; borrowers' names only where member data may be seen (masked for auditors); another
 association's fund answers 404."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -13,10 +13,9 @@ from ..alliances.models import Alliance
 from ..associations.models import Association, Member
 from ..associations.services import mask_name
 from ..common import get_or_404
-from ..errors import DomainError
 from ..extensions import db
 from ..money import shown
-from ..web.forms import flash_violations, show_errors
+from ..web.forms import form_action, success
 from ..web.pagination import paginate
 from ..workflows.alliance import FUNDED
 from . import services
@@ -100,13 +99,9 @@ def _currency(association):
     return row.program.currency if row is not None else ""
 
 
-def _writer(association, allowed):
-    if not allowed(current_user, association):
-        abort(403)
-
-
-def _flash_rules(exc):
-    flash_violations(exc)  # once each, without codes; nothing more after show_errors
+def _write(association, allowed, form, call, page, done):
+    """A write of the fund's pages: 403 unless ``allowed`` (the refused rules at their fields or flashed, once)."""
+    return form_action(form, call, page, done, allowed=allowed(current_user, association))
 
 
 @bp.get("")
@@ -119,40 +114,25 @@ def fund(association_id):
 @login_required
 def record_repayment(association_id):
     association = load(association_id)
-    _writer(association, can_record)
     form = RepaymentForm(prefix="repayment")
-    if not form.validate_on_submit():
-        return _page(association, repayment_form=form, status=400)
-    try:
-        mv = services.record_repayment(association, form.values(), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        association = load(association_id)
-        show_errors(form, exc)
-        _flash_rules(exc)
-        return _page(association, repayment_form=form, status=exc.status)
-    flash(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount, _currency(association))), "success")
-    return redirect(url_for(".fund", association_id=association.id))
+    return _write(association, can_record, form, lambda: services.record_repayment(association, form.values(),
+                                                                                   current_user),
+                  lambda status: _page(association, repayment_form=form, status=status),
+                  lambda mv: success(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount,
+                                                                                      _currency(association))),
+                                     url_for(".fund", association_id=association.id)))
 
 
 @bp.post("/loans")
 @login_required
 def record_loan(association_id):
     association = load(association_id)
-    _writer(association, can_record)
     form = LoanForm(prefix="loan")
-    if not form.validate_on_submit():
-        return _page(association, loan_form=form, status=400)
-    try:
-        loan = services.record_loan(association, form.values(), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        association = load(association_id)
-        show_errors(form, exc)
-        _flash_rules(exc)
-        return _page(association, loan_form=form, status=exc.status)
-    flash(_l("Loan recorded: %(amount)s.", amount=shown(loan.amount, _currency(association))), "success")
-    return redirect(url_for(".loan", association_id=association.id, loan_id=loan.id))
+    return _write(association, can_record, form, lambda: services.record_loan(association, form.values(), current_user),
+                  lambda status: _page(association, loan_form=form, status=status),
+                  lambda loan: success(_l("Loan recorded: %(amount)s.", amount=shown(loan.amount,
+                                                                                   _currency(association))),
+                                       url_for(".loan", association_id=association.id, loan_id=loan.id)))
 
 
 def _loan_page(association, loan, form=None, write_off_form=None, status=200):
@@ -175,21 +155,13 @@ def loan(association_id, loan_id):
     item = load_loan(association, loan_id)
     if request.method == "GET":
         return _loan_page(association, item)
-    _writer(association, can_record)
     form = LoanRepaymentForm()
-    if not form.validate_on_submit():
-        return _loan_page(association, item, form=form, status=400)
-    try:
-        mv = services.record_loan_repayment(item, form.values(), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        association = load(association_id)
-        item = load_loan(association, loan_id)
-        show_errors(form, exc)
-        _flash_rules(exc)
-        return _loan_page(association, item, form=form, status=exc.status)
-    flash(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount, _currency(association))), "success")
-    return redirect(url_for(".loan", association_id=association.id, loan_id=item.id))
+    return _write(association, can_record, form, lambda: services.record_loan_repayment(item, form.values(),
+                                                                                        current_user),
+                  lambda status: _loan_page(association, item, form=form, status=status),
+                  lambda mv: success(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount,
+                                                                                      _currency(association))),
+                                     url_for(".loan", association_id=association.id, loan_id=item.id)))
 
 
 @bp.post("/loans/<int:loan_id>/write-off")
@@ -197,21 +169,12 @@ def loan(association_id, loan_id):
 def write_off(association_id, loan_id):
     association = load(association_id)
     item = load_loan(association, loan_id)
-    _writer(association, can_write_off)
     form = WriteOffForm()
-    if not form.validate_on_submit():
-        return _loan_page(association, item, write_off_form=form, status=400)
-    try:
-        services.write_off_loan(item, form.reason.data, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        association = load(association_id)
-        item = load_loan(association, loan_id)
-        show_errors(form, exc)
-        _flash_rules(exc)
-        return _loan_page(association, item, write_off_form=form, status=exc.status)
-    flash(_l("The loan was written off."), "success")
-    return redirect(url_for(".loan", association_id=association.id, loan_id=item.id))
+    return _write(association, can_write_off, form, lambda: services.write_off_loan(item, form.reason.data,
+                                                                                   current_user),
+                  lambda status: _loan_page(association, item, write_off_form=form, status=status),
+                  lambda result: success(_l("The loan was written off."),
+                                         url_for(".loan", association_id=association.id, loan_id=item.id)))
 
 
 @bp.app_context_processor

@@ -12,9 +12,8 @@ from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter
 from ..associations.models import Buyer
 from ..common import find, get_or_404
-from ..errors import DomainError
 from ..extensions import db
-from ..web.forms import flash_violations, options, show_errors
+from ..web.forms import form_action, options, success
 from ..web.pagination import paginate
 from ..workflows.delivery import DELIVERY
 from . import services
@@ -32,12 +31,6 @@ def load_alliance(alliance_id):
 
 def load_delivery(delivery_id):
     return get_or_404(Delivery, delivery_id, lambda d: can_view_delivery(current_user, d))
-
-
-def _fail(form, exc):
-    db.session.rollback()
-    show_errors(form, exc)
-    flash_violations(exc)
 
 
 @bp.app_context_processor
@@ -76,18 +69,12 @@ def alliance_deliveries(alliance_id):
 @login_required
 def record(alliance_id):
     alliance = load_alliance(alliance_id)
-    if not can_record(current_user, alliance):
-        abort(403)
     form = DeliveryForm()
-    if not form.validate_on_submit():
-        return _alliance_page(alliance, form, 400)
-    try:
-        delivery = services.record_delivery(alliance, form.values(), current_user)
-    except DomainError as exc:
-        _fail(form, exc)
-        return _alliance_page(load_alliance(alliance_id), form, exc.status)
-    flash(_l("The delivery was recorded: the buyer is asked to confirm it."), "success")
-    return redirect(url_for(".delivery", delivery_id=delivery.id))
+    return form_action(form, lambda: services.record_delivery(alliance, form.values(), current_user),
+                       lambda status: _alliance_page(alliance, form, status),
+                       lambda d: success(_l("The delivery was recorded: the buyer is asked to confirm it."),
+                                         url_for(".delivery", delivery_id=d.id)),
+                       allowed=can_record(current_user, alliance))
 
 
 # one delivery -----------------------------------------------------------------------------------------------
@@ -118,66 +105,49 @@ def act(delivery_id):
     delivery = load_delivery(delivery_id)
     form = DecisionForm()
     action = request.form.get("action", "")
-    if not form.validate_on_submit():
-        return _delivery_page(delivery, decision=form, status=400)
-    if action not in DELIVERY.by_name:
-        abort(400)
-    try:
+
+    def call():
+        if action not in DELIVERY.by_name:
+            abort(400)
         services.act(delivery, action, current_user, reason=form.reason.data,
                      paid_on=form.paid_on.data or None, paid_amount=form.paid_amount.data or None)
-    except DomainError as exc:
-        _fail(form, exc)
-        return _delivery_page(load_delivery(delivery_id), decision=form, status=exc.status)
-    flash({"confirm": _l("The delivery is confirmed."), "dispute": _l("The delivery is disputed: the association "
-                                                                        "and the program officer are told why."),
-           "resend": _l("The delivery was sent again to the buyer.")}[action], "success")
-    return redirect(url_for(".delivery", delivery_id=delivery.id))
+
+    return _delivery_action(delivery, form, "decision", call, lambda: {
+        "confirm": _l("The delivery is confirmed."),
+        "dispute": _l("The delivery is disputed: the association and the program officer are told why."),
+        "resend": _l("The delivery was sent again to the buyer.")}[action])
+
+
+def _delivery_action(delivery, form, form_name, call, message, allowed=True):
+    return form_action(form, call, lambda status: _delivery_page(delivery, status=status, **{form_name: form}),
+                       lambda result: success(message(), url_for(".delivery", delivery_id=delivery.id)),
+                       allowed=allowed)
 
 
 @bp.post("/deliveries/<int:delivery_id>/payment")
 @login_required
 def pay(delivery_id):
     delivery = load_delivery(delivery_id)
-    if not can_pay(current_user, delivery):
-        abort(403)
     form = PaymentForm(prefix="pay")
-    if not form.validate_on_submit():
-        return _delivery_page(delivery, payment=form, status=400)
-    try:
-        services.record_payment(delivery, {"paid_on": form.paid_on.data, "paid_amount": form.paid_amount.data},
-                                current_user)
-    except DomainError as exc:
-        _fail(form, exc)
-        return _delivery_page(load_delivery(delivery_id), payment=form, status=exc.status)
-    flash(_l("The payment was recorded."), "success")
-    return redirect(url_for(".delivery", delivery_id=delivery.id))
+    return _delivery_action(delivery, form, "payment", lambda: services.record_payment(
+        delivery, {"paid_on": form.paid_on.data, "paid_amount": form.paid_amount.data}, current_user),
+        lambda: _l("The payment was recorded."), can_pay(current_user, delivery))
 
 
 @bp.post("/deliveries/<int:delivery_id>/correct")
 @login_required
 def correct(delivery_id):
     delivery = load_delivery(delivery_id)
-    if not can_record(current_user, delivery.alliance):
-        abort(403)
     form = DeliveryForm(prefix="fix")
-    if not form.validate_on_submit():
-        return _delivery_page(delivery, correction=form, status=400)
-    try:
-        services.correct_delivery(delivery, form.values(), current_user)
-    except DomainError as exc:
-        _fail(form, exc)
-        return _delivery_page(load_delivery(delivery_id), correction=form, status=exc.status)
-    flash(_l("The delivery was corrected."), "success")
-    return redirect(url_for(".delivery", delivery_id=delivery.id))
+    return _delivery_action(delivery, form, "correction", lambda: services.correct_delivery(
+        delivery, form.values(), current_user), lambda: _l("The delivery was corrected."),
+        can_record(current_user, delivery.alliance))
 
 
 # a buyer's deliveries and accounts --------------------------------------------------------------------------
 
 def load_buyer(buyer_id, allowed):
-    buyer = get_or_404(Buyer, buyer_id)
-    if not allowed(current_user, buyer):
-        abort(404)
-    return buyer
+    return get_or_404(Buyer, buyer_id, lambda b: allowed(current_user, b))
 
 
 @bp.get("/buyers/<int:buyer_id>/deliveries")
@@ -237,20 +207,17 @@ def link(buyer_id):
     buyer = load_buyer(buyer_id, _may_link)
     form = LinkForm()
     form.user_id.choices = []
-    if not form.validate_on_submit():
-        return _accounts_page(buyer, form, 400)
-    try:
-        uid = int(form.user_id.data or 0)
-    except ValueError:
-        uid = 0
-    user = find(User, uid)
-    try:
-        services.link_account(buyer, user, current_user)
-    except DomainError as exc:
-        _fail(form, exc)
-        return _accounts_page(load_buyer(buyer_id, _may_link), form, exc.status)
-    flash(_l("The account now acts for this buyer."), "success")
-    return redirect(url_for(".accounts", buyer_id=buyer.id))
+
+    def call():
+        try:
+            uid = int(form.user_id.data or 0)
+        except ValueError:
+            uid = 0
+        services.link_account(buyer, find(User, uid), current_user)
+
+    return form_action(form, call, lambda status: _accounts_page(buyer, form, status),
+                       lambda result: success(_l("The account now acts for this buyer."),
+                                              url_for(".accounts", buyer_id=buyer.id)))
 
 
 @bp.post("/buyers/<int:buyer_id>/accounts/<int:user_id>/unlink")

@@ -130,3 +130,56 @@ class ReadableAmount:
             raise StopValidation(str(field.amount_error))
         if str(field.data or "").startswith("-"):
             raise StopValidation(str(_l("Enter an amount of zero or more.")))
+
+
+# The page edge of one write, written once (issue 14; Indico's RH: load, check access, process)
+from flask import abort, redirect  # noqa: E402
+
+from ..errors import DomainError  # noqa: E402
+from ..extensions import db  # noqa: E402
+
+
+def form_action(form, call, page, done, *, allowed=True, invalid=None, invalid_status=400, on_error=None,
+                validate=True):
+    """One page write, the same everywhere: 403 unless ``allowed``; the form validated, else ``invalid()`` or
+    the page again, ``page(invalid_status)``; the service called once (``call()``); its result answered by
+    ``done(result)`` (a redirect: ``grants.web.edge`` then commits). A ``DomainError`` rolls the transaction
+    back, calls ``on_error(exc)`` if given (it may abort, or return the error to show instead, its details moved to
+    other fields), puts each message at its field (``show_errors``) and answers the
+    page again with the error's status, ``page(exc.status)``, the form keeping what was typed.
+    ``validate=False``: the view validated the form itself.
+
+    The view loads its objects first (``get_or_404``: another association's object is a 404), so that
+    ``page`` and ``done`` are closures over them; after the rollback they reload on first use."""
+    if not allowed:
+        abort(403)
+    if validate and not form.validate_on_submit():
+        return invalid() if invalid is not None else page(invalid_status)
+    try:
+        result = call()
+    except DomainError as exc:
+        db.session.rollback()
+        shown = on_error(exc) if on_error is not None else None
+        show_errors(form, shown or exc)
+        return page(exc.status)
+    return done(result)
+
+
+def success(message, url, code=302):
+    """Flash ``message`` as a success and redirect to ``url`` (the answer of a page write that worked)."""
+    flash(message, "success")
+    return redirect(url, code)
+
+
+def button_action(call, url, message):
+    """A write from a button, with no field to show an error at: the service called once (``call()``); a
+    ``DomainError`` rolled back and its messages flashed; either way back to ``url`` (``message(result)``, or
+    ``message`` itself, flashed as the success)."""
+    try:
+        result = call()
+    except DomainError as exc:
+        db.session.rollback()
+        flash_violations(exc)
+        return redirect(url)
+    flash(message(result) if callable(message) else message, "success")
+    return redirect(url)
