@@ -1,6 +1,13 @@
 """Helpers shared by the pages' forms."""
-from flask import flash
+from flask import abort, flash, redirect
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice, StringField
+from wtforms.validators import StopValidation
+
+from ..errors import DomainError
+from ..extensions import db
+from ..money import AmountError, amount_input, parse_amount_input
 
 
 def show_errors(form, exc):
@@ -56,8 +63,6 @@ def violations_list(exc):
 
 def options(pairs):
     """``[(value, label), ...]`` as WTForms ``SelectChoice`` objects (tuples are deprecated)."""
-    from wtforms import SelectChoice
-
     return [SelectChoice(value, label) for value, label in pairs]
 
 
@@ -69,13 +74,7 @@ def choice_label(field, value):
     return value
 
 
-
-# Amounts typed in forms (imports here keep the block above untouched)
-from flask_babel import get_locale  # noqa: E402
-from wtforms import StringField  # noqa: E402
-from wtforms.validators import StopValidation  # noqa: E402
-
-from ..money import AmountError, amount_input, parse_amount_input  # noqa: E402
+# Amounts typed in forms
 
 
 #: appended to an entry that could not be read, so that it never passes for a number
@@ -133,11 +132,6 @@ class ReadableAmount:
 
 
 # The page edge of one write, written once (issue 14; Indico's RH: load, check access, process)
-from flask import abort, redirect  # noqa: E402
-
-from ..errors import DomainError  # noqa: E402
-from ..extensions import db  # noqa: E402
-
 
 def form_action(form, call, page, done, *, allowed=True, invalid=None, invalid_status=400, on_error=None,
                 validate=True):
