@@ -133,6 +133,7 @@ class ReadableAmount:
 
 # The page edge of one write, written once (issue 14; Indico's RH: load, check access, process)
 
+
 def form_action(form, call, page, done, *, allowed=True, invalid=None, invalid_status=400, on_error=None,
                 validate=True):
     """One page write, the same everywhere: 403 unless ``allowed``; the form validated, else ``invalid()`` or
