@@ -23,36 +23,10 @@ from . import expenses as expense_svc
 from . import reports as report_svc
 from .models import AccountabilityReport, Contribution, Expense
 from .permissions import can_record, can_view_execution
+from .schemas import ExpenseIn, ExpensePatch, VoidIn, as_body
 
 TAGS = ("execution",)
 DENIED = _l("Only the association's treasurer or board record the execution.")
-
-
-class ExpenseIn(Model):
-    budget_line_id: Id
-    spent_on: date
-    amount: AmountStr
-    source: str = Field(max_length=30, description="grant or counterpart_cash")
-    supplier: str = Field(max_length=200)
-    document_type: str = Field(max_length=30, description="invoice, receipt, payroll, contract, other")
-    document_number: str = Field(max_length=60)
-    description: str | None = Field(None, max_length=300)
-    procurement_id: Id | None = None
-    deliverable_id: Id | None = None
-
-
-class ExpensePatch(Model):
-    version: Id
-    budget_line_id: Id = None
-    spent_on: date = None
-    amount: AmountStr = None
-    source: str = Field(None, max_length=30)
-    supplier: str = Field(None, max_length=200)
-    document_type: str = Field(None, max_length=30)
-    document_number: str = Field(None, max_length=60)
-    description: str = Field(None, max_length=300)
-    procurement_id: Id | None = None
-    deliverable_id: Id | None = None
 
 
 class ExpenseOut(Out):
@@ -193,7 +167,7 @@ def record_expense(alliance_id, body):
     answers as the first success did (header ``Idempotent-Replayed: true``) and records nothing again."""
     alliance = load_alliance(alliance_id)
     _writer(alliance)
-    e = expense_svc.record_expense(alliance, body.model_dump(), api_user(), request.files.get("receipt"))
+    e = expense_svc.record_expense(alliance, body, api_user(), request.files.get("receipt"))
     return expense_out(e)
 
 
@@ -213,8 +187,7 @@ def correct_expense(expense_id, body):
     """``version`` required (409 ``stale_version``). In a submitted report: 422 ``report_locked``."""
     e = load_expense(expense_id)
     _writer(e.alliance)
-    data = body.model_dump(exclude={"version"}, exclude_unset=True)
-    expense_svc.update_expense(e, data, api_user(), request.files.get("receipt"), version=body.version)
+    expense_svc.update_expense(e, body, api_user(), request.files.get("receipt"))
     return expense_out(e)
 
 
@@ -229,7 +202,8 @@ def void_expense(expense_id):
     version = int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
     if raw and version is None:
         raise ApiError(400, "bad_request", _l("version must be a whole number."))
-    expense_svc.void_expense(e, api_user(), request.args.get("reason"), version=version)
+    body = as_body(VoidIn, {"reason": request.args.get("reason"), "version": version})
+    expense_svc.void_expense(e, api_user(), body)
     return expense_out(e)
 
 

@@ -74,7 +74,8 @@ def import_expenses(alliance, storage, actor):
             done.append(record_expense(alliance, data, actor))
         except DomainError as exc:
             for d in exc.details:
-                errors.append(Violation(d.rule, d.message, f"row {number}: {d.field or ''}".rstrip(": ")))
+                message = _l("Choose a line of the budget.") if d.field == "budget_line_id" else d.message
+                errors.append(Violation(d.rule, message, f"row {number}: {d.field or ''}".rstrip(": ")))
     if errors:
         raise RuleViolation(errors, _l("Nothing was imported: %(n)s errors.", n=len(errors)))
     return done

@@ -25,16 +25,19 @@ def procurement_options(alliance):
 
 
 class ExpenseForm(FlaskForm):
+    """Renders the expense form and checks its CSRF token; the fields are checked by ``ExpenseIn`` /
+    ``ExpensePatch`` (grants/execution/schemas.py)."""
+
     budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
-    spent_on = StringField(_l("Date paid"), validators=[Optional(), Length(max=10)])
-    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    spent_on = StringField(_l("Date paid"))
+    amount = MoneyField(_l("Amount"))
     source = SelectField(_l("Paid with"), validate_choice=False,
                          choices=options([(k, v) for k, v in EXPENSE_SOURCES.items()]))
-    supplier = StringField(_l("Supplier"), validators=[Optional(), Length(max=200)])
+    supplier = StringField(_l("Supplier"))
     document_type = SelectField(_l("Document"), validate_choice=False,
                                 choices=options([(k, v) for k, v in DOCUMENT_TYPES.items()]))
-    document_number = StringField(_l("Document number"), validators=[Optional(), Length(max=60)])
-    description = StringField(_l("What was bought"), validators=[Optional(), Length(max=300)])
+    document_number = StringField(_l("Document number"))
+    description = StringField(_l("What was bought"))
     procurement_id = SelectField(_l("Procurement (above the minor purchase limit)"), validate_choice=False)
     receipt = FileField(_l("Receipt (photo or PDF)"))
     version = HiddenField()
@@ -51,7 +54,9 @@ class ExpenseForm(FlaskForm):
 
 
 class VoidForm(FlaskForm):
-    reason = TextAreaField(_l("Why is it voided?"), validators=[Optional(), Length(max=2000)])
+    """The reason is checked by ``VoidIn``."""
+
+    reason = TextAreaField(_l("Why is it voided?"))
     version = HiddenField()
 
 

@@ -15,6 +15,7 @@ from ..money import shown
 from ..web.forms import flash_violations, show_errors
 from ..web.idempotency import idempotent
 from ..web.pagination import paginate
+from ..schemas import from_form
 from ..workflows.report import REPORT
 from ..alliances import ledger
 from . import contributions as contrib_svc
@@ -24,6 +25,7 @@ from .forms import decision_options
 from .forms import AssemblyForm, ContributionForm, ExpenseForm, ReportActionForm, ReportForm, VoidForm
 from .models import AccountabilityReport, Contribution, Expense
 from .permissions import can_record, can_view_execution
+from .schemas import ExpenseIn, ExpensePatch, VoidIn
 from .summary import glance
 
 bp = Blueprint("execution", __name__, url_prefix="/alliances/<int:alliance_id>/execution")
@@ -88,7 +90,8 @@ def expenses(alliance_id):
     if not form.validate_on_submit():
         return _expenses_page(alliance, form, 400)
     try:
-        e = expense_svc.record_expense(alliance, form.values(), current_user, request.files.get("receipt"))
+        body = from_form(ExpenseIn, form.values())
+        e = expense_svc.record_expense(alliance, body, current_user, request.files.get("receipt"))
     except DomainError as exc:
         db.session.rollback()
         alliance = load_alliance(alliance_id)
@@ -123,7 +126,8 @@ def expense(alliance_id, expense_id):
         return _expense_page(alliance, e, form, VoidForm(version=e.version), 400)
     version = form.version.data if (form.version.data or "").isdigit() else None
     try:
-        expense_svc.update_expense(e, form.values(), current_user, request.files.get("receipt"), version=version)
+        body = from_form(ExpensePatch, form.values(), version=version or e.version)
+        expense_svc.update_expense(e, body, current_user, request.files.get("receipt"))
     except DomainError as exc:
         db.session.rollback()
         e = _child(Expense, load_alliance(alliance_id), expense_id)
@@ -145,7 +149,8 @@ def void(alliance_id, expense_id):
         abort(400)
     version = form.version.data if (form.version.data or "").isdigit() else None
     try:
-        expense_svc.void_expense(e, current_user, form.reason.data, version=version)
+        body = from_form(VoidIn, {"reason": form.reason.data}, version=version)
+        expense_svc.void_expense(e, current_user, body)
     except DomainError as exc:
         db.session.rollback()
         e = _child(Expense, load_alliance(alliance_id), expense_id)

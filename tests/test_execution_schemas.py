@@ -1,0 +1,87 @@
+"""One schema per operation (issue 14) in the execution stage: the API, the pages and the services read an
+expense through the same models (grants/execution/schemas.py); the services check the business rules only."""
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from grants.errors import RuleViolation, ValidationFailed
+from grants.execution import expenses as svc
+from grants.execution.models import DOCUMENT_TYPES, EXPENSE_SOURCES, Expense
+from grants.execution.schemas import ExpenseIn, ExpensePatch, VoidIn
+from grants.extensions import db
+from tests.execution_support import JPEG, TODAY, expense_data, executing
+
+
+@pytest.fixture
+def live(alliance, officer, facilitator, board):
+    return executing(alliance, officer, facilitator, board)
+
+
+def test_the_models_document_the_choices_the_service_checked(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    for name in ("ExpenseIn", "ExpensePatch"):
+        props = schemas[name]["properties"]
+        assert props["source"]["enum"] == list(EXPENSE_SOURCES), name
+        assert props["document_type"]["enum"] == list(DOCUMENT_TYPES), name
+    assert "version" in schemas["ExpensePatch"]["required"]
+
+
+def test_the_service_takes_the_validated_model(live, treasurer):
+    line = live.budget_lines[0]
+    body = ExpenseIn(budget_line_id=line.id, spent_on=date.today(), amount="1250.50", source="grant",
+                     supplier="  Ferretería Illimani ", document_type="invoice", document_number="F-9")
+    e = svc.record_expense(live, body, treasurer)
+    assert e.amount == Decimal("1250.50") and e.supplier == "Ferretería Illimani" and e.description == ""
+    # a correction changes only what it gives; the business rules still run without the expense itself
+    svc.update_expense(e, ExpensePatch(version=e.version, amount="2000.00"), treasurer)
+    assert e.amount == Decimal("2000.00") and e.supplier == "Ferretería Illimani"
+    with pytest.raises(RuleViolation) as exc:
+        svc.update_expense(e, ExpensePatch(version=e.version, amount="140000.01"), treasurer)
+    assert "line_funds_exceeded" in [v.rule for v in exc.value.violations]
+    svc.void_expense(e, treasurer, VoidIn(reason="Registrado dos veces", version=e.version))
+    assert e.voided_at is not None and e.void_reason == "Registrado dos veces"
+
+
+def test_a_mapping_is_read_as_a_form_with_every_field_error_at_once(live, treasurer):
+    line = live.budget_lines[0]
+    future = (date.today() + timedelta(days=2)).isoformat()
+    data = expense_data(line, amount="0", source="cash", supplier="   ", spent_on=future)
+    with pytest.raises(ValidationFailed) as exc:
+        svc.record_expense(live, data, treasurer)
+    fields = sorted(v.field for v in exc.value.details)
+    assert fields == ["amount", "source", "spent_on", "supplier"]
+    assert db.session.execute(sa.select(sa.func.count(Expense.id))).scalar() == 0
+
+
+def test_page_reports_the_models_checks_at_their_fields_and_keeps_the_input(live, treasurer, login):
+    line = live.budget_lines[0]
+    future = (date.today() + timedelta(days=3)).isoformat()
+    data = {k: str(v) for k, v in expense_data(line, amount="1250,50", supplier="S" * 201).items()}
+    data.update(spent_on=future, document_number="  ", receipt=(io.BytesIO(JPEG), "foto.jpg"))
+    resp = login(treasurer).post(f"/alliances/{live.id}/execution/expenses", data=data,
+                                 content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    # the lengths were the form's (400, WTForms' own message); now the model's, with every other field's
+    assert resp.status_code == 422, html[:2000]
+    assert "Como máximo 200 caracteres." in html
+    assert "La fecha no puede ser futura." in html
+    assert "Este dato es obligatorio." in html
+    assert f'value="{future}"' in html and 'value="1250,50"' in html
+    assert db.session.execute(sa.select(sa.func.count(Expense.id))).scalar() == 0
+
+
+def test_api_and_page_refuse_a_future_date_with_the_same_message(live, treasurer, api, login):
+    line = live.budget_lines[0]
+    future = (date.today() + timedelta(days=1)).isoformat()
+    resp = api(treasurer).post(f"/alliances/{live.id}/expenses", json=expense_data(line, spent_on=future),
+                               headers={"Accept-Language": "es"})
+    assert resp.status_code == 422
+    [detail] = resp.get_json()["error"]["details"]
+    assert detail["field"] == "spent_on"
+    page = login(treasurer).post(f"/alliances/{live.id}/execution/expenses",
+                                 data={k: str(v) for k, v in expense_data(line, spent_on=future).items()})
+    assert page.status_code == 422 and detail["message"] in page.get_data(as_text=True)
+    assert TODAY < future
