@@ -6,11 +6,10 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Response, request
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
 from ..alliances.api import load_alliance
-from ..api.core import ApiError, Model, Out, api_user, choice_arg, dump, endpoint, load, paginate, require
-from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
+from ..api.core import ApiError, Out, api_user, choice_arg, dump, endpoint, load, paginate, require
+from ..schemas.types import MoneyStr, UtcDateTime
 from ..extensions import db
 from ..web.idempotency import idempotent
 from ..workflows.report import REPORT
@@ -23,7 +22,8 @@ from . import expenses as expense_svc
 from . import reports as report_svc
 from .models import AccountabilityReport, Contribution, Expense
 from .permissions import can_record, can_view_execution
-from .schemas import ExpenseIn, ExpensePatch, VoidIn, as_body
+from .schemas import (AssemblyApprovalIn, ContributionIn, ExpenseIn, ExpensePatch, ReportIn, ReportTransitionIn, VoidIn,
+                      as_body)
 
 TAGS = ("execution",)
 DENIED = _l("Only the association's treasurer or board record the execution.")
@@ -51,17 +51,6 @@ class ExpenseOut(Out):
     version: int
 
 
-class ContributionIn(Model):
-    kind: str = Field(max_length=20, description="cash or in_kind")
-    in_kind_type: str | None = Field(None, max_length=20, description="labour, materials, land, equipment, other")
-    description: str = Field(max_length=300)
-    amount: AmountStr | None = None
-    quantity: str | None = Field(None, max_length=20, description="in kind: days or units")
-    unit_value: AmountStr | None = None
-    contributed_on: date
-    budget_line_id: Id | None = None
-
-
 class ContributionOut(Out):
     id: int
     alliance_id: int
@@ -78,25 +67,6 @@ class ContributionOut(Out):
     voided_at: UtcDateTime | None = None
     void_reason: str | None = None
     version: int
-
-
-class ReportIn(Model):
-    period_start: date
-    period_end: date
-    assembly_approved_on: date | None = None
-    #: or the decision of the association's assembly register that approved it (its date is the assembly's)
-    assembly_decision_id: Id | None = None
-
-
-class ReportTransitionIn(Model):
-    action: str = Field(min_length=1, max_length=60, description="submit, approve, observe, reopen")
-    observations: str | None = Field(None, max_length=5000)
-    comment: str | None = Field(None, max_length=5000)
-    #: ``submit`` may carry the assembly's approval (multipart: the minutes in ``file``)
-    assembly_approved_on: date | None = None
-    #: ``submit`` may point to the assembly register's decision instead of a minutes file
-    assembly_decision_id: Id | None = None
-    version: Id | None = None
 
 
 class ReportOut(Out):
@@ -226,7 +196,7 @@ def record_contribution(alliance_id, body):
     answers as the first success did (header ``Idempotent-Replayed: true``) and records nothing again."""
     alliance = load_alliance(alliance_id)
     _writer(alliance)
-    c = contrib_svc.record_contribution(alliance, body.model_dump(), api_user(), request.files.get("evidence"))
+    c = contrib_svc.record_contribution(alliance, body, api_user(), request.files.get("evidence"))
     return contribution_out(c)
 
 
@@ -241,7 +211,8 @@ def void_contribution(contribution_id):
     version = int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
     if raw and version is None:
         raise ApiError(400, "bad_request", _l("version must be a whole number."))
-    contrib_svc.void_contribution(item, api_user(), request.args.get("reason"), version=version)
+    body = as_body(VoidIn, {"reason": request.args.get("reason"), "version": version})
+    contrib_svc.void_contribution(item, api_user(), body)
     return contribution_out(item)
 
 
@@ -262,7 +233,7 @@ def create_report(alliance_id, body):
     ``period_overlaps``."""
     alliance = load_alliance(alliance_id)
     _writer(alliance)
-    r = report_svc.create_report(alliance, body.model_dump(), api_user(), request.files.get("file"))
+    r = report_svc.create_report(alliance, body, api_user(), request.files.get("file"))
     return report_out(r)
 
 
@@ -289,8 +260,9 @@ def report_transition(report_id, body):
     minutes = request.files.get("file")
     if body.action == "submit" and (body.assembly_approved_on or minutes is not None or body.assembly_decision_id):
         _writer(r.alliance)
-        report_svc.record_assembly_approval(r, body.assembly_approved_on, minutes, api_user(),
-                                            body.assembly_decision_id)
+        approval = AssemblyApprovalIn(assembly_approved_on=body.assembly_approved_on,
+                                      assembly_decision_id=body.assembly_decision_id)
+        report_svc.record_assembly_approval(r, approval, minutes, api_user())
     data = body.model_dump(exclude={"action", "version", "assembly_approved_on", "assembly_decision_id"},
                            exclude_none=True)
     report_svc.report_action(r, body.action, api_user(), data, version=body.version)

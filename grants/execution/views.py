@@ -25,7 +25,7 @@ from .forms import decision_options
 from .forms import AssemblyForm, ContributionForm, ExpenseForm, ReportActionForm, ReportForm, VoidForm
 from .models import AccountabilityReport, Contribution, Expense
 from .permissions import can_record, can_view_execution
-from .schemas import ExpenseIn, ExpensePatch, VoidIn
+from .schemas import AssemblyApprovalIn, ContributionIn, ExpenseIn, ExpensePatch, ReportIn, VoidIn
 from .summary import glance
 
 bp = Blueprint("execution", __name__, url_prefix="/alliances/<int:alliance_id>/execution")
@@ -201,7 +201,8 @@ def contributions(alliance_id):
     if not form.validate_on_submit():
         return _contributions_page(alliance, form, 400)
     try:
-        contrib_svc.record_contribution(alliance, form.values(), current_user, request.files.get("evidence"))
+        body = from_form(ContributionIn, form.values())
+        contrib_svc.record_contribution(alliance, body, current_user, request.files.get("evidence"))
     except DomainError as exc:
         db.session.rollback()
         alliance = load_alliance(alliance_id)
@@ -250,8 +251,8 @@ def reports(alliance_id):
     if not form.validate_on_submit():
         return _reports_page(alliance, form, 400)
     try:
-        r = report_svc.create_report(alliance, {"period_start": form.period_start.data,
-                                                "period_end": form.period_end.data}, current_user)
+        body = from_form(ReportIn, {"period_start": form.period_start.data, "period_end": form.period_end.data})
+        r = report_svc.create_report(alliance, body, current_user)
     except DomainError as exc:
         db.session.rollback()
         alliance = load_alliance(alliance_id)
@@ -307,8 +308,9 @@ def assembly(alliance_id, report_id):
     if not form.validate_on_submit():
         return _report_page(alliance, r, ReportActionForm(), form, 400)
     try:
-        report_svc.record_assembly_approval(r, form.assembly_approved_on.data, request.files.get("assembly_minutes"),
-                                            current_user, form.assembly_decision_id.data)
+        body = from_form(AssemblyApprovalIn, {"assembly_approved_on": form.assembly_approved_on.data,
+                                              "assembly_decision_id": form.assembly_decision_id.data})
+        report_svc.record_assembly_approval(r, body, request.files.get("assembly_minutes"), current_user)
     except DomainError as exc:
         db.session.rollback()
         r = _child(AccountabilityReport, load_alliance(alliance_id), report_id)

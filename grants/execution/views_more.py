@@ -9,6 +9,7 @@ from .. import uploads
 from ..errors import DomainError
 from ..extensions import db
 from ..web.forms import options, show_errors
+from ..schemas import from_form
 from ..workflows.procurement import PROCUREMENT
 from . import contributions as contrib_svc
 from . import procurement as proc_svc
@@ -18,6 +19,7 @@ from .forms import (ContributionForm, DecisionForm, ProcurementActionForm, Procu
                     ReallocationForm, VoidForm)
 from .models import Contribution, Procurement, Quotation, Reallocation
 from .permissions import can_record, can_review
+from .schemas import ProcurementIn, QuotationIn, ReallocationIn, VoidIn
 from .views import _child, _contributions_page, _flash_rules, _writer, bp, load_alliance
 
 
@@ -39,7 +41,8 @@ def procurements(alliance_id):
     if not form.validate_on_submit():
         return _procurements_page(alliance, form, 400)
     try:
-        p = proc_svc.create_procurement(alliance, form.values(), current_user, request.files.get("file"))
+        body = from_form(ProcurementIn, form.values())
+        p = proc_svc.create_procurement(alliance, body, current_user, request.files.get("file"))
     except DomainError as exc:
         db.session.rollback()
         alliance = load_alliance(alliance_id)
@@ -95,8 +98,8 @@ def quotation(alliance_id, procurement_id):
     if not qform.validate_on_submit():
         return _procurement_page(alliance, p, qform, ProcurementActionForm(), 400)
     try:
-        proc_svc.add_quotation(p, {"supplier": qform.supplier.data, "amount": qform.amount.data},
-                               request.files.get("file"), current_user)
+        body = from_form(QuotationIn, {"supplier": qform.supplier.data, "amount": qform.amount.data})
+        proc_svc.add_quotation(p, body, request.files.get("file"), current_user)
     except DomainError as exc:
         db.session.rollback()
         p = _child(Procurement, load_alliance(alliance_id), procurement_id)
@@ -136,7 +139,8 @@ def reallocations(alliance_id):
     if not form.validate_on_submit():
         return _reallocations_page(alliance, form, 400)
     try:
-        r = realloc_svc.request_reallocation(alliance, form.values(), current_user)
+        body = from_form(ReallocationIn, form.values())
+        r = realloc_svc.request_reallocation(alliance, body, current_user)
     except DomainError as exc:
         db.session.rollback()
         alliance = load_alliance(alliance_id)
@@ -207,7 +211,8 @@ def void_contribution(alliance_id, contribution_id):
         abort(400)
     version = form.version.data if (form.version.data or "").isdigit() else None
     try:
-        contrib_svc.void_contribution(item, current_user, form.reason.data, version=version)
+        body = from_form(VoidIn, {"reason": form.reason.data}, version=version)
+        contrib_svc.void_contribution(item, current_user, body)
     except DomainError as exc:
         db.session.rollback()
         alliance = load_alliance(alliance_id)
