@@ -12,7 +12,10 @@ from grants.execution import contributions as contrib_svc
 from grants.execution import expenses as svc
 from grants.execution import reports as report_svc
 from grants.execution.models import CONTRIBUTION_KINDS, DOCUMENT_TYPES, EXPENSE_SOURCES, Contribution, Expense
-from grants.execution.schemas import ContributionIn, ExpenseIn, ExpensePatch, ReportIn, VoidIn
+from grants.execution.contributions.schemas import ContributionIn
+from grants.execution.expenses.schemas import ExpenseIn, ExpensePatch
+from grants.execution.reports.schemas import ReportIn
+from grants.execution.schemas import VoidIn
 from grants.extensions import db
 from tests.execution_support import JPEG, TODAY, expense_data, executing
 
@@ -128,7 +131,8 @@ def test_procurement_and_reallocation_inputs_are_the_models(live, board, treasur
     from grants.execution import procurement as proc_svc
     from grants.execution import reallocations as realloc_svc
     from grants.execution.models import PROCUREMENT_METHODS, REALLOCATION_SOURCES
-    from grants.execution.schemas import ProcurementIn, QuotationIn, ReallocationIn
+    from grants.execution.procurement.schemas import ProcurementIn, QuotationIn
+    from grants.execution.reallocations.schemas import ReallocationIn
     from tests.execution_support import PDF, upload
 
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import ledger
 from ..extensions import db
-from .expenses import line_figures
+from .expenses.services import line_figures
 from .models import AccountabilityReport, Expense
 
 NEAR_LIMIT = 90

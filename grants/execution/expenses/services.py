@@ -15,17 +15,18 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..alliances import expenses as expense_interface
-from ..alliances import ledger
-from ..common import utcnow
-from ..errors import Collector, RuleViolation, StaleVersion, Violation
-from ..extensions import db
-from ..money import ZERO, shown
-from .common import line_of, lock_alliance, lock_line, raise_fields, require_in_execution, stored_file
-from .permissions import can_record
-from .schemas import ExpenseIn, ExpensePatch, VoidIn, as_body
-from .models import (DOCUMENT_TYPES, EXPENSE_SOURCES, LOCKED_STATES, AccountabilityReport, Contribution, Expense,
+from ... import audit
+from ...alliances import expenses as expense_interface
+from ...alliances import ledger
+from ...common import utcnow
+from ...errors import Collector, RuleViolation, StaleVersion, Violation
+from ...extensions import db
+from ...money import ZERO, shown
+from ..common import line_of, lock_alliance, lock_line, raise_fields, require_in_execution, stored_file
+from ..permissions import can_record
+from ..schemas import VoidIn, as_body
+from .schemas import ExpenseIn, ExpensePatch
+from ..models import (DOCUMENT_TYPES, EXPENSE_SOURCES, LOCKED_STATES, AccountabilityReport, Contribution, Expense,
                      Procurement)
 
 FIELDS = ("budget_line_id", "spent_on", "amount", "source", "supplier", "document_type", "document_number",

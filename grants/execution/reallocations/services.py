@@ -10,19 +10,20 @@ from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..alliances.budget import SOURCES
-from ..alliances.figures import financing_violations
-from ..common import utcnow
-from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation
-from ..extensions import db
-from ..money import shown
-from ..workflows.reallocation import REALLOCATION
-from .common import line_of, lock_line, raise_fields, require_in_execution
-from .expenses import spent_on_line
-from .models import EXPENSE_SOURCES, Reallocation
-from .permissions import can_review
-from .schemas import ReallocationIn, as_body
+from ... import audit
+from ...alliances.budget import SOURCES
+from ...alliances.figures import financing_violations
+from ...common import utcnow
+from ...errors import Collector, Forbidden, InvalidTransition, RuleViolation
+from ...extensions import db
+from ...money import shown
+from ...workflows.reallocation import REALLOCATION
+from ..common import line_of, lock_line, raise_fields, require_in_execution
+from ..expenses.services import spent_on_line
+from ..models import EXPENSE_SOURCES, Reallocation
+from ..permissions import can_review
+from ..schemas import as_body
+from .schemas import ReallocationIn
 
 LINE_FIELDS = ("id", "category", "description", "quantity", "unit_cost", "total", *SOURCES)
 

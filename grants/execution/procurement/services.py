@@ -13,16 +13,17 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..errors import Collector, InvalidTransition, Violation
-from ..extensions import db
-from ..workflows import guard
-from ..workflows.procurement import PROCUREMENT
-from ..money import shown
-from ..associations.assemblies import decision_for
-from .common import line_of, raise_fields, require_in_execution, stored_file
-from .models import Procurement, Quotation
-from .schemas import ProcurementIn, QuotationIn, as_body
+from ... import audit
+from ...errors import Collector, InvalidTransition, Violation
+from ...extensions import db
+from ...workflows import guard
+from ...workflows.procurement import PROCUREMENT
+from ...money import shown
+from ...associations.assemblies import decision_for
+from ..common import line_of, raise_fields, require_in_execution, stored_file
+from ..models import Procurement, Quotation
+from ..schemas import as_body
+from .schemas import ProcurementIn, QuotationIn
 
 
 def create_procurement(alliance, body: ProcurementIn, actor, assembly=None):

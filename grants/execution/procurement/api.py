@@ -4,14 +4,13 @@ import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from ..alliances.api import load_alliance
-from ..api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require
-from ..schemas.types import MoneyStr, UtcDateTime
-from ..extensions import db
-from ..workflows.procurement import PROCUREMENT
-from . import procurement as svc
-from .models import Procurement
-from .permissions import can_record, can_view_execution
+from ...alliances.api import load_alliance
+from ...api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require
+from ...schemas.types import MoneyStr, UtcDateTime
+from ...workflows.procurement import PROCUREMENT
+from . import services as svc
+from ..models import Procurement
+from ..permissions import can_record, can_view_execution
 from .schemas import ProcurementIn, ProcurementTransitionIn, QuotationIn
 
 TAGS = ("execution",)

@@ -8,16 +8,17 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..common import utcnow
-from ..errors import Collector, InvalidTransition, RuleViolation, StaleVersion, Violation
-from ..extensions import db
-from ..money import ZERO, fmt
-from ..workflows.report import REPORT
-from ..associations.assemblies import decision_for
-from .common import raise_fields, stored_file
-from .models import EXPENSE_SOURCES, AccountabilityReport, Contribution, Expense
-from .schemas import AssemblyApprovalIn, ReportIn, as_body
+from ... import audit
+from ...common import utcnow
+from ...errors import Collector, InvalidTransition, RuleViolation, StaleVersion, Violation
+from ...extensions import db
+from ...money import ZERO, fmt
+from ...workflows.report import REPORT
+from ...associations.assemblies import decision_for
+from ..common import raise_fields, stored_file
+from ..models import EXPENSE_SOURCES, AccountabilityReport, Contribution, Expense
+from ..schemas import as_body
+from .schemas import AssemblyApprovalIn, ReportIn
 
 
 def _overlapping(alliance, start, end, exclude_id=None):

@@ -2,13 +2,12 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..alliances.api import load_alliance
-from ..api.core import Out, api_user, dump, endpoint, load, paginate, require
-from ..schemas.types import MoneyStr
-from ..extensions import db
-from . import reallocations as svc
-from .models import Reallocation
-from .permissions import can_record, can_view_execution
+from ...alliances.api import load_alliance
+from ...api.core import Out, api_user, dump, endpoint, load, paginate, require
+from ...schemas.types import MoneyStr
+from . import services as svc
+from ..models import Reallocation
+from ..permissions import can_record, can_view_execution
 from .schemas import ReallocationDecisionIn, ReallocationIn
 
 TAGS = ("execution",)

@@ -5,13 +5,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..common import utcnow
-from ..errors import Collector, RuleViolation, StaleVersion, Violation
-from ..extensions import db
-from .common import line_of, raise_fields, require_in_execution, stored_file
-from .models import Contribution
-from .schemas import ContributionIn, VoidIn, as_body
+from ... import audit
+from ...common import utcnow
+from ...errors import Collector, RuleViolation, StaleVersion, Violation
+from ...extensions import db
+from ..common import line_of, raise_fields, require_in_execution, stored_file
+from ..models import Contribution
+from ..schemas import VoidIn, as_body
+from .schemas import ContributionIn
 
 
 def record_contribution(alliance, body: ContributionIn, actor, evidence=None):

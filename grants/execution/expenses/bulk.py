@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from ..errors import DomainError, RuleViolation, ValidationFailed, Violation
-from .common import require_in_execution
-from .expenses import record_expense
+from ...errors import DomainError, RuleViolation, ValidationFailed, Violation
+from ..common import require_in_execution
+from .services import record_expense
 
 COLUMNS = ("line", "date", "amount", "source", "supplier", "document_type", "document_number", "description")
 MAX_ROWS = 2000
