@@ -15,7 +15,7 @@ from grants.alliances.services import take_action
 from grants.assistance import pdf as assistance_pdf
 from grants.assistance import services as ta
 from grants.closeout import pdf as closeout_pdf
-from grants.execution import pdf as execution_pdf
+from grants.execution.reports import pdf as execution_pdf
 from grants.execution import reports
 from grants.extensions import db
 from grants.funding import pdf as funding_pdf

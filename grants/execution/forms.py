@@ -25,16 +25,19 @@ def procurement_options(alliance):
 
 
 class ExpenseForm(FlaskForm):
+    """Renders the expense form and checks its CSRF token; the fields are checked by ``ExpenseIn`` /
+    ``ExpensePatch`` (grants/execution/schemas.py)."""
+
     budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
-    spent_on = StringField(_l("Date paid"), validators=[Optional(), Length(max=10)])
-    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    spent_on = StringField(_l("Date paid"))
+    amount = MoneyField(_l("Amount"))
     source = SelectField(_l("Paid with"), validate_choice=False,
                          choices=options([(k, v) for k, v in EXPENSE_SOURCES.items()]))
-    supplier = StringField(_l("Supplier"), validators=[Optional(), Length(max=200)])
+    supplier = StringField(_l("Supplier"))
     document_type = SelectField(_l("Document"), validate_choice=False,
                                 choices=options([(k, v) for k, v in DOCUMENT_TYPES.items()]))
-    document_number = StringField(_l("Document number"), validators=[Optional(), Length(max=60)])
-    description = StringField(_l("What was bought"), validators=[Optional(), Length(max=300)])
+    document_number = StringField(_l("Document number"))
+    description = StringField(_l("What was bought"))
     procurement_id = SelectField(_l("Procurement (above the minor purchase limit)"), validate_choice=False)
     receipt = FileField(_l("Receipt (photo or PDF)"))
     version = HiddenField()
@@ -51,21 +54,25 @@ class ExpenseForm(FlaskForm):
 
 
 class VoidForm(FlaskForm):
-    reason = TextAreaField(_l("Why is it voided?"), validators=[Optional(), Length(max=2000)])
+    """The reason is checked by ``VoidIn``."""
+
+    reason = TextAreaField(_l("Why is it voided?"))
     version = HiddenField()
 
 
 class ContributionForm(FlaskForm):
+    """Renders the contribution form (CSRF); the fields are checked by ``ContributionIn``."""
+
     kind = SelectField(_l("Kind"), validate_choice=False,
                        choices=options([(k, v) for k, v in CONTRIBUTION_KINDS.items()]))
     in_kind_type = SelectField(_l("What, if in kind"), validate_choice=False,
                                choices=options([("", "—")] + [(k, v) for k, v in IN_KIND_TYPES.items()]))
-    description = StringField(_l("Description"), validators=[Optional(), Length(max=300)])
+    description = StringField(_l("Description"))
     budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
-    contributed_on = StringField(_l("Date"), validators=[Optional(), Length(max=10)])
-    quantity = StringField(_l("Days or units (in kind)"), validators=[Optional(), Length(max=20)])
-    unit_value = MoneyField(_l("Value of each"), validators=[Optional(), Length(max=30)])
-    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    contributed_on = StringField(_l("Date"))
+    quantity = StringField(_l("Days or units (in kind)"))
+    unit_value = MoneyField(_l("Value of each"))
+    amount = MoneyField(_l("Amount"))
     evidence = FileField(_l("Evidence (photo or PDF)"))
 
     def fill(self, alliance):
@@ -79,12 +86,16 @@ class ContributionForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    period_start = StringField(_l("Period from"), validators=[Optional(), Length(max=10)])
-    period_end = StringField(_l("Period to"), validators=[Optional(), Length(max=10)])
+    """The period is checked by ``ReportIn``."""
+
+    period_start = StringField(_l("Period from"))
+    period_end = StringField(_l("Period to"))
 
 
 class AssemblyForm(FlaskForm):
-    assembly_approved_on = StringField(_l("Date of the assembly"), validators=[Optional(), Length(max=10)])
+    """Checked by ``AssemblyApprovalIn`` (and the service: the minutes' file or a decision)."""
+
+    assembly_approved_on = StringField(_l("Date of the assembly"))
     assembly_minutes = FileField(_l("Minutes of the assembly (photo or PDF)"))
     assembly_decision_id = SelectField(_l("Or the assembly's decision, from the register"), validate_choice=False)
 
@@ -96,10 +107,12 @@ class ReportActionForm(FlaskForm):
 
 
 class ProcurementForm(FlaskForm):
-    description = StringField(_l("What is bought"), validators=[Optional(), Length(max=300)])
+    """Renders the procurement form (CSRF); the fields are checked by ``ProcurementIn``."""
+
+    description = StringField(_l("What is bought"))
     budget_line_id = SelectField(_l("Budget line"), validate_choice=False)
     method = SelectField(_l("Method"), validate_choice=False)
-    estimated_amount = MoneyField(_l("Estimated amount"), validators=[Optional(), Length(max=30)])
+    estimated_amount = MoneyField(_l("Estimated amount"))
     direct_reason = SelectField(_l("Reason for direct contracting"), validate_choice=False)
     file = FileField(_l("Assembly approval (direct contracting)"))
     assembly_decision_id = SelectField(_l("Or the assembly's decision, from the register"), validate_choice=False)
@@ -120,8 +133,10 @@ class ProcurementForm(FlaskForm):
 
 
 class QuotationForm(FlaskForm):
-    supplier = StringField(_l("Supplier"), validators=[Optional(), Length(max=200)])
-    amount = MoneyField(_l("Amount quoted"), validators=[Optional(), Length(max=30)])
+    """Checked by ``QuotationIn`` (the file by the service)."""
+
+    supplier = StringField(_l("Supplier"))
+    amount = MoneyField(_l("Amount quoted"))
     file = FileField(_l("Quotation (photo or PDF)"))
 
 
@@ -141,11 +156,13 @@ def decision_options(alliance, kind="direct_contracting"):
 
 
 class ReallocationForm(FlaskForm):
+    """Renders the reallocation form (CSRF); the fields are checked by ``ReallocationIn``."""
+
     from_line_id = SelectField(_l("From line"), validate_choice=False)
     to_line_id = SelectField(_l("To line"), validate_choice=False)
     source = SelectField(_l("Source"), validate_choice=False)
-    amount = MoneyField(_l("Amount"), validators=[Optional(), Length(max=30)])
-    justification = TextAreaField(_l("Justification"), validators=[Optional(), Length(max=5000)])
+    amount = MoneyField(_l("Amount"))
+    justification = TextAreaField(_l("Justification"))
 
     def fill(self, alliance):
         self.from_line_id.choices = line_options(alliance)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..alliances import ledger, page
 from ..alliances.models import Alliance
 from ..extensions import db
-from .expenses import line_figures
+from .expenses.services import line_figures
 from .models import AccountabilityReport, Expense
 
 NEAR_LIMIT = 90

@@ -15,17 +15,18 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..alliances import expenses as expense_interface
-from ..alliances import ledger
-from ..common import utcnow
-from ..errors import Collector, RuleViolation, StaleVersion, Violation
-from ..extensions import db
-from ..money import ZERO, shown
-from .common import (line_of, lock_alliance, lock_line, parse_amount, parse_date, parse_text, raise_fields,
-                     require_in_execution, stored_file)
-from .permissions import can_record
-from .models import (DOCUMENT_TYPES, EXPENSE_SOURCES, LOCKED_STATES, AccountabilityReport, Contribution, Expense,
+from ... import audit
+from ...alliances import expenses as expense_interface
+from ...alliances import ledger
+from ...common import utcnow
+from ...errors import Collector, RuleViolation, StaleVersion, Violation
+from ...extensions import db
+from ...money import ZERO, shown
+from ..common import line_of, lock_alliance, lock_line, raise_fields, require_in_execution, stored_file
+from ..permissions import can_record
+from ..schemas import VoidIn, as_body
+from .schemas import ExpenseIn, ExpensePatch
+from ..models import (DOCUMENT_TYPES, EXPENSE_SOURCES, LOCKED_STATES, AccountabilityReport, Contribution, Expense,
                      Procurement)
 
 FIELDS = ("budget_line_id", "spent_on", "amount", "source", "supplier", "document_type", "document_number",
@@ -66,44 +67,24 @@ def available(line, source, exclude_id=None):
     return planned(line, source) - spent_on_line(line.id, source, exclude_id)
 
 
-def _validate(alliance, data):
+def _validate(alliance, body):
+    """What needs the database: the line and the procurement are this alliance's, a deliverable can be paid
+    (the model checked every field's type, length, choice and date)."""
     c = Collector()
-    line = line_of(c, alliance, data.get("budget_line_id"))
-    day = parse_date(c, data.get("spent_on"), "spent_on")
-    amount = parse_amount(c, data.get("amount"))
-    source = str(data.get("source") or "")
-    if source not in EXPENSE_SOURCES:
-        c.add("invalid", _l("Choose where the money comes from."), "source")
-    supplier = parse_text(c, data.get("supplier"), "supplier", 200)
-    dtype = str(data.get("document_type") or "")
-    if dtype not in DOCUMENT_TYPES:
-        c.add("invalid", _l("Choose the type of document."), "document_type")
-    number = parse_text(c, data.get("document_number"), "document_number", 60)
-    description = parse_text(c, data.get("description"), "description", 300, required=False)
+    line = line_of(c, alliance, body.budget_line_id)
     procurement = None
-    raw = data.get("procurement_id")
-    if raw not in (None, ""):
-        try:
-            ident = int(raw)
-        except (TypeError, ValueError):
-            ident = 0
-        procurement = db.session.get(Procurement, ident) if 0 < ident < 2**31 else None
+    if body.procurement_id is not None:
+        procurement = db.session.get(Procurement, body.procurement_id)
         if procurement is None or procurement.alliance_id != alliance.id:
             c.add("invalid", _l("Choose a procurement of this alliance."), "procurement_id")
             procurement = None
-    deliverable_id = None
-    raw = data.get("deliverable_id")
-    if raw not in (None, ""):
-        try:
-            deliverable_id = int(raw)
-        except (TypeError, ValueError):
-            deliverable_id = 0
-        if not 0 < deliverable_id < 2**31 or not _DELIVERABLE_CHECKS:
-            c.add("invalid", _l("Choose a deliverable of this alliance."), "deliverable_id")
+    if body.deliverable_id is not None and not _DELIVERABLE_CHECKS:
+        c.add("invalid", _l("Choose a deliverable of this alliance."), "deliverable_id")
     raise_fields(c)
-    return dict(budget_line_id=line.id, spent_on=day, amount=amount, source=source, supplier=supplier,
-                document_type=dtype, document_number=number, description=description,
-                procurement_id=procurement.id if procurement else None, deliverable_id=deliverable_id), procurement
+    return dict(budget_line_id=line.id, spent_on=body.spent_on, amount=body.amount, source=body.source,
+                supplier=body.supplier, document_type=body.document_type, document_number=body.document_number,
+                description=body.description or "", procurement_id=procurement.id if procurement else None,
+                deliverable_id=body.deliverable_id), procurement
 
 
 def _rules(alliance, values, procurement, exclude_id=None):
@@ -166,13 +147,15 @@ def _audit_data(expense):
     return {k: getattr(expense, k) for k in FIELDS} | {"receipt_sha256": expense.receipt_sha256}
 
 
-def record_expense(alliance, data, actor, receipt=None):
-    """Record an expense (``data``: the fields of ``FIELDS``; ``receipt``: an optional FileStorage).
+def record_expense(alliance, body: ExpenseIn, actor, receipt=None):
+    """Record an expense (``body``: an ``ExpenseIn``, or a mapping read as a form is; ``receipt``: an
+    optional FileStorage).
 
     Raises ``RuleViolation`` (the rules above), ``ValidationFailed``, ``UploadTooLarge``, ``UnsupportedType``.
     Flushes and audits; never commits."""
     require_in_execution(alliance)
-    values, procurement = _validate(alliance, data)
+    body = as_body(ExpenseIn, body)
+    values, procurement = _validate(alliance, body)
     stored = stored_file(receipt, "receipt")
     _rules(alliance, values, procurement)
     expense = Expense(alliance_id=alliance.id, created_by_id=actor.id, **values)
@@ -199,15 +182,17 @@ def _violation(rule, message, field=None):
     return Violation(rule, message, field)
 
 
-def update_expense(expense, data, actor, receipt=None, version=None):
-    """Correct an expense (every field may change; the rules are checked again without the expense itself).
+def update_expense(expense, body: ExpensePatch, actor, receipt=None, version=None):
+    """Correct an expense (``body``: an ``ExpensePatch``, whose fields given change; or a mapping of the fields
+    to change, with ``version``). The rules are checked again without the expense itself.
     Raises as ``record_expense``, plus ``report_locked`` and ``StaleVersion``."""
     alliance = expense.alliance
     require_in_execution(alliance)
-    _check_editable(expense, version)
-    merged = {k: getattr(expense, k) for k in FIELDS}
-    merged.update({k: v for k, v in dict(data).items() if k in FIELDS and v is not None})
-    values, procurement = _validate(alliance, merged)
+    if not isinstance(body, ExpensePatch):
+        body = as_body(ExpensePatch, {**dict(body), "version": version if version is not None else expense.version})
+    _check_editable(expense, body.version)
+    merged = {k: getattr(expense, k) for k in FIELDS} | {k: v for k, v in body.given().items() if k in FIELDS}
+    values, procurement = _validate(alliance, ExpenseIn.model_construct(**merged))
     stored = stored_file(receipt, "receipt")
     _rules(alliance, values, procurement, exclude_id=expense.id)
     before = _audit_data(expense)
@@ -223,19 +208,18 @@ def update_expense(expense, data, actor, receipt=None, version=None):
     return expense
 
 
-def void_expense(expense, actor, reason, version=None):
-    """Void an expense (it stays on record, no longer counts). Raises ``report_locked``, ``ValidationFailed``
-    (no reason), ``StaleVersion``."""
+def void_expense(expense, actor, body: VoidIn, version=None):
+    """Void an expense (it stays on record, no longer counts); ``body``: a ``VoidIn`` (or the reason's text,
+    with ``version``). Raises ``report_locked``, ``ValidationFailed`` (no reason), ``StaleVersion``."""
     alliance = expense.alliance
     require_in_execution(alliance)
-    _check_editable(expense, version)
-    c = Collector()
-    reason = parse_text(c, reason, "reason", 2000)
-    raise_fields(c)
+    if not isinstance(body, VoidIn):
+        body = as_body(VoidIn, {"reason": body, "version": version})
+    _check_editable(expense, body.version)
     expense.voided_at = utcnow()
-    expense.void_reason = reason
+    expense.void_reason = body.reason
     db.session.flush()
-    audit.record("expense", expense.id, "void", actor, comment=reason, data={"amount": expense.amount},
+    audit.record("expense", expense.id, "void", actor, comment=body.reason, data={"amount": expense.amount},
                  alliance_id=alliance.id, association_id=alliance.association_id)
     return expense
 

@@ -10,18 +10,20 @@ from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..alliances.budget import SOURCES
-from ..alliances.figures import financing_violations
-from ..common import utcnow
-from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation
-from ..extensions import db
-from ..money import shown
-from ..workflows.reallocation import REALLOCATION
-from .common import line_of, lock_line, parse_amount, parse_text, raise_fields, require_in_execution
-from .expenses import spent_on_line
-from .models import EXPENSE_SOURCES, REALLOCATION_SOURCES, Reallocation
-from .permissions import can_review
+from ... import audit
+from ...alliances.budget import SOURCES
+from ...alliances.figures import financing_violations
+from ...common import utcnow
+from ...errors import Collector, Forbidden, InvalidTransition, RuleViolation
+from ...extensions import db
+from ...money import shown
+from ...workflows.reallocation import REALLOCATION
+from ..common import line_of, lock_line, raise_fields, require_in_execution
+from ..expenses.services import spent_on_line
+from ..models import EXPENSE_SOURCES, Reallocation
+from ..permissions import can_review
+from ..schemas import as_body
+from .schemas import ReallocationIn
 
 LINE_FIELDS = ("id", "category", "description", "quantity", "unit_cost", "total", *SOURCES)
 
@@ -72,22 +74,17 @@ def _apply(alliance, r):
     db.session.flush()
 
 
-def request_reallocation(alliance, data, actor):
+def request_reallocation(alliance, body: ReallocationIn, actor):
     """Move ``amount`` of ``source`` (default grant) from ``from_line_id`` to ``to_line_id`` with a
-    ``justification``. Applied at once within the free share, else pending for the officer.
-    Raises ``ValidationFailed``, ``RuleViolation``."""
+    ``justification`` (``body``: a ``ReallocationIn``, or a mapping read as a form is). Applied at once within
+    the free share, else pending for the officer. Raises ``ValidationFailed``, ``RuleViolation``."""
     require_in_execution(alliance)
+    body = as_body(ReallocationIn, body)
     c = Collector()
-    from_line = line_of(c, alliance, data.get("from_line_id"), "from_line_id")
-    to_line = line_of(c, alliance, data.get("to_line_id"), "to_line_id")
-    if from_line and to_line and from_line.id == to_line.id:
-        c.add("invalid", _l("Choose two different lines."), "to_line_id")
-    source = str(data.get("source") or "grant")
-    if source not in REALLOCATION_SOURCES:
-        c.add("invalid", _l("Choose the source of money to move."), "source")
-    amount = parse_amount(c, data.get("amount"))
-    justification = parse_text(c, data.get("justification"), "justification", 5000)
+    from_line = line_of(c, alliance, body.from_line_id, "from_line_id")
+    to_line = line_of(c, alliance, body.to_line_id, "to_line_id")
     raise_fields(c)
+    source, amount, justification = body.source, body.amount, body.justification
     _check(alliance, from_line, to_line, source, amount)
     share = Decimal(alliance.program.free_reallocation_share or 0)
     free = amount <= share * Decimal(from_line.total or 0)

@@ -13,44 +13,40 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..errors import Collector, InvalidTransition, Violation
-from ..extensions import db
-from ..workflows import guard
-from ..workflows.procurement import PROCUREMENT
-from ..money import shown
-from ..associations.assemblies import decision_for
-from .common import line_of, parse_amount, parse_text, raise_fields, require_in_execution, stored_file
-from .models import DIRECT_REASONS, PROCUREMENT_METHODS, Procurement, Quotation
+from ... import audit
+from ...errors import Collector, InvalidTransition, Violation
+from ...extensions import db
+from ...workflows import guard
+from ...workflows.procurement import PROCUREMENT
+from ...money import shown
+from ...associations.assemblies import decision_for
+from ..common import line_of, raise_fields, require_in_execution, stored_file
+from ..models import Procurement, Quotation
+from ..schemas import as_body
+from .schemas import ProcurementIn, QuotationIn
 
 
-def create_procurement(alliance, data, actor, assembly=None):
-    """Open a procurement. Raises ``ValidationFailed`` (fields; ``method_not_allowed`` when a minor purchase
-    is estimated at or above the limit), ``RuleViolation`` (state), upload errors."""
+def create_procurement(alliance, body: ProcurementIn, actor, assembly=None):
+    """Open a procurement (``body``: a ``ProcurementIn``, or a mapping read as a form is). Raises
+    ``ValidationFailed`` (fields; ``method_not_allowed`` when a minor purchase is estimated at or above the
+    limit), ``RuleViolation`` (state), upload errors."""
     require_in_execution(alliance)
+    body = as_body(ProcurementIn, body)
     c = Collector()
-    description = parse_text(c, data.get("description"), "description", 300)
-    line = line_of(c, alliance, data.get("budget_line_id"))
-    method = str(data.get("method") or "")
-    if method not in PROCUREMENT_METHODS:
-        c.add("invalid", _l("Choose minor, comparison or direct."), "method")
-    estimated = parse_amount(c, data.get("estimated_amount"), "estimated_amount")
+    line = line_of(c, alliance, body.budget_line_id)
+    method, estimated = body.method, body.estimated_amount
     limit = Decimal(alliance.program.minor_purchase_limit or 0)
-    if method == "minor" and estimated is not None and estimated > limit:
+    if method == "minor" and estimated > limit:
         c.add("method_not_allowed", _l("Above %(limit)s the purchase needs a price comparison.",
                                             limit=shown(limit, alliance.program.currency)),
               "method")
-    reason = str(data.get("direct_reason") or "") or None
-    if method == "direct" and reason not in DIRECT_REASONS:
-        c.add("required", _l("Direct contracting is only for a single supplier, an emergency or a repeat order."),
-              "direct_reason")
-    decision = decision_for(alliance.association_id, data["assembly_decision_id"], "direct_contracting", c) \
-        if method == "direct" and data.get("assembly_decision_id") else None
+    decision = decision_for(alliance.association_id, body.assembly_decision_id, "direct_contracting", c) \
+        if body.assembly_decision_id else None
     raise_fields(c)
     stored = stored_file(assembly, "file") if method == "direct" else None
-    p = Procurement(alliance_id=alliance.id, budget_line_id=line.id, description=description, method=method,
-                    estimated_amount=estimated, direct_reason=reason if method == "direct" else None,
-                    state="open", created_by_id=actor.id, assembly_decision_id=decision and decision.id)
+    p = Procurement(alliance_id=alliance.id, budget_line_id=line.id, description=body.description, method=method,
+                    estimated_amount=estimated, direct_reason=body.direct_reason, state="open",
+                    created_by_id=actor.id, assembly_decision_id=decision and decision.id)
     if stored:
         p.assembly_sha256, p.assembly_filename, p.assembly_content_type = stored
     db.session.add(p)
@@ -63,25 +59,25 @@ def create_procurement(alliance, data, actor, assembly=None):
     return p
 
 
-def add_quotation(procurement, data, storage, actor):
-    """A supplier's quotation with its file (required). Only while the procurement is open."""
+def add_quotation(procurement, body: QuotationIn, storage, actor):
+    """A supplier's quotation (``body``: a ``QuotationIn``, or a mapping read as a form is) with its file
+    (required). Only while the procurement is open."""
     if procurement.state != "open":
         raise InvalidTransition(_l("Quotations are added while the procurement is open."))
+    body = as_body(QuotationIn, body)
     c = Collector()
-    supplier = parse_text(c, data.get("supplier"), "supplier", 200)
-    amount = parse_amount(c, data.get("amount"))
     if storage is None or not getattr(storage, "filename", None):
         c.add("required", _l("Upload the quotation (photo or PDF)."), "file")
     raise_fields(c)
     sha, name, ctype = stored_file(storage, "file")
-    q = Quotation(procurement=procurement, supplier=supplier, amount=amount, file_sha256=sha, file_filename=name,
-                  file_content_type=ctype, created_by_id=actor.id)
+    q = Quotation(procurement=procurement, supplier=body.supplier, amount=body.amount, file_sha256=sha,
+                  file_filename=name, file_content_type=ctype, created_by_id=actor.id)
     db.session.add(q)
     db.session.flush()
     alliance = procurement.alliance
     audit.record("procurement", procurement.id, "add_quotation", actor, alliance_id=alliance.id,
                  association_id=alliance.association_id,
-                 data={"quotation_id": q.id, "supplier": supplier, "amount": amount, "sha256": sha})
+                 data={"quotation_id": q.id, "supplier": body.supplier, "amount": body.amount, "sha256": sha})
     return q
 
 

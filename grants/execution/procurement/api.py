@@ -3,43 +3,17 @@
 import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
-from ..alliances.api import load_alliance
-from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
-from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
-from ..extensions import db
-from ..workflows.procurement import PROCUREMENT
-from . import procurement as svc
-from .models import Procurement
-from .permissions import can_record, can_view_execution
+from ...alliances.api import load_alliance
+from ...api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require
+from ...schemas.types import MoneyStr, UtcDateTime
+from ...workflows.procurement import PROCUREMENT
+from . import services as svc
+from ..models import Procurement
+from ..permissions import can_record, can_view_execution
+from .schemas import ProcurementIn, ProcurementTransitionIn, QuotationIn
 
 TAGS = ("execution",)
-
-
-class ProcurementIn(Model):
-    description: str = Field(max_length=300)
-    budget_line_id: Id
-    method: str = Field(max_length=20, description="minor, comparison or direct")
-    estimated_amount: AmountStr
-    direct_reason: str | None = Field(None, max_length=20, description="single_supplier, emergency, repeat_order")
-    #: direct contracting: the registered assembly decision that approved it (instead of the minutes file)
-    assembly_decision_id: Id | None = None
-
-
-class QuotationIn(Model):
-    supplier: str = Field(max_length=200)
-    amount: AmountStr
-
-
-class ProcurementTransitionIn(Model):
-    action: str = Field(min_length=1, max_length=60, description="award, close, cancel")
-    quotation_id: Id | None = None
-    justification: str | None = Field(None, max_length=5000)
-    comment: str | None = Field(None, max_length=5000)
-    reason: str | None = Field(None, max_length=5000)
-    #: award of a direct contracting: the registered assembly decision that approved it
-    assembly_decision_id: Id | None = None
 
 
 class QuotationOut(Out):
@@ -94,7 +68,7 @@ def open_procurement(alliance_id, body):
     """``method_not_allowed`` (minor above the limit); direct needs ``direct_reason``."""
     alliance = load_alliance(alliance_id)
     require(can_record(api_user(), alliance), _l("Only the association's treasurer or board buy."))
-    p = svc.create_procurement(alliance, body.model_dump(), api_user(), request.files.get("file"))
+    p = svc.create_procurement(alliance, body, api_user(), request.files.get("file"))
     return procurement_out(p)
 
 
@@ -110,7 +84,7 @@ def get_procurement(procurement_id):
 def add_quotation(procurement_id, body):
     p = load_procurement(procurement_id)
     require(can_record(api_user(), p.alliance), _l("Only the association's treasurer or board buy."))
-    svc.add_quotation(p, body.model_dump(), request.files.get("file"), api_user())
+    svc.add_quotation(p, body, request.files.get("file"), api_user())
     return procurement_out(p)
 
 

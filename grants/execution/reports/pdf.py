@@ -1,11 +1,11 @@
 """The accountability statement as a PDF (the house style of grants/documents.py)."""
 from flask_babel import lazy_gettext as _l
 
-from ..documents import H1, H2, SMALL, build, facts, p, signatures, table
-from ..web.i18n import date as fmt_date
-from ..web.i18n import money as fmt_money
-from .models import EXPENSE_SOURCES
-from .reports import balances, items
+from ...documents import H1, H2, SMALL, build, facts, p, signatures, table
+from ...web.i18n import date as fmt_date
+from ...web.i18n import money as fmt_money
+from ..models import EXPENSE_SOURCES
+from .services import balances, items
 
 
 def report_pdf(report):

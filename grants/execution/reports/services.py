@@ -8,15 +8,17 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..common import utcnow
-from ..errors import Collector, InvalidTransition, RuleViolation, StaleVersion, Violation
-from ..extensions import db
-from ..money import ZERO, fmt
-from ..workflows.report import REPORT
-from ..associations.assemblies import decision_for
-from .common import parse_date, raise_fields, stored_file
-from .models import EXPENSE_SOURCES, AccountabilityReport, Contribution, Expense
+from ... import audit
+from ...common import utcnow
+from ...errors import Collector, InvalidTransition, RuleViolation, StaleVersion, Violation
+from ...extensions import db
+from ...money import ZERO, fmt
+from ...workflows.report import REPORT
+from ...associations.assemblies import decision_for
+from ..common import raise_fields, stored_file
+from ..models import EXPENSE_SOURCES, AccountabilityReport, Contribution, Expense
+from ..schemas import as_body
+from .schemas import AssemblyApprovalIn, ReportIn
 
 
 def _overlapping(alliance, start, end, exclude_id=None):
@@ -28,18 +30,17 @@ def _overlapping(alliance, start, end, exclude_id=None):
     return db.session.execute(q.limit(1)).first() is not None
 
 
-def create_report(alliance, data, actor, minutes=None):
-    """A draft report for ``period_start``..``period_end`` (optionally with ``assembly_approved_on`` and the
-    minutes file). Raises ``ValidationFailed`` (dates; ``period_overlaps``), ``RuleViolation`` (state)."""
+def create_report(alliance, body: ReportIn, actor, minutes=None):
+    """A draft report for ``period_start``..``period_end`` (``body``: a ``ReportIn``, or a mapping read as a form
+    is; optionally with ``assembly_approved_on`` and the minutes file, or ``assembly_decision_id``). Raises
+    ``ValidationFailed`` (dates; ``period_overlaps``), ``RuleViolation`` (state)."""
     if alliance.state not in ("in_execution", "suspended", "closing"):
         raise RuleViolation([Violation("alliance_not_in_execution",
                                        _l("Reports are filed while the alliance is in execution."))])
+    body = as_body(ReportIn, body)
+    start, end = body.period_start, body.period_end
     c = Collector()
-    start = parse_date(c, data.get("period_start"), "period_start", allow_future=True)
-    end = parse_date(c, data.get("period_end"), "period_end", allow_future=True)
-    if start and end and end < start:
-        c.add("invalid", _l("The period ends after it starts."), "period_end")
-    elif start and end and _overlapping(alliance, start, end):
+    if _overlapping(alliance, start, end):
         c.add("period_overlaps", _l("Another report already covers part of this period."), "period_start")
     raise_fields(c)
     report = AccountabilityReport(alliance_id=alliance.id, period_start=start, period_end=end, state="draft",
@@ -49,21 +50,25 @@ def create_report(alliance, data, actor, minutes=None):
     audit.record("accountability_report", report.id, "create", actor, to_state="draft",
                  data={"period_start": start, "period_end": end}, alliance_id=alliance.id,
                  association_id=alliance.association_id)
-    if data.get("assembly_approved_on") or data.get("assembly_decision_id") \
+    if body.assembly_approved_on or body.assembly_decision_id \
             or minutes is not None and getattr(minutes, "filename", None):
-        record_assembly_approval(report, data.get("assembly_approved_on"), minutes, actor,
-                                 data.get("assembly_decision_id"))
+        record_assembly_approval(report, AssemblyApprovalIn(assembly_approved_on=body.assembly_approved_on,
+                                                            assembly_decision_id=body.assembly_decision_id),
+                                 minutes, actor)
     return report
 
 
-def record_assembly_approval(report, approved_on, minutes, actor, decision_id=None):
-    """The assembly's approval: its date and the minutes (PDF or photo), or ``decision_id``, a decision of the
+def record_assembly_approval(report, body: AssemblyApprovalIn, minutes, actor, decision_id=None):
+    """The assembly's approval (``body``: an ``AssemblyApprovalIn``, or the date as text or ``date`` with
+    ``decision_id``): its date and the minutes (PDF or photo), or ``assembly_decision_id``, a decision of the
     association's assembly register (then its date is the assembly's). Only while the report is a draft."""
     if report.state != "draft":
         raise InvalidTransition(_l("The assembly's approval is recorded while the report is a draft."))
+    if not isinstance(body, AssemblyApprovalIn):
+        body = as_body(AssemblyApprovalIn, {"assembly_approved_on": body, "assembly_decision_id": decision_id})
     c = Collector()
-    if decision_id:
-        decision = decision_for(report.alliance.association_id, decision_id, "accountability_report", c)
+    if body.assembly_decision_id:
+        decision = decision_for(report.alliance.association_id, body.assembly_decision_id, "accountability_report", c)
         raise_fields(c)
         report.assembly_decision_id, report.assembly_approved_on = decision.id, decision.assembly.held_on
         db.session.flush()
@@ -71,7 +76,9 @@ def record_assembly_approval(report, approved_on, minutes, actor, decision_id=No
                      data={"assembly_approved_on": report.assembly_approved_on, "assembly_decision_id": decision.id},
                      alliance_id=report.alliance_id, association_id=report.alliance.association_id)
         return report
-    day = parse_date(c, approved_on, "assembly_approved_on")
+    day = body.assembly_approved_on
+    if day is None:
+        c.add("required", _l("Enter a date such as 2027-03-01."), "assembly_approved_on")
     if not report.assembly_sha256 and (minutes is None or not getattr(minutes, "filename", None)):
         c.add("required", _l("Upload the minutes of the assembly."), "assembly_minutes")
     raise_fields(c)

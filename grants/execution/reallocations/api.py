@@ -1,30 +1,16 @@
 """API endpoints of reallocations between budget lines (API.md)."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
-from ..alliances.api import load_alliance
-from ..api.core import Model, Out, api_user, dump, endpoint, load, paginate, require
-from ..schemas.types import AmountStr, Id, MoneyStr
-from ..extensions import db
-from . import reallocations as svc
-from .models import Reallocation
-from .permissions import can_record, can_view_execution
+from ...alliances.api import load_alliance
+from ...api.core import Out, api_user, dump, endpoint, load, paginate, require
+from ...schemas.types import MoneyStr
+from . import services as svc
+from ..models import Reallocation
+from ..permissions import can_record, can_view_execution
+from .schemas import ReallocationDecisionIn, ReallocationIn
 
 TAGS = ("execution",)
-
-
-class ReallocationIn(Model):
-    from_line_id: Id
-    to_line_id: Id
-    amount: AmountStr
-    justification: str = Field(max_length=5000)
-    source: str = Field("grant", max_length=30, description="grant, counterpart_cash or counterpart_in_kind")
-
-
-class ReallocationDecisionIn(Model):
-    action: str = Field(min_length=1, max_length=20, description="approve or refuse")
-    comment: str | None = Field(None, max_length=5000)
 
 
 class ReallocationOut(Out):
@@ -54,7 +40,7 @@ def request_reallocation(alliance_id, body):
     officer. ``reallocation_breaks_rules``, ``line_funds_exceeded``."""
     alliance = load_alliance(alliance_id)
     require(can_record(api_user(), alliance), _l("Only the association's treasurer or board reallocate."))
-    r = svc.request_reallocation(alliance, body.model_dump(), api_user())
+    r = svc.request_reallocation(alliance, body, api_user())
     return dump(ReallocationOut, r)
 
 

@@ -4,9 +4,9 @@ import io
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
-from ..money import xlsx_money_format
-from .models import EXPENSE_SOURCES
-from .reports import balances, items
+from ...money import xlsx_money_format
+from ..models import EXPENSE_SOURCES
+from .services import balances, items
 
 
 def report_xlsx(report):

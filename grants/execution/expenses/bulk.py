@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from ..errors import DomainError, RuleViolation, ValidationFailed, Violation
-from .common import require_in_execution
-from .expenses import record_expense
+from ...errors import DomainError, RuleViolation, ValidationFailed, Violation
+from ..common import require_in_execution
+from .services import record_expense
 
 COLUMNS = ("line", "date", "amount", "source", "supplier", "document_type", "document_number", "description")
 MAX_ROWS = 2000
@@ -74,7 +74,8 @@ def import_expenses(alliance, storage, actor):
             done.append(record_expense(alliance, data, actor))
         except DomainError as exc:
             for d in exc.details:
-                errors.append(Violation(d.rule, d.message, f"row {number}: {d.field or ''}".rstrip(": ")))
+                message = _l("Choose a line of the budget.") if d.field == "budget_line_id" else d.message
+                errors.append(Violation(d.rule, message, f"row {number}: {d.field or ''}".rstrip(": ")))
     if errors:
         raise RuleViolation(errors, _l("Nothing was imported: %(n)s errors.", n=len(errors)))
     return done
