@@ -78,31 +78,25 @@ def _call(program, admin, n):
                                  "envelope": "9000000.00", "regions": []}, admin)
 
 
-class _Api:
-    """The JSON API as ``user`` (asserting each answer's status)."""
-
-    def __init__(self, user):
-        self.user = user
-
-    def __call__(self, method, path, status, **kw):
-        client = _clients[self.user.id]
+def _caller(client):
+    """Calls the JSON API with ``client``, asserting each answer's status; returns the answer's JSON."""
+    def call(method, path, status, **kw):
         resp = getattr(client, method)(path, **kw)
         assert resp.status_code == status, (path, resp.status_code, resp.get_data(as_text=True)[:800])
         return resp.get_json()
 
-
-_clients = {}
-
-
-def _api(app, user):
-    if user.id not in _clients:
-        _clients[user.id] = ApiClient(app, user)
-    return _Api(user)
+    return call
 
 
 def build(app):
     """Create the world in the app's database (committed); return its ids."""
-    _clients.clear()
+    clients = {}
+
+    def _api(app, user):  # the JSON API as ``user``
+        if user.id not in clients:
+            clients[user.id] = _caller(ApiClient(app, user))
+        return clients[user.id]
+
     w = World()
     admin = _user("admin", roles=["admin"])
     db.session.commit()
