@@ -37,8 +37,8 @@ EVERY = STATES
 PLANNED = FACILITATED
 #: the agreement is generated on approval
 AGREED = ("approved", "agreement_signed", "in_execution", "suspended", "cancelled", "closing", "closed")
-#: the first tranche was disbursed, the world's alliance has its expense, contribution, report, procurement, TA
-#: contract and visit (a cancelled alliance keeps them on record)
+#: the first tranche was disbursed, the world's alliance has its expense, contribution, report (submitted with the
+#: assembly's minutes), procurement, TA contract and visit (a cancelled alliance keeps them on record)
 EXECUTED = ("in_execution", "suspended", "cancelled", "closing", "closed")
 #: the closeout page: from execution to the closing (not for a cancelled alliance)
 CLOSEOUT = ("in_execution", "suspended", "closing", "closed")
@@ -114,7 +114,7 @@ PAGES = {
     "execution.report": (EXECUTED, VIEWERS),
     "execution.report_pdf": (EXECUTED, VIEWERS),
     "execution.report_xlsx": (EXECUTED, VIEWERS),
-    "execution.minutes": (NOTHING, VIEWERS),  # the world's report has no assembly minutes
+    "execution.minutes": (EXECUTED, VIEWERS),  # the assembly's minutes of the submitted report
     # technical assistance
     "assistance.alliance_contracts": (EVERY, VIEWERS),
     "assistance.selection": (EVERY, VIEWERS),

@@ -189,6 +189,9 @@ def build(app):
             "evidence": (io.BytesIO(JPEG), "deposito.jpg")}, content_type="multipart/form-data")["id"]
         ids["report_id"] = treasurer("post", f"/alliances/{a.id}/accountability-reports", 201, json={
             "period_start": "2020-01-01", "period_end": TODAY})["id"]
+        treasurer("post", f"/accountability-reports/{ids['report_id']}/transitions", 200, data={
+            "action": "submit", "assembly_approved_on": TODAY, "file": (io.BytesIO(PDF), "acta.pdf")},
+            content_type="multipart/form-data")  # with the assembly's minutes
         proc = _api(app, board)("post", f"/alliances/{a.id}/procurements", 201, json={
             "description": "Tanque de frío", "budget_line_id": line.id, "method": "comparison",
             "estimated_amount": "90000.00"})
