@@ -1,8 +1,10 @@
 """Helpers for the plan-stage tests: bring an alliance to a plan in preparation, fill a complete plan."""
+from grants.alliances.budget import BudgetLine
 from grants.alliances.services import take_action
 from grants.extensions import db
 from grants.plans import budget, services
 from grants.plans.catalog import SECTIONS, items_of
+from grants.plans.schemas import BudgetLineIn, BudgetLinePatch, TrancheIn, TranchePatch
 
 
 def start_plan(alliance, officer, facilitator):
@@ -19,6 +21,21 @@ def line(category="equipment", description="Tanque de frío", quantity="2", unit
     return {"category": category, "description": description, "unit": unit, "quantity": quantity,
             "unit_cost": unit_cost, "grant": grant, "counterpart_cash": cash, "counterpart_in_kind": kind,
             "other": other}
+
+
+def line_in(*args, **kw):
+    """A budget line as the service takes it: ``line``'s values validated by ``BudgetLineIn``."""
+    return BudgetLineIn(**line(*args, **kw))
+
+
+def tranche_in(data):
+    return TrancheIn(**data)
+
+
+def patch(obj, data):
+    """A correction of a budget line or a tranche, with the version it has now."""
+    model = BudgetLinePatch if isinstance(obj, BudgetLine) else TranchePatch
+    return model(version=obj.version, **data)
 
 
 def fill_sections(alliance, actor):
@@ -47,16 +64,16 @@ def fill_cash_flow(alliance, actor):
 
 def fill_budget(alliance, actor):
     """Total 500,000.00: grant 350,000 (70 %), cash 50,000 (10 %), in kind 100,000 (20 %)."""
-    budget.add_line(alliance, line(), actor)  # 200,000: 140,000 / 20,000 / 40,000
-    budget.add_line(alliance, line("infrastructure", "Galpón de acopio", "1", "300000.00", "210000.00", "30000.00",
+    budget.add_line(alliance, line_in(), actor)  # 200,000: 140,000 / 20,000 / 40,000
+    budget.add_line(alliance, line_in("infrastructure", "Galpón de acopio", "1", "300000.00", "210000.00", "30000.00",
                                    "60000.00"), actor)
 
 
 def fill_tranches(alliance, actor):
-    budget.add_tranche(alliance, {"amount": "200000.00", "planned_on": "2027-03-01",
-                                  "conditions": "Convenio firmado"}, actor)
-    budget.add_tranche(alliance, {"amount": "150000.00", "planned_on": "2027-09-01",
-                                  "conditions": "70 % del primer tramo justificado"}, actor)
+    budget.add_tranche(alliance, tranche_in({"amount": "200000.00", "planned_on": "2027-03-01",
+                                  "conditions": "Convenio firmado"}), actor)
+    budget.add_tranche(alliance, tranche_in({"amount": "150000.00", "planned_on": "2027-09-01",
+                                  "conditions": "70 % del primer tramo justificado"}), actor)
 
 
 def complete_plan(alliance, actor):

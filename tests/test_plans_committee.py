@@ -12,7 +12,7 @@ from grants.errors import RuleViolation, ValidationFailed
 from grants.plans import review
 from grants.plans.catalog import CHECKLIST
 from grants.plans.models import CommitteeMinutes, PlanRevision, Review
-from tests.plan_helpers import complete_plan, start_plan
+from tests.plan_helpers import complete_plan, patch, start_plan
 
 
 @pytest.fixture
@@ -78,9 +78,9 @@ def test_the_officer_returns_the_plan_with_observations_and_the_next_submission_
     event = db.session.execute(sa.select(Event).where(Event.action == "return_plan")).scalar_one()
     assert event.comment == "Revisar el costo del galpón."
     galpon = submitted.budget_lines[1]
-    budget.update_line(galpon, {"unit_cost": "280000.00", "grant": "196000.00", "counterpart_cash": "28000.00",
-                                "counterpart_in_kind": "56000.00"}, facilitator)
-    budget.update_tranche(submitted.tranches[1], {"amount": "136000.00"}, facilitator)
+    budget.update_line(galpon, patch(galpon, {"unit_cost": "280000.00", "grant": "196000.00", "counterpart_cash": "28000.00",
+                                "counterpart_in_kind": "56000.00"}), facilitator)
+    budget.update_tranche(submitted.tranches[1], patch(submitted.tranches[1], {"amount": "136000.00"}), facilitator)
     db.session.commit()
     take_action(submitted, "submit_plan", board)
     db.session.commit()

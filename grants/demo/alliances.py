@@ -16,6 +16,7 @@ from ..extensions import db
 from ..plans import budget, review
 from ..plans import services as plans
 from ..plans.catalog import CHECKLIST, SECTIONS, items_of
+from ..plans.schemas import BudgetLineIn, TrancheIn
 from ..proposals import preselection, screening
 from ..proposals import services as proposals
 from .data import BOARD_ACCOUNTS, BUDGETS, CRITERIA_SCORES, EVIDENCE, INTENTIONS, SECTION_TEXTS
@@ -129,10 +130,9 @@ class Stage:
             total = _money(quantity * unit_cost)
             grant = (total * Decimal(grant_pct)).quantize(CENT, rounding=ROUND_DOWN)
             cash = (total * Decimal(cash_pct)).quantize(CENT, rounding=ROUND_UP)
-            budget.add_line(alliance, {
-                "category": category, "description": description, "unit": unit, "quantity": qty,
-                "unit_cost": str(unit_cost), "grant": str(grant), "counterpart_cash": str(cash),
-                "counterpart_in_kind": str(total - grant - cash), "other": "0.00"}, self.facilitator)
+            budget.add_line(alliance, BudgetLineIn(
+                category=category, description=description, unit=unit, quantity=qty, unit_cost=unit_cost,
+                grant=grant, counterpart_cash=cash, counterpart_in_kind=total - grant - cash), self.facilitator)
 
     def sections(self, key, alliance, names=None):
         from ..alliances.figures import financing
@@ -155,12 +155,11 @@ class Stage:
         self.sections(key, alliance)
         grant = financing(alliance).totals["grant"]
         first = (grant * Decimal("0.6")).quantize(Decimal("1"))
-        budget.add_tranche(alliance, {"amount": str(first), "planned_on": (self.day() + timedelta(days=60)).isoformat(),
-                                      "conditions": "Convenio firmado y aporte en efectivo depositado"},
+        budget.add_tranche(alliance, TrancheIn(amount=first, planned_on=self.day() + timedelta(days=60),
+                                               conditions="Convenio firmado y aporte en efectivo depositado"),
                            self.facilitator)
-        budget.add_tranche(alliance, {"amount": str(grant - first),
-                                      "planned_on": (self.day() + timedelta(days=240)).isoformat(),
-                                      "conditions": "70 % del primer tramo justificado con gastos aprobados"},
+        budget.add_tranche(alliance, TrancheIn(amount=grant - first, planned_on=self.day() + timedelta(days=240),
+                                               conditions="70 % del primer tramo justificado con gastos aprobados"),
                            self.facilitator)
         members = [link.member for link in alliance.member_links]
         women = sum(m.sex == "F" for m in members)

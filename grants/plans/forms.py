@@ -8,6 +8,7 @@ from ..alliances.budget import BUDGET_CATEGORIES
 from ..web.forms import MoneyField, options
 from .catalog import (CHECKLIST, CHECKLIST_ANSWERS, ENVIRONMENTAL_CATEGORIES, RECOMMENDATIONS, SCORE_LEVELS, SECTIONS,
                       items_of)
+from .schemas import BudgetLineIn, TrancheIn
 
 SECTION_HINTS = {
     "executive_summary": _l("Region, parties, association, number of members, what the alliance will do."),
@@ -39,21 +40,36 @@ def sections_form(plan=None):
     return form
 
 
+def attrs(model, name):
+    """The HTML attributes a page's field takes from the operation's schema: ``required`` and ``maxlength``
+    (the browser helps; the schema decides)."""
+    field = model.model_fields[name]
+    out = {"required": True} if field.is_required() else {}
+    for meta in field.metadata:
+        if getattr(meta, "max_length", None):
+            out["maxlength"] = meta.max_length
+    return out
+
+
+def typed(form):
+    """What the page's form holds, field by field, for ``grants.schemas.from_form``: the amounts as the
+    ``MoneyField`` read them in the reader's language, the rest as typed (the schema validates it all)."""
+    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+
+
 class BudgetLineForm(FlaskForm):
+    """Renders the line and carries the CSRF token; ``schemas.BudgetLineIn`` validates it."""
+
     version = HiddenField()
     category = SelectField(_l("Category"), choices=options(list(BUDGET_CATEGORIES.items())))
-    description = StringField(_l("Description"), validators=[DataRequired(), Length(max=300)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
-    quantity = StringField(_l("Quantity"), validators=[DataRequired()])
-    unit_cost = MoneyField(_l("Unit cost"), validators=[DataRequired()])
+    description = StringField(_l("Description"), render_kw=attrs(BudgetLineIn, "description"))
+    unit = StringField(_l("Unit"), render_kw=attrs(BudgetLineIn, "unit"))
+    quantity = StringField(_l("Quantity"), render_kw=attrs(BudgetLineIn, "quantity"))
+    unit_cost = MoneyField(_l("Unit cost"), render_kw=attrs(BudgetLineIn, "unit_cost"))
     grant = MoneyField(_l("Grant"), default="0.00")
     counterpart_cash = MoneyField(_l("Counterpart in cash"), default="0.00")
     counterpart_in_kind = MoneyField(_l("Counterpart in kind"), default="0.00")
     other = MoneyField(_l("Other sources"), default="0.00")
-
-    def data_for_service(self):
-        return {k: getattr(self, k).data for k in ("category", "description", "unit", "quantity", "unit_cost", "grant",
-                                                   "counterpart_cash", "counterpart_in_kind", "other")}
 
 
 class ImportForm(FlaskForm):
@@ -61,15 +77,13 @@ class ImportForm(FlaskForm):
 
 
 class TrancheForm(FlaskForm):
-    version = HiddenField()
-    number = StringField(_l("Number"), validators=[Optional()])
-    amount = MoneyField(_l("Amount"), validators=[DataRequired()])
-    planned_on = DateField(_l("Planned date"), validators=[DataRequired()])
-    conditions = TextAreaField(_l("Conditions"), validators=[Optional(), Length(max=2000)])
+    """Renders the tranche and carries the CSRF token; ``schemas.TrancheIn`` validates it."""
 
-    def data_for_service(self):
-        return {"number": self.number.data, "amount": self.amount.data, "planned_on": self.planned_on.data,
-                "conditions": self.conditions.data}
+    version = HiddenField()
+    number = StringField(_l("Number"))
+    amount = MoneyField(_l("Amount"), render_kw=attrs(TrancheIn, "amount"))
+    planned_on = DateField(_l("Planned date"), validators=[Optional()], render_kw=attrs(TrancheIn, "planned_on"))
+    conditions = TextAreaField(_l("Conditions"), render_kw=attrs(TrancheIn, "conditions"))
 
 
 class IndicatorForm(FlaskForm):

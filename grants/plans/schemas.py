@@ -1,0 +1,118 @@
+"""The inputs of the plan stage, one model per operation (issue 14): the API validates its JSON body against
+them, the pages their forms (``grants.schemas.from_form``), the spreadsheet import each row; the services
+(``budget``, ``services``) receive the validated model and check only the business rules."""
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from flask_babel import gettext
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from ..alliances.budget import BUDGET_CATEGORIES
+from ..parsing import decimal_in
+from ..schemas import Model, Patch
+from ..schemas.types import AmountStr, Id, SmallInt, no_bool
+
+
+def text(limit):
+    """Free text: spaces around it dropped, at most ``limit`` characters."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, max_length=limit)]
+
+
+def required_text(limit):
+    """Text that must be given (blank is missing): at most ``limit`` characters."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limit)]
+
+
+def whole(low, high):
+    """A whole number from ``low`` to ``high`` (never a bool)."""
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(no_bool)]
+
+
+def _quantity(value):
+    """A quantity: a string (or whole number) with at most three decimals; never a float."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise PydanticCustomError("decimal_string_type", 'Send quantities as strings such as "12.5".')
+    try:
+        return decimal_in(value if isinstance(value, (str, Decimal)) else str(value), 3)
+    except ValueError:
+        raise PydanticCustomError("decimal_invalid",
+                                  gettext("Enter a number of 0 or more with at most %(n)s decimals.", n=3)) from None
+
+
+#: a quantity with up to three decimals, as a string: "12.5", "0.250"
+QuantityStr = Annotated[Decimal, BeforeValidator(_quantity),
+                        PlainSerializer(lambda d: str(Decimal(d).quantize(Decimal("0.001"))), return_type=str),
+                        WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d{1,3})?$", "examples": ["12.500"]})]
+
+
+def _category(value):
+    if value not in BUDGET_CATEGORIES:
+        raise PydanticCustomError("value_error", gettext("Choose one of the budget categories."))
+    return value
+
+
+#: one of the budget categories (``land`` is never paid by the grant: a business rule of the service)
+Category = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_category),
+                     WithJsonSchema({"type": "string", "enum": list(BUDGET_CATEGORIES)})]
+
+
+# budget lines -----------------------------------------------------------------------------------------
+
+class BudgetLineIn(Model):
+    category: Category = Field(description="infrastructure, equipment, inputs, technical_assistance, training, "
+                                           "working_capital, administration or land (never paid by the grant)")
+    description: required_text(300)
+    unit: text(40) = ""
+    quantity: QuantityStr
+    unit_cost: AmountStr
+    grant: AmountStr = Decimal("0.00")
+    counterpart_cash: AmountStr = Decimal("0.00")
+    counterpart_in_kind: AmountStr = Decimal("0.00")
+    other: AmountStr = Decimal("0.00")
+    position: whole(1, 100000) | None = None
+
+
+class BudgetLineEdit(BudgetLineIn):
+    """The budget page's form of a line being changed: the whole line again (a blank source is zero), with
+    the version the page read."""
+
+    version: Id | None = None
+
+
+class BudgetLinePatch(Patch):
+    category: Category = None
+    description: required_text(300) = None
+    unit: text(40) = None
+    quantity: QuantityStr = None
+    unit_cost: AmountStr = None
+    grant: AmountStr | None = None
+    counterpart_cash: AmountStr | None = None
+    counterpart_in_kind: AmountStr | None = None
+    other: AmountStr | None = None
+    position: whole(1, 100000) | None = None
+
+
+# tranches ---------------------------------------------------------------------------------------------
+
+class TrancheIn(Model):
+    number: whole(1, 100) | None = None
+    amount: AmountStr
+    planned_on: date
+    conditions: text(2000) = ""
+    #: only ``planned`` here; the funding stage moves tranches on
+    state: str | None = None
+
+
+class TrancheEdit(TrancheIn):
+    """The tranche page's form of a tranche being changed, with the version the page read."""
+
+    version: Id | None = None
+
+
+class TranchePatch(Patch):
+    number: whole(1, 100) | None = None
+    amount: AmountStr = None
+    planned_on: date = None
+    conditions: text(2000) | None = None
