@@ -4,7 +4,8 @@ from grants.alliances.services import take_action
 from grants.extensions import db
 from grants.plans import budget, services
 from grants.plans.catalog import SECTIONS, items_of
-from grants.plans.schemas import BudgetLineIn, BudgetLinePatch, TrancheIn, TranchePatch
+from grants.plans.schemas import (AssessmentIn, BudgetLineIn, BudgetLinePatch, CashFlowIn, IndicatorPatch, PlanPatch,
+                                  TrancheIn, TranchePatch)
 
 
 def start_plan(alliance, officer, facilitator):
@@ -41,25 +42,25 @@ def patch(obj, data):
 def fill_sections(alliance, actor):
     data = {name: f"Texto de {name}" for name in SECTIONS}
     data["environmental_category"] = 3
-    services.update_sections(alliance, data, actor)
+    services.update_sections(alliance, PlanPatch(**data), actor)
 
 
 def fill_indicators(alliance, actor):
     for ind in alliance.indicators:
-        services.update_indicator(ind, {"baseline": "10.00", "target": "20.00"}, actor)
+        services.update_indicator(ind, IndicatorPatch(version=ind.version, baseline="10.00", target="20.00"), actor)
 
 
 def fill_assessments(alliance, actor, moment="baseline"):
     for kind in ("empowerment", "capacity"):
         items = [{"code": code, "score": 2, "evidence": "actas"} for _n, code, _g, _t, _e in items_of(kind)]
-        services.save_assessment(alliance, kind, moment, items, actor)
+        services.save_assessment(alliance, kind, moment, AssessmentIn(items=items), actor)
 
 
 def fill_cash_flow(alliance, actor):
     years = [{"year": 0, "with_investment": "500000.00"}] + [
         {"year": y, "without_revenue": "100000.00", "without_cost": "60000.00", "with_revenue": "300000.00",
          "with_cost": "120000.00"} for y in range(1, 6)]
-    return services.save_cash_flow(alliance, years, actor)
+    return services.save_cash_flow(alliance, CashFlowIn(years=years), actor)
 
 
 def fill_budget(alliance, actor):

@@ -126,3 +126,49 @@ def test_the_service_takes_the_validated_model(db, plan, facilitator):
     assert str(row.total) == "10.00"
     with pytest.raises(Exception):
         BudgetLineIn(**line(category="joyas"))
+
+
+def test_the_sections_page_sends_every_section_and_a_blank_one_is_cleared(db, login, api, plan, facilitator):
+    from grants.plans.catalog import SECTIONS
+
+    web = login(facilitator)
+    data = {name: f"Texto {name}" for name in SECTIONS}
+    data.update(environmental_category="3", version="1")
+    assert web.post(f"/alliances/{plan.id}/plan/sections", data=data).status_code == 302
+    data.update(objectives="", environmental_category="", version=str(plan.plan.version))
+    assert web.post(f"/alliances/{plan.id}/plan/sections", data=data).status_code == 302
+    db.session.expire_all()
+    assert plan.plan.objectives == "" and plan.plan.environmental_category is None
+    assert plan.plan.market_analysis == "Texto market_analysis"
+    # the API changes only what it sends; a category above 4 is refused by the schema, 0 clears it
+    client = api(facilitator)
+    assert client.patch(f"/alliances/{plan.id}/plan", json={"environmental_category": 5}).status_code == 422
+    resp = client.patch(f"/alliances/{plan.id}/plan", json={"environmental_category": 2, "objectives": " Leche "})
+    assert resp.status_code == 200 and resp.get_json()["environmental_category"] == 2
+    assert resp.get_json()["sections"]["objectives"] == "Leche"
+    assert resp.get_json()["sections"]["market_analysis"] == "Texto market_analysis"
+
+
+def test_grid_pages_validate_each_row_with_the_item_schema(db, login, plan, board):
+    from grants.plans.catalog import items_of
+
+    web = login(board)
+    base = f"/alliances/{plan.id}/plan"
+    first = plan.indicators[0]
+    resp = web.post(base + "/indicators", data={f"baseline-{first.id}": "-3", f"target-{first.id}": "10"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'value="-3"' in html and "negativo" in html
+    form = {f"score_{code}": "2" for _n, code, _g, _t, _e in items_of("capacity")}
+    form.update({f"evidence_{code}": "plan anual" for _n, code, _g, _t, _e in items_of("capacity")})
+    first_code = items_of("capacity")[0][1]
+    form[f"score_{first_code}"] = ""
+    resp = web.post(base + "/assessments/capacity", data=form)
+    assert resp.status_code == 422
+    assert error_at(resp.get_data(as_text=True), f"score_{first_code}") == "Este dato es obligatorio."
+    resp = web.post(base + "/cash-flow", data={"years": "2", "y0-with_investment": "1000", "y1-with_revenue": "-5"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'value="-5"' in html and "negativo" in html
+    resp = web.post(base + "/cash-flow", data={"years": "2", "y0-with_investment": "1000,50", "y1-with_revenue": "5"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert str(plan.cash_flow[0].with_investment) == "1000.50" and str(plan.cash_flow[1].with_cost) == "0.00"

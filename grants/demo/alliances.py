@@ -16,7 +16,7 @@ from ..extensions import db
 from ..plans import budget, review
 from ..plans import services as plans
 from ..plans.catalog import CHECKLIST, SECTIONS, items_of
-from ..plans.schemas import BudgetLineIn, TrancheIn
+from ..plans.schemas import AssessmentIn, BudgetLineIn, CashFlowIn, IndicatorValues, PlanPatch, TrancheIn
 from ..proposals import preselection, screening
 from ..proposals import services as proposals
 from .data import BOARD_ACCOUNTS, BUDGETS, CRITERIA_SCORES, EVIDENCE, INTENTIONS, SECTION_TEXTS
@@ -145,7 +145,7 @@ class Stage:
         data = {name: SECTION_TEXTS[name].format(**values) for name in (names or SECTIONS)}
         if names is None:
             data["environmental_category"] = 3
-        plans.update_sections(alliance, data, self.facilitator)
+        plans.update_sections(alliance, PlanPatch(**data), self.facilitator)
 
     def complete_plan(self, key, alliance):
         from ..alliances.figures import financing
@@ -178,12 +178,12 @@ class Stage:
             "indigenous_share": (Decimal(100 * native) / n, Decimal(100 * native) / n),
         }
         plans.update_indicators(alliance, {
-            i.id: {"baseline": str(_money(targets[i.code][0])), "target": str(_money(targets[i.code][1]))}
+            i.id: IndicatorValues(baseline=_money(targets[i.code][0]), target=_money(targets[i.code][1]))
             for i in alliance.indicators if i.code in targets}, self.facilitator)
         for kind in ("empowerment", "capacity"):
             items = [{"code": code, "score": 1 + (number % 3), "evidence": EVIDENCE[number % len(EVIDENCE)]}
                      for number, code, _g, _t, _e in items_of(kind)]
-            plans.save_assessment(alliance, kind, "baseline", items, self.facilitator)
+            plans.save_assessment(alliance, kind, "baseline", AssessmentIn(items=items), self.facilitator)
         base = income * n
         total = financing(alliance).total
         ramp = (Decimal("1.5"), Decimal("1.9"), Decimal("2.1"), Decimal("2.2"), Decimal("2.2"))
@@ -191,7 +191,7 @@ class Stage:
             {"year": y, "without_revenue": str(_money(base)), "without_cost": str(_money(base * Decimal("0.6"))),
              "with_revenue": str(_money(base * r)), "with_cost": str(_money(base * r * Decimal("0.5")))}
             for y, r in enumerate(ramp, start=1)]
-        plans.save_cash_flow(alliance, years, self.facilitator)
+        plans.save_cash_flow(alliance, CashFlowIn(years=years), self.facilitator)
 
     def to_committee(self, key, out, day):
         """Schedule the plan's way to the committee: submitted on ``day``, appraised, sent a week later."""

@@ -19,6 +19,7 @@ from ..closeout import services as closeout
 from ..extensions import db
 from ..monitoring import services as monitoring
 from ..plans.catalog import items_of
+from ..plans.schemas import AssessmentIn
 from ..plans.services import save_assessment
 from ..revolving import services as revolving
 from .alliances import EARLIER
@@ -134,7 +135,7 @@ def final_report(st, ex, lesson):
         items = [{"code": code, "score": 2 + (number % 3), "evidence": "Actas de asamblea y registros de acopio "
                                                                        "de la asociación."}
                  for number, code, _g, _t, _e in items_of(kind)]
-        save_assessment(a, kind, "closeout", items, board)
+        save_assessment(a, kind, "closeout", AssessmentIn(items=items), board)
     alliances.take_action(a, "submit_final_report", board, {"comment": "Presentamos el informe final."})
 
 

@@ -13,9 +13,9 @@ from ..errors import Collector, Forbidden, ValidationFailed, Violation
 from ..extensions import db
 from ..money import shown
 from ..parsing import MAX_AMOUNT, check_version, fail
-from ..schemas import Patch, from_form
+from ..schemas import from_form
 from .permissions import can_edit_plan
-from .schemas import BudgetLineEdit, BudgetLineIn, BudgetLinePatch, TrancheEdit, TrancheIn, TranchePatch
+from .schemas import BudgetLineEdit, BudgetLineIn, BudgetLinePatch, TrancheEdit, TrancheIn, TranchePatch, written
 
 LINE_FIELDS = ("category", "description", "unit", "quantity", "unit_cost", *SOURCES)
 
@@ -59,14 +59,6 @@ def _set_line(line, fields, c, *, prefix=""):
                                         category=BUDGET_CATEGORIES[line.category]), prefix + "grant")
 
 
-def _written(body):
-    """What a body writes, as values (never ``model_dump``, which gives the amounts as text): a correction
-    (``Patch``) the fields it was given; a whole line or tranche every field."""
-    if isinstance(body, Patch):
-        return body.given()
-    return {name: getattr(body, name) for name in type(body).model_fields if name != "version"}
-
-
 def _next_position(alliance):
     last = db.session.execute(sa.select(sa.func.max(BudgetLine.position))
                               .where(BudgetLine.alliance_id == alliance.id)).scalar()
@@ -80,7 +72,7 @@ def add_line(alliance, body: BudgetLineIn, actor):
     c = Collector()
     line = BudgetLine(quantity=Decimal(0), unit_cost=Decimal(0), unit="", **{s: Decimal(0) for s in SOURCES})
     with db.session.no_autoflush:
-        _set_line(line, _written(body), c)
+        _set_line(line, written(body), c)
     fail(c)
     if not line.position:
         line.position = _next_position(alliance)
@@ -100,7 +92,7 @@ def update_line(line, body: BudgetLinePatch | BudgetLineEdit, actor):
     before = line_snapshot(line)
     c = Collector()
     with db.session.no_autoflush:
-        _set_line(line, _written(body), c)
+        _set_line(line, written(body), c)
     fail(c)
     db.session.flush()
     after = line_snapshot(line)
@@ -145,7 +137,7 @@ def import_lines(alliance, rows, actor):
             except ValidationFailed as exc:
                 row_c.violations.extend(Violation(v.rule, v.message, f"rows.{number}.{v.field}") for v in exc.details)
             else:
-                _set_line(line, _written(body), row_c, prefix=f"rows.{number}.")
+                _set_line(line, written(body), row_c, prefix=f"rows.{number}.")
             for v in row_c.violations:
                 v.message = _l("Row %(n)s: %(message)s", n=number, message=v.message)
             c.violations.extend(row_c.violations)
@@ -205,7 +197,7 @@ def add_tranche(alliance, body: TrancheIn, actor):
     c = Collector()
     tranche = Tranche(state="planned", conditions="")
     with db.session.no_autoflush:
-        _set_tranche(tranche, alliance, _written(body), c)
+        _set_tranche(tranche, alliance, written(body), c)
     fail(c)
     if not tranche.number:
         last = db.session.execute(sa.select(sa.func.max(Tranche.number)).where(Tranche.alliance_id == alliance.id)
@@ -227,7 +219,7 @@ def update_tranche(tranche, body: TranchePatch | TrancheEdit, actor):
     before = tranche_snapshot(tranche)
     c = Collector()
     with db.session.no_autoflush:
-        _set_tranche(tranche, alliance, _written(body), c)
+        _set_tranche(tranche, alliance, written(body), c)
     fail(c)
     db.session.flush()
     after = tranche_snapshot(tranche)

@@ -2,13 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FileField, HiddenField, SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from ..alliances.budget import BUDGET_CATEGORIES
 from ..web.forms import MoneyField, options
 from .catalog import (CHECKLIST, CHECKLIST_ANSWERS, ENVIRONMENTAL_CATEGORIES, RECOMMENDATIONS, SCORE_LEVELS, SECTIONS,
                       items_of)
-from .schemas import BudgetLineIn, TrancheIn
+from .schemas import BudgetLineIn, IndicatorIn, PlanSections, TrancheIn
 
 SECTION_HINTS = {
     "executive_summary": _l("Region, parties, association, number of members, what the alliance will do."),
@@ -31,7 +31,7 @@ def sections_form(plan=None):
 
     for name, (title, _required) in SECTIONS.items():
         field = StringField if name.startswith("agreement_") else TextAreaField
-        setattr(SectionsForm, name, field(title, validators=[Optional(), Length(max=20000)],
+        setattr(SectionsForm, name, field(title, render_kw=attrs(PlanSections, name),
                                           description=SECTION_HINTS.get(name, "")))
     form = SectionsForm(obj=plan) if plan is not None else SectionsForm()
     if plan is not None:
@@ -87,11 +87,13 @@ class TrancheForm(FlaskForm):
 
 
 class IndicatorForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=60)])
-    baseline = StringField(_l("Baseline"), validators=[Optional()])
-    target = StringField(_l("Target"), validators=[Optional()])
+    """Renders a new indicator and carries the CSRF token; ``schemas.IndicatorIn`` validates it."""
+
+    code = StringField(_l("Code"), render_kw=attrs(IndicatorIn, "code"))
+    name = StringField(_l("Name"), render_kw=attrs(IndicatorIn, "name"))
+    unit = StringField(_l("Unit"), render_kw=attrs(IndicatorIn, "unit"))
+    baseline = StringField(_l("Baseline"))
+    target = StringField(_l("Target"))
     by_sex = BooleanField(_l("Counts people: report women and men"))
 
 

@@ -6,13 +6,15 @@ from decimal import Decimal
 from typing import Annotated
 
 from flask_babel import gettext
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic import (AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema,
+                      create_model)
 from pydantic_core import PydanticCustomError
 
 from ..alliances.budget import BUDGET_CATEGORIES
 from ..parsing import decimal_in
 from ..schemas import Model, Patch
-from ..schemas.types import AmountStr, Id, SmallInt, no_bool
+from ..schemas.types import AmountStr, Id, no_bool
+from .catalog import SECTIONS
 
 
 def text(limit):
@@ -116,3 +118,84 @@ class TranchePatch(Patch):
     amount: AmountStr = None
     planned_on: date = None
     conditions: text(2000) | None = None
+
+
+def written(body):
+    """What a body writes, as values (never ``model_dump``, which gives the amounts as text): a correction
+    (a ``Patch`` or the plan's sections from the API) the fields it was given; a whole object (a page's
+    form) every field."""
+    if isinstance(body, (Patch, PlanPatch)):
+        return body.given()
+    return {name: getattr(body, name) for name in type(body).model_fields if name != "version"}
+
+
+# the plan's sections ----------------------------------------------------------------------------------
+
+#: 1 (full impact study) to 4 (none required); 0 or null: not classified yet
+EnvironmentalCategory = whole(0, 4)
+
+PlanPatch = create_model(
+    "PlanPatch", __base__=Model, __doc__="Sections left out stay as they are. ``version``: the plan's, as read "
+                                         "(optional).",
+    version=(int | None, None), environmental_category=(EnvironmentalCategory | None, None),
+    **{name: (text(20000) | None, None) for name in SECTIONS})
+
+PlanSections = create_model(
+    "PlanSections", __base__=Model, __doc__="The sections page: every section (a blank one is cleared) and the "
+                                            "environmental category, with the version the page read.",
+    version=(Id | None, None), environmental_category=(EnvironmentalCategory | None, None),
+    **{name: (text(20000), "") for name in SECTIONS})
+
+
+# indicators -------------------------------------------------------------------------------------------
+
+class IndicatorIn(Model):
+    code: required_text(60)
+    name: required_text(200)
+    unit: text(60) = ""
+    baseline: AmountStr | None = None
+    target: AmountStr | None = None
+    by_sex: bool = False
+
+
+class IndicatorPatch(Patch):
+    name: required_text(200) = None
+    unit: text(60) | None = None
+    baseline: AmountStr | None = None
+    target: AmountStr | None = None
+
+
+class IndicatorValues(Model):
+    """One row of the indicators page: baseline and target (blank clears them)."""
+
+    baseline: AmountStr | None = None
+    target: AmountStr | None = None
+
+
+# assessments ------------------------------------------------------------------------------------------
+
+class AssessmentItemIn(Model):
+    code: required_text(60)
+    #: 0 (nothing yet) to 4 (fully in place)
+    score: whole(0, 4)
+    evidence: text(2000) = ""
+
+
+class AssessmentIn(Model):
+    items: list[AssessmentItemIn] = Field(max_length=100)
+
+
+# cash flow --------------------------------------------------------------------------------------------
+
+class CashFlowYearIn(Model):
+    #: 0 (the investment year) to 50
+    year: whole(0, 50)
+    without_revenue: AmountStr | None = None
+    without_cost: AmountStr | None = None
+    with_revenue: AmountStr | None = None
+    with_cost: AmountStr | None = None
+    with_investment: AmountStr | None = None
+
+
+class CashFlowIn(Model):
+    years: list[CashFlowYearIn] = Field(max_length=51)

@@ -19,7 +19,7 @@ from . import pdf, review, services, xlsx
 from .forms import BudgetLineForm, EmptyForm, ImportForm, TrancheForm, sections_form, typed
 from .permissions import can_appraise, can_edit_plan, can_review, can_view_plan, plan_started
 from .revisions import latest as latest_revision
-from .schemas import BudgetLineEdit, BudgetLineIn, TrancheEdit, TrancheIn
+from .schemas import BudgetLineEdit, BudgetLineIn, PlanSections, TrancheEdit, TrancheIn
 
 bp = Blueprint("plans", __name__, url_prefix="/alliances/<int:alliance_id>/plan")
 
@@ -103,10 +103,8 @@ def sections(alliance_id):
     form = sections_form()
     if not form.validate_on_submit():
         return render_template("plans/sections.html", alliance=alliance, form=form, can_edit=True), 400
-    data = {name: getattr(form, name).data or "" for name in services.SECTIONS}
-    data["environmental_category"] = form.environmental_category.data or None
     try:
-        services.update_sections(alliance, data, current_user, version=form.version.data or None)
+        services.update_sections(alliance, from_form(PlanSections, typed(form)), current_user)
     except DomainError as exc:
         return fail(form, exc, "plans/sections.html", alliance=alliance, can_edit=True)
     flash(_l("The plan was saved."), "success")
