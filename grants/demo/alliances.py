@@ -19,6 +19,7 @@ from ..plans.catalog import CHECKLIST, SECTIONS, items_of
 from ..plans.schemas import AssessmentIn, BudgetLineIn, CashFlowIn, IndicatorValues, PlanPatch, TrancheIn
 from ..proposals import preselection, screening
 from ..proposals import services as proposals
+from ..proposals.schemas import ProfileEdit
 from .data import BOARD_ACCOUNTS, BUDGETS, CRITERIA_SCORES, EVIDENCE, INTENTIONS, SECTION_TEXTS
 from .files import upload
 
@@ -91,7 +92,7 @@ class Stage:
                     assoc.name, f"Resolución {assoc.legal_id}", f"NIT {assoc.tax_id}",
                     f"{assoc.municipality}, {assoc.region}"]),
             }
-        return proposals.save_profile(alliance, data, self.boards[key], files=files)
+        return proposals.save_profile(alliance, ProfileEdit(**data), self.boards[key], files=files)
 
     def intake(self, out, key, day, screened_after=None, adjust=0):
         """Schedule the intention: created with its profile on ``day`` (days ago), submitted three days later,

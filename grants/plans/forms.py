@@ -5,6 +5,8 @@ from wtforms import (BooleanField, DateField, FileField, HiddenField, SelectFiel
 from wtforms.validators import Length, Optional
 
 from ..alliances.budget import BUDGET_CATEGORIES
+from ..alliances.schemas import form_values as typed
+from ..alliances.schemas import html_attrs as attrs
 from ..web.forms import MoneyField, options
 from .catalog import (CHECKLIST, CHECKLIST_ANSWERS, ENVIRONMENTAL_CATEGORIES, RECOMMENDATIONS, SCORE_LEVELS, SECTIONS,
                       items_of)
@@ -38,23 +40,6 @@ def sections_form(plan=None):
         form.environmental_category.data = str(plan.environmental_category or "")
         form.version.data = plan.version
     return form
-
-
-def attrs(model, name):
-    """The HTML attributes a page's field takes from the operation's schema: ``required`` and ``maxlength``
-    (the browser helps; the schema decides)."""
-    field = model.model_fields[name]
-    out = {"required": True} if field.is_required() else {}
-    for meta in field.metadata:
-        if getattr(meta, "max_length", None):
-            out["maxlength"] = meta.max_length
-    return out
-
-
-def typed(form):
-    """What the page's form holds, field by field, for ``grants.schemas.from_form``: the amounts as the
-    ``MoneyField`` read them in the reader's language, the rest as typed (the schema validates it all)."""
-    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
 
 
 class BudgetLineForm(FlaskForm):

@@ -11,25 +11,12 @@ from pydantic import (AfterValidator, BeforeValidator, Field, PlainSerializer, S
 from pydantic_core import PydanticCustomError
 
 from ..alliances.budget import BUDGET_CATEGORIES
+from ..alliances.schemas import required_text, text, whole
+from ..alliances.schemas import written as _written
 from ..parsing import decimal_in
 from ..schemas import Model, Patch
-from ..schemas.types import AmountStr, Id, no_bool
+from ..schemas.types import AmountStr, Id
 from .catalog import SECTIONS
-
-
-def text(limit):
-    """Free text: spaces around it dropped, at most ``limit`` characters."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, max_length=limit)]
-
-
-def required_text(limit):
-    """Text that must be given (blank is missing): at most ``limit`` characters."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limit)]
-
-
-def whole(low, high):
-    """A whole number from ``low`` to ``high`` (never a bool)."""
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(no_bool)]
 
 
 def _quantity(value):
@@ -121,12 +108,8 @@ class TranchePatch(Patch):
 
 
 def written(body):
-    """What a body writes, as values (never ``model_dump``, which gives the amounts as text): a correction
-    (a ``Patch`` or the plan's sections from the API) the fields it was given; a whole object (a page's
-    form) every field."""
-    if isinstance(body, (Patch, PlanPatch)):
-        return body.given()
-    return {name: getattr(body, name) for name in type(body).model_fields if name != "version"}
+    """What a body writes (``alliances.schemas.written``): the plan's sections from the API are a correction."""
+    return _written(body, (Patch, PlanPatch))
 
 
 # the plan's sections ----------------------------------------------------------------------------------
