@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ..alliances import services as alliances
 from ..associations.models import Member
 from ..extensions import db
+from ..funding.schemas import TrancheActionIn
 from ..plans import budget, review
 from ..plans import services as plans
 from ..plans.catalog import CHECKLIST, SECTIONS, items_of
@@ -243,14 +244,14 @@ class Stage:
             return min(out[key].tranches, key=lambda t: t.number)
 
         def disburse():
-            funding.tranche_action(first(), "disburse", self.finance, {
-                "reference": f"TRF-{self.day():%Y%m%d}-{out[key].id:04d}", "disbursed_on": self.day().isoformat()})
+            funding.tranche_action(first(), "disburse", self.finance, TrancheActionIn(**{
+                "reference": f"TRF-{self.day():%Y%m%d}-{out[key].id:04d}", "disbursed_on": self.day().isoformat()}))
 
         self.tl.at(day, sign)
-        self.tl.at(day - 2, lambda: funding.tranche_action(first(), "request", self.boards[key], {
-            "comment": "Solicitamos el primer tramo según el convenio."}))
-        self.tl.at(day - 4, lambda: funding.tranche_action(first(), "approve", self.officer, {
-            "comment": "Convenio firmado y aporte depositado."}))
+        self.tl.at(day - 2, lambda: funding.tranche_action(first(), "request", self.boards[key], TrancheActionIn(**{
+            "comment": "Solicitamos el primer tramo según el convenio."})))
+        self.tl.at(day - 4, lambda: funding.tranche_action(first(), "approve", self.officer, TrancheActionIn(**{
+            "comment": "Convenio firmado y aporte depositado."})))
         if not transfer:
             return
         self.tl.at(day - 7, disburse)
