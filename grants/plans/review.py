@@ -12,7 +12,7 @@ from ..errors import Collector, Forbidden, Violation
 from ..extensions import db
 from .catalog import CHECKLIST, CHECKLIST_ANSWERS, RECOMMENDATIONS
 from .models import Appraisal, CommitteeMinutes, Review
-from .parsing import check_version, fail, text
+from ..parsing import check_version, fail, text
 from .permissions import can_appraise, can_review, can_see_all_reviews, is_committee_member
 from .services import ensure_plan
 
