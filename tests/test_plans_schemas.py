@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from grants.alliances.budget import BudgetLine, Tranche
 from grants.plans import budget
+from grants.errors import ValidationFailed
 from grants.plans.schemas import BudgetLineIn
 from tests.plan_helpers import line, line_in, start_plan
 
@@ -172,3 +173,25 @@ def test_grid_pages_validate_each_row_with_the_item_schema(db, login, plan, boar
     assert resp.status_code == 302
     db.session.expire_all()
     assert str(plan.cash_flow[0].with_investment) == "1000.50" and str(plan.cash_flow[1].with_cost) == "0.00"
+
+
+def test_the_appraisal_is_validated_by_its_schema(db, api, plan, facilitator, board, officer):
+    from grants.alliances.services import take_action
+    from grants.plans import review
+    from grants.plans.schemas import AppraisalIn
+    from tests.plan_helpers import complete_plan
+
+    complete_plan(plan, facilitator)
+    take_action(plan, "submit_plan", board)
+    take_action(plan, "start_appraisal", officer)
+    db.session.commit()
+    client = api(officer)
+    bad = client.put(f"/alliances/{plan.id}/appraisal", json={"checklist": {"buyer_commitment": {"answer": "quizás"}}})
+    assert bad.status_code == 422
+    assert [d["field"] for d in bad.get_json()["error"]["details"]] == ["checklist.buyer_commitment.answer"]
+    ok = client.put(f"/alliances/{plan.id}/appraisal", json={"checklist": {"buyer_commitment": {"answer": " yes "}},
+                                                            "opinion": "  Viable  "})
+    assert ok.status_code == 200 and ok.get_json()["opinion"] == "Viable"
+    with pytest.raises(ValidationFailed) as exc:  # the service keeps the rule: an observation needs its note
+        review.save_appraisal(plan, AppraisalIn(checklist={"budget_reasonable": {"answer": "observed"}}), officer)
+    assert exc.value.details[0].field == "checklist.budget_reasonable.note"

@@ -17,7 +17,8 @@ from ..funding.schemas import TrancheActionIn
 from ..plans import budget, review
 from ..plans import services as plans
 from ..plans.catalog import CHECKLIST, SECTIONS, items_of
-from ..plans.schemas import AssessmentIn, BudgetLineIn, CashFlowIn, IndicatorValues, PlanPatch, TrancheIn
+from ..plans.schemas import (AppraisalIn, AssessmentIn, BudgetLineIn, CashFlowIn, IndicatorValues, PlanPatch, ReviewIn,
+                             TrancheIn)
 from ..proposals import preselection, screening
 from ..proposals import services as proposals
 from ..proposals.schemas import ProfileEdit
@@ -207,9 +208,9 @@ class Stage:
         checklist["budget_reasonable"] = {
             "answer": "observed", "note": "Los costos unitarios del centro de acopio están en el límite superior de "
                                          "la región; se recomienda cotizar de nuevo en la ejecución."}
-        review.save_appraisal(alliance, {"checklist": checklist, "opinion": (
+        review.save_appraisal(alliance, AppraisalIn(checklist=checklist, opinion=(
             "El plan es técnica y financieramente viable: el comprador está comprometido, el flujo de caja con "
-            "proyecto es positivo y la asociación puede aportar su contraparte. Se recomienda su aprobación.")},
+            "proyecto es positivo y la asociación puede aportar su contraparte. Se recomienda su aprobación.")),
             self.officer)
         alliances.take_action(alliance, "send_to_committee", self.officer)
 
@@ -217,10 +218,10 @@ class Stage:
 
     def approve(self, alliance):
         for member, points in zip(self.committee, (4, 3)):
-            review.submit_review(alliance, {
-                "declares_no_conflict": True, "recommendation": "approve",
-                "scores": {c.code: min(c.max, points + (c.code == "market")) for c in alliance.call.criteria},
-                "comment": "Plan sólido; vigilar el cumplimiento del aporte en especie."}, member)
+            review.submit_review(alliance, ReviewIn(
+                declares_no_conflict=True, recommendation="approve",
+                scores={c.code: min(c.max, points + (c.code == "market")) for c in alliance.call.criteria},
+                comment="Plan sólido; vigilar el cumplimiento del aporte en especie."), member)
         alliances.take_action(alliance, "approve", self.committee[0],
                               {"comment": "Aprobado por unanimidad en la sesión ordinaria del comité."})
 

@@ -16,7 +16,7 @@ from ..alliances.schemas import written as _written
 from ..parsing import decimal_in
 from ..schemas import Model, Patch
 from ..schemas.types import AmountStr, Id
-from .catalog import SECTIONS
+from .catalog import CHECKLIST_ANSWERS, SECTIONS
 
 
 def _quantity(value):
@@ -182,3 +182,36 @@ class CashFlowYearIn(Model):
 
 class CashFlowIn(Model):
     years: list[CashFlowYearIn] = Field(max_length=51)
+
+
+# appraisal and committee reviews ----------------------------------------------------------------------
+
+def _answer(value):
+    if value not in ("", *CHECKLIST_ANSWERS):
+        raise PydanticCustomError("value_error", gettext("Answer yes, observed or na."))
+    return value
+
+
+class ChecklistAnswerIn(Model):
+    #: yes, observed (write the observation in ``note``) or na; empty clears the answer
+    answer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_answer),
+                      WithJsonSchema({"type": "string", "enum": ["", *CHECKLIST_ANSWERS]})]
+    note: text(2000) = ""
+
+
+class AppraisalIn(Model):
+    """A partial save is kept: the items left out keep their answer; ``opinion`` left out stays."""
+
+    version: int | None = None
+    checklist: dict[str, ChecklistAnswerIn] = Field(default_factory=dict)
+    opinion: text(20000) | None = None
+
+
+class ReviewIn(Model):
+    #: must be true (``conflict_not_declared``)
+    declares_no_conflict: bool | None = None
+    #: criterion code -> whole score from 0 to the criterion's max (the call's criteria: checked by the service)
+    scores: dict[str, int] | None = None
+    #: approve, reject or revise
+    recommendation: text(20) | None = None
+    comment: text(5000) = ""
