@@ -21,7 +21,7 @@ from ..plans.schemas import (AppraisalIn, AssessmentIn, BudgetLineIn, CashFlowIn
                              TrancheIn)
 from ..proposals import preselection, screening
 from ..proposals import services as proposals
-from ..proposals.schemas import ProfileEdit
+from ..proposals.schemas import ProfileEdit, ScreeningIn
 from .data import BOARD_ACCOUNTS, BUDGETS, CRITERIA_SCORES, EVIDENCE, INTENTIONS, SECTION_TEXTS
 from .files import upload
 
@@ -112,9 +112,10 @@ class Stage:
         scores = {code: max(0, min(5, value + adjust)) for code, value in CRITERIA_SCORES.items()}
         comments = {"market": "Carta de intención firmada con volumen y precio.",
                     "organization": "Asociación con personería y directorio vigente."}
-        screening.save_scores(alliance, {c.code: scores.get(c.code, 3) for c in alliance.call.criteria},
-                              self.officer, comments={k: v for k, v in comments.items()
-                                                      if any(c.code == k for c in alliance.call.criteria)})
+        screening.save_scores(alliance, ScreeningIn(
+            scores={c.code: scores.get(c.code, 3) for c in alliance.call.criteria},
+            comments={k: v for k, v in comments.items() if any(c.code == k for c in alliance.call.criteria)}),
+            self.officer)
         alliances.take_action(alliance, "declare_eligible", self.officer,
                               {"comment": "Cumple los requisitos de admisibilidad de la convocatoria."})
 

@@ -113,7 +113,7 @@ def put_screening(alliance_id, body):
     """Scores are whole numbers from 0 to each criterion's max; every criterion must be scored before
     ``declare_eligible`` (rule ``screening_incomplete``). Not submitted: 409."""
     alliance = load_alliance(alliance_id)
-    screening.save_scores(alliance, body.scores, api_user(), body.comments)
+    screening.save_scores(alliance, body, api_user())
     return screening_out(alliance)
 
 

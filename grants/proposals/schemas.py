@@ -147,10 +147,11 @@ class ScreeningOut(Out):
 
 
 class ScreeningIn(Model):
-    """``scores``: criterion code -> whole number from 0 to the criterion's max (others are kept)."""
+    """``scores``: criterion code -> whole number from 0 to the criterion's max (others are kept); the
+    call's criteria and their maxima are checked by the service (``score_out_of_range``)."""
 
     scores: dict[str, int] = {}
-    comments: dict[str, str | None] | None = None
+    comments: dict[str, text(2000) | None] | None = None
 
 
 class FieldChange(Out):

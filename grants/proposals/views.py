@@ -20,7 +20,7 @@ from ..associations.levels import member_source_ids
 from ..associations.services import mask_name
 from . import exports, guards, pdf, preselection, screening, services
 from .forms import PreselectionForm, ProfileForm, screening_form
-from .schemas import ProfileEdit
+from .schemas import ProfileEdit, ScreeningIn
 
 bp = Blueprint("proposals", __name__)
 
@@ -108,7 +108,8 @@ def screen(alliance_id):
             scores = {c.code: getattr(form, f"score_{c.code}").data for c in criteria}
             comments = {c.code: getattr(form, f"comment_{c.code}").data or "" for c in criteria}
             try:
-                screening.save_scores(alliance, scores, current_user, comments)
+                screening.save_scores(alliance, from_form(ScreeningIn, {"scores": scores, "comments": comments}),
+                                      current_user)
             except DomainError as exc:
                 db.session.rollback()
                 show_errors(form, exc)
