@@ -9,6 +9,7 @@ from grants.closeout import services
 from grants.execution.models import AccountabilityReport, Expense
 from grants.extensions import db
 from grants.plans.catalog import items_of
+from grants.plans.schemas import AssessmentIn
 from grants.plans.services import save_assessment
 from tests.execution_support import executing
 from tests.plan_helpers import fill_assessments, fill_indicators
@@ -35,7 +36,7 @@ def closeout_assessments(alliance, actor, score=3):
     for kind in ("empowerment", "capacity"):
         items = [{"code": code, "score": score, "evidence": "actas de asamblea"}
                  for _n, code, _g, _t, _e in items_of(kind)]
-        save_assessment(alliance, kind, "closeout", items, actor)
+        save_assessment(alliance, kind, "closeout", AssessmentIn(items=items), actor)
 
 
 def complete_report(alliance, board):

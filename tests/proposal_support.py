@@ -9,6 +9,7 @@ from grants.alliances import services as alliance_services
 from grants.audit.models import Event
 from grants.extensions import db
 from grants.proposals import screening
+from grants.proposals.schemas import ScreeningIn
 
 PDF = b"%PDF-1.4\n% a tiny letter of intent\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -37,8 +38,8 @@ def events(alliance, action=None):
 
 def score_all(alliance, officer, value=None):
     """Score every criterion of the call (``value`` or the max) as the officer."""
-    screening.save_scores(alliance, {c.code: (c.max if value is None else value) for c in alliance.call.criteria},
-                          officer)
+    screening.save_scores(alliance, ScreeningIn(scores={c.code: (c.max if value is None else value)
+                                                        for c in alliance.call.criteria}), officer)
     db.session.commit()
 
 

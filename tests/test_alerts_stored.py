@@ -18,6 +18,7 @@ from grants.execution import expenses as expense_svc
 from grants.execution import reports as report_svc
 from grants.extensions import db
 from grants.funding.models import TrancheFlow
+from grants.funding.schemas import TrancheActionIn
 from grants.funding.services import tranche_action
 from grants.monitoring.alerting import alerts_page
 from tests.assistance_support import contract_data, live_ta, provider_for
@@ -148,7 +149,7 @@ def test_a_tranche_answered_clears_tranche_unanswered(live, officer, api):
     assert stored(live.id)["tranche_unanswered"] == [str(t.id)]
     item = next(i for i in api(officer).get("/alerts").get_json()["items"] if i["code"] == "tranche_unanswered")
     assert str(days + 1) in item["message"]  # the days are counted on the day it is read
-    tranche_action(t, "refuse", officer, {"reason": "Falta la rendición del primer desembolso"})
+    tranche_action(t, "refuse", officer, TrancheActionIn(**{"reason": "Falta la rendición del primer desembolso"}))
     db.session.commit()
     assert "tranche_unanswered" not in stored(live.id)
     assert api(officer).get("/alerts?code=tranche_unanswered").get_json()["total"] == 0

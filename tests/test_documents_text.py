@@ -21,6 +21,7 @@ from grants.extensions import db
 from grants.funding import pdf as funding_pdf
 from grants.plans import pdf as plans_pdf
 from grants.plans import review
+from grants.plans.schemas import ReviewIn
 from grants.proposals import pdf as proposals_pdf
 from grants.proposals import preselection
 from grants.workflows import rules
@@ -82,8 +83,8 @@ def closed(alliance, officer, facilitator, board, treasurer, committee, make_use
     minutes, a technical assistance contract and an accountability report."""
     in_execution(alliance, officer, facilitator, board)
     alliance.state = "committee_review"  # the committee's review and minutes of the plan as it is now
-    review.submit_review(alliance, {"declares_no_conflict": True, "recommendation": "approve",
-                                    "scores": {c.code: c.max for c in alliance.call.criteria}}, committee)
+    review.submit_review(alliance, ReviewIn(declares_no_conflict=True, recommendation="approve",
+                                            scores={c.code: c.max for c in alliance.call.criteria}), committee)
     review.record_minutes(alliance, "approve", officer)
     alliance.state = "in_execution"
     for ind in alliance.indicators:  # national-scale figures: wide numbers side by side in the tables

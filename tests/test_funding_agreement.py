@@ -102,6 +102,7 @@ def test_member_cannot_upload_signed_copy(approved, member_user, login):
 
 
 def test_start_execution_follows_the_first_transfer(alliance, officer, facilitator, board, finance, db):
+    from grants.funding.schemas import TrancheActionIn
     from grants.funding.services import tranche_action
 
     signed_alliance(alliance, officer, facilitator, board)
@@ -112,7 +113,7 @@ def test_start_execution_follows_the_first_transfer(alliance, officer, facilitat
     first = alliance.tranches[0]
     tranche_action(first, "request", board)
     tranche_action(first, "approve", officer)
-    tranche_action(first, "disburse", finance, {"reference": "TRF-1", "disbursed_on": "2026-01-15"})
+    tranche_action(first, "disburse", finance, TrancheActionIn(**{"reference": "TRF-1", "disbursed_on": "2026-01-15"}))
     db.session.commit()
     take_action(alliance, "start_execution", officer)
     db.session.commit()

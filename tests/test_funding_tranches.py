@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from grants.alliances.services import take_action
 from grants.audit.models import Event
 from grants.extensions import db as _db
+from grants.funding.schemas import TrancheActionIn
 from grants.funding.services import tranche_action
 from grants.notifications.models import Notification
 from tests.funding_support import Figures, pdf_text, signed_alliance
@@ -36,7 +37,7 @@ def pay_first(signed, board, officer, finance):
     first = signed.tranches[0]
     tranche_action(first, "request", board)
     tranche_action(first, "approve", officer)
-    tranche_action(first, "disburse", finance, {"reference": "TRF-1", "disbursed_on": "2026-01-15"})
+    tranche_action(first, "disburse", finance, TrancheActionIn(**{"reference": "TRF-1", "disbursed_on": "2026-01-15"}))
     _db.session.commit()
     take_action(signed, "start_execution", officer)
     _db.session.commit()
@@ -96,7 +97,7 @@ def test_notifications_at_each_step(signed, board, officer, finance, treasurer, 
     db.session.commit()
     assert count(finance) == before[finance.id] + 1
     assert count(treasurer) == before[treasurer.id] + 2  # the request as a receipt, then the approval
-    tranche_action(first, "disburse", finance, {"reference": "TRF-9", "disbursed_on": "2026-01-15"})
+    tranche_action(first, "disburse", finance, TrancheActionIn(**{"reference": "TRF-9", "disbursed_on": "2026-01-15"}))
     db.session.commit()
     assert count(officer) == before[officer.id] + 2
     assert count(board) == before[board.id] + 3

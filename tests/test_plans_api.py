@@ -247,13 +247,13 @@ def test_malformed_requests_give_clear_4xx_never_500(db, api, login, plan, facil
 
 @pytest.mark.parametrize("text", ["1e5", "-1", "1.005", " ", "1,000.00", "Infinity", "0x10"])
 def test_amounts_are_plain_decimals(text):
-    from grants.plans.parsing import decimal_in
+    from grants.parsing import decimal_in
 
     with pytest.raises(ValueError):
         decimal_in(text)
 
 
 def test_a_decimal_comma_is_accepted():
-    from grants.plans.parsing import decimal_in
+    from grants.parsing import decimal_in
 
     assert str(decimal_in("1000,5")) == "1000.50" and str(decimal_in("2.345", 3)) == "2.345"

@@ -12,7 +12,8 @@ from grants.errors import RuleViolation, ValidationFailed
 from grants.plans import review
 from grants.plans.catalog import CHECKLIST
 from grants.plans.models import CommitteeMinutes, PlanRevision, Review
-from tests.plan_helpers import complete_plan, start_plan
+from grants.plans.schemas import AppraisalIn, ReviewIn
+from tests.plan_helpers import complete_plan, patch, start_plan
 
 
 @pytest.fixture
@@ -32,8 +33,8 @@ def submitted(db, alliance, officer, facilitator, board):
 
 def appraise(alliance, officer):
     take_action(alliance, "start_appraisal", officer)
-    review.save_appraisal(alliance, {"checklist": {k: {"answer": "yes"} for k in CHECKLIST},
-                                     "opinion": "El plan es viable."}, officer)
+    review.save_appraisal(alliance, AppraisalIn(checklist={k: {"answer": "yes"} for k in CHECKLIST},
+                                                opinion="El plan es viable."), officer)
     take_action(alliance, "send_to_committee", officer)
     _db.session.commit()
 
@@ -54,14 +55,14 @@ def test_send_to_committee_needs_a_complete_appraisal(db, submitted, officer):
     assert set(exc.value.rules) == {"appraisal_incomplete"}
     assert len(exc.value.violations) == len(CHECKLIST) + 1
     db.session.rollback()
-    review.save_appraisal(submitted, {"checklist": {"buyer_commitment": {"answer": "yes"}}}, officer)
+    review.save_appraisal(submitted, AppraisalIn(checklist={"buyer_commitment": {"answer": "yes"}}), officer)
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         take_action(submitted, "send_to_committee", officer)
     assert len(exc.value.violations) == len(CHECKLIST)  # 8 items and the opinion still missing
     db.session.rollback()
     with pytest.raises(ValidationFailed) as exc:  # an observation needs its note
-        review.save_appraisal(submitted, {"checklist": {"budget_reasonable": {"answer": "observed"}}}, officer)
+        review.save_appraisal(submitted, AppraisalIn(checklist={"budget_reasonable": {"answer": "observed"}}), officer)
     assert exc.value.details[0].field == "checklist.budget_reasonable.note"
     db.session.rollback()
     assert submitted.state == "under_appraisal"
@@ -78,9 +79,9 @@ def test_the_officer_returns_the_plan_with_observations_and_the_next_submission_
     event = db.session.execute(sa.select(Event).where(Event.action == "return_plan")).scalar_one()
     assert event.comment == "Revisar el costo del galpón."
     galpon = submitted.budget_lines[1]
-    budget.update_line(galpon, {"unit_cost": "280000.00", "grant": "196000.00", "counterpart_cash": "28000.00",
-                                "counterpart_in_kind": "56000.00"}, facilitator)
-    budget.update_tranche(submitted.tranches[1], {"amount": "136000.00"}, facilitator)
+    budget.update_line(galpon, patch(galpon, {"unit_cost": "280000.00", "grant": "196000.00", "counterpart_cash": "28000.00",
+                                "counterpart_in_kind": "56000.00"}), facilitator)
+    budget.update_tranche(submitted.tranches[1], patch(submitted.tranches[1], {"amount": "136000.00"}), facilitator)
     db.session.commit()
     take_action(submitted, "submit_plan", board)
     db.session.commit()
@@ -150,7 +151,7 @@ def test_committee_members_of_another_call_do_not_see_the_plan(db, api, submitte
 def test_quorum_then_approval_with_minutes(db, api, submitted, officer, members, facilitator):
     appraise(submitted, officer)
     for m in members[:2]:
-        review.submit_review(submitted, body(submitted, 4), m)
+        review.submit_review(submitted, ReviewIn(**body(submitted, 4)), m)
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         take_action(submitted, "approve", officer)
@@ -160,7 +161,7 @@ def test_quorum_then_approval_with_minutes(db, api, submitted, officer, members,
         take_action(submitted, "return_plan", members[0], {"comment": "Que lo revisen"})
     assert exc.value.rules == ["quorum_not_met"]
     db.session.rollback()
-    review.submit_review(submitted, body(submitted, 2, "reject", comment="Mercado débil"), members[2])
+    review.submit_review(submitted, ReviewIn(**body(submitted, 2, "reject", comment="Mercado débil")), members[2])
     db.session.commit()
     events = db.session.execute(sa.select(sa.func.count()).select_from(Event)).scalar()
     take_action(submitted, "approve", members[1], {"comment": "Aprobado por mayoría"})
@@ -185,7 +186,7 @@ def test_quorum_then_approval_with_minutes(db, api, submitted, officer, members,
 def test_the_committee_may_reject_or_return_with_minutes(db, submitted, officer, members):
     appraise(submitted, officer)
     for m in members:
-        review.submit_review(submitted, body(submitted, 1, "revise", comment="Falta mercado"), m)
+        review.submit_review(submitted, ReviewIn(**body(submitted, 1, "revise", comment="Falta mercado")), m)
     db.session.commit()
     take_action(submitted, "return_plan", officer, {"comment": "Revisar el análisis de mercado"})
     db.session.commit()

@@ -12,7 +12,7 @@ from grants.audit.models import Event
 from grants.errors import RuleViolation
 from grants.plans import budget
 from grants.plans.models import PlanRevision
-from tests.plan_helpers import complete_plan, line, start_plan
+from tests.plan_helpers import complete_plan, line_in, patch, start_plan, tranche_in
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def rules(alliance):
 
 
 def one_line(alliance, actor, total, grant, cash, kind, other="0.00", category="equipment"):
-    budget.add_line(alliance, line(category, "Línea", "1", total, grant, cash, kind, other), actor)
+    budget.add_line(alliance, line_in(category, "Línea", "1", total, grant, cash, kind, other), actor)
 
 
 def test_grant_share_at_70_00_passes_and_at_70_01_fails(db, plan, facilitator):
@@ -34,7 +34,7 @@ def test_grant_share_at_70_00_passes_and_at_70_01_fails(db, plan, facilitator):
     assert financing(plan).shares["grant"] == D("0.7000")
     assert financing(plan).rule("grant_share_exceeded").state == "ok"
     # one more unit of grant (the counterpart then drops below 30 % too: both limits add up to 100 %)
-    budget.update_line(plan.budget_lines[0], {"grant": "7001.00", "counterpart_in_kind": "1999.00"}, facilitator)
+    budget.update_line(plan.budget_lines[0], patch(plan.budget_lines[0], {"grant": "7001.00", "counterpart_in_kind": "1999.00"}), facilitator)
     assert "grant_share_exceeded" in rules(plan)
     check = financing(plan).rule("grant_share_exceeded")
     assert check.state == "fail" and check.value == D("0.7001") and check.limit == D("0.70")
@@ -50,7 +50,7 @@ def test_grant_share_just_above_the_limit_fails_even_when_it_rounds_to_70_00(db,
 def test_counterpart_share_at_30_00_passes_and_at_29_99_fails(db, plan, facilitator):
     one_line(plan, facilitator, "10000.00", "7000.00", "1000.00", "2000.00")
     assert "counterpart_share_too_low" not in rules(plan)
-    budget.update_line(plan.budget_lines[0], {"counterpart_in_kind": "1999.00", "other": "1.00"}, facilitator)
+    budget.update_line(plan.budget_lines[0], patch(plan.budget_lines[0], {"counterpart_in_kind": "1999.00", "other": "1.00"}), facilitator)
     assert rules(plan) == ["counterpart_share_too_low"]
     assert financing(plan).rule("counterpart_share_too_low").value == D("0.2999")
 
@@ -58,7 +58,7 @@ def test_counterpart_share_at_30_00_passes_and_at_29_99_fails(db, plan, facilita
 def test_counterpart_cash_at_10_00_passes_and_at_9_99_fails(db, plan, facilitator):
     one_line(plan, facilitator, "10000.00", "7000.00", "1000.00", "2000.00")
     assert "counterpart_cash_too_low" not in rules(plan)
-    budget.update_line(plan.budget_lines[0], {"counterpart_cash": "999.00", "counterpart_in_kind": "2001.00"},
+    budget.update_line(plan.budget_lines[0], patch(plan.budget_lines[0], {"counterpart_cash": "999.00", "counterpart_in_kind": "2001.00"}),
                        facilitator)
     assert rules(plan) == ["counterpart_cash_too_low"]
 
@@ -67,7 +67,7 @@ def test_grant_per_family_at_the_cap_passes_and_a_cent_more_fails(db, plan, faci
     # 25 families × 14,000.00 = 350,000.00
     one_line(plan, facilitator, "600000.00", "350000.00", "100000.00", "150000.00")
     assert rules(plan) == []
-    budget.update_line(plan.budget_lines[0], {"unit_cost": "600000.01", "grant": "350000.01"}, facilitator)
+    budget.update_line(plan.budget_lines[0], patch(plan.budget_lines[0], {"unit_cost": "600000.01", "grant": "350000.01"}), facilitator)
     assert rules(plan) == ["grant_cap_per_family_exceeded"]
     assert financing(plan).rule("grant_cap_per_family_exceeded").value == D("14000.01")
 
@@ -86,7 +86,7 @@ def test_the_grant_never_pays_land(db, plan, facilitator):
 
 def test_a_split_that_does_not_sum_is_refused_and_names_the_rule(db, plan, facilitator):
     with pytest.raises(RuleViolation) as exc:
-        budget.add_line(plan, line(quantity="2", unit_cost="100000.00", grant="140000.00", cash="20000.00",
+        budget.add_line(plan, line_in(quantity="2", unit_cost="100000.00", grant="140000.00", cash="20000.00",
                                    kind="39999.99"), facilitator)
     assert exc.value.rules == ["split_mismatch"]
     db.session.rollback()
@@ -95,10 +95,10 @@ def test_a_split_that_does_not_sum_is_refused_and_names_the_rule(db, plan, facil
 
 def test_quantity_times_unit_cost_rounds_half_up_to_cents(db, plan, facilitator):
     # 2.345 × 10.01 = 23.47345 -> 23.47 ; 0.005 × 1.00 = 0.005 -> 0.01
-    row = budget.add_line(plan, line(quantity="2.345", unit_cost="10.01", grant="16.43", cash="2.35", kind="4.69"),
+    row = budget.add_line(plan, line_in(quantity="2.345", unit_cost="10.01", grant="16.43", cash="2.35", kind="4.69"),
                           facilitator)
     assert row.total == D("23.47")
-    row = budget.add_line(plan, line(quantity="0.005", unit_cost="1.00", grant="0.00", cash="0.01", kind="0.00"),
+    row = budget.add_line(plan, line_in(quantity="0.005", unit_cost="1.00", grant="0.00", cash="0.01", kind="0.00"),
                           facilitator)
     assert row.total == D("0.01")
 
@@ -110,17 +110,17 @@ def test_an_empty_budget_breaks_a_rule_of_its_own(db, plan):
 
 def test_tranches_must_sum_exactly_to_the_grant(db, plan, facilitator):
     one_line(plan, facilitator, "10000.00", "7000.00", "1000.00", "2000.00")
-    budget.add_tranche(plan, {"amount": "4000.00", "planned_on": "2027-01-15"}, facilitator)
+    budget.add_tranche(plan, tranche_in({"amount": "4000.00", "planned_on": "2027-01-15"}), facilitator)
     assert [v.rule for v in tranche_violations(plan)] == ["tranches_mismatch"]
-    t = budget.add_tranche(plan, {"amount": "2999.99", "planned_on": "2027-06-15"}, facilitator)
+    t = budget.add_tranche(plan, tranche_in({"amount": "2999.99", "planned_on": "2027-06-15"}), facilitator)
     assert [v.rule for v in tranche_violations(plan)] == ["tranches_mismatch"]
-    budget.update_tranche(t, {"amount": "3000.00"}, facilitator)
+    budget.update_tranche(t, patch(t, {"amount": "3000.00"}), facilitator)
     assert tranche_violations(plan) == [] and [x.number for x in plan.tranches] == [1, 2]
 
 
 def test_every_change_of_money_is_audited(db, plan, facilitator):
-    row = budget.add_line(plan, line(), facilitator)
-    budget.update_line(row, {"grant": "130000.00", "counterpart_cash": "30000.00"}, facilitator)
+    row = budget.add_line(plan, line_in(), facilitator)
+    budget.update_line(row, patch(row, {"grant": "130000.00", "counterpart_cash": "30000.00"}), facilitator)
     budget.delete_line(row, facilitator)
     actions = db.session.execute(sa.select(Event.action).where(Event.object_type == "budget_line")
                                  .order_by(Event.id)).scalars().all()
@@ -130,7 +130,7 @@ def test_every_change_of_money_is_audited(db, plan, facilitator):
 
 
 def test_submit_plan_lists_every_broken_rule_and_leaves_the_state(db, plan, board, facilitator):
-    budget.add_line(plan, line(quantity="1", unit_cost="10000.00", grant="8000.00", cash="500.00", kind="1500.00"),
+    budget.add_line(plan, line_in(quantity="1", unit_cost="10000.00", grant="8000.00", cash="500.00", kind="1500.00"),
                     facilitator)
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
@@ -158,4 +158,4 @@ def test_only_the_assigned_facilitator_and_the_board_edit_the_plan(db, plan, mak
     stranger = make_user(roles=["facilitator"])
     for who in (stranger, officer, member_user):
         with pytest.raises(Forbidden):
-            budget.add_line(plan, line(), who)
+            budget.add_line(plan, line_in(), who)

@@ -10,7 +10,7 @@ from grants.alliances.services import take_action
 from grants.plans import review
 from grants.plans.catalog import CHECKLIST, SECTIONS, items_of
 from grants.plans.models import Assessment, CashFlowYear
-from tests.plan_helpers import complete_plan, line, start_plan
+from tests.plan_helpers import complete_plan, line, line_in, start_plan
 
 PAGES = ("/", "/sections", "/budget", "/tranches", "/cash-flow", "/indicators", "/assessments/empowerment",
          "/appraisal", "/reviews", "/revisions", "/plan.pdf", "/budget.xlsx")
@@ -126,7 +126,7 @@ def test_no_plan_pages_before_the_plan_starts(db, login, alliance, board):
 def test_the_alliance_page_shows_the_plan_with_its_rules(db, login, plan, facilitator):
     from grants.plans import budget
 
-    budget.add_line(plan, line(quantity="1", unit_cost="1000.00", grant="900.00", cash="100.00", kind="0.00"),
+    budget.add_line(plan, line_in(quantity="1", unit_cost="1000.00", grant="900.00", cash="100.00", kind="0.00"),
                     facilitator)
     db.session.commit()
     html = login(facilitator).get(f"/alliances/{plan.id}").get_data(as_text=True)

@@ -14,6 +14,7 @@ from grants.extensions import db
 from grants.proposals import preselection, screening
 from grants.proposals.exports import COLUMNS
 from grants.proposals.models import PreselectionMinutes
+from grants.proposals.schemas import ScreeningIn
 
 from .proposal_support import act, attach, events, pdf_text
 
@@ -32,7 +33,7 @@ def three(make_association, make_user, make_alliance, call, officer):
         a = make_alliance(assoc=assoc, actor=boss, requested_grant=grant, estimated_counterpart="400000.00")
         attach(a, boss)
         act(a, "submit", boss)
-        screening.save_scores(a, {c.code: points for c in call.criteria}, officer)
+        screening.save_scores(a, ScreeningIn(scores={c.code: points for c in call.criteria}), officer)
         act(a, "declare_eligible", officer)
         out.append(a)
     return out

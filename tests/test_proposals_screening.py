@@ -11,6 +11,7 @@ from grants.errors import Forbidden, InvalidTransition, RuleViolation, Validatio
 from grants.extensions import db
 from grants.proposals import screening
 from grants.proposals.models import ScreeningScore
+from grants.proposals.schemas import ScreeningIn
 
 from .proposal_support import act, english, events, ready, score_all, submitted  # noqa: F401
 
@@ -72,7 +73,7 @@ def test_screening_and_preselection_workflow(request, ready, officer, state, act
 
 
 def test_screening_incomplete_names_the_missing_criteria(submitted, officer):
-    screening.save_scores(submitted, {"market": 5, "viability": 4}, officer)
+    screening.save_scores(submitted, ScreeningIn(scores={"market": 5, "viability": 4}), officer)
     db.session.commit()
     with pytest.raises(RuleViolation) as err:
         act(submitted, "declare_eligible", officer)
@@ -87,8 +88,8 @@ def test_screening_incomplete_names_the_missing_criteria(submitted, officer):
 
 def test_weighted_total_out_of_100(submitted, officer):
     # default criteria: market 30, viability 25, organization 20, inclusion 15, environment 10; max 5 each
-    screening.save_scores(submitted, {"market": 5, "viability": 4, "organization": 3, "inclusion": 2,
-                                      "environment": 0}, officer)
+    screening.save_scores(submitted, ScreeningIn(scores={"market": 5, "viability": 4, "organization": 3, "inclusion": 2,
+                                      "environment": 0}), officer)
     db.session.commit()
     assert screening.total_of(submitted) == Decimal("30") + Decimal("20") + Decimal("12") + Decimal("6")
     sheet = screening.screening_sheet(submitted)
@@ -107,7 +108,7 @@ def test_weighted_total_with_uneven_maxima(make_call, make_alliance, board, offi
     alliance = make_alliance(the_call=the_call)
     alliance.state = "submitted"
     db.session.commit()
-    screening.save_scores(alliance, {"a": 1, "b": 3}, officer)
+    screening.save_scores(alliance, ScreeningIn(scores={"a": 1, "b": 3}), officer)
     # 70 x 1/3 + 30 x 3/7 = 23.333... + 12.857... = 36.19
     assert screening.total_of(alliance) == Decimal("36.19")
 
@@ -115,20 +116,18 @@ def test_weighted_total_with_uneven_maxima(make_call, make_alliance, board, offi
 @pytest.mark.parametrize("scores, field, rule", [
     ({"market": 6}, "scores.market", "score_out_of_range"),
     ({"market": -1}, "scores.market", "score_out_of_range"),
-    ({"market": "tres"}, "scores.market", "score_out_of_range"),
-    ({"market": 2.5}, "scores.market", "score_out_of_range"),
     ({"nope": 1}, "scores.nope", "invalid"),
 ])
 def test_scores_out_of_range_are_refused(submitted, officer, scores, field, rule):
     with pytest.raises(ValidationFailed) as err:
-        screening.save_scores(submitted, scores, officer)
+        screening.save_scores(submitted, ScreeningIn(scores=scores), officer)
     db.session.rollback()
     assert [(v.rule, v.field) for v in err.value.details] == [(rule, field)]
     assert db.session.execute(sa.select(ScreeningScore)).first() is None
 
 
 def test_scores_at_the_limits_are_accepted(submitted, officer):
-    screening.save_scores(submitted, {"market": 0, "viability": 5}, officer)
+    screening.save_scores(submitted, ScreeningIn(scores={"market": 0, "viability": 5}), officer)
     db.session.commit()
     assert {r.criterion_code: r.score for r in db.session.execute(sa.select(ScreeningScore)).scalars()} == \
         {"market": 0, "viability": 5}
@@ -138,12 +137,12 @@ def test_scores_at_the_limits_are_accepted(submitted, officer):
                                         ("committee", Forbidden), ("admin", Forbidden)])
 def test_only_the_officer_of_the_region_scores(request, submitted, who, error):
     with pytest.raises(error):
-        screening.save_scores(submitted, {"market": 3}, request.getfixturevalue(who))
+        screening.save_scores(submitted, ScreeningIn(scores={"market": 3}), request.getfixturevalue(who))
 
 
 def test_scores_only_while_submitted(ready, officer):
     with pytest.raises(InvalidTransition):
-        screening.save_scores(ready, {"market": 3}, officer)
+        screening.save_scores(ready, ScreeningIn(scores={"market": 3}), officer)
 
 
 def test_api_screening(submitted, officer, api):
@@ -234,3 +233,22 @@ def test_queue_oldest_first_only_my_region(make_alliance, make_call, make_user, 
     assert [i["code"] for i in api(other_officer).get("/screening-queue").get_json()["items"]] == [a3.code]
     assert login(board).get("/screening").status_code == 403
     assert api(board).get("/screening-queue").status_code == 403
+
+
+def test_a_score_that_is_not_a_whole_number_is_refused_by_the_schema(submitted, officer):
+    """The type is the schema's (``ScreeningIn``); the service checks each criterion's range."""
+    from pydantic import ValidationError
+
+    for bad in ("tres", 2.5):
+        with pytest.raises(ValidationError):
+            ScreeningIn(scores={"market": bad})
+
+
+def test_a_comment_sent_as_null_clears_it_instead_of_storing_none(submitted, officer, api):
+    client = api(officer)
+    assert client.put(f"/alliances/{submitted.id}/screening",
+                      json={"scores": {"market": 4}, "comments": {"market": "Carta sólida"}}).status_code == 200
+    resp = client.put(f"/alliances/{submitted.id}/screening", json={"comments": {"market": None}})
+    assert resp.status_code == 200
+    assert resp.get_json()["criteria"][0]["comment"] is None
+    assert db.session.execute(sa.select(ScreeningScore.comment)).scalar() is None

@@ -154,11 +154,11 @@ def visible_text(html):
 
 def test_a_spanish_page_shows_the_rule_message_not_its_code(db, login, alliance, officer, facilitator):
     from grants.plans import budget
-    from tests.plan_helpers import line, start_plan
+    from tests.plan_helpers import line_in, start_plan
 
     plan = start_plan(alliance, officer, facilitator)
     # 90 % grant: more than the program's 70 %, and too little counterpart
-    budget.add_line(plan, line("equipment", "Tanque de frío", "1", "10000.00", "9000.00", "500.00", "500.00"),
+    budget.add_line(plan, line_in("equipment", "Tanque de frío", "1", "10000.00", "9000.00", "500.00", "500.00"),
                     facilitator)
     db.session.commit()
     html = login(facilitator).get(f"/alliances/{plan.id}/plan/budget").get_data(as_text=True)
@@ -180,10 +180,10 @@ def test_a_spanish_users_budget_spreadsheet_is_spanish_and_imports_back(db, logi
 
     from grants.alliances.budget import BudgetLine
     from grants.plans import budget
-    from tests.plan_helpers import line, start_plan
+    from tests.plan_helpers import line_in, start_plan
 
     plan = start_plan(alliance, officer, facilitator)
-    budget.add_line(plan, line("equipment", "Tanque de frío", "1", "10000.00", "9000.00", "500.00", "500.00"),
+    budget.add_line(plan, line_in("equipment", "Tanque de frío", "1", "10000.00", "9000.00", "500.00", "500.00"),
                     facilitator)
     db.session.commit()
     web = login(facilitator)
@@ -238,7 +238,7 @@ def test_the_statement_spreadsheet_of_a_spanish_member_writes_titles_not_codes(d
 def test_the_revisions_page_names_what_changed_in_words(db, login, alliance, officer, facilitator, board):
     from grants.alliances.services import take_action
     from grants.plans import budget
-    from tests.plan_helpers import complete_plan, start_plan
+    from tests.plan_helpers import complete_plan, patch, start_plan
 
     start_plan(alliance, officer, facilitator)
     complete_plan(alliance, facilitator)
@@ -246,9 +246,9 @@ def test_the_revisions_page_names_what_changed_in_words(db, login, alliance, off
     take_action(alliance, "start_appraisal", officer)
     take_action(alliance, "return_plan", officer, {"comment": "Revisar el costo del galpón."})
     galpon = alliance.budget_lines[1]
-    budget.update_line(galpon, {"unit_cost": "280000.00", "grant": "196000.00", "counterpart_cash": "28000.00",
-                                "counterpart_in_kind": "56000.00"}, facilitator)
-    budget.update_tranche(alliance.tranches[1], {"amount": "136000.00"}, facilitator)
+    budget.update_line(galpon, patch(galpon, {"unit_cost": "280000.00", "grant": "196000.00", "counterpart_cash": "28000.00",
+                                "counterpart_in_kind": "56000.00"}), facilitator)
+    budget.update_tranche(alliance.tranches[1], patch(alliance.tranches[1], {"amount": "136000.00"}), facilitator)
     take_action(alliance, "submit_plan", board)
     db.session.commit()
     text = visible_text(login(board).get(f"/alliances/{alliance.id}/plan/revisions").get_data(as_text=True))

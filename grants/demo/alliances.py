@@ -13,11 +13,15 @@ import sqlalchemy as sa
 from ..alliances import services as alliances
 from ..associations.models import Member
 from ..extensions import db
+from ..funding.schemas import TrancheActionIn
 from ..plans import budget, review
 from ..plans import services as plans
 from ..plans.catalog import CHECKLIST, SECTIONS, items_of
+from ..plans.schemas import (AppraisalIn, AssessmentIn, BudgetLineIn, CashFlowIn, IndicatorValues, PlanPatch, ReviewIn,
+                             TrancheIn)
 from ..proposals import preselection, screening
 from ..proposals import services as proposals
+from ..proposals.schemas import ProfileEdit, ScreeningIn
 from .data import BOARD_ACCOUNTS, BUDGETS, CRITERIA_SCORES, EVIDENCE, INTENTIONS, SECTION_TEXTS
 from .files import upload
 
@@ -90,7 +94,7 @@ class Stage:
                     assoc.name, f"Resolución {assoc.legal_id}", f"NIT {assoc.tax_id}",
                     f"{assoc.municipality}, {assoc.region}"]),
             }
-        return proposals.save_profile(alliance, data, self.boards[key], files=files)
+        return proposals.save_profile(alliance, ProfileEdit(**data), self.boards[key], files=files)
 
     def intake(self, out, key, day, screened_after=None, adjust=0):
         """Schedule the intention: created with its profile on ``day`` (days ago), submitted three days later,
@@ -108,9 +112,10 @@ class Stage:
         scores = {code: max(0, min(5, value + adjust)) for code, value in CRITERIA_SCORES.items()}
         comments = {"market": "Carta de intención firmada con volumen y precio.",
                     "organization": "Asociación con personería y directorio vigente."}
-        screening.save_scores(alliance, {c.code: scores.get(c.code, 3) for c in alliance.call.criteria},
-                              self.officer, comments={k: v for k, v in comments.items()
-                                                      if any(c.code == k for c in alliance.call.criteria)})
+        screening.save_scores(alliance, ScreeningIn(
+            scores={c.code: scores.get(c.code, 3) for c in alliance.call.criteria},
+            comments={k: v for k, v in comments.items() if any(c.code == k for c in alliance.call.criteria)}),
+            self.officer)
         alliances.take_action(alliance, "declare_eligible", self.officer,
                               {"comment": "Cumple los requisitos de admisibilidad de la convocatoria."})
 
@@ -129,10 +134,9 @@ class Stage:
             total = _money(quantity * unit_cost)
             grant = (total * Decimal(grant_pct)).quantize(CENT, rounding=ROUND_DOWN)
             cash = (total * Decimal(cash_pct)).quantize(CENT, rounding=ROUND_UP)
-            budget.add_line(alliance, {
-                "category": category, "description": description, "unit": unit, "quantity": qty,
-                "unit_cost": str(unit_cost), "grant": str(grant), "counterpart_cash": str(cash),
-                "counterpart_in_kind": str(total - grant - cash), "other": "0.00"}, self.facilitator)
+            budget.add_line(alliance, BudgetLineIn(
+                category=category, description=description, unit=unit, quantity=qty, unit_cost=unit_cost,
+                grant=grant, counterpart_cash=cash, counterpart_in_kind=total - grant - cash), self.facilitator)
 
     def sections(self, key, alliance, names=None):
         from ..alliances.figures import financing
@@ -145,7 +149,7 @@ class Stage:
         data = {name: SECTION_TEXTS[name].format(**values) for name in (names or SECTIONS)}
         if names is None:
             data["environmental_category"] = 3
-        plans.update_sections(alliance, data, self.facilitator)
+        plans.update_sections(alliance, PlanPatch(**data), self.facilitator)
 
     def complete_plan(self, key, alliance):
         from ..alliances.figures import financing
@@ -155,12 +159,11 @@ class Stage:
         self.sections(key, alliance)
         grant = financing(alliance).totals["grant"]
         first = (grant * Decimal("0.6")).quantize(Decimal("1"))
-        budget.add_tranche(alliance, {"amount": str(first), "planned_on": (self.day() + timedelta(days=60)).isoformat(),
-                                      "conditions": "Convenio firmado y aporte en efectivo depositado"},
+        budget.add_tranche(alliance, TrancheIn(amount=first, planned_on=self.day() + timedelta(days=60),
+                                               conditions="Convenio firmado y aporte en efectivo depositado"),
                            self.facilitator)
-        budget.add_tranche(alliance, {"amount": str(grant - first),
-                                      "planned_on": (self.day() + timedelta(days=240)).isoformat(),
-                                      "conditions": "70 % del primer tramo justificado con gastos aprobados"},
+        budget.add_tranche(alliance, TrancheIn(amount=grant - first, planned_on=self.day() + timedelta(days=240),
+                                               conditions="70 % del primer tramo justificado con gastos aprobados"),
                            self.facilitator)
         members = [link.member for link in alliance.member_links]
         women = sum(m.sex == "F" for m in members)
@@ -179,12 +182,12 @@ class Stage:
             "indigenous_share": (Decimal(100 * native) / n, Decimal(100 * native) / n),
         }
         plans.update_indicators(alliance, {
-            i.id: {"baseline": str(_money(targets[i.code][0])), "target": str(_money(targets[i.code][1]))}
+            i.id: IndicatorValues(baseline=_money(targets[i.code][0]), target=_money(targets[i.code][1]))
             for i in alliance.indicators if i.code in targets}, self.facilitator)
         for kind in ("empowerment", "capacity"):
             items = [{"code": code, "score": 1 + (number % 3), "evidence": EVIDENCE[number % len(EVIDENCE)]}
                      for number, code, _g, _t, _e in items_of(kind)]
-            plans.save_assessment(alliance, kind, "baseline", items, self.facilitator)
+            plans.save_assessment(alliance, kind, "baseline", AssessmentIn(items=items), self.facilitator)
         base = income * n
         total = financing(alliance).total
         ramp = (Decimal("1.5"), Decimal("1.9"), Decimal("2.1"), Decimal("2.2"), Decimal("2.2"))
@@ -192,7 +195,7 @@ class Stage:
             {"year": y, "without_revenue": str(_money(base)), "without_cost": str(_money(base * Decimal("0.6"))),
              "with_revenue": str(_money(base * r)), "with_cost": str(_money(base * r * Decimal("0.5")))}
             for y, r in enumerate(ramp, start=1)]
-        plans.save_cash_flow(alliance, years, self.facilitator)
+        plans.save_cash_flow(alliance, CashFlowIn(years=years), self.facilitator)
 
     def to_committee(self, key, out, day):
         """Schedule the plan's way to the committee: submitted on ``day``, appraised, sent a week later."""
@@ -206,9 +209,9 @@ class Stage:
         checklist["budget_reasonable"] = {
             "answer": "observed", "note": "Los costos unitarios del centro de acopio están en el límite superior de "
                                          "la región; se recomienda cotizar de nuevo en la ejecución."}
-        review.save_appraisal(alliance, {"checklist": checklist, "opinion": (
+        review.save_appraisal(alliance, AppraisalIn(checklist=checklist, opinion=(
             "El plan es técnica y financieramente viable: el comprador está comprometido, el flujo de caja con "
-            "proyecto es positivo y la asociación puede aportar su contraparte. Se recomienda su aprobación.")},
+            "proyecto es positivo y la asociación puede aportar su contraparte. Se recomienda su aprobación.")),
             self.officer)
         alliances.take_action(alliance, "send_to_committee", self.officer)
 
@@ -216,10 +219,10 @@ class Stage:
 
     def approve(self, alliance):
         for member, points in zip(self.committee, (4, 3)):
-            review.submit_review(alliance, {
-                "declares_no_conflict": True, "recommendation": "approve",
-                "scores": {c.code: min(c.max, points + (c.code == "market")) for c in alliance.call.criteria},
-                "comment": "Plan sólido; vigilar el cumplimiento del aporte en especie."}, member)
+            review.submit_review(alliance, ReviewIn(
+                declares_no_conflict=True, recommendation="approve",
+                scores={c.code: min(c.max, points + (c.code == "market")) for c in alliance.call.criteria},
+                comment="Plan sólido; vigilar el cumplimiento del aporte en especie."), member)
         alliances.take_action(alliance, "approve", self.committee[0],
                               {"comment": "Aprobado por unanimidad en la sesión ordinaria del comité."})
 
@@ -243,14 +246,14 @@ class Stage:
             return min(out[key].tranches, key=lambda t: t.number)
 
         def disburse():
-            funding.tranche_action(first(), "disburse", self.finance, {
-                "reference": f"TRF-{self.day():%Y%m%d}-{out[key].id:04d}", "disbursed_on": self.day().isoformat()})
+            funding.tranche_action(first(), "disburse", self.finance, TrancheActionIn(**{
+                "reference": f"TRF-{self.day():%Y%m%d}-{out[key].id:04d}", "disbursed_on": self.day().isoformat()}))
 
         self.tl.at(day, sign)
-        self.tl.at(day - 2, lambda: funding.tranche_action(first(), "request", self.boards[key], {
-            "comment": "Solicitamos el primer tramo según el convenio."}))
-        self.tl.at(day - 4, lambda: funding.tranche_action(first(), "approve", self.officer, {
-            "comment": "Convenio firmado y aporte depositado."}))
+        self.tl.at(day - 2, lambda: funding.tranche_action(first(), "request", self.boards[key], TrancheActionIn(**{
+            "comment": "Solicitamos el primer tramo según el convenio."})))
+        self.tl.at(day - 4, lambda: funding.tranche_action(first(), "approve", self.officer, TrancheActionIn(**{
+            "comment": "Convenio firmado y aporte depositado."})))
         if not transfer:
             return
         self.tl.at(day - 7, disburse)

@@ -17,8 +17,10 @@ from ..alliances import services as alliances
 from ..associations.models import Member
 from ..closeout import services as closeout
 from ..extensions import db
+from ..funding.schemas import TrancheActionIn
 from ..monitoring import services as monitoring
 from ..plans.catalog import items_of
+from ..plans.schemas import AssessmentIn
 from ..plans.services import save_assessment
 from ..revolving import services as revolving
 from .alliances import EARLIER
@@ -81,13 +83,13 @@ def carry_out(st, key, out, s):
     def second():
         return max(ex.alliance.tranches, key=lambda t: t.number)
 
-    st.tl.at(s - 74, lambda: funding.tranche_action(second(), "request", ex.board, {
-        "comment": "Solicitamos el segundo tramo: el primero está justificado."}))
-    st.tl.at(s - 78, lambda: funding.tranche_action(second(), "approve", st.officer, {
-        "comment": "Primer tramo justificado y aporte al día."}))
-    st.tl.at(s - 80, lambda: funding.tranche_action(second(), "disburse", st.finance, {
+    st.tl.at(s - 74, lambda: funding.tranche_action(second(), "request", ex.board, TrancheActionIn(**{
+        "comment": "Solicitamos el segundo tramo: el primero está justificado."})))
+    st.tl.at(s - 78, lambda: funding.tranche_action(second(), "approve", st.officer, TrancheActionIn(**{
+        "comment": "Primer tramo justificado y aporte al día."})))
+    st.tl.at(s - 80, lambda: funding.tranche_action(second(), "disburse", st.finance, TrancheActionIn(**{
         "reference": f"TRF-{ex.day(s - 80):%Y%m%d}-{ex.alliance.id:04d}-2",
-        "disbursed_on": ex.day(s - 80).isoformat()}))
+        "disbursed_on": ex.day(s - 80).isoformat()})))
     purchase(s - 88, "inputs", "0.9")
     ex.months_of("technical_assistance", 3, s - 93, *buy["ta"], first=3)
     ex.contribute(s - 98, "in_kind", "Jornales de cosecha y selección del primer acopio", quantity=120,
@@ -134,7 +136,7 @@ def final_report(st, ex, lesson):
         items = [{"code": code, "score": 2 + (number % 3), "evidence": "Actas de asamblea y registros de acopio "
                                                                        "de la asociación."}
                  for number, code, _g, _t, _e in items_of(kind)]
-        save_assessment(a, kind, "closeout", items, board)
+        save_assessment(a, kind, "closeout", AssessmentIn(items=items), board)
     alliances.take_action(a, "submit_final_report", board, {"comment": "Presentamos el informe final."})
 
 

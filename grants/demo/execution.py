@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ..execution import contributions, expenses, procurement, reports
 from ..extensions import db
+from ..funding.schemas import TrancheActionIn
 from ..monitoring import services as monitoring
 from ..monitoring import visits
 from .files import receipt, upload
@@ -212,8 +213,8 @@ def colomi(st, out):
 
 def _request_second(funding, ex):
     second = max(ex.alliance.tranches, key=lambda t: t.number)
-    funding.tranche_action(second, "request", ex.board, {"comment": "Solicitamos el segundo tramo para la compra "
-                                                                    "del equipo de selección."})
+    funding.tranche_action(second, "request", ex.board, TrancheActionIn(**{"comment": "Solicitamos el segundo tramo para la compra "
+                                                                    "del equipo de selección."}))
 
 
 def _visit(st, ex):

@@ -6,7 +6,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Response
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
 from ..alliances import ledger
 from ..alliances.api import load_alliance
@@ -14,11 +13,12 @@ from ..alliances.budget import Tranche
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter, can_view_alliance
 from ..api.core import ApiError, Model, Out, api_user, check_version, choice_arg, dump, endpoint, load, paginate
-from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
+from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
 from ..workflows.tranche import TRANCHE
 from . import pdf, services
+from .schemas import TrancheTransitionIn
 
 TAGS = ("funding",)
 
@@ -52,23 +52,6 @@ class FundedTrancheOut(Out):
     #: the actions this user may take now
     actions: list[str]
     version: int
-
-
-class TrancheTransitionIn(Model):
-    """``{"action": "disburse", "reference": "...", "disbursed_on": "2027-03-01", "amount": "200000.00"}``."""
-
-    action: str = Field(min_length=1, max_length=60, description="request, approve, refuse, disburse")
-    comment: str | None = Field(None, max_length=5000)
-    #: required by ``refuse``
-    reason: str | None = Field(None, max_length=5000)
-    #: ``disburse``: the bank's reference of the transfer
-    reference: str | None = Field(None, max_length=120)
-    #: ``disburse``: the date of the transfer
-    disbursed_on: date | None = None
-    #: ``disburse``: the amount transferred (default: the tranche's amount)
-    amount: AmountStr | None = None
-    #: when given, the action is refused (409 ``stale_version``) if the tranche changed meanwhile
-    version: Id | None = None
 
 
 class BalanceOut(Out):
@@ -143,8 +126,7 @@ def tranche_transition(tranche_id, body):
         raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
     if body.version is not None:
         check_version(tranche, body.version)
-    data = body.model_dump(exclude={"action", "version"}, exclude_none=True)
-    services.tranche_action(tranche, body.action, api_user(), data)
+    services.tranche_action(tranche, body.action, api_user(), body)
     return tranche_out(load_tranche(tranche_id))
 
 

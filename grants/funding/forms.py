@@ -2,9 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FileField, HiddenField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
 
+from ..alliances.schemas import html_attrs
 from ..web.forms import MoneyField
+from .schemas import TrancheActionIn
 
 
 class SignedAgreementForm(FlaskForm):
@@ -12,17 +13,12 @@ class SignedAgreementForm(FlaskForm):
 
 
 class TrancheActionForm(FlaskForm):
-    """One form for every tranche action; the service checks what each action needs."""
+    """One form for every tranche action: renders it and carries the CSRF token; ``schemas.TrancheActionIn``
+    validates it and the service checks what each action needs."""
 
     action = HiddenField()
     version = HiddenField()
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
-    amount = MoneyField(_l("Amount transferred"), validators=[Optional(), Length(max=30)])
-    disbursed_on = StringField(_l("Date of the transfer"), validators=[Optional(), Length(max=10)])
-    reference = StringField(_l("Bank reference"), validators=[Optional(), Length(max=120)])
-
-    def data_for_service(self):
-        return {"reason": self.reason.data or None, "comment": self.reason.data or None,
-                "amount": (self.amount.data or "").strip() or None,
-                "disbursed_on": (self.disbursed_on.data or "").strip() or None,
-                "reference": (self.reference.data or "").strip() or None}
+    reason = TextAreaField(_l("Reason"), render_kw=html_attrs(TrancheActionIn, "reason"))
+    amount = MoneyField(_l("Amount transferred"))
+    disbursed_on = StringField(_l("Date of the transfer"))
+    reference = StringField(_l("Bank reference"), render_kw=html_attrs(TrancheActionIn, "reference"))

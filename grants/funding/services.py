@@ -17,9 +17,10 @@ from ..alliances.services import add_attachment
 from ..common import utcnow
 from ..errors import Collector, Forbidden, InvalidTransition, StaleVersion, ValidationFailed, Violation
 from ..extensions import db
-from ..money import shown, to_decimal
+from ..money import shown
 from ..workflows.tranche import TRANCHE
 from .models import Agreement, TrancheFlow
+from .schemas import TrancheActionIn
 
 #: alliance states in which the agreement exists (approved or later, including the ends after it)
 AGREEMENT_STATES = ("approved", "agreement_signed", "in_execution", "suspended", "closing", "closed", "cancelled")
@@ -90,45 +91,38 @@ def _flow(tranche):
 
 
 def _transfer_data(tranche, data):
-    """Validate ``amount`` (default: the tranche's), ``disbursed_on`` and ``reference`` of a transfer."""
+    """Check the transfer's ``amount`` (default: the tranche's; more than zero, at most the tranche) and
+    ``disbursed_on`` (required, not in the future); the schema validated their form."""
     c = Collector()
-    amount = None
-    raw = data.get("amount")
-    try:
-        amount = to_decimal(raw if raw not in (None, "") else tranche.amount)
-        if amount <= 0 or amount > tranche.amount:
-            raise ValueError
-    except (ValueError, TypeError):
+    amount = data.get("amount")
+    amount = tranche.amount if amount is None else amount
+    if amount <= 0 or amount > tranche.amount:
         c.add("invalid", _l("The amount transferred is more than zero and at most the tranche (%(amount)s).",
                             amount=shown(tranche.amount, tranche.alliance.call.program.currency)), "amount")
-    day = None
-    raw = data.get("disbursed_on")
-    try:
-        day = raw if isinstance(raw, date) else date.fromisoformat(str(raw or "").strip())
-        if day > date.today():
-            c.add("invalid", _l("The transfer cannot be dated in the future."), "disbursed_on")
-    except ValueError:
+    day = data.get("disbursed_on")
+    if day is None:
         c.add("invalid", _l("Enter the date of the transfer, such as 2027-03-01."), "disbursed_on")
-    reference = str(data.get("reference") or "").strip()
-    if len(reference) > 120:
-        c.add("invalid", _l("At most 120 characters."), "reference")
+    elif day > date.today():
+        c.add("invalid", _l("The transfer cannot be dated in the future."), "disbursed_on")
     if c.violations:
         raise ValidationFailed(_l("Some fields need attention."), c.violations)
-    return amount, day, reference
+    return amount, day, data.get("reference") or ""
 
 
-def tranche_action(tranche, action, actor, data=None, version=None):
+def tranche_action(tranche, action, actor, body: TrancheActionIn | None = None):
     """Take ``action`` (``request``, ``approve``, ``refuse`` with ``reason``, ``disburse`` with ``reference``,
-    ``disbursed_on`` and ``amount``) on ``tranche`` through the tranche workflow; one audit event.
+    ``disbursed_on`` and ``amount``) on ``tranche`` through the tranche workflow, with what ``body`` carries;
+    one audit event.
 
     Raises ``InvalidTransition`` (409: unknown action, wrong state, or someone else acted first),
     ``StaleVersion`` (409), ``Forbidden`` (role), ``RuleViolation`` (422 with the rule codes),
-    ``ValidationFailed`` (the transfer's fields). Nothing is committed."""
-    data = {k: v for k, v in dict(data or {}).items() if v is not None}
+    ``ValidationFailed`` (the transfer's amount or date). Nothing is committed."""
+    body = body if body is not None else TrancheActionIn()
+    data = {k: v for k, v in body.given().items() if v is not None and k not in ("action", "version")}
     if action not in TRANCHE.by_name:
         raise InvalidTransition(_l("Unknown action: %(action)s", action=str(action)[:60]))
     tranche = lock_tranche(tranche.id)
-    if version is not None and int(version) != tranche.version:
+    if body.version is not None and body.version != tranche.version:
         raise StaleVersion(_l("Someone changed this tranche meanwhile. Reload it and try again."))
     if action == "refuse" and not str(data.get("comment") or "").strip():
         data["comment"] = data.get("reason")

@@ -10,14 +10,17 @@ from ..alliances import ledger
 from ..alliances.budget import Tranche
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter, can_view_alliance, roles_toward
+from ..alliances.schemas import form_values
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
+from ..schemas import from_form
 from ..web.forms import flash_violations, show_errors
 from ..web.pagination import paginate
 from ..workflows.tranche import TRANCHE
 from . import guards, pdf, services
 from .forms import SignedAgreementForm, TrancheActionForm
+from .schemas import TrancheActionIn
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 
@@ -111,8 +114,8 @@ def tranche(alliance_id, number):
         return _tranche_page(tranche, form, 400)
     action = form.action.data or ""
     try:
-        t = services.tranche_action(tranche, action, current_user, form.data_for_service(),
-                                    version=form.version.data if (form.version.data or "").isdigit() else None)
+        body = from_form(TrancheActionIn, form_values(form), comment=form.reason.data or None)
+        t = services.tranche_action(tranche, action, current_user, body)
     except DomainError as exc:
         db.session.rollback()
         if exc.status == 404:

@@ -4,44 +4,23 @@ assessments and cash flow (``api_plan``); appraisal, committee reviews and docum
 The actions themselves (``submit_plan``, ``start_appraisal``, ``send_to_committee``, ``return_plan``,
 ``approve``, ``reject``) go through ``POST /alliances/{id}/transitions``."""
 from datetime import date
-from decimal import Decimal
-from typing import Annotated
 
 import sqlalchemy as sa
 from flask import Response, request
-from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
-from pydantic_core import PydanticCustomError
 
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
-from ..api.core import Model, Out, Patch, api_user, dump, endpoint, load, no_content, paginate
-from ..schemas.types import AmountStr, MoneyStr, RatioStr, SmallInt, UtcDateTime
+from ..api.core import Model, Out, api_user, dump, endpoint, load, no_content, paginate
+from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
 from ..extensions import db
 from . import budget as budget_services
 from . import xlsx
 from .permissions import can_view_plan
+from .schemas import BudgetLineIn, BudgetLinePatch, QuantityStr, TrancheIn, TranchePatch
 
 TAGS = ("plans",)
 
-
-
-def _quantity(value):
-    """A quantity: a string (or whole number) with at most three decimals; never a float."""
-    from .parsing import decimal_in
-
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise PydanticCustomError("decimal_string_type", 'Send quantities as strings such as "12.5".')
-    try:
-        return decimal_in(value if isinstance(value, (str, Decimal)) else str(value), 3)
-    except ValueError:
-        raise PydanticCustomError("decimal_invalid", "A quantity of 0 or more with at most three decimals.") from None
-
-
-#: a quantity with up to three decimals, as a string: "12.5", "0.250"
-QuantityStr = Annotated[Decimal, BeforeValidator(_quantity),
-                        PlainSerializer(lambda d: str(Decimal(d).quantize(Decimal("0.001"))), return_type=str),
-                        WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d{1,3})?$", "examples": ["12.500"]})]
 
 
 def load_alliance(alliance_id):
@@ -50,38 +29,7 @@ def load_alliance(alliance_id):
     return load(Alliance, alliance_id, lambda a: can_view_plan(user, a))
 
 
-def _data(body, exclude=("version",)):
-    return body.model_dump(exclude=set(exclude), exclude_unset=True)
-
-
 # budget lines -----------------------------------------------------------------------------------------
-
-class BudgetLineIn(Model):
-    category: str = Field(description="infrastructure, equipment, inputs, technical_assistance, training, "
-                                      "working_capital, administration or land (never paid by the grant)")
-    description: str = Field(max_length=300)
-    unit: str = Field("", max_length=40)
-    quantity: QuantityStr
-    unit_cost: AmountStr
-    grant: AmountStr = Decimal("0.00")
-    counterpart_cash: AmountStr = Decimal("0.00")
-    counterpart_in_kind: AmountStr = Decimal("0.00")
-    other: AmountStr = Decimal("0.00")
-    position: SmallInt | None = None
-
-
-class BudgetLinePatch(Patch):
-    category: str | None = None
-    description: str | None = Field(None, max_length=300)
-    unit: str | None = Field(None, max_length=40)
-    quantity: QuantityStr | None = None
-    unit_cost: AmountStr | None = None
-    grant: AmountStr | None = None
-    counterpart_cash: AmountStr | None = None
-    counterpart_in_kind: AmountStr | None = None
-    other: AmountStr | None = None
-    position: SmallInt | None = None
-
 
 class BudgetLineOut(Out):
     id: int
@@ -121,7 +69,7 @@ def add_line(alliance_id, body):
     """The split (``grant + counterpart_cash + counterpart_in_kind + other``) must equal ``quantity ×
     unit_cost`` (``split_mismatch``); land is never paid by the grant (``ineligible_category``)."""
     alliance = load_alliance(alliance_id)
-    line = budget_services.add_line(alliance, _data(body), api_user())
+    line = budget_services.add_line(alliance, body, api_user())
     return dump(BudgetLineOut, line)
 
 
@@ -137,7 +85,7 @@ def change_line(alliance_id, line_id, body):
     """Send ``version``; the total is computed again and the split must still equal it."""
     alliance = load_alliance(alliance_id)
     line = _line(alliance, line_id)
-    budget_services.update_line(line, _data(body), api_user(), version=body.version)
+    budget_services.update_line(line, body, api_user())
     return dump(BudgetLineOut, line)
 
 
@@ -221,22 +169,6 @@ def get_financing(alliance_id):
 
 # tranches -------------------------------------------------------------------------------------------
 
-class TrancheIn(Model):
-    number: SmallInt | None = None
-    amount: AmountStr
-    planned_on: date
-    conditions: str = Field("", max_length=2000)
-    #: only ``planned`` here; the funding stage moves tranches on
-    state: str | None = None
-
-
-class TranchePatch(Patch):
-    number: SmallInt | None = None
-    amount: AmountStr | None = None
-    planned_on: date | None = None
-    conditions: str | None = Field(None, max_length=2000)
-
-
 class TrancheOut(Out):
     id: int
     alliance_id: int
@@ -266,7 +198,7 @@ def list_tranches(alliance_id):
 def add_tranche(alliance_id, body):
     """The tranches must add up exactly to the grant before the plan is submitted (``tranches_mismatch``)."""
     alliance = load_alliance(alliance_id)
-    tranche = budget_services.add_tranche(alliance, _data(body), api_user())
+    tranche = budget_services.add_tranche(alliance, body, api_user())
     return dump(TrancheOut, tranche)
 
 
@@ -281,7 +213,7 @@ def get_tranche(alliance_id, tranche_id):
 def change_tranche(alliance_id, tranche_id, body):
     alliance = load_alliance(alliance_id)
     tranche = _tranche(alliance, tranche_id)
-    budget_services.update_tranche(tranche, _data(body), api_user(), version=body.version)
+    budget_services.update_tranche(tranche, body, api_user())
     return dump(TrancheOut, tranche)
 
 

@@ -1,10 +1,9 @@
 """API: the plan's sections, indicators, empowerment and capacity assessments, cash flow and revisions."""
 
 import sqlalchemy as sa
-from pydantic import Field
 
-from ..api.core import Model, Out, Patch, api_user, dump, endpoint, load, paginate
-from ..schemas.types import AmountStr, SmallInt, UtcDateTime
+from ..api.core import Model, Out, api_user, dump, endpoint, load, paginate
+from ..schemas.types import AmountStr, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
 from . import services
@@ -12,27 +11,9 @@ from .api import TAGS, load_alliance
 from .catalog import KINDS, MOMENTS, SECTIONS, items_of
 from .models import Indicator, PlanRevision
 from .permissions import can_edit_plan
+from .schemas import AssessmentIn, CashFlowIn, IndicatorIn, IndicatorPatch, PlanPatch
 
 # the plan --------------------------------------------------------------------------------------------
-
-
-class PlanPatch(Model):
-    """Sections left out stay as they are. ``version``: the plan's, as read (optional)."""
-
-    version: int | None = None
-    executive_summary: str | None = Field(None, max_length=20000)
-    objectives: str | None = Field(None, max_length=20000)
-    business_agreement: str | None = Field(None, max_length=20000)
-    agreement_volume: str | None = Field(None, max_length=20000)
-    agreement_price: str | None = Field(None, max_length=20000)
-    agreement_quality: str | None = Field(None, max_length=20000)
-    agreement_schedule: str | None = Field(None, max_length=20000)
-    technical_plan: str | None = Field(None, max_length=20000)
-    market_analysis: str | None = Field(None, max_length=20000)
-    organization_plan: str | None = Field(None, max_length=20000)
-    environmental_measures: str | None = Field(None, max_length=20000)
-    #: 1 (full impact study) to 4 (none required); null clears it
-    environmental_category: SmallInt | None = None
 
 
 class ViolationOut(Model):
@@ -88,8 +69,7 @@ def get_plan(alliance_id):
           body=PlanPatch, response=PlanOut, tags=TAGS, name="plan_patch")
 def patch_plan(alliance_id, body):
     alliance = _started(alliance_id)
-    services.update_sections(alliance, body.model_dump(exclude={"version"}, exclude_unset=True), api_user(),
-                             version=body.version)
+    services.update_sections(alliance, body, api_user())
     return plan_out(alliance)
 
 
@@ -111,22 +91,6 @@ def list_revisions(alliance_id):
 
 
 # indicators -------------------------------------------------------------------------------------------
-
-class IndicatorIn(Model):
-    code: str = Field(max_length=60)
-    name: str = Field(max_length=200)
-    unit: str = Field("", max_length=60)
-    baseline: AmountStr | None = None
-    target: AmountStr | None = None
-    by_sex: bool = False
-
-
-class IndicatorPatch(Patch):
-    name: str | None = Field(None, max_length=200)
-    unit: str | None = Field(None, max_length=60)
-    baseline: AmountStr | None = None
-    target: AmountStr | None = None
-
 
 class IndicatorOut(Out):
     id: int
@@ -162,7 +126,7 @@ def list_indicators(alliance_id):
           response=IndicatorOut, status=201, tags=TAGS, name="plan_add_indicator")
 def add_indicator(alliance_id, body):
     alliance = _started(alliance_id)
-    indicator = services.add_indicator(alliance, body.model_dump(), api_user())
+    indicator = services.add_indicator(alliance, body, api_user())
     return _indicator_out(indicator)
 
 
@@ -171,22 +135,11 @@ def add_indicator(alliance_id, body):
 def change_indicator(alliance_id, indicator_id, body):
     alliance = load_alliance(alliance_id)
     indicator = _indicator(alliance, indicator_id)
-    services.update_indicator(indicator, body.model_dump(exclude={"version"}, exclude_unset=True), api_user(),
-                              version=body.version)
+    services.update_indicator(indicator, body, api_user())
     return _indicator_out(indicator)
 
 
 # assessments ------------------------------------------------------------------------------------------
-
-class AssessmentItemIn(Model):
-    code: str = Field(max_length=60)
-    score: SmallInt
-    evidence: str = Field("", max_length=2000)
-
-
-class AssessmentIn(Model):
-    items: list[AssessmentItemIn] = Field(max_length=100)
-
 
 class AssessmentItemOut(Model):
     number: int
@@ -237,23 +190,10 @@ def put_assessment(alliance_id, kind, moment, body):
     alliance = load_alliance(alliance_id)
     if kind not in KINDS or moment not in MOMENTS:
         raise NotFound()
-    row = services.save_assessment(alliance, kind, moment, [i.model_dump() for i in body.items], api_user())
+    row = services.save_assessment(alliance, kind, moment, body, api_user())
     return assessment_out(alliance, kind, moment, row)
 
 # cash flow --------------------------------------------------------------------------------------------
-
-
-class CashFlowYearIn(Model):
-    year: SmallInt
-    without_revenue: AmountStr | None = None
-    without_cost: AmountStr | None = None
-    with_revenue: AmountStr | None = None
-    with_cost: AmountStr | None = None
-    with_investment: AmountStr | None = None
-
-
-class CashFlowIn(Model):
-    years: list[CashFlowYearIn] = Field(max_length=51)
 
 
 class CashFlowOut(Model):
@@ -282,5 +222,5 @@ def get_cash_flow(alliance_id):
           body=CashFlowIn, response=CashFlowOut, tags=TAGS, name="plan_put_cash_flow")
 def put_cash_flow(alliance_id, body):
     alliance = load_alliance(alliance_id)
-    result = services.save_cash_flow(alliance, [y.model_dump() for y in body.years], api_user())
+    result = services.save_cash_flow(alliance, body, api_user())
     return result.as_dict()

@@ -2,7 +2,6 @@
 
 import sqlalchemy as sa
 from flask import Response
-from pydantic import Field
 
 from ..api.core import Model, Out, api_user, dump, endpoint, int_arg, paginate
 from ..schemas.types import UtcDateTime
@@ -13,20 +12,9 @@ from .api import TAGS, load_alliance
 from .catalog import CHECKLIST
 from .models import Review
 from .permissions import can_appraise, can_review, can_see_all_reviews
+from .schemas import AppraisalIn, ReviewIn
 
 # appraisal --------------------------------------------------------------------------------------------
-
-
-class ChecklistAnswerIn(Model):
-    #: yes, observed (write the observation in ``note``) or na; empty clears the answer
-    answer: str = Field(max_length=20)
-    note: str = Field("", max_length=2000)
-
-
-class AppraisalIn(Model):
-    version: int | None = None
-    checklist: dict[str, ChecklistAnswerIn] = Field(default_factory=dict)
-    opinion: str | None = Field(None, max_length=20000)
 
 
 class ChecklistItemOut(Model):
@@ -75,24 +63,11 @@ def put_appraisal(alliance_id, body):
     """A partial save is kept; ``send_to_committee`` needs every item answered and the opinion written
     (guard ``appraisal_complete``)."""
     alliance = load_alliance(alliance_id)
-    data = {"checklist": {k: v.model_dump() for k, v in body.checklist.items()}}
-    if body.opinion is not None:
-        data["opinion"] = body.opinion
-    review.save_appraisal(alliance, data, api_user(), version=body.version)
+    review.save_appraisal(alliance, body, api_user())
     return appraisal_out(alliance)
 
 
 # committee reviews ------------------------------------------------------------------------------------
-
-class ReviewIn(Model):
-    #: must be true (``conflict_not_declared``)
-    declares_no_conflict: bool | None = None
-    #: criterion code -> whole score from 0 to the criterion's max
-    scores: dict[str, int] | None = None
-    #: approve, reject or revise
-    recommendation: str | None = Field(None, max_length=20)
-    comment: str = Field("", max_length=5000)
-
 
 class ReviewOut(Out):
     id: int
@@ -143,7 +118,7 @@ def add_review(alliance_id, body):
     """Every criterion of the call scored; ``declares_no_conflict`` true; ``recommendation`` approve, reject
     or revise (the last two with a ``comment``). One per member and submission."""
     alliance = load_alliance(alliance_id)
-    row = review.submit_review(alliance, body.model_dump(), api_user())
+    row = review.submit_review(alliance, body, api_user())
     return _review_out(row)
 
 

@@ -9,11 +9,13 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..alliances.budget import BUDGET_CATEGORIES, INELIGIBLE_FOR_GRANT, SOURCES, BudgetLine, Tranche
 from ..alliances.figures import financing, line_total
-from ..errors import Collector, Forbidden
+from ..errors import Collector, Forbidden, ValidationFailed, Violation
 from ..extensions import db
 from ..money import shown
-from .parsing import MAX_AMOUNT, amount, check_version, day, fail, text, whole
+from ..parsing import MAX_AMOUNT, check_version, fail
+from ..schemas import from_form
 from .permissions import can_edit_plan
+from .schemas import BudgetLineEdit, BudgetLineIn, BudgetLinePatch, TrancheEdit, TrancheIn, TranchePatch, written
 
 LINE_FIELDS = ("category", "description", "unit", "quantity", "unit_cost", *SOURCES)
 
@@ -35,37 +37,14 @@ def _currency(line):
     return alliance.call.program.currency if alliance is not None else None
 
 
-def _set_line(line, data, c, *, partial, prefix=""):
-    """Copy the fields of ``data`` onto ``line`` and check the line's own rules
-    (``split_mismatch``, ``ineligible_category``). Field names in violations get ``prefix``."""
-    def present(key):
-        return not partial or key in data
-
-    if present("category"):
-        category = str(data.get("category") or "").strip()
-        if category not in BUDGET_CATEGORIES:
-            c.add("invalid", _l("Choose one of the budget categories."), prefix + "category")
-        else:
-            line.category = category
-    if present("description"):
-        line.description = text(data, "description", c, limit=300, required=True, field=prefix + "description")
-    if present("unit"):
-        line.unit = text(data, "unit", c, limit=40, field=prefix + "unit")
-    if present("quantity"):
-        value = amount(data, "quantity", c, places=3, field=prefix + "quantity")
-        if value is not None:
-            line.quantity = value
-    for key in ("unit_cost", *SOURCES):
-        if present(key):
-            value = amount(data, key, c, required=key == "unit_cost", field=prefix + key)
-            if value is not None or key != "unit_cost":
-                setattr(line, key, value if value is not None else Decimal("0.00"))
-    if "position" in data and data.get("position") not in (None, ""):
-        value = whole(data, "position", c, minimum=1, maximum=100000, field=prefix + "position")
-        if value is not None:
-            line.position = value
-    if c.violations:
-        return
+def _set_line(line, fields, c, *, prefix=""):
+    """Copy the validated ``fields`` onto ``line`` and check the line's own rules (``split_mismatch``,
+    ``ineligible_category``). Field names in violations get ``prefix``."""
+    for key, value in fields.items():
+        if key in SOURCES and value is None:
+            value = Decimal("0.00")
+        if key in LINE_FIELDS or (key == "position" and value is not None):
+            setattr(line, key, value)
     line.total = line_total(line.quantity or 0, line.unit_cost or 0)
     if line.total > MAX_AMOUNT:
         c.add("invalid", _l("Quantity × unit cost is too large."), prefix + "quantity")
@@ -86,14 +65,14 @@ def _next_position(alliance):
     return (last or 0) + 1
 
 
-def add_line(alliance, data, actor):
-    """Add a budget line. Raises ``Forbidden``, ``ValidationFailed`` (fields) or ``RuleViolation``
-    (``split_mismatch``, ``ineligible_category``, with any field errors)."""
+def add_line(alliance, body: BudgetLineIn, actor):
+    """Add a budget line. Raises ``Forbidden``, ``ValidationFailed`` (the total too large) or ``RuleViolation``
+    (``split_mismatch``, ``ineligible_category``)."""
     require_editor(alliance, actor)
     c = Collector()
     line = BudgetLine(quantity=Decimal(0), unit_cost=Decimal(0), unit="", **{s: Decimal(0) for s in SOURCES})
     with db.session.no_autoflush:
-        _set_line(line, data, c, partial=False)
+        _set_line(line, written(body), c)
     fail(c)
     if not line.position:
         line.position = _next_position(alliance)
@@ -104,16 +83,16 @@ def add_line(alliance, data, actor):
     return line
 
 
-def update_line(line, data, actor, version=None):
-    """Change some fields of a budget line. Raises ``StaleVersion``, ``Forbidden``, ``ValidationFailed``,
-    ``RuleViolation`` and leaves the line unchanged."""
+def update_line(line, body: BudgetLinePatch | BudgetLineEdit, actor):
+    """Change a budget line: the fields a correction gives, or the whole line from the page's form. Raises
+    ``StaleVersion``, ``Forbidden``, ``ValidationFailed``, ``RuleViolation`` and leaves the line unchanged."""
     alliance = line.alliance
     require_editor(alliance, actor)
-    check_version(line, version)
+    check_version(line, body.version)
     before = line_snapshot(line)
     c = Collector()
     with db.session.no_autoflush:
-        _set_line(line, data, c, partial=True)
+        _set_line(line, written(body), c)
     fail(c)
     db.session.flush()
     after = line_snapshot(line)
@@ -138,10 +117,11 @@ def delete_line(line, actor, version=None):
 
 
 def import_lines(alliance, rows, actor):
-    """Replace the budget with ``rows`` (``[(row_number, dict), ...]`` from a spreadsheet): all or nothing.
+    """Replace the budget with ``rows`` (``[(row_number, dict of text), ...]`` from a spreadsheet): all or nothing.
 
-    Every row is checked; the violations name the row (``rows.<n>.<field>``) and nothing is imported when
-    any row is wrong. Raises ``Forbidden``, ``ValidationFailed`` or ``RuleViolation``."""
+    Every row is validated against ``BudgetLineIn`` as a form is, then checked; the violations name the row
+    (``rows.<n>.<field>``) and nothing is imported when any row is wrong. Raises ``Forbidden``,
+    ``ValidationFailed`` or ``RuleViolation``."""
     require_editor(alliance, actor)
     c = Collector()
     lines = []
@@ -152,8 +132,12 @@ def import_lines(alliance, rows, actor):
             row_c = Collector()
             line = BudgetLine(quantity=Decimal(0), unit_cost=Decimal(0), unit="", position=position,
                               **{s: Decimal(0) for s in SOURCES})
-            _set_line(line, {k: v for k, v in data.items() if k != "position"}, row_c, partial=False,
-                      prefix=f"rows.{number}.")
+            try:
+                body = from_form(BudgetLineIn, {k: v for k, v in data.items() if k != "position"})
+            except ValidationFailed as exc:
+                row_c.violations.extend(Violation(v.rule, v.message, f"rows.{number}.{v.field}") for v in exc.details)
+            else:
+                _set_line(line, written(body), row_c, prefix=f"rows.{number}.")
             for v in row_c.violations:
                 v.message = _l("Row %(n)s: %(message)s", n=number, message=v.message)
             c.violations.extend(row_c.violations)
@@ -183,40 +167,37 @@ def tranche_snapshot(t):
             "state": t.state}
 
 
-def _set_tranche(tranche, alliance, data, c, *, partial):
-    def present(key):
-        return not partial or key in data
-
-    if present("number") and data.get("number") not in (None, ""):
-        number = whole(data, "number", c, minimum=1, maximum=100)
-        if number is not None:
-            clash = db.session.execute(sa.select(Tranche.id).where(
-                Tranche.alliance_id == alliance.id, Tranche.number == number, Tranche.id != (tranche.id or 0))).scalar()
-            if clash:
-                c.add("invalid", _l("Another tranche already has this number."), "number")
-            tranche.number = number
-    if present("amount"):
-        value = amount(data, "amount", c)
-        if value is not None and value <= 0:
+def _set_tranche(tranche, alliance, fields, c):
+    """Copy the validated ``fields`` onto ``tranche``; the number is the alliance's only one, the amount more
+    than zero, and the state ``planned`` (the funding stage moves it on)."""
+    number = fields.get("number")
+    if number is not None:
+        clash = db.session.execute(sa.select(Tranche.id).where(
+            Tranche.alliance_id == alliance.id, Tranche.number == number, Tranche.id != (tranche.id or 0))).scalar()
+        if clash:
+            c.add("invalid", _l("Another tranche already has this number."), "number")
+        tranche.number = number
+    if "amount" in fields:
+        if fields["amount"] <= 0:
             c.add("invalid", _l("A tranche transfers more than zero."), "amount")
-        elif value is not None:
-            tranche.amount = value
-    if present("planned_on"):
-        tranche.planned_on = day(data, "planned_on", c)
-    if present("conditions"):
-        tranche.conditions = text(data, "conditions", c, limit=2000)
-    if "state" in data and data.get("state") not in (None, "", "planned"):
+        else:
+            tranche.amount = fields["amount"]
+    if "planned_on" in fields:
+        tranche.planned_on = fields["planned_on"]
+    if fields.get("conditions") is not None:
+        tranche.conditions = fields["conditions"]
+    if fields.get("state") not in (None, "planned"):
         c.add("invalid", _l("A tranche is planned here; the funding stage requests, approves and disburses it."),
               "state")
 
 
-def add_tranche(alliance, data, actor):
+def add_tranche(alliance, body: TrancheIn, actor):
     """Add a tranche to the schedule (state ``planned``). Raises ``Forbidden``, ``ValidationFailed``."""
     require_editor(alliance, actor)
     c = Collector()
     tranche = Tranche(state="planned", conditions="")
     with db.session.no_autoflush:
-        _set_tranche(tranche, alliance, data, c, partial=False)
+        _set_tranche(tranche, alliance, written(body), c)
     fail(c)
     if not tranche.number:
         last = db.session.execute(sa.select(sa.func.max(Tranche.number)).where(Tranche.alliance_id == alliance.id)
@@ -229,15 +210,16 @@ def add_tranche(alliance, data, actor):
     return tranche
 
 
-def update_tranche(tranche, data, actor, version=None):
-    """Change a planned tranche. Raises ``StaleVersion``, ``Forbidden``, ``ValidationFailed``."""
+def update_tranche(tranche, body: TranchePatch | TrancheEdit, actor):
+    """Change a planned tranche: the fields a correction gives, or the whole tranche from the page's form.
+    Raises ``StaleVersion``, ``Forbidden``, ``ValidationFailed``."""
     alliance = tranche.alliance
     require_editor(alliance, actor)
-    check_version(tranche, version)
+    check_version(tranche, body.version)
     before = tranche_snapshot(tranche)
     c = Collector()
     with db.session.no_autoflush:
-        _set_tranche(tranche, alliance, data, c, partial=True)
+        _set_tranche(tranche, alliance, written(body), c)
     fail(c)
     db.session.flush()
     after = tranche_snapshot(tranche)

@@ -2,12 +2,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FileField, HiddenField, SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from ..alliances.budget import BUDGET_CATEGORIES
+from ..alliances.schemas import form_values as typed
+from ..alliances.schemas import html_attrs as attrs
 from ..web.forms import MoneyField, options
 from .catalog import (CHECKLIST, CHECKLIST_ANSWERS, ENVIRONMENTAL_CATEGORIES, RECOMMENDATIONS, SCORE_LEVELS, SECTIONS,
                       items_of)
+from .schemas import BudgetLineIn, IndicatorIn, PlanSections, TrancheIn
 
 SECTION_HINTS = {
     "executive_summary": _l("Region, parties, association, number of members, what the alliance will do."),
@@ -30,7 +33,7 @@ def sections_form(plan=None):
 
     for name, (title, _required) in SECTIONS.items():
         field = StringField if name.startswith("agreement_") else TextAreaField
-        setattr(SectionsForm, name, field(title, validators=[Optional(), Length(max=20000)],
+        setattr(SectionsForm, name, field(title, render_kw=attrs(PlanSections, name),
                                           description=SECTION_HINTS.get(name, "")))
     form = SectionsForm(obj=plan) if plan is not None else SectionsForm()
     if plan is not None:
@@ -40,20 +43,18 @@ def sections_form(plan=None):
 
 
 class BudgetLineForm(FlaskForm):
+    """Renders the line and carries the CSRF token; ``schemas.BudgetLineIn`` validates it."""
+
     version = HiddenField()
     category = SelectField(_l("Category"), choices=options(list(BUDGET_CATEGORIES.items())))
-    description = StringField(_l("Description"), validators=[DataRequired(), Length(max=300)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
-    quantity = StringField(_l("Quantity"), validators=[DataRequired()])
-    unit_cost = MoneyField(_l("Unit cost"), validators=[DataRequired()])
+    description = StringField(_l("Description"), render_kw=attrs(BudgetLineIn, "description"))
+    unit = StringField(_l("Unit"), render_kw=attrs(BudgetLineIn, "unit"))
+    quantity = StringField(_l("Quantity"), render_kw=attrs(BudgetLineIn, "quantity"))
+    unit_cost = MoneyField(_l("Unit cost"), render_kw=attrs(BudgetLineIn, "unit_cost"))
     grant = MoneyField(_l("Grant"), default="0.00")
     counterpart_cash = MoneyField(_l("Counterpart in cash"), default="0.00")
     counterpart_in_kind = MoneyField(_l("Counterpart in kind"), default="0.00")
     other = MoneyField(_l("Other sources"), default="0.00")
-
-    def data_for_service(self):
-        return {k: getattr(self, k).data for k in ("category", "description", "unit", "quantity", "unit_cost", "grant",
-                                                   "counterpart_cash", "counterpart_in_kind", "other")}
 
 
 class ImportForm(FlaskForm):
@@ -61,23 +62,23 @@ class ImportForm(FlaskForm):
 
 
 class TrancheForm(FlaskForm):
-    version = HiddenField()
-    number = StringField(_l("Number"), validators=[Optional()])
-    amount = MoneyField(_l("Amount"), validators=[DataRequired()])
-    planned_on = DateField(_l("Planned date"), validators=[DataRequired()])
-    conditions = TextAreaField(_l("Conditions"), validators=[Optional(), Length(max=2000)])
+    """Renders the tranche and carries the CSRF token; ``schemas.TrancheIn`` validates it."""
 
-    def data_for_service(self):
-        return {"number": self.number.data, "amount": self.amount.data, "planned_on": self.planned_on.data,
-                "conditions": self.conditions.data}
+    version = HiddenField()
+    number = StringField(_l("Number"))
+    amount = MoneyField(_l("Amount"), render_kw=attrs(TrancheIn, "amount"))
+    planned_on = DateField(_l("Planned date"), validators=[Optional()], render_kw=attrs(TrancheIn, "planned_on"))
+    conditions = TextAreaField(_l("Conditions"), render_kw=attrs(TrancheIn, "conditions"))
 
 
 class IndicatorForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=60)])
-    baseline = StringField(_l("Baseline"), validators=[Optional()])
-    target = StringField(_l("Target"), validators=[Optional()])
+    """Renders a new indicator and carries the CSRF token; ``schemas.IndicatorIn`` validates it."""
+
+    code = StringField(_l("Code"), render_kw=attrs(IndicatorIn, "code"))
+    name = StringField(_l("Name"), render_kw=attrs(IndicatorIn, "name"))
+    unit = StringField(_l("Unit"), render_kw=attrs(IndicatorIn, "unit"))
+    baseline = StringField(_l("Baseline"))
+    target = StringField(_l("Target"))
     by_sex = BooleanField(_l("Counts people: report women and men"))
 
 

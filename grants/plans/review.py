@@ -10,10 +10,11 @@ from ..alliances.figures import financing
 from ..common import utcnow
 from ..errors import Collector, Forbidden, Violation
 from ..extensions import db
-from .catalog import CHECKLIST, CHECKLIST_ANSWERS, RECOMMENDATIONS
+from .catalog import CHECKLIST, RECOMMENDATIONS
 from .models import Appraisal, CommitteeMinutes, Review
-from .parsing import check_version, fail, text
+from ..parsing import check_version, fail
 from .permissions import can_appraise, can_review, can_see_all_reviews, is_committee_member
+from .schemas import AppraisalIn, ReviewIn
 from .services import ensure_plan
 
 
@@ -30,39 +31,30 @@ def appraisal_of(alliance, round_=None):
                                                          Appraisal.round == round_)).scalar()
 
 
-def save_appraisal(alliance, data, actor, version=None):
+def save_appraisal(alliance, body: AppraisalIn, actor):
     """The officer records the checklist (``{code: {"answer": yes/observed/na, "note"}}``) and the written
     technical opinion of the current submission; a partial save is allowed, ``send_to_committee`` needs
-    it complete. Raises ``Forbidden``, ``StaleVersion``, ``ValidationFailed``."""
+    it complete. Raises ``Forbidden``, ``StaleVersion``, ``ValidationFailed`` (an unknown item, an
+    observation without its note)."""
     if not can_appraise(actor, alliance):
         raise Forbidden(_l("Only the officer of the region appraises the plan, while it is under appraisal."))
     ensure_plan(alliance)
     appraisal = appraisal_of(alliance)
     if appraisal is not None:
-        check_version(appraisal, version)
+        check_version(appraisal, body.version)
     c = Collector()
-    checklist = data.get("checklist") or {}
     answers = dict(appraisal.answers) if appraisal else {}
-    if not isinstance(checklist, dict):
-        c.add("invalid", _l("The checklist is an object of item code to answer."), "checklist")
-        checklist = {}
-    for code, item in checklist.items():
+    for code, item in body.checklist.items():
         if code not in CHECKLIST:
             c.add("invalid", _l("Unknown checklist item: %(code)s", code=str(code)[:60]), f"checklist.{code}")
             continue
-        item = item if isinstance(item, dict) else {"answer": item}
-        answer = str(item.get("answer") or "")
-        if answer == "":
+        if item.answer == "":
             answers.pop(code, None)
             continue
-        if answer not in CHECKLIST_ANSWERS:
-            c.add("invalid", _l("Answer yes, observed or na."), f"checklist.{code}.answer")
-            continue
-        note = text(item, "note", c, limit=2000, field=f"checklist.{code}.note")
-        if answer == "observed" and not note:
+        if item.answer == "observed" and not item.note:
             c.add("required", _l("Write the observation."), f"checklist.{code}.note")
-        answers[code] = {"answer": answer, "note": note}
-    opinion = text(data, "opinion", c, limit=20000) if "opinion" in data else (appraisal.opinion if appraisal else "")
+        answers[code] = {"answer": item.answer, "note": item.note}
+    opinion = body.opinion if body.opinion is not None else (appraisal.opinion if appraisal else "")
     fail(c)
     if appraisal is None:
         appraisal = Appraisal(alliance_id=alliance.id, round=current_round(alliance), officer_id=actor.id)
@@ -117,7 +109,7 @@ def weighted_score(criteria, scores):
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def submit_review(alliance, data, actor):
+def submit_review(alliance, body: ReviewIn, actor):
     """A committee member of the call declares no conflict of interest, scores every criterion of the call
     (whole numbers 0..max) and recommends ``approve``, ``reject`` or ``revise`` (with a comment for the
     last two). One review per member and submission; final once submitted.
@@ -130,13 +122,13 @@ def submit_review(alliance, data, actor):
     c = Collector()
     if own_review(alliance, actor) is not None:
         c.add("review_already_submitted", _l("You already submitted your review of this plan."), "scores")
-    if data.get("declares_no_conflict") is not True:
+    if body.declares_no_conflict is not True:
         c.add("conflict_not_declared", _l("Declare that you have no conflict of interest with this alliance, or "
                                           "abstain from reviewing it."), "declares_no_conflict")
     criteria = alliance.call.criteria
-    raw = data.get("scores")
+    raw = body.scores
     scores = {}
-    if not isinstance(raw, dict):
+    if raw is None:
         c.add("required", _l("Score every criterion."), "scores")
         raw = {}
     codes = {cr.code for cr in criteria}
@@ -148,21 +140,15 @@ def submit_review(alliance, data, actor):
         if value is None or value == "":
             c.add("required", _l("Score “%(name)s” (0 to %(max)s).", name=cr.name, max=cr.max), f"scores.{cr.code}")
             continue
-        try:
-            if isinstance(value, (bool, float)):
-                raise ValueError
-            number = int(str(value).strip())
-            if not 0 <= number <= cr.max:
-                raise ValueError
-        except (TypeError, ValueError):
+        if not 0 <= value <= cr.max:
             c.add("invalid", _l("Score “%(name)s” with a whole number from 0 to %(max)s.", name=cr.name, max=cr.max),
                   f"scores.{cr.code}")
             continue
-        scores[cr.code] = number
-    recommendation = str(data.get("recommendation") or "")
+        scores[cr.code] = value
+    recommendation = body.recommendation or ""
     if recommendation not in RECOMMENDATIONS:
         c.add("invalid", _l("Recommend approve, reject or revise."), "recommendation")
-    comment = text(data, "comment", c, limit=5000)
+    comment = body.comment
     if recommendation in ("reject", "revise") and not comment:
         c.add("comment_required", _l("Explain why you recommend to reject or revise."), "comment")
     fail(c)

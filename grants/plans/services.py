@@ -16,8 +16,10 @@ from .budget import require_editor
 from .catalog import ENVIRONMENTAL_CATEGORIES, KINDS, MOMENTS, SECTIONS, STANDARD_INDICATORS, items_of
 from .finance import analyse
 from .models import Assessment, AssessmentItem, CashFlowYear, Indicator, Plan
-from .parsing import amount, check_version, fail, text, whole
+from ..parsing import check_version, fail
 from .permissions import can_edit_closeout_assessment
+from .schemas import (AssessmentIn, CashFlowIn, IndicatorIn, IndicatorPatch, IndicatorValues, PlanPatch, PlanSections,
+                      written)
 
 MONEY_FIELDS = ("without_revenue", "without_cost", "with_revenue", "with_cost", "with_investment")
 
@@ -45,28 +47,26 @@ def _audit(alliance, object_type, object_id, action, actor, data):
                  association_id=alliance.association_id, data=data)
 
 
-def update_sections(alliance, data, actor, version=None):
-    """Save the text sections given in ``data`` and the ``environmental_category`` (1–4).
-    Raises ``Forbidden``, ``StaleVersion``, ``ValidationFailed``."""
+def update_sections(alliance, body: PlanPatch | PlanSections, actor):
+    """Save the text sections the body gives (the API's ``PlanPatch``: those sent; the page's ``PlanSections``:
+    all) and the ``environmental_category`` (1–4; 0 or none: not classified). Raises ``Forbidden``,
+    ``StaleVersion``."""
     require_editor(alliance, actor)
     plan = ensure_plan(alliance)
-    check_version(plan, version)
-    c = Collector()
+    check_version(plan, body.version)
+    fields = written(body)
     changed = {}
     for name in SECTIONS:
-        if name in data:
-            value = text(data, name, c, limit=20000)
+        if name in fields:
+            value = fields[name] or ""
             if value != (getattr(plan, name) or ""):
                 changed[name] = {"from": len(getattr(plan, name) or ""), "to": len(value)}
                 setattr(plan, name, value)
-    if "environmental_category" in data:
-        raw = data.get("environmental_category")
-        value = None if raw in (None, "", 0, "0") else whole(data, "environmental_category", c, minimum=1,
-                                                             maximum=4)
+    if "environmental_category" in fields:
+        value = fields["environmental_category"] or None
         if value != plan.environmental_category:
             changed["environmental_category"] = {"from": plan.environmental_category, "to": value}
             plan.environmental_category = value
-    fail(c)
     if changed:
         db.session.flush()
         # sections are long texts: the event names what changed and the lengths, not the texts
@@ -76,32 +76,27 @@ def update_sections(alliance, data, actor, version=None):
 
 # -- indicators ---------------------------------------------------------------------------------------
 
-def _indicator_fields(indicator, data, c, partial):
-    def present(key):
-        return not partial or key in data
-
-    if present("name") and not indicator.standard:
-        indicator.name = text(data, "name", c, limit=200, required=True)
-    if present("unit") and not indicator.standard:
-        indicator.unit = text(data, "unit", c, limit=60)
+def _indicator_fields(indicator, fields):
+    """The standard indicators keep their name, unit and counting by sex: only baseline and target change."""
+    for key in ("name", "unit", "by_sex"):
+        if key in fields and not indicator.standard:
+            setattr(indicator, key, fields[key] if fields[key] is not None else "")
     for key in ("baseline", "target"):
-        if present(key):
-            setattr(indicator, key, amount(data, key, c, required=False))
-    if "by_sex" in data and not indicator.standard:
-        indicator.by_sex = bool(data.get("by_sex"))
+        if key in fields:
+            setattr(indicator, key, fields[key])
 
 
-def add_indicator(alliance, data, actor):
-    """A custom indicator. Raises ``Forbidden``, ``ValidationFailed``."""
+def add_indicator(alliance, body: IndicatorIn, actor):
+    """A custom indicator. Raises ``Forbidden``, ``ValidationFailed`` (a code already used)."""
     require_editor(alliance, actor)
     ensure_plan(alliance)
     c = Collector()
-    code = text(data, "code", c, limit=60, required=True).lower().replace(" ", "_")
-    if code and any(i.code == code for i in alliance.indicators):
+    code = body.code.lower().replace(" ", "_")
+    if any(i.code == code for i in alliance.indicators):
         c.add("invalid", _l("Another indicator already has this code."), "code")
     indicator = Indicator(code=code, standard=False, by_sex=False, unit="",
                           position=max((i.position for i in alliance.indicators), default=0) + 1)
-    _indicator_fields(indicator, data, c, partial=False)
+    _indicator_fields(indicator, written(body))
     fail(c)
     alliance.indicators.append(indicator)
     db.session.flush()
@@ -110,17 +105,14 @@ def add_indicator(alliance, data, actor):
     return indicator
 
 
-def update_indicator(indicator, data, actor, version=None):
-    """Baseline and target (and, for custom ones, name and unit). Raises ``Forbidden``, ``StaleVersion``,
-    ``ValidationFailed``."""
+def update_indicator(indicator, body: IndicatorPatch, actor):
+    """Baseline and target (and, for custom ones, name and unit). Raises ``Forbidden``, ``StaleVersion``."""
     alliance = indicator.alliance
     require_editor(alliance, actor)
-    check_version(indicator, version)
+    check_version(indicator, body.version)
     before = {"name": indicator.name, "unit": indicator.unit, "baseline": indicator.baseline,
               "target": indicator.target}
-    c = Collector()
-    _indicator_fields(indicator, data, c, partial=True)
-    fail(c)
+    _indicator_fields(indicator, written(body))
     db.session.flush()
     after = {"name": indicator.name, "unit": indicator.unit, "baseline": indicator.baseline,
              "target": indicator.target}
@@ -130,20 +122,12 @@ def update_indicator(indicator, data, actor, version=None):
     return indicator
 
 
-def update_indicators(alliance, values, actor):
-    """Baselines and targets of several indicators at once (``{indicator_id: {"baseline", "target"}}``):
-    all or nothing. Raises ``Forbidden``, ``ValidationFailed`` (fields ``indicators.<id>.<key>``)."""
+def update_indicators(alliance, values: dict[int, IndicatorValues], actor):
+    """Baselines and targets of several indicators at once (``{indicator_id: IndicatorValues}``; another
+    alliance's ids are ignored). Raises ``Forbidden``."""
     require_editor(alliance, actor)
     by_id = {i.id: i for i in alliance.indicators}
-    c = Collector()
-    parsed = {}
-    for ident, item in values.items():
-        indicator = by_id.get(ident)
-        if indicator is None:
-            continue
-        parsed[ident] = {k: amount(item, k, c, required=False, field=f"indicators.{ident}.{k}")
-                         for k in ("baseline", "target") if k in item}
-    fail(c)
+    parsed = {ident: written(item) for ident, item in values.items() if ident in by_id}
     changes = {}
     for ident, new in parsed.items():
         indicator = by_id[ident]
@@ -176,12 +160,13 @@ def assessment_of(alliance, kind, moment):
         Assessment.alliance_id == alliance.id, Assessment.kind == kind, Assessment.moment == moment)).scalar()
 
 
-def save_assessment(alliance, kind, moment, items, actor):
+def save_assessment(alliance, kind, moment, body: AssessmentIn, actor):
     """Score every item of the ``kind`` scorecard 0–4 with evidence (required from 1 up) for ``moment``.
 
-    ``items``: list of ``{"code", "score", "evidence"}``. The baseline is edited with the plan; the
-    closeout score by the board or the officer during execution and closing. Raises ``NotFound``
-    (unknown kind or moment), ``Forbidden``, ``ValidationFailed``."""
+    ``body.items``: each ``code``, ``score`` and ``evidence``, validated. The baseline is edited with the
+    plan; the closeout score by the board or the officer during execution and closing. Raises ``NotFound``
+    (unknown kind or moment), ``Forbidden``, ``ValidationFailed`` (an unknown or repeated item, evidence
+    missing, an item not scored)."""
     if kind not in KINDS or moment not in MOMENTS:
         raise NotFound(_l("Not found."))
     if moment == "baseline":
@@ -192,20 +177,15 @@ def save_assessment(alliance, kind, moment, items, actor):
     c = Collector()
     expected = {code for _n, code, _g, _t, _e in items_of(kind)}
     given = {}
-    for i, item in enumerate(items or []):
-        if not isinstance(item, dict):
-            c.add("invalid", _l("Each item needs a code, a score and evidence."), f"items.{i}")
-            continue
-        code = str(item.get("code") or "")
+    for i, item in enumerate(body.items):
+        code, score, evidence = item.code, item.score, item.evidence
         if code not in expected:
             c.add("invalid", _l("Unknown item: %(code)s", code=code[:60]), f"items.{i}.code")
             continue
         if code in given:
             c.add("invalid", _l("The item %(code)s is scored twice.", code=code), f"items.{code}")
             continue
-        score = whole(item, "score", c, minimum=0, maximum=4, field=f"items.{code}.score")
-        evidence = text(item, "evidence", c, limit=2000, field=f"items.{code}.evidence")
-        if score is not None and score > 0 and not evidence:
+        if score > 0 and not evidence:
             c.add("required", _l("Name the evidence for a score above 0."), f"items.{code}.evidence")
         given[code] = (score, evidence)
     for code in sorted(expected - set(given)):
@@ -238,23 +218,19 @@ def save_assessment(alliance, kind, moment, items, actor):
 
 # -- cash flow ----------------------------------------------------------------------------------------
 
-def save_cash_flow(alliance, years, actor):
-    """Replace the cash flow with ``years`` (``[{"year", "without_revenue", "without_cost", "with_revenue",
-    "with_cost", "with_investment"}]``, year 0 to 50, each once). Raises ``Forbidden``, ``ValidationFailed``."""
+def save_cash_flow(alliance, body: CashFlowIn, actor):
+    """Replace the cash flow with ``body.years`` (year 0 to 50, each once; an amount not given is zero).
+    Raises ``Forbidden``, ``ValidationFailed`` (a year given twice)."""
     require_editor(alliance, actor)
     ensure_plan(alliance)
     c = Collector()
     rows, seen = [], set()
-    for i, item in enumerate(years or []):
-        if not isinstance(item, dict):
-            c.add("invalid", _l("Each year needs its amounts."), f"years.{i}")
-            continue
-        year = whole(item, "year", c, minimum=0, maximum=50, field=f"years.{i}.year")
-        if year is not None and year in seen:
-            c.add("invalid", _l("Year %(y)s appears twice.", y=year), f"years.{i}.year")
-        seen.add(year)
-        values = {k: amount(item, k, c, required=False, field=f"years.{i}.{k}") for k in MONEY_FIELDS}
-        rows.append(CashFlowYear(year=year, **{k: v if v is not None else Decimal("0.00") for k, v in values.items()}))
+    for i, item in enumerate(body.years):
+        if item.year in seen:
+            c.add("invalid", _l("Year %(y)s appears twice.", y=item.year), f"years.{i}.year")
+        seen.add(item.year)
+        rows.append(CashFlowYear(year=item.year, **{k: getattr(item, k) if getattr(item, k) is not None
+                                                    else Decimal("0.00") for k in MONEY_FIELDS}))
     fail(c)
     for old in list(alliance.cash_flow):
         alliance.cash_flow.remove(old)

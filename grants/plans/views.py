@@ -11,13 +11,15 @@ from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
+from ..schemas import from_form
 from ..web.forms import flash_violations, show_errors
 from ..workflows import ALLIANCE
 from . import budget as budget_services
 from . import pdf, review, services, xlsx
-from .forms import BudgetLineForm, EmptyForm, ImportForm, TrancheForm, sections_form
+from .forms import BudgetLineForm, EmptyForm, ImportForm, TrancheForm, sections_form, typed
 from .permissions import can_appraise, can_edit_plan, can_review, can_view_plan, plan_started
 from .revisions import latest as latest_revision
+from .schemas import BudgetLineEdit, BudgetLineIn, PlanSections, TrancheEdit, TrancheIn
 
 bp = Blueprint("plans", __name__, url_prefix="/alliances/<int:alliance_id>/plan")
 
@@ -101,10 +103,8 @@ def sections(alliance_id):
     form = sections_form()
     if not form.validate_on_submit():
         return render_template("plans/sections.html", alliance=alliance, form=form, can_edit=True), 400
-    data = {name: getattr(form, name).data or "" for name in services.SECTIONS}
-    data["environmental_category"] = form.environmental_category.data or None
     try:
-        services.update_sections(alliance, data, current_user, version=form.version.data or None)
+        services.update_sections(alliance, from_form(PlanSections, typed(form)), current_user)
     except DomainError as exc:
         return fail(form, exc, "plans/sections.html", alliance=alliance, can_edit=True)
     flash(_l("The plan was saved."), "success")
@@ -132,7 +132,7 @@ def budget(alliance_id):
     if not form.validate_on_submit():
         return _budget_page(alliance, form, status=400)
     try:
-        budget_services.add_line(alliance, form.data_for_service(), current_user)
+        budget_services.add_line(alliance, from_form(BudgetLineIn, typed(form)), current_user)
     except DomainError as exc:
         db.session.rollback()
         if exc.status == 404:
@@ -163,7 +163,7 @@ def edit_line(alliance_id, line_id):
     if not form.validate_on_submit():
         return _budget_page(alliance, form, line, status=400)
     try:
-        budget_services.update_line(line, form.data_for_service(), current_user, version=form.version.data or None)
+        budget_services.update_line(line, from_form(BudgetLineEdit, typed(form)), current_user)
     except DomainError as exc:
         db.session.rollback()
         show_errors(form, exc)
@@ -232,7 +232,7 @@ def tranches(alliance_id):
     if not form.validate_on_submit():
         return _tranche_page(alliance, form, status=400)
     try:
-        budget_services.add_tranche(alliance, form.data_for_service(), current_user)
+        budget_services.add_tranche(alliance, from_form(TrancheIn, typed(form)), current_user)
     except DomainError as exc:
         db.session.rollback()
         show_errors(form, exc)
@@ -261,8 +261,7 @@ def edit_tranche(alliance_id, tranche_id):
     if not form.validate_on_submit():
         return _tranche_page(alliance, form, tranche, status=400)
     try:
-        budget_services.update_tranche(tranche, form.data_for_service(), current_user,
-                                       version=form.version.data or None)
+        budget_services.update_tranche(tranche, from_form(TrancheEdit, typed(form)), current_user)
     except DomainError as exc:
         db.session.rollback()
         show_errors(form, exc)

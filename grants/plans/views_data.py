@@ -4,17 +4,33 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..errors import DomainError
+from ..errors import DomainError, ValidationFailed, Violation
 from ..extensions import db
+from ..schemas import from_form
 from ..web.forms import show_errors
 from . import services
 from .catalog import GROUPS, KINDS, MOMENTS, items_of
 from ..associations.assemblies import participation
-from .forms import EmptyForm, IndicatorForm, assessment_form, assessment_items
+from .forms import EmptyForm, IndicatorForm, assessment_form, assessment_items, typed
 from .models import Indicator
 from .permissions import can_edit_closeout_assessment
+from .schemas import AssessmentIn, AssessmentItemIn, CashFlowIn, CashFlowYearIn, IndicatorIn, IndicatorValues
 from .services import MONEY_FIELDS
 from .views import bp, editable, load, require_edit
+
+
+def _each(model, rows, prefix):
+    """Validate each row of a grid page with the operation's item schema (``from_form``); every row's errors
+    at once, each at ``<prefix(i, row)>.<field>``. Raises ``ValidationFailed``."""
+    out, found = [], []
+    for i, row in enumerate(rows):
+        try:
+            out.append(from_form(model, row))
+        except ValidationFailed as exc:
+            found.extend(Violation(v.rule, v.message, f"{prefix(i, row)}.{v.field}") for v in exc.details)
+    if found:
+        raise ValidationFailed(_l("Some fields need attention."), found)
+    return out
 
 
 def _field_errors(exc):
@@ -45,8 +61,10 @@ def indicators(alliance_id):
     values = {}
     for ind in alliance.indicators:
         values[ind.id] = {k: request.form.get(f"{k}-{ind.id}", "") for k in ("baseline", "target")}
+    ids = list(values)
     try:
-        services.update_indicators(alliance, values, current_user)
+        rows = _each(IndicatorValues, list(values.values()), lambda i, _row: f"indicators.{ids[i]}")
+        services.update_indicators(alliance, dict(zip(ids, rows)), current_user)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
@@ -64,8 +82,7 @@ def add_indicator(alliance_id):
     if not form.validate_on_submit():
         return _indicators_page(alliance, form, status=400)
     try:
-        services.add_indicator(alliance, {k: getattr(form, k).data for k in ("code", "name", "unit", "baseline",
-                                                                              "target", "by_sex")}, current_user)
+        services.add_indicator(alliance, from_form(IndicatorIn, typed(form)), current_user)
     except DomainError as exc:
         db.session.rollback()
         show_errors(form, exc)
@@ -121,7 +138,8 @@ def assessment(alliance_id, kind):
     if not form.validate_on_submit():
         return render_template("plans/assessment.html", form=form, **context), 400
     try:
-        services.save_assessment(alliance, kind, moment, assessment_items(form, kind), current_user)
+        items = _each(AssessmentItemIn, assessment_items(form, kind), lambda _i, item: f"items.{item['code']}")
+        services.save_assessment(alliance, kind, moment, AssessmentIn(items=items), current_user)
     except DomainError as exc:
         db.session.rollback()
         for field, messages in _field_errors(exc).items():
@@ -175,7 +193,8 @@ def cash_flow(alliance_id):
     rows = [{"year": year, **values} for year, values in typed.items() if any(values.values())]
     context["years"] = years
     try:
-        services.save_cash_flow(alliance, rows, current_user)
+        services.save_cash_flow(alliance, CashFlowIn(years=_each(CashFlowYearIn, rows, lambda i, _row: f"years.{i}")),
+                                current_user)
     except DomainError as exc:
         db.session.rollback()
         errors = {}

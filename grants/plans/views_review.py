@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db
+from ..schemas import from_form
 from ..web.forms import flash_violations
 from ..workflows import ALLIANCE
 from . import review
@@ -13,6 +14,7 @@ from .catalog import CHECKLIST, CHECKLIST_ANSWERS, DECISIONS, RECOMMENDATIONS, S
 from .forms import appraisal_data, appraisal_form, review_data, review_form
 from .models import CommitteeMinutes, PlanRevision
 from .permissions import can_appraise, can_review
+from .schemas import AppraisalIn, ReviewIn
 from .views import bp, load
 
 
@@ -51,7 +53,10 @@ def appraisal(alliance_id):
     if not form.validate_on_submit():
         return render_template("plans/appraisal.html", form=form, **context), 400
     try:
-        review.save_appraisal(alliance, appraisal_data(form), current_user, version=form.version.data or None)
+        data = appraisal_data(form)
+        body = from_form(AppraisalIn, {"version": form.version.data, "checklist": data["checklist"]},
+                         opinion=data["opinion"])
+        review.save_appraisal(alliance, body, current_user)
     except DomainError as exc:
         db.session.rollback()
         _put_errors(form, exc, _appraisal_field)
@@ -89,7 +94,7 @@ def reviews(alliance_id):
     if not form.validate_on_submit():
         return render_template("plans/reviews.html", form=form, **context), 400
     try:
-        review.submit_review(alliance, review_data(form, criteria), current_user)
+        review.submit_review(alliance, from_form(ReviewIn, review_data(form, criteria)), current_user)
     except DomainError as exc:
         db.session.rollback()
         _put_errors(form, exc, _review_field)

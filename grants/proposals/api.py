@@ -85,13 +85,7 @@ def put_profile(alliance_id, body):
                                                         "association's board while it is a draft or returned."))
     if alliance.profile is not None:
         check_version(alliance.profile, body.version)
-    data = body.model_dump(exclude_unset=True, exclude={"version", "letter_of_intent"})
-    if body.letter_of_intent is not None:
-        loi = body.letter_of_intent.model_dump(exclude_unset=True)
-        names = {"volume": "loi_volume", "unit": "loi_unit", "price": "loi_price", "quality": "loi_quality",
-                 "delivery_schedule": "loi_delivery", "signed_on": "loi_signed_on"}
-        data.update({names[k]: v for k, v in loi.items()})
-    services.save_profile(alliance, data, api_user())
+    services.save_profile(alliance, body, api_user())
     return profile_out(alliance)
 
 
@@ -119,7 +113,7 @@ def put_screening(alliance_id, body):
     """Scores are whole numbers from 0 to each criterion's max; every criterion must be scored before
     ``declare_eligible`` (rule ``screening_incomplete``). Not submitted: 409."""
     alliance = load_alliance(alliance_id)
-    screening.save_scores(alliance, body.scores, api_user(), body.comments)
+    screening.save_scores(alliance, body, api_user())
     return screening_out(alliance)
 
 

@@ -3,24 +3,33 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FileField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..alliances.schemas import html_attrs
 from ..web.forms import MoneyField, ReadableAmount
+from .schemas import ProfileEdit
 
 AMOUNT = ReadableAmount()
 
 
+def _attrs(name):
+    return html_attrs(ProfileEdit, name)
+
+
 class ProfileForm(FlaskForm):
+    """Renders the profile and carries the CSRF token; ``schemas.ProfileEdit`` validates it (an amount the
+    page cannot read is refused here, with how to write it in the reader's language)."""
+
     version = HiddenField()
-    location = StringField(_l("Location (community, municipality)"), validators=[Optional(), Length(max=200)])
-    business_idea = TextAreaField(_l("Business idea"), validators=[Optional(), Length(max=5000)])
-    market_opportunity = TextAreaField(_l("Market opportunity"), validators=[Optional(), Length(max=5000)])
-    current_production = TextAreaField(_l("Current production and sales"), validators=[Optional(), Length(max=5000)])
+    location = StringField(_l("Location (community, municipality)"), render_kw=_attrs("location"))
+    business_idea = TextAreaField(_l("Business idea"), render_kw=_attrs("business_idea"))
+    market_opportunity = TextAreaField(_l("Market opportunity"), render_kw=_attrs("market_opportunity"))
+    current_production = TextAreaField(_l("Current production and sales"), render_kw=_attrs("current_production"))
     current_sales = MoneyField(_l("Current sales per year"), validators=[Optional(), AMOUNT])
     estimated_investment = MoneyField(_l("Estimated investment"), validators=[Optional(), AMOUNT])
     loi_volume = MoneyField(_l("Volume the buyer will buy"), validators=[Optional(), AMOUNT])  # a number read the same way
-    loi_unit = StringField(_l("Unit"), validators=[Optional(), Length(max=30)])
+    loi_unit = StringField(_l("Unit"), render_kw=_attrs("loi_unit"))
     loi_price = MoneyField(_l("Price per unit"), validators=[Optional(), AMOUNT])
-    loi_quality = TextAreaField(_l("Quality required"), validators=[Optional(), Length(max=2000)])
-    loi_delivery = TextAreaField(_l("Delivery schedule"), validators=[Optional(), Length(max=2000)])
+    loi_quality = TextAreaField(_l("Quality required"), render_kw=_attrs("loi_quality"))
+    loi_delivery = TextAreaField(_l("Delivery schedule"), render_kw=_attrs("loi_delivery"))
     loi_signed_on = DateField(_l("Letter signed on"), validators=[Optional()])
     buyer_letter = FileField(_l("Buyer's signed letter of intent (PDF, JPEG or PNG)"))
     legal_status = FileField(_l("Legal status certificate (PDF, JPEG or PNG)"))
@@ -39,13 +48,6 @@ class ProfileForm(FlaskForm):
             value = getattr(profile, key)
             getattr(self, key).data = str(value) if value else ""
         self.loi_signed_on.data = profile.loi_signed_on
-
-    def data_for_service(self):
-        data = {key: getattr(self, key).data or "" for key in self.TEXT}
-        for key in self.AMOUNTS:
-            data[key] = (getattr(self, key).data or "").strip().replace(",", ".") or "0"
-        data["loi_signed_on"] = self.loi_signed_on.data
-        return data
 
 
 def screening_form(criteria, formdata=None, sheet=None):

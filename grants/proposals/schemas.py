@@ -1,32 +1,70 @@
-"""Request and response models of the business-intention API (see api.py)."""
+"""The business intention's models: the inputs of its operations, one model each (issue 14: the API's body, the
+pages' forms and the services use the same), and the API's answers."""
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from ..api.core import Model, Out
+from ..alliances.schemas import text
+from ..schemas import Model, Out
 from ..schemas.types import AmountStr, Id, RatioStr, UtcDateTime
+
+#: the letter of intent's fields in the API (nested) and on the page and in the profile (flat, ``loi_``)
+LOI_FIELDS = {"volume": "loi_volume", "unit": "loi_unit", "price": "loi_price", "quality": "loi_quality",
+              "delivery_schedule": "loi_delivery", "signed_on": "loi_signed_on"}
+
 
 class LetterOfIntent(Model):
     volume: AmountStr | None = None
-    unit: str | None = Field(None, max_length=30)
+    unit: text(30) | None = None
     price: AmountStr | None = None
-    quality: str | None = Field(None, max_length=2000)
-    delivery_schedule: str | None = Field(None, max_length=2000)
+    quality: text(2000) | None = None
+    delivery_schedule: text(2000) | None = None
     signed_on: date | None = None
 
 
 class ProfileIn(Model):
-    """Fields left out stay as they are. ``version``: the profile's, required once it exists."""
+    """Fields left out stay as they are (null: empty, or zero for an amount). ``version``: the profile's,
+    required once it exists."""
 
     version: int | None = None
-    location: str | None = Field(None, max_length=200)
-    business_idea: str | None = Field(None, max_length=5000)
-    market_opportunity: str | None = Field(None, max_length=5000)
-    current_production: str | None = Field(None, max_length=5000)
+    location: text(200) | None = None
+    business_idea: text(5000) | None = None
+    market_opportunity: text(5000) | None = None
+    current_production: text(5000) | None = None
     current_sales: AmountStr | None = None
     estimated_investment: AmountStr | None = None
     letter_of_intent: LetterOfIntent | None = None
+
+    def profile_fields(self):
+        """The profile's columns this body writes (the letter's fields flat, as ``loi_*``)."""
+        out = {k: v for k, v in self.given().items() if k not in ("version", "letter_of_intent")}
+        if self.letter_of_intent is not None:
+            out.update({LOI_FIELDS[k]: v for k, v in self.letter_of_intent.given().items()})
+        return out
+
+
+class ProfileEdit(Model):
+    """The business intention's page: the whole profile again, flat as the form is (a blank text is
+    cleared, a blank amount is zero, a blank date none), with the version the page read."""
+
+    version: Id | None = None
+    location: text(200) = ""
+    business_idea: text(5000) = ""
+    market_opportunity: text(5000) = ""
+    current_production: text(5000) = ""
+    current_sales: AmountStr = Decimal("0.00")
+    estimated_investment: AmountStr = Decimal("0.00")
+    loi_volume: AmountStr = Decimal("0.00")
+    loi_unit: text(30) = ""
+    loi_price: AmountStr = Decimal("0.00")
+    loi_quality: text(2000) = ""
+    loi_delivery: text(2000) = ""
+    loi_signed_on: date | None = None
+
+    def profile_fields(self):
+        return {name: getattr(self, name) for name in type(self).model_fields if name != "version"}
 
 
 class BuyerOut(Out):
@@ -109,10 +147,11 @@ class ScreeningOut(Out):
 
 
 class ScreeningIn(Model):
-    """``scores``: criterion code -> whole number from 0 to the criterion's max (others are kept)."""
+    """``scores``: criterion code -> whole number from 0 to the criterion's max (others are kept); the
+    call's criteria and their maxima are checked by the service (``score_out_of_range``)."""
 
     scores: dict[str, int] = {}
-    comments: dict[str, str | None] | None = None
+    comments: dict[str, text(2000) | None] | None = None
 
 
 class FieldChange(Out):

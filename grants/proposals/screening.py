@@ -13,6 +13,7 @@ from ..errors import Forbidden, InvalidTransition, ValidationFailed, Violation
 from ..extensions import db
 from ..programs.models import CallCriterion
 from .models import ScreeningScore
+from .schemas import ScreeningIn
 
 TWO = Decimal("0.01")
 
@@ -87,44 +88,35 @@ def screening_sheet(alliance, rows=None):
             "complete": all(i["score"] is not None for i in items)}
 
 
-def save_scores(alliance, scores, actor, comments=None):
-    """Record the officer's scores (``{criterion code: 0..max}``; those not given are kept).
+def save_scores(alliance, body: ScreeningIn, actor):
+    """Record the officer's scores (``body.scores``: ``{criterion code: 0..max}``; those not given are kept)
+    and comments.
 
     Raises ``InvalidTransition`` (409: the intention is not being screened), ``Forbidden`` (not the
-    officer of the region), ``ValidationFailed`` (unknown criterion, score not a whole number in range)."""
+    officer of the region), ``ValidationFailed`` (unknown criterion, ``score_out_of_range``)."""
     if alliance.state != "submitted":
         raise InvalidTransition(_l("Scores can only be given while the intention is submitted for screening."))
     if "officer" not in roles_toward(alliance, actor):
         raise Forbidden(_l("Only the program officer of the region screens this intention."))
     criteria = {c.code: c for c in alliance.call.criteria}
-    comments = comments or {}
+    comments = body.comments or {}
     problems, parsed = [], {}
-    for code, raw in (scores or {}).items():
+    for code, value in body.scores.items():
         crit = criteria.get(code)
         if crit is None:
             problems.append(Violation("invalid", _l("This call has no criterion “%(code)s”.", code=code),
                                       f"scores.{code}"))
             continue
-        if raw in (None, ""):
-            continue
-        try:
-            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
-                raise ValueError
-            value = int(str(raw).strip()) if not isinstance(raw, (int, float)) else int(raw)
-            if not 0 <= value <= crit.max:
-                raise ValueError
-        except (TypeError, ValueError):
+        if not 0 <= value <= crit.max:
             problems.append(Violation("score_out_of_range", _l(
                 "Give “%(name)s” a whole number from 0 to %(max)s.", name=crit.name, max=crit.max),
                 f"scores.{code}"))
             continue
         parsed[code] = value
-    for code, text in comments.items():
+    for code in comments:
         if code not in criteria:
             problems.append(Violation("invalid", _l("This call has no criterion “%(code)s”.", code=code),
                                       f"comments.{code}"))
-        elif text is not None and len(str(text)) > 2000:
-            problems.append(Violation("too_long", _l("At most %(n)s characters.", n=2000), f"comments.{code}"))
     if problems:
         raise ValidationFailed(_l("Some scores need attention."), problems)
     rows = scores_of(alliance)
@@ -134,7 +126,8 @@ def save_scores(alliance, scores, actor, comments=None):
         if code not in parsed and row is None:
             continue  # a comment without a score waits for the score
         new_score = parsed.get(code, row.score if row else None)
-        new_comment = (str(comments[code]).strip() or None) if code in comments else (row.comment if row else None)
+        # a comment sent as null or blank clears it (it was stored as the text "None")
+        new_comment = (comments[code] or None) if code in comments else (row.comment if row else None)
         if row is None:
             row = ScreeningScore(alliance_id=alliance.id, criterion_code=code)
             db.session.add(row)

@@ -1,6 +1,5 @@
 """The business intention: editing the profile, revisions at each submission and what changed."""
 import json
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,10 +9,11 @@ from ..audit.services import canonical
 from ..alliances import services as alliance_services
 from ..alliances.permissions import can_edit_alliance
 from ..common import utcnow
-from ..errors import Collector, Forbidden, StaleVersion, ValidationFailed
+from ..errors import Forbidden, StaleVersion
 from ..extensions import db
-from ..money import ZERO, to_decimal
+from ..money import ZERO
 from .models import Profile, ProfileRevision
+from .schemas import ProfileEdit, ProfileIn
 
 #: text fields of the profile and their longest length
 TEXT_FIELDS = {"location": 200, "business_idea": 5000, "market_opportunity": 5000, "current_production": 5000,
@@ -37,14 +37,6 @@ LABELS = {
 }
 
 
-def _parse_date(raw):
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, date):
-        return raw
-    return date.fromisoformat(str(raw).strip())
-
-
 def profile_values(profile):
     """The profile's fields as a plain dict (empty values when there is no profile yet)."""
     if profile is None:
@@ -52,59 +44,37 @@ def profile_values(profile):
     return {k: getattr(profile, k) for k in PROFILE_FIELDS}
 
 
-def _set_fields(profile, data, c):
-    for key, limit in TEXT_FIELDS.items():
-        if key in data:
-            value = str(data.get(key) or "").strip()
-            if len(value) > limit:
-                c.add("too_long", _l("At most %(n)s characters.", n=limit), key)
-                continue
-            setattr(profile, key, value)
-    for key in AMOUNT_FIELDS:
-        if key in data:
-            raw = data.get(key)
-            try:
-                value = to_decimal(raw if raw not in (None, "") else "0")
-                if value < 0:
-                    raise ValueError
-                setattr(profile, key, value)
-            except (ValueError, TypeError):
-                c.add("invalid", _l("Enter an amount such as 1250.00 (no negative numbers)."), key)
-    for key in DATE_FIELDS:
-        if key in data:
-            try:
-                setattr(profile, key, _parse_date(data.get(key)))
-            except (ValueError, TypeError):
-                c.add("invalid", _l("Enter a date such as 2026-03-15."), key)
+def _set_fields(profile, fields):
+    """Copy the validated ``fields`` onto the profile: a text or amount given as null is empty or zero."""
+    for key, value in fields.items():
+        if value is None and key in TEXT_FIELDS:
+            value = ""
+        elif value is None and key in AMOUNT_FIELDS:
+            value = ZERO
+        setattr(profile, key, value)
 
 
-def save_profile(alliance, data, actor, version=None, files=None):
-    """Create or update the profile of a draft or returned business intention, and attach the files
-    in ``files`` (``{"buyer_letter": FileStorage, "legal_status": FileStorage}``, empty ones skipped).
+def save_profile(alliance, body: ProfileIn | ProfileEdit, actor, files=None):
+    """Create or update the profile of a draft or returned business intention (the API's ``ProfileIn``: the
+    fields it sends; the page's ``ProfileEdit``: all), and attach the files in ``files`` (``{"buyer_letter":
+    FileStorage, "legal_status": FileStorage}``, empty ones skipped).
 
-    Raises ``Forbidden`` (not the board, or not editable now), ``StaleVersion`` (``version`` is not the
-    profile's), ``ValidationFailed`` (field errors, all listed), ``UploadTooLarge``, ``UnsupportedType``."""
+    Raises ``Forbidden`` (not the board, or not editable now), ``StaleVersion`` (``body.version`` is not the
+    profile's), ``UploadTooLarge``, ``UnsupportedType``."""
     if not can_edit_alliance(actor, alliance):
         raise Forbidden(_l("The business intention can only be edited by the association's board while it is "
                            "a draft or returned."))
     profile = alliance.profile
     creating = profile is None
-    if not creating and version not in (None, "") and str(version) != str(profile.version):
+    if not creating and body.version is not None and body.version != profile.version:
         raise StaleVersion(_l("Someone changed this business intention meanwhile. Reload it and try again."))
     before = profile_values(profile)
-    c = Collector()
     with db.session.no_autoflush:
         if creating:
             profile = Profile(alliance=alliance)
             for key in PROFILE_FIELDS:
                 setattr(profile, key, "" if key in TEXT_FIELDS else (None if key in DATE_FIELDS else ZERO))
-        _set_fields(profile, data, c)
-        if c.violations:
-            if creating:
-                alliance.profile = None
-                if profile in db.session:
-                    db.session.expunge(profile)
-            raise ValidationFailed(_l("Some fields need attention."), c.violations)
+        _set_fields(profile, body.profile_fields())
     db.session.add(profile)
     db.session.flush()
     after = profile_values(profile)

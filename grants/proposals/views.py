@@ -6,10 +6,12 @@ from flask_login import current_user, login_required
 
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members, members_masked
+from ..alliances.schemas import form_values
 from ..common import get_or_404, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..programs.models import Call
+from ..schemas import from_form
 from ..web.forms import flash_violations, show_errors
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
@@ -18,6 +20,7 @@ from ..associations.levels import member_source_ids
 from ..associations.services import mask_name
 from . import exports, guards, pdf, preselection, screening, services
 from .forms import PreselectionForm, ProfileForm, screening_form
+from .schemas import ProfileEdit, ScreeningIn
 
 bp = Blueprint("proposals", __name__)
 
@@ -77,8 +80,7 @@ def edit_profile(alliance_id):
     if form.validate_on_submit():
         files = {k: request.files.get(k) for k in services.PROFILE_FILES}
         try:
-            services.save_profile(alliance, form.data_for_service(), current_user, version=form.version.data or None,
-                                  files=files)
+            services.save_profile(alliance, from_form(ProfileEdit, form_values(form)), current_user, files=files)
         except DomainError as exc:
             db.session.rollback()
             show_errors(form, exc)
@@ -106,7 +108,8 @@ def screen(alliance_id):
             scores = {c.code: getattr(form, f"score_{c.code}").data for c in criteria}
             comments = {c.code: getattr(form, f"comment_{c.code}").data or "" for c in criteria}
             try:
-                screening.save_scores(alliance, scores, current_user, comments)
+                screening.save_scores(alliance, from_form(ScreeningIn, {"scores": scores, "comments": comments}),
+                                      current_user)
             except DomainError as exc:
                 db.session.rollback()
                 show_errors(form, exc)
