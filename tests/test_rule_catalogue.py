@@ -188,13 +188,25 @@ def test_x(exc, resp):
     assert exc.value.rules == ["line_funds_exceeded", "invalid"]
     assert "report_locked" in [v.rule for v in exc.value.violations] and resp.status == "invalid"
     record("invalid")
+    assert codes(alliance, "low_execution") == ["low_execution"]
+
+
+def test_api(resp):
+    details = resp.get_json()["error"]["details"]
+    seen = {d["rule"] for d in details}
+    assert seen == {"invalid"} and [d["rule"] for d in details] == ["invalid"]
+    assert resp.status_code == 422 and rules(resp) == ["invalid"]
 '''
     new, changed = mod.rewrite(source, ["tests"], mod.catalogue(), tests=True)
-    assert [code for _, code in changed] == ["invalid", "line_funds_exceeded", "report_locked"]
+    # the API's JSON keeps its literal codes: they are the contract (API.md)
+    assert [code for _, code in changed] == ["invalid", "line_funds_exceeded", "report_locked", "low_execution",
+                                             "low_execution"]
     assert "from grants.errors import RuleViolation\nfrom grants.workflows import rules\nfrom tests" in new
     assert "exc.value.rules == [rules.LINE_FUNDS_EXCEEDED, rules.INVALID]" in new
     assert 'rules.REPORT_LOCKED in [v.rule' in new and 'resp.status == "invalid"' in new
     assert 'record("invalid")' in new
+    assert "codes(alliance, rules.LOW_EXECUTION) == [rules.LOW_EXECUTION]" in new
+    assert new.endswith(source[source.index("def test_api"):])
     assert mod.rewrite(new, ["tests"], mod.catalogue(), tests=True) == (new, [])
 
 
