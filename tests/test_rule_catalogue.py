@@ -124,6 +124,33 @@ def codemod():
     return module
 
 
+#: where a rule code may stay a literal in a raising or collecting call, and why. Only the modules in the
+#: import-linter layers below grants.workflows (read from pyproject): they may not import the catalogue
+#: (grants.errors' error classes, grants.money's AmountError, grants.accounts, grants.api's error responses,
+#: grants.web.* ...). Nothing else.
+ALLOWED_LITERALS = "modules below grants.workflows in the layers contract"
+
+
+def test_services_raise_rule_codes_by_constant():
+    mod = codemod()
+    codes, low = mod.catalogue(), mod.low_modules()
+    assert {"grants.errors", "grants.money", "grants.accounts", "grants.api", "grants.audit"} <= low
+    assert not low & {"grants.workflows", "grants.alliances", "grants.execution", "grants.associations"}
+    assert len(codes) == len(RULES)  # every code of the catalogue has its constant, read without importing
+    literal, kept = {}, {}
+    for path in sorted(ROOT.rglob("*.py")):
+        if path == ROOT / "workflows" / "rules.py":
+            continue
+        module, _ = mod.module_name(path)
+        found = mod.code_literals(ast.parse(path.read_text(encoding="utf-8")), codes)
+        places = [f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}" for node in found]
+        if places:
+            (kept if mod.is_low(module, low) else literal)[module] = places
+    assert not literal, ("rule codes written as literals; run .venv/bin/python scripts/codemods/rule_constants.py: "
+                         f"{literal}")
+    assert kept  # the low modules' literals are found, and allowed (ALLOWED_LITERALS)
+
+
 SAMPLE = '''"""A service."""
 from flask_babel import lazy_gettext as _l
 

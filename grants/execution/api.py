@@ -13,6 +13,7 @@ from ..api.core import ApiError, Model, Out, api_user, choice_arg, dump, endpoin
 from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..extensions import db
 from ..web.idempotency import idempotent
+from ..workflows import rules
 from ..workflows.report import REPORT
 from ..errors import NotFound
 from ..uploads import send_stored
@@ -228,7 +229,7 @@ def void_expense(expense_id):
     raw = request.args.get("version")
     version = int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
     if raw and version is None:
-        raise ApiError(400, "bad_request", _l("version must be a whole number."))
+        raise ApiError(400, rules.BAD_REQUEST, _l("version must be a whole number."))
     expense_svc.void_expense(e, api_user(), request.args.get("reason"), version=version)
     return expense_out(e)
 
@@ -266,7 +267,7 @@ def void_contribution(contribution_id):
     raw = request.args.get("version")
     version = int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
     if raw and version is None:
-        raise ApiError(400, "bad_request", _l("version must be a whole number."))
+        raise ApiError(400, rules.BAD_REQUEST, _l("version must be a whole number."))
     contrib_svc.void_contribution(item, api_user(), request.args.get("reason"), version=version)
     return contribution_out(item)
 
@@ -311,7 +312,7 @@ def report_transition(report_id, body):
     draft). Unknown action: 400; wrong state: 409; role: 403."""
     r = load_report(report_id)
     if body.action not in REPORT.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     minutes = request.files.get("file")
     if body.action == "submit" and (body.assembly_approved_on or minutes is not None or body.assembly_decision_id):
         _writer(r.alliance)

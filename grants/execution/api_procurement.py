@@ -9,6 +9,7 @@ from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
 from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..extensions import db
+from ..workflows import rules
 from ..workflows.procurement import PROCUREMENT
 from . import procurement as svc
 from .models import Procurement
@@ -122,7 +123,7 @@ def procurement_transition(procurement_id, body):
     ``assembly_approval_missing``, ``justification_required``; ``close``; ``cancel`` with ``comment``."""
     p = load_procurement(procurement_id)
     if body.action not in PROCUREMENT.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     data = body.model_dump(exclude={"action"}, exclude_none=True)
     if body.action == "cancel" and not data.get("comment"):
         data["comment"] = data.get("reason")

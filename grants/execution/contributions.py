@@ -10,6 +10,7 @@ from ..common import utcnow
 from ..errors import Collector, RuleViolation, StaleVersion, Violation
 from ..extensions import db
 from ..money import to_decimal
+from ..workflows import rules
 from .common import line_of, parse_amount, parse_date, parse_text, raise_fields, require_in_execution, stored_file
 from .models import CONTRIBUTION_KINDS, IN_KIND_TYPES, Contribution
 
@@ -22,10 +23,10 @@ def record_contribution(alliance, data, actor, evidence=None):
     c = Collector()
     kind = str(data.get("kind") or "")
     if kind not in CONTRIBUTION_KINDS:
-        c.add("invalid", _l("Choose cash or in kind."), "kind")
+        c.add(rules.INVALID, _l("Choose cash or in kind."), "kind")
     in_kind_type = str(data.get("in_kind_type") or "") or None
     if kind == "in_kind" and in_kind_type not in IN_KIND_TYPES:
-        c.add("required", _l("Choose what was contributed in kind."), "in_kind_type")
+        c.add(rules.REQUIRED, _l("Choose what was contributed in kind."), "in_kind_type")
     if kind == "cash":
         in_kind_type = None
     description = parse_text(c, data.get("description"), "description", 300)
@@ -38,7 +39,7 @@ def record_contribution(alliance, data, actor, evidence=None):
             if quantity <= 0 or quantity > 10**9:
                 raise ValueError
         except (ValueError, TypeError):
-            c.add("invalid", _l("Enter a quantity greater than zero."), "quantity")
+            c.add(rules.INVALID, _l("Enter a quantity greater than zero."), "quantity")
         unit_value = parse_amount(c, data.get("unit_value"), "unit_value")
         amount = (quantity * unit_value).quantize(Decimal("0.01")) if quantity and unit_value else None
     else:
@@ -69,9 +70,9 @@ def void_contribution(item, actor, reason, version=None):
     if version is not None and int(version) != item.version:
         raise StaleVersion(_l("Someone changed this contribution meanwhile. Reload it and try again."))
     if item.voided_at is not None:
-        raise RuleViolation([Violation("contribution_voided", _l("This contribution was voided."))])
+        raise RuleViolation([Violation(rules.CONTRIBUTION_VOIDED, _l("This contribution was voided."))])
     if item.locked:
-        raise RuleViolation([Violation("report_locked", _l("This contribution is in a submitted report: it can no "
+        raise RuleViolation([Violation(rules.REPORT_LOCKED, _l("This contribution is in a submitted report: it can no "
                                                            "longer change."))])
     c = Collector()
     reason = parse_text(c, reason, "reason", 2000)

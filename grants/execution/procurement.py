@@ -17,6 +17,7 @@ from .. import audit
 from ..errors import Collector, InvalidTransition, Violation
 from ..extensions import db
 from ..workflows import guard
+from ..workflows import rules
 from ..workflows.procurement import PROCUREMENT
 from ..money import shown
 from ..associations.assemblies import decision_for
@@ -33,16 +34,16 @@ def create_procurement(alliance, data, actor, assembly=None):
     line = line_of(c, alliance, data.get("budget_line_id"))
     method = str(data.get("method") or "")
     if method not in PROCUREMENT_METHODS:
-        c.add("invalid", _l("Choose minor, comparison or direct."), "method")
+        c.add(rules.INVALID, _l("Choose minor, comparison or direct."), "method")
     estimated = parse_amount(c, data.get("estimated_amount"), "estimated_amount")
     limit = Decimal(alliance.program.minor_purchase_limit or 0)
     if method == "minor" and estimated is not None and estimated > limit:
-        c.add("method_not_allowed", _l("Above %(limit)s the purchase needs a price comparison.",
+        c.add(rules.METHOD_NOT_ALLOWED, _l("Above %(limit)s the purchase needs a price comparison.",
                                             limit=shown(limit, alliance.program.currency)),
               "method")
     reason = str(data.get("direct_reason") or "") or None
     if method == "direct" and reason not in DIRECT_REASONS:
-        c.add("required", _l("Direct contracting is only for a single supplier, an emergency or a repeat order."),
+        c.add(rules.REQUIRED, _l("Direct contracting is only for a single supplier, an emergency or a repeat order."),
               "direct_reason")
     decision = decision_for(alliance.association_id, data["assembly_decision_id"], "direct_contracting", c) \
         if method == "direct" and data.get("assembly_decision_id") else None
@@ -71,7 +72,7 @@ def add_quotation(procurement, data, storage, actor):
     supplier = parse_text(c, data.get("supplier"), "supplier", 200)
     amount = parse_amount(c, data.get("amount"))
     if storage is None or not getattr(storage, "filename", None):
-        c.add("required", _l("Upload the quotation (photo or PDF)."), "file")
+        c.add(rules.REQUIRED, _l("Upload the quotation (photo or PDF)."), "file")
     raise_fields(c)
     sha, name, ctype = stored_file(storage, "file")
     q = Quotation(procurement=procurement, supplier=supplier, amount=amount, file_sha256=sha, file_filename=name,
@@ -98,21 +99,21 @@ def award_rules(procurement, actor, data):
     out = []
     chosen = _chosen(procurement, data)
     if chosen is None:
-        out.append(Violation("invalid", _l("Choose one of the quotations."), "quotation_id"))
+        out.append(Violation(rules.INVALID, _l("Choose one of the quotations."), "quotation_id"))
     with_files = [q for q in procurement.quotations if q.file_sha256]
     program = procurement.alliance.program
     needed = int(program.min_quotations or 1) if procurement.method == "comparison" else 1
     if len(with_files) < needed:
-        out.append(Violation("quotations_missing", _l("This procurement needs at least %(n)s quotations with "
+        out.append(Violation(rules.QUOTATIONS_MISSING, _l("This procurement needs at least %(n)s quotations with "
                                                       "their files.", n=needed), "quotations"))
     if procurement.method == "direct" and not procurement.assembly_sha256 and not procurement.assembly_decision_id:
-        out.append(Violation("assembly_approval_missing", _l("Direct contracting needs the general assembly's "
+        out.append(Violation(rules.ASSEMBLY_APPROVAL_MISSING, _l("Direct contracting needs the general assembly's "
                                                              "approval: choose its decision in the assembly register "
                                                              "or upload the minutes."), "file"))
     if chosen is not None and procurement.method == "comparison":
         lowest = min(q.amount for q in procurement.quotations)
         if chosen.amount > lowest and not str(data.get("justification") or "").strip():
-            out.append(Violation("justification_required", _l("The award is not the lowest quotation: write why."),
+            out.append(Violation(rules.JUSTIFICATION_REQUIRED, _l("The award is not the lowest quotation: write why."),
                                  "justification"))
     return out
 

@@ -17,6 +17,7 @@ from ..common import utcnow
 from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation
 from ..extensions import db
 from ..money import shown
+from ..workflows import rules
 from ..workflows.reallocation import REALLOCATION
 from .common import line_of, lock_line, parse_amount, parse_text, raise_fields, require_in_execution
 from .expenses import spent_on_line
@@ -48,14 +49,14 @@ def _check(alliance, from_line, to_line, source, amount):
     else:
         free = Decimal(getattr(from_line, source) or 0)
     if amount > free:
-        c.add("line_funds_exceeded", _l("The line “%(line)s” has %(free)s left of this source to move.",
+        c.add(rules.LINE_FUNDS_EXCEEDED, _l("The line “%(line)s” has %(free)s left of this source to move.",
                                         line=from_line.description, free=shown(free, alliance.program.currency)), "amount")
     lines = [(_moved(line, source, -amount) if line.id == from_line.id else
               _moved(line, source, amount) if line.id == to_line.id else line) for line in alliance.budget_lines]
     before = {v.rule for v in financing_violations(alliance)}
     broken = [v for v in financing_violations(alliance, lines) if v.rule not in before]
     if broken:
-        c.add("reallocation_breaks_rules", _l("After the move the budget breaks: %(rules)s.",
+        c.add(rules.REALLOCATION_BREAKS_RULES, _l("After the move the budget breaks: %(rules)s.",
                                               rules=", ".join(v.rule for v in broken)), "amount")
     if c.violations:
         raise RuleViolation(c.violations)
@@ -81,10 +82,10 @@ def request_reallocation(alliance, data, actor):
     from_line = line_of(c, alliance, data.get("from_line_id"), "from_line_id")
     to_line = line_of(c, alliance, data.get("to_line_id"), "to_line_id")
     if from_line and to_line and from_line.id == to_line.id:
-        c.add("invalid", _l("Choose two different lines."), "to_line_id")
+        c.add(rules.INVALID, _l("Choose two different lines."), "to_line_id")
     source = str(data.get("source") or "grant")
     if source not in REALLOCATION_SOURCES:
-        c.add("invalid", _l("Choose the source of money to move."), "source")
+        c.add(rules.INVALID, _l("Choose the source of money to move."), "source")
     amount = parse_amount(c, data.get("amount"))
     justification = parse_text(c, data.get("justification"), "justification", 5000)
     raise_fields(c)
@@ -116,7 +117,7 @@ def decide_reallocation(r, action, actor, comment=None):
         raise Forbidden(_l("Only the officer of the region decides reallocations."))
     if action == "refuse" and not str(comment or "").strip():
         c = Collector()
-        c.add("comment_required", _l("Write a comment that explains the decision."), "comment")
+        c.add(rules.COMMENT_REQUIRED, _l("Write a comment that explains the decision."), "comment")
         raise RuleViolation(c.violations)
 
     def effect(obj, transition, _data):

@@ -13,6 +13,7 @@ from ..common import utcnow
 from ..errors import Collector, InvalidTransition, RuleViolation, StaleVersion, Violation
 from ..extensions import db
 from ..money import ZERO, fmt
+from ..workflows import rules
 from ..workflows.report import REPORT
 from ..associations.assemblies import decision_for
 from .common import parse_date, raise_fields, stored_file
@@ -32,15 +33,15 @@ def create_report(alliance, data, actor, minutes=None):
     """A draft report for ``period_start``..``period_end`` (optionally with ``assembly_approved_on`` and the
     minutes file). Raises ``ValidationFailed`` (dates; ``period_overlaps``), ``RuleViolation`` (state)."""
     if alliance.state not in ("in_execution", "suspended", "closing"):
-        raise RuleViolation([Violation("alliance_not_in_execution",
+        raise RuleViolation([Violation(rules.ALLIANCE_NOT_IN_EXECUTION,
                                        _l("Reports are filed while the alliance is in execution."))])
     c = Collector()
     start = parse_date(c, data.get("period_start"), "period_start", allow_future=True)
     end = parse_date(c, data.get("period_end"), "period_end", allow_future=True)
     if start and end and end < start:
-        c.add("invalid", _l("The period ends after it starts."), "period_end")
+        c.add(rules.INVALID, _l("The period ends after it starts."), "period_end")
     elif start and end and _overlapping(alliance, start, end):
-        c.add("period_overlaps", _l("Another report already covers part of this period."), "period_start")
+        c.add(rules.PERIOD_OVERLAPS, _l("Another report already covers part of this period."), "period_start")
     raise_fields(c)
     report = AccountabilityReport(alliance_id=alliance.id, period_start=start, period_end=end, state="draft",
                                   created_by_id=actor.id)
@@ -73,7 +74,7 @@ def record_assembly_approval(report, approved_on, minutes, actor, decision_id=No
         return report
     day = parse_date(c, approved_on, "assembly_approved_on")
     if not report.assembly_sha256 and (minutes is None or not getattr(minutes, "filename", None)):
-        c.add("required", _l("Upload the minutes of the assembly."), "assembly_minutes")
+        c.add(rules.REQUIRED, _l("Upload the minutes of the assembly."), "assembly_minutes")
     raise_fields(c)
     stored = stored_file(minutes, "assembly_minutes")
     report.assembly_approved_on = day

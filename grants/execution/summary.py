@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import ledger
 from ..extensions import db
+from ..workflows import rules
 from .expenses import line_figures
 from .models import AccountabilityReport, Expense
 
@@ -20,7 +21,7 @@ def glance(alliance):
     for item in lines:
         for src, cell in item["sources"].items():
             if cell["planned"] and cell["share"] >= NEAR_LIMIT:
-                warnings.append(("line_near_limit", _l("Line %(n)s (%(line)s) has used %(share)s %% of its %(src)s.",
+                warnings.append((rules.LINE_NEAR_LIMIT, _l("Line %(n)s (%(line)s) has used %(share)s %% of its %(src)s.",
                                                        n=item["line"].position, line=item["line"].description,
                                                        share=cell["share"], src=_source_title(src))))
     locked = sa.select(AccountabilityReport.id).where(AccountabilityReport.alliance_id == alliance.id,
@@ -32,13 +33,13 @@ def glance(alliance):
         sa.select(sa.func.count(sa.case((Expense.receipt_sha256.is_(None), 1))), sa.func.count(sa.case((late, 1))))
         .where(Expense.alliance_id == alliance.id, Expense.voided_at.is_(None))).one()
     if missing:
-        warnings.append(("receipts_missing", _l("%(n)s expenses have no receipt yet.", n=missing)))
+        warnings.append((rules.RECEIPTS_MISSING, _l("%(n)s expenses have no receipt yet.", n=missing)))
     if overdue:
-        warnings.append(("report_overdue", _l("%(n)s expenses older than %(d)s days are in no submitted report.",
+        warnings.append((rules.REPORT_OVERDUE, _l("%(n)s expenses older than %(d)s days are in no submitted report.",
                                                n=overdue, d=REPORT_DUE_DAYS)))
     observed = ledger.open_observations(alliance)
     if observed:
-        warnings.append(("open_observations", _l("%(n)s reports have observations to answer.", n=observed)))
+        warnings.append((rules.OPEN_OBSERVATIONS, _l("%(n)s reports have observations to answer.", n=observed)))
     return {"lines": lines, "warnings": warnings, "balance": ledger.balance(alliance)}
 
 

@@ -17,6 +17,7 @@ from ..api.core import ApiError, Model, Out, api_user, check_version, choice_arg
 from ..api.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
+from ..workflows import rules
 from ..workflows.tranche import TRANCHE
 from . import pdf, services
 
@@ -140,7 +141,7 @@ def tranche_transition(tranche_id, body):
     ``tranche_out_of_order``. Unknown action: 400; wrong state or someone acted first: 409."""
     tranche = load_tranche(tranche_id)
     if body.action not in TRANCHE.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     if body.version is not None:
         check_version(tranche, body.version)
     data = body.model_dump(exclude={"action", "version"}, exclude_none=True)

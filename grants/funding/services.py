@@ -18,6 +18,7 @@ from ..common import utcnow
 from ..errors import Collector, Forbidden, InvalidTransition, StaleVersion, ValidationFailed, Violation
 from ..extensions import db
 from ..money import shown, to_decimal
+from ..workflows import rules
 from ..workflows.tranche import TRANCHE
 from .models import Agreement, TrancheFlow
 
@@ -55,7 +56,7 @@ def upload_signed_agreement(alliance, storage, actor):
     att = add_attachment(alliance, "signed_agreement", storage, actor)
     if att.content_type != "application/pdf":
         raise ValidationFailed(_l("The signed agreement must be a PDF."), [
-            Violation("signed_agreement_not_pdf", _l("The signed agreement must be a PDF."), "file")])
+            Violation(rules.SIGNED_AGREEMENT_NOT_PDF, _l("The signed agreement must be a PDF."), "file")])
     agreement = ensure_agreement(alliance)
     agreement.signed_attachment_id = att.id
     db.session.flush()
@@ -99,19 +100,19 @@ def _transfer_data(tranche, data):
         if amount <= 0 or amount > tranche.amount:
             raise ValueError
     except (ValueError, TypeError):
-        c.add("invalid", _l("The amount transferred is more than zero and at most the tranche (%(amount)s).",
+        c.add(rules.INVALID, _l("The amount transferred is more than zero and at most the tranche (%(amount)s).",
                             amount=shown(tranche.amount, tranche.alliance.call.program.currency)), "amount")
     day = None
     raw = data.get("disbursed_on")
     try:
         day = raw if isinstance(raw, date) else date.fromisoformat(str(raw or "").strip())
         if day > date.today():
-            c.add("invalid", _l("The transfer cannot be dated in the future."), "disbursed_on")
+            c.add(rules.INVALID, _l("The transfer cannot be dated in the future."), "disbursed_on")
     except ValueError:
-        c.add("invalid", _l("Enter the date of the transfer, such as 2027-03-01."), "disbursed_on")
+        c.add(rules.INVALID, _l("Enter the date of the transfer, such as 2027-03-01."), "disbursed_on")
     reference = str(data.get("reference") or "").strip()
     if len(reference) > 120:
-        c.add("invalid", _l("At most 120 characters."), "reference")
+        c.add(rules.INVALID, _l("At most 120 characters."), "reference")
     if c.violations:
         raise ValidationFailed(_l("Some fields need attention."), c.violations)
     return amount, day, reference

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..money import AmountError, parse_amount_input
 from ..web.forms import flash_violations
 from ..web.i18n import current_language
+from ..workflows import rules
 from . import services
 from .models import ACTION_STATES, CAPACITY_KINDS, FUND_STATES, FundApplication, Training
 from .permissions import can_edit_organisation, can_view_organisation
@@ -68,7 +69,7 @@ def _amounts(data, *keys):
         try:
             value = parse_amount_input(data.get(key), current_language())
         except AmountError as exc:
-            raise ValidationFailed(exc.message, [Violation("invalid", exc.message, key)]) from None
+            raise ValidationFailed(exc.message, [Violation(rules.INVALID, exc.message, key)]) from None
         data[key] = None if value is None else str(value)
     return data
 

@@ -12,6 +12,7 @@ from ..alliances.figures import financing, line_total
 from ..errors import Collector, Forbidden
 from ..extensions import db
 from ..money import shown
+from ..workflows import rules
 from .parsing import MAX_AMOUNT, amount, check_version, day, fail, text, whole
 from .permissions import can_edit_plan
 
@@ -44,7 +45,7 @@ def _set_line(line, data, c, *, partial, prefix=""):
     if present("category"):
         category = str(data.get("category") or "").strip()
         if category not in BUDGET_CATEGORIES:
-            c.add("invalid", _l("Choose one of the budget categories."), prefix + "category")
+            c.add(rules.INVALID, _l("Choose one of the budget categories."), prefix + "category")
         else:
             line.category = category
     if present("description"):
@@ -68,15 +69,15 @@ def _set_line(line, data, c, *, partial, prefix=""):
         return
     line.total = line_total(line.quantity or 0, line.unit_cost or 0)
     if line.total > MAX_AMOUNT:
-        c.add("invalid", _l("Quantity × unit cost is too large."), prefix + "quantity")
+        c.add(rules.INVALID, _l("Quantity × unit cost is too large."), prefix + "quantity")
         return
     split = sum((Decimal(getattr(line, s) or 0) for s in SOURCES), Decimal("0.00"))
     if split != line.total:
-        c.add("split_mismatch",
+        c.add(rules.SPLIT_MISMATCH,
               _l("The sources add up to %(split)s but the line costs %(total)s (quantity × unit cost): they must "
                  "be equal.", split=shown(split, _currency(line)), total=shown(line.total, _currency(line))), prefix + "grant")
     if line.category in INELIGIBLE_FOR_GRANT and Decimal(line.grant or 0) > 0:
-        c.add("ineligible_category", _l("The grant may not pay for %(category)s: use other sources.",
+        c.add(rules.INELIGIBLE_CATEGORY, _l("The grant may not pay for %(category)s: use other sources.",
                                         category=BUDGET_CATEGORIES[line.category]), prefix + "grant")
 
 
@@ -146,7 +147,7 @@ def import_lines(alliance, rows, actor):
     c = Collector()
     lines = []
     if not rows:
-        c.add("required", _l("The sheet has no budget lines."), "file")
+        c.add(rules.REQUIRED, _l("The sheet has no budget lines."), "file")
     with db.session.no_autoflush:
         for position, (number, data) in enumerate(rows, start=1):
             row_c = Collector()
@@ -193,12 +194,12 @@ def _set_tranche(tranche, alliance, data, c, *, partial):
             clash = db.session.execute(sa.select(Tranche.id).where(
                 Tranche.alliance_id == alliance.id, Tranche.number == number, Tranche.id != (tranche.id or 0))).scalar()
             if clash:
-                c.add("invalid", _l("Another tranche already has this number."), "number")
+                c.add(rules.INVALID, _l("Another tranche already has this number."), "number")
             tranche.number = number
     if present("amount"):
         value = amount(data, "amount", c)
         if value is not None and value <= 0:
-            c.add("invalid", _l("A tranche transfers more than zero."), "amount")
+            c.add(rules.INVALID, _l("A tranche transfers more than zero."), "amount")
         elif value is not None:
             tranche.amount = value
     if present("planned_on"):
@@ -206,7 +207,7 @@ def _set_tranche(tranche, alliance, data, c, *, partial):
     if present("conditions"):
         tranche.conditions = text(data, "conditions", c, limit=2000)
     if "state" in data and data.get("state") not in (None, "", "planned"):
-        c.add("invalid", _l("A tranche is planned here; the funding stage requests, approves and disburses it."),
+        c.add(rules.INVALID, _l("A tranche is planned here; the funding stage requests, approves and disburses it."),
               "state")
 
 

@@ -10,6 +10,7 @@ from ..alliances.figures import financing
 from ..common import utcnow
 from ..errors import Collector, Forbidden, Violation
 from ..extensions import db
+from ..workflows import rules
 from .catalog import CHECKLIST, CHECKLIST_ANSWERS, RECOMMENDATIONS
 from .models import Appraisal, CommitteeMinutes, Review
 from .parsing import check_version, fail, text
@@ -44,11 +45,11 @@ def save_appraisal(alliance, data, actor, version=None):
     checklist = data.get("checklist") or {}
     answers = dict(appraisal.answers) if appraisal else {}
     if not isinstance(checklist, dict):
-        c.add("invalid", _l("The checklist is an object of item code to answer."), "checklist")
+        c.add(rules.INVALID, _l("The checklist is an object of item code to answer."), "checklist")
         checklist = {}
     for code, item in checklist.items():
         if code not in CHECKLIST:
-            c.add("invalid", _l("Unknown checklist item: %(code)s", code=str(code)[:60]), f"checklist.{code}")
+            c.add(rules.INVALID, _l("Unknown checklist item: %(code)s", code=str(code)[:60]), f"checklist.{code}")
             continue
         item = item if isinstance(item, dict) else {"answer": item}
         answer = str(item.get("answer") or "")
@@ -56,11 +57,11 @@ def save_appraisal(alliance, data, actor, version=None):
             answers.pop(code, None)
             continue
         if answer not in CHECKLIST_ANSWERS:
-            c.add("invalid", _l("Answer yes, observed or na."), f"checklist.{code}.answer")
+            c.add(rules.INVALID, _l("Answer yes, observed or na."), f"checklist.{code}.answer")
             continue
         note = text(item, "note", c, limit=2000, field=f"checklist.{code}.note")
         if answer == "observed" and not note:
-            c.add("required", _l("Write the observation."), f"checklist.{code}.note")
+            c.add(rules.REQUIRED, _l("Write the observation."), f"checklist.{code}.note")
         answers[code] = {"answer": answer, "note": note}
     opinion = text(data, "opinion", c, limit=20000) if "opinion" in data else (appraisal.opinion if appraisal else "")
     fail(c)
@@ -83,10 +84,10 @@ def appraisal_violations(alliance):
     """``appraisal_incomplete`` for every unanswered checklist item and a missing opinion."""
     appraisal = appraisal_of(alliance)
     answers = appraisal.answers if appraisal else {}
-    out = [Violation("appraisal_incomplete", _l("Answer the checklist item: %(q)s", q=q), f"checklist.{code}")
+    out = [Violation(rules.APPRAISAL_INCOMPLETE, _l("Answer the checklist item: %(q)s", q=q), f"checklist.{code}")
            for code, q in CHECKLIST.items() if code not in answers]
     if appraisal is None or not (appraisal.opinion or "").strip():
-        out.append(Violation("appraisal_incomplete", _l("Write the technical opinion."), "opinion"))
+        out.append(Violation(rules.APPRAISAL_INCOMPLETE, _l("Write the technical opinion."), "opinion"))
     return out
 
 
@@ -129,24 +130,24 @@ def submit_review(alliance, data, actor):
                            "committee."))
     c = Collector()
     if own_review(alliance, actor) is not None:
-        c.add("review_already_submitted", _l("You already submitted your review of this plan."), "scores")
+        c.add(rules.REVIEW_ALREADY_SUBMITTED, _l("You already submitted your review of this plan."), "scores")
     if data.get("declares_no_conflict") is not True:
-        c.add("conflict_not_declared", _l("Declare that you have no conflict of interest with this alliance, or "
+        c.add(rules.CONFLICT_NOT_DECLARED, _l("Declare that you have no conflict of interest with this alliance, or "
                                           "abstain from reviewing it."), "declares_no_conflict")
     criteria = alliance.call.criteria
     raw = data.get("scores")
     scores = {}
     if not isinstance(raw, dict):
-        c.add("required", _l("Score every criterion."), "scores")
+        c.add(rules.REQUIRED, _l("Score every criterion."), "scores")
         raw = {}
     codes = {cr.code for cr in criteria}
     for code in raw:
         if code not in codes:
-            c.add("invalid", _l("Unknown criterion: %(code)s", code=str(code)[:60]), f"scores.{code}")
+            c.add(rules.INVALID, _l("Unknown criterion: %(code)s", code=str(code)[:60]), f"scores.{code}")
     for cr in criteria:
         value = raw.get(cr.code)
         if value is None or value == "":
-            c.add("required", _l("Score “%(name)s” (0 to %(max)s).", name=cr.name, max=cr.max), f"scores.{cr.code}")
+            c.add(rules.REQUIRED, _l("Score “%(name)s” (0 to %(max)s).", name=cr.name, max=cr.max), f"scores.{cr.code}")
             continue
         try:
             if isinstance(value, (bool, float)):
@@ -155,16 +156,16 @@ def submit_review(alliance, data, actor):
             if not 0 <= number <= cr.max:
                 raise ValueError
         except (TypeError, ValueError):
-            c.add("invalid", _l("Score “%(name)s” with a whole number from 0 to %(max)s.", name=cr.name, max=cr.max),
+            c.add(rules.INVALID, _l("Score “%(name)s” with a whole number from 0 to %(max)s.", name=cr.name, max=cr.max),
                   f"scores.{cr.code}")
             continue
         scores[cr.code] = number
     recommendation = str(data.get("recommendation") or "")
     if recommendation not in RECOMMENDATIONS:
-        c.add("invalid", _l("Recommend approve, reject or revise."), "recommendation")
+        c.add(rules.INVALID, _l("Recommend approve, reject or revise."), "recommendation")
     comment = text(data, "comment", c, limit=5000)
     if recommendation in ("reject", "revise") and not comment:
-        c.add("comment_required", _l("Explain why you recommend to reject or revise."), "comment")
+        c.add(rules.COMMENT_REQUIRED, _l("Explain why you recommend to reject or revise."), "comment")
     fail(c)
     review = Review(alliance_id=alliance.id, round=current_round(alliance), member_id=actor.id,
                     declares_no_conflict=True, scores=json.dumps(scores), total_score=weighted_score(criteria, scores),
@@ -184,7 +185,7 @@ def quorum_violations(alliance):
     quorum = alliance.call.program.committee_quorum
     count = len(reviews_of(alliance))
     if count < quorum:
-        return [Violation("quorum_not_met", _l("%(n)s of the %(q)s reviews the committee needs are in.", n=count,
+        return [Violation(rules.QUORUM_NOT_MET, _l("%(n)s of the %(q)s reviews the committee needs are in.", n=count,
                                                 q=quorum), "reviews")]
     return []
 

@@ -11,6 +11,7 @@ from ..associations.models import Association
 from ..common import utcnow
 from ..errors import Forbidden, InvalidTransition, ValidationFailed, Violation
 from ..extensions import db
+from ..workflows import rules
 from .models import ScreeningScore
 
 TWO = Decimal("0.01")
@@ -83,7 +84,7 @@ def save_scores(alliance, scores, actor, comments=None):
     for code, raw in (scores or {}).items():
         crit = criteria.get(code)
         if crit is None:
-            problems.append(Violation("invalid", _l("This call has no criterion “%(code)s”.", code=code),
+            problems.append(Violation(rules.INVALID, _l("This call has no criterion “%(code)s”.", code=code),
                                       f"scores.{code}"))
             continue
         if raw in (None, ""):
@@ -95,17 +96,17 @@ def save_scores(alliance, scores, actor, comments=None):
             if not 0 <= value <= crit.max:
                 raise ValueError
         except (TypeError, ValueError):
-            problems.append(Violation("score_out_of_range", _l(
+            problems.append(Violation(rules.SCORE_OUT_OF_RANGE, _l(
                 "Give “%(name)s” a whole number from 0 to %(max)s.", name=crit.name, max=crit.max),
                 f"scores.{code}"))
             continue
         parsed[code] = value
     for code, text in comments.items():
         if code not in criteria:
-            problems.append(Violation("invalid", _l("This call has no criterion “%(code)s”.", code=code),
+            problems.append(Violation(rules.INVALID, _l("This call has no criterion “%(code)s”.", code=code),
                                       f"comments.{code}"))
         elif text is not None and len(str(text)) > 2000:
-            problems.append(Violation("too_long", _l("At most %(n)s characters.", n=2000), f"comments.{code}"))
+            problems.append(Violation(rules.TOO_LONG, _l("At most %(n)s characters.", n=2000), f"comments.{code}"))
     if problems:
         raise ValidationFailed(_l("Some scores need attention."), problems)
     rows = scores_of(alliance)

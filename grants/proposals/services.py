@@ -13,6 +13,7 @@ from ..common import utcnow
 from ..errors import Collector, Forbidden, StaleVersion, ValidationFailed
 from ..extensions import db
 from ..money import ZERO, to_decimal
+from ..workflows import rules
 from .models import Profile, ProfileRevision
 
 #: text fields of the profile and their longest length
@@ -57,7 +58,7 @@ def _set_fields(profile, data, c):
         if key in data:
             value = str(data.get(key) or "").strip()
             if len(value) > limit:
-                c.add("too_long", _l("At most %(n)s characters.", n=limit), key)
+                c.add(rules.TOO_LONG, _l("At most %(n)s characters.", n=limit), key)
                 continue
             setattr(profile, key, value)
     for key in AMOUNT_FIELDS:
@@ -69,13 +70,13 @@ def _set_fields(profile, data, c):
                     raise ValueError
                 setattr(profile, key, value)
             except (ValueError, TypeError):
-                c.add("invalid", _l("Enter an amount such as 1250.00 (no negative numbers)."), key)
+                c.add(rules.INVALID, _l("Enter an amount such as 1250.00 (no negative numbers)."), key)
     for key in DATE_FIELDS:
         if key in data:
             try:
                 setattr(profile, key, _parse_date(data.get(key)))
             except (ValueError, TypeError):
-                c.add("invalid", _l("Enter a date such as 2026-03-15."), key)
+                c.add(rules.INVALID, _l("Enter a date such as 2026-03-15."), key)
 
 
 def save_profile(alliance, data, actor, version=None, files=None):

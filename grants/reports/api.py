@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..api.core import ApiError, Out, api_user, dump, endpoint, page_args, require
 from ..api.types import MoneyStr, RatioStr, UtcDateTime
+from ..workflows import rules
 from ..workflows.alliance import STATES
 from . import filters, portal as public, portfolio as pf
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
@@ -159,7 +160,7 @@ def _parse(allowed=tuple(FILTER_QUERY)):
     try:
         return filters.parse(request.args, strict=True, allowed=allowed)
     except filters.BadFilter as exc:
-        raise ApiError(400, "bad_request", _l("Unknown value for %(name)s: %(value)s", name=exc.name,
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown value for %(name)s: %(value)s", name=exc.name,
                                               value=str(exc.value)[:60])) from None
 
 
@@ -178,7 +179,7 @@ def portfolio_api():
     try:
         group = filters.group_of(request.args, strict=True)
     except filters.BadFilter as exc:
-        raise ApiError(400, "bad_request", _l("Unknown value for %(name)s: %(value)s", name=exc.name,
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown value for %(name)s: %(value)s", name=exc.name,
                                               value=str(exc.value)[:60])) from None
     return dump(PortfolioOut, portfolio_dict(pf.cached(user, f, group)))
 
