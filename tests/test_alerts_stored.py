@@ -21,6 +21,7 @@ from grants.funding.models import TrancheFlow
 from grants.funding.schemas import TrancheActionIn
 from grants.funding.services import tranche_action
 from grants.monitoring.alerting import alerts_page
+from grants.workflows import rules
 from tests.assistance_support import contract_data, live_ta, provider_for
 from tests.execution_support import PDF, expense_data, upload
 from tests.monitoring_support import executing
@@ -119,7 +120,7 @@ def test_a_report_submitted_clears_report_missing(live, treasurer):
     due = add_months(TODAY, months)
     assert "report_missing" not in stored(live.id, due)
     assert stored(live.id, due + timedelta(days=1))["report_missing"] == [""]
-    assert [a.code for a in alerts.open_alerts([live.id], due + timedelta(days=1))].count("report_missing") == 1
+    assert [a.code for a in alerts.open_alerts([live.id], due + timedelta(days=1))].count(rules.REPORT_MISSING) == 1
     assert table_rows() == recount()
 
 

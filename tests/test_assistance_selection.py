@@ -12,6 +12,7 @@ from grants.assistance.pdf import terms_pdf
 from grants.audit.models import Event
 from grants.errors import RuleViolation, ValidationFailed
 from grants.extensions import db
+from grants.workflows import rules
 from tests.assistance_support import live_ta, provider_for
 from tests.execution_support import PDF, upload
 
@@ -47,7 +48,7 @@ def test_terms_need_a_ta_line_and_fields(alliance, line, board):
 def test_invitations_too_few_unless_a_reason(terms, providers, board):
     with pytest.raises(RuleViolation) as exc:
         sel.invite(terms, [providers[0].id, providers[1].id, providers[1].id], board)
-    assert exc.value.rules == ["invitations_too_few"]
+    assert exc.value.rules == [rules.INVITATIONS_TOO_FEW]
     db.session.rollback()
     sel.invite(terms, [providers[0].id, providers[1].id], board, reason="Solo dos veterinarios en la zona")
     db.session.commit()
@@ -150,13 +151,13 @@ def test_contract_carries_out_the_selection_once(terms, providers, line, allianc
     data = {**contract_data(providers[0], line), "terms_id": terms.id}
     with pytest.raises(RuleViolation) as exc:
         svc.create_contract(alliance, data, board)
-    assert "selection_missing" in exc.value.rules
+    assert rules.SELECTION_MISSING in exc.value.rules
     for p, s in zip(proposals, (90, 60, 80)):
         sel.score(p, s, board)
     sel.select(terms, proposals[0].id, "La mejor propuesta técnica", board)
     with pytest.raises(RuleViolation) as exc:
         svc.create_contract(alliance, {**contract_data(providers[1], line), "terms_id": terms.id}, board)
-    assert exc.value.rules == ["provider_not_selected"]
+    assert exc.value.rules == [rules.PROVIDER_NOT_SELECTED]
     with pytest.raises(ValidationFailed):
         svc.create_contract(alliance, {**data, "terms_id": "999999"}, board)
     contract = svc.create_contract(alliance, data, board)
@@ -164,7 +165,7 @@ def test_contract_carries_out_the_selection_once(terms, providers, line, allianc
     assert contract.terms_id == terms.id
     with pytest.raises(RuleViolation) as exc:
         svc.create_contract(alliance, data, board)
-    assert "selection_already_contracted" in exc.value.rules
+    assert rules.SELECTION_ALREADY_CONTRACTED in exc.value.rules
     db.session.rollback()
     page = login(board).get(f"/ta-contracts/{contract.id}").get_data(as_text=True)
     assert f'/assistance/selection/{terms.id}"' in page and 'id="contract-terms"' in page

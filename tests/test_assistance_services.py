@@ -10,6 +10,7 @@ from grants.audit.models import Event
 from grants.errors import Forbidden, InvalidTransition, RuleViolation, ValidationFailed
 from grants.execution import expenses as expense_svc
 from grants.extensions import db
+from grants.workflows import rules
 from tests.assistance_support import contract_data, live_ta, pay_data, provider_for
 from tests.execution_support import PDF, upload
 
@@ -45,23 +46,23 @@ def events(object_type, action=None):
 def test_contract_amount_at_the_line_boundary(alliance, line, provider, board):
     with pytest.raises(RuleViolation) as exc:
         svc.create_contract(alliance, contract_data(provider, line, ("10000.00", "20000.01")), board)
-    assert rules_of(exc) == ["contract_amount_exceeded"]
+    assert rules_of(exc) == [rules.CONTRACT_AMOUNT_EXCEEDED]
     c = svc.create_contract(alliance, contract_data(provider, line, ("10000.00", "20000.00")), board)
     assert c.amount == Decimal("30000.00") and [d.state for d in c.deliverables] == ["pending", "pending"]
     # the line is now committed: another contract of one cent does not fit
     with pytest.raises(RuleViolation) as exc:
         svc.create_contract(alliance, contract_data(provider, line, ("0.01",)), board)
-    assert rules_of(exc) == ["contract_amount_exceeded"]
+    assert rules_of(exc) == [rules.CONTRACT_AMOUNT_EXCEEDED]
     assert len(events("ta_contract", "create")) == 1
 
 
 def test_deliverables_must_sum_exactly(alliance, line, provider, board):
     with pytest.raises(RuleViolation) as exc:
         svc.create_contract(alliance, contract_data(provider, line, ("1000.00", "2000.00"), amount="3000.01"), board)
-    assert rules_of(exc) == ["deliverables_mismatch"]
+    assert rules_of(exc) == [rules.DELIVERABLES_MISMATCH]
     with pytest.raises(RuleViolation) as exc:
         svc.create_contract(alliance, contract_data(provider, line, ("1000.00", "2000.00"), amount="2999.99"), board)
-    assert rules_of(exc) == ["deliverables_mismatch"]
+    assert rules_of(exc) == [rules.DELIVERABLES_MISMATCH]
     assert svc.create_contract(alliance, contract_data(provider, line, ("1000.00", "2000.00"), amount="3000.00"),
                                board).amount == Decimal("3000.00")
 
@@ -117,7 +118,7 @@ def test_deliverable_workflow_table(request, contract, start, action, who, comme
 def test_submit_needs_a_file(contract, ta_provider):
     with pytest.raises(RuleViolation) as exc:
         svc.transition(contract.deliverables[0], "submit", ta_provider, note="sin archivo")
-    assert rules_of(exc) == ["required"]
+    assert rules_of(exc) == [rules.REQUIRED]
 
 
 def accept(d, provider_user, board):
@@ -130,14 +131,14 @@ def test_payment_rules_at_their_boundaries(contract, ta_provider, board, treasur
     d = contract.deliverables[0]  # 10,000.00, above the minor purchase limit: no procurement needed
     with pytest.raises(RuleViolation) as exc:
         expense_svc.record_expense(contract.alliance, pay_data(d, "100.00"), treasurer)
-    assert rules_of(exc) == ["deliverable_not_accepted"]
+    assert rules_of(exc) == [rules.DELIVERABLE_NOT_ACCEPTED]
     db.session.rollback()
     accept(d, ta_provider, board)
     expense_svc.record_expense(contract.alliance, pay_data(d, "4000.00", "A"), treasurer)
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         expense_svc.record_expense(contract.alliance, pay_data(d, "6000.01", "B"), treasurer)
-    assert rules_of(exc) == ["deliverable_amount_exceeded"]
+    assert rules_of(exc) == [rules.DELIVERABLE_AMOUNT_EXCEEDED]
     db.session.rollback()
     e = expense_svc.record_expense(contract.alliance, pay_data(d, "6000.00", "C"), treasurer)
     db.session.commit()
@@ -150,7 +151,7 @@ def test_payment_in_one_go_exactly_the_amount(contract, ta_provider, board, trea
     accept(d, ta_provider, board)
     with pytest.raises(RuleViolation) as exc:
         expense_svc.record_expense(contract.alliance, pay_data(d, "20000.01"), treasurer)
-    assert rules_of(exc) == ["deliverable_amount_exceeded"]
+    assert rules_of(exc) == [rules.DELIVERABLE_AMOUNT_EXCEEDED]
     db.session.rollback()
     expense_svc.record_expense(contract.alliance, pay_data(d, "20000.00"), treasurer)
 
@@ -160,7 +161,7 @@ def test_unknown_or_foreign_deliverable_is_refused(contract, treasurer):
     data["deliverable_id"] = 999999
     with pytest.raises(RuleViolation) as exc:
         expense_svc.record_expense(contract.alliance, data, treasurer)
-    assert rules_of(exc) == ["invalid"]
+    assert rules_of(exc) == [rules.INVALID]
 
 
 def test_close_needs_everything_accepted_and_paid_then_rates(contract, ta_provider, board, treasurer):

@@ -16,6 +16,7 @@ from grants.errors import RuleViolation, ValidationFailed
 from grants.execution import procurement as proc_svc
 from grants.execution import reports as report_svc
 from grants.extensions import db
+from grants.workflows import rules as rule_codes
 from grants.workflows.report import REPORT
 from tests.execution_support import JPEG, PDF, TODAY, executing, upload
 from tests.test_api_support import assert_error
@@ -63,7 +64,7 @@ def test_registered_once_and_bad_input_refused(association, board):
     register(association, board)
     with pytest.raises(RuleViolation) as exc:
         register(association, board)
-    assert rules(exc) == ["assembly_already_registered"]
+    assert rules(exc) == [rule_codes.ASSEMBLY_ALREADY_REGISTERED]
     db.session.rollback()
     with pytest.raises(ValidationFailed) as exc:
         svc.register_assembly(association, data(women="", men="x", held_on="2999-01-01", kind="secret",
@@ -117,13 +118,13 @@ def test_direct_contracting_accepted_with_an_assembly_decision_refused_without(l
     p = _direct(live, board)
     with pytest.raises(RuleViolation) as exc:
         proc_svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[0].id})
-    assert rules(exc) == ["assembly_approval_missing"]
+    assert rules(exc) == [rule_codes.ASSEMBLY_APPROVAL_MISSING]
     db.session.rollback()
     # the accountability decision is not a direct contracting approval
     with pytest.raises(RuleViolation) as exc:
         proc_svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[0].id,
                                                         "assembly_decision_id": a.decisions[1].id})
-    assert rules(exc) == ["assembly_decision_invalid"]
+    assert rules(exc) == [rule_codes.ASSEMBLY_DECISION_INVALID]
     db.session.rollback()
     proc_svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[0].id,
                                                     "assembly_decision_id": a.decisions[0].id})
@@ -162,7 +163,7 @@ def test_accountability_report_submitted_with_an_assembly_decision(live, board, 
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         report_svc.report_action(r, "submit", treasurer)
-    assert rules(exc) == ["assembly_approval_missing"]
+    assert rules(exc) == [rule_codes.ASSEMBLY_APPROVAL_MISSING]
     db.session.rollback()
     resp = api(treasurer).post(f"/accountability-reports/{r.id}/transitions",
                                json={"action": "submit", "assembly_decision_id": a.decisions[0].id})

@@ -9,6 +9,7 @@ from grants.associations import services
 from grants.associations.models import Association, Buyer, Member
 from grants.audit.models import Event
 from grants.errors import ValidationFailed
+from grants.workflows import rules
 
 
 def find_events(db, action, object_type=None):
@@ -121,7 +122,7 @@ def test_duplicate_national_id(db, admin, association):
     existing = db.session.execute(sa.select(Member).where(Member.association_id == association.id)).scalars().first()
     with pytest.raises(ValidationFailed) as exc:
         services.add_member(association, {**GOOD, "national_id": existing.national_id}, admin)
-    assert [v.rule for v in exc.value.details] == ["duplicate"]
+    assert [v.rule for v in exc.value.details] == [rules.DUPLICATE]
     db.session.rollback()
 
 

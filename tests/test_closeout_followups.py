@@ -16,6 +16,7 @@ from grants.closeout.models import FollowUp
 from grants.errors import Forbidden, RuleViolation, ValidationFailed
 from grants.extensions import db as _db
 from grants.reports.stored import StoredAnswer
+from grants.workflows import rules
 from tests.closeout_support import closing, evaluate, refund
 
 TODAY = date.today()
@@ -74,7 +75,7 @@ def test_only_after_the_closing(alliance, officer, facilitator, board, db):
     a = closing(alliance, officer, facilitator, board)
     with pytest.raises(RuleViolation) as exc:
         followups.record_follow_up(a, data(), board)
-    assert rules_of(exc) == ["follow_up_not_closed"]
+    assert rules_of(exc) == [rules.FOLLOW_UP_NOT_CLOSED]
     assert db.session.execute(sa.select(sa.func.count()).select_from(FollowUp)).scalar() == 0
 
 
@@ -83,7 +84,7 @@ def test_one_per_year(closed, board, officer, db):
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         followups.record_follow_up(closed, data(kind="call"), officer)
-    assert rules_of(exc) == ["follow_up_year_recorded"]
+    assert rules_of(exc) == [rules.FOLLOW_UP_YEAR_RECORDED]
 
 
 def test_the_window_opens_sixty_days_before_the_anniversary(alliance, officer, facilitator, board, finance, db):
@@ -93,13 +94,13 @@ def test_the_window_opens_sixty_days_before_the_anniversary(alliance, officer, f
     assert opens <= TODAY
     with pytest.raises(RuleViolation) as exc:
         followups.record_follow_up(a, data(held_on=(opens - timedelta(days=1)).isoformat()), board)
-    assert rules_of(exc) == ["follow_up_too_early"]
+    assert rules_of(exc) == [rules.FOLLOW_UP_TOO_EARLY]
     message = str(exc.value.details[0].message)
     assert followups.add_years(closed_on, 1).isoformat() in message and opens.isoformat() in message
     # year 2 is far from due
     with pytest.raises(RuleViolation) as exc:
         followups.record_follow_up(a, data(year=2, held_on=TODAY.isoformat()), board)
-    assert rules_of(exc) == ["follow_up_too_early"]
+    assert rules_of(exc) == [rules.FOLLOW_UP_TOO_EARLY]
     fu = followups.record_follow_up(a, data(held_on=opens.isoformat()), board)
     assert fu.held_on == opens
 
@@ -108,7 +109,7 @@ def test_every_problem_at_once_and_nothing_written(closed, officer, db):
     with pytest.raises(RuleViolation) as exc:
         followups.record_follow_up(closed, data(held_on=(TODAY + timedelta(days=1)).isoformat(), women_active="30",
                                                 families_active="20", sales_value="12,5.3", kind=""), officer)
-    assert rules_of(exc) == ["follow_up_in_future", "follow_up_women_exceed_families", "invalid", "required"]
+    assert rules_of(exc) == [rules.FOLLOW_UP_IN_FUTURE, rules.FOLLOW_UP_WOMEN_EXCEED_FAMILIES, rules.INVALID, rules.REQUIRED]
     with pytest.raises(ValidationFailed) as exc:
         followups.record_follow_up(closed, data(still_selling="", families_active="-1", year="4"), officer)
     assert {v.field for v in exc.value.details} == {"still_selling", "families_active", "year"}
@@ -337,6 +338,6 @@ def test_a_simultaneous_second_record_of_the_same_year_is_a_rule_not_a_500(close
     set_committed_value(stale, "follow_ups", [])  # what this request read before the other one committed
     with pytest.raises(RuleViolation) as exc:
         followups.record_follow_up(stale, data(kind="call"), officer)
-    assert rules_of(exc) == ["follow_up_year_recorded"]
+    assert rules_of(exc) == [rules.FOLLOW_UP_YEAR_RECORDED]
     db.session.rollback()
     assert db.session.execute(sa.select(sa.func.count()).select_from(FollowUp)).scalar() == 1

@@ -9,6 +9,7 @@ from grants.alliances.services import take_action
 from grants.closeout import services
 from grants.closeout.models import Refund
 from grants.errors import Forbidden, InvalidTransition, RuleViolation
+from grants.workflows import rules as rule_codes
 from tests.closeout_support import (actuals, closeout_assessments, closing, complete_report, contract, evaluate, expense,
                                     in_execution, refund)
 
@@ -36,10 +37,10 @@ def test_submit_without_a_report_lists_every_violation(executing_alliance, board
     rules = _rules(exc)
     n = len(executing_alliance.indicators)
     assert n >= 9
-    assert rules.count("final_report_incomplete") == 2  # narrative and lessons
-    assert rules.count("indicator_actual_missing") == n
-    assert rules.count("assessment_missing") == 2  # empowerment and capacity at closeout
-    assert "not_yet_available" not in rules
+    assert rules.count(rule_codes.FINAL_REPORT_INCOMPLETE) == 2  # narrative and lessons
+    assert rules.count(rule_codes.INDICATOR_ACTUAL_MISSING) == n
+    assert rules.count(rule_codes.ASSESSMENT_MISSING) == 2  # empowerment and capacity at closeout
+    assert rule_codes.NOT_YET_AVAILABLE not in rules
     assert executing_alliance.state == "in_execution"
 
 
@@ -54,7 +55,7 @@ def test_one_missing_actual_and_one_missing_sex_split_refuse(executing_alliance,
     with pytest.raises(RuleViolation) as exc:
         take_action(executing_alliance, "submit_final_report", board)
     db.session.rollback()
-    assert _rules(exc) == ["indicator_actual_missing", "indicator_actual_missing"]
+    assert _rules(exc) == [rule_codes.INDICATOR_ACTUAL_MISSING, rule_codes.INDICATOR_ACTUAL_MISSING]
     fields = sorted(v.field for v in exc.value.violations)
     assert fields == sorted([f"actuals.{plain.id}", f"actuals.{by_sex.id}"])
 
@@ -66,7 +67,7 @@ def test_incomplete_closeout_assessment_refuses(executing_alliance, board, db):
     with pytest.raises(RuleViolation) as exc:
         take_action(executing_alliance, "submit_final_report", board)
     db.session.rollback()
-    assert _rules(exc) == ["assessment_missing", "assessment_missing"]
+    assert _rules(exc) == [rule_codes.ASSESSMENT_MISSING, rule_codes.ASSESSMENT_MISSING]
     closeout_assessments(executing_alliance, board)
     db.session.commit()
     take_action(executing_alliance, "submit_final_report", board)
@@ -123,7 +124,7 @@ def test_close_lists_every_failing_check(closing_alliance, officer, board, db):
     contract(closing_alliance, board)
     expense(closing_alliance, board)
     rules = _close_rules(closing_alliance, officer, db)
-    assert rules == ["balance_unsettled", "contracts_open", "evaluation_missing", "expenses_unreported"]
+    assert rules == [rule_codes.BALANCE_UNSETTLED, rule_codes.CONTRACTS_OPEN, rule_codes.EVALUATION_MISSING, rule_codes.EXPENSES_UNREPORTED]
     assert closing_alliance.state == "closing"
 
 
@@ -140,7 +141,7 @@ def test_one_unreported_expense_refuses_and_reported_passes(closing_alliance, of
     e = expense(closing_alliance, board, "1000.00")
     refund(closing_alliance, finance, "199000.00")
     assert ledger.unreported_expenses(closing_alliance) == 1
-    assert _close_rules(closing_alliance, officer, db) == ["expenses_unreported"]
+    assert _close_rules(closing_alliance, officer, db) == [rule_codes.EXPENSES_UNREPORTED]
     expense(closing_alliance, board, "0.00", reported=True, number="F-2")  # an approved report exists
     from grants.execution.models import AccountabilityReport
 
@@ -168,7 +169,7 @@ def test_balance_off_by_a_cent_refuses_and_exact_passes(closing_alliance, office
     evaluate(closing_alliance, officer)
     refund(closing_alliance, finance, "199999.99")
     assert services.figures(closing_alliance).to_settle == Decimal("0.01")
-    assert _close_rules(closing_alliance, officer, db) == ["balance_unsettled"]
+    assert _close_rules(closing_alliance, officer, db) == [rule_codes.BALANCE_UNSETTLED]
     refund(closing_alliance, finance, "0.01", reference="DEV-2")
     take_action(closing_alliance, "close", officer)
     db.session.commit()
@@ -180,7 +181,7 @@ def test_one_open_contract_refuses_and_closed_passes(closing_alliance, officer, 
     refund(closing_alliance, finance)
     c = contract(closing_alliance, board)
     assert ledger.open_contracts(closing_alliance) == 1
-    assert _close_rules(closing_alliance, officer, db) == ["contracts_open"]
+    assert _close_rules(closing_alliance, officer, db) == [rule_codes.CONTRACTS_OPEN]
     c.state = "closed"
     db.session.commit()
     take_action(closing_alliance, "close", officer)
@@ -190,7 +191,7 @@ def test_one_open_contract_refuses_and_closed_passes(closing_alliance, officer, 
 
 def test_no_evaluation_refuses(closing_alliance, officer, finance, db):
     refund(closing_alliance, finance)
-    assert _close_rules(closing_alliance, officer, db) == ["evaluation_missing"]
+    assert _close_rules(closing_alliance, officer, db) == [rule_codes.EVALUATION_MISSING]
 
 
 def test_only_the_officer_of_the_region_closes_and_evaluates(closing_alliance, other_officer, finance, db):
@@ -217,7 +218,7 @@ def test_refund_never_exceeds_the_unspent_balance(closing_alliance, finance, db)
     with pytest.raises(RuleViolation) as exc:
         refund(closing_alliance, finance, "200000.01")
     db.session.rollback()
-    assert _rules(exc) == ["refund_exceeds_balance"]
+    assert _rules(exc) == [rule_codes.REFUND_EXCEEDS_BALANCE]
     refund(closing_alliance, finance, "150000.00")
     with pytest.raises(RuleViolation):
         refund(closing_alliance, finance, "50000.01", reference="DEV-2")
@@ -248,7 +249,7 @@ def test_move_to_fund_needs_a_revolving_program(closing_alliance, officer, db):
     with pytest.raises(RuleViolation) as exc:
         services.move_to_fund(closing_alliance, {"amount": "100.00", "moved_on": "2026-01-01"}, officer)
     db.session.rollback()
-    assert _rules(exc) == ["revolving_not_allowed"]
+    assert _rules(exc) == [rule_codes.REVOLVING_NOT_ALLOWED]
 
 
 def test_move_to_fund_counts_against_the_balance(closing_alliance, officer, finance, db):
@@ -258,7 +259,7 @@ def test_move_to_fund_counts_against_the_balance(closing_alliance, officer, fina
     with pytest.raises(RuleViolation) as exc:
         services.move_to_fund(closing_alliance, {"amount": "200000.01", "moved_on": "2026-01-01"}, officer)
     db.session.rollback()
-    assert _rules(exc) == ["refund_exceeds_balance"]
+    assert _rules(exc) == [rule_codes.REFUND_EXCEEDS_BALANCE]
     services.move_to_fund(closing_alliance, {"amount": "60000.00", "moved_on": "2026-01-01"}, officer)
     db.session.commit()
     figs = services.figures(closing_alliance)

@@ -16,6 +16,7 @@ from grants.associations.models import Association, Buyer, Member
 from grants.audit import verify_chain
 from grants.audit.models import Event
 from grants.programs.models import Call, Program
+from grants.workflows import rules as rule_codes
 
 from .demo_snapshot import seed_demo
 
@@ -241,7 +242,7 @@ def test_plan_in_preparation_with_the_facilitator_and_a_partial_budget(db, seede
     assert alliance.facilitator_id == facilitator.id and can_edit_plan(facilitator, alliance)
     assert 0 < len(alliance.budget_lines) < 6 and not alliance.tranches
     rules = {v.rule for v in plan_violations(alliance)}
-    assert "plan_incomplete" in rules and "cash_flow_missing" in rules
+    assert rule_codes.PLAN_INCOMPLETE in rules and rule_codes.CASH_FLOW_MISSING in rules
     assert can_edit_plan(_user(db, "presidente.tiraque"), alliance)
 
 
@@ -494,8 +495,8 @@ def test_every_kind_of_alert_is_raised(db, seeded):
     kinds = {a.code for a in found}
     assert kinds >= {"report_missing", "low_execution", "deliverable_overdue", "tranche_unanswered"}, kinds
     colomi = _in(db, "in_execution")
-    assert {a.code for a in found if a.alliance_id == colomi.id} >= {"report_missing", "low_execution",
-                                                                     "deliverable_overdue", "tranche_unanswered"}
+    assert {a.code for a in found if a.alliance_id == colomi.id} >= {rule_codes.REPORT_MISSING, rule_codes.LOW_EXECUTION,
+                                                                     rule_codes.DELIVERABLE_OVERDUE, rule_codes.TRANCHE_UNANSWERED}
     unanswered = next(a for a in found if a.code == "tranche_unanswered")
     assert unanswered.detail["requested_on"] == (date.today() - timedelta(days=25)).isoformat()
 

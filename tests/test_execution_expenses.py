@@ -11,6 +11,7 @@ from grants.execution import expenses as svc
 from grants.execution.models import Expense
 from grants.extensions import db
 from grants.uploads import UnsupportedType, UploadTooLarge
+from grants.workflows import rules
 from tests.execution_support import PDF, expense_data, executing, upload
 
 
@@ -48,7 +49,7 @@ def test_line_funds_boundary(live, line1, treasurer, program):
     svc.record_expense(live, expense_data(line1, "19999.99", "counterpart_cash", "A"), treasurer)
     with pytest.raises(RuleViolation) as exc:
         svc.record_expense(live, expense_data(line1, "0.02", "counterpart_cash", "B"), treasurer)
-    assert rules_of(exc) == ["line_funds_exceeded"]
+    assert rules_of(exc) == [rules.LINE_FUNDS_EXCEEDED]
     svc.record_expense(live, expense_data(line1, "0.01", "counterpart_cash", "C"), treasurer)
     assert svc.available(line1, "counterpart_cash") == 0
 
@@ -59,7 +60,7 @@ def test_grant_cash_boundary(alliance, officer, facilitator, board, treasurer, p
     svc.record_expense(live, expense_data(line1, "4000.00", number="A"), treasurer)
     with pytest.raises(RuleViolation) as exc:
         svc.record_expense(live, expense_data(line1, "1000.01", number="B"), treasurer)
-    assert rules_of(exc) == ["grant_cash_exceeded"]
+    assert rules_of(exc) == [rules.GRANT_CASH_EXCEEDED]
     svc.record_expense(live, expense_data(line1, "1000.00", number="C"), treasurer)
 
 
@@ -68,17 +69,17 @@ def test_procurement_boundary_and_all_rules_at_once(live, line1, treasurer):
     svc.record_expense(live, expense_data(line1, str(limit), number="A"), treasurer)
     with pytest.raises(RuleViolation) as exc:
         svc.record_expense(live, expense_data(line1, str(limit + Decimal("0.01")), number="B"), treasurer)
-    assert rules_of(exc) == ["procurement_required"]
+    assert rules_of(exc) == [rules.PROCUREMENT_REQUIRED]
     with pytest.raises(RuleViolation) as exc:
         svc.record_expense(live, expense_data(line1, "130000.01", number="A"), treasurer)
-    assert rules_of(exc) == ["duplicate_document", "line_funds_exceeded", "procurement_required"]
+    assert rules_of(exc) == [rules.DUPLICATE_DOCUMENT, rules.LINE_FUNDS_EXCEEDED, rules.PROCUREMENT_REQUIRED]
 
 
 def test_duplicate_document_ignores_voided_and_case(live, line1, treasurer):
     e = svc.record_expense(live, expense_data(line1, number="77"), treasurer)
     with pytest.raises(RuleViolation) as exc:
         svc.record_expense(live, expense_data(line1, number="77", supplier="FERRETERÍA ILLIMANI "), treasurer)
-    assert rules_of(exc) == ["duplicate_document"]
+    assert rules_of(exc) == [rules.DUPLICATE_DOCUMENT]
     svc.void_expense(e, treasurer, "Registrado dos veces")
     svc.record_expense(live, expense_data(line1, number="77"), treasurer)
     assert len(events("void")) == 1
@@ -88,11 +89,11 @@ def test_state_of_the_alliance(live, line1, treasurer):
     live.state = "suspended"
     with pytest.raises(RuleViolation) as exc:
         svc.record_expense(live, expense_data(line1), treasurer)
-    assert rules_of(exc) == ["alliance_suspended"]
+    assert rules_of(exc) == [rules.ALLIANCE_SUSPENDED]
     live.state = "agreement_signed"
     with pytest.raises(RuleViolation) as exc:
         svc.record_expense(live, expense_data(line1), treasurer)
-    assert rules_of(exc) == ["alliance_not_in_execution"]
+    assert rules_of(exc) == [rules.ALLIANCE_NOT_IN_EXECUTION]
 
 
 def test_correct_checks_without_itself_and_audits(live, line1, treasurer, program):
@@ -106,7 +107,7 @@ def test_correct_checks_without_itself_and_audits(live, line1, treasurer, progra
     assert len(ev) == 1 and "amount" in ev[0].data_dict()["changes"]
     with pytest.raises(RuleViolation) as exc:
         svc.update_expense(e, {"amount": "20000.01"}, treasurer)
-    assert rules_of(exc) == ["line_funds_exceeded"]
+    assert rules_of(exc) == [rules.LINE_FUNDS_EXCEEDED]
     with pytest.raises(StaleVersion):
         svc.update_expense(e, {"amount": "1.00"}, treasurer, version=e.version - 1)
 
@@ -145,5 +146,5 @@ def test_a_submitted_period_is_closed(live, line1, treasurer):
     reports.report_action(r, "submit", treasurer)
     with pytest.raises(RuleViolation) as exc:
         svc.record_expense(live, expense_data(line1, spent_on="2020-12-31", number="LATE"), treasurer)
-    assert rules_of(exc) == ["report_locked"]
+    assert rules_of(exc) == [rules.REPORT_LOCKED]
     svc.record_expense(live, expense_data(line1, spent_on="2021-01-01", number="NEW"), treasurer)

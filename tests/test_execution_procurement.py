@@ -10,6 +10,7 @@ from grants.errors import RuleViolation, ValidationFailed
 from grants.execution import expenses as expense_svc
 from grants.execution import procurement as svc
 from grants.extensions import db
+from grants.workflows import rules as rule_codes
 from tests.execution_support import JPEG, PDF, expense_data, executing, upload
 
 
@@ -36,14 +37,14 @@ def test_minor_only_up_to_the_limit(live, board):
     svc.create_procurement(live, {**base, "estimated_amount": "10000.00"}, board)
     with pytest.raises(ValidationFailed) as exc:
         svc.create_procurement(live, {**base, "estimated_amount": "10000.01"}, board)
-    assert [v.rule for v in exc.value.details] == ["method_not_allowed"]
+    assert [v.rule for v in exc.value.details] == [rule_codes.METHOD_NOT_ALLOWED]
 
 
 def test_comparison_needs_min_quotations(live, board):
     p = comparison(live, board, quotes=("30000.00", "28000.00"))
     with pytest.raises(RuleViolation) as exc:
         svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[1].id})
-    assert rules(exc) == ["quotations_missing"]
+    assert rules(exc) == [rule_codes.QUOTATIONS_MISSING]
     svc.add_quotation(p, {"supplier": "Tercero", "amount": "29000.00"}, upload(JPEG, "c.jpg"), board)
     svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[1].id})
     assert p.state == "awarded"
@@ -53,7 +54,7 @@ def test_award_not_lowest_needs_justification(live, board):
     p = comparison(live, board)
     with pytest.raises(RuleViolation) as exc:
         svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[0].id})
-    assert rules(exc) == ["justification_required"]
+    assert rules(exc) == [rule_codes.JUSTIFICATION_REQUIRED]
     svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[0].id,
                                                "justification": "Mejor garantía y entrega"})
     assert p.state == "awarded" and p.justification
@@ -71,7 +72,7 @@ def test_direct_needs_reason_and_assembly(live, board):
     svc.add_quotation(p, {"supplier": "Único", "amount": "15000.00"}, upload(PDF, "q.pdf"), board)
     with pytest.raises(RuleViolation) as exc:
         svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[0].id})
-    assert rules(exc) == ["assembly_approval_missing"]
+    assert rules(exc) == [rule_codes.ASSEMBLY_APPROVAL_MISSING]
     svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[0].id}, upload(PDF, "acta.pdf"))
     assert p.state == "awarded"
 
@@ -82,18 +83,18 @@ def test_expense_above_limit_needs_awarded_procurement(live, board, treasurer, a
     data = expense_data(line, "28000.00", procurement_id=p.id)
     with pytest.raises(RuleViolation) as exc:
         expense_svc.record_expense(live, data, treasurer)
-    assert rules(exc) == ["procurement_required"]
+    assert rules(exc) == [rule_codes.PROCUREMENT_REQUIRED]
     svc.procurement_action(p, "award", board, {"quotation_id": p.quotations[1].id})
     e = expense_svc.record_expense(live, data, treasurer)
     assert e.amount == Decimal("28000.00")
     # the awarded 28,000.00 is paid: one cent more through the same procurement is refused
     with pytest.raises(RuleViolation) as exc:
         expense_svc.record_expense(live, expense_data(line, "0.01", number="F-2", procurement_id=p.id), treasurer)
-    assert rules(exc) == ["procurement_required"]
+    assert rules(exc) == [rule_codes.PROCUREMENT_REQUIRED]
     with pytest.raises(RuleViolation) as exc:
         expense_svc.record_expense(live, expense_data(live.budget_lines[1], "10.00", number="F-3",
                                                       procurement_id=p.id), treasurer)
-    assert rules(exc) == ["procurement_required"]
+    assert rules(exc) == [rule_codes.PROCUREMENT_REQUIRED]
 
 
 def test_api_flow_and_roles(live, board, treasurer, member_user, api):

@@ -8,6 +8,7 @@ from grants.errors import Forbidden, RuleViolation
 from grants.execution import expenses as expense_svc
 from grants.execution import reallocations as svc
 from grants.extensions import db
+from grants.workflows import rules
 from tests.execution_support import expense_data, executing
 
 
@@ -48,7 +49,7 @@ def test_cannot_move_what_is_spent_or_break_rules(live, treasurer, program):
     expense_svc.record_expense(live, expense_data(live.budget_lines[0], "15000.00", "counterpart_cash"), treasurer)
     with pytest.raises(RuleViolation) as exc:
         svc.request_reallocation(live, move(live, "5000.01", "counterpart_cash"), treasurer)
-    assert [v.rule for v in exc.value.violations] == ["line_funds_exceeded"]
+    assert [v.rule for v in exc.value.violations] == [rules.LINE_FUNDS_EXCEEDED]
     # moving in-kind counterpart from the lines into... the program's minimum cash share is unaffected, but
     # the grant moved onto a land line breaks ineligible_category
     line = live.budget_lines[1]
@@ -58,7 +59,7 @@ def test_cannot_move_what_is_spent_or_break_rules(live, treasurer, program):
     db.session.flush()
     with pytest.raises(RuleViolation) as exc:
         svc.request_reallocation(live, move(live, "100.00"), treasurer)
-    assert [v.rule for v in exc.value.violations] == ["reallocation_breaks_rules"]
+    assert [v.rule for v in exc.value.violations] == [rules.REALLOCATION_BREAKS_RULES]
 
 
 def test_api(live, treasurer, officer, member_user, api):

@@ -17,6 +17,7 @@ from grants.execution.expenses.schemas import ExpenseIn, ExpensePatch
 from grants.execution.reports.schemas import ReportIn
 from grants.execution.schemas import VoidIn
 from grants.extensions import db
+from grants.workflows import rules
 from tests.execution_support import JPEG, TODAY, expense_data, executing
 
 
@@ -45,7 +46,7 @@ def test_the_service_takes_the_validated_model(live, treasurer):
     assert e.amount == Decimal("2000.00") and e.supplier == "Ferretería Illimani"
     with pytest.raises(RuleViolation) as exc:
         svc.update_expense(e, ExpensePatch(version=e.version, amount="140000.01"), treasurer)
-    assert "line_funds_exceeded" in [v.rule for v in exc.value.violations]
+    assert rules.LINE_FUNDS_EXCEEDED in [v.rule for v in exc.value.violations]
     svc.void_expense(e, treasurer, VoidIn(reason="Registrado dos veces", version=e.version))
     assert e.voided_at is not None and e.void_reason == "Registrado dos veces"
 

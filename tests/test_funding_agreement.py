@@ -10,6 +10,7 @@ from grants.alliances.services import take_action
 from grants.audit.models import Event
 from grants.errors import RuleViolation
 from grants.funding.models import Agreement
+from grants.workflows import rules
 from tests.funding_support import PDF_BYTES, approved_alliance, pdf_text, signed_alliance, upload_pdf
 
 
@@ -45,7 +46,7 @@ def test_agreement_of_another_association_is_404(approved, api, other_board):
 def test_sign_agreement_needs_the_signed_copy(approved, officer, db):
     with pytest.raises(RuleViolation) as exc:
         take_action(approved, "sign_agreement", officer, {"counterpart_deposit_reference": "DEP-1"})
-    assert exc.value.rules == ["signed_agreement_missing"]
+    assert exc.value.rules == [rules.SIGNED_AGREEMENT_MISSING]
     db.session.rollback()
     assert approved.state == "approved"
 
@@ -108,7 +109,7 @@ def test_start_execution_follows_the_first_transfer(alliance, officer, facilitat
     signed_alliance(alliance, officer, facilitator, board)
     with pytest.raises(RuleViolation) as exc:
         take_action(alliance, "start_execution", officer)
-    assert exc.value.rules == ["first_transfer_missing"]
+    assert exc.value.rules == [rules.FIRST_TRANSFER_MISSING]
     db.session.rollback()
     first = alliance.tranches[0]
     tranche_action(first, "request", board)

@@ -12,6 +12,7 @@ from grants.extensions import db as _db
 from grants.funding.schemas import TrancheActionIn
 from grants.funding.services import tranche_action
 from grants.notifications.models import Notification
+from grants.workflows import rules as rule_codes
 from tests.funding_support import Figures, pdf_text, signed_alliance
 
 
@@ -143,7 +144,7 @@ def test_counterpart_must_be_proportional_and_no_observation_open(signed, board,
     act(api(board), second, "request")
     resp = act(api(officer), second, "approve")
     assert resp.status_code == 422
-    assert rules(resp) == ["counterpart_not_proportional", "open_observations"]
+    assert rules(resp) == [rule_codes.COUNTERPART_NOT_PROPORTIONAL, rule_codes.OPEN_OBSERVATIONS]
     figures.contributed, figures.observations = Decimal("85714.29"), 0
     assert act(api(officer), second, "approve").status_code == 200
 
@@ -155,7 +156,7 @@ def test_without_execution_data_the_second_tranche_is_refused(signed, board, off
     act(api(board), second, "request")
     resp = act(api(officer), second, "approve")
     assert resp.status_code == 422
-    assert "tranche_not_justified" in rules(resp) and "counterpart_not_proportional" in rules(resp)
+    assert rule_codes.TRANCHE_NOT_JUSTIFIED in rules(resp) and rule_codes.COUNTERPART_NOT_PROPORTIONAL in rules(resp)
 
 
 def test_separation_of_duties(signed, board, make_user, finance, api, db):

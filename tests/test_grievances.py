@@ -16,6 +16,7 @@ from grants.errors import Forbidden, InvalidTransition, RuleViolation
 from grants.grievances import services
 from grants.grievances.models import Grievance
 from grants.grievances.xlsx import grievances_xlsx
+from grants.workflows import rules as rule_codes
 from grants.workflows.grievance import GRIEVANCE
 
 SECRET_NAME = "Rosa Denunciante Quispe"
@@ -188,7 +189,7 @@ def test_escalation_flags_once_and_the_public_answer_is_shown_by_code(db, client
     assert "escalate" not in {t.name for t in services.available(g, grievance_officer)}
     with pytest.raises(RuleViolation) as exc:
         services.transition(g, "escalate", grievance_officer)
-    assert exc.value.details[0].rule == "grievance_already_escalated"
+    assert exc.value.details[0].rule == rule_codes.GRIEVANCE_ALREADY_ESCALATED
     db.session.rollback()
     services.transition(g, "resolve", grievance_officer, {"resolution": "La directiva repuso los insumos."})
     db.session.commit()
@@ -309,14 +310,14 @@ def test_overdue_grievances_raise_alerts_on_their_alliance_and_clear(db, allianc
     ack, resolve = g.ack_due_on, g.resolve_due_on
     assert alerts.open_alerts([alliance.id], today=ack) == []  # on the deadline itself: no alert yet
     late = alerts.open_alerts([alliance.id], today=ack + timedelta(days=1))
-    assert [a.code for a in late] == ["grievance_overdue"]
+    assert [a.code for a in late] == [rule_codes.GRIEVANCE_OVERDUE]
     message = str(late[0].message)
     assert SECRET_TEXT not in message and "acusada de recibo" in message
     services.transition(g, "acknowledge", grievance_officer)
     db.session.commit()
     assert alerts.open_alerts([alliance.id], today=ack + timedelta(days=1)) == []
     assert [a.code for a in alerts.open_alerts([alliance.id], today=resolve + timedelta(days=1))] == [
-        "grievance_overdue"]
+        rule_codes.GRIEVANCE_OVERDUE]
     services.transition(g, "resolve", grievance_officer, {"resolution": "ok"})
     db.session.commit()
     assert alerts.open_alerts([alliance.id], today=resolve + timedelta(days=5)) == []

@@ -12,6 +12,7 @@ from grants.associations import importing
 from grants.associations.models import Member
 from grants.audit.models import Event
 from grants.errors import ValidationFailed
+from grants.workflows import rules
 
 
 @pytest.fixture
@@ -225,7 +226,7 @@ def test_header_names_are_normalised():
 def test_duplicate_columns_are_refused():
     with pytest.raises(ValidationFailed) as exc:
         importing.read_bytes(b"nombre,ci,carnet,sexo\nAna,1,1,F\n")
-    assert [v.rule for v in exc.value.details] == ["duplicate"]
+    assert [v.rule for v in exc.value.details] == [rules.DUPLICATE]
 
 
 def test_workbook_too_large_once_unpacked(db, board_client, association, monkeypatch):

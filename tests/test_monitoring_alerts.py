@@ -13,6 +13,7 @@ from grants.assistance import services as ta_svc
 from grants.execution.models import AccountabilityReport, Expense
 from grants.extensions import db
 from grants.funding.models import TrancheFlow
+from grants.workflows import rules
 from tests.assistance_support import contract_data, live_ta, provider_for
 from tests.monitoring_support import executing
 
@@ -46,7 +47,7 @@ def add_expense(alliance, amount, source="grant"):
 
 
 def test_registry_has_every_stage_source():
-    assert set(alerts.codes()) >= {"report_missing", "low_execution", "deliverable_overdue", "tranche_unanswered"}
+    assert set(alerts.codes()) >= {rules.REPORT_MISSING, rules.LOW_EXECUTION, rules.DELIVERABLE_OVERDUE, rules.TRANCHE_UNANSWERED}
     assert alerts.collect([]) == []
 
 
@@ -60,52 +61,52 @@ def test_tranche_unanswered_boundary(live):
     requested = TODAY - timedelta(days=40)
     request_second(live, requested)
     days = live.call.program.tranche_response_days
-    assert codes(live, requested + timedelta(days=days), "tranche_unanswered") == []
+    assert codes(live, requested + timedelta(days=days), rules.TRANCHE_UNANSWERED) == []
     found = [a for a in alerts.collect([live], requested + timedelta(days=days + 1))
              if a.code == "tranche_unanswered"]
     assert len(found) == 1 and found[0].detail["number"] == 2 and found[0].alliance_id == live.id
     assert found[0].since == requested + timedelta(days=days)
     live.tranches[1].state = "approved"
     db.session.commit()
-    assert codes(live, requested + timedelta(days=days + 1), "tranche_unanswered") == []
+    assert codes(live, requested + timedelta(days=days + 1), rules.TRANCHE_UNANSWERED) == []
 
 
 def test_report_missing_boundary(live):
     first = live.tranches[0].disbursed_on
     months = live.call.program.report_period_months
     due = add_months(first, months)
-    assert codes(live, due, "report_missing") == []
-    assert codes(live, due + timedelta(days=1), "report_missing") == ["report_missing"]
+    assert codes(live, due, rules.REPORT_MISSING) == []
+    assert codes(live, due + timedelta(days=1), rules.REPORT_MISSING) == [rules.REPORT_MISSING]
     # a draft does not count; a submitted report that ends within the period does
     report = AccountabilityReport(alliance_id=live.id, period_start=first, period_end=add_months(first, 5),
                                   state="draft")
     db.session.add(report)
     db.session.commit()
-    assert codes(live, due + timedelta(days=1), "report_missing") == ["report_missing"]
+    assert codes(live, due + timedelta(days=1), rules.REPORT_MISSING) == [rules.REPORT_MISSING]
     report.state = "submitted"
     db.session.commit()
-    assert codes(live, due + timedelta(days=1), "report_missing") == []
+    assert codes(live, due + timedelta(days=1), rules.REPORT_MISSING) == []
     next_due = add_months(add_months(first, 5), months)
-    assert codes(live, next_due, "report_missing") == []
-    assert codes(live, next_due + timedelta(days=1), "report_missing") == ["report_missing"]
+    assert codes(live, next_due, rules.REPORT_MISSING) == []
+    assert codes(live, next_due + timedelta(days=1), rules.REPORT_MISSING) == [rules.REPORT_MISSING]
     live.state = "suspended"
     db.session.commit()
-    assert codes(live, next_due + timedelta(days=1), "report_missing") == []
+    assert codes(live, next_due + timedelta(days=1), rules.REPORT_MISSING) == []
 
 
 def test_low_execution_boundary(live):
     last = live.tranches[0].disbursed_on
     since = add_months(last, live.call.program.report_period_months)
     # 200,000 received, nothing spent: not yet one report period after the transfer
-    assert codes(live, since - timedelta(days=1), "low_execution") == []
+    assert codes(live, since - timedelta(days=1), rules.LOW_EXECUTION) == []
     found = [a for a in alerts.collect([live], since) if a.code == "low_execution"]
     assert len(found) == 1 and found[0].detail["received"] == "200000.00" and found[0].detail["spent"] == "0.00"
     add_expense(live, "99999.99")
-    assert codes(live, since, "low_execution") == ["low_execution"]
+    assert codes(live, since, rules.LOW_EXECUTION) == [rules.LOW_EXECUTION]
     add_expense(live, "0.01")  # exactly 50 %: not below the share
-    assert codes(live, since, "low_execution") == []
+    assert codes(live, since, rules.LOW_EXECUTION) == []
     add_expense(live, "5000.00", source="counterpart_cash")  # counterpart does not count as grant spent
-    assert codes(live, since, "low_execution") == []
+    assert codes(live, since, rules.LOW_EXECUTION) == []
 
 
 def test_deliverable_overdue_boundary(alliance, officer, facilitator, board, ta_provider):
@@ -114,12 +115,12 @@ def test_deliverable_overdue_boundary(alliance, officer, facilitator, board, ta_
     due = TODAY + timedelta(days=20)
     contract = ta_svc.create_contract(alliance, contract_data(provider, line, due=due), board)
     db.session.commit()
-    assert codes(alliance, due, "deliverable_overdue") == []
+    assert codes(alliance, due, rules.DELIVERABLE_OVERDUE) == []
     found = [a for a in alerts.collect([alliance], due + timedelta(days=1)) if a.code == "deliverable_overdue"]
     assert len(found) == 2 and {a.detail["deliverable_id"] for a in found} == {d.id for d in contract.deliverables}
     contract.deliverables[0].state = "accepted"
     db.session.commit()
-    assert codes(alliance, due + timedelta(days=1), "deliverable_overdue") == ["deliverable_overdue"]
+    assert codes(alliance, due + timedelta(days=1), rules.DELIVERABLE_OVERDUE) == [rules.DELIVERABLE_OVERDUE]
 
 
 # pages and API ----------------------------------------------------------------------------------------

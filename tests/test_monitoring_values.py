@@ -9,6 +9,7 @@ from grants.errors import RuleViolation, ValidationFailed
 from grants.extensions import db
 from grants.monitoring import services as svc
 from grants.monitoring.models import IndicatorValue
+from grants.workflows import rules
 from tests.monitoring_support import executing, indicator, last_month, next_month, this_month
 
 
@@ -25,7 +26,7 @@ def test_value_by_sex_must_equal_women_plus_men(live, board):
     fam = indicator(live, "families")
     with pytest.raises(RuleViolation) as exc:
         svc.record_value(live, fam, {"period": this_month(), "value": "31", "women": 15, "men": 15}, board)
-    assert rules_of(exc) == ["sex_split_mismatch"]
+    assert rules_of(exc) == [rules.SEX_SPLIT_MISMATCH]
     db.session.rollback()
     v = svc.record_value(live, fam, {"period": this_month(), "value": "30", "women": 15, "men": 15}, board)
     db.session.commit()
@@ -43,7 +44,7 @@ def test_period_this_month_is_fine_next_month_is_future(live, treasurer):
     income = indicator(live, "net_income_per_family")
     with pytest.raises(RuleViolation) as exc:
         svc.record_value(live, income, {"period": next_month(), "value": "100"}, treasurer)
-    assert rules_of(exc) == ["period_in_future"]
+    assert rules_of(exc) == [rules.PERIOD_IN_FUTURE]
     db.session.rollback()
     assert svc.record_value(live, income, {"period": this_month(), "value": "100"}, treasurer).id
 
@@ -66,7 +67,7 @@ def test_values_only_while_monitored(live, board, state, ok):
     else:
         with pytest.raises(RuleViolation) as exc:
             svc.record_value(live, indicator(live, "yield"), data, board)
-        assert rules_of(exc) == ["alliance_not_in_execution"]
+        assert rules_of(exc) == [rules.ALLIANCE_NOT_IN_EXECUTION]
 
 
 def test_every_rule_listed_at_once(live, board):
@@ -75,7 +76,7 @@ def test_every_rule_listed_at_once(live, board):
     with pytest.raises(RuleViolation) as exc:
         svc.record_value(live, indicator(live, "families"), {"period": next_month(), "value": "3", "women": 1,
                                                              "men": 1}, board)
-    assert rules_of(exc) == ["alliance_not_in_execution", "period_in_future", "sex_split_mismatch"]
+    assert rules_of(exc) == [rules.ALLIANCE_NOT_IN_EXECUTION, rules.PERIOD_IN_FUTURE, rules.SEX_SPLIT_MISMATCH]
 
 
 def test_same_period_again_updates_and_audits_old_and_new(live, board, officer):

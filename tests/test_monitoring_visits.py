@@ -13,6 +13,7 @@ from grants.monitoring import visits as visit_svc
 from grants.monitoring.models import Visit
 from grants.notifications.models import Notification
 from grants.uploads import UnsupportedType
+from grants.workflows import rules
 from tests.monitoring_support import JPEG, PDF, PNG, TODAY, executing, make_visit, upload, visit_data
 
 
@@ -61,7 +62,7 @@ def test_visit_rules(live, officer):
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         visit_svc.record_visit(live, visit_data(), officer)
-    assert [v.rule for v in exc.value.details] == ["alliance_not_in_execution"]
+    assert [v.rule for v in exc.value.details] == [rules.ALLIANCE_NOT_IN_EXECUTION]
 
 
 def test_photo_checked_by_content_not_name(live, officer):
@@ -88,7 +89,7 @@ def test_follow_up_workflow(live, officer, board, treasurer):
     db.session.rollback()
     with pytest.raises(RuleViolation) as exc:
         visit_svc.act(a, "answer", board, answer="  ")
-    assert [d.rule for d in exc.value.details] == ["required"]
+    assert [d.rule for d in exc.value.details] == [rules.REQUIRED]
     db.session.rollback()
     visit_svc.act(a, "answer", board, answer="Bebedero instalado", evidence=upload(PDF, "acta.pdf"))
     db.session.commit()
@@ -99,7 +100,7 @@ def test_follow_up_workflow(live, officer, board, treasurer):
     db.session.rollback()
     with pytest.raises(RuleViolation) as exc:
         visit_svc.act(a, "reopen", officer)
-    assert [d.rule for d in exc.value.details] == ["comment_required"]
+    assert [d.rule for d in exc.value.details] == [rules.COMMENT_REQUIRED]
     db.session.rollback()
     visit_svc.act(a, "reopen", officer, comment="Falta la foto del bebedero")
     db.session.commit()

@@ -10,6 +10,7 @@ from grants.associations.models import Member
 from grants.errors import RuleViolation
 from grants.opendata.settings import save_settings, settings_for
 from grants.programs.models import Program
+from grants.workflows import rules
 from tests.opendata_support import assert_valid_iati, assert_valid_ocds
 from tests.reports_support import world  # noqa: F401
 
@@ -134,8 +135,8 @@ def test_settings_refuse_every_bad_value_at_once_and_shape_the_exports(db, clien
     with pytest.raises(RuleViolation) as err:
         save_settings(program, {"reporting_org_ref": "x", "ocid_prefix": "abc", "licence": "GPL",
                                 "dac_sectors": "leche=311"}, admin)
-    assert sorted(err.value.rules) == ["dac_sector_invalid", "iati_org_ref_invalid", "licence_unknown",
-                                       "ocid_prefix_invalid"]
+    assert sorted(err.value.rules) == [rules.DAC_SECTOR_INVALID, rules.IATI_ORG_REF_INVALID, rules.LICENCE_UNKNOWN,
+                                       rules.OCID_PREFIX_INVALID]
     assert settings_for(program).licence == "CC-BY-4.0"  # nothing saved
     save_settings(program, {"reporting_org_ref": "BO-NIT-1020304050", "ocid_prefix": "ocds-a1b2c3",
                             "licence": "CC0-1.0", "dac_sectors": "papa=31194"}, admin)

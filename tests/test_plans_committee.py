@@ -14,6 +14,7 @@ from grants.plans.catalog import CHECKLIST
 from grants.plans.models import CommitteeMinutes, PlanRevision, Review
 from grants.plans.schemas import AppraisalIn, ReviewIn
 from tests.plan_helpers import complete_plan, patch, start_plan
+from grants.workflows import rules
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_send_to_committee_needs_a_complete_appraisal(db, submitted, officer):
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         take_action(submitted, "send_to_committee", officer)
-    assert set(exc.value.rules) == {"appraisal_incomplete"}
+    assert set(exc.value.rules) == {rules.APPRAISAL_INCOMPLETE}
     assert len(exc.value.violations) == len(CHECKLIST) + 1
     db.session.rollback()
     review.save_appraisal(submitted, AppraisalIn(checklist={"buyer_commitment": {"answer": "yes"}}), officer)
@@ -155,11 +156,11 @@ def test_quorum_then_approval_with_minutes(db, api, submitted, officer, members,
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         take_action(submitted, "approve", officer)
-    assert exc.value.rules == ["quorum_not_met"]
+    assert exc.value.rules == [rules.QUORUM_NOT_MET]
     db.session.rollback()
     with pytest.raises(RuleViolation) as exc:
         take_action(submitted, "return_plan", members[0], {"comment": "Que lo revisen"})
-    assert exc.value.rules == ["quorum_not_met"]
+    assert exc.value.rules == [rules.QUORUM_NOT_MET]
     db.session.rollback()
     review.submit_review(submitted, ReviewIn(**body(submitted, 2, "reject", comment="Mercado débil")), members[2])
     db.session.commit()

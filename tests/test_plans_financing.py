@@ -12,6 +12,7 @@ from grants.audit.models import Event
 from grants.errors import RuleViolation
 from grants.plans import budget
 from grants.plans.models import PlanRevision
+from grants.workflows import rules as rule_codes
 from tests.plan_helpers import complete_plan, line_in, patch, start_plan, tranche_in
 
 
@@ -35,7 +36,7 @@ def test_grant_share_at_70_00_passes_and_at_70_01_fails(db, plan, facilitator):
     assert financing(plan).rule("grant_share_exceeded").state == "ok"
     # one more unit of grant (the counterpart then drops below 30 % too: both limits add up to 100 %)
     budget.update_line(plan.budget_lines[0], patch(plan.budget_lines[0], {"grant": "7001.00", "counterpart_in_kind": "1999.00"}), facilitator)
-    assert "grant_share_exceeded" in rules(plan)
+    assert rule_codes.GRANT_SHARE_EXCEEDED in rules(plan)
     check = financing(plan).rule("grant_share_exceeded")
     assert check.state == "fail" and check.value == D("0.7001") and check.limit == D("0.70")
 
@@ -49,18 +50,18 @@ def test_grant_share_just_above_the_limit_fails_even_when_it_rounds_to_70_00(db,
 
 def test_counterpart_share_at_30_00_passes_and_at_29_99_fails(db, plan, facilitator):
     one_line(plan, facilitator, "10000.00", "7000.00", "1000.00", "2000.00")
-    assert "counterpart_share_too_low" not in rules(plan)
+    assert rule_codes.COUNTERPART_SHARE_TOO_LOW not in rules(plan)
     budget.update_line(plan.budget_lines[0], patch(plan.budget_lines[0], {"counterpart_in_kind": "1999.00", "other": "1.00"}), facilitator)
-    assert rules(plan) == ["counterpart_share_too_low"]
+    assert rules(plan) == [rule_codes.COUNTERPART_SHARE_TOO_LOW]
     assert financing(plan).rule("counterpart_share_too_low").value == D("0.2999")
 
 
 def test_counterpart_cash_at_10_00_passes_and_at_9_99_fails(db, plan, facilitator):
     one_line(plan, facilitator, "10000.00", "7000.00", "1000.00", "2000.00")
-    assert "counterpart_cash_too_low" not in rules(plan)
+    assert rule_codes.COUNTERPART_CASH_TOO_LOW not in rules(plan)
     budget.update_line(plan.budget_lines[0], patch(plan.budget_lines[0], {"counterpart_cash": "999.00", "counterpart_in_kind": "2001.00"}),
                        facilitator)
-    assert rules(plan) == ["counterpart_cash_too_low"]
+    assert rules(plan) == [rule_codes.COUNTERPART_CASH_TOO_LOW]
 
 
 def test_grant_per_family_at_the_cap_passes_and_a_cent_more_fails(db, plan, facilitator):
@@ -68,27 +69,27 @@ def test_grant_per_family_at_the_cap_passes_and_a_cent_more_fails(db, plan, faci
     one_line(plan, facilitator, "600000.00", "350000.00", "100000.00", "150000.00")
     assert rules(plan) == []
     budget.update_line(plan.budget_lines[0], patch(plan.budget_lines[0], {"unit_cost": "600000.01", "grant": "350000.01"}), facilitator)
-    assert rules(plan) == ["grant_cap_per_family_exceeded"]
+    assert rules(plan) == [rule_codes.GRANT_CAP_PER_FAMILY_EXCEEDED]
     assert financing(plan).rule("grant_cap_per_family_exceeded").value == D("14000.01")
 
 
 def test_the_grant_never_pays_land(db, plan, facilitator):
     with pytest.raises(RuleViolation) as exc:
         one_line(plan, facilitator, "1000.00", "100.00", "900.00", "0.00", category="land")
-    assert exc.value.rules == ["ineligible_category"]
+    assert exc.value.rules == [rule_codes.INELIGIBLE_CATEGORY]
     db.session.rollback()
     one_line(plan, facilitator, "1000.00", "0.00", "1000.00", "0.00", category="land")
-    assert "ineligible_category" not in rules(plan)
+    assert rule_codes.INELIGIBLE_CATEGORY not in rules(plan)
     # a line stored otherwise (e.g. by an older version) is still caught by the financing rules
     plan.budget_lines[0].grant, plan.budget_lines[0].counterpart_cash = D("100.00"), D("900.00")
-    assert "ineligible_category" in rules(plan)
+    assert rule_codes.INELIGIBLE_CATEGORY in rules(plan)
 
 
 def test_a_split_that_does_not_sum_is_refused_and_names_the_rule(db, plan, facilitator):
     with pytest.raises(RuleViolation) as exc:
         budget.add_line(plan, line_in(quantity="2", unit_cost="100000.00", grant="140000.00", cash="20000.00",
                                    kind="39999.99"), facilitator)
-    assert exc.value.rules == ["split_mismatch"]
+    assert exc.value.rules == [rule_codes.SPLIT_MISMATCH]
     db.session.rollback()
     assert db.session.execute(sa.select(sa.func.count()).select_from(BudgetLine)).scalar() == 0
 
@@ -104,16 +105,16 @@ def test_quantity_times_unit_cost_rounds_half_up_to_cents(db, plan, facilitator)
 
 
 def test_an_empty_budget_breaks_a_rule_of_its_own(db, plan):
-    assert rules(plan) == ["budget_empty"]
+    assert rules(plan) == [rule_codes.BUDGET_EMPTY]
     assert financing(plan).rule("grant_share_exceeded").state == "pending"
 
 
 def test_tranches_must_sum_exactly_to_the_grant(db, plan, facilitator):
     one_line(plan, facilitator, "10000.00", "7000.00", "1000.00", "2000.00")
     budget.add_tranche(plan, tranche_in({"amount": "4000.00", "planned_on": "2027-01-15"}), facilitator)
-    assert [v.rule for v in tranche_violations(plan)] == ["tranches_mismatch"]
+    assert [v.rule for v in tranche_violations(plan)] == [rule_codes.TRANCHES_MISMATCH]
     t = budget.add_tranche(plan, tranche_in({"amount": "2999.99", "planned_on": "2027-06-15"}), facilitator)
-    assert [v.rule for v in tranche_violations(plan)] == ["tranches_mismatch"]
+    assert [v.rule for v in tranche_violations(plan)] == [rule_codes.TRANCHES_MISMATCH]
     budget.update_tranche(t, patch(t, {"amount": "3000.00"}), facilitator)
     assert tranche_violations(plan) == [] and [x.number for x in plan.tranches] == [1, 2]
 
@@ -136,8 +137,8 @@ def test_submit_plan_lists_every_broken_rule_and_leaves_the_state(db, plan, boar
     with pytest.raises(RuleViolation) as exc:
         take_action(plan, "submit_plan", board)
     codes = set(exc.value.rules)
-    assert {"grant_share_exceeded", "counterpart_share_too_low", "counterpart_cash_too_low", "tranches_mismatch",
-            "plan_incomplete", "cash_flow_missing", "indicator_incomplete", "assessment_missing"} <= codes
+    assert {rule_codes.GRANT_SHARE_EXCEEDED, rule_codes.COUNTERPART_SHARE_TOO_LOW, rule_codes.COUNTERPART_CASH_TOO_LOW, rule_codes.TRANCHES_MISMATCH,
+            rule_codes.PLAN_INCOMPLETE, rule_codes.CASH_FLOW_MISSING, rule_codes.INDICATOR_INCOMPLETE, rule_codes.ASSESSMENT_MISSING} <= codes
     db.session.rollback()
     assert plan.state == "plan_in_preparation"
 

@@ -7,6 +7,7 @@ import pytest
 from grants.errors import RuleViolation
 from grants.extensions import db
 from grants.proposals.guards import check_intake
+from grants.workflows import rules
 
 from .proposal_support import act, attach, english, events, ready, rules_of  # noqa: F401
 
@@ -29,10 +30,10 @@ def test_a_complete_intention_passes_and_is_submitted(ready, board):
 
 def test_call_window_boundaries(ready):
     call = ready.call
-    assert "call_closed" in codes(ready, now=call.closes_at)  # closes_at itself is outside
-    assert "call_closed" not in codes(ready, now=call.closes_at - timedelta(microseconds=1))
-    assert "call_closed" not in codes(ready, now=call.opens_at)  # opens_at itself is inside
-    assert "call_closed" in codes(ready, now=call.opens_at - timedelta(microseconds=1))
+    assert rules.CALL_CLOSED in codes(ready, now=call.closes_at)  # closes_at itself is outside
+    assert rules.CALL_CLOSED not in codes(ready, now=call.closes_at - timedelta(microseconds=1))
+    assert rules.CALL_CLOSED not in codes(ready, now=call.opens_at)  # opens_at itself is inside
+    assert rules.CALL_CLOSED in codes(ready, now=call.opens_at - timedelta(microseconds=1))
 
 
 def test_a_closed_call_refuses_submission_and_says_so(make_call, make_alliance, board, api):
@@ -41,7 +42,7 @@ def test_a_closed_call_refuses_submission_and_says_so(make_call, make_alliance, 
     attach(alliance, board)
     resp = api(board).post(f"/alliances/{alliance.id}/transitions", json={"action": "submit"})
     assert resp.status_code == 422
-    assert rules_of(resp) == ["call_closed"]
+    assert rules_of(resp) == [rules.CALL_CLOSED]
     detail = resp.get_json()["error"]["details"][0]
     assert closed.title in detail["message"] and detail["field"] == "call_id"
     db.session.refresh(alliance)
@@ -62,7 +63,7 @@ def test_a_draft_of_a_closed_call_can_still_be_saved(make_call, make_alliance, b
 def test_legal_status(ready, legal_id, broken):
     ready.association.legal_id = legal_id
     db.session.commit()
-    assert ("legal_status_missing" in codes(ready)) is broken
+    assert (rules.LEGAL_STATUS_MISSING in codes(ready)) is broken
 
 
 # families_out_of_range ---------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def test_default_families_range_is_20_to_60(make_association, make_user, make_al
     for n, broken in ((19, True), (20, False), (60, False), (61, True)):
         a = make_alliance(assoc=assoc, actor=boss, families=n, requested_grant="1000.00",
                           estimated_counterpart="1000.00")
-        assert ("families_out_of_range" in codes(a)) is broken, n
+        assert (rules.FAMILIES_OUT_OF_RANGE in codes(a)) is broken, n
 
 
 # grant_cap_per_family_exceeded ---------------------------------------------------------------------------
@@ -96,14 +97,14 @@ def test_grant_cap_per_family(make_alliance, grant, broken):
     # 25 families x BOB 14,000 = 350,000.00 exactly
     alliance = make_alliance(requested_grant=grant, estimated_counterpart="200000.00")
     assert alliance.call.program.grant_cap_per_family == Decimal("14000.00")
-    assert ("grant_cap_per_family_exceeded" in codes(alliance)) is broken
+    assert (rules.GRANT_CAP_PER_FAMILY_EXCEEDED in codes(alliance)) is broken
 
 
 def test_grant_cap_uses_the_real_count_of_families(make_alliance):
     alliance = make_alliance(families=24, requested_grant="336000.00", estimated_counterpart="200000.00")
-    assert codes(alliance) == ["buyer_letter_missing"]
+    assert codes(alliance) == [rules.BUYER_LETTER_MISSING]
     alliance = make_alliance(families=24, requested_grant="336000.01", estimated_counterpart="200000.00")
-    assert "grant_cap_per_family_exceeded" in codes(alliance)
+    assert rules.GRANT_CAP_PER_FAMILY_EXCEEDED in codes(alliance)
 
 
 # counterpart_share_too_low -------------------------------------------------------------------------------
@@ -117,26 +118,26 @@ def test_grant_cap_uses_the_real_count_of_families(make_alliance):
 ])
 def test_counterpart_share(make_alliance, grant, counterpart, broken):
     alliance = make_alliance(requested_grant=grant, estimated_counterpart=counterpart)
-    assert ("counterpart_share_too_low" in codes(alliance)) is broken
+    assert (rules.COUNTERPART_SHARE_TOO_LOW in codes(alliance)) is broken
 
 
 def test_counterpart_share_follows_the_program(make_program, make_call, make_alliance):
     program = make_program(min_counterpart_share="0.25")
     the_call = make_call(prog=program)
-    assert "counterpart_share_too_low" not in codes(make_alliance(the_call=the_call, requested_grant="75000.00",
+    assert rules.COUNTERPART_SHARE_TOO_LOW not in codes(make_alliance(the_call=the_call, requested_grant="75000.00",
                                                                   estimated_counterpart="25000.00"))
-    assert "counterpart_share_too_low" in codes(make_alliance(the_call=the_call, requested_grant="75000.00",
+    assert rules.COUNTERPART_SHARE_TOO_LOW in codes(make_alliance(the_call=the_call, requested_grant="75000.00",
                                                               estimated_counterpart="24999.99"))
 
 
 # buyer_letter_missing -----------------------------------------------------------------------------------
 
 def test_buyer_letter(alliance, board):
-    assert "buyer_letter_missing" in codes(alliance)
+    assert rules.BUYER_LETTER_MISSING in codes(alliance)
     attach(alliance, board, kind="other")
-    assert "buyer_letter_missing" in codes(alliance)
+    assert rules.BUYER_LETTER_MISSING in codes(alliance)
     attach(alliance, board, kind="buyer_letter")
-    assert "buyer_letter_missing" not in codes(alliance)
+    assert rules.BUYER_LETTER_MISSING not in codes(alliance)
 
 
 # open_alliance_exists ------------------------------------------------------------------------------------
@@ -144,7 +145,7 @@ def test_buyer_letter(alliance, board):
 def test_another_open_alliance_in_the_same_call_blocks(ready, make_alliance, board):
     other = make_alliance()
     found = check_intake(ready)
-    assert [v.rule for v in found] == ["open_alliance_exists"]
+    assert [v.rule for v in found] == [rules.OPEN_ALLIANCE_EXISTS]
     assert other.code in str(found[0].message)
 
 
@@ -155,7 +156,7 @@ def test_which_other_alliances_count_as_open(ready, make_alliance, state, broken
     other = make_alliance()
     other.state = state
     db.session.commit()
-    assert ("open_alliance_exists" in codes(ready)) is broken
+    assert (rules.OPEN_ALLIANCE_EXISTS in codes(ready)) is broken
 
 
 def test_an_alliance_in_another_call_does_not_count(ready, make_call, make_alliance):
@@ -195,7 +196,7 @@ def test_submission_is_refused_in_the_service_with_the_state_untouched(alliance,
     with pytest.raises(RuleViolation) as err:
         act(alliance, "submit", board)
     db.session.rollback()
-    assert err.value.rules == ["buyer_letter_missing"]
+    assert err.value.rules == [rules.BUYER_LETTER_MISSING]
     db.session.refresh(alliance)
     assert alliance.state == "draft"
 

@@ -12,6 +12,7 @@ from grants.extensions import db
 from grants.proposals import screening
 from grants.proposals.models import ScreeningScore
 from grants.proposals.schemas import ScreeningIn
+from grants.workflows import rules as rule_codes
 
 from .proposal_support import act, english, events, ready, score_all, submitted  # noqa: F401
 
@@ -78,7 +79,7 @@ def test_screening_incomplete_names_the_missing_criteria(submitted, officer):
     with pytest.raises(RuleViolation) as err:
         act(submitted, "declare_eligible", officer)
     db.session.rollback()
-    assert err.value.rules == ["screening_incomplete"]
+    assert err.value.rules == [rule_codes.SCREENING_INCOMPLETE]
     message = str(err.value.violations[0].message)
     names = {c.code: c.name for c in submitted.call.criteria}
     assert names["organization"] in message and names["market"] not in message

@@ -11,6 +11,7 @@ from grants.errors import RuleViolation, ValidationFailed
 from grants.extensions import db
 from grants.revolving import services
 from grants.revolving.models import Loan, Movement, RevolvingFund
+from grants.workflows import rules
 from tests.revolving_support import TODAY, fund_alliance, fund_program, funded, lend, members_of, repay  # noqa: F401
 
 
@@ -37,7 +38,7 @@ def test_deposit_from_grant_and_moved_from_grant(fund_alliance, admin):
 def test_deposit_refused_without_share_or_positive_amount(alliance, admin):
     with pytest.raises(RuleViolation) as exc:
         services.deposit_from_grant(alliance, "0", admin, TODAY)
-    assert sorted(rules_of(exc)) == ["invalid", "revolving_not_allowed"]
+    assert sorted(rules_of(exc)) == [rules.INVALID, rules.REVOLVING_NOT_ALLOWED]
     assert services.moved_from_grant(alliance) == Decimal("0.00")
     assert db.session.execute(sa.select(sa.func.count(Movement.id))).scalar() == 0
 
@@ -45,7 +46,7 @@ def test_deposit_refused_without_share_or_positive_amount(alliance, admin):
 def test_deposit_refuses_negative_amount(fund_alliance, admin):
     with pytest.raises(RuleViolation) as exc:
         services.deposit_from_grant(fund_alliance, "-5.00", admin, TODAY)
-    assert rules_of(exc) == ["invalid"]
+    assert rules_of(exc) == [rules.INVALID]
 
 
 def test_balance_arithmetic_is_exact(fund_alliance, association, treasurer, admin):
@@ -70,13 +71,13 @@ def test_loan_equal_to_balance_passes_a_cent_more_is_refused(fund_alliance, asso
     m = members_of(association)
     with pytest.raises(RuleViolation) as exc:
         lend(association, m[0], "1000.01", treasurer)
-    assert rules_of(exc) == ["fund_insufficient"]
+    assert rules_of(exc) == [rules.FUND_INSUFFICIENT]
     db.session.rollback()
     loan = lend(association, m[0], "1000.00", treasurer)
     assert loan.state == "open" and services.fund_summary(association)["balance"] == Decimal("0.00")
     with pytest.raises(RuleViolation) as exc:
         lend(association, m[1], "0.01", treasurer)
-    assert rules_of(exc) == ["fund_insufficient"]
+    assert rules_of(exc) == [rules.FUND_INSUFFICIENT]
     ev = events("record_loan")
     assert len(ev) == 1 and ev[0].association_id == association.id and "full_name" not in ev[0].data
 
@@ -87,11 +88,11 @@ def test_member_of_another_association_is_refused(fund_alliance, association, ot
     outsider = members_of(other_association)[0]
     with pytest.raises(RuleViolation) as exc:
         lend(association, outsider, "10.00", treasurer)
-    assert rules_of(exc) == ["member_not_in_association"]
+    assert rules_of(exc) == [rules.MEMBER_NOT_IN_ASSOCIATION]
     db.session.rollback()
     with pytest.raises(RuleViolation) as exc:
         repay(association, outsider, "10.00", treasurer)
-    assert rules_of(exc) == ["member_not_in_association"]
+    assert rules_of(exc) == [rules.MEMBER_NOT_IN_ASSOCIATION]
 
 
 def test_inactive_member_gets_no_loan_but_may_repay(fund_alliance, association, treasurer, admin):
@@ -101,7 +102,7 @@ def test_inactive_member_gets_no_loan_but_may_repay(fund_alliance, association, 
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         lend(association, m, "10.00", treasurer)
-    assert rules_of(exc) == ["member_not_in_association"]
+    assert rules_of(exc) == [rules.MEMBER_NOT_IN_ASSOCIATION]
     db.session.rollback()
     assert repay(association, m, "10.00", treasurer).amount == Decimal("10.00")
 
@@ -116,7 +117,7 @@ def test_repayment_equal_to_outstanding_passes_a_cent_more_is_refused(fund_allia
     with pytest.raises(RuleViolation) as exc:
         services.record_loan_repayment(loan, {"amount": "200.01", "paid_on": TODAY.isoformat(),
                                               "reference": "R-2"}, treasurer)
-    assert rules_of(exc) == ["repayment_exceeds_loan"]
+    assert rules_of(exc) == [rules.REPAYMENT_EXCEEDS_LOAN]
     db.session.rollback()
     loan = db.session.get(Loan, loan.id)
     services.record_loan_repayment(loan, {"amount": "200.00", "paid_on": TODAY.isoformat(), "reference": "R-3"},
@@ -127,7 +128,7 @@ def test_repayment_equal_to_outstanding_passes_a_cent_more_is_refused(fund_allia
     assert [e.to_state for e in events("repaid")] == ["repaid"]
     with pytest.raises(RuleViolation) as exc:
         repay(association, m, "1.00", treasurer, loan_id=loan.id)
-    assert rules_of(exc) == ["invalid"]
+    assert rules_of(exc) == [rules.INVALID]
 
 
 def test_loan_repayment_by_another_member_is_refused(fund_alliance, association, treasurer, admin):
@@ -137,7 +138,7 @@ def test_loan_repayment_by_another_member_is_refused(fund_alliance, association,
     loan = lend(association, m[0], "100.00", treasurer)
     with pytest.raises(RuleViolation) as exc:
         repay(association, m[1], "1.00", treasurer, loan_id=loan.id)
-    assert rules_of(exc) == ["invalid"]
+    assert rules_of(exc) == [rules.INVALID]
 
 
 def test_revolving_not_allowed_without_a_fund_program(alliance, association, treasurer):
@@ -145,15 +146,15 @@ def test_revolving_not_allowed_without_a_fund_program(alliance, association, tre
     funded(alliance)  # a program with revolving_fund_share 0
     with pytest.raises(RuleViolation) as exc:
         repay(association, m, "10.00", treasurer)
-    assert rules_of(exc) == ["revolving_not_allowed"]
+    assert rules_of(exc) == [rules.REVOLVING_NOT_ALLOWED]
     db.session.rollback()
     with pytest.raises(RuleViolation) as exc:
         repay(association, m, "10.00", treasurer, alliance_id=alliance.id)
-    assert rules_of(exc) == ["revolving_not_allowed"]
+    assert rules_of(exc) == [rules.REVOLVING_NOT_ALLOWED]
     db.session.rollback()
     with pytest.raises(RuleViolation) as exc:
         lend(association, m, "10.00", treasurer)
-    assert sorted(rules_of(exc)) == ["fund_insufficient", "revolving_not_allowed"]
+    assert sorted(rules_of(exc)) == [rules.FUND_INSUFFICIENT, rules.REVOLVING_NOT_ALLOWED]
 
 
 def test_field_errors_are_listed_together(fund_alliance, association, treasurer, admin):

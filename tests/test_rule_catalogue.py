@@ -1,6 +1,7 @@
 """The catalogue of rule codes (grants/workflows/rules.py): every code the app raises or returns is in it,
 every message reads in Spanish and in English, and pages show the message, never the code."""
 import ast
+import importlib.util
 import pathlib
 import re
 
@@ -19,8 +20,12 @@ ROOT = pathlib.Path(grants.__file__).parent
 
 
 def _code(node):
+    """The code a node names: a literal ``"x"`` or a catalogue constant ``rules.X`` (``rule_codes.X``)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.match(node.value):
         return node.value
+    if (isinstance(node, ast.Attribute) and getattr(node.value, "id", None) in ("rules", "rule_codes")
+            and re.match(r"^[A-Z][A-Z0-9_]*$", node.attr)):
+        return node.attr.lower()  # the constant of a code is the code in capitals (test_every_code_has_a_constant)
     return None
 
 
@@ -96,15 +101,140 @@ class Boom(DomainError):
 resp = error_response(409, "h_code", _l("m"))
 add("not_a_code", "item", 1, 2)
 choices = [("grant", _l("Grant"))]
+c.add(rules.I_CODE, _l("x"), "field")
+raise RuleViolation([Violation(rule_codes.J_CODE, _l("y"))])
+x = other.K_CODE
 '''
     assert set(codes_in_source(source)) == {"a_code", "b_code", "c_code", "d_code", "e_code", "f_code", "g_code",
-                                            "h_code"}
+                                            "h_code", "i_code", "j_code"}
 
 
 def test_every_code_has_a_constant():
     for code in RULES:
         assert getattr(rules, code.upper()) == code
     assert rules.GRANT_SHARE_EXCEEDED == "grant_share_exceeded" and rules.RECEIPTS_MISSING == "receipts_missing"
+
+
+def codemod():
+    """scripts/codemods/rule_constants.py, the codemod that writes rule codes as the catalogue's constants."""
+    path = ROOT.parent / "scripts" / "codemods" / "rule_constants.py"
+    spec = importlib.util.spec_from_file_location("rule_constants", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: where a rule code may stay a literal in a raising or collecting call, and why. Only the modules in the
+#: import-linter layers below grants.workflows (read from pyproject): they may not import the catalogue
+#: (grants.errors' error classes, grants.money's AmountError, grants.accounts, grants.api's error responses,
+#: grants.web.* ...). Nothing else.
+ALLOWED_LITERALS = "modules below grants.workflows in the layers contract"
+
+
+def test_services_raise_rule_codes_by_constant():
+    mod = codemod()
+    codes, low = mod.catalogue(), mod.low_modules()
+    assert {"grants.errors", "grants.money", "grants.accounts", "grants.api", "grants.audit"} <= low
+    assert not low & {"grants.workflows", "grants.alliances", "grants.execution", "grants.associations"}
+    assert len(codes) == len(RULES)  # every code of the catalogue has its constant, read without importing
+    literal, kept = {}, {}
+    for path in sorted(ROOT.rglob("*.py")):
+        if path == ROOT / "workflows" / "rules.py":
+            continue
+        module, _ = mod.module_name(path)
+        found = mod.code_literals(ast.parse(path.read_text(encoding="utf-8")), codes)
+        places = [f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}" for node in found]
+        if places:
+            (kept if mod.is_low(module, low) else literal)[module] = places
+    assert not literal, ("rule codes written as literals; run .venv/bin/python scripts/codemods/rule_constants.py: "
+                         f"{literal}")
+    assert kept  # the low modules' literals are found, and allowed (ALLOWED_LITERALS)
+
+
+SAMPLE = '''"""A service."""
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..errors import Collector, Violation
+from .models import Thing
+
+
+def check(thing, rows):
+    c = Collector()
+    c.add("line_funds_exceeded", _l("Too much."), "amount")
+    c.add("required" if thing else "invalid", _l("Give it."))
+    c.add("made_up_code", _l("Not in the catalogue."))
+    db.session.add("invalid")
+    rows.append(("receipts_missing", _l("No receipt.")))
+    rows.append(("invalid", "a plain pair"))
+    state = {"state": "invalid", "rule": "invalid"}
+    raise RuleViolation([Violation("report_locked", _l("Locked.")), Violation(rule="duplicate", message="m")])
+'''
+
+
+def test_the_codemod_rewrites_only_rule_codes_and_is_idempotent():
+    mod = codemod()
+    codes = mod.catalogue()
+    new, changed = mod.rewrite(SAMPLE, ["grants", "execution"], codes)
+    assert [code for _, code in changed] == ["line_funds_exceeded", "invalid", "required", "receipts_missing",
+                                             "invalid", "duplicate", "report_locked"]  # by line, then code
+    assert "from ..errors import Collector, Violation\nfrom ..workflows import rules\nfrom .models" in new
+    assert 'c.add(rules.LINE_FUNDS_EXCEEDED, _l("Too much."), "amount")' in new
+    assert 'c.add(rules.REQUIRED if thing else rules.INVALID, _l("Give it."))' in new
+    assert 'c.add("made_up_code"' in new  # not catalogued: left for test_every_code_raised_or_returned_is_catalogued
+    assert 'db.session.add("invalid")' in new and 'rows.append(("invalid", "a plain pair"))' in new
+    assert 'rows.append((rules.RECEIPTS_MISSING, _l("No receipt.")))' in new
+    assert '{"state": "invalid", "rule": rules.INVALID}' in new
+    assert 'Violation(rules.REPORT_LOCKED, _l("Locked.")), Violation(rule=rules.DUPLICATE, message="m")' in new
+    assert mod.rewrite(new, ["grants", "execution"], codes) == (new, [])  # a second run changes nothing
+
+
+def test_the_codemod_names_the_import_for_where_the_module_is():
+    mod = codemod()
+    codes = mod.catalogue()
+    source = '''from ..errors import Violation\n\n\ndef f(rules):\n    return Violation("invalid", rules)\n'''
+    new, _ = mod.rewrite(source, ["grants", "execution", "sub"], codes)
+    # the name "rules" is taken in this module: the catalogue comes in as rule_codes; two levels up, and
+    # sorted as isort does (the farther level first)
+    assert new.splitlines()[:2] == ["from ...workflows import rules as rule_codes", "from ..errors import Violation"]
+    assert 'Violation(rule_codes.INVALID, rules)' in new
+    assert mod.rewrite(new, ["grants", "execution", "sub"], codes) == (new, [])
+    new, _ = mod.rewrite('from .engine import guard\n\nx = Violation("invalid", "m")\n', ["grants", "workflows"], codes)
+    assert new.startswith("from . import rules\nfrom .engine import guard\n")
+    assert mod.is_low("grants.accounts.services", mod.low_modules())
+    assert not mod.is_low("grants.alliances.inputs", mod.low_modules())
+
+
+def test_the_codemod_rewrites_the_assertions_of_tests():
+    mod = codemod()
+    source = '''from grants.errors import RuleViolation
+from tests.plan_helpers import line
+
+
+def test_x(exc, resp):
+    assert exc.value.rules == ["line_funds_exceeded", "invalid"]
+    assert "report_locked" in [v.rule for v in exc.value.violations] and resp.status == "invalid"
+    record("invalid")
+    assert codes(alliance, "low_execution") == ["low_execution"]
+
+
+def test_api(resp):
+    details = resp.get_json()["error"]["details"]
+    seen = {d["rule"] for d in details}
+    assert seen == {"invalid"} and [d["rule"] for d in details] == ["invalid"]
+    assert resp.status_code == 422 and rules(resp) == ["invalid"]
+'''
+    new, changed = mod.rewrite(source, ["tests"], mod.catalogue(), tests=True)
+    # the API's JSON keeps its literal codes: they are the contract (API.md)
+    assert [code for _, code in changed] == ["invalid", "line_funds_exceeded", "report_locked", "low_execution",
+                                             "low_execution"]
+    assert "from grants.errors import RuleViolation\nfrom grants.workflows import rules\nfrom tests" in new
+    assert "exc.value.rules == [rules.LINE_FUNDS_EXCEEDED, rules.INVALID]" in new
+    assert 'rules.REPORT_LOCKED in [v.rule' in new and 'resp.status == "invalid"' in new
+    assert 'record("invalid")' in new
+    assert "codes(alliance, rules.LOW_EXECUTION) == [rules.LOW_EXECUTION]" in new
+    assert new.endswith(source[source.index("def test_api"):])
+    assert mod.rewrite(new, ["tests"], mod.catalogue(), tests=True) == (new, [])
 
 
 def test_every_message_reads_in_spanish_and_in_english(app):

@@ -15,6 +15,7 @@ from grants.extensions import db
 from grants.monitoring.models import IndicatorValue
 from grants.sales import services
 from grants.sales.models import Delivery
+from grants.workflows import rules
 from tests.sales_support import TODAY, buyer_user, deliver, delivery_data, other_buyer_user, selling  # noqa: F401
 
 
@@ -36,7 +37,7 @@ def test_amount_is_computed_or_checked(selling, board, treasurer):
     assert d2.amount == Decimal("48.00")
     with pytest.raises(RuleViolation) as exc:
         services.record_delivery(selling, delivery_data(quantity="10.00", unit_price="4.80", amount="50.00"), board)
-    assert rules_of(exc) == ["delivery_amount_mismatch"]
+    assert rules_of(exc) == [rules.DELIVERY_AMOUNT_MISMATCH]
     db.session.rollback()
     assert db.session.execute(sa.select(sa.func.count(Delivery.id))).scalar() == 2
 
@@ -46,7 +47,7 @@ def test_every_problem_listed_at_once(selling, board):
         services.record_delivery(selling, delivery_data(quantity="10.00", unit_price="4.80", amount="50.00",
                                                         unit="t", delivered_on=(TODAY + timedelta(days=2))
                                                         .isoformat()), board)
-    assert rules_of(exc) == ["delivery_amount_mismatch", "delivery_unit_mismatch", "invalid"]
+    assert rules_of(exc) == [rules.DELIVERY_AMOUNT_MISMATCH, rules.DELIVERY_UNIT_MISMATCH, rules.INVALID]
 
 
 def test_field_errors_alone(selling, board):
@@ -61,7 +62,7 @@ def test_only_while_executing(selling, board, state):
     db.session.commit()
     with pytest.raises(RuleViolation) as exc:
         services.record_delivery(selling, delivery_data(), board)
-    assert rules_of(exc) == ["alliance_not_in_execution"]
+    assert rules_of(exc) == [rules.ALLIANCE_NOT_IN_EXECUTION]
 
 
 # the workflow -------------------------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def test_dispute_needs_a_reason_then_correct_and_resend(selling, board, treasure
     d = deliver(selling, board, quantity="100.00")
     with pytest.raises(RuleViolation) as exc:
         services.act(d, "dispute", buyer_user, reason="  ")
-    assert rules_of(exc) == ["required"]
+    assert rules_of(exc) == [rules.REQUIRED]
     db.session.rollback()
     services.act(d, "dispute", buyer_user, reason="Llegaron 90 kg, no 100")
     db.session.commit()
@@ -108,7 +109,7 @@ def test_dispute_needs_a_reason_then_correct_and_resend(selling, board, treasure
     db.session.rollback()
     with pytest.raises(RuleViolation) as exc:
         services.correct_delivery(d, delivery_data(quantity="80.00"), board)
-    assert rules_of(exc) == ["delivery_not_editable"]
+    assert rules_of(exc) == [rules.DELIVERY_NOT_EDITABLE]
     assert [e.action for e in events(d)] == ["record", "dispute", "correct", "resend", "confirm"]
 
 
@@ -116,14 +117,14 @@ def test_payment_rules(selling, board, buyer_user):
     d = deliver(selling, board, quantity="100.00", days_ago=10)
     with pytest.raises(RuleViolation) as exc:
         services.record_payment(d, {"paid_on": TODAY.isoformat(), "paid_amount": "500.00"}, buyer_user)
-    assert rules_of(exc) == ["delivery_not_confirmed"]
+    assert rules_of(exc) == [rules.DELIVERY_NOT_CONFIRMED]
     db.session.rollback()
     services.act(d, "confirm", buyer_user, paid_on=TODAY.isoformat(), paid_amount="200.00")
     db.session.commit()
     assert d.paid_amount == Decimal("200.00") and d.paid_on == TODAY
     with pytest.raises(RuleViolation) as exc:
         services.record_payment(d, {"paid_on": TODAY.isoformat(), "paid_amount": "500.01"}, buyer_user)
-    assert rules_of(exc) == ["payment_exceeds_amount"]
+    assert rules_of(exc) == [rules.PAYMENT_EXCEEDS_AMOUNT]
     db.session.rollback()
     services.record_payment(d, {"paid_on": TODAY.isoformat(), "paid_amount": "500.00"}, buyer_user)
     db.session.commit()
@@ -177,7 +178,7 @@ def test_alert_when_confirmed_volume_falls_behind(selling, board, buyer_user):
     db.session.commit()
     assert not _noncompliance(selling, "volume")
     stored = alerts.open_alerts([selling.id], TODAY)
-    assert not [a for a in stored if a.code == "buyer_noncompliance"]
+    assert not [a for a in stored if a.code == rules.BUYER_NONCOMPLIANCE]
 
 
 def test_alert_when_payments_fall_behind(selling, board, buyer_user):
@@ -186,7 +187,7 @@ def test_alert_when_payments_fall_behind(selling, board, buyer_user):
     services.act(d, "confirm", buyer_user)
     db.session.commit()
     assert _noncompliance(selling, "payment")
-    assert [a.code for a in alerts.open_alerts([selling.id], TODAY)].count("buyer_noncompliance") >= 1
+    assert [a.code for a in alerts.open_alerts([selling.id], TODAY)].count(rules.BUYER_NONCOMPLIANCE) >= 1
     services.record_payment(d, {"paid_on": TODAY.isoformat(), "paid_amount": "400.00"}, buyer_user)
     db.session.commit()
     assert not _noncompliance(selling, "payment")  # 400 of 500: 20 % behind is within the share
@@ -222,4 +223,4 @@ def test_linking_needs_the_buyer_role(selling, make_user, admin):
     plain = make_user(name="Sin rol")
     with pytest.raises(RuleViolation) as exc:
         services.link_account(selling.buyer, plain, admin)
-    assert rules_of(exc) == ["buyer_role_missing"]
+    assert rules_of(exc) == [rules.BUYER_ROLE_MISSING]

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from grants.audit.models import Event
 from grants.errors import Forbidden, InvalidTransition, RuleViolation, Violation
 from grants.workflows import ALLIANCE, Transition, Workflow, guard
+from grants.workflows import rules
 from grants.workflows.alliance import STATES
 
 # Who may take each action from which states: written by hand from DOMAIN.md and API.md ("Who acts"),
@@ -115,7 +116,7 @@ def test_every_guard_named_by_the_declaration_is_either_registered_or_refuses(ap
                   roles_of=lambda o, u: {"x"})
     with pytest.raises(RuleViolation) as err:
         wf.check(Obj("a"), "go", Actor())
-    assert err.value.rules == ["not_yet_available"]
+    assert err.value.rules == [rules.NOT_YET_AVAILABLE]
     assert named  # the declaration names guards at all
 
 
@@ -135,7 +136,7 @@ def test_guards_are_all_run_and_every_violation_listed():
     obj = Obj("a")
     with pytest.raises(RuleViolation) as err:
         wf.check(obj, "go", Actor(), {})
-    assert err.value.rules == ["required", "comment_required", "first_rule", "second_rule", "third_rule"]
+    assert err.value.rules == [rules.REQUIRED, rules.COMMENT_REQUIRED, "first_rule", "second_rule", "third_rule"]
     assert obj.state == "a"
 
 

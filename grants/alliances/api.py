@@ -18,6 +18,7 @@ from ..audit.models import Event
 from ..errors import NotFound
 from ..extensions import db
 from ..workflows import ALLIANCE
+from ..workflows import rules
 from . import services
 from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
 from .permissions import alliance_filter, can_view_alliance, can_view_association
@@ -258,7 +259,7 @@ def take_action(alliance_id, body):
     listing every broken rule."""
     alliance = load_alliance(alliance_id)
     if body.action not in ALLIANCE.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     if body.version is not None:
         check_version(alliance, body.version)
     data = body.model_dump(exclude={"action", "version"}, exclude_none=True)

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import Violation
 from ..money import CENT, ZERO, share, shown, shown_percent
+from ..workflows import rules as rule_codes
 from .budget import BUDGET_CATEGORIES, INELIGIBLE_FOR_GRANT, SOURCES
 
 SHARE_PLACES = Decimal("0.0001")
@@ -124,7 +125,7 @@ def _checks(fin, lines, program):
     cash = fin.totals["counterpart_cash"]
     checks = []
     if not lines or total <= 0:
-        checks.append(RuleCheck("budget_empty", _l("Budget"), "fail", kind="none",
+        checks.append(RuleCheck(rule_codes.BUDGET_EMPTY, _l("Budget"), "fail", kind="none",
                                 message=_l("The budget has no lines with a cost yet.")))
         pending = ((("grant_share_exceeded", _l("Grant share of the total")), program.max_grant_share),
                    (("counterpart_share_too_low", _l("Counterpart share (cash and in kind)")),
@@ -136,7 +137,7 @@ def _checks(fin, lines, program):
         limit = Decimal(program.max_grant_share)
         ok = grant <= limit * total
         checks.append(RuleCheck(
-            "grant_share_exceeded", _l("Grant share of the total"), "ok" if ok else "fail",
+            rule_codes.GRANT_SHARE_EXCEEDED, _l("Grant share of the total"), "ok" if ok else "fail",
             _rounded_share(grant, total, ROUND_CEILING), limit,
             message=_l("The grant is %(share)s of the total; the program allows at most %(limit)s.",
                        share=_pct(_rounded_share(grant, total, ROUND_CEILING)), limit=_pct(limit))))
@@ -144,14 +145,14 @@ def _checks(fin, lines, program):
         ok = fin.counterpart >= limit * total
         value = _rounded_share(fin.counterpart, total, ROUND_FLOOR)
         checks.append(RuleCheck(
-            "counterpart_share_too_low", _l("Counterpart share (cash and in kind)"), "ok" if ok else "fail",
+            rule_codes.COUNTERPART_SHARE_TOO_LOW, _l("Counterpart share (cash and in kind)"), "ok" if ok else "fail",
             value, limit, message=_l("The counterpart (cash and in kind) is %(share)s of the total; the program "
                                      "asks for at least %(limit)s.", share=_pct(value), limit=_pct(limit))))
         limit = Decimal(program.min_counterpart_cash_share)
         ok = cash >= limit * total
         value = _rounded_share(cash, total, ROUND_FLOOR)
         checks.append(RuleCheck(
-            "counterpart_cash_too_low", _l("Counterpart in cash"), "ok" if ok else "fail", value, limit,
+            rule_codes.COUNTERPART_CASH_TOO_LOW, _l("Counterpart in cash"), "ok" if ok else "fail", value, limit,
             message=_l("The counterpart in cash is %(share)s of the total; the program asks for at least "
                        "%(limit)s.", share=_pct(value), limit=_pct(limit))))
     cap = Decimal(program.grant_cap_per_family)
@@ -159,21 +160,21 @@ def _checks(fin, lines, program):
     per_family = (grant / families).quantize(CENT, rounding=ROUND_CEILING) if families else None
     ok = grant <= cap * families if families else grant == 0
     checks.append(RuleCheck(
-        "grant_cap_per_family_exceeded", _l("Grant per family"), "ok" if ok else "fail", per_family, cap,
+        rule_codes.GRANT_CAP_PER_FAMILY_EXCEEDED, _l("Grant per family"), "ok" if ok else "fail", per_family, cap,
         kind="money",
         message=(_l("The grant per family is %(value)s; the program allows at most %(cap)s.",
                     value=shown(per_family, fin.currency), cap=shown(cap, fin.currency)) if families else
                  _l("The alliance has no member families, so it cannot receive a grant."))))
     bad = [line for line in lines if line.category in INELIGIBLE_FOR_GRANT and Decimal(line.grant or 0) > 0]
     checks.append(RuleCheck(
-        "ineligible_category", _l("Categories the grant may not pay"), "fail" if bad else "ok", kind="none",
+        rule_codes.INELIGIBLE_CATEGORY, _l("Categories the grant may not pay"), "fail" if bad else "ok", kind="none",
         message=_l("The grant may not pay for: %(lines)s.",
                    lines=", ".join(f"{line.description} ({line.category_title})" for line in bad)) if bad else ""))
     mismatched = [line for line in lines
                   if split_sum(line) != Decimal(line.total or 0)
                   or Decimal(line.total or 0) != line_total(line.quantity or 0, line.unit_cost or 0)]
     checks.append(RuleCheck(
-        "split_mismatch", _l("Each line's split sums to the line"), "fail" if mismatched else "ok", kind="none",
+        rule_codes.SPLIT_MISMATCH, _l("Each line's split sums to the line"), "fail" if mismatched else "ok", kind="none",
         message=_l("The sources of these lines do not add up to the line's total: %(lines)s.",
                    lines=", ".join(line.description for line in mismatched)) if mismatched else ""))
     return checks
@@ -195,7 +196,7 @@ def tranche_violations(alliance):
     grant = financing(alliance).totals["grant"]
     planned = tranche_total(alliance)
     if planned != grant:
-        return [Violation("tranches_mismatch",
+        return [Violation(rule_codes.TRANCHES_MISMATCH,
                           _l("The tranches add up to %(planned)s but the grant is %(grant)s.",
                              planned=shown(planned, alliance.call.program.currency),
                              grant=shown(grant, alliance.call.program.currency)), "tranches")]

@@ -10,6 +10,7 @@ from .. import uploads
 from ..errors import Collector, RuleViolation, ValidationFailed
 from ..extensions import db
 from ..money import amount_hint, to_decimal
+from ..workflows import rules
 from .budget import BudgetLine
 from .models import Alliance
 
@@ -17,9 +18,9 @@ from .models import Alliance
 def in_execution_violations(alliance):
     c = Collector()
     if alliance.state == "suspended":
-        c.add("alliance_suspended", _l("The alliance is suspended: nothing can be recorded until it resumes."))
+        c.add(rules.ALLIANCE_SUSPENDED, _l("The alliance is suspended: nothing can be recorded until it resumes."))
     elif alliance.state != "in_execution":
-        c.add("alliance_not_in_execution", _l("Expenses and contributions are recorded while the alliance is "
+        c.add(rules.ALLIANCE_NOT_IN_EXECUTION, _l("Expenses and contributions are recorded while the alliance is "
                                               "in execution."))
     return c.violations
 
@@ -37,7 +38,7 @@ def parse_amount(c, raw, field="amount", positive=True):
             raise ValueError
         return value
     except (ValueError, TypeError):
-        c.add("invalid", _l("Enter an amount greater than zero, such as %(example)s.", example=amount_hint()), field)
+        c.add(rules.INVALID, _l("Enter an amount greater than zero, such as %(example)s.", example=amount_hint()), field)
         return None
 
 
@@ -45,19 +46,19 @@ def parse_date(c, raw, field, allow_future=False):
     try:
         day = raw if isinstance(raw, date) else date.fromisoformat(str(raw or "").strip())
     except ValueError:
-        c.add("invalid" if raw not in (None, "") else "required", _l("Enter a date such as 2027-03-01."), field)
+        c.add(rules.INVALID if raw not in (None, "") else rules.REQUIRED, _l("Enter a date such as 2027-03-01."), field)
         return None
     if not allow_future and day > date.today():
-        c.add("invalid", _l("The date cannot be in the future."), field)
+        c.add(rules.INVALID, _l("The date cannot be in the future."), field)
     return day
 
 
 def parse_text(c, raw, field, limit, required=True):
     text = str(raw or "").strip()
     if required and not text:
-        c.add("required", _l("This field is required."), field)
+        c.add(rules.REQUIRED, _l("This field is required."), field)
     elif len(text) > limit:
-        c.add("invalid", _l("At most %(n)s characters.", n=limit), field)
+        c.add(rules.INVALID, _l("At most %(n)s characters.", n=limit), field)
     return text[:limit]
 
 
@@ -69,7 +70,7 @@ def line_of(c, alliance, raw, field="budget_line_id", required=True):
     line = db.session.get(BudgetLine, ident) if ident and 0 < ident < 2**31 else None
     if line is None or line.alliance_id != alliance.id:
         if required or raw not in (None, ""):
-            c.add("required" if raw in (None, "") else "invalid", _l("Choose a line of the budget."), field)
+            c.add(rules.REQUIRED if raw in (None, "") else rules.INVALID, _l("Choose a line of the budget."), field)
         return None
     return line
 

@@ -12,6 +12,7 @@ from ..programs.models import Call
 from ..workflows import ALLIANCE
 from ..associations.levels import member_source_ids
 from ..associations.services import create_buyer
+from ..workflows import rules
 from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
 from .permissions import can_create_alliance, can_edit_alliance
 
@@ -38,7 +39,7 @@ def _resolve_buyer(data, c, actor):
     if data.get("buyer_id") not in (None, ""):
         buyer = db.session.get(Buyer, int(data["buyer_id"])) if str(data["buyer_id"]).isdigit() else None
         if buyer is None:
-            c.add("invalid", _l("Choose a registered buyer."), "buyer_id")
+            c.add(rules.INVALID, _l("Choose a registered buyer."), "buyer_id")
         return buyer
     spec = data.get("buyer")
     if isinstance(spec, dict) and (spec.get("name") or "").strip():
@@ -57,9 +58,9 @@ def _set_fields(alliance, data, c, actor, creating):
         if creating or key in data:
             value = str(data.get(key) or "").strip()
             if not value:
-                c.add("required", _l("This field is required."), key)
+                c.add(rules.REQUIRED, _l("This field is required."), key)
             elif len(value) > limit:
-                c.add("invalid", _l("Write at most %(n)s characters.", n=limit), key)
+                c.add(rules.INVALID, _l("Write at most %(n)s characters.", n=limit), key)
             setattr(alliance, key, value[:limit])
     for key in ("requested_grant", "estimated_counterpart"):
         if key in data or creating:
@@ -70,7 +71,7 @@ def _set_fields(alliance, data, c, actor, creating):
                     raise ValueError
                 setattr(alliance, key, value)
             except (ValueError, TypeError):
-                c.add("invalid", _l("Enter an amount such as 250000.00."), key)
+                c.add(rules.INVALID, _l("Enter an amount such as 250000.00."), key)
     if "buyer_id" in data or "buyer" in data:
         buyer = _resolve_buyer(data, c, actor)
         if buyer is not None or data.get("buyer_id") in (None, ""):
@@ -83,14 +84,14 @@ def _set_members(alliance, raw_ids, c):
     try:
         ids = sorted({int(i) for i in raw_ids})
     except (TypeError, ValueError):
-        c.add("invalid", _l("Choose members of the association."), "member_ids")
+        c.add(rules.INVALID, _l("Choose members of the association."), "member_ids")
         return
     found = set(db.session.execute(
         sa.select(Member.id).where(Member.id.in_(ids),
                                    Member.association_id.in_(member_source_ids(alliance.association)),
                                    Member.active.is_(True))).scalars()) if ids else set()
     if found != set(ids):
-        c.add("invalid", _l("Only active members of the association can take part."), "member_ids")
+        c.add(rules.INVALID, _l("Only active members of the association can take part."), "member_ids")
         return
     current = {link.member_id: link for link in alliance.member_links}
     alliance.member_links = [current.get(i) or AllianceMember(member_id=i) for i in ids]
@@ -116,13 +117,13 @@ def create_alliance(data, actor):
     assoc = db.session.get(Association, int(assoc_id)) if str(assoc_id or "").isdigit() else None
     call = db.session.get(Call, int(call_id)) if str(call_id or "").isdigit() else None
     if assoc is None:
-        c.add("required", _l("Choose your association."), "association_id")
+        c.add(rules.REQUIRED, _l("Choose your association."), "association_id")
     elif not can_create_alliance(actor, assoc):
         raise Forbidden(_l("Only the association's board can create an alliance."))
     if call is None:
-        c.add("required", _l("Choose a call."), "call_id")
+        c.add(rules.REQUIRED, _l("Choose a call."), "call_id")
     elif assoc is not None and not call.covers_region(assoc.region):
-        c.add("invalid", _l("This call does not cover the association's region."), "call_id")
+        c.add(rules.INVALID, _l("This call does not cover the association's region."), "call_id")
     _fail(c)
     alliance = Alliance(call=call, association=assoc, state="draft", created_by_id=actor.id,
                         state_changed_at=utcnow())
@@ -180,7 +181,7 @@ def add_attachment(alliance, kind, storage, actor):
     """Store an uploaded file for the alliance. Raises ``ValidationFailed``, ``UploadTooLarge`` (413),
     ``UnsupportedType`` (415)."""
     if kind not in ATTACHMENT_KINDS:
-        raise ValidationFailed(_l("Unknown kind of document."), [Violation("invalid", _l("Unknown kind of document."),
+        raise ValidationFailed(_l("Unknown kind of document."), [Violation(rules.INVALID, _l("Unknown kind of document."),
                                                                              "kind")])
     data, ctype, name = uploads.read_checked(storage)
     digest = uploads.store(data)

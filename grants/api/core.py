@@ -17,7 +17,7 @@ from ..errors import DomainError, Forbidden, StaleVersion
 from ..extensions import csrf, db
 from ..common import get_or_404, utcnow
 from ..schemas import Model, Out, Patch  # noqa: F401 (the API's modules take their bases from here)
-from ..schemas.types import MAX_INT, Id
+from ..schemas.types import MAX_INT
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import alerts
 from ..extensions import db
+from ..workflows import rules
 from .models import Contract, Deliverable, Provider
 
 
@@ -14,7 +15,7 @@ def _message(d, today):
               description=d["description"], provider=d["provider"], due=d["due_on"])
 
 
-@alerts.source("deliverable_overdue", message=_message)
+@alerts.source(rules.DELIVERABLE_OVERDUE, message=_message)
 def deliverable_overdue(alliances):
     ids = [a.id for a in alliances]
     if not ids:
@@ -26,7 +27,7 @@ def deliverable_overdue(alliances):
                               .where(Contract.alliance_id.in_(ids), Contract.state == "active",
                                      Deliverable.state != "accepted", Deliverable.due_on.is_not(None))
                               .order_by(Deliverable.due_on, Deliverable.id)).all()
-    return [alerts.Alert("deliverable_overdue", aid, since=due, due=due + alerts.ONE_DAY, ref=str(did), detail={
+    return [alerts.Alert(rules.DELIVERABLE_OVERDUE, aid, since=due, due=due + alerts.ONE_DAY, ref=str(did), detail={
         "deliverable_id": did, "contract_id": cid, "state": state, "due_on": due.isoformat(),
         "description": desc, "provider": provider})
         for did, desc, due, state, cid, aid, provider in rows]

@@ -12,6 +12,7 @@ from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
 from ..schemas.types import AmountStr, Id, MoneyStr
 from ..extensions import db
+from ..workflows import rules
 from ..workflows.deliverable import DELIVERABLE
 from . import services as svc
 from .models import Contract, Deliverable, Provider
@@ -175,7 +176,7 @@ def deliverable_transition(deliverable_id, body):
     ``reject`` with ``comment`` (association board). Unknown action: 400; wrong state: 409; role: 403."""
     d = load(Deliverable, deliverable_id, lambda d: can_view_contract(api_user(), d.contract))
     if body.action not in DELIVERABLE.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     svc.transition(d, body.action, api_user(), comment=body.comment, note=body.note, file=request.files.get("file"))
     return deliverable_out(d)
 

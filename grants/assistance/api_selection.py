@@ -9,6 +9,7 @@ from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, paginate, require
 from ..schemas.types import AmountStr, Id, MoneyStr
 from ..extensions import db
+from ..workflows import rules
 from . import selection
 from .models import Provider, TermsOfReference
 from .permissions import can_manage
@@ -122,7 +123,7 @@ def load_terms(terms_id):
     user = api_user()
     terms = db.session.get(TermsOfReference, terms_id) if 0 < terms_id < 2**31 else None
     if terms is None:
-        raise ApiError(404, "not_found", _l("Not found."))
+        raise ApiError(404, rules.NOT_FOUND, _l("Not found."))
     own = _own_provider(user) if user.has_role("ta_provider") else None
     if own is not None and own.id in {i.provider_id for i in terms.invitations}:
         return terms, own
@@ -181,8 +182,8 @@ def add_proposal(terms_id, body):
     else:
         _board(terms)
         if body.provider_id is None:
-            raise ApiError(422, "validation_error", _l("Name the provider."),
-                           [{"rule": "required", "field": "provider_id", "message": str(_l("Name the provider."))}])
+            raise ApiError(422, rules.VALIDATION_ERROR, _l("Name the provider."),
+                           [{"rule": rules.REQUIRED, "field": "provider_id", "message": str(_l("Name the provider."))}])
         provider_id = body.provider_id
     selection.record_proposal(terms, provider_id, body.price, api_user(), file=request.files.get("file"))
     return terms_out(terms, own)
@@ -196,7 +197,7 @@ def score(terms_id, proposal_id, body):
     _board(terms)
     proposal = next((p for p in terms.proposals if p.id == proposal_id), None)
     if proposal is None:
-        raise ApiError(404, "not_found", _l("Not found."))
+        raise ApiError(404, rules.NOT_FOUND, _l("Not found."))
     selection.score(proposal, body.technical_score, api_user())
     return terms_out(terms)
 

@@ -17,6 +17,7 @@ from .. import audit
 from ..errors import Collector, RuleViolation, Violation
 from ..alliances.inputs import line_of, parse_amount, parse_text, raise_fields, require_in_execution, stored_file
 from ..extensions import db
+from ..workflows import rules
 from ..workflows.ta_terms import TA_TERMS
 from .models import Invitation, Proposal, Provider, TermsOfReference
 
@@ -34,7 +35,7 @@ def _int(c, raw, field, low, high):
             raise ValueError
         return value
     except (TypeError, ValueError):
-        c.add("invalid", _l("Enter a whole number from %(low)s to %(high)s.", low=low, high=high), field)
+        c.add(rules.INVALID, _l("Enter a whole number from %(low)s to %(high)s.", low=low, high=high), field)
         return None
 
 
@@ -45,7 +46,7 @@ def create_terms(alliance, data, actor):
     c = Collector()
     line = line_of(c, alliance, data.get("budget_line_id"))
     if line is not None and line.category != "technical_assistance":
-        c.add("invalid", _l("Choose a technical assistance line of the budget."), "budget_line_id")
+        c.add(rules.INVALID, _l("Choose a technical assistance line of the budget."), "budget_line_id")
     values = dict(scope=parse_text(c, data.get("scope"), "scope", 5000),
                   deliverables=parse_text(c, data.get("deliverables"), "deliverables", 5000),
                   budget=parse_amount(c, data.get("budget"), "budget"),
@@ -64,7 +65,7 @@ def create_terms(alliance, data, actor):
 def invite(terms, provider_ids, actor, reason=None):
     """Invite providers of the registry; fewer than three distinct ones need a written ``reason``."""
     if terms.state == "selected":
-        raise RuleViolation([Violation("invalid", _l("The provider is already selected."))])
+        raise RuleViolation([Violation(rules.INVALID, _l("The provider is already selected."))])
     c = Collector()
     ids = []
     for raw in provider_ids or []:
@@ -73,7 +74,7 @@ def invite(terms, provider_ids, actor, reason=None):
         except (TypeError, ValueError):
             ident = 0
         if not (0 < ident < 2**31 and db.session.get(Provider, ident)):
-            c.add("invalid", _l("Choose providers of the registry."), "provider_ids")
+            c.add(rules.INVALID, _l("Choose providers of the registry."), "provider_ids")
             break
         if ident not in ids:
             ids.append(ident)
@@ -82,7 +83,7 @@ def invite(terms, provider_ids, actor, reason=None):
     total = len(already | set(ids))
     reason = (reason or "").strip()
     if total < MIN_INVITED and not reason:
-        raise RuleViolation([Violation("invitations_too_few", _l(
+        raise RuleViolation([Violation(rules.INVITATIONS_TOO_FEW, _l(
             "Invite at least %(n)s providers, or write why fewer were invited.", n=MIN_INVITED), "provider_ids")])
     for ident in ids:
         if ident not in already:
@@ -104,9 +105,9 @@ def record_proposal(terms, provider_id, price, actor, file=None):
     except (TypeError, ValueError):
         provider_id = 0
     if provider_id not in invited:
-        c.add("invalid", _l("Only an invited provider can make a proposal."), "provider_id")
+        c.add(rules.INVALID, _l("Only an invited provider can make a proposal."), "provider_id")
     elif any(p.provider_id == provider_id for p in terms.proposals):
-        c.add("invalid", _l("This provider's proposal is already recorded."), "provider_id")
+        c.add(rules.INVALID, _l("This provider's proposal is already recorded."), "provider_id")
     price = parse_amount(c, price, "price")
     raise_fields(c)
     stored = stored_file(file, "file")
@@ -159,13 +160,13 @@ def select(terms, proposal_id, justification, actor):
     text = parse_text(c, justification, "justification", 5000)
     proposal = next((p for p in terms.proposals if str(p.id) == str(proposal_id)), None)
     if proposal is None:
-        c.add("invalid", _l("Choose one of the proposals."), "proposal_id")
+        c.add(rules.INVALID, _l("Choose one of the proposals."), "proposal_id")
     raise_fields(c)
     if terms.state != "invited":
-        raise RuleViolation([Violation("invalid", _l("Invite providers before selecting one."))])
+        raise RuleViolation([Violation(rules.INVALID, _l("Invite providers before selecting one."))])
     rows = evaluation(terms)
     if any(r["total"] is None for r in rows):
-        raise RuleViolation([Violation("invalid", _l("Score every proposal before selecting."), "proposal_id")])
+        raise RuleViolation([Violation(rules.INVALID, _l("Score every proposal before selecting."), "proposal_id")])
     lines = [str(_l("Selection of technical assistance for alliance %(code)s", code=terms.alliance.code)),
              str(_l("Technical weight: %(w)s %%; price weight: %(p)s %%", w=terms.technical_weight,
                     p=100 - terms.technical_weight))]

@@ -19,6 +19,7 @@ from ..alliances.inputs import line_of, lock_line, parse_amount, parse_text, rai
 from ..alliances.inputs import stored_file
 from ..extensions import db
 from ..money import ZERO, shown
+from ..workflows import rules as rule_codes
 from ..workflows.deliverable import DELIVERABLE
 from ..workflows.ta_contract import TA_CONTRACT
 from .models import Contract, Deliverable, Provider, TermsOfReference
@@ -38,7 +39,7 @@ def _day(c, raw, field):
     try:
         return raw if isinstance(raw, date) else date.fromisoformat(str(raw or "").strip())
     except ValueError:
-        c.add("required" if raw in (None, "") else "invalid", _l("Enter a date such as 2027-03-01."), field)
+        c.add(rule_codes.REQUIRED if raw in (None, "") else rule_codes.INVALID, _l("Enter a date such as 2027-03-01."), field)
         return None
 
 
@@ -49,7 +50,7 @@ def create_provider(data, actor):
     tax_id = parse_text(c, data.get("tax_id"), "tax_id", 40, required=False)
     email = parse_text(c, data.get("email"), "email", 200, required=False)
     if email and "@" not in email:
-        c.add("invalid", _l("Enter an email address such as name@example.org."), "email")
+        c.add(rule_codes.INVALID, _l("Enter an email address such as name@example.org."), "email")
     phone = parse_text(c, data.get("phone"), "phone", 40, required=False)
     user = None
     raw = data.get("user_id")
@@ -60,7 +61,7 @@ def create_provider(data, actor):
             ident = 0
         user = db.session.get(User, ident) if 0 < ident < 2**31 else None
         if user is None or not user.has_role("ta_provider"):
-            c.add("invalid", _l("Choose an account with the technical assistance provider role."), "user_id")
+            c.add(rule_codes.INVALID, _l("Choose an account with the technical assistance provider role."), "user_id")
             user = None
     raise_fields(c)
     provider = Provider(name=name, tax_id=tax_id, email=email, phone=phone, user_id=user.id if user else None,
@@ -104,7 +105,7 @@ def _selection_of(c, alliance, terms_id):
         ident = 0
     terms = db.session.get(TermsOfReference, ident) if 0 < ident < 2**31 else None
     if terms is None or terms.alliance_id != alliance.id:
-        c.add("invalid", _l("These terms of reference are not of this alliance."), "terms_id")
+        c.add(rule_codes.INVALID, _l("These terms of reference are not of this alliance."), "terms_id")
         return None
     return terms
 
@@ -113,13 +114,13 @@ def _check_selection(rules, terms, provider):
     """A contract that carries out a selection is with the selected provider, once."""
     chosen = next((p for p in terms.proposals if p.id == terms.selected_proposal_id), None)
     if terms.state != "selected" or chosen is None:
-        rules.add("selection_missing", _l("No provider is selected yet on these terms of reference."), "terms_id")
+        rules.add(rule_codes.SELECTION_MISSING, _l("No provider is selected yet on these terms of reference."), "terms_id")
     elif provider is not None and chosen.provider_id != provider.id:
-        rules.add("provider_not_selected", _l("The provider selected on these terms of reference is %(name)s.",
+        rules.add(rule_codes.PROVIDER_NOT_SELECTED, _l("The provider selected on these terms of reference is %(name)s.",
                                               name=chosen.provider.name), "provider_id")
     taken = db.session.execute(sa.select(Contract.id).where(Contract.terms_id == terms.id)).scalar()
     if taken is not None:
-        rules.add("selection_already_contracted", _l("This selection already has its contract."), "terms_id")
+        rules.add(rule_codes.SELECTION_ALREADY_CONTRACTED, _l("This selection already has its contract."), "terms_id")
 
 
 def create_contract(alliance, data, actor):
@@ -137,24 +138,24 @@ def create_contract(alliance, data, actor):
         ident = 0
     provider = db.session.get(Provider, ident) if 0 < ident < 2**31 else None
     if provider is None:
-        c.add("required" if data.get("provider_id") in (None, "") else "invalid",
+        c.add(rule_codes.REQUIRED if data.get("provider_id") in (None, "") else rule_codes.INVALID,
               _l("Choose a provider of the registry."), "provider_id")
     line = line_of(c, alliance, data.get("budget_line_id"))
     terms = _selection_of(c, alliance, data.get("terms_id"))
     if line is not None and line.category != "technical_assistance":
-        c.add("invalid", _l("Choose a technical assistance line of the budget."), "budget_line_id")
+        c.add(rule_codes.INVALID, _l("Choose a technical assistance line of the budget."), "budget_line_id")
     amount = parse_amount(c, data.get("amount"))
     starts_on = _day(c, data.get("starts_on"), "starts_on")
     ends_on = _day(c, data.get("ends_on"), "ends_on")
     if starts_on and ends_on and ends_on < starts_on:
-        c.add("invalid", _l("The contract must end after it starts."), "ends_on")
+        c.add(rule_codes.INVALID, _l("The contract must end after it starts."), "ends_on")
     items = []
     raw_items = data.get("deliverables") or []
     if not isinstance(raw_items, list) or not raw_items:
-        c.add("required", _l("List at least one deliverable."), "deliverables")
+        c.add(rule_codes.REQUIRED, _l("List at least one deliverable."), "deliverables")
         raw_items = []
     elif len(raw_items) > MAX_DELIVERABLES:
-        c.add("invalid", _l("At most %(n)s deliverables.", n=MAX_DELIVERABLES), "deliverables")
+        c.add(rule_codes.INVALID, _l("At most %(n)s deliverables.", n=MAX_DELIVERABLES), "deliverables")
         raw_items = []
     for i, item in enumerate(raw_items):
         item = item if isinstance(item, dict) else {}
@@ -168,13 +169,13 @@ def create_contract(alliance, data, actor):
     rules = Collector()
     free = available_grant(line)
     if amount > free:
-        rules.add("contract_amount_exceeded", _l("The line “%(line)s” has %(free)s of grant money available.",
+        rules.add(rule_codes.CONTRACT_AMOUNT_EXCEEDED, _l("The line “%(line)s” has %(free)s of grant money available.",
                                                  line=line.description, free=shown(free, _cur(line))), "amount")
     total = sum((i["amount"] for i in items), ZERO)
     if terms is not None:
         _check_selection(rules, terms, provider)
     if total != amount:
-        rules.add("deliverables_mismatch", _l("The deliverables add up to %(total)s, not %(amount)s.",
+        rules.add(rule_codes.DELIVERABLES_MISMATCH, _l("The deliverables add up to %(total)s, not %(amount)s.",
                                               total=shown(total, _cur(line)), amount=shown(amount, _cur(line))),
                   "deliverables")
     if rules.violations:
@@ -232,7 +233,7 @@ def close_contract(contract, actor, quality, timeliness, comment=None):
             if not 1 <= scores[field] <= 5:
                 raise ValueError
         except (TypeError, ValueError):
-            c.add("invalid", _l("Rate from 1 to 5."), field)
+            c.add(rule_codes.INVALID, _l("Rate from 1 to 5."), field)
     raise_fields(c)
     if contract.state != "active":
         raise RuleViolation([_v("contract_closed", _l("The contract is closed."))])

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from .. import audit
+from ..workflows import rules
 from .permissions import (association_filter, can_create_association, can_edit_association,
                                      can_view_association, can_view_members, members_masked)
 from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, dump, endpoint, load, page_args,
@@ -152,7 +153,7 @@ def _check_parent(body):
         parent = db.session.get(Association, parent_id)
         if parent is None or not _visible(parent):
             raise ValidationFailed(_l("Some fields need attention."), [
-                Violation("invalid", _l("Choose an existing parent association."), "parent_id")])
+                Violation(rules.INVALID, _l("Choose an existing parent association."), "parent_id")])
 
 
 # associations -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from .. import audit, parsing
 from ..errors import Collector, RuleViolation, Violation
 from ..extensions import db
 from ..uploads import read_checked, store
+from ..workflows import rules
 from .assemblies_models import ASSEMBLY_KINDS, DECISION_KINDS, Assembly, AssemblyDecision
 from .models import Member
 
@@ -41,11 +42,11 @@ def quorum_required(members_total, kind):
 def _decision(c, raw, i):
     prefix = f"decisions-{i}-"
     if not isinstance(raw, dict):
-        c.add("invalid", _l("Each decision needs a kind and a text."), f"decisions-{i}")
+        c.add(rules.INVALID, _l("Each decision needs a kind and a text."), f"decisions-{i}")
         return None
     kind = str(raw.get("kind") or "")
     if kind not in DECISION_KINDS:
-        c.add("required" if not kind else "invalid", _l("Choose what the decision is about."), prefix + "kind")
+        c.add(rules.REQUIRED if not kind else rules.INVALID, _l("Choose what the decision is about."), prefix + "kind")
     text = parsing.text(raw, "text", c, limit=1000, required=True, field=prefix + "text")
     votes = {k: parsing.whole(raw, k, c, maximum=MAX_PEOPLE, required=False, field=prefix + k)
              for k in ("votes_for", "votes_against", "votes_abstain")}
@@ -63,10 +64,10 @@ def register_assembly(association, data, minutes, actor):
     c = Collector()
     held_on = parsing.day(data, "held_on", c)
     if held_on is not None and held_on > date.today():
-        c.add("invalid", _l("The date cannot be in the future."), "held_on")
+        c.add(rules.INVALID, _l("The date cannot be in the future."), "held_on")
     kind = str(data.get("kind") or "")
     if kind not in ASSEMBLY_KINDS:
-        c.add("required" if not kind else "invalid", _l("Choose ordinary or extraordinary."), "kind")
+        c.add(rules.REQUIRED if not kind else rules.INVALID, _l("Choose ordinary or extraordinary."), "kind")
     place = parsing.text(data, "place", c, limit=200)
     women = parsing.whole(data, "women", c, maximum=MAX_PEOPLE)
     men = parsing.whole(data, "men", c, maximum=MAX_PEOPLE)
@@ -74,21 +75,21 @@ def register_assembly(association, data, minutes, actor):
     notes = parsing.text(data, "notes", c, limit=4000)
     raw_decisions = data.get("decisions") or []
     if not isinstance(raw_decisions, (list, tuple)) or len(raw_decisions) > MAX_DECISIONS:
-        c.add("invalid", _l("At most %(n)s decisions.", n=MAX_DECISIONS), "decisions")
+        c.add(rules.INVALID, _l("At most %(n)s decisions.", n=MAX_DECISIONS), "decisions")
         raw_decisions = []
     decisions = [_decision(c, raw, i) for i, raw in enumerate(raw_decisions)]
     present = (women or 0) + (men or 0)
     members_total = active_members(association)
     if women is not None and men is not None and present == 0:
-        c.add("invalid", _l("Enter how many women and men attended."), "women")
+        c.add(rules.INVALID, _l("Enter how many women and men attended."), "women")
     if families is not None and families > members_total:
-        c.add("invalid", _l("The association has %(n)s active member families.", n=members_total),
+        c.add(rules.INVALID, _l("The association has %(n)s active member families.", n=members_total),
               "families_present")
     for i, d in enumerate(decisions):
         if d and sum(d[k] or 0 for k in ("votes_for", "votes_against", "votes_abstain")) > present:
-            c.add("invalid", _l("More votes than people present (%(n)s).", n=present), f"decisions-{i}-votes_for")
+            c.add(rules.INVALID, _l("More votes than people present (%(n)s).", n=present), f"decisions-{i}-votes_for")
     if minutes is None or not getattr(minutes, "filename", None):
-        c.add("required", _l("Upload the minutes of the assembly (photo or PDF)."), "file")
+        c.add(rules.REQUIRED, _l("Upload the minutes of the assembly (photo or PDF)."), "file")
     parsing.fail(c)
     if held_on and db.session.execute(sa.select(Assembly.id).where(
             Assembly.association_id == association.id, Assembly.held_on == held_on, Assembly.kind == kind)).first():
@@ -117,7 +118,7 @@ def register_assembly(association, data, minutes, actor):
 
 
 def _already(held_on):
-    return Violation("assembly_already_registered", _l("This assembly (%(day)s) is already in the register: it is "
+    return Violation(rules.ASSEMBLY_ALREADY_REGISTERED, _l("This assembly (%(day)s) is already in the register: it is "
                                                      "registered once.", day=held_on.isoformat()), "held_on")
 
 
@@ -131,15 +132,15 @@ def decision_for(association_id, raw, kind, c, field="assembly_decision_id"):
         ident = 0
     decision = db.session.get(AssemblyDecision, ident) if 0 < ident < 2**31 else None
     if decision is None or decision.assembly.association_id != association_id or decision.kind != kind:
-        c.add("assembly_decision_invalid", _l("Choose a decision of this association's assemblies about %(what)s.",
+        c.add(rules.ASSEMBLY_DECISION_INVALID, _l("Choose a decision of this association's assemblies about %(what)s.",
                                             what=decision_kind_label(kind)), field)
         return None
     if not decision.assembly.quorum_met:
-        c.add("assembly_quorum_not_met", _l("The assembly of %(day)s had no quorum: its decisions do not bind the "
+        c.add(rules.ASSEMBLY_QUORUM_NOT_MET, _l("The assembly of %(day)s had no quorum: its decisions do not bind the "
                                           "association.", day=decision.assembly.held_on.isoformat()), field)
         return None
     if not decision.adopted:
-        c.add("assembly_decision_not_adopted", _l("The assembly did not adopt this decision (more votes against)."),
+        c.add(rules.ASSEMBLY_DECISION_NOT_ADOPTED, _l("The assembly did not adopt this decision (more votes against)."),
               field)
         return None
     return decision

@@ -15,6 +15,7 @@ from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, pag
 from ..schemas.types import SmallInt, UtcDateTime
 from ..extensions import db
 from ..uploads import send_stored
+from ..workflows import rules
 from . import assemblies
 from .assemblies_models import ASSEMBLY_KINDS, DECISION_KINDS, Assembly
 from .models import Association
@@ -124,7 +125,7 @@ def register_assembly(association_id, body):
     association = _association(association_id)
     require(can_register_assembly(api_user(), association), _l("Only the board and the officer register assemblies."))
     if request.mimetype != "multipart/form-data":
-        raise ApiError(400, "bad_request", _l("Send the assembly as multipart/form-data with the minutes in 'file'."))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Send the assembly as multipart/form-data with the minutes in 'file'."))
     data = body.model_dump()
     a = assemblies.register_assembly(association, data, request.files.get("file"), api_user())
     db.session.commit()

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationFailed, Violation
 from ..uploads import UnsupportedType, UploadTooLarge
+from ..workflows import rules
 from . import services
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -74,19 +75,19 @@ def read_upload(storage):
     Raises ``ValidationFailed`` (no file, empty, no header, missing columns, too many rows: 422),
     ``UploadTooLarge`` (413) or ``UnsupportedType`` (415, neither XLSX nor UTF-8 text)."""
     if storage is None or not getattr(storage, "filename", None):
-        raise _file_error(_l("Choose a file."), "required")
+        raise _file_error(_l("Choose a file."), rules.REQUIRED)
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     data = storage.stream.read(limit + 1)
     if len(data) > limit:
         message = _l("The file is larger than %(mb)s MB.", mb=round(limit / (1024 * 1024), 1))
-        raise UploadTooLarge(message, [Violation("too_large", message, "file")])
+        raise UploadTooLarge(message, [Violation(rules.TOO_LARGE, message, "file")])
     return read_bytes(data)
 
 
 def read_bytes(data):
     """Like ``read_upload`` for bytes already in memory."""
     if not data or not data.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise _file_error(_l("The file is empty."), "required")
+        raise _file_error(_l("The file is empty."), rules.REQUIRED)
     table = _xlsx_rows(data) if data.startswith(XLSX_MAGIC) else _csv_rows(data)
     try:
         return _to_member_file(table)
@@ -96,7 +97,7 @@ def read_bytes(data):
 
 def _unsupported():
     message = _l("Upload a CSV file (UTF-8, separated by commas or semicolons) or an Excel XLSX file.")
-    return UnsupportedType(message, [Violation("unsupported_type", message, "file")])
+    return UnsupportedType(message, [Violation(rules.UNSUPPORTED_TYPE, message, "file")])
 
 
 def _max_rows():
@@ -110,7 +111,7 @@ BINARY_MAGICS = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"\x1f\x8b", b"
 def _csv_rows(data):
     if data.startswith(OLE2_MAGIC):
         message = _l("Old Excel files (.xls) are not accepted: save the file as XLSX or as CSV UTF-8.")
-        raise UnsupportedType(message, [Violation("unsupported_type", message, "file")])
+        raise UnsupportedType(message, [Violation(rules.UNSUPPORTED_TYPE, message, "file")])
     if data.startswith(BINARY_MAGICS) or b"\x00" in data:
         raise _unsupported()
     try:
@@ -118,7 +119,7 @@ def _csv_rows(data):
     except UnicodeDecodeError:
         message = _l("The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving, "
                      "or upload the XLSX file.")
-        raise UnsupportedType(message, [Violation("unsupported_type", message, "file")]) from None
+        raise UnsupportedType(message, [Violation(rules.UNSUPPORTED_TYPE, message, "file")]) from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -169,7 +170,7 @@ def _xlsx_rows(data):
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
-            raise _file_error(_l("The file is empty."), "required")
+            raise _file_error(_l("The file is empty."), rules.REQUIRED)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -208,7 +209,7 @@ def _to_member_file(table):
                     continue
                 if key in found.columns:
                     msg = _l("Two columns mean the same: “%(a)s” and “%(b)s”.", a=found.columns[key], b=name)
-                    violations.append(Violation("duplicate", msg, f"row {number}: {key}"))
+                    violations.append(Violation(rules.DUPLICATE, msg, f"row {number}: {key}"))
                     continue
                 columns[index] = key
                 found.columns[key] = str(name).strip()
@@ -216,7 +217,7 @@ def _to_member_file(table):
                 if key not in found.columns:
                     msg = _l("The column “%(name)s” is missing (accepted names: %(names)s).",
                              name=FIELD_LABELS[key], names=", ".join(HEADER_ALIASES[key][:4]))
-                    violations.append(Violation("required", msg, f"row {number}: {key}"))
+                    violations.append(Violation(rules.REQUIRED, msg, f"row {number}: {key}"))
             if violations:
                 raise ValidationFailed(_l("The first row must name the columns."), violations)
             continue
@@ -230,9 +231,9 @@ def _to_member_file(table):
             row[key] = None if value == "" else value
         found.rows.append(row)
     if header is None:
-        raise _file_error(_l("The file is empty."), "required")
+        raise _file_error(_l("The file is empty."), rules.REQUIRED)
     if not found.rows:
-        raise _file_error(_l("The file has no rows below the column names."), "required")
+        raise _file_error(_l("The file has no rows below the column names."), rules.REQUIRED)
     return found
 
 

@@ -11,6 +11,7 @@ from ..common import utcnow
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
 from ..money import to_decimal
+from ..workflows import rules
 from . import hooks
 from .models import SEXES, Association, Buyer, Member
 
@@ -39,7 +40,7 @@ MAX_LENGTHS = {"name": 200, "legal_id": 60, "tax_id": 40, "municipality": 120, "
 def _too_long(c, key, value, prefix=""):
     limit = MAX_LENGTHS.get(key)
     if value and limit and len(value) > limit:
-        c.add("invalid", _l("At most %(n)s characters.", n=limit), prefix + key)
+        c.add(rules.INVALID, _l("At most %(n)s characters.", n=limit), prefix + key)
         return True
     return False
 
@@ -82,7 +83,7 @@ def _set_association(assoc, data, c, creating):
         if creating or key in data:
             value = _text(data, key) or ""
             if not value:
-                c.add("required", _l("This field is required."), key)
+                c.add(rules.REQUIRED, _l("This field is required."), key)
             setattr(assoc, key, value)
     for key in ("legal_id", "tax_id", "bank_name", "bank_account", "phone", "email"):
         if key in data:
@@ -97,7 +98,7 @@ def _set_association(assoc, data, c, creating):
             if assoc.level not in (1, 2, 3):
                 raise ValueError
         except (TypeError, ValueError):
-            c.add("invalid", _l("The level is 1 (base), 2 or 3."), "level")
+            c.add(rules.INVALID, _l("The level is 1 (base), 2 or 3."), "level")
     if "founded_year" in data:
         raw = data.get("founded_year")
         try:
@@ -105,7 +106,7 @@ def _set_association(assoc, data, c, creating):
             if assoc.founded_year is not None and not 1900 <= assoc.founded_year <= 2100:
                 raise ValueError
         except (TypeError, ValueError):
-            c.add("invalid", _l("Enter a year such as 2004."), "founded_year")
+            c.add(rules.INVALID, _l("Enter a year such as 2004."), "founded_year")
     if "parent_id" in data:
         raw = data.get("parent_id")
         if raw in (None, "", 0, "0"):
@@ -113,13 +114,13 @@ def _set_association(assoc, data, c, creating):
         else:
             parent = db.session.get(Association, int(raw)) if str(raw).isdigit() and len(str(raw)) < 10 else None
             if parent is None or parent is assoc:
-                c.add("invalid", _l("Choose an existing parent association."), "parent_id")
+                c.add(rules.INVALID, _l("Choose an existing parent association."), "parent_id")
             elif parent.level <= (assoc.level or 1):
-                c.add("invalid", _l("The parent must be of a higher level (2 or 3)."), "parent_id")
+                c.add(rules.INVALID, _l("The parent must be of a higher level (2 or 3)."), "parent_id")
             else:
                 assoc.parent = parent
     elif "level" in data and assoc.parent is not None and assoc.parent.level <= (assoc.level or 1):
-        c.add("invalid", _l("The parent must be of a higher level (2 or 3)."), "parent_id")
+        c.add(rules.INVALID, _l("The parent must be of a higher level (2 or 3)."), "parent_id")
 
 
 def association_snapshot(a):
@@ -161,7 +162,7 @@ def _set_member(member, data, c, creating, prefix=""):
         if creating or key in data:
             value = _text(data, key) or ""
             if not value:
-                err("required", _l("This field is required."), key)
+                err(rules.REQUIRED, _l("This field is required."), key)
             if _too_long(c, key, value, prefix):
                 value = value[:MAX_LENGTHS[key]]
             setattr(member, key, value)
@@ -169,9 +170,9 @@ def _set_member(member, data, c, creating, prefix=""):
         raw = _text(data, "sex") or ""
         sex = parse_sex(raw)
         if not raw:
-            err("required", _l("This field is required."), "sex")
+            err(rules.REQUIRED, _l("This field is required."), "sex")
         elif sex not in SEXES:
-            err("invalid", _l("Sex is F (woman), M (man) or X (other)."), "sex")
+            err(rules.INVALID, _l("Sex is F (woman), M (man) or X (other)."), "sex")
         member.sex = sex or "X"
     if "birth_year" in data:
         raw = data.get("birth_year")
@@ -182,11 +183,11 @@ def _set_member(member, data, c, creating, prefix=""):
                 raise ValueError
         except (TypeError, ValueError):
             member.birth_year = None
-            err("invalid", _l("Enter a birth year such as 1975."), "birth_year")
+            err(rules.INVALID, _l("Enter a birth year such as 1975."), "birth_year")
     if "indigenous" in data:
         value = parse_yes_no(data.get("indigenous"))
         if value is None:
-            err("invalid", _l("Write yes or no (sí / no)."), "indigenous")
+            err(rules.INVALID, _l("Write yes or no (sí / no)."), "indigenous")
         member.indigenous = bool(value)
     elif creating:
         member.indigenous = False
@@ -200,7 +201,7 @@ def _set_member(member, data, c, creating, prefix=""):
                 raise ValueError
         except (TypeError, ValueError, ArithmeticError):  # decimal.InvalidOperation for 1e30
             member.hectares = to_decimal("0")
-            err("invalid", _l("Enter the hectares as a number such as 2.5."), "hectares")
+            err(rules.INVALID, _l("Enter the hectares as a number such as 2.5."), "hectares")
     for key in ("phone",):
         if key in data:
             value = _text(data, key) or None
@@ -227,7 +228,7 @@ def add_member(association, data, actor):
     member = Member(association_id=association.id, active=True)
     _set_member(member, data, c, creating=True)
     if member.national_id and _duplicate_id(association, member.national_id):
-        c.add("duplicate", _l("A member with this ID number is already registered."), "national_id")
+        c.add(rules.DUPLICATE, _l("A member with this ID number is already registered."), "national_id")
     _fail(c)
     db.session.add(member)
     db.session.flush()
@@ -243,7 +244,7 @@ def update_member(member, data, actor):
     with db.session.no_autoflush:
         _set_member(member, data, c, creating=False)
         if member.national_id and _duplicate_id(member.association, member.national_id, member):
-            c.add("duplicate", _l("A member with this ID number is already registered."), "national_id")
+            c.add(rules.DUPLICATE, _l("A member with this ID number is already registered."), "national_id")
     _fail(c)
     db.session.flush()
     after = member_snapshot(member)
@@ -287,15 +288,15 @@ def import_members(association, rows, actor):
         nid = member.national_id
         if nid:
             if nid in seen:
-                c.add("duplicate", _l("The same ID number is on row %(row)s.", row=seen[nid]),
+                c.add(rules.DUPLICATE, _l("The same ID number is on row %(row)s.", row=seen[nid]),
                       f"row {number}: national_id")
             elif nid in existing:
-                c.add("duplicate", _l("A member with this ID number is already registered."),
+                c.add(rules.DUPLICATE, _l("A member with this ID number is already registered."),
                       f"row {number}: national_id")
             seen.setdefault(nid, number)
         built.append(member)
     if not rows:
-        c.add("required", _l("The file has no rows."), "file")
+        c.add(rules.REQUIRED, _l("The file has no rows."), "file")
     _fail(c)
     db.session.add_all(built)
     db.session.flush()
@@ -357,7 +358,7 @@ def create_buyer(data, actor):
     buyer = Buyer()
     name = _text(data, "name") or ""
     if not name:
-        c.add("required", _l("This field is required."), "name")
+        c.add(rules.REQUIRED, _l("This field is required."), "name")
     buyer.name = name
     for key in BUYER_FIELDS[1:]:
         if key in data:
@@ -365,7 +366,7 @@ def create_buyer(data, actor):
     for key in BUYER_FIELDS:
         _too_long(c, key, getattr(buyer, key))
     if buyer.tax_id and db.session.execute(db.select(Buyer).where(Buyer.tax_id == buyer.tax_id)).scalar():
-        c.add("duplicate", _l("A buyer with this tax ID is already registered."), "tax_id")
+        c.add(rules.DUPLICATE, _l("A buyer with this tax ID is already registered."), "tax_id")
     _fail(c)
     db.session.add(buyer)
     db.session.flush()

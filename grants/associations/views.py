@@ -11,6 +11,7 @@ from ..errors import StaleVersion, ValidationFailed, Violation
 from ..extensions import db
 from ..web.forms import form_action, options, success
 from ..web.pagination import paginate
+from ..workflows import rules
 from . import assemblies, hooks, services
 from .forms import AssociationForm, BuyerForm, SearchForm, level_options
 from .models import Association, Buyer, Member
@@ -88,7 +89,7 @@ def _check_region(association, data):
     if region and not can_create_association(current_user, region):
         message = _l("You may only register associations in your regions: %(regions)s.",
                      regions=", ".join(current_user.regions) or "—")
-        raise ValidationFailed(message, [Violation("region_not_covered", message, "region")])
+        raise ValidationFailed(message, [Violation(rules.REGION_NOT_COVERED, message, "region")])
 
 
 def _unchanged(obj, message):

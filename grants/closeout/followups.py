@@ -27,6 +27,7 @@ from ..errors import Collector, Forbidden, RuleViolation, Violation
 from ..extensions import db
 from ..money import share
 from ..parsing import amount, day, fail, text, whole
+from ..workflows import rules
 from .followups_models import KINDS, YEARS, FollowUp
 
 #: a year-N follow-up may be recorded from this many days before its due date (N years after the closing)
@@ -144,7 +145,7 @@ def _flag(data, key, c, required=True):
     if value in ("no", "false", "0", "off"):
         return False
     if value or required:
-        c.add("required" if not value else "invalid", _l("Answer yes or no."), key)
+        c.add(rules.REQUIRED if not value else rules.INVALID, _l("Answer yes or no."), key)
     return None
 
 
@@ -154,10 +155,10 @@ def parse(data, alliance, today):
     year = whole(data, "year", c, minimum=1, maximum=3)
     kind = str(data.get("kind") or "").strip()
     if kind not in KINDS:
-        c.add("required" if not kind else "invalid", _l("Say whether it was a visit or a phone call."), "kind")
+        c.add(rules.REQUIRED if not kind else rules.INVALID, _l("Say whether it was a visit or a phone call."), "kind")
     held = day(data, "held_on", c)
     if held is not None and held > today:
-        c.add("follow_up_in_future", _l("The day of the visit or the call cannot be after today."), "held_on")
+        c.add(rules.FOLLOW_UP_IN_FUTURE, _l("The day of the visit or the call cannot be after today."), "held_on")
     still = _flag(data, "still_selling", c)
     buyer_kept = _flag(data, "buyer_kept", c, required=False)
     fields = {
@@ -176,18 +177,18 @@ def parse(data, alliance, today):
     }
     families, women = fields["families_active"], fields["women_active"]
     if families is not None and women is not None and women > families:
-        c.add("follow_up_women_exceed_families",
+        c.add(rules.FOLLOW_UP_WOMEN_EXCEED_FAMILIES,
               _l("The active women (%(women)s) cannot be more than the active families (%(families)s).",
                  women=women, families=families), "women_active")
     closed = closed_on(alliance)
     if closed is None:
-        c.add("follow_up_not_closed", _l("Follow-ups are recorded once the alliance is closed."), "year")
+        c.add(rules.FOLLOW_UP_NOT_CLOSED, _l("Follow-ups are recorded once the alliance is closed."), "year")
     elif year is not None:
         if any(f.year == year for f in alliance.follow_ups):
-            c.add("follow_up_year_recorded",
+            c.add(rules.FOLLOW_UP_YEAR_RECORDED,
                   _l("The follow-up of year %(year)s is already recorded.", year=year), "year")
         elif held is not None and held < opens_on(closed, year):
-            c.add("follow_up_too_early",
+            c.add(rules.FOLLOW_UP_TOO_EARLY,
                   _l("The follow-up of year %(year)s is due on %(due)s (%(year)s years after the closing on "
                      "%(closed)s); it can be recorded from %(opens)s.", year=year,
                      due=due_on(closed, year).isoformat(), closed=closed.isoformat(),
@@ -214,7 +215,7 @@ def record_follow_up(alliance, data, actor, today=None):
         with db.session.begin_nested():  # two people recording the same year at the same moment: one wins
             db.session.add(fu)
     except sa.exc.IntegrityError:
-        raise RuleViolation([Violation("follow_up_year_recorded", _l(
+        raise RuleViolation([Violation(rules.FOLLOW_UP_YEAR_RECORDED, _l(
             "The follow-up of year %(year)s is already recorded.", year=fields["year"]), "year")]) from None
     db.session.expire(alliance, ["follow_ups"])
     audit.record("follow_up", fu.id, "record", actor, data={

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..alliances.catalog import KINDS, group_indexes, items_of
 from ..parsing import amount, check_version, fail, text, whole
 from ..common import utcnow
+from ..workflows import rules
 from .models import RATINGS, Evaluation, FinalReport, IndicatorActual
 
 TEXT_LIMIT = 20000
@@ -121,11 +122,11 @@ def save_final_report(alliance, data, actor, version=None):
     given = {}
     raw_actuals = data.get("actuals") or []
     if not isinstance(raw_actuals, list):
-        c.add("invalid", _l("The actuals are a list of indicators with their values."), "actuals")
+        c.add(rules.INVALID, _l("The actuals are a list of indicators with their values."), "actuals")
         raw_actuals = []
     for i, item in enumerate(raw_actuals):
         if not isinstance(item, dict):
-            c.add("invalid", _l("Each actual needs an indicator and a value."), f"actuals.{i}")
+            c.add(rules.INVALID, _l("Each actual needs an indicator and a value."), f"actuals.{i}")
             continue
         try:
             iid = int(item.get("indicator_id"))
@@ -133,7 +134,7 @@ def save_final_report(alliance, data, actor, version=None):
             iid = None
         ind = indicators.get(iid)
         if ind is None:
-            c.add("invalid", _l("Unknown indicator."), f"actuals.{i}.indicator_id")
+            c.add(rules.INVALID, _l("Unknown indicator."), f"actuals.{i}.indicator_id")
             continue
         field = f"actuals.{ind.id}"
         value = amount(item, "actual", c, required=False, field=f"{field}.actual")
@@ -193,19 +194,19 @@ def final_report_violations(alliance):
     out = []
     report = alliance.final_report
     if report is None or not (report.narrative or "").strip():
-        out.append(Violation("final_report_incomplete", _l("Write the narrative of the results."), "narrative"))
+        out.append(Violation(rules.FINAL_REPORT_INCOMPLETE, _l("Write the narrative of the results."), "narrative"))
     if report is None or not (report.lessons or "").strip():
-        out.append(Violation("final_report_incomplete", _l("Write the lessons learned."), "lessons"))
+        out.append(Violation(rules.FINAL_REPORT_INCOMPLETE, _l("Write the lessons learned."), "lessons"))
     for ind in alliance.indicators:
         row = report.actual_of(ind.id) if report else None
         missing = row is None or row.actual is None or (ind.by_sex and (row.women is None or row.men is None))
         if missing:
             message = (_l("Give the indicator “%(name)s” its actual value, for women and men.", name=ind.title)
                        if ind.by_sex else _l("Give the indicator “%(name)s” its actual value.", name=ind.title))
-            out.append(Violation("indicator_actual_missing", message, f"actuals.{ind.id}"))
+            out.append(Violation(rules.INDICATOR_ACTUAL_MISSING, message, f"actuals.{ind.id}"))
     for pair in assessment_pairs(alliance):
         if not pair["complete"]:
-            out.append(Violation("assessment_missing", _l("Score the closeout assessment “%(title)s”.",
+            out.append(Violation(rules.ASSESSMENT_MISSING, _l("Score the closeout assessment “%(title)s”.",
                                                           title=pair["title"]), f"assessments.{pair['kind']}"))
     return out
 
@@ -234,9 +235,9 @@ def save_evaluation(alliance, data, actor, version=None):
     c = Collector()
     rating = str(data.get("rating") or "").strip()
     if not rating:
-        c.add("required", _l("Choose a rating."), "rating")
+        c.add(rules.REQUIRED, _l("Choose a rating."), "rating")
     elif rating not in RATINGS:
-        c.add("invalid", _l("Choose one of the six ratings."), "rating")
+        c.add(rules.INVALID, _l("Choose one of the six ratings."), "rating")
     findings = text(data, "findings", c, limit=TEXT_LIMIT, required=True)
     recommendations = text(data, "recommendations", c, limit=TEXT_LIMIT)
     fail(c)

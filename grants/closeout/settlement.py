@@ -18,6 +18,7 @@ from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation, Vio
 from ..extensions import db
 from ..money import ZERO, shown
 from ..parsing import amount, day, fail, text
+from ..workflows import rules
 from .models import Refund
 from .services import _audit, can_settle
 
@@ -88,18 +89,18 @@ def _lock(alliance):
 def _settle_fields(data, c, date_key):
     value = amount(data, "amount", c)
     if value is not None and value <= 0:
-        c.add("invalid", _l("Enter an amount of more than zero."), "amount")
+        c.add(rules.INVALID, _l("Enter an amount of more than zero."), "amount")
         value = None
     when = day(data, date_key, c)
     if when is not None and when > date.today():
-        c.add("invalid", _l("The date cannot be in the future."), date_key)
+        c.add(rules.INVALID, _l("The date cannot be in the future."), date_key)
     return value, when
 
 
 def _balance_violation(alliance, value):
     left = figures(alliance).to_settle
     if value is not None and value > left:
-        return Violation("refund_exceeds_balance", _l(
+        return Violation(rules.REFUND_EXCEEDS_BALANCE, _l(
             "Only %(left)s of the unspent grant is still to settle; %(amount)s is more.",
             left=shown(left, alliance.call.program.currency), amount=shown(value, alliance.call.program.currency)),
             "amount")
@@ -153,7 +154,7 @@ def move_to_fund(alliance, data, actor):
     fail(c)
     problems = []
     if not revolving_allowed(alliance):
-        problems.append(Violation("revolving_not_allowed", _l(
+        problems.append(Violation(rules.REVOLVING_NOT_ALLOWED, _l(
             "The program does not put any part of the grant into a revolving fund."), "amount"))
     over = _balance_violation(alliance, value)
     if over:
@@ -162,7 +163,7 @@ def move_to_fund(alliance, data, actor):
         raise RuleViolation(problems)
     deposit_from_grant = offers.offered("deposit_from_grant")
     if deposit_from_grant is None:  # pragma: no cover - the revolving stage is optional
-        raise RuleViolation([Violation("revolving_not_allowed", _l(
+        raise RuleViolation([Violation(rules.REVOLVING_NOT_ALLOWED, _l(
             "The revolving fund is not available in this installation."), "amount")])
     movement = deposit_from_grant(alliance, value, actor, when)
     db.session.flush()
@@ -192,18 +193,18 @@ def closing_checks(alliance, figs=None):
     contracts, unreported = ledger.open_contracts(alliance), ledger.unreported_expenses(alliance)
     cur = figs.currency
     return [
-        Check("contracts_open", _l("Technical assistance contracts closed"), contracts == 0,
+        Check(rules.CONTRACTS_OPEN, _l("Technical assistance contracts closed"), contracts == 0,
               _l("%(n)s technical assistance contract(s) are not closed yet.", n=contracts) if contracts else
               _l("Every technical assistance contract is closed.")),
-        Check("expenses_unreported", _l("Every expense in an approved accountability report"), unreported == 0,
+        Check(rules.EXPENSES_UNREPORTED, _l("Every expense in an approved accountability report"), unreported == 0,
               _l("%(n)s expense(s) are not in an approved accountability report.", n=unreported) if unreported else
               _l("Every expense is in an approved accountability report.")),
-        Check("balance_unsettled", _l("Unspent grant refunded or moved to the revolving fund"),
+        Check(rules.BALANCE_UNSETTLED, _l("Unspent grant refunded or moved to the revolving fund"),
               figs.to_settle == 0,
               _l("%(amount)s of unspent grant is not refunded or moved to the revolving fund yet.",
                  amount=shown(figs.to_settle, cur)) if figs.to_settle else
               _l("The unspent grant is settled.")),
-        Check("evaluation_missing", _l("The officer's evaluation"), alliance.evaluation is not None,
+        Check(rules.EVALUATION_MISSING, _l("The officer's evaluation"), alliance.evaluation is not None,
               _l("The officer has not evaluated the alliance yet.") if alliance.evaluation is None else
               _l("The officer evaluated the alliance.")),
     ]

@@ -17,6 +17,7 @@ from ..alliances.budget import Tranche
 from ..extensions import db
 from ..money import ZERO, fmt, share
 from ..programs.models import Program
+from ..workflows import rules as rule_codes
 from .models import AccountabilityReport, Expense
 
 
@@ -29,7 +30,7 @@ def _report_message(d, today):
               due=d["due_on"])
 
 
-@alerts.source("report_missing", message=_report_message)
+@alerts.source(rule_codes.REPORT_MISSING, message=_report_message)
 def report_missing(alliances):
     ids = _executing(alliances)
     if not ids:
@@ -49,7 +50,7 @@ def report_missing(alliances):
         start = max(first[aid], last.get(aid) or first[aid])
         months = rules[aid][1]
         due = alerts.add_months(start, months)
-        out.append(alerts.Alert("report_missing", aid, since=due, due=due + alerts.ONE_DAY, detail={
+        out.append(alerts.Alert(rule_codes.REPORT_MISSING, aid, since=due, due=due + alerts.ONE_DAY, detail={
             "covered_until": start.isoformat(), "due_on": due.isoformat(), "report_period_months": months}))
     return out
 
@@ -59,7 +60,7 @@ def _low_message(d, today):
               pct=fmt(Decimal(d["share"]) * 100, 1), min=fmt(Decimal(d["minimum"]) * 100, 0))
 
 
-@alerts.source("low_execution", message=_low_message)
+@alerts.source(rule_codes.LOW_EXECUTION, message=_low_message)
 def low_execution(alliances):
     ids = _executing(alliances)
     if not ids:
@@ -85,7 +86,7 @@ def low_execution(alliances):
             continue
         ratio = share(used, got)
         if used < got * minimum:  # exact: the rounded share could hide a cent
-            out.append(alerts.Alert("low_execution", aid, since=since, due=since, detail={
+            out.append(alerts.Alert(rule_codes.LOW_EXECUTION, aid, since=since, due=since, detail={
                 "received": fmt(got), "spent": fmt(used), "share": fmt(ratio, 4), "minimum": fmt(minimum, 4),
                 "last_transfer_on": last_transfer.isoformat()}))
     return out

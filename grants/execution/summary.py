@@ -9,6 +9,7 @@ from ..alliances.models import Alliance
 from ..extensions import db
 from .expenses.services import line_figures
 from .models import AccountabilityReport, Expense
+from ..workflows import rules
 
 NEAR_LIMIT = 90
 #: expenses older than this and in no submitted report make the report overdue
@@ -21,7 +22,7 @@ def glance(alliance):
     for item in lines:
         for src, cell in item["sources"].items():
             if cell["planned"] and cell["share"] >= NEAR_LIMIT:
-                warnings.append(("line_near_limit", _l("Line %(n)s (%(line)s) has used %(share)s %% of its %(src)s.",
+                warnings.append((rules.LINE_NEAR_LIMIT, _l("Line %(n)s (%(line)s) has used %(share)s %% of its %(src)s.",
                                                        n=item["line"].position, line=item["line"].description,
                                                        share=cell["share"], src=_source_title(src))))
     # both counts in one statement, or in the alliance page's first (page.py)
@@ -31,13 +32,13 @@ def glance(alliance):
     else:
         missing, overdue = db.session.execute(sa.select(*_counts(alliance.id))).one()
     if missing:
-        warnings.append(("receipts_missing", _l("%(n)s expenses have no receipt yet.", n=missing)))
+        warnings.append((rules.RECEIPTS_MISSING, _l("%(n)s expenses have no receipt yet.", n=missing)))
     if overdue:
-        warnings.append(("report_overdue", _l("%(n)s expenses older than %(d)s days are in no submitted report.",
+        warnings.append((rules.REPORT_OVERDUE, _l("%(n)s expenses older than %(d)s days are in no submitted report.",
                                                n=overdue, d=REPORT_DUE_DAYS)))
     observed = ledger.open_observations(alliance)
     if observed:
-        warnings.append(("open_observations", _l("%(n)s reports have observations to answer.", n=observed)))
+        warnings.append((rules.OPEN_OBSERVATIONS, _l("%(n)s reports have observations to answer.", n=observed)))
     return {"lines": lines, "warnings": warnings, "balance": ledger.balance(alliance)}
 
 

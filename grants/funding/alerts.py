@@ -11,6 +11,7 @@ from ..alliances import alerts
 from ..alliances.budget import Tranche
 from ..extensions import db
 from ..programs.models import Program
+from ..workflows import rules as rule_codes
 from .models import TrancheFlow
 
 
@@ -20,7 +21,7 @@ def _message(d, today):
               day=d["requested_on"], days=(today - requested).days)
 
 
-@alerts.source("tranche_unanswered", message=_message)
+@alerts.source(rule_codes.TRANCHE_UNANSWERED, message=_message)
 def tranche_unanswered(alliances):
     ids = [a.id for a in alliances]
     if not ids:
@@ -40,7 +41,7 @@ def tranche_unanswered(alliances):
         days = rules[aid][1]
         requested = requested_at.date()
         since = requested + timedelta(days=days)
-        out.append(alerts.Alert("tranche_unanswered", aid, since=since, due=since + alerts.ONE_DAY, ref=str(tid),
+        out.append(alerts.Alert(rule_codes.TRANCHE_UNANSWERED, aid, since=since, due=since + alerts.ONE_DAY, ref=str(tid),
                                 detail={"tranche_id": tid, "number": number, "requested_on": requested.isoformat(),
                                         "response_days": days}))
     return out

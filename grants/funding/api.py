@@ -12,10 +12,11 @@ from ..alliances.api import load_alliance
 from ..alliances.budget import Tranche
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter, can_view_alliance
-from ..api.core import ApiError, Model, Out, api_user, check_version, choice_arg, dump, endpoint, load, paginate
+from ..api.core import ApiError, Out, api_user, check_version, choice_arg, dump, endpoint, load, paginate
 from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
 from ..extensions import db
+from ..workflows import rules
 from ..workflows.tranche import TRANCHE
 from . import pdf, services
 from .schemas import TrancheTransitionIn
@@ -123,7 +124,7 @@ def tranche_transition(tranche_id, body):
     ``tranche_out_of_order``. Unknown action: 400; wrong state or someone acted first: 409."""
     tranche = load_tranche(tranche_id)
     if body.action not in TRANCHE.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     if body.version is not None:
         check_version(tranche, body.version)
     services.tranche_action(tranche, body.action, api_user(), body)

@@ -16,6 +16,7 @@ from ..alliances.figures import financing
 from ..errors import Violation
 from ..workflows import guard, transition_applied
 from ..money import shown, shown_percent
+from ..workflows import rules
 
 #: alliance states in which tranches move
 ACTIVE = ("agreement_signed", "in_execution")
@@ -32,7 +33,7 @@ def _pct(value):
 def agreement_ready(alliance, actor, data):
     att = alliance.attachment_of("signed_agreement")
     if att is None or att.content_type != "application/pdf":
-        return [Violation("signed_agreement_missing",
+        return [Violation(rules.SIGNED_AGREEMENT_MISSING,
                           _l("Upload the agreement signed by the parties (PDF) before signing it here."),
                           "signed_agreement")]
     return []
@@ -41,19 +42,19 @@ def agreement_ready(alliance, actor, data):
 @guard("first_transfer_made")
 def first_transfer_made(alliance, actor, data):
     if not any(t.state == "disbursed" for t in alliance.tranches):
-        return [Violation("first_transfer_missing",
+        return [Violation(rules.FIRST_TRANSFER_MISSING,
                           _l("Execution starts after the first tranche has been transferred."), "tranches")]
     return []
 
 
 def may_move_violations(alliance):
     if alliance.state == "suspended":
-        return [Violation("alliance_suspended", _l("The alliance is suspended: no tranche moves until it "
+        return [Violation(rules.ALLIANCE_SUSPENDED, _l("The alliance is suspended: no tranche moves until it "
                                                    "is resumed."))]
     if alliance.state in BEFORE_AGREEMENT:
-        return [Violation("agreement_not_signed", _l("Tranches move only after the agreement is signed."))]
+        return [Violation(rules.AGREEMENT_NOT_SIGNED, _l("Tranches move only after the agreement is signed."))]
     if alliance.state not in ACTIVE:
-        return [Violation("alliance_not_active", _l("The alliance is no longer in execution."))]
+        return [Violation(rules.ALLIANCE_NOT_ACTIVE, _l("The alliance is no longer in execution."))]
     return []
 
 
@@ -66,7 +67,7 @@ def tranche_may_move(tranche, actor, data):
 def tranche_in_order(tranche, actor, data):
     earlier = [t for t in tranche.alliance.tranches if t.number < tranche.number and t.state != "disbursed"]
     if earlier:
-        return [Violation("tranche_out_of_order", _l("Tranche %(n)s must be transferred first.",
+        return [Violation(rules.TRANCHE_OUT_OF_ORDER, _l("Tranche %(n)s must be transferred first.",
                                                      n=earlier[0].number))]
     return []
 
@@ -80,7 +81,7 @@ def rule_violations(alliance):
         needed = Decimal(program.tranche_justified_share)
         justified = ledger.justified(alliance)
         if justified < needed * paid:
-            out.append(Violation("tranche_not_justified", _l(
+            out.append(Violation(rules.TRANCHE_NOT_JUSTIFIED, _l(
                 "Only %(share)s of the money disbursed so far (%(paid)s) is justified by approved expenses; the "
                 "program asks for at least %(limit)s.", share=_pct(justified / paid), paid=shown(paid, program.currency),
                 limit=_pct(needed)), "justified"))
@@ -89,7 +90,7 @@ def rule_violations(alliance):
         contributed = ledger.counterpart_contributed(alliance)
         # contributed / committed >= disbursed / grant, by cross-multiplication (exact)
         if grant > 0 and committed > 0 and contributed * grant < committed * paid:
-            out.append(Violation("counterpart_not_proportional", _l(
+            out.append(Violation(rules.COUNTERPART_NOT_PROPORTIONAL, _l(
                 "The counterpart contributed (%(contributed)s of %(committed)s) is behind the grant disbursed "
                 "(%(paid)s of %(grant)s).", contributed=shown(contributed, program.currency),
                 committed=shown(committed, program.currency), paid=shown(paid, program.currency),
@@ -97,7 +98,7 @@ def rule_violations(alliance):
                 "counterpart"))
     count = ledger.open_observations(alliance)
     if count:
-        out.append(Violation("open_observations", _l(
+        out.append(Violation(rules.OPEN_OBSERVATIONS, _l(
             "%(n)s observation(s) on the accountability reports are still open.", n=count)))
     return out
 
@@ -111,7 +112,7 @@ def tranche_rules(tranche, actor, data):
 def separation_of_duties(tranche, actor, data):
     flow = tranche.flow
     if flow is not None and actor is not None and flow.approved_by_id == actor.id:
-        return [Violation("separation_of_duties", _l("You approved this tranche: another finance officer "
+        return [Violation(rules.SEPARATION_OF_DUTIES, _l("You approved this tranche: another finance officer "
                                                      "records the transfer."))]
     return []
 

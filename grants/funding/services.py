@@ -18,6 +18,7 @@ from ..common import utcnow
 from ..errors import Collector, Forbidden, InvalidTransition, StaleVersion, ValidationFailed, Violation
 from ..extensions import db
 from ..money import shown
+from ..workflows import rules
 from ..workflows.tranche import TRANCHE
 from .models import Agreement, TrancheFlow
 from .schemas import TrancheActionIn
@@ -56,7 +57,7 @@ def upload_signed_agreement(alliance, storage, actor):
     att = add_attachment(alliance, "signed_agreement", storage, actor)
     if att.content_type != "application/pdf":
         raise ValidationFailed(_l("The signed agreement must be a PDF."), [
-            Violation("signed_agreement_not_pdf", _l("The signed agreement must be a PDF."), "file")])
+            Violation(rules.SIGNED_AGREEMENT_NOT_PDF, _l("The signed agreement must be a PDF."), "file")])
     agreement = ensure_agreement(alliance)
     agreement.signed_attachment_id = att.id
     db.session.flush()
@@ -97,13 +98,13 @@ def _transfer_data(tranche, data):
     amount = data.get("amount")
     amount = tranche.amount if amount is None else amount
     if amount <= 0 or amount > tranche.amount:
-        c.add("invalid", _l("The amount transferred is more than zero and at most the tranche (%(amount)s).",
+        c.add(rules.INVALID, _l("The amount transferred is more than zero and at most the tranche (%(amount)s).",
                             amount=shown(tranche.amount, tranche.alliance.call.program.currency)), "amount")
     day = data.get("disbursed_on")
     if day is None:
-        c.add("invalid", _l("Enter the date of the transfer, such as 2027-03-01."), "disbursed_on")
+        c.add(rules.INVALID, _l("Enter the date of the transfer, such as 2027-03-01."), "disbursed_on")
     elif day > date.today():
-        c.add("invalid", _l("The transfer cannot be dated in the future."), "disbursed_on")
+        c.add(rules.INVALID, _l("The transfer cannot be dated in the future."), "disbursed_on")
     if c.violations:
         raise ValidationFailed(_l("Some fields need attention."), c.violations)
     return amount, day, data.get("reference") or ""

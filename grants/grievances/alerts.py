@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import alerts
 from ..extensions import db
+from ..workflows import rules
 from ..workflows.grievance import OPEN
 from .models import Grievance
 
@@ -24,7 +25,7 @@ def _overdue_message(d, today):
               "(%(days)s days late).", day=d["due_on"], days=(today - due).days)
 
 
-@alerts.source("grievance_overdue", message=_overdue_message)
+@alerts.source(rules.GRIEVANCE_OVERDUE, message=_overdue_message)
 def grievance_overdue(alliances):
     ids = [a.id for a in alliances]
     if not ids:
@@ -36,10 +37,10 @@ def grievance_overdue(alliances):
     out = []
     for gid, aid, state, ack_due, resolve_due in rows:
         step, due = ("acknowledge", ack_due) if state == "received" and ack_due < resolve_due else ("resolve", resolve_due)
-        out.append(alerts.Alert("grievance_overdue", aid, since=due, due=due + alerts.ONE_DAY, ref=str(gid),
+        out.append(alerts.Alert(rules.GRIEVANCE_OVERDUE, aid, since=due, due=due + alerts.ONE_DAY, ref=str(gid),
                                 detail={"step": step, "due_on": due.isoformat()}))
         if step == "acknowledge":  # once acknowledged late, the resolution may still be late too
-            out.append(alerts.Alert("grievance_overdue", aid, since=resolve_due, due=resolve_due + alerts.ONE_DAY,
+            out.append(alerts.Alert(rules.GRIEVANCE_OVERDUE, aid, since=resolve_due, due=resolve_due + alerts.ONE_DAY,
                                     ref=f"{gid}r", detail={"step": "resolve", "due_on": resolve_due.isoformat()}))
     return out
 

@@ -23,6 +23,7 @@ from ..errors import Collector, Forbidden, RuleViolation, ValidationFailed, Viol
 from ..extensions import db
 from ..programs.models import RULES, Call, Program
 from ..uploads import read_checked, store
+from ..workflows import rules
 from ..workflows.grievance import CLOSED, GRIEVANCE
 from .models import CATEGORIES, Grievance
 
@@ -70,13 +71,13 @@ def _raise(c):
 
 def _text(c, raw, field, limit, required):
     if raw is not None and not isinstance(raw, str):
-        c.add("invalid", _l("This value is not valid."), field)
+        c.add(rules.INVALID, _l("This value is not valid."), field)
         return ""
     text = (raw or "").strip()
     if required and not text:
-        c.add("required", _l("This field is required."), field)
+        c.add(rules.REQUIRED, _l("This field is required."), field)
     elif len(text) > limit:
-        c.add("too_long", _l("At most %(n)s characters.", n=limit), field)
+        c.add(rules.TOO_LONG, _l("At most %(n)s characters.", n=limit), field)
     return text[:limit]
 
 
@@ -114,9 +115,9 @@ def file_grievance(data, actor=None, upload=None, today=None):
     c = Collector()
     category = str(data.get("category") or "").strip()
     if not category:
-        c.add("required", _l("Choose what the grievance is about."), "category")
+        c.add(rules.REQUIRED, _l("Choose what the grievance is about."), "category")
     elif category not in CATEGORIES:
-        c.add("invalid", _l("Choose one of the listed kinds of grievance."), "category")
+        c.add(rules.INVALID, _l("Choose one of the listed kinds of grievance."), "category")
     description = _text(c, data.get("description"), "description", DESCRIPTION_MAX, True)
     contact = _text(c, data.get("contact"), "contact", CONTACT_MAX, False) or None
     alliance = association = None
@@ -124,7 +125,7 @@ def file_grievance(data, actor=None, upload=None, today=None):
     if code:
         alliance = db.session.execute(sa.select(Alliance).where(Alliance.code == code)).scalar_one_or_none()
         if alliance is None:
-            c.add("grievance_target_unknown", _l("No alliance has this code. Check it, or leave it empty."),
+            c.add(rules.GRIEVANCE_TARGET_UNKNOWN, _l("No alliance has this code. Check it, or leave it empty."),
                   "alliance_code")
         else:
             association = alliance.association
@@ -136,7 +137,7 @@ def file_grievance(data, actor=None, upload=None, today=None):
             ident = 0
         association = db.session.get(Association, ident) if 0 < ident < 2**31 else None
         if association is None:
-            c.add("grievance_target_unknown", _l("No association has this number."), "association_id")
+            c.add(rules.GRIEVANCE_TARGET_UNKNOWN, _l("No association has this number."), "association_id")
     file_data = None
     if upload is not None and getattr(upload, "filename", None):
         file_data = read_checked(upload, field="attachment")  # 413/415 at once: nothing stored
@@ -173,10 +174,10 @@ def transition(g, action, actor, data=None):
     for key in ("resolution", "reason"):
         if isinstance(data.get(key), str) and len(data[key]) > DESCRIPTION_MAX:
             raise ValidationFailed(_l("Some fields need attention."),
-                                   [Violation("too_long", _l("At most %(n)s characters.", n=DESCRIPTION_MAX), key)])
+                                   [Violation(rules.TOO_LONG, _l("At most %(n)s characters.", n=DESCRIPTION_MAX), key)])
     t = GRIEVANCE.check(g, action, actor, data)
     if action == "escalate" and g.escalated_at is not None:
-        raise RuleViolation([Violation("grievance_already_escalated",
+        raise RuleViolation([Violation(rules.GRIEVANCE_ALREADY_ESCALATED,
                                        _l("This grievance is already with an administrator."))])
     now = utcnow()
 
@@ -216,7 +217,7 @@ def flag_supervision(g, actor, on=True):
     if not actor.has_role("grievance_officer", "admin"):
         raise Forbidden(_l("Your role does not allow this action."))
     if g.alliance_id is None:
-        raise RuleViolation([Violation("supervision_needs_alliance",
+        raise RuleViolation([Violation(rules.SUPERVISION_NEEDS_ALLIANCE,
                                        _l("This grievance is not about an alliance: there is nothing to supervise."))])
     if on == (g.supervision_flagged_at is not None):
         return g

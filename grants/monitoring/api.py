@@ -17,6 +17,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..web.idempotency import idempotent
 from ..uploads import send_stored
+from ..workflows import rules
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
 from . import visits as visit_svc
@@ -253,7 +254,7 @@ def action_transition(action_id, body):
     422 ``comment_required``). Unknown action: 400; wrong state: 409 ``invalid_transition``; role: 403."""
     a = load(FollowUpAction, action_id, lambda a: can_view(api_user(), a.alliance))
     if body.action not in FOLLOW_UP.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     allowed = can_answer if body.action == "answer" else can_visit
     require(allowed(api_user(), a.alliance), _l("Your role does not allow this action."))
     visit_svc.act(a, body.action, api_user(), answer=body.answer, comment=body.comment,

@@ -16,6 +16,7 @@ from ..alliances import offers
 from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..extensions import db
 from ..money import to_decimal
+from ..workflows import rules
 from .models import IndicatorValue
 from .permissions import MONITORED
 
@@ -74,7 +75,7 @@ def current_period(today=None):
 def state_violations(alliance):
     c = Collector()
     if alliance.state not in MONITORED:
-        c.add("alliance_not_in_execution", _l("Monitoring data are recorded while the alliance is in execution, "
+        c.add(rules.ALLIANCE_NOT_IN_EXECUTION, _l("Monitoring data are recorded while the alliance is in execution, "
                                               "suspended or closing."))
     return c.violations
 
@@ -90,7 +91,7 @@ def _count(c, raw, field):
             raise ValueError
         return n
     except (TypeError, ValueError):
-        c.add("invalid", _l("Enter a whole number, 0 or more."), field)
+        c.add(rules.INVALID, _l("Enter a whole number, 0 or more."), field)
         return False
 
 
@@ -100,36 +101,36 @@ def parse_value(indicator, data, today=None):
     period = str(data.get("period") or "").strip()
     m = PERIOD.match(period)
     if not period:
-        c.add("required", _l("Enter the period as YYYY-MM, such as 2027-03."), "period")
+        c.add(rules.REQUIRED, _l("Enter the period as YYYY-MM, such as 2027-03."), "period")
     elif not m or int(m.group(1)) < 1990:
-        c.add("invalid", _l("Enter the period as YYYY-MM, such as 2027-03."), "period")
+        c.add(rules.INVALID, _l("Enter the period as YYYY-MM, such as 2027-03."), "period")
     elif period > current_period(today):
-        c.add("period_in_future", _l("The period cannot be in the future."), "period")
+        c.add(rules.PERIOD_IN_FUTURE, _l("The period cannot be in the future."), "period")
     value = None
     raw = data.get("value")
     if raw in (None, ""):
-        c.add("required", _l("Enter the value."), "value")
+        c.add(rules.REQUIRED, _l("Enter the value."), "value")
     else:
         try:
             value = to_decimal(raw if not isinstance(raw, int) else str(raw))
             if abs(value) >= MAX_VALUE:
                 raise ValueError
         except (TypeError, ValueError):
-            c.add("invalid", _l("Enter a number such as 125.50."), "value")
+            c.add(rules.INVALID, _l("Enter a number such as 125.50."), "value")
             value = None
     women, men = _count(c, data.get("women"), "women"), _count(c, data.get("men"), "men")
     # by sex: both counts are required; on other indicators they are optional, but must add up when given
     if indicator.by_sex or women is not None or men is not None:
         for name, n in (("women", women), ("men", men)):
             if n is None:
-                c.add("required", _l("Enter how many women and how many men."), name)
+                c.add(rules.REQUIRED, _l("Enter how many women and how many men."), name)
         counted = all(n is not None and n is not False for n in (women, men))
         if counted and value is not None and value != women + men:
-            c.add("sex_split_mismatch", _l("The value (%(value)s) must equal women plus men (%(sum)s).",
+            c.add(rules.SEX_SPLIT_MISMATCH, _l("The value (%(value)s) must equal women plus men (%(sum)s).",
                                            value=value, sum=women + men), "value")
     note = str(data.get("note") or "").strip()
     if len(note) > 2000:
-        c.add("invalid", _l("At most %(n)s characters.", n=2000), "note")
+        c.add(rules.INVALID, _l("At most %(n)s characters.", n=2000), "note")
     return period, value, (women if women is not False else None), (men if men is not False else None), note, \
         c.violations
 
@@ -147,7 +148,7 @@ def record_value(alliance, indicator, data, actor, today=None):
     ``note``. Returns the ``IndicatorValue``; the audit event carries the old and new figures."""
     violations = list(state_violations(alliance))
     if indicator.alliance_id != alliance.id:
-        raise ValidationFailed(_l("Choose an indicator of this alliance."), _violation("invalid", "indicator_id"))
+        raise ValidationFailed(_l("Choose an indicator of this alliance."), _violation(rules.INVALID, "indicator_id"))
     period, value, women, men, note, found = parse_value(indicator, data, today)
     violations.extend(found)
     raise_all(violations)

@@ -11,6 +11,7 @@ from ..alliances.inputs import parse_text
 from ..common import utcnow
 from ..errors import Collector
 from ..extensions import db
+from ..workflows import rules
 from ..workflows.follow_up import FOLLOW_UP
 from .models import RATINGS, FollowUpAction, Visit, VisitPhoto
 from .services import raise_all, state_violations
@@ -27,12 +28,12 @@ def _ctx(alliance):
 def _date(c, raw, field, required=True):
     if raw in (None, ""):
         if required:
-            c.add("required", _l("Enter a date such as 2027-03-01."), field)
+            c.add(rules.REQUIRED, _l("Enter a date such as 2027-03-01."), field)
         return None
     try:
         return raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
     except ValueError:
-        c.add("invalid", _l("Enter a date such as 2027-03-01."), field)
+        c.add(rules.INVALID, _l("Enter a date such as 2027-03-01."), field)
         return None
 
 
@@ -41,7 +42,7 @@ def parse_visit(data, today=None):
     c = Collector()
     visited_on = _date(c, data.get("visited_on"), "visited_on")
     if visited_on and visited_on > today:
-        c.add("visit_in_future", _l("The visit cannot be in the future."), "visited_on")
+        c.add(rules.VISIT_IN_FUTURE, _l("The visit cannot be in the future."), "visited_on")
     place = parse_text(c, data.get("place"), "place", 200)
     participants = 0
     raw = data.get("participants")
@@ -52,15 +53,15 @@ def parse_visit(data, today=None):
         if not 0 <= participants <= 100000:
             raise ValueError
     except (TypeError, ValueError):
-        c.add("invalid", _l("Enter a whole number, 0 or more."), "participants")
+        c.add(rules.INVALID, _l("Enter a whole number, 0 or more."), "participants")
     findings = parse_text(c, data.get("findings"), "findings", 10000)
     rating = str(data.get("rating") or "").strip()
     if rating not in RATINGS:
-        c.add("required" if not rating else "invalid", _l("Choose a rating of progress."), "rating")
+        c.add(rules.REQUIRED if not rating else rules.INVALID, _l("Choose a rating of progress."), "rating")
     actions = []
     rows = data.get("actions") or []
     if len(rows) > MAX_ACTIONS:
-        c.add("invalid", _l("At most %(n)s actions.", n=MAX_ACTIONS), "actions")
+        c.add(rules.INVALID, _l("At most %(n)s actions.", n=MAX_ACTIONS), "actions")
         rows = []
     for i, row in enumerate(rows):
         row = row or {}
@@ -71,7 +72,7 @@ def parse_visit(data, today=None):
         desc = parse_text(c, desc, f"{field}.description", 2000)
         due = _date(c, due, f"{field}.due_on")
         if due and visited_on and due < visited_on:
-            c.add("due_before_visit", _l("The due date cannot be before the visit."), f"{field}.due_on")
+            c.add(rules.DUE_BEFORE_VISIT, _l("The due date cannot be before the visit."), f"{field}.due_on")
         actions.append((desc, due))
     return dict(visited_on=visited_on, place=place, participants=participants, findings=findings,
                 rating=rating), actions, c.violations
@@ -85,7 +86,7 @@ def record_visit(alliance, data, actor, photos=(), today=None):
     photos = [p for p in photos or [] if p is not None and getattr(p, "filename", None)]
     if len(photos) > MAX_PHOTOS:
         c = Collector()
-        c.add("invalid", _l("At most %(n)s photos.", n=MAX_PHOTOS), "photos")
+        c.add(rules.INVALID, _l("At most %(n)s photos.", n=MAX_PHOTOS), "photos")
         violations += c.violations
     raise_all(violations)
     checked = [_checked_photo(p) for p in photos]  # 413/415 before anything is written
@@ -130,7 +131,7 @@ def add_photo(visit, storage, actor, caption=""):
     c = Collector()
     caption = parse_text(c, caption, "caption", 200, required=False)
     if len(visit.photos) >= MAX_PHOTOS:
-        c.add("too_many_photos", _l("At most %(n)s photos.", n=MAX_PHOTOS), "photo")
+        c.add(rules.TOO_MANY_PHOTOS, _l("At most %(n)s photos.", n=MAX_PHOTOS), "photo")
     raise_all(c.violations)
     return _store_photo(visit, _checked_photo(storage), actor, caption)
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..errors import Collector, RuleViolation
 from ..extensions import db
+from ..workflows import rules
 from .models import OpenDataSettings
 
 #: licences a program may choose: SPDX id -> (title, URL)
@@ -96,17 +97,17 @@ def save_settings(program, data, actor):
     values.update({k: str(data[k]).strip() for k in values if data.get(k) is not None})
     c = Collector()
     if not _ORG_REF.match(values["reporting_org_ref"]):
-        c.add("iati_org_ref_invalid", _l("The IATI organisation identifier must be 3 to 80 letters, digits, dots, "
+        c.add(rules.IATI_ORG_REF_INVALID, _l("The IATI organisation identifier must be 3 to 80 letters, digits, dots, "
                                        "hyphens or underscores, such as BO-NIT-1234567."), "reporting_org_ref")
     if not _OCID_PREFIX.match(values["ocid_prefix"]):
-        c.add("ocid_prefix_invalid", _l("The OCDS prefix is 'ocds-' followed by the six letters or digits the "
+        c.add(rules.OCID_PREFIX_INVALID, _l("The OCDS prefix is 'ocds-' followed by the six letters or digits the "
                                       "Open Contracting Partnership registered for the program."), "ocid_prefix")
     if values["licence"] not in LICENCES:
-        c.add("licence_unknown", _l("Choose one of the licences offered."), "licence")
+        c.add(rules.LICENCE_UNKNOWN, _l("Choose one of the licences offered."), "licence")
     try:
         parse_dac(values["dac_sectors"])
     except ValueError as exc:
-        c.add("dac_sector_invalid", _l("Line %(n)s: write one product word, '=' and a five-digit DAC sector code, "
+        c.add(rules.DAC_SECTOR_INVALID, _l("Line %(n)s: write one product word, '=' and a five-digit DAC sector code, "
                                      "such as leche=31163.", n=exc.args[0]), "dac_sectors")
     if c.violations:
         raise RuleViolation(c.violations)

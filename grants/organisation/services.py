@@ -17,6 +17,7 @@ from ..errors import Collector, Forbidden, NotFound, RuleViolation, Violation
 from ..extensions import db
 from ..money import ZERO
 from ..parsing import amount, check_version, day, fail, text, whole
+from ..workflows import rules
 from ..workflows.organisation import (ACTION_MOVES, CAPACITY_ACTION, CAPACITY_PLAN, FUND_APPLICATION,
                                       FUND_MOVES)
 from .models import (ACTION_STATES, CAPACITY_KINDS, FUND_STATES, CapacityAction, CapacityPlan, FundApplication,
@@ -45,7 +46,7 @@ def _require_board(association, actor):
 
 def _not_future(value, key, c):
     if value is not None and value > today():
-        c.add("date_in_future", _l("The date cannot be in the future."), key)
+        c.add(rules.DATE_IN_FUTURE, _l("The date cannot be in the future."), key)
 
 
 def _choice(data, key, allowed, c, default, field=None):
@@ -53,7 +54,7 @@ def _choice(data, key, allowed, c, default, field=None):
     if value in (None, ""):
         return default
     if value not in allowed:
-        c.add("invalid", _l("Choose one of: %(values)s.", values=", ".join(allowed)), field or key)
+        c.add(rules.INVALID, _l("Choose one of: %(values)s.", values=", ".join(allowed)), field or key)
         return default
     return value
 
@@ -76,12 +77,12 @@ def _plan_for(association):
 def _read_actions(raw, prefix, c):
     actions = []
     if not isinstance(raw, list) or len(raw) > MAX_ACTIONS:
-        c.add("invalid", _l("Give at most %(n)s actions per objective.", n=MAX_ACTIONS), prefix)
+        c.add(rules.INVALID, _l("Give at most %(n)s actions per objective.", n=MAX_ACTIONS), prefix)
         return actions
     for j, item in enumerate(raw):
         key = f"{prefix}.{j}"
         if not isinstance(item, dict):
-            c.add("invalid", _l("Each action needs a description."), key)
+            c.add(rules.INVALID, _l("Each action needs a description."), key)
             continue
         actions.append(StrategicAction(
             position=j + 1, description=text(item, "description", c, limit=500, required=True,
@@ -106,17 +107,17 @@ def save_strategic_plan(association, data, actor, version=None):
     _not_future(reviewed_on, "reviewed_on", c)
     reference = text(data, "review_reference", c, limit=200)
     if reviewed_on is not None and not reference:
-        c.add("required", _l("Give the reference of the assembly's minutes (book, page or number)."),
+        c.add(rules.REQUIRED, _l("Give the reference of the assembly's minutes (book, page or number)."),
               "review_reference")
     raw = data.get("objectives") or []
     objectives = []
     if not isinstance(raw, list) or len(raw) > MAX_OBJECTIVES:
-        c.add("invalid", _l("Give at most %(n)s objectives.", n=MAX_OBJECTIVES), "objectives")
+        c.add(rules.INVALID, _l("Give at most %(n)s objectives.", n=MAX_OBJECTIVES), "objectives")
         raw = []
     for i, item in enumerate(raw):
         key = f"objectives.{i}"
         if not isinstance(item, dict):
-            c.add("invalid", _l("Each objective needs a title."), key)
+            c.add(rules.INVALID, _l("Each objective needs a title."), key)
             continue
         objectives.append(StrategicObjective(position=i + 1, title=text(item, "title", c, limit=300, required=True,
                                                                         field=f"{key}.title"),
@@ -181,16 +182,16 @@ def propose_capacity_plan(association, actor):
     _require_board(association, actor)
     plan = capacity_plan_of(association)
     if plan is not None and plan.state == "adopted":
-        raise RuleViolation([Violation("capacity_plan_adopted", _l(
+        raise RuleViolation([Violation(rules.CAPACITY_PLAN_ADOPTED, _l(
             "The capacity plan is already adopted: record its trainings, or change its actions one by one."))])
     alliance, scores = latest_scores(association)
     if alliance is None:
-        raise RuleViolation([Violation("assessment_missing", _l(
+        raise RuleViolation([Violation(rules.ASSESSMENT_MISSING, _l(
             "No alliance of the association has its scorecard scored yet: score it first."))])
     weak = sorted(((ITEMS[code][0], code, score) for code, score in scores.items()
                    if code in ITEMS and score <= 1))
     if not weak:
-        raise RuleViolation([Violation("no_weak_items", _l(
+        raise RuleViolation([Violation(rules.NO_WEAK_ITEMS, _l(
             "No item of the scorecard is scored 0 or 1: there is nothing urgent to strengthen."))])
     if plan is None:
         plan = CapacityPlan(association_id=association.id, state="draft")
@@ -240,9 +241,9 @@ def adopt_capacity_plan(association, actor, adopted_on=None):
     plan = capacity_plan_of(association)
     c = Collector()
     if plan is None or not plan.actions:
-        c.add("capacity_plan_empty", _l("Propose the plan from the assessment before adopting it."))
+        c.add(rules.CAPACITY_PLAN_EMPTY, _l("Propose the plan from the assessment before adopting it."))
     elif plan.state == "adopted":
-        c.add("capacity_plan_adopted", _l("The capacity plan is already adopted."))
+        c.add(rules.CAPACITY_PLAN_ADOPTED, _l("The capacity plan is already adopted."))
     when = day({"adopted_on": adopted_on}, "adopted_on", c, required=False) or today()
     _not_future(when, "adopted_on", c)
     fail(c)
@@ -270,12 +271,12 @@ def record_training(association, data, actor):
     counts = {k: whole(data, k, c, maximum=100000, required=False) or 0
               for k in ("women", "men", "women_leaders", "youth_leaders")}
     if not c.violations and counts["women"] + counts["men"] == 0:
-        c.add("participants_missing", _l("Give how many women and men took part."), "women")
+        c.add(rules.PARTICIPANTS_MISSING, _l("Give how many women and men took part."), "women")
     if counts["women_leaders"] > counts["women"]:
-        c.add("leaders_exceed_participants",
+        c.add(rules.LEADERS_EXCEED_PARTICIPANTS,
               _l("More women took a leadership role than women took part."), "women_leaders")
     if counts["youth_leaders"] > counts["women"] + counts["men"]:
-        c.add("leaders_exceed_participants",
+        c.add(rules.LEADERS_EXCEED_PARTICIPANTS,
               _l("More young people took a leadership role than people took part."), "youth_leaders")
     action_id = data.get("capacity_action_id")
     action = None
@@ -283,7 +284,7 @@ def record_training(association, data, actor):
         plan = capacity_plan_of(association)
         action = next((a for a in (plan.actions if plan else []) if str(a.id) == str(action_id)), None)
         if action is None:
-            c.add("invalid", _l("Choose an action of the association's capacity plan."), "capacity_action_id")
+            c.add(rules.INVALID, _l("Choose an action of the association's capacity plan."), "capacity_action_id")
     notes = text(data, "notes", c, limit=500)
     fail(c)
     training = Training(association_id=association.id, topic=topic, held_on=held_on, notes=notes,
@@ -304,7 +305,7 @@ def _fund_fields(data, c, current=None):
     state = _choice(data, "state", FUND_STATES, c, "applied")
     obtained = amount(data, "amount_obtained", c, required=False)
     if state == "obtained" and obtained is None and not any(v.field == "amount_obtained" for v in c.violations):
-        c.add("amount_obtained_missing", _l("Give the amount obtained."), "amount_obtained")
+        c.add(rules.AMOUNT_OBTAINED_MISSING, _l("Give the amount obtained."), "amount_obtained")
     if state != "obtained":
         obtained = None
     return dict(source=source, purpose=purpose, applied_on=applied_on, amount_requested=requested,
@@ -336,7 +337,7 @@ def settle_fund(association, fund, data, actor):
     state = _choice(data, "state", FUND_STATES, c, fund.state)
     obtained = amount(data, "amount_obtained", c, required=False)
     if state == "obtained" and obtained is None and not c.violations:
-        c.add("amount_obtained_missing", _l("Give the amount obtained."), "amount_obtained")
+        c.add(rules.AMOUNT_OBTAINED_MISSING, _l("Give the amount obtained."), "amount_obtained")
     fail(c)
     fund.amount_obtained = obtained if state == "obtained" else None
     data = {"amount_obtained": str(fund.amount_obtained) if fund.amount_obtained is not None else None}

@@ -21,6 +21,7 @@ from ..web.xlsx import sheet, to_bytes, workbook
 from . import services
 from .models import ACTION_STATES, CAPACITY_KINDS, FUND_STATES, FundApplication, Training
 from .permissions import can_edit_organisation, can_view_organisation
+from ..workflows import rules
 
 bp = Blueprint("organisation", __name__, url_prefix="/associations/<int:association_id>")
 
@@ -67,7 +68,7 @@ def _amounts(data, *keys):
         try:
             value = parse_amount_input(data.get(key), current_language())
         except AmountError as exc:
-            raise ValidationFailed(exc.message, [Violation("invalid", exc.message, key)]) from None
+            raise ValidationFailed(exc.message, [Violation(rules.INVALID, exc.message, key)]) from None
         data[key] = None if value is None else str(value)
     return data
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..money import shown
 from ..parsing import MAX_AMOUNT, check_version, fail
 from ..schemas import from_form
+from ..workflows import rules
 from .permissions import can_edit_plan
 from .schemas import BudgetLineEdit, BudgetLineIn, BudgetLinePatch, TrancheEdit, TrancheIn, TranchePatch, written
 
@@ -47,15 +48,15 @@ def _set_line(line, fields, c, *, prefix=""):
             setattr(line, key, value)
     line.total = line_total(line.quantity or 0, line.unit_cost or 0)
     if line.total > MAX_AMOUNT:
-        c.add("invalid", _l("Quantity × unit cost is too large."), prefix + "quantity")
+        c.add(rules.INVALID, _l("Quantity × unit cost is too large."), prefix + "quantity")
         return
     split = sum((Decimal(getattr(line, s) or 0) for s in SOURCES), Decimal("0.00"))
     if split != line.total:
-        c.add("split_mismatch",
+        c.add(rules.SPLIT_MISMATCH,
               _l("The sources add up to %(split)s but the line costs %(total)s (quantity × unit cost): they must "
                  "be equal.", split=shown(split, _currency(line)), total=shown(line.total, _currency(line))), prefix + "grant")
     if line.category in INELIGIBLE_FOR_GRANT and Decimal(line.grant or 0) > 0:
-        c.add("ineligible_category", _l("The grant may not pay for %(category)s: use other sources.",
+        c.add(rules.INELIGIBLE_CATEGORY, _l("The grant may not pay for %(category)s: use other sources.",
                                         category=BUDGET_CATEGORIES[line.category]), prefix + "grant")
 
 
@@ -126,7 +127,7 @@ def import_lines(alliance, rows, actor):
     c = Collector()
     lines = []
     if not rows:
-        c.add("required", _l("The sheet has no budget lines."), "file")
+        c.add(rules.REQUIRED, _l("The sheet has no budget lines."), "file")
     with db.session.no_autoflush:
         for position, (number, data) in enumerate(rows, start=1):
             row_c = Collector()
@@ -175,11 +176,11 @@ def _set_tranche(tranche, alliance, fields, c):
         clash = db.session.execute(sa.select(Tranche.id).where(
             Tranche.alliance_id == alliance.id, Tranche.number == number, Tranche.id != (tranche.id or 0))).scalar()
         if clash:
-            c.add("invalid", _l("Another tranche already has this number."), "number")
+            c.add(rules.INVALID, _l("Another tranche already has this number."), "number")
         tranche.number = number
     if "amount" in fields:
         if fields["amount"] <= 0:
-            c.add("invalid", _l("A tranche transfers more than zero."), "amount")
+            c.add(rules.INVALID, _l("A tranche transfers more than zero."), "amount")
         else:
             tranche.amount = fields["amount"]
     if "planned_on" in fields:
@@ -187,7 +188,7 @@ def _set_tranche(tranche, alliance, fields, c):
     if fields.get("conditions") is not None:
         tranche.conditions = fields["conditions"]
     if fields.get("state") not in (None, "planned"):
-        c.add("invalid", _l("A tranche is planned here; the funding stage requests, approves and disburses it."),
+        c.add(rules.INVALID, _l("A tranche is planned here; the funding stage requests, approves and disburses it."),
               "state")
 
 

@@ -10,6 +10,7 @@ from ..alliances.figures import financing
 from ..common import utcnow
 from ..errors import Collector, Forbidden, Violation
 from ..extensions import db
+from ..workflows import rules
 from .catalog import CHECKLIST, RECOMMENDATIONS
 from .models import Appraisal, CommitteeMinutes, Review
 from ..parsing import check_version, fail
@@ -46,13 +47,13 @@ def save_appraisal(alliance, body: AppraisalIn, actor):
     answers = dict(appraisal.answers) if appraisal else {}
     for code, item in body.checklist.items():
         if code not in CHECKLIST:
-            c.add("invalid", _l("Unknown checklist item: %(code)s", code=str(code)[:60]), f"checklist.{code}")
+            c.add(rules.INVALID, _l("Unknown checklist item: %(code)s", code=str(code)[:60]), f"checklist.{code}")
             continue
         if item.answer == "":
             answers.pop(code, None)
             continue
         if item.answer == "observed" and not item.note:
-            c.add("required", _l("Write the observation."), f"checklist.{code}.note")
+            c.add(rules.REQUIRED, _l("Write the observation."), f"checklist.{code}.note")
         answers[code] = {"answer": item.answer, "note": item.note}
     opinion = body.opinion if body.opinion is not None else (appraisal.opinion if appraisal else "")
     fail(c)
@@ -75,10 +76,10 @@ def appraisal_violations(alliance):
     """``appraisal_incomplete`` for every unanswered checklist item and a missing opinion."""
     appraisal = appraisal_of(alliance)
     answers = appraisal.answers if appraisal else {}
-    out = [Violation("appraisal_incomplete", _l("Answer the checklist item: %(q)s", q=q), f"checklist.{code}")
+    out = [Violation(rules.APPRAISAL_INCOMPLETE, _l("Answer the checklist item: %(q)s", q=q), f"checklist.{code}")
            for code, q in CHECKLIST.items() if code not in answers]
     if appraisal is None or not (appraisal.opinion or "").strip():
-        out.append(Violation("appraisal_incomplete", _l("Write the technical opinion."), "opinion"))
+        out.append(Violation(rules.APPRAISAL_INCOMPLETE, _l("Write the technical opinion."), "opinion"))
     return out
 
 
@@ -121,36 +122,36 @@ def submit_review(alliance, body: ReviewIn, actor):
                            "committee."))
     c = Collector()
     if own_review(alliance, actor) is not None:
-        c.add("review_already_submitted", _l("You already submitted your review of this plan."), "scores")
+        c.add(rules.REVIEW_ALREADY_SUBMITTED, _l("You already submitted your review of this plan."), "scores")
     if body.declares_no_conflict is not True:
-        c.add("conflict_not_declared", _l("Declare that you have no conflict of interest with this alliance, or "
+        c.add(rules.CONFLICT_NOT_DECLARED, _l("Declare that you have no conflict of interest with this alliance, or "
                                           "abstain from reviewing it."), "declares_no_conflict")
     criteria = alliance.call.criteria
     raw = body.scores
     scores = {}
     if raw is None:
-        c.add("required", _l("Score every criterion."), "scores")
+        c.add(rules.REQUIRED, _l("Score every criterion."), "scores")
         raw = {}
     codes = {cr.code for cr in criteria}
     for code in raw:
         if code not in codes:
-            c.add("invalid", _l("Unknown criterion: %(code)s", code=str(code)[:60]), f"scores.{code}")
+            c.add(rules.INVALID, _l("Unknown criterion: %(code)s", code=str(code)[:60]), f"scores.{code}")
     for cr in criteria:
         value = raw.get(cr.code)
         if value is None or value == "":
-            c.add("required", _l("Score “%(name)s” (0 to %(max)s).", name=cr.name, max=cr.max), f"scores.{cr.code}")
+            c.add(rules.REQUIRED, _l("Score “%(name)s” (0 to %(max)s).", name=cr.name, max=cr.max), f"scores.{cr.code}")
             continue
         if not 0 <= value <= cr.max:
-            c.add("invalid", _l("Score “%(name)s” with a whole number from 0 to %(max)s.", name=cr.name, max=cr.max),
+            c.add(rules.INVALID, _l("Score “%(name)s” with a whole number from 0 to %(max)s.", name=cr.name, max=cr.max),
                   f"scores.{cr.code}")
             continue
         scores[cr.code] = value
     recommendation = body.recommendation or ""
     if recommendation not in RECOMMENDATIONS:
-        c.add("invalid", _l("Recommend approve, reject or revise."), "recommendation")
+        c.add(rules.INVALID, _l("Recommend approve, reject or revise."), "recommendation")
     comment = body.comment
     if recommendation in ("reject", "revise") and not comment:
-        c.add("comment_required", _l("Explain why you recommend to reject or revise."), "comment")
+        c.add(rules.COMMENT_REQUIRED, _l("Explain why you recommend to reject or revise."), "comment")
     fail(c)
     review = Review(alliance_id=alliance.id, round=current_round(alliance), member_id=actor.id,
                     declares_no_conflict=True, scores=json.dumps(scores), total_score=weighted_score(criteria, scores),
@@ -170,7 +171,7 @@ def quorum_violations(alliance):
     quorum = alliance.call.program.committee_quorum
     count = len(reviews_of(alliance))
     if count < quorum:
-        return [Violation("quorum_not_met", _l("%(n)s of the %(q)s reviews the committee needs are in.", n=count,
+        return [Violation(rules.QUORUM_NOT_MET, _l("%(n)s of the %(q)s reviews the committee needs are in.", n=count,
                                                 q=quorum), "reviews")]
     return []
 

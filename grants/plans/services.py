@@ -12,6 +12,7 @@ from ..alliances.figures import financing_violations, tranche_violations
 from ..errors import Collector, Forbidden, NotFound, Violation
 from ..extensions import db
 from ..common import utcnow
+from ..workflows import rules
 from .budget import require_editor
 from .catalog import ENVIRONMENTAL_CATEGORIES, KINDS, MOMENTS, SECTIONS, STANDARD_INDICATORS, items_of
 from .finance import analyse
@@ -93,7 +94,7 @@ def add_indicator(alliance, body: IndicatorIn, actor):
     c = Collector()
     code = body.code.lower().replace(" ", "_")
     if any(i.code == code for i in alliance.indicators):
-        c.add("invalid", _l("Another indicator already has this code."), "code")
+        c.add(rules.INVALID, _l("Another indicator already has this code."), "code")
     indicator = Indicator(code=code, standard=False, by_sex=False, unit="",
                           position=max((i.position for i in alliance.indicators), default=0) + 1)
     _indicator_fields(indicator, written(body))
@@ -180,16 +181,16 @@ def save_assessment(alliance, kind, moment, body: AssessmentIn, actor):
     for i, item in enumerate(body.items):
         code, score, evidence = item.code, item.score, item.evidence
         if code not in expected:
-            c.add("invalid", _l("Unknown item: %(code)s", code=code[:60]), f"items.{i}.code")
+            c.add(rules.INVALID, _l("Unknown item: %(code)s", code=code[:60]), f"items.{i}.code")
             continue
         if code in given:
-            c.add("invalid", _l("The item %(code)s is scored twice.", code=code), f"items.{code}")
+            c.add(rules.INVALID, _l("The item %(code)s is scored twice.", code=code), f"items.{code}")
             continue
         if score > 0 and not evidence:
-            c.add("required", _l("Name the evidence for a score above 0."), f"items.{code}.evidence")
+            c.add(rules.REQUIRED, _l("Name the evidence for a score above 0."), f"items.{code}.evidence")
         given[code] = (score, evidence)
     for code in sorted(expected - set(given)):
-        c.add("required", _l("Score this item (0 to 4)."), f"items.{code}.score")
+        c.add(rules.REQUIRED, _l("Score this item (0 to 4)."), f"items.{code}.score")
     fail(c)
     if moment == "baseline":
         ensure_plan(alliance)
@@ -227,7 +228,7 @@ def save_cash_flow(alliance, body: CashFlowIn, actor):
     rows, seen = [], set()
     for i, item in enumerate(body.years):
         if item.year in seen:
-            c.add("invalid", _l("Year %(y)s appears twice.", y=item.year), f"years.{i}.year")
+            c.add(rules.INVALID, _l("Year %(y)s appears twice.", y=item.year), f"years.{i}.year")
         seen.add(item.year)
         rows.append(CashFlowYear(year=item.year, **{k: getattr(item, k) if getattr(item, k) is not None
                                                     else Decimal("0.00") for k in MONEY_FIELDS}))
@@ -257,22 +258,22 @@ def completeness_violations(alliance):
     plan = alliance.plan
     for name, (title, required) in SECTIONS.items():
         if required and not (getattr(plan, name, "") or "").strip():
-            out.append(Violation("plan_incomplete", _l("Write the section “%(title)s”.", title=title), name))
+            out.append(Violation(rules.PLAN_INCOMPLETE, _l("Write the section “%(title)s”.", title=title), name))
     if plan is None or plan.environmental_category not in ENVIRONMENTAL_CATEGORIES:
-        out.append(Violation("plan_incomplete", _l("Choose the environmental category (1 to 4)."),
+        out.append(Violation(rules.PLAN_INCOMPLETE, _l("Choose the environmental category (1 to 4)."),
                              "environmental_category"))
     if not alliance.cash_flow:
-        out.append(Violation("cash_flow_missing", _l("Enter the cash flow without and with the project."),
+        out.append(Violation(rules.CASH_FLOW_MISSING, _l("Enter the cash flow without and with the project."),
                              "cash_flow"))
     for ind in alliance.indicators:
         if ind.baseline is None or ind.target is None:
-            out.append(Violation("indicator_incomplete",
+            out.append(Violation(rules.INDICATOR_INCOMPLETE,
                                  _l("Give the indicator “%(name)s” a baseline and a target.", name=ind.title),
                                  f"indicators.{ind.code}"))
     for kind, title in KINDS.items():
         a = assessment_of(alliance, kind, "baseline")
         if a is None or {code for _n, code, _g, _t, _e in items_of(kind)} - set(a.scores()):
-            out.append(Violation("assessment_missing",
+            out.append(Violation(rules.ASSESSMENT_MISSING,
                                  _l("Score the baseline assessment “%(title)s”.", title=title),
                                  f"assessments.{kind}"))
     return out

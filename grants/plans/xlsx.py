@@ -17,6 +17,7 @@ from ..alliances.figures import financing
 from ..errors import DomainError, ValidationFailed, Violation
 from ..money import xlsx_money_format
 from ..uploads import UnsupportedType, UploadTooLarge
+from ..workflows import rules
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ("category", "description", "unit", "quantity", "unit_cost", *SOURCES, "total")
@@ -141,14 +142,14 @@ def read_budget(storage):
     """``[(row_number, {field: text}), ...]`` from an uploaded XLSX. Raises ``ValidationFailed`` (no file,
     missing columns, too many rows), ``UnsupportedType`` (not an XLSX), ``UploadTooLarge``."""
     if storage is None or not getattr(storage, "filename", None):
-        raise ValidationFailed(_l("Choose a file."), [Violation("required", _l("Choose a file."), "file")])
+        raise ValidationFailed(_l("Choose a file."), [Violation(rules.REQUIRED, _l("Choose a file."), "file")])
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     data = storage.stream.read(limit + 1)
     if len(data) > limit:
-        raise UploadTooLarge(_l("The file is too large."), [Violation("too_large", _l("The file is too large."),
+        raise UploadTooLarge(_l("The file is too large."), [Violation(rules.TOO_LARGE, _l("The file is too large."),
                                                                       "file")])
     bad = UnsupportedType(_l("Upload the spreadsheet (XLSX) exported from the budget."),
-                          [Violation("unsupported_type", _l("Upload an XLSX spreadsheet."), "file")])
+                          [Violation(rules.UNSUPPORTED_TYPE, _l("Upload an XLSX spreadsheet."), "file")])
     if not data.startswith(b"PK\x03\x04"):
         raise bad
     try:
@@ -162,7 +163,7 @@ def read_budget(storage):
         if missing:
             raise ValidationFailed(_l("The sheet lacks the columns: %(cols)s.",
                                       cols=", ".join(str(HEADERS[c]) for c in missing)),
-                                   [Violation("required", _l("Missing column: %(col)s", col=str(HEADERS[c])),
+                                   [Violation(rules.REQUIRED, _l("Missing column: %(col)s", col=str(HEADERS[c])),
                                               f"columns.{c}")
                                     for c in missing])
         index = {name: i for i, name in enumerate(names) if name in COLUMNS}
@@ -173,7 +174,7 @@ def read_budget(storage):
                 continue
             if len(out) >= MAX_ROWS:
                 raise ValidationFailed(_l("At most %(n)s lines.", n=MAX_ROWS),
-                                       [Violation("invalid", _l("At most %(n)s lines.", n=MAX_ROWS), "file")])
+                                       [Violation(rules.INVALID, _l("At most %(n)s lines.", n=MAX_ROWS), "file")])
             item = {name: _cell(row[i]) if i < len(row) else None for name, i in index.items() if name != "total"}
             item["category"] = _category(item.get("category"), categories)
             for s in SOURCES:

@@ -9,6 +9,7 @@ from ..errors import Collector, ValidationFailed
 from ..extensions import db
 from ..money import to_decimal
 from ..accounts.models import User
+from ..workflows import rules as rule_codes
 from .models import DEFAULT_CRITERIA, RULES, Call, CallCommittee, CallCriterion, CallRegion, Program
 
 
@@ -54,14 +55,14 @@ def parse_rule(name, raw):
 def _apply_rules(program, rules, c):
     for name, raw in (rules or {}).items():
         if name not in RULES:
-            c.add("invalid", _l("Unknown rule: %(name)s", name=name), f"rules.{name}")
+            c.add(rule_codes.INVALID, _l("Unknown rule: %(name)s", name=name), f"rules.{name}")
             continue
         try:
             setattr(program, name, parse_rule(name, raw))
         except (ValueError, TypeError):
-            c.add("invalid", _l("Not a valid value for this rule."), f"rules.{name}")
+            c.add(rule_codes.INVALID, _l("Not a valid value for this rule."), f"rules.{name}")
     if (program.min_families or 0) > (program.max_families or 0):
-        c.add("invalid", _l("The minimum of families cannot exceed the maximum."), "rules.min_families")
+        c.add(rule_codes.INVALID, _l("The minimum of families cannot exceed the maximum."), "rules.min_families")
 
 
 def _program_fields(program, data, c, creating):
@@ -69,19 +70,19 @@ def _program_fields(program, data, c, creating):
         if creating or key in data:
             value = (data.get(key) or "").strip()
             if not value:
-                c.add("required", _l("This field is required."), key)
+                c.add(rule_codes.REQUIRED, _l("This field is required."), key)
             setattr(program, key, value)
     if creating or "currency" in data:
         currency = (data.get("currency") or "").strip().upper()
         if len(currency) != 3 or not currency.isalpha():
-            c.add("invalid", _l("Use a three-letter currency code such as BOB or COP."), "currency")
+            c.add(rule_codes.INVALID, _l("Use a three-letter currency code such as BOB or COP."), "currency")
         program.currency = currency
     if "description" in data:
         program.description = data.get("description")
     if program.code:
         other = db.session.execute(db.select(Program).where(Program.code == program.code)).scalar()
         if other is not None and other is not program:
-            c.add("duplicate", _l("Another program already uses this code."), "code")
+            c.add(rule_codes.DUPLICATE, _l("Another program already uses this code."), "code")
 
 
 def create_program(data, actor):
@@ -129,13 +130,13 @@ def _call_fields(call, data, c, creating):
         program = db.session.get(Program, int(data.get("program_id") or 0)) if str(
             data.get("program_id") or "").isdigit() else None
         if program is None:
-            c.add("required", _l("Choose a program."), "program_id")
+            c.add(rule_codes.REQUIRED, _l("Choose a program."), "program_id")
         else:
             call.program = program
     if creating or "title" in data:
         call.title = (data.get("title") or "").strip()
         if not call.title:
-            c.add("required", _l("This field is required."), "title")
+            c.add(rule_codes.REQUIRED, _l("This field is required."), "title")
     if "description" in data:
         call.description = data.get("description")
     for key in ("opens_at", "closes_at"):
@@ -143,16 +144,16 @@ def _call_fields(call, data, c, creating):
             try:
                 setattr(call, key, _parse_dt(data.get(key)))
             except (ValueError, TypeError):
-                c.add("invalid", _l("Enter a date and time such as 2026-03-01T08:00."), key)
+                c.add(rule_codes.INVALID, _l("Enter a date and time such as 2026-03-01T08:00."), key)
     if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
-        c.add("invalid", _l("The call must close after it opens."), "closes_at")
+        c.add(rule_codes.INVALID, _l("The call must close after it opens."), "closes_at")
     if creating or "envelope" in data:
         try:
             call.envelope = to_decimal(data.get("envelope") if data.get("envelope") not in (None, "") else "0")
             if call.envelope < 0 or call.envelope >= MAX_AMOUNT:
                 raise ValueError
         except (ValueError, TypeError):
-            c.add("invalid", _l("Enter an amount such as 1500000.00."), "envelope")
+            c.add(rule_codes.INVALID, _l("Enter an amount such as 1500000.00."), "envelope")
     if "regions" in data:
         regions = sorted({(r or "").strip() for r in data.get("regions") or [] if (r or "").strip()})
         call.region_rows = [CallRegion(region=r) for r in regions]
@@ -161,7 +162,7 @@ def _call_fields(call, data, c, creating):
         for uid in sorted({int(u) for u in data.get("committee_ids") or [] if str(u).isdigit()}):
             user = db.session.get(User, uid)
             if user is None or not user.has_role("committee"):
-                c.add("invalid", _l("Only committee members can sit on a call's committee."), "committee_ids")
+                c.add(rule_codes.INVALID, _l("Only committee members can sit on a call's committee."), "committee_ids")
             else:
                 rows.append(CallCommittee(user_id=uid))
         call.committee_rows = rows
@@ -189,7 +190,7 @@ def _set_criteria(call, items, c):
             if not code or code in codes or not 0 <= weight <= 100 or not 0 < top <= 1000:
                 raise ValueError
         except (ValueError, TypeError, AttributeError):
-            c.add("invalid", _l("Each criterion needs a unique code, a weight of 0 or more and a maximum above 0."),
+            c.add(rule_codes.INVALID, _l("Each criterion needs a unique code, a weight of 0 or more and a maximum above 0."),
                   f"criteria.{i}")
             continue
         codes.add(code)
@@ -197,7 +198,7 @@ def _set_criteria(call, items, c):
         row.name, row.weight, row.max, row.position = name, weight, top, i
         rows.append(row)
     if rows and sum(r.weight for r in rows) != 100:
-        c.add("invalid", _l("The weights of the criteria must add up to 100."), "criteria")
+        c.add(rule_codes.INVALID, _l("The weights of the criteria must add up to 100."), "criteria")
     call.criteria = rows
 
 

@@ -8,6 +8,7 @@ from ..alliances.models import Alliance
 from ..errors import Violation
 from ..extensions import db
 from ..web.i18n import money, percent
+from ..workflows import rules
 from ..workflows.alliance import FINISHED
 from ..workflows.engine import guard
 
@@ -33,39 +34,39 @@ def check_intake(alliance, now=None):
     call, program, assoc = alliance.call, alliance.call.program, alliance.association
     cur = program.currency
     if not call.is_open(now):
-        out.append(Violation("call_closed", _l(
+        out.append(Violation(rules.CALL_CLOSED, _l(
             "The call “%(title)s” is not open (it receives intentions from %(opens)s to %(closes)s). "
             "You can keep the draft, but it cannot be submitted.",
             title=call.title, opens=call.opens_at.date().isoformat(), closes=call.closes_at.date().isoformat()),
             "call_id"))
     if not (assoc.legal_id or "").strip():
-        out.append(Violation("legal_status_missing", _l(
+        out.append(Violation(rules.LEGAL_STATUS_MISSING, _l(
             "The association has no legal status number (personería jurídica) registered. Ask the officer "
             "to register it."), "legal_id"))
     families = alliance.families
     if not program.min_families <= families <= program.max_families:
-        out.append(Violation("families_out_of_range", _l(
+        out.append(Violation(rules.FAMILIES_OUT_OF_RANGE, _l(
             "%(n)s families take part; this program needs between %(low)s and %(high)s.",
             n=families, low=program.min_families, high=program.max_families), "member_ids"))
     cap = program.grant_cap_per_family * families
     if alliance.requested_grant > cap:
-        out.append(Violation("grant_cap_per_family_exceeded", _l(
+        out.append(Violation(rules.GRANT_CAP_PER_FAMILY_EXCEEDED, _l(
             "The requested grant %(grant)s is more than %(cap)s (%(per)s for each of the %(n)s families).",
             grant=money(alliance.requested_grant, cur), cap=money(cap, cur),
             per=money(program.grant_cap_per_family, cur), n=families), "requested_grant"))
     if not _counterpart_share_ok(alliance.requested_grant, alliance.estimated_counterpart,
                                  program.min_counterpart_share):
-        out.append(Violation("counterpart_share_too_low", _l(
+        out.append(Violation(rules.COUNTERPART_SHARE_TOO_LOW, _l(
             "The association's own contribution must be at least %(pct)s of the total (grant plus "
             "contribution). Raise the estimated counterpart or lower the requested grant.",
             pct=percent(program.min_counterpart_share)), "estimated_counterpart"))
     if alliance.attachment_of("buyer_letter") is None:
-        out.append(Violation("buyer_letter_missing", _l(
+        out.append(Violation(rules.BUYER_LETTER_MISSING, _l(
             "Attach the buyer's signed letter of intent."), "buyer_letter"))
     if program.one_open_alliance_per_call:
         others = other_open_alliances(alliance)
         if others:
-            out.append(Violation("open_alliance_exists", _l(
+            out.append(Violation(rules.OPEN_ALLIANCE_EXISTS, _l(
                 "The association already has another alliance in this call (%(codes)s). Only one may be open: "
                 "withdraw the other one first.", codes=", ".join(a.code for a in others)), "call_id"))
     return out
@@ -90,6 +91,6 @@ def screening_scored(alliance, actor, data):
     missing = missing_criteria(alliance)
     if not missing:
         return []
-    return [Violation("screening_incomplete", _l(
+    return [Violation(rules.SCREENING_INCOMPLETE, _l(
         "Score every criterion of the call before declaring the intention eligible. Missing: %(names)s.",
         names=", ".join(c.name for c in missing)), "scores")]

@@ -19,6 +19,7 @@ from ..errors import DomainError, Forbidden, RuleViolation, ValidationFailed, Vi
 from ..extensions import db
 from ..money import ZERO
 from ..associations.models import Association
+from ..workflows import rules as rule_codes
 from .models import PreselectionMinutes, ProfileRevision
 from .screening import totals_for
 
@@ -110,17 +111,17 @@ def decide(call, decisions, actor, comment=None):
     problems, chosen, seen = [], [], set()
     if not decisions:
         raise ValidationFailed(_l("Choose at least one intention."),
-                               [Violation("required", _l("Choose at least one intention."), "decisions")])
+                               [Violation(rule_codes.REQUIRED, _l("Choose at least one intention."), "decisions")])
     for i, (alliance_id, action) in enumerate(decisions):
         field = f"decisions.{i}"
         alliance = db.session.get(Alliance, alliance_id) if isinstance(alliance_id, int) else None
         if action not in ACTIONS:
-            problems.append(Violation("invalid", _l("The decision must be preselect or not_select."), field))
+            problems.append(Violation(rule_codes.INVALID, _l("The decision must be preselect or not_select."), field))
         elif alliance is None or alliance.call_id != call.id or not db.session.execute(
                 sa.select(sa.literal(1)).where(Alliance.id == alliance.id, alliance_filter(actor))).first():
-            problems.append(Violation("invalid", _l("This intention is not part of the call."), field))
+            problems.append(Violation(rule_codes.INVALID, _l("This intention is not part of the call."), field))
         elif alliance.id in seen:
-            problems.append(Violation("invalid", _l("The same intention appears twice."), field))
+            problems.append(Violation(rule_codes.INVALID, _l("The same intention appears twice."), field))
         else:
             seen.add(alliance.id)
             chosen.append((alliance, action))

@@ -12,6 +12,7 @@ from ..common import utcnow
 from ..errors import Forbidden, InvalidTransition, ValidationFailed, Violation
 from ..extensions import db
 from ..programs.models import CallCriterion
+from ..workflows import rules
 from .models import ScreeningScore
 from .schemas import ScreeningIn
 
@@ -104,18 +105,18 @@ def save_scores(alliance, body: ScreeningIn, actor):
     for code, value in body.scores.items():
         crit = criteria.get(code)
         if crit is None:
-            problems.append(Violation("invalid", _l("This call has no criterion “%(code)s”.", code=code),
+            problems.append(Violation(rules.INVALID, _l("This call has no criterion “%(code)s”.", code=code),
                                       f"scores.{code}"))
             continue
         if not 0 <= value <= crit.max:
-            problems.append(Violation("score_out_of_range", _l(
+            problems.append(Violation(rules.SCORE_OUT_OF_RANGE, _l(
                 "Give “%(name)s” a whole number from 0 to %(max)s.", name=crit.name, max=crit.max),
                 f"scores.{code}"))
             continue
         parsed[code] = value
     for code in comments:
         if code not in criteria:
-            problems.append(Violation("invalid", _l("This call has no criterion “%(code)s”.", code=code),
+            problems.append(Violation(rules.INVALID, _l("This call has no criterion “%(code)s”.", code=code),
                                       f"comments.{code}"))
     if problems:
         raise ValidationFailed(_l("Some scores need attention."), problems)

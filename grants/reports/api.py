@@ -12,6 +12,7 @@ from .views import stored_response
 from . import rollup  # noqa: F401,E402  (GET /associations/{id}/rollup)
 from pydantic import Field  # the portal's grievance counts (issue 15)
 from ..grievances.stats import public_counts
+from ..workflows import rules
 
 TAGS = ("reports",)
 
@@ -159,7 +160,7 @@ def _parse(allowed=tuple(FILTER_QUERY)):
     try:
         return filters.parse(request.args, strict=True, allowed=allowed)
     except filters.BadFilter as exc:
-        raise ApiError(400, "bad_request", _l("Unknown value for %(name)s: %(value)s", name=exc.name,
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown value for %(name)s: %(value)s", name=exc.name,
                                               value=str(exc.value)[:60])) from None
 
 
@@ -178,7 +179,7 @@ def portfolio_api():
     try:
         group = filters.group_of(request.args, strict=True)
     except filters.BadFilter as exc:
-        raise ApiError(400, "bad_request", _l("Unknown value for %(name)s: %(value)s", name=exc.name,
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown value for %(name)s: %(value)s", name=exc.name,
                                               value=str(exc.value)[:60])) from None
     return dump(PortfolioOut, portfolio_dict(pf.cached(user, f, group)))
 

@@ -24,6 +24,7 @@ from ..alliances.inputs import parse_amount, parse_date, parse_text
 from ..extensions import db
 from ..money import ZERO, amount_hint, shown, to_decimal
 from ..programs.models import Call, Program
+from ..workflows import rules as rule_codes
 from ..workflows.alliance import FUNDED
 from ..workflows.loan import LOAN
 from .models import Loan, Movement, RevolvingFund
@@ -94,7 +95,7 @@ def _move(fund, kind, amount, actor, occurred_on, **links):
 
 
 def _insufficient(balance):
-    return Violation("fund_insufficient", _l("The fund has only %(balance)s available.", balance=shown(balance)), "amount")
+    return Violation(rule_codes.FUND_INSUFFICIENT, _l("The fund has only %(balance)s available.", balance=shown(balance)), "amount")
 
 
 # -- which alliances feed a fund ----------------------------------------------------------------------------
@@ -121,7 +122,7 @@ def fund_allowed(association):
 
 
 def _not_allowed(c):
-    c.add("revolving_not_allowed", _l("No program of this association has a revolving fund."))
+    c.add(rule_codes.REVOLVING_NOT_ALLOWED, _l("No program of this association has a revolving fund."))
 
 
 # -- the contract with closeout -----------------------------------------------------------------------------
@@ -133,14 +134,14 @@ def deposit_from_grant(alliance, amount, actor, moved_on=None, reference=None):
     or a bad date). Returns the movement. Flushes, never commits."""
     c = Collector()
     if share_of(alliance) <= 0:
-        c.add("revolving_not_allowed", _l("The alliance's program has no revolving fund."), "amount")
+        c.add(rule_codes.REVOLVING_NOT_ALLOWED, _l("The alliance's program has no revolving fund."), "amount")
     try:
         value = to_decimal(amount)
         if value <= 0 or value > 999999999999:
             raise ValueError
     except (ValueError, TypeError):
         value = None
-        c.add("invalid", _l("Enter an amount greater than zero, such as %(example)s.", example=amount_hint()), "amount")
+        c.add(rule_codes.INVALID, _l("Enter an amount greater than zero, such as %(example)s.", example=amount_hint()), "amount")
     day = date.today() if moved_on in (None, "") else parse_date(c, moved_on, "moved_on", allow_future=True)
     if c.violations:
         raise RuleViolation(c.violations)
@@ -170,15 +171,15 @@ def _moved_column(alliance_id=Alliance.id):
 
 def _member(c, association, raw, active=False):
     if raw in (None, ""):
-        c.add("required", _l("Choose a member."), "member_id")
+        c.add(rule_codes.REQUIRED, _l("Choose a member."), "member_id")
         return None
     ident = _int(raw)
     if ident is None:
-        c.add("invalid", _l("Choose a member."), "member_id")
+        c.add(rule_codes.INVALID, _l("Choose a member."), "member_id")
         return None
     member = db.session.get(Member, ident)
     if member is None or member.association_id != association.id or (active and not member.active):
-        c.add("member_not_in_association", _l("The member does not belong to this association."), "member_id")
+        c.add(rule_codes.MEMBER_NOT_IN_ASSOCIATION, _l("The member does not belong to this association."), "member_id")
         return None
     return member
 
@@ -188,10 +189,10 @@ def _alliance(c, association, raw):
         return None
     alliance = db.session.get(Alliance, _int(raw) or 0) if _int(raw) else None
     if alliance is None or alliance.association_id != association.id:
-        c.add("invalid", _l("Choose an alliance of this association."), "alliance_id")
+        c.add(rule_codes.INVALID, _l("Choose an alliance of this association."), "alliance_id")
         return None
     if share_of(alliance) <= 0:
-        c.add("revolving_not_allowed", _l("The alliance's program has no revolving fund."), "alliance_id")
+        c.add(rule_codes.REVOLVING_NOT_ALLOWED, _l("The alliance's program has no revolving fund."), "alliance_id")
     return alliance
 
 
@@ -200,7 +201,7 @@ def _loan(c, association, raw):
         return None
     loan = db.session.get(Loan, _int(raw) or 0) if _int(raw) else None
     if loan is None or loan.association_id != association.id:
-        c.add("invalid", _l("Choose a loan of this association."), "loan_id")
+        c.add(rule_codes.INVALID, _l("Choose a loan of this association."), "loan_id")
         return None
     return loan
 
@@ -214,13 +215,13 @@ def _loan_rules(c, loan, amount, member=None):
     """Check a repayment against ``loan``; True when the loan's state or borrower refuses it."""
     refused = loan.state != "open" or (member is not None and member.id != loan.member_id)
     if loan.state != "open":
-        c.add("invalid", _l("The loan is %(state)s: it takes no more repayments.", state=loan.state_title),
+        c.add(rule_codes.INVALID, _l("The loan is %(state)s: it takes no more repayments.", state=loan.state_title),
               "loan_id")
     elif amount is not None and amount > loan.amount_due - loan.repaid:
-        c.add("repayment_exceeds_loan", _l("Only %(left)s is left to repay on this loan.",
+        c.add(rule_codes.REPAYMENT_EXCEEDS_LOAN, _l("Only %(left)s is left to repay on this loan.",
                                            left=shown(loan.amount_due - loan.repaid)), "amount")
     if member is not None and member.id != loan.member_id:
-        c.add("invalid", _l("The loan belongs to another member."), "loan_id")
+        c.add(rule_codes.INVALID, _l("The loan belongs to another member."), "loan_id")
     return refused
 
 
@@ -285,7 +286,7 @@ def _rate(c, raw):
             raise ValueError
         return rate
     except (ValueError, TypeError):
-        c.add("invalid", _l("Enter the interest as a share between 0 and 1, such as 0.05."), "interest_rate")
+        c.add(rule_codes.INVALID, _l("Enter the interest as a share between 0 and 1, such as 0.05."), "interest_rate")
         return None
 
 
@@ -298,7 +299,7 @@ def record_loan(association, data, actor):
     lent_on = parse_date(c, data.get("lent_on"), "lent_on")
     due_on = parse_date(c, data.get("due_on"), "due_on", allow_future=True)
     if lent_on and due_on and due_on < lent_on:
-        c.add("invalid", _l("The due date cannot be before the loan date."), "due_on")
+        c.add(rule_codes.INVALID, _l("The due date cannot be before the loan date."), "due_on")
     purpose = parse_text(c, data.get("purpose"), "purpose", 300)
     rate = _rate(c, data.get("interest_rate"))
     if not fund_allowed(association):
@@ -325,7 +326,7 @@ def write_off_loan(loan, reason, actor):
     """The board writes off what is left of an open loan, with a reason. No money moves."""
     c = Collector()
     if loan.state != "open":
-        c.add("invalid", _l("Only an open loan can be written off."), "loan_id")
+        c.add(rule_codes.INVALID, _l("Only an open loan can be written off."), "loan_id")
     text = parse_text(c, reason, "reason", 1000)
     _raise(c, rules=loan.state != "open")
     left = loan.amount_due - loan.repaid

@@ -22,6 +22,7 @@ from ..alliances.budget import Tranche
 from ..extensions import db
 from ..money import fmt
 from ..programs.models import Program
+from ..workflows import rules as rule_codes
 from .models import Delivery
 
 WATCHED_STATES = ("in_execution", "closing")
@@ -45,7 +46,7 @@ def _message(d, today):
               unit=d["unit"], share=d["share_pct"])
 
 
-@alerts.source("buyer_noncompliance", message=_message)
+@alerts.source(rule_codes.BUYER_NONCOMPLIANCE, message=_message)
 def buyer_noncompliance(alliances):
     ids = [a.id for a in alliances if a.state in WATCHED_STATES]
     if not ids:
@@ -93,7 +94,7 @@ def _volume(aid, start, letter, rows, share):
     months = int(done * 12 / (yearly * (1 - share))) + 1
     day = alerts.add_months(start, months)
     expected = (yearly * months / 12).quantize(Decimal("0.01"))
-    return alerts.Alert("buyer_noncompliance", aid, since=day, due=day, ref="volume", detail={
+    return alerts.Alert(rule_codes.BUYER_NONCOMPLIANCE, aid, since=day, due=day, ref="volume", detail={
         "kind": "volume", "confirmed": fmt(done), "expected": fmt(expected), "unit": letter.get("unit") or "",
         "share_pct": _pct(share), "months": months, "yearly": fmt(yearly), "start": start.isoformat()})
 
@@ -105,7 +106,7 @@ def _payment(aid, rows, share):
         due += Decimal(r.amount)
         if paid < due * (1 - share):
             day = r.delivered_on + timedelta(days=PAYMENT_DAYS + 1)
-            return alerts.Alert("buyer_noncompliance", aid, since=day, due=day, ref="payment", detail={
+            return alerts.Alert(rule_codes.BUYER_NONCOMPLIANCE, aid, since=day, due=day, ref="payment", detail={
                 "kind": "payment", "paid": fmt(paid), "due": fmt(due), "share_pct": _pct(share)})
     return None
 

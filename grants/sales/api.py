@@ -21,6 +21,7 @@ from ..associations.models import Buyer
 from ..errors import NotFound
 from ..extensions import db
 from ..money import fmt
+from ..workflows import rules
 from ..workflows.delivery import DELIVERY
 from . import services
 from .models import Delivery
@@ -210,7 +211,7 @@ def delivery_transition(delivery_id, body):
     ``invalid_transition``; role: 403. Confirming feeds the sales indicators."""
     d = _load_delivery(delivery_id)
     if body.action not in DELIVERY.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     services.act(d, body.action, api_user(), reason=body.reason, comment=body.comment,
                  paid_on=body.paid_on, paid_amount=fmt(body.paid_amount) if body.paid_amount is not None else None)
     return delivery_out(d)

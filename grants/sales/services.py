@@ -28,6 +28,7 @@ from ..common import utcnow
 from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..extensions import db
 from ..money import ZERO, fmt, to_decimal
+from ..workflows import rules
 from ..workflows.delivery import DELIVERY
 from .models import BuyerAccount, Delivery
 from .permissions import RECORDING
@@ -56,7 +57,7 @@ def link_account(buyer, user, actor):
     """Link ``user`` (global role ``buyer``) to ``buyer``; a user acts for one buyer, so an earlier link moves.
     Raises ``RuleViolation`` (``buyer_role_missing``)."""
     if user is None or not user.has_role("buyer"):
-        raise RuleViolation([_violation("buyer_role_missing", _l("Give the account the buyer role first."),
+        raise RuleViolation([_violation(rules.BUYER_ROLE_MISSING, _l("Give the account the buyer role first."),
                                         "user_id")])
     link = db.session.get(BuyerAccount, user.id)
     before = link.buyer_id if link is not None else None
@@ -107,12 +108,12 @@ def _parse(c, data, letter):
     else:
         amount = parse_amount(c, raw_amount, "amount")
     if None not in (amount, quantity, unit_price) and amount != (quantity * unit_price).quantize(CENT):
-        c.add("delivery_amount_mismatch", _l("The amount (%(amount)s) must equal the quantity times the unit price "
+        c.add(rules.DELIVERY_AMOUNT_MISMATCH, _l("The amount (%(amount)s) must equal the quantity times the unit price "
                                              "(%(product)s).", amount=fmt(amount),
                                              product=fmt((quantity * unit_price).quantize(CENT))), "amount")
     expected_unit = ((letter or {}).get("unit") or "").strip()
     if unit and expected_unit and unit.casefold() != expected_unit.casefold():
-        c.add("delivery_unit_mismatch", _l("Record the delivery in %(unit)s, the unit of the buyer's letter of "
+        c.add(rules.DELIVERY_UNIT_MISMATCH, _l("Record the delivery in %(unit)s, the unit of the buyer's letter of "
                                            "intent.", unit=expected_unit), "unit")
     return {"delivered_on": delivered_on, "quantity": quantity, "unit": expected_unit or unit, "quality": quality,
             "unit_price": unit_price, "amount": amount}
@@ -120,10 +121,10 @@ def _parse(c, data, letter):
 
 def _state_violations(c, alliance):
     if alliance.state not in RECORDING:
-        c.add("alliance_not_in_execution", _l("Deliveries are recorded while the alliance is in execution, "
+        c.add(rules.ALLIANCE_NOT_IN_EXECUTION, _l("Deliveries are recorded while the alliance is in execution, "
                                               "suspended or closing."))
     if alliance.buyer_id is None:
-        c.add("alliance_without_buyer", _l("The alliance has no buyer: register the buyer of the letter of intent "
+        c.add(rules.ALLIANCE_WITHOUT_BUYER, _l("The alliance has no buyer: register the buyer of the letter of intent "
                                            "first."))
 
 
@@ -156,7 +157,7 @@ def correct_delivery(delivery, data, actor):
     ``record_delivery``)."""
     c = Collector()
     if delivery.state == "confirmed":
-        c.add("delivery_not_editable", _l("A confirmed delivery can no longer be changed."))
+        c.add(rules.DELIVERY_NOT_EDITABLE, _l("A confirmed delivery can no longer be changed."))
     alliance = delivery.alliance
     values = _parse(c, data, letter_of(alliance))
     _raise(c)
@@ -177,10 +178,10 @@ def _payment(c, delivery, data, required):
     day = parse_date(c, paid_on, "paid_on")
     amount = parse_amount(c, paid_amount, "paid_amount")
     if amount is not None and amount > delivery.amount:
-        c.add("payment_exceeds_amount", _l("The payment cannot be more than the amount of the delivery "
+        c.add(rules.PAYMENT_EXCEEDS_AMOUNT, _l("The payment cannot be more than the amount of the delivery "
                                            "(%(amount)s).", amount=fmt(delivery.amount)), "paid_amount")
     if day is not None and day < delivery.delivered_on:
-        c.add("invalid", _l("The payment cannot be earlier than the delivery."), "paid_on")
+        c.add(rules.INVALID, _l("The payment cannot be earlier than the delivery."), "paid_on")
     return day, amount
 
 
@@ -219,7 +220,7 @@ def record_payment(delivery, data, actor):
     Raises ``RuleViolation`` (``delivery_not_confirmed``, ``payment_exceeds_amount``) / ``ValidationFailed``."""
     c = Collector()
     if delivery.state != "confirmed":
-        c.add("delivery_not_confirmed", _l("The payment is recorded once the delivery is confirmed."))
+        c.add(rules.DELIVERY_NOT_CONFIRMED, _l("The payment is recorded once the delivery is confirmed."))
     pay = _payment(c, delivery, data, required=True)
     _raise(c)
     old = {"paid_on": delivery.paid_on.isoformat() if delivery.paid_on else None,

@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import DomainError
 from ..extensions import db, login_manager
+from ..workflows import rules
 from . import i18n
 
 
@@ -139,7 +140,7 @@ def register(app):
         if wants_json():
             from ..api.core import error_response
 
-            return error_response(400, "bad_request", exc.description)
+            return error_response(400, rules.BAD_REQUEST, exc.description)
         return render_template("errors/error.html", status=400,
                                message=_l("The form expired or was sent twice. Go back, reload and try again.")), 400
 

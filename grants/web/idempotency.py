@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 from ..common import utcnow
 from ..errors import DomainError, Violation
 from ..extensions import db
+from ..workflows import rules
 
 FIELD = "idempotency_key"
 HEADER = "Idempotency-Key"
@@ -79,7 +80,7 @@ def _key():
     raw = raw.strip()
     if not KEY_PATTERN.match(raw):
         msg = _l("The idempotency key must be 8 to 100 letters, digits, dots, colons, dashes or underscores.")
-        raise BadKey(msg, [Violation("invalid", msg, FIELD)])
+        raise BadKey(msg, [Violation(rules.INVALID, msg, FIELD)])
     return raw
 
 
@@ -91,7 +92,7 @@ def _find(user_id, key):
 def _replay(row, path):
     if row.request_path != path:
         msg = _l("This idempotency key was already used for another request. Send a new key.")
-        raise DomainError(msg, [Violation("idempotency_key_reused", msg, FIELD)])
+        raise DomainError(msg, [Violation(rules.IDEMPOTENCY_KEY_REUSED, msg, FIELD)])
     if row.status is None:
         raise InProgress(_l("This request is still being processed. Try again in a moment."))
     if row.body is not None:

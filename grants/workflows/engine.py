@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..errors import Forbidden, InvalidTransition, RuleViolation, Violation
+from . import rules
 
 _GUARDS = {}
 _signals = Namespace()
@@ -106,15 +107,15 @@ class Workflow:
         violations = []
         for key in t.requires:
             if not str(data.get(key) or "").strip():
-                violations.append(Violation("required", _l("This field is required."), key))
+                violations.append(Violation(rules.REQUIRED, _l("This field is required."), key))
         if t.comment_required and not str(data.get("comment") or "").strip():
-            violations.append(Violation("comment_required", _l("Write a comment that explains the decision."),
+            violations.append(Violation(rules.COMMENT_REQUIRED, _l("Write a comment that explains the decision."),
                                         "comment"))
         for name in t.guards:
             fn = _GUARDS.get(name)
             if fn is None:  # deny by default: a step whose rules are not built cannot be taken
 
-                violations.append(Violation("not_yet_available",
+                violations.append(Violation(rules.NOT_YET_AVAILABLE,
                                             _l("This step is not available yet in this installation.")))
                 continue
             violations.extend(fn(obj, actor, data) or [])

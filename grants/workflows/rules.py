@@ -2,8 +2,12 @@
 raise or return, with the message a treasurer understands (English msgid here, Spanish in the catalogue
 ``translations/es``). Pages show the message, never the code; the API keeps the code as it is.
 
-Services may still write their codes as literals; ``tests/test_rule_catalogue.py`` walks ``grants/`` and
-fails on any code raised or returned that is not listed here, and on any message not translated.
+Services raise by constant: ``c.add(rules.LINE_FUNDS_EXCEEDED, ...)`` with ``from ..workflows import rules``
+(``scripts/codemods/rule_constants.py`` rewrites a literal code into its constant). Only the modules below
+``grants.workflows`` in the import-linter layers (errors, money, parsing, uploads, accounts, api ...) keep
+literals: they may not import this module. ``tests/test_rule_catalogue.py`` walks ``grants/`` and fails on a
+literal code elsewhere, on any code raised or returned that is not listed here, and on any message not
+translated.
 """
 from dataclasses import dataclass
 

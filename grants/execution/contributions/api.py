@@ -9,6 +9,7 @@ from ...alliances.api import load_alliance
 from ...api.core import ApiError, Out, api_user, dump, endpoint, load, paginate
 from ...schemas.types import MoneyStr, UtcDateTime
 from ...web.idempotency import idempotent
+from ...workflows import rules
 from ..api import TAGS, _visible, _writer
 from ..models import Contribution
 from ..schemas import VoidIn, as_body
@@ -73,7 +74,7 @@ def void_contribution(contribution_id):
     raw = request.args.get("version")
     version = int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
     if raw and version is None:
-        raise ApiError(400, "bad_request", _l("version must be a whole number."))
+        raise ApiError(400, rules.BAD_REQUEST, _l("version must be a whole number."))
     body = as_body(VoidIn, {"reason": request.args.get("reason"), "version": version})
     contrib_svc.void_contribution(item, api_user(), body)
     return contribution_out(item)

@@ -9,6 +9,7 @@ from ... import audit
 from ...common import utcnow
 from ...errors import Collector, RuleViolation, StaleVersion, Violation
 from ...extensions import db
+from ...workflows import rules
 from ..common import line_of, raise_fields, require_in_execution, stored_file
 from ..models import Contribution
 from ..schemas import VoidIn, as_body
@@ -55,9 +56,9 @@ def void_contribution(item, actor, body: VoidIn, version=None):
     if body.version is not None and body.version != item.version:
         raise StaleVersion(_l("Someone changed this contribution meanwhile. Reload it and try again."))
     if item.voided_at is not None:
-        raise RuleViolation([Violation("contribution_voided", _l("This contribution was voided."))])
+        raise RuleViolation([Violation(rules.CONTRIBUTION_VOIDED, _l("This contribution was voided."))])
     if item.locked:
-        raise RuleViolation([Violation("report_locked", _l("This contribution is in a submitted report: it can no "
+        raise RuleViolation([Violation(rules.REPORT_LOCKED, _l("This contribution is in a submitted report: it can no "
                                                            "longer change."))])
     item.voided_at = utcnow()
     item.void_reason = body.reason

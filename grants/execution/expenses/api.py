@@ -12,6 +12,7 @@ from ...errors import NotFound
 from ...schemas.types import MoneyStr, UtcDateTime
 from ...uploads import send_stored
 from ...web.idempotency import idempotent
+from ...workflows import rules
 from ..api import TAGS, _visible, _writer
 from ..models import Expense
 from ..schemas import VoidIn, as_body
@@ -99,7 +100,7 @@ def void_expense(expense_id):
     raw = request.args.get("version")
     version = int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
     if raw and version is None:
-        raise ApiError(400, "bad_request", _l("version must be a whole number."))
+        raise ApiError(400, rules.BAD_REQUEST, _l("version must be a whole number."))
     body = as_body(VoidIn, {"reason": request.args.get("reason"), "version": version})
     expense_svc.void_expense(e, api_user(), body)
     return expense_out(e)

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from ...errors import DomainError, RuleViolation, ValidationFailed, Violation
 from ..common import require_in_execution
 from .services import record_expense
+from ...workflows import rules
 
 COLUMNS = ("line", "date", "amount", "source", "supplier", "document_type", "document_number", "description")
 MAX_ROWS = 2000
@@ -37,7 +38,7 @@ def read_rows(data):
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001  (any unreadable file is the user's error, not ours)
         raise ValidationFailed(_l("The file is not a readable XLSX spreadsheet."),
-                               [Violation("invalid", _l("The file is not a readable XLSX spreadsheet."), "file")])
+                               [Violation(rules.INVALID, _l("The file is not a readable XLSX spreadsheet."), "file")])
     rows = []
     for i, row in enumerate(wb.active.iter_rows(values_only=True), start=1):
         if i == 1:
@@ -48,7 +49,7 @@ def read_rows(data):
         rows.append((i, dict(zip(COLUMNS, cells + [""] * (len(COLUMNS) - len(cells))))))
         if len(rows) > MAX_ROWS:
             raise ValidationFailed(_l("At most %(n)s rows at once.", n=MAX_ROWS),
-                                   [Violation("invalid", _l("At most %(n)s rows at once.", n=MAX_ROWS), "file")])
+                                   [Violation(rules.INVALID, _l("At most %(n)s rows at once.", n=MAX_ROWS), "file")])
     wb.close()
     return rows
 
@@ -58,10 +59,10 @@ def import_expenses(alliance, storage, actor):
     ``row 3: amount``). Returns the expenses recorded. Never commits: the caller rolls back on error."""
     require_in_execution(alliance)
     if storage is None or not getattr(storage, "filename", None):
-        raise ValidationFailed(_l("Choose a file."), [Violation("required", _l("Choose a file."), "file")])
+        raise ValidationFailed(_l("Choose a file."), [Violation(rules.REQUIRED, _l("Choose a file."), "file")])
     rows = read_rows(storage.stream.read(5 * 1024 * 1024 + 1))
     if not rows:
-        raise ValidationFailed(_l("The spreadsheet has no rows."), [Violation("required", _l("The spreadsheet has "
+        raise ValidationFailed(_l("The spreadsheet has no rows."), [Violation(rules.REQUIRED, _l("The spreadsheet has "
                                                                                             "no rows."), "file")])
     by_position = {str(line.position): line.id for line in alliance.budget_lines}
     done, errors = [], []

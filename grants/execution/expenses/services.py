@@ -22,6 +22,7 @@ from ...common import utcnow
 from ...errors import Collector, RuleViolation, StaleVersion, Violation
 from ...extensions import db
 from ...money import ZERO, shown
+from ...workflows import rules
 from ..common import line_of, lock_alliance, lock_line, raise_fields, require_in_execution, stored_file
 from ..permissions import can_record
 from ..schemas import VoidIn, as_body
@@ -76,10 +77,10 @@ def _validate(alliance, body):
     if body.procurement_id is not None:
         procurement = db.session.get(Procurement, body.procurement_id)
         if procurement is None or procurement.alliance_id != alliance.id:
-            c.add("invalid", _l("Choose a procurement of this alliance."), "procurement_id")
+            c.add(rules.INVALID, _l("Choose a procurement of this alliance."), "procurement_id")
             procurement = None
     if body.deliverable_id is not None and not _DELIVERABLE_CHECKS:
-        c.add("invalid", _l("Choose a deliverable of this alliance."), "deliverable_id")
+        c.add(rules.INVALID, _l("Choose a deliverable of this alliance."), "deliverable_id")
     raise_fields(c)
     return dict(budget_line_id=line.id, spent_on=body.spent_on, amount=body.amount, source=body.source,
                 supplier=body.supplier, document_type=body.document_type, document_number=body.document_number,
@@ -96,12 +97,12 @@ def _rules(alliance, values, procurement, exclude_id=None):
     c = Collector()
     free = available(line, source, exclude_id)
     if amount > free:
-        c.add("line_funds_exceeded", _l("The line “%(line)s” has %(free)s left for this source.",
+        c.add(rules.LINE_FUNDS_EXCEEDED, _l("The line “%(line)s” has %(free)s left for this source.",
                                         line=line.description, free=shown(free, alliance.program.currency)), "amount")
     if source == "grant":
         cash = ledger.disbursed(alliance) - grant_spent(alliance.id, exclude_id)
         if amount > cash:
-            c.add("grant_cash_exceeded", _l("Only %(cash)s of grant money received is left to spend.",
+            c.add(rules.GRANT_CASH_EXCEEDED, _l("Only %(cash)s of grant money received is left to spend.",
                                               cash=shown(cash, alliance.program.currency)),
                   "amount")
     limit = Decimal(alliance.program.minor_purchase_limit or 0)
@@ -110,7 +111,7 @@ def _rules(alliance, values, procurement, exclude_id=None):
         for check in _DELIVERABLE_CHECKS:
             c.violations.extend(check(alliance, line, values["deliverable_id"], amount, exclude_id) or [])
     elif amount > limit and (procurement is None or procurement.state not in ("awarded", "closed")):
-        c.add("procurement_required", _l("Above %(limit)s a purchase needs an awarded procurement.",
+        c.add(rules.PROCUREMENT_REQUIRED, _l("Above %(limit)s a purchase needs an awarded procurement.",
                                              limit=shown(limit, alliance.program.currency)),
               "procurement_id")
     elif procurement is not None and procurement.state in ("awarded", "closed"):
@@ -119,9 +120,9 @@ def _rules(alliance, values, procurement, exclude_id=None):
             Expense.procurement_id == procurement.id, Expense.voided_at.is_(None),
             *([Expense.id != exclude_id] if exclude_id else []))).scalar())
         if procurement.budget_line_id != line.id:
-            c.add("procurement_required", _l("The procurement was for another budget line."), "procurement_id")
+            c.add(rules.PROCUREMENT_REQUIRED, _l("The procurement was for another budget line."), "procurement_id")
         elif awarded is not None and paid + amount > awarded.amount:
-            c.add("procurement_required", _l("The payments would exceed the awarded %(amount)s (%(paid)s paid).",
+            c.add(rules.PROCUREMENT_REQUIRED, _l("The payments would exceed the awarded %(amount)s (%(paid)s paid).",
                                              amount=shown(awarded.amount, alliance.program.currency),
                                              paid=shown(paid, alliance.program.currency)), "procurement_id")
     closed = db.session.execute(sa.select(AccountabilityReport.id).where(
@@ -129,7 +130,7 @@ def _rules(alliance, values, procurement, exclude_id=None):
         AccountabilityReport.period_start <= values["spent_on"], AccountabilityReport.period_end >= values["spent_on"])
         .limit(1)).first()
     if closed:
-        c.add("report_locked", _l("A submitted accountability report already covers this date: date the expense "
+        c.add(rules.REPORT_LOCKED, _l("A submitted accountability report already covers this date: date the expense "
                                   "after its period."), "spent_on")
     dup = sa.select(Expense.id).where(
         Expense.alliance_id == alliance.id, sa.func.lower(Expense.supplier) == values["supplier"].lower(),
@@ -137,7 +138,7 @@ def _rules(alliance, values, procurement, exclude_id=None):
     if exclude_id:
         dup = dup.where(Expense.id != exclude_id)
     if db.session.execute(dup.limit(1)).first():
-        c.add("duplicate_document", _l("This supplier's document %(n)s is already recorded.",
+        c.add(rules.DUPLICATE_DOCUMENT, _l("This supplier's document %(n)s is already recorded.",
                                        n=values["document_number"]), "document_number")
     if c.violations:
         raise RuleViolation(c.violations)
@@ -174,7 +175,7 @@ def _check_editable(expense, version=None):
     if expense.voided_at is not None:
         raise RuleViolation([_violation("expense_voided", _l("This expense was voided."))])
     if expense.locked:
-        raise RuleViolation([_violation("report_locked", _l("This expense is in a submitted report: it can no "
+        raise RuleViolation([_violation(rules.REPORT_LOCKED, _l("This expense is in a submitted report: it can no "
                                                             "longer change."))])
 
 

@@ -12,6 +12,7 @@ from . import services as svc
 from ..models import Procurement
 from ..permissions import can_record, can_view_execution
 from .schemas import ProcurementIn, ProcurementTransitionIn, QuotationIn
+from ...workflows import rules
 
 TAGS = ("execution",)
 
@@ -96,7 +97,7 @@ def procurement_transition(procurement_id, body):
     ``assembly_approval_missing``, ``justification_required``; ``close``; ``cancel`` with ``comment``."""
     p = load_procurement(procurement_id)
     if body.action not in PROCUREMENT.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     data = body.model_dump(exclude={"action"}, exclude_none=True)
     if body.action == "cancel" and not data.get("comment"):
         data["comment"] = data.get("reason")

@@ -17,6 +17,7 @@ from ... import audit
 from ...errors import Collector, InvalidTransition, Violation
 from ...extensions import db
 from ...workflows import guard
+from ...workflows import rules
 from ...workflows.procurement import PROCUREMENT
 from ...money import shown
 from ...associations.assemblies import decision_for
@@ -37,7 +38,7 @@ def create_procurement(alliance, body: ProcurementIn, actor, assembly=None):
     method, estimated = body.method, body.estimated_amount
     limit = Decimal(alliance.program.minor_purchase_limit or 0)
     if method == "minor" and estimated > limit:
-        c.add("method_not_allowed", _l("Above %(limit)s the purchase needs a price comparison.",
+        c.add(rules.METHOD_NOT_ALLOWED, _l("Above %(limit)s the purchase needs a price comparison.",
                                             limit=shown(limit, alliance.program.currency)),
               "method")
     decision = decision_for(alliance.association_id, body.assembly_decision_id, "direct_contracting", c) \
@@ -67,7 +68,7 @@ def add_quotation(procurement, body: QuotationIn, storage, actor):
     body = as_body(QuotationIn, body)
     c = Collector()
     if storage is None or not getattr(storage, "filename", None):
-        c.add("required", _l("Upload the quotation (photo or PDF)."), "file")
+        c.add(rules.REQUIRED, _l("Upload the quotation (photo or PDF)."), "file")
     raise_fields(c)
     sha, name, ctype = stored_file(storage, "file")
     q = Quotation(procurement=procurement, supplier=body.supplier, amount=body.amount, file_sha256=sha,
@@ -94,21 +95,21 @@ def award_rules(procurement, actor, data):
     out = []
     chosen = _chosen(procurement, data)
     if chosen is None:
-        out.append(Violation("invalid", _l("Choose one of the quotations."), "quotation_id"))
+        out.append(Violation(rules.INVALID, _l("Choose one of the quotations."), "quotation_id"))
     with_files = [q for q in procurement.quotations if q.file_sha256]
     program = procurement.alliance.program
     needed = int(program.min_quotations or 1) if procurement.method == "comparison" else 1
     if len(with_files) < needed:
-        out.append(Violation("quotations_missing", _l("This procurement needs at least %(n)s quotations with "
+        out.append(Violation(rules.QUOTATIONS_MISSING, _l("This procurement needs at least %(n)s quotations with "
                                                       "their files.", n=needed), "quotations"))
     if procurement.method == "direct" and not procurement.assembly_sha256 and not procurement.assembly_decision_id:
-        out.append(Violation("assembly_approval_missing", _l("Direct contracting needs the general assembly's "
+        out.append(Violation(rules.ASSEMBLY_APPROVAL_MISSING, _l("Direct contracting needs the general assembly's "
                                                              "approval: choose its decision in the assembly register "
                                                              "or upload the minutes."), "file"))
     if chosen is not None and procurement.method == "comparison":
         lowest = min(q.amount for q in procurement.quotations)
         if chosen.amount > lowest and not str(data.get("justification") or "").strip():
-            out.append(Violation("justification_required", _l("The award is not the lowest quotation: write why."),
+            out.append(Violation(rules.JUSTIFICATION_REQUIRED, _l("The award is not the lowest quotation: write why."),
                                  "justification"))
     return out
 

@@ -24,6 +24,7 @@ from ..models import EXPENSE_SOURCES, Reallocation
 from ..permissions import can_review
 from ..schemas import as_body
 from .schemas import ReallocationIn
+from ...workflows import rules
 
 LINE_FIELDS = ("id", "category", "description", "quantity", "unit_cost", "total", *SOURCES)
 
@@ -50,14 +51,14 @@ def _check(alliance, from_line, to_line, source, amount):
     else:
         free = Decimal(getattr(from_line, source) or 0)
     if amount > free:
-        c.add("line_funds_exceeded", _l("The line “%(line)s” has %(free)s left of this source to move.",
+        c.add(rules.LINE_FUNDS_EXCEEDED, _l("The line “%(line)s” has %(free)s left of this source to move.",
                                         line=from_line.description, free=shown(free, alliance.program.currency)), "amount")
     lines = [(_moved(line, source, -amount) if line.id == from_line.id else
               _moved(line, source, amount) if line.id == to_line.id else line) for line in alliance.budget_lines]
     before = {v.rule for v in financing_violations(alliance)}
     broken = [v for v in financing_violations(alliance, lines) if v.rule not in before]
     if broken:
-        c.add("reallocation_breaks_rules", _l("After the move the budget breaks: %(rules)s.",
+        c.add(rules.REALLOCATION_BREAKS_RULES, _l("After the move the budget breaks: %(rules)s.",
                                               rules=", ".join(v.rule for v in broken)), "amount")
     if c.violations:
         raise RuleViolation(c.violations)
@@ -113,7 +114,7 @@ def decide_reallocation(r, action, actor, comment=None):
         raise Forbidden(_l("Only the officer of the region decides reallocations."))
     if action == "refuse" and not str(comment or "").strip():
         c = Collector()
-        c.add("comment_required", _l("Write a comment that explains the decision."), "comment")
+        c.add(rules.COMMENT_REQUIRED, _l("Write a comment that explains the decision."), "comment")
         raise RuleViolation(c.violations)
 
     def effect(obj, transition, _data):

@@ -10,6 +10,7 @@ from ...alliances.api import load_alliance
 from ...alliances.models import Alliance
 from ...alliances.permissions import alliance_filter
 from ...api.core import ApiError, Out, api_user, choice_arg, dump, endpoint, load, paginate
+from ...workflows import rules
 from ...workflows.report import REPORT
 from ..api import TAGS, _visible, _writer
 from ..models import AccountabilityReport
@@ -87,7 +88,7 @@ def report_transition(report_id, body):
     draft). Unknown action: 400; wrong state: 409; role: 403."""
     r = load_report(report_id)
     if body.action not in REPORT.by_name:
-        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=body.action[:60]))
+        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     minutes = request.files.get("file")
     if body.action == "submit" and (body.assembly_approved_on or minutes is not None or body.assembly_decision_id):
         _writer(r.alliance)

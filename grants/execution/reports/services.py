@@ -13,6 +13,7 @@ from ...common import utcnow
 from ...errors import Collector, InvalidTransition, RuleViolation, StaleVersion, Violation
 from ...extensions import db
 from ...money import ZERO, fmt
+from ...workflows import rules
 from ...workflows.report import REPORT
 from ...associations.assemblies import decision_for
 from ..common import raise_fields, stored_file
@@ -35,13 +36,13 @@ def create_report(alliance, body: ReportIn, actor, minutes=None):
     is; optionally with ``assembly_approved_on`` and the minutes file, or ``assembly_decision_id``). Raises
     ``ValidationFailed`` (dates; ``period_overlaps``), ``RuleViolation`` (state)."""
     if alliance.state not in ("in_execution", "suspended", "closing"):
-        raise RuleViolation([Violation("alliance_not_in_execution",
+        raise RuleViolation([Violation(rules.ALLIANCE_NOT_IN_EXECUTION,
                                        _l("Reports are filed while the alliance is in execution."))])
     body = as_body(ReportIn, body)
     start, end = body.period_start, body.period_end
     c = Collector()
     if _overlapping(alliance, start, end):
-        c.add("period_overlaps", _l("Another report already covers part of this period."), "period_start")
+        c.add(rules.PERIOD_OVERLAPS, _l("Another report already covers part of this period."), "period_start")
     raise_fields(c)
     report = AccountabilityReport(alliance_id=alliance.id, period_start=start, period_end=end, state="draft",
                                   created_by_id=actor.id)
@@ -78,9 +79,9 @@ def record_assembly_approval(report, body: AssemblyApprovalIn, minutes, actor, d
         return report
     day = body.assembly_approved_on
     if day is None:
-        c.add("required", _l("Enter a date such as 2027-03-01."), "assembly_approved_on")
+        c.add(rules.REQUIRED, _l("Enter a date such as 2027-03-01."), "assembly_approved_on")
     if not report.assembly_sha256 and (minutes is None or not getattr(minutes, "filename", None)):
-        c.add("required", _l("Upload the minutes of the assembly."), "assembly_minutes")
+        c.add(rules.REQUIRED, _l("Upload the minutes of the assembly."), "assembly_minutes")
     raise_fields(c)
     stored = stored_file(minutes, "assembly_minutes")
     report.assembly_approved_on = day
