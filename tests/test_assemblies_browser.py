@@ -10,14 +10,10 @@ import sqlalchemy as sa
 from grants.associations.assemblies_models import Assembly
 from grants.execution import procurement as proc_svc
 from grants.extensions import db as _db
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.execution_support import PDF, executing, upload
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_board_registers_an_assembly_on_a_phone(db, phone, alliance, officer, facilitator, board):

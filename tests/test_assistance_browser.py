@@ -12,14 +12,10 @@ from grants.assistance.models import Contract
 from grants.execution.models import Expense
 from grants.extensions import db as _db
 from tests.assistance_support import live_ta, provider_for
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.execution_support import PDF
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def _select_the_provider(phone, aid, line_id, pid, others, proposal_file):

@@ -4,17 +4,10 @@ grant and closes, seeing the failing checks before. Elements are found by name a
 import pytest
 
 from grants.extensions import db as _db
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.closeout_support import closeout_assessments, in_execution
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    ok = page.evaluate("document.documentElement.scrollWidth") <= 360
-    if not ok:
-        print(page.evaluate("""Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 360).slice(0, 15).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""))
-    return ok
 
 
 def switch(page, user):

@@ -7,14 +7,10 @@ import pytest
 
 from grants.closeout.models import FollowUp
 from grants.extensions import db as _db
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.test_closeout_followups import close_alliance
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_the_officer_records_a_follow_up_on_a_phone(db, phone, alliance, officer, facilitator, board, finance):

@@ -10,14 +10,10 @@ import sqlalchemy as sa
 
 from grants.execution.models import AccountabilityReport, Expense
 from grants.extensions import db as _db
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.execution_support import JPEG, PDF, executing
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_expense_with_photo_and_report_approved_on_a_phone(db, phone, alliance, officer, facilitator, board,

@@ -8,14 +8,10 @@ import tempfile
 import pytest
 
 from grants.extensions import db as _db
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.funding_support import PDF_BYTES, approved_alliance
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def act(page, action):

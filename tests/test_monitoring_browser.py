@@ -10,14 +10,10 @@ import sqlalchemy as sa
 
 from grants.extensions import db as _db
 from grants.monitoring.models import FollowUpAction, IndicatorValue
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.monitoring_support import JPEG, executing, indicator, this_month
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_monitoring_on_a_phone(phone, alliance, officer, facilitator, board):

@@ -6,13 +6,9 @@ import pytest
 from grants.associations import services as associations
 from grants.extensions import db as _db
 from grants.organisation import services
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_federation_president_on_a_phone_without_javascript(db, chromium, live_server, make_association,

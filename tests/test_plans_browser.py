@@ -7,14 +7,10 @@ import sqlalchemy as sa
 from grants.alliances.budget import BudgetLine
 from grants.extensions import db as _db
 from grants.plans.models import CommitteeMinutes, Review
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.plan_helpers import fill_assessments, fill_cash_flow, fill_indicators, fill_sections, start_plan
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def act(page, action):

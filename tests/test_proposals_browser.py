@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from grants.extensions import db
 from grants.proposals.models import PreselectionMinutes, ProfileRevision
 
-from .browser import sign_in
+from .browser import fits, sign_in
 from .proposal_support import PDF
 
 pytestmark = pytest.mark.browser
@@ -28,11 +28,6 @@ def take(page, action, comment=None):
         form.locator("textarea[name=comment]").fill(comment)
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
-
-
-def fits_the_phone(page):
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth") <= 362
 
 
 def test_intention_from_draft_to_preselection(phone, alliance, board, officer, committee):
@@ -54,7 +49,7 @@ def test_intention_from_draft_to_preselection(phone, alliance, board, officer, c
     page.fill("input[name=loi_signed_on]", "2026-02-10")
     page.set_input_files("input[name=buyer_letter]",
                          files=[{"name": "carta-pil.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-    assert fits_the_phone(page)
+    assert fits(page, 362)
     page.click("form[enctype='multipart/form-data'] button[type=submit]")
     page.wait_for_url(re.compile(rf".*/alliances/{alliance.id}(#intention)?$"))
     assert page.locator("#precheck.ok").count() == 1  # every automatic check passes
@@ -65,7 +60,7 @@ def test_intention_from_draft_to_preselection(phone, alliance, board, officer, c
     # the officer finds it in the queue and returns it for more information
     sign_in(page, officer.email)
     page.goto("/screening")
-    assert fits_the_phone(page)
+    assert fits(page, 362)
     page.click(f"#queue a:has-text('{code}')")
     page.wait_for_url(f"**/alliances/{alliance.id}/screening")
     take(page, "return_for_info", "Falta el precio por litro en la carta de intención")
@@ -107,7 +102,7 @@ def test_intention_from_draft_to_preselection(phone, alliance, board, officer, c
     page.wait_for_url(f"**/calls/{alliance.call.id}/preselection")
     page.wait_for_load_state("load")
     page.screenshot(path="/tmp/presel.png", full_page=True)
-    assert fits_the_phone(page), page.evaluate("document.documentElement.scrollWidth")
+    assert fits(page, 362), page.evaluate("document.documentElement.scrollWidth")
     page.check(f"#pick-{alliance.id}")
     page.fill("textarea[name=comment]", "Sesión del comité, acta uno")
     page.click("#do-preselect")

@@ -8,16 +8,10 @@ import sqlalchemy as sa
 from grants.extensions import db as _db
 from grants.revolving import services
 from grants.revolving.models import Loan
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.revolving_support import fund_alliance, fund_program, members_of  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    # measured once the stylesheet is in: under load, a click's new page can be in the DOM before it is styled
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_treasurer_lends_on_a_phone_without_javascript(db, chromium, live_server, fund_alliance, association,

@@ -7,14 +7,10 @@ import sqlalchemy as sa
 from grants.extensions import db as _db
 from grants.monitoring.models import IndicatorValue
 from grants.sales.models import Delivery
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.sales_support import TODAY, buyer_user, deliver, selling  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_the_buyer_confirms_one_delivery_and_disputes_another(phone, selling, board, buyer_user, member_user):
