@@ -18,6 +18,8 @@ from grants.extensions import db
 from tests.closeout_support import closing
 from tests.funding_support import pdf_text
 
+pytestmark = pytest.mark.committing
+
 
 def _events(db):
     return db.session.execute(sa.select(Event).order_by(Event.id)).scalars().all()

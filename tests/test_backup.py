@@ -19,6 +19,8 @@ from grants.extensions import db as _db
 from .conftest import PASSWORD, PG_URL
 from .demo_snapshot import seed_demo
 
+pytestmark = pytest.mark.committing
+
 
 @pytest.fixture
 def demo_data(db):

@@ -13,6 +13,7 @@ from grants.extensions import db
 from tests.execution_support import TODAY, executing
 from tests.multiprocess import gunicorn_sqlite, race_api  # noqa: F401
 
+pytestmark = pytest.mark.committing
 
 
 def race(posts):

@@ -13,6 +13,7 @@ from grants.extensions import db as _db
 from tests.funding_support import signed_alliance
 from tests.multiprocess import gunicorn_sqlite, race_api  # noqa: F401
 
+pytestmark = pytest.mark.committing
 
 
 def race(clients_and_bodies, path):

@@ -9,6 +9,8 @@ from grants.reports.stored import StoredAnswer
 from grants.workflows import ALLIANCE
 from tests.reports_support import world  # noqa: F401
 
+pytestmark = pytest.mark.committing
+
 PAGES = ("/portal", "/portal?region=La+Paz", "/api/v1/portal", "/api/v1/portal?per_page=10")
 
 

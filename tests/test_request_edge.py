@@ -11,6 +11,8 @@ from grants.programs.models import Program
 
 from .conftest import PASSWORD  # noqa: F401  (the suite's settings)
 
+pytestmark = pytest.mark.committing
+
 
 @pytest.fixture
 def probe(app, db):

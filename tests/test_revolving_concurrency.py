@@ -16,6 +16,7 @@ from grants.revolving.models import Loan, Movement, RevolvingFund
 from tests.multiprocess import gunicorn_sqlite, race_api  # noqa: F401
 from tests.revolving_support import TODAY, fund_alliance, fund_program, members_of  # noqa: F401
 
+pytestmark = pytest.mark.committing
 
 
 def race(posts):

@@ -11,6 +11,8 @@ from grants.extensions import db as _db
 
 from .conftest import PASSWORD
 
+pytestmark = pytest.mark.committing
+
 HSTS = "Strict-Transport-Security"
 
 

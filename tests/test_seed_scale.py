@@ -18,6 +18,8 @@ from grants.demo.scale_details import EXECUTING
 from grants.execution.expenses import available, grant_spent
 from grants.execution.models import AccountabilityReport, Expense
 
+pytestmark = pytest.mark.committing
+
 
 def _scalar(db, stmt):
     return db.session.execute(stmt).scalar()

@@ -17,6 +17,8 @@ from grants.accounts.throttling import DatabaseStorage
 from grants.extensions import limiter
 from tests.test_api_support import assert_error
 
+pytestmark = pytest.mark.committing
+
 PASSWORD = "clave-segura-123"
 ATTACKER = {"REMOTE_ADDR": "203.0.113.7"}
 OWNER = {"REMOTE_ADDR": "198.51.100.20"}
