@@ -118,6 +118,7 @@ def test_api_refuses_bad_input_with_every_rule(db, api):
     assert api().post("/grievances", data="{", content_type="application/json").status_code == 400
 
 
+@pytest.mark.committing  # the throttle counts in its own connection (DatabaseStorage)
 def test_filing_is_throttled_per_connection(app, db, client):
     app.config["THROTTLING"] = True
     app.config["THROTTLE_GRIEVANCE"] = "3 per 10 minutes"
