@@ -128,6 +128,7 @@ def _statements(fn):
     return len(seen)
 
 
+@pytest.mark.committing  # counts statements: in a rolled-back test the first one would open a savepoint
 def test_the_rollup_takes_the_same_number_of_statements_for_three_or_six_members(make_association, make_alliance,
                                                                                    make_user, admin):
     small, small_bases = _federation(make_association, admin, children=3)
