@@ -84,5 +84,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it on
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; scrypt in production
     PORTFOLIO_CACHE_SECONDS = 0  # tests compare the portfolio with the records they have just written
-    PORTAL_CACHE_SECONDS = 0  # likewise the portal; tests/test_portal_stored.py turns it on
-    THROTTLING = False  # tests/test_throttling.py switches it on
+    PORTAL_CACHE_SECONDS = 0  # likewise the portal; tests/reports/test_portal_stored.py turns it on
+    THROTTLING = False  # tests/accounts/test_throttling.py switches it on

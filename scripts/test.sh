@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, twice: on SQLite, then on a throwaway PostgreSQL cluster.
 #
-#   bash scripts/test.sh [PYTEST ARGS...]      e.g. bash scripts/test.sh -q -x tests/test_demo.py
+#   bash scripts/test.sh [PYTEST ARGS...]      e.g. bash scripts/test.sh -q -x tests/demo/test_demo.py
 #
 # Sets up first (scripts/_setup.sh). The PostgreSQL run starts its own cluster on a free port in a
 # temporary folder and deletes it on exit. With CI=true a missing Chromium or PostgreSQL is an

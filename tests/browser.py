@@ -76,3 +76,20 @@ def sign_in(page, email, password="clave-segura-123"):
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_url("**/dashboard")
+
+
+PHONE_WIDTH = 360
+_OVERFLOWING = """width => Array.from(document.querySelectorAll('body *'))
+    .filter(e => e.getBoundingClientRect().right > width).slice(0, 15)
+    .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+def fits(page, width=PHONE_WIDTH):
+    """Whether the page fits the phone's width (nothing scrolls sideways). Measured once the page has loaded
+    with its stylesheet: under load, a click's new page can be in the DOM before it is styled. When it does
+    not fit, the elements that stick out are printed (shown with the failure)."""
+    page.wait_for_load_state("load")
+    ok = page.evaluate("document.documentElement.scrollWidth") <= width
+    if not ok:
+        print("wider than", width, "px:", page.evaluate(_OVERFLOWING, width))
+    return ok

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app, has_app_context
+from flask_sqlalchemy.session import Session as FlaskSession
 
 import config
 from grants import create_app
@@ -75,14 +77,62 @@ def _truncate():
     _db.session.commit()
 
 
+class _JoinedSession(FlaskSession):
+    """The app's session inside a test's outer transaction: every query of the test app goes through the
+    test's one connection (Flask-SQLAlchemy's own ``get_bind`` would pick the engine); another app made by
+    a test (its own engine and database) keeps its own."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and has_app_context() and current_app._get_current_object() is self.bind_app:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+#: fixtures whose tests need real commits, seen by other connections (a server in another thread or process)
+COMMITTING_FIXTURES = {"live_server", "phone", "chromium", "race_api", "gunicorn_sqlite"}
+#: GRANTS_TEST_TRUNCATE=1: every test commits and the tables are emptied after it (the old way; to compare)
+ALWAYS_TRUNCATE = os.environ.get("GRANTS_TEST_TRUNCATE") == "1"
+
+
+def _commits(request):
+    node = request.node
+    return (ALWAYS_TRUNCATE or node.get_closest_marker("committing") is not None
+            or node.get_closest_marker("browser") is not None or bool(COMMITTING_FIXTURES & set(request.fixturenames)))
+
+
 @pytest.fixture(autouse=True)
-def db(app):
-    """A clean database for every test, inside an app context."""
+def db(app, request):
+    """A clean database for every test, inside an app context.
+
+    Most tests run inside one outer transaction, rolled back at the end: the app's session joins it with
+    ``join_transaction_mode="create_savepoint"``, so that its commits (at the request edge, in services'
+    callers) release savepoints and its rollbacks go back to them. Ids are not reset (PostgreSQL's sequences
+    are not transactional): a test never relies on an id's value. Tests that need real commits seen by other
+    connections (``@pytest.mark.committing``, browser tests, a live server, gunicorn, threads with their own
+    sessions, other apps on the same database) commit and have every table emptied after them."""
+    if _commits(request):
+        with app.app_context():
+            yield _db
+            _db.session.rollback()
+            _truncate()
+            _db.session.remove()
+        return
     with app.app_context():
-        yield _db
-        _db.session.rollback()
-        _truncate()
         _db.session.remove()
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        app_session = _db.session
+        _db.session = _db._make_scoped_session({
+            "class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
+        _db.session.session_factory.class_.bind_app = app
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = app_session
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
 
 
 @pytest.fixture

@@ -264,7 +264,7 @@ MATRIX.update({
 
 
 # documents (h4): the public verification page of issued documents; the matrix's code was never issued, so it
-# is a 404 for everyone, signed in or not, and never a login (tests/test_documents_verify.py checks a real one)
+# is a 404 for everyone, signed in or not, and never a login (tests/documents/test_documents_verify.py checks a real one)
 MATRIX["documents.verify"] = {p: HIDDEN for p in PERSONAS}
 
 

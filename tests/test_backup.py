@@ -16,8 +16,10 @@ from grants import create_app
 from grants.audit import verify_chain
 from grants.extensions import db as _db
 
-from .conftest import PASSWORD, PG_URL
-from .demo_snapshot import seed_demo
+from tests.conftest import PASSWORD, PG_URL
+from tests.demo_snapshot import seed_demo
+
+pytestmark = pytest.mark.committing
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ def test_verify_audit_names_the_tampered_event(app, db):
                                 .order_by(Event.id).offset(5).limit(1)).scalar_one()
     from grants.audit import allow_purge
 
-    allow_purge(db.session)  # the database refuses the UPDATE otherwise (tests/test_audit_tamper.py)
+    allow_purge(db.session)  # the database refuses the UPDATE otherwise (tests/audit/test_audit_tamper.py)
     db.session.execute(sa.text("UPDATE events SET data = :d WHERE id = :i"),
                        {"d": '{"full_name":"Otra Persona"}', "i": victim})
     db.session.commit()

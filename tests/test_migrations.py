@@ -19,6 +19,8 @@ import config
 from grants import create_app
 from grants.extensions import db as _db
 
+pytestmark = pytest.mark.committing
+
 PG_URL = os.environ.get("GRANTS_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 

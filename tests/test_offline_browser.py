@@ -17,15 +17,11 @@ from PIL import Image
 from grants import uploads
 from grants.execution.models import AccountabilityReport, Expense
 from grants.extensions import db as _db
-from tests.browser import sign_in
+from tests.browser import fits, sign_in
 from tests.execution_support import executing
 
 pytestmark = pytest.mark.browser
 TODAY = date.today().isoformat()
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def big_photo(width=3200, height=2400):

@@ -9,7 +9,9 @@ from grants import create_app
 from grants.extensions import db as _db
 from grants.programs.models import Program
 
-from .conftest import PASSWORD  # noqa: F401  (the suite's settings)
+from tests.conftest import PASSWORD  # noqa: F401  (the suite's settings)
+
+pytestmark = pytest.mark.committing
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ import config
 from grants import create_app
 from grants.extensions import db as _db
 
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.committing
 
 HSTS = "Strict-Transport-Security"
 

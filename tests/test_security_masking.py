@@ -19,8 +19,8 @@ from grants.alliances.models import Alliance
 from grants.associations.models import Association, Member
 from grants.associations.services import mask_name, mask_national_id
 
-from .conftest import PASSWORD
-from .demo_snapshot import seed_demo
+from tests.conftest import PASSWORD
+from tests.demo_snapshot import seed_demo
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HREF = re.compile(r'(?:href|src|action)="([^"#]+)"')

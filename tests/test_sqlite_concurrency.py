@@ -11,6 +11,8 @@ from grants import audit
 from grants.audit.models import Event
 from tests.multiprocess import gunicorn_sqlite, race, race_api  # noqa: F401
 
+pytestmark = pytest.mark.committing
+
 
 def _count(db, action):
     return db.session.execute(sa.select(sa.func.count()).select_from(Event).where(Event.action == action)).scalar()

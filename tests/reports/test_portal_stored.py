@@ -1,0 +1,92 @@
+"""The portal's stored answer (issue 12): computed once, then one primary-key read for every worker and
+host on the same database, with its ETag; a workflow transition forgets it in the same transaction."""
+import pytest
+import sqlalchemy as sa
+
+import config
+from grants import create_app
+from grants.reports.stored import StoredAnswer
+from grants.workflows import ALLIANCE
+from tests.reports_support import world  # noqa: F401
+
+pytestmark = pytest.mark.committing
+
+PAGES = ("/portal", "/portal?region=La+Paz", "/api/v1/portal", "/api/v1/portal?per_page=10")
+
+
+@pytest.fixture
+def stored_on(app):
+    app.config["PORTAL_CACHE_SECONDS"] = 300
+    yield
+    app.config["PORTAL_CACHE_SECONDS"] = 0
+
+
+def _statements(db, client, path, **kw):
+    seen = []
+
+    def count(_conn, _cursor, statement, *_a):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        resp = client.get(path, **kw)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return resp, len(seen)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_hit_is_one_read_with_the_same_etag(db, world, client, stored_on, path):
+    first, built = _statements(db, client, path)
+    again, hit = _statements(db, client, path)
+    assert first.status_code == again.status_code == 200
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert hit == 1 < built, (built, hit)
+    assert "public" in again.headers["Cache-Control"]
+    not_modified, _n = _statements(db, client, path, headers={"If-None-Match": first.headers["ETag"]})
+    assert not_modified.status_code == 304 and not not_modified.data
+
+
+def test_the_stored_answer_is_shared_by_another_app_on_the_same_database(db, app, world, client, stored_on):
+    """No in-process cache: a second application (another worker or host) serves what the first stored."""
+    first = client.get("/portal")
+
+    class Other(config.TestConfig):
+        DATABASE_URL = app.config["SQLALCHEMY_DATABASE_URI"]
+        UPLOAD_FOLDER = app.config["UPLOAD_FOLDER"]
+        PORTAL_CACHE_SECONDS = 300
+
+    other = create_app(Other)
+    try:
+        from grants.extensions import db as other_db
+
+        with other.app_context():
+            resp, statements = _statements(other_db, other.test_client(), "/portal")
+    finally:
+        with other.app_context():
+            other_db.engine.dispose()
+    assert resp.status_code == 200 and resp.headers["ETag"] == first.headers["ETag"] and statements == 1
+
+
+def test_a_transition_forgets_the_stored_portal(db, world, client, admin, stored_on):
+    a1 = world["a1"]
+    before = client.get("/api/v1/portal").get_json()
+    assert {i["code"]: i["state"] for i in before["items"]}[a1.code] == "in_execution"
+    assert db.session.execute(sa.select(sa.func.count()).select_from(StoredAnswer)).scalar() == 1
+    ALLIANCE.apply(a1, "suspend", admin, data={"reason": "Supervision pending"})
+    db.session.commit()
+    assert db.session.execute(sa.select(sa.func.count()).select_from(StoredAnswer)).scalar() == 0
+    after = client.get("/api/v1/portal").get_json()
+    assert {i["code"]: i["state"] for i in after["items"]}[a1.code] == "suspended"
+
+
+def test_pages_far_past_the_end_are_not_stored(db, world, client, stored_on):
+    assert client.get("/portal?page=999").status_code == 200
+    assert client.get("/portal?page=2").status_code == 200
+    keys = db.session.execute(sa.select(StoredAnswer.key)).scalars().all()
+    assert len(keys) == 1 and ":2:" in keys[0]
+
+
+def test_off_by_default_in_tests_and_nothing_stored(db, world, client):
+    assert client.get("/portal").status_code == 200
+    assert db.session.execute(sa.select(sa.func.count()).select_from(StoredAnswer)).scalar() == 0
