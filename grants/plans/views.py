@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
+from ..alliances.schemas import form_values as typed
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
@@ -16,7 +17,7 @@ from ..web.forms import flash_violations, show_errors
 from ..workflows import ALLIANCE
 from . import budget as budget_services
 from . import pdf, review, services, xlsx
-from .forms import BudgetLineForm, EmptyForm, ImportForm, TrancheForm, sections_form, typed
+from .forms import BudgetLineForm, EmptyForm, ImportForm, TrancheForm, sections_form
 from .permissions import can_appraise, can_edit_plan, can_review, can_view_plan, plan_started
 from .revisions import latest as latest_revision
 from .schemas import BudgetLineEdit, BudgetLineIn, PlanSections, TrancheEdit, TrancheIn

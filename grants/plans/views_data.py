@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..alliances.schemas import form_values as typed
 from ..errors import DomainError, ValidationFailed, Violation
 from ..extensions import db
 from ..schemas import from_form
@@ -11,7 +12,7 @@ from ..web.forms import show_errors
 from . import services
 from .catalog import GROUPS, KINDS, MOMENTS, items_of
 from ..associations.assemblies import participation
-from .forms import EmptyForm, IndicatorForm, assessment_form, assessment_items, typed
+from .forms import EmptyForm, IndicatorForm, assessment_form, assessment_items
 from .models import Indicator
 from .permissions import can_edit_closeout_assessment
 from .schemas import AssessmentIn, AssessmentItemIn, CashFlowIn, CashFlowYearIn, IndicatorIn, IndicatorValues
