@@ -1,5 +1,6 @@
 """Small parsers shared by the services of the plan and closeout stages: exact amounts, whole numbers,
-dates, text. At the ground (no domain), so that any stage may use them; ``grants.plans.parsing`` re-exports."""
+dates, text. At the ground (no domain), so that any stage may use them. The inputs of the converted operations
+are validated by their pydantic models instead (``grants.schemas``); these serve the stages not converted yet."""
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation

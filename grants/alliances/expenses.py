@@ -1,5 +1,5 @@
 """The expenses of an alliance as the other stages see them: a small interface the spine declares and the
-execution stage provides at import (grants/execution/expenses.py and permissions.py). A TA payment is an
+execution stage provides at import (grants/execution/expenses/services.py and permissions.py). A TA payment is an
 expense: the assistance stage records it, reads what was paid and registers its checks of such payments
 here, and never imports execution."""
 from ..common import Providers
