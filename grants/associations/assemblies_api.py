@@ -13,7 +13,6 @@ from pydantic import Field, field_validator
 
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
 from ..schemas.types import SmallInt, UtcDateTime
-from ..extensions import db
 from ..uploads import send_stored
 from ..workflows import rules
 from . import assemblies
@@ -128,7 +127,6 @@ def register_assembly(association_id, body):
         raise ApiError(400, rules.BAD_REQUEST, _l("Send the assembly as multipart/form-data with the minutes in 'file'."))
     data = body.model_dump()
     a = assemblies.register_assembly(association, data, request.files.get("file"), api_user())
-    db.session.commit()
     return assembly_out(a)
 
 
