@@ -9,7 +9,6 @@ from pydantic import Field
 from ..api.core import (ApiError, Model, Out, Patch, api_user, check_version, choice_arg, dump, endpoint, load,
                         no_content, paginate, require_role, text_arg, touch)
 from ..schemas.types import Id, UtcDateTime
-from ..extensions import db
 from . import services
 from .throttling import sign_in_limits
 from .models import ASSOCIATION_ROLES, GLOBAL_ROLES, User, UserRole

@@ -11,7 +11,6 @@ from pydantic import Field
 from ..alliances.api import load_alliance
 from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
 from ..schemas.types import AmountStr, Id, MoneyStr
-from ..extensions import db
 from ..workflows import rules
 from ..workflows.deliverable import DELIVERABLE
 from . import services as svc

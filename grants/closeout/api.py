@@ -11,7 +11,6 @@ from ..alliances.api import load_alliance
 from ..api.core import Model, Out, api_user, dump, endpoint, paginate
 from ..schemas.types import AmountStr, Id, MoneyStr, SmallInt, UtcDateTime
 from ..errors import NotFound
-from ..extensions import db
 from . import pdf, services
 from .models import RATINGS, Refund
 

@@ -8,7 +8,6 @@ from pydantic import Field
 from ..alliances.api import load_alliance
 from ..api.core import Model, Out, api_user, dump, endpoint, paginate
 from ..schemas.types import AmountStr, MoneyStr, SmallInt, UtcDateTime
-from ..extensions import db
 from . import followups
 from .followups_models import FollowUp
 

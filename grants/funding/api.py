@@ -15,7 +15,6 @@ from ..alliances.permissions import alliance_filter, can_view_alliance
 from ..api.core import ApiError, Out, api_user, check_version, choice_arg, dump, endpoint, load, paginate
 from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
-from ..extensions import db
 from ..workflows import rules
 from ..workflows.tranche import TRANCHE
 from . import pdf, services

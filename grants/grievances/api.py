@@ -12,7 +12,6 @@ from pydantic import Field
 from ..api.core import Model, Out, api_user, choice_arg, dump, endpoint, int_arg, load, paginate, require, text_arg
 from ..schemas.types import UtcDateTime
 from ..errors import NotFound
-from ..extensions import db
 from ..workflows.grievance import STATES
 from . import services
 from .limits import filing_limit

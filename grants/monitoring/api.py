@@ -14,7 +14,6 @@ from ..api.core import (ApiError, Model, Out, api_user, choice_arg, dump, endpoi
                         require, text_arg)
 from ..schemas.types import MoneyStr, SmallInt, UtcDateTime
 from ..errors import NotFound
-from ..extensions import db
 from ..web.idempotency import idempotent
 from ..uploads import send_stored
 from ..workflows import rules

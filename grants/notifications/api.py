@@ -4,7 +4,6 @@ from flask import request
 
 from ..api.core import Model, Out, api_user, endpoint, paginate
 from ..schemas.types import Id, UtcDateTime
-from ..extensions import db
 from . import services
 
 

@@ -13,7 +13,6 @@ from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
 from ..api.core import Model, Out, api_user, dump, endpoint, load, no_content, paginate
 from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
-from ..extensions import db
 from . import budget as budget_services
 from . import xlsx
 from .permissions import can_view_plan

@@ -5,7 +5,6 @@ import sqlalchemy as sa
 from ..api.core import Model, Out, api_user, dump, endpoint, load, paginate
 from ..schemas.types import AmountStr, UtcDateTime
 from ..errors import NotFound
-from ..extensions import db
 from . import services
 from .api import TAGS, load_alliance
 from .catalog import KINDS, MOMENTS, SECTIONS, items_of

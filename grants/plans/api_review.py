@@ -6,7 +6,6 @@ from flask import Response
 from ..api.core import Model, Out, api_user, dump, endpoint, int_arg, paginate
 from ..schemas.types import UtcDateTime
 from ..errors import NotFound
-from ..extensions import db
 from . import pdf, review
 from .api import TAGS, load_alliance
 from .catalog import CHECKLIST

@@ -8,7 +8,6 @@ from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, du
                         paginate, require_role, text_arg, touch)
 from ..schemas.types import AmountStr, Id, ShareStr, UtcDateTime, UtcDateTimeIn, no_bool
 from ..common import utcnow
-from ..extensions import db
 from . import services
 from .models import RULES, Call, Program
 

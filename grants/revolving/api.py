@@ -13,7 +13,6 @@ from ..api.core import Model, Out, api_user, bool_arg, choice_arg, dump, endpoin
 from ..schemas.types import AmountStr, Id, MoneyStr, RatioStr, ShareStr, UtcDateTime
 from ..associations.models import Association
 from ..associations.services import mask_name
-from ..extensions import db
 from . import services
 from .models import Loan, Movement
 from .permissions import can_record, can_view_fund, can_write_off, names_mode
