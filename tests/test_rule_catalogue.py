@@ -156,7 +156,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..errors import Collector, Violation
-from tests.models import Thing
+from .models import Thing
 
 
 def check(thing, rows):

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FileField, HiddenField, StringField, TextAreaField
 
-from ..alliances.schemas import html_attrs
+from ..schemas.fields import html_attrs
 from ..web.forms import MoneyField
 from .schemas import TrancheActionIn
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from pydantic import Field
 
-from ..alliances.schemas import text
+from ..schemas.fields import optional_text
 from ..schemas import Model
 from ..schemas.types import AmountStr, Id
 
@@ -13,11 +13,11 @@ from ..schemas.types import AmountStr, Id
 class TrancheActionIn(Model):
     """What a tranche action carries besides its name."""
 
-    comment: text(5000) | None = None
+    comment: optional_text(5000) | None = None
     #: required by ``refuse``
-    reason: text(5000) | None = None
+    reason: optional_text(5000) | None = None
     #: ``disburse``: the bank's reference of the transfer
-    reference: text(120) | None = None
+    reference: optional_text(120) | None = None
     #: ``disburse``: the date of the transfer
     disbursed_on: date | None = None
     #: ``disburse``: the amount transferred (default: the tranche's amount)

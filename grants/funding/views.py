@@ -10,7 +10,7 @@ from ..alliances import ledger
 from ..alliances.budget import Tranche
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter, can_view_alliance, roles_toward
-from ..alliances.schemas import form_values
+from ..schemas.fields import form_values
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db

@@ -5,7 +5,7 @@ from wtforms import (BooleanField, DateField, FileField, HiddenField, SelectFiel
 from wtforms.validators import Length, Optional
 
 from ..alliances.budget import BUDGET_CATEGORIES
-from ..alliances.schemas import html_attrs as attrs
+from ..schemas.fields import html_attrs as attrs
 from ..web.forms import MoneyField, options
 from .catalog import (CHECKLIST, CHECKLIST_ANSWERS, ENVIRONMENTAL_CATEGORIES, RECOMMENDATIONS, SCORE_LEVELS, SECTIONS,
                       items_of)

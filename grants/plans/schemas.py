@@ -11,8 +11,8 @@ from pydantic import (AfterValidator, BeforeValidator, Field, PlainSerializer, S
 from pydantic_core import PydanticCustomError
 
 from ..alliances.budget import BUDGET_CATEGORIES
-from ..alliances.schemas import required_text, text, whole
-from ..alliances.schemas import written as _written
+from ..schemas.fields import optional_text, required_text, whole
+from ..schemas.fields import written as _written
 from ..parsing import decimal_in
 from ..schemas import Model, Patch
 from ..schemas.types import AmountStr, Id
@@ -53,7 +53,7 @@ class BudgetLineIn(Model):
     category: Category = Field(description="infrastructure, equipment, inputs, technical_assistance, training, "
                                            "working_capital, administration or land (never paid by the grant)")
     description: required_text(300)
-    unit: text(40) = ""
+    unit: optional_text(40) = ""
     quantity: QuantityStr
     unit_cost: AmountStr
     grant: AmountStr = Decimal("0.00")
@@ -73,7 +73,7 @@ class BudgetLineEdit(BudgetLineIn):
 class BudgetLinePatch(Patch):
     category: Category = None
     description: required_text(300) = None
-    unit: text(40) = None
+    unit: optional_text(40) = None
     quantity: QuantityStr = None
     unit_cost: AmountStr = None
     grant: AmountStr | None = None
@@ -89,7 +89,7 @@ class TrancheIn(Model):
     number: whole(1, 100) | None = None
     amount: AmountStr
     planned_on: date
-    conditions: text(2000) = ""
+    conditions: optional_text(2000) = ""
     #: only ``planned`` here; the funding stage moves tranches on
     state: str | None = None
 
@@ -104,11 +104,11 @@ class TranchePatch(Patch):
     number: whole(1, 100) | None = None
     amount: AmountStr = None
     planned_on: date = None
-    conditions: text(2000) | None = None
+    conditions: optional_text(2000) | None = None
 
 
 def written(body):
-    """What a body writes (``alliances.schemas.written``): the plan's sections from the API are a correction."""
+    """What a body writes (``grants.schemas.fields.written``): the plan's sections from the API are a correction."""
     return _written(body, (Patch, PlanPatch))
 
 
@@ -121,13 +121,13 @@ PlanPatch = create_model(
     "PlanPatch", __base__=Model, __doc__="Sections left out stay as they are. ``version``: the plan's, as read "
                                          "(optional).",
     version=(int | None, None), environmental_category=(EnvironmentalCategory | None, None),
-    **{name: (text(20000) | None, None) for name in SECTIONS})
+    **{name: (optional_text(20000) | None, None) for name in SECTIONS})
 
 PlanSections = create_model(
     "PlanSections", __base__=Model, __doc__="The sections page: every section (a blank one is cleared) and the "
                                             "environmental category, with the version the page read.",
     version=(Id | None, None), environmental_category=(EnvironmentalCategory | None, None),
-    **{name: (text(20000), "") for name in SECTIONS})
+    **{name: (optional_text(20000), "") for name in SECTIONS})
 
 
 # indicators -------------------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ PlanSections = create_model(
 class IndicatorIn(Model):
     code: required_text(60)
     name: required_text(200)
-    unit: text(60) = ""
+    unit: optional_text(60) = ""
     baseline: AmountStr | None = None
     target: AmountStr | None = None
     by_sex: bool = False
@@ -143,7 +143,7 @@ class IndicatorIn(Model):
 
 class IndicatorPatch(Patch):
     name: required_text(200) = None
-    unit: text(60) | None = None
+    unit: optional_text(60) | None = None
     baseline: AmountStr | None = None
     target: AmountStr | None = None
 
@@ -161,7 +161,7 @@ class AssessmentItemIn(Model):
     code: required_text(60)
     #: 0 (nothing yet) to 4 (fully in place)
     score: whole(0, 4)
-    evidence: text(2000) = ""
+    evidence: optional_text(2000) = ""
 
 
 class AssessmentIn(Model):
@@ -196,7 +196,7 @@ class ChecklistAnswerIn(Model):
     #: yes, observed (write the observation in ``note``) or na; empty clears the answer
     answer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_answer),
                       WithJsonSchema({"type": "string", "enum": ["", *CHECKLIST_ANSWERS]})]
-    note: text(2000) = ""
+    note: optional_text(2000) = ""
 
 
 class AppraisalIn(Model):
@@ -204,7 +204,7 @@ class AppraisalIn(Model):
 
     version: int | None = None
     checklist: dict[str, ChecklistAnswerIn] = Field(default_factory=dict)
-    opinion: text(20000) | None = None
+    opinion: optional_text(20000) | None = None
 
 
 class ReviewIn(Model):
@@ -213,5 +213,5 @@ class ReviewIn(Model):
     #: criterion code -> whole score from 0 to the criterion's max (the call's criteria: checked by the service)
     scores: dict[str, int] | None = None
     #: approve, reject or revise
-    recommendation: text(20) | None = None
-    comment: text(5000) = ""
+    recommendation: optional_text(20) | None = None
+    comment: optional_text(5000) = ""

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
-from ..alliances.schemas import form_values as typed
+from ..schemas.fields import form_values as typed
 from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..alliances.schemas import form_values as typed
+from ..schemas.fields import form_values as typed
 from ..errors import DomainError, ValidationFailed, Violation
 from ..extensions import db
 from ..schemas import from_form

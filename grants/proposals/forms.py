@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FileField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..alliances.schemas import html_attrs
+from ..schemas.fields import html_attrs
 from ..web.forms import MoneyField, ReadableAmount
 from .schemas import ProfileEdit
 

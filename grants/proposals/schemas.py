@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..alliances.schemas import text
+from ..schemas.fields import optional_text
 from ..schemas import Model, Out
 from ..schemas.types import AmountStr, Id, RatioStr, UtcDateTime
 
@@ -17,10 +17,10 @@ LOI_FIELDS = {"volume": "loi_volume", "unit": "loi_unit", "price": "loi_price", 
 
 class LetterOfIntent(Model):
     volume: AmountStr | None = None
-    unit: text(30) | None = None
+    unit: optional_text(30) | None = None
     price: AmountStr | None = None
-    quality: text(2000) | None = None
-    delivery_schedule: text(2000) | None = None
+    quality: optional_text(2000) | None = None
+    delivery_schedule: optional_text(2000) | None = None
     signed_on: date | None = None
 
 
@@ -29,10 +29,10 @@ class ProfileIn(Model):
     required once it exists."""
 
     version: int | None = None
-    location: text(200) | None = None
-    business_idea: text(5000) | None = None
-    market_opportunity: text(5000) | None = None
-    current_production: text(5000) | None = None
+    location: optional_text(200) | None = None
+    business_idea: optional_text(5000) | None = None
+    market_opportunity: optional_text(5000) | None = None
+    current_production: optional_text(5000) | None = None
     current_sales: AmountStr | None = None
     estimated_investment: AmountStr | None = None
     letter_of_intent: LetterOfIntent | None = None
@@ -50,17 +50,17 @@ class ProfileEdit(Model):
     cleared, a blank amount is zero, a blank date none), with the version the page read."""
 
     version: Id | None = None
-    location: text(200) = ""
-    business_idea: text(5000) = ""
-    market_opportunity: text(5000) = ""
-    current_production: text(5000) = ""
+    location: optional_text(200) = ""
+    business_idea: optional_text(5000) = ""
+    market_opportunity: optional_text(5000) = ""
+    current_production: optional_text(5000) = ""
     current_sales: AmountStr = Decimal("0.00")
     estimated_investment: AmountStr = Decimal("0.00")
     loi_volume: AmountStr = Decimal("0.00")
-    loi_unit: text(30) = ""
+    loi_unit: optional_text(30) = ""
     loi_price: AmountStr = Decimal("0.00")
-    loi_quality: text(2000) = ""
-    loi_delivery: text(2000) = ""
+    loi_quality: optional_text(2000) = ""
+    loi_delivery: optional_text(2000) = ""
     loi_signed_on: date | None = None
 
     def profile_fields(self):
@@ -151,7 +151,7 @@ class ScreeningIn(Model):
     call's criteria and their maxima are checked by the service (``score_out_of_range``)."""
 
     scores: dict[str, int] = {}
-    comments: dict[str, text(2000) | None] | None = None
+    comments: dict[str, optional_text(2000) | None] | None = None
 
 
 class FieldChange(Out):

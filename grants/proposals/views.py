@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members, members_masked
-from ..alliances.schemas import form_values
+from ..schemas.fields import form_values
 from ..common import get_or_404, utcnow
 from ..errors import DomainError
 from ..extensions import db

@@ -12,7 +12,8 @@ from ...web.idempotency import idempotent
 from ...workflows import rules
 from ..api import TAGS, _visible, _writer
 from ..models import Contribution
-from ..schemas import VoidIn, as_body
+from ...schemas.fields import as_body
+from ..schemas import VoidIn
 from . import services as contrib_svc
 from .schemas import ContributionIn
 

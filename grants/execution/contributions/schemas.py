@@ -9,7 +9,8 @@ from ...money import amount_hint
 from ...schemas import Model
 from ...schemas.types import Id
 from ..models import CONTRIBUTION_KINDS, IN_KIND_TYPES
-from ..schemas import PastDate, PositiveAmount, Quantity, choice, refuse, text
+from ...schemas.fields import PastDate, PositiveAmount, choice, refuse, required_text
+from ..schemas import Quantity
 
 ContributionKind = choice(CONTRIBUTION_KINDS, _l("Choose cash or in kind."))
 InKindType = choice(IN_KIND_TYPES, _l("Choose what was contributed in kind."))
@@ -21,7 +22,7 @@ class ContributionIn(Model):
 
     kind: ContributionKind
     in_kind_type: InKindType | None = None
-    description: text(300)
+    description: required_text(300)
     amount: PositiveAmount | None = None
     quantity: Quantity | None = None
     unit_value: PositiveAmount | None = None

@@ -12,7 +12,8 @@ from ...extensions import db
 from ...workflows import rules
 from ..common import line_of, raise_fields, require_in_execution, stored_file
 from ..models import Contribution
-from ..schemas import VoidIn, as_body
+from ...schemas.fields import as_body
+from ..schemas import VoidIn
 from .schemas import ContributionIn
 
 

@@ -15,7 +15,8 @@ from ...web.idempotency import idempotent
 from ...workflows import rules
 from ..api import TAGS, _visible, _writer
 from ..models import Expense
-from ..schemas import VoidIn, as_body
+from ...schemas.fields import as_body
+from ..schemas import VoidIn
 from . import services as expense_svc
 from .schemas import ExpenseIn, ExpensePatch
 

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from ...schemas import Model, Patch
 from ...schemas.types import Id
 from ..models import DOCUMENT_TYPES, EXPENSE_SOURCES
-from ..schemas import PastDate, PositiveAmount, choice, optional_text, text
+from ...schemas.fields import PastDate, PositiveAmount, choice, optional_text, required_text
 
 Source = choice(EXPENSE_SOURCES, _l("Choose where the money comes from."))
 DocumentType = choice(DOCUMENT_TYPES, _l("Choose the type of document."))
@@ -19,9 +19,9 @@ class ExpenseIn(Model):
     spent_on: PastDate
     amount: PositiveAmount
     source: Source
-    supplier: text(200)
+    supplier: required_text(200)
     document_type: DocumentType
-    document_number: text(60)
+    document_number: required_text(60)
     description: optional_text(300) | None = None
     procurement_id: Id | None = None
     deliverable_id: Id | None = None
@@ -34,9 +34,9 @@ class ExpensePatch(Patch):
     spent_on: PastDate = None
     amount: PositiveAmount = None
     source: Source = None
-    supplier: text(200) = None
+    supplier: required_text(200) = None
     document_type: DocumentType = None
-    document_number: text(60) = None
+    document_number: required_text(60) = None
     description: optional_text(300) = None
     procurement_id: Id | None = None
     deliverable_id: Id | None = None

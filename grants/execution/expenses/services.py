@@ -25,7 +25,8 @@ from ...money import ZERO, shown
 from ...workflows import rules
 from ..common import line_of, lock_alliance, lock_line, raise_fields, require_in_execution, stored_file
 from ..permissions import can_record
-from ..schemas import VoidIn, as_body
+from ...schemas.fields import as_body
+from ..schemas import VoidIn
 from .schemas import ExpenseIn, ExpensePatch
 from ..models import (DOCUMENT_TYPES, EXPENSE_SOURCES, LOCKED_STATES, AccountabilityReport, Contribution, Expense,
                      Procurement)

@@ -6,7 +6,7 @@ from pydantic import Field, model_validator
 from ...schemas import Model
 from ...schemas.types import Id
 from ..models import DIRECT_REASONS, PROCUREMENT_METHODS
-from ..schemas import PositiveAmount, choice, refuse, text
+from ...schemas.fields import PositiveAmount, choice, refuse, required_text
 
 Method = choice(PROCUREMENT_METHODS, _l("Choose minor, comparison or direct."))
 DirectReason = choice(DIRECT_REASONS, _l("Direct contracting is only for a single supplier, an emergency or a "
@@ -17,7 +17,7 @@ class ProcurementIn(Model):
     """Open a procurement. The method against the program's limit (``method_not_allowed``) and the assembly
     decision are the service's."""
 
-    description: text(300)
+    description: required_text(300)
     budget_line_id: Id
     method: Method
     estimated_amount: PositiveAmount
@@ -38,7 +38,7 @@ class ProcurementIn(Model):
 class QuotationIn(Model):
     """A supplier's quotation (its file, required, is the service's)."""
 
-    supplier: text(200)
+    supplier: required_text(200)
     amount: PositiveAmount
 
 

@@ -23,7 +23,7 @@ from ...money import shown
 from ...associations.assemblies import decision_for
 from ..common import line_of, raise_fields, require_in_execution, stored_file
 from ..models import Procurement, Quotation
-from ..schemas import as_body
+from ...schemas.fields import as_body
 from .schemas import ProcurementIn, QuotationIn
 
 

@@ -6,7 +6,7 @@ from pydantic import Field, model_validator
 from ...schemas import Model
 from ...schemas.types import Id
 from ..models import REALLOCATION_SOURCES
-from ..schemas import PositiveAmount, choice, refuse, text
+from ...schemas.fields import PositiveAmount, choice, refuse, required_text
 
 ReallocationSource = choice(REALLOCATION_SOURCES, _l("Choose the source of money to move."))
 
@@ -18,7 +18,7 @@ class ReallocationIn(Model):
     from_line_id: Id
     to_line_id: Id
     amount: PositiveAmount
-    justification: text(5000)
+    justification: required_text(5000)
     source: ReallocationSource = Field("grant", description="grant, counterpart_cash or counterpart_in_kind")
 
     @model_validator(mode="after")

@@ -22,7 +22,7 @@ from ..common import line_of, lock_line, raise_fields, require_in_execution
 from ..expenses.services import spent_on_line
 from ..models import EXPENSE_SOURCES, Reallocation
 from ..permissions import can_review
-from ..schemas import as_body
+from ...schemas.fields import as_body
 from .schemas import ReallocationIn
 from ...workflows import rules
 

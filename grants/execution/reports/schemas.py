@@ -7,7 +7,7 @@ from pydantic import Field, model_validator
 
 from ...schemas import Model
 from ...schemas.types import Id
-from ..schemas import PastDate, refuse
+from ...schemas.fields import PastDate, refuse
 
 
 class ReportIn(Model):

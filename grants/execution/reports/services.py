@@ -18,7 +18,7 @@ from ...workflows.report import REPORT
 from ...associations.assemblies import decision_for
 from ..common import raise_fields, stored_file
 from ..models import EXPENSE_SOURCES, AccountabilityReport, Contribution, Expense
-from ..schemas import as_body
+from ...schemas.fields import as_body
 from .schemas import AssemblyApprovalIn, ReportIn
 
 
