@@ -203,6 +203,7 @@ def test_cli_purges_old_keys(app, live, treasurer):
 
 @pytest.mark.skipif(not os.environ.get("GRANTS_TEST_DATABASE_URL"),
                     reason="concurrency needs PostgreSQL (GRANTS_TEST_DATABASE_URL)")
+@pytest.mark.committing  # eight threads, each with its own connection: real commits
 def test_same_key_eight_times_at_once_records_once(live, treasurer, api):
     """A phone that retries while the first send is still running: the key's unique row decides."""
     from tests.execution.test_execution_concurrency import race
