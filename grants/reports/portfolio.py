@@ -34,6 +34,8 @@ from ..plans.models import Indicator
 from ..programs.models import Call, Program
 from ..workflows.alliance import FUNDED, STATES
 from . import filters as F
+from .catalog import indicator_order
+from .totals import AllianceStay, AllianceTotals, IndicatorLatest, StageDuration, duration_figures
 
 CENT = Decimal("0.01")
 #: the money figures of a row, in the order of the tables and the XLSX
@@ -194,7 +196,7 @@ def _states(sc):
     row per alliance, kept current by grants/reports/totals.py): one statement, whose cost depends on the
     number of alliances only. Families and women are the families attributed to the alliances (see totals.py).
     ``build`` counts the budget and the families reached of the funded states only."""
-    from .totals import AllianceTotals as T
+    T = AllianceTotals
 
     def total(col):
         return sa.func.coalesce(sa.func.sum(col), 0)
@@ -269,7 +271,7 @@ def _people(sc):
 def stored_latest_subquery():
     """``indicator_id``, ``value`` of each measured indicator's latest period, as stored (``indicator_latest``,
     kept by grants/reports/totals.py); ``latest_value_subquery`` counts the same from the values."""
-    from .totals import IndicatorLatest as L
+    L = IndicatorLatest
 
     return sa.select(L.indicator_id, L.value).subquery("latest")
 
@@ -318,7 +320,7 @@ def durations(sc, everything=False):
     (``alliance_stays``, kept from the audit events' ``to_state`` and times by grants/reports/totals.py): one
     statement, PERCENTILE_CONT on PostgreSQL, ROW_NUMBER and COUNT for the median on SQLite.
     ``recount_durations`` is the same from the audit events."""
-    from .totals import AllianceStay as S, StageDuration as D, duration_figures
+    S, D = AllianceStay, StageDuration
 
     if everything:
         return _duration_rows(db.session.execute(
@@ -329,7 +331,6 @@ def durations(sc, everything=False):
 
 
 def _median_query(stays):
-    from .totals import duration_figures
 
     return duration_figures(stays, "sqlite")
 
@@ -420,7 +421,6 @@ def build(user, f, group="region"):
         t = totals.setdefault(r.currency, Row(None, "", r.currency))
         t.add(r)
     ordered = sorted(rows.values(), key=lambda r: (str(r.label).lower(), r.currency))
-    from .catalog import indicator_order
 
     ind_list = sorted(indicators.values(), key=indicator_order)
     measured = sum(i.measured for i in ind_list)
