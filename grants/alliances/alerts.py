@@ -30,9 +30,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from ..common import utcnow
 from ..extensions import db
 from ..programs.models import Call, Program
+from ..workflows import transition_applied
+from .budget import Tranche
+from .models import Alliance
 
 _SOURCES = {}
 _MESSAGES = {}
@@ -150,7 +155,6 @@ def collect(alliances, today=None, only=None):
 # the stored table -------------------------------------------------------------------------------------
 
 def _now():
-    from ..common import utcnow
 
     return utcnow().replace(microsecond=0)
 
@@ -160,7 +164,6 @@ def refresh(alliance_ids, session=None, each_chunk=None):
     ``(raised, cleared)`` counts. The alliances' rows are locked first (``FOR UPDATE`` on PostgreSQL: two
     transactions refreshing one alliance take turns, so neither stores a row twice). Writes with the session's
     connection; never commits (``each_chunk()``, when given, is called after each batch: the CLI commits there)."""
-    from .models import Alliance
 
     session = session or db.session
     ids = sorted({int(i) for i in alliance_ids if i is not None})
@@ -198,7 +201,6 @@ def refresh(alliance_ids, session=None, each_chunk=None):
 def refresh_all(session=None, each_chunk=None):
     """Recount the alerts of every alliance (``flask grants refresh-alerts``). Returns ``(alliances, raised,
     cleared)``; rows of alliances that no longer exist go with them (foreign key cascade)."""
-    from .models import Alliance
 
     session = session or db.session
     ids = session.execute(sa.select(Alliance.id).order_by(Alliance.id)).scalars().all()
@@ -259,7 +261,6 @@ def _forget(session, *_args):
 
 
 def _on_transition(_workflow, obj=None, **_kw):
-    from .models import Alliance
 
     if isinstance(obj, Alliance):
         mark([obj.id])
@@ -269,12 +270,7 @@ def _on_transition(_workflow, obj=None, **_kw):
 
 def install():
     """Register the hooks (once per process; create_app calls it)."""
-    from sqlalchemy.orm import Session
 
-    from ..programs.models import Program
-    from ..workflows import transition_applied
-    from .budget import Tranche
-    from .models import Alliance
 
     if sa.event.contains(Session, "after_flush", _after_flush):
         return
@@ -290,8 +286,6 @@ def install():
 
 
 def _program_alliances(program):
-    from ..programs.models import Call
-    from .models import Alliance
 
     if program.id is None:
         return []
@@ -311,7 +305,6 @@ def add_months(day, months):
 
 def program_rules(alliance_ids, *columns):
     """``{alliance_id: row}`` with the given Program columns for each alliance, in one query."""
-    from .models import Alliance
 
     rows = db.session.execute(sa.select(Alliance.id, *columns).join(Call, Call.id == Alliance.call_id)
                               .join(Program, Program.id == Call.program_id)

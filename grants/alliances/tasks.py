@@ -26,7 +26,11 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..associations.models import Association
 from ..extensions import db
+from ..programs.models import Call, CallCommittee, Program
+from .models import Alliance
+from .permissions import alliance_filter
 
 _SOURCES = {}
 #: the alliance states in which each source can find work (absent: any state)
@@ -101,9 +105,7 @@ def source(code, states=None):
 def scope():
     """The SQL condition a source adds to its query: the one alliance whose page gathers the tasks, or
     ``true`` on the home page (without it a source would read, and cut at ``LIMIT``, every alliance's)."""
-    import sqlalchemy as sa
 
-    from .models import Alliance
 
     alliance_id = _SCOPE.get()
     return sa.true() if alliance_id is None else Alliance.id == alliance_id
@@ -196,10 +198,7 @@ def collect(user, today=None, limit=LIMIT, alliance_id=None, alliance=None):
 def visible_alliances(user, states, roles=None):
     """A select of the alliances ``user`` may see in ``states``; with ``roles`` (association roles), only
     those of associations where the user holds one of them."""
-    import sqlalchemy as sa
 
-    from .models import Alliance
-    from .permissions import alliance_filter
 
     query = sa.select(Alliance).where(alliance_filter(user), Alliance.state.in_(list(states)))
     if roles is not None:
@@ -209,10 +208,7 @@ def visible_alliances(user, states, roles=None):
 
 def officer_filter(user):
     """The SQL condition for the alliances of the regions a program officer covers (``false`` otherwise)."""
-    import sqlalchemy as sa
 
-    from ..associations.models import Association
-    from .models import Alliance
 
     if not user.has_role("officer") or not user.regions:
         return sa.false()
@@ -222,10 +218,7 @@ def officer_filter(user):
 def committee_filter(user):
     """The SQL condition for the alliances before a committee ``user`` sits on (every call that names no
     committee, and the calls that name them); ``false`` for anyone else."""
-    import sqlalchemy as sa
 
-    from ..programs.models import Call, CallCommittee
-    from .models import Alliance
 
     if not user.has_role("committee"):
         return sa.false()
@@ -237,8 +230,6 @@ def committee_filter(user):
 def with_currency(query):
     """``query`` (which selects from ``Alliance``) with the program's currency added as its last column, by
     joins: no query per alliance to format an amount."""
-    from ..programs.models import Call, Program
-    from .models import Alliance
 
     return (query.add_columns(Program.currency).join(Call, Call.id == Alliance.call_id)
             .join(Program, Program.id == Call.program_id))
