@@ -22,6 +22,7 @@ from decimal import Decimal
 from flask import g, has_request_context, request
 
 from ..money import ZERO
+from .figures import financing
 
 _PROVIDERS = {"justified": [], "spent": [], "counterpart_contributed": [], "open_observations": [],
               "open_contracts": [], "unreported_expenses": []}
@@ -115,7 +116,6 @@ class Balance:
 
 def balance(alliance):
     """The alliance's money at a glance (figures read through the functions above)."""
-    from .figures import financing
 
     fin = financing(alliance)
     paid = disbursed(alliance)

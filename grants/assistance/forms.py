@@ -8,6 +8,7 @@ from ..alliances import expenses as expense_interface
 from ..web.forms import MoneyField, options
 from ..accounts.models import User, UserRole
 from ..extensions import db
+from .models import Provider
 
 ROWS = 5
 
@@ -20,7 +21,6 @@ class ProviderForm(FlaskForm):
     user_id = SelectField(_l("The provider's own account"), validate_choice=False)
 
     def fill(self):
-
         users = db.session.execute(db.select(User).join(UserRole).where(UserRole.role == "ta_provider")
                                    .order_by(User.name)).scalars().all()
         self.user_id.choices = options([("", _l("No account"))] + [(str(u.id), f"{u.name} ({u.email})")
@@ -48,8 +48,6 @@ class ContractForm(FlaskForm):
     deliverables = FieldList(FormField(DeliverableRow), min_entries=ROWS, max_entries=ROWS)
 
     def fill(self, alliance):
-        from .models import Provider
-
         providers = db.session.execute(db.select(Provider).order_by(Provider.name)).scalars().all()
         self.provider_id.choices = options([("", _l("Choose a provider"))] + [(str(p.id), p.name) for p in providers])
         self.budget_line_id.choices = options(

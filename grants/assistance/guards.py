@@ -9,6 +9,7 @@ from ..workflows import guard
 from ..money import shown
 from ..workflows import rules
 from .models import Deliverable
+from .services import paid_on_deliverable
 
 
 @guard("deliverable_file")
@@ -20,8 +21,6 @@ def deliverable_file(deliverable, actor, data):
 
 @deliverable_check
 def payment_of_deliverable(alliance, line, deliverable_id, amount, exclude_id=None):
-    from .services import paid_on_deliverable
-
     d = db.session.get(Deliverable, deliverable_id)
     if d is None or d.contract.alliance_id != alliance.id:
         return [Violation(rules.INVALID, _l("Choose a deliverable of this alliance."), "deliverable_id")]

@@ -10,6 +10,7 @@ from ..alliances.models import Alliance
 from ..workflows.deliverable import DELIVERABLE
 from ..workflows.ta_contract import TA_CONTRACT
 from ..workflows.ta_terms import TA_TERMS
+from .models import Contract, Provider
 
 
 def roles_toward_contract(contract, user):
@@ -44,7 +45,6 @@ def can_see_registry(user):
 
 def contract_filter(user):
     """A SQL condition selecting the contracts ``user`` may see."""
-    from .models import Contract, Provider
 
     conds = [Contract.alliance_id.in_(sa.select(Alliance.id).where(alliance_filter(user)))]
     if user.has_role("ta_provider"):

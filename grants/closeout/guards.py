@@ -10,7 +10,7 @@ after ``close`` the officers of the region and the association's treasurer hear 
 officer's decisions through the proposals stage's hook). Imported once at app start (``grants/__init__.py``).
 """
 from ..workflows import guard, transition_applied
-from . import services
+from . import notify, services
 
 
 @guard("final_report_ready")
@@ -27,7 +27,6 @@ def closeout_settled(alliance, actor, data):
 def _after_transition(workflow, obj=None, transition=None, actor=None, data=None, from_state=None, **_kw):
     if getattr(workflow, "name", None) != "alliance" or transition is None or obj is None:
         return
-    from . import notify
 
     if transition.name == "submit_final_report":
         services.record_submission(obj, actor)

@@ -7,7 +7,7 @@ from wtforms.validators import Length, Optional
 from ..web.forms import MoneyField, options
 from ..associations.assemblies import decision_label, usable_decisions
 from ..extensions import db
-from .models import CONTRIBUTION_KINDS, DOCUMENT_TYPES, EXPENSE_SOURCES, IN_KIND_TYPES
+from .models import CONTRIBUTION_KINDS, DIRECT_REASONS, DOCUMENT_TYPES, EXPENSE_SOURCES, IN_KIND_TYPES, PROCUREMENT_METHODS, Procurement
 
 
 def line_options(alliance):
@@ -16,8 +16,6 @@ def line_options(alliance):
 
 
 def procurement_options(alliance):
-    from .models import Procurement
-
     rows = db.session.execute(db.select(Procurement).where(Procurement.alliance_id == alliance.id,
                                                            Procurement.state.in_(("awarded", "closed")))
                               .order_by(Procurement.id)).scalars().all()
@@ -118,8 +116,6 @@ class ProcurementForm(FlaskForm):
     assembly_decision_id = SelectField(_l("Or the assembly's decision, from the register"), validate_choice=False)
 
     def fill(self, alliance):
-        from .models import DIRECT_REASONS, PROCUREMENT_METHODS
-
         self.assembly_decision_id.choices = decision_options(alliance)
 
         self.budget_line_id.choices = line_options(alliance)

@@ -8,7 +8,7 @@ from ..alliances import ledger, page
 from ..alliances.models import Alliance
 from ..extensions import db
 from .expenses.services import line_figures
-from .models import AccountabilityReport, Expense
+from .models import AccountabilityReport, EXPENSE_SOURCES, Expense
 from ..workflows import rules
 
 NEAR_LIMIT = 90
@@ -58,6 +58,4 @@ page.figure("execution_expenses_late")(lambda: _counts(Alliance.id)[1])
 
 
 def _source_title(src):
-    from .models import EXPENSE_SOURCES
-
     return EXPENSE_SOURCES.get(src) or _l("Counterpart (in kind)")

@@ -17,6 +17,7 @@ from ..errors import Violation
 from ..workflows import guard, transition_applied
 from ..money import shown, shown_percent
 from ..workflows import rules
+from . import notify, services
 
 #: alliance states in which tranches move
 ACTIVE = ("agreement_signed", "in_execution")
@@ -119,8 +120,6 @@ def separation_of_duties(tranche, actor, data):
 
 @transition_applied.connect
 def _after_transition(workflow, obj=None, transition=None, actor=None, data=None, from_state=None, **_kw):
-    from . import notify, services
-
     name = getattr(workflow, "name", None)
     if transition is None or obj is None:
         return

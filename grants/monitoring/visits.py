@@ -15,6 +15,7 @@ from ..workflows import rules
 from ..workflows.follow_up import FOLLOW_UP
 from .models import RATINGS, FollowUpAction, Visit, VisitPhoto
 from .services import raise_all, state_violations
+from .notify import action_answered, visit_recorded
 
 PHOTO_TYPES = ("image/jpeg", "image/png")
 MAX_ACTIONS = 20
@@ -102,7 +103,6 @@ def record_visit(alliance, data, actor, photos=(), today=None):
     for item in checked:
         _store_photo(visit, item, actor, "")
     if actions:
-        from .notify import visit_recorded
 
         visit_recorded(visit)
     return visit
@@ -162,7 +162,6 @@ def act(action, name, actor, answer=None, comment=None, evidence=None):
     FOLLOW_UP.apply(action, name, actor, comment=comment or None, data=data, effect=effect)
     db.session.flush()
     if name == "answer":
-        from .notify import action_answered
 
         action_answered(action)
     return action

@@ -9,7 +9,7 @@ from . import services
 from .api import TAGS, load_alliance
 from .catalog import KINDS, MOMENTS, SECTIONS, items_of
 from .models import Indicator, PlanRevision
-from .permissions import can_edit_plan
+from .permissions import can_edit_plan, plan_started
 from .schemas import AssessmentIn, CashFlowIn, IndicatorIn, IndicatorPatch, PlanPatch
 
 # the plan --------------------------------------------------------------------------------------------
@@ -47,8 +47,6 @@ def plan_out(alliance):
 
 
 def _started(alliance_id):
-    from .permissions import plan_started
-
     alliance = load_alliance(alliance_id)
     if not plan_started(alliance):
         raise NotFound()

@@ -10,7 +10,7 @@ from . import pdf, review
 from .api import TAGS, load_alliance
 from .catalog import CHECKLIST
 from .models import Review
-from .permissions import can_appraise, can_review, can_see_all_reviews
+from .permissions import can_appraise, can_review, can_see_all_reviews, plan_started
 from .schemas import AppraisalIn, ReviewIn
 
 # appraisal --------------------------------------------------------------------------------------------
@@ -130,8 +130,6 @@ def _pdf(data, name):
 @endpoint("/alliances/<int:alliance_id>/documents/plan", summary="The whole plan as a PDF",
           content_type="application/pdf", tags=("documents",), name="plan_document")
 def plan_document(alliance_id):
-    from .permissions import plan_started
-
     alliance = load_alliance(alliance_id)
     if not plan_started(alliance):
         raise NotFound()

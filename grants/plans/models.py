@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from ..common import Timestamped, Versioned, in_check, non_negative, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
-from .catalog import CHECKLIST_ANSWERS, DECISIONS, KINDS, MOMENTS, RECOMMENDATIONS, SECTIONS
+from .catalog import CHECKLIST_ANSWERS, DECISIONS, KINDS, MOMENTS, RECOMMENDATIONS, SECTIONS, STANDARD_INDICATORS
 
 
 def _json_load(text, default):
@@ -70,7 +70,6 @@ class Indicator(Versioned, db.Model):
     @property
     def title(self):
         """The standard indicators' names in the reader's language; custom ones as written."""
-        from .catalog import STANDARD_INDICATORS
 
         if self.standard and self.code in STANDARD_INDICATORS:
             return STANDARD_INDICATORS[self.code][0]
@@ -78,8 +77,6 @@ class Indicator(Versioned, db.Model):
 
     @property
     def unit_title(self):
-        from .catalog import STANDARD_INDICATORS
-
         if self.standard and self.code in STANDARD_INDICATORS:
             return STANDARD_INDICATORS[self.code][1]
         return self.unit

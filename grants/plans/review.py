@@ -14,7 +14,7 @@ from ..workflows import rules
 from .catalog import CHECKLIST, RECOMMENDATIONS
 from .models import Appraisal, CommitteeMinutes, Review
 from ..parsing import check_version, fail
-from .permissions import can_appraise, can_review, can_see_all_reviews, is_committee_member
+from .permissions import can_appraise, can_review, can_see_all_reviews, can_view_plan, is_committee_member
 from .schemas import AppraisalIn, ReviewIn
 from .services import ensure_plan
 
@@ -218,6 +218,4 @@ def record_minutes(alliance, decision, actor, comment=None):
 
 
 def can_read_minutes(user, alliance):
-    from .permissions import can_view_plan
-
     return can_view_plan(user, alliance) or is_committee_member(user, alliance)

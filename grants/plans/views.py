@@ -70,7 +70,6 @@ def number_symbols(currency):
     """The currency symbol and the separators of the reader's language, for the live summary."""
     from decimal import Decimal
 
-    from ..web.i18n import money
 
     sample = money(Decimal("1234.5"), currency)
     symbol, _sep, digits = sample.rpartition(" ")
@@ -306,3 +305,4 @@ def minutes_document(alliance_id):
 
 
 from . import views_data, views_review  # noqa: E402,F401  (the other pages of this blueprint)
+from ..web.i18n import money

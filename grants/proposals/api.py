@@ -14,7 +14,7 @@ from ..extensions import db
 from ..money import share
 from ..programs.models import Call
 from . import exports, guards, pdf, preselection, screening, services
-from .models import ProfileRevision
+from .models import PreselectionMinutes, ProfileRevision
 from .schemas import (EligibilityOut, MinutesOut, PreselectionIn, PreselectionOut, ProfileIn, ProfileOut, QueueItem,
                       RevisionOut, ScreeningIn, ScreeningOut)
 
@@ -202,7 +202,6 @@ def post_preselection(call_id, body):
           response=MinutesOut, paginated=True, tags=TAGS)
 def list_minutes(call_id):
     call = load_call(call_id)
-    from .models import PreselectionMinutes
 
     query = db.select(PreselectionMinutes).where(PreselectionMinutes.call_id == call.id) \
         .order_by(PreselectionMinutes.number.desc())

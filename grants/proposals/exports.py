@@ -13,6 +13,7 @@ from ..money import fmt, share
 from ..workflows.alliance import STATES
 from .models import Profile, ProfileRevision
 from .screening import totals_for
+from .preselection import officer_has_intentions
 
 COLUMNS = (
     ("code", _l("Code")), ("title", _l("Title")), ("association", _l("Association")), ("region", _l("Region")),
@@ -28,7 +29,6 @@ MONEY_COLUMNS = ("requested_grant", "estimated_counterpart", "estimated_investme
 
 def can_export(user, call):
     """Admins and auditors; officers for the calls with intentions of their regions."""
-    from .preselection import officer_has_intentions
 
     return user.has_role("admin", "auditor") or officer_has_intentions(user, call)
 

@@ -11,6 +11,7 @@ from ..web.i18n import money, percent
 from ..workflows import rules
 from ..workflows.alliance import FINISHED
 from ..workflows.engine import guard
+from .models import ScreeningScore
 
 
 def _counterpart_share_ok(grant, counterpart, minimum):
@@ -74,7 +75,6 @@ def check_intake(alliance, now=None):
 
 def missing_criteria(alliance):
     """The call's criteria that the alliance has no screening score for."""
-    from .models import ScreeningScore
 
     scored = set(db.session.execute(sa.select(ScreeningScore.criterion_code)
                                     .where(ScreeningScore.alliance_id == alliance.id)).scalars())

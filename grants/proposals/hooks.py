@@ -9,6 +9,7 @@ from ..notifications.services import notify
 from ..web.i18n import money
 from ..workflows.engine import transition_applied
 from ..workflows.alliance import STATES
+from . import preselection, services
 
 #: transitions the association takes itself: they are not decisions on its intention
 OWN_ACTIONS = ("submit", "withdraw", "submit_plan", "submit_final_report")
@@ -58,7 +59,6 @@ def _notify_board(alliance, transition, actor, comment):
 def on_transition(workflow, obj=None, transition=None, actor=None, data=None, from_state=None, **_kw):
     if getattr(workflow, "name", None) != "alliance" or obj is None:
         return
-    from . import preselection, services
 
     data = data or {}
     if transition.name == "submit":

@@ -13,6 +13,11 @@ from markupsafe import Markup, escape
 
 from ..audit.labels import action_label
 from ..workflows.alliance import STATES
+from ..alliances.models import Alliance
+from ..extensions import db
+from ..programs.models import Call, Program
+from .i18n import money
+from ..workflows import WORKFLOWS
 
 #: what each kind of object is called in a sentence
 OBJECTS = {
@@ -74,9 +79,6 @@ HIDDEN_KEYS = {"receipt_sha256", "file_sha256", "sha256", "evidence_sha256", "as
 
 def context_of(events):
     """``{alliance_id: (currency, code)}`` for the alliances of ``events``, in one statement."""
-    from ..alliances.models import Alliance
-    from ..extensions import db
-    from ..programs.models import Call, Program
 
     ids = {e.alliance_id for e in events if e.alliance_id}
     if not ids:
@@ -88,8 +90,6 @@ def context_of(events):
 
 
 def _money(value, currency):
-    from .i18n import money
-
     try:
         return money(Decimal(str(value)), currency)
     except (InvalidOperation, ValueError, TypeError):
@@ -143,8 +143,6 @@ def sentence(event, currency=None, masked=False):
 
 
 def _state_title(event):
-    from ..workflows import WORKFLOWS
-
     workflow = WORKFLOWS.get(event.object_type)
     if workflow is not None:
         return workflow.title(event.to_state)

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, render_template, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from .i18n import current_language
 
 bp = Blueprint("offline", __name__)
 
@@ -36,7 +37,6 @@ def manifest():
              {"src": url_for("static", filename="icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
              {"src": url_for("static", filename="icons/maskable-512.png"), "sizes": "512x512", "type": "image/png",
               "purpose": "maskable"}]
-    from .i18n import current_language
 
     resp = jsonify({"name": _("Rural alliances"), "short_name": _("Alliances"), "lang": current_language(),
                     "description": _("Grants of rural productive alliances: budget, expenses, reports."),
