@@ -27,14 +27,14 @@ class AllianceForm(FlaskForm):
     member_ids = MultiCheckboxField(_l("Member families taking part"), coerce=int, validators=[Optional()])
 
     def data_for_service(self):
-        data = {"title": self.title.data, "product": self.product.data,
-                "requested_grant": (self.requested_grant.data or "").replace(",", "."),
-                "estimated_counterpart": (self.estimated_counterpart.data or "").replace(",", "."),
-                "member_ids": self.member_ids.data or []}
+        """What was typed, shaped as the operation's schema (``AllianceCreate``/``AlliancePatch``) reads it:
+        the new buyer's name and tax ID as ``buyer``; 0 ("— choose —") as no ``buyer_id``."""
+        data = {"title": self.title.data, "product": self.product.data, "requested_grant": self.requested_grant.data,
+                "estimated_counterpart": self.estimated_counterpart.data, "member_ids": self.member_ids.data or []}
         if (self.buyer_name.data or "").strip():
             data["buyer"] = {"name": self.buyer_name.data, "tax_id": self.buyer_tax_id.data}
-        else:
-            data["buyer_id"] = self.buyer_id.data or None
+        elif self.buyer_id.data:
+            data["buyer_id"] = self.buyer_id.data
         return data
 
 

@@ -1,4 +1,6 @@
 """Creating and editing alliances, their member families and attachments, and taking actions."""
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -7,17 +9,15 @@ from ..associations.models import Association, Buyer, Member
 from ..common import utcnow
 from ..errors import Collector, Forbidden, StaleVersion, ValidationFailed, Violation
 from ..extensions import db
-from ..money import to_decimal
 from ..programs.models import Call
+from ..schemas.fields import as_body
 from ..workflows import ALLIANCE
 from ..associations.levels import member_source_ids
 from ..associations.services import create_buyer
 from ..workflows import rules
 from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
-from .permissions import can_create_alliance, can_edit_alliance
-
-EDITABLE = ("title", "product", "buyer_id", "buyer", "member_ids", "requested_grant", "estimated_counterpart")
-
+from .permissions import can_create_alliance, can_edit_alliance, can_view_association
+from .schemas import AllianceCreate, AlliancePatch
 
 def _fail(c):
     if c.violations:
@@ -34,58 +34,49 @@ def next_code(call):
     return f"{prefix}{number:04d}"
 
 
-def _resolve_buyer(data, c, actor):
+def _resolve_buyer(body, c, actor):
     """``buyer_id`` of a registered buyer, or ``buyer`` ``{name, tax_id}`` found or registered."""
-    if data.get("buyer_id") not in (None, ""):
-        buyer = db.session.get(Buyer, int(data["buyer_id"])) if str(data["buyer_id"]).isdigit() else None
+    if body.buyer_id is not None:
+        buyer = db.session.get(Buyer, body.buyer_id)
         if buyer is None:
             c.add(rules.INVALID, _l("Choose a registered buyer."), "buyer_id")
         return buyer
-    spec = data.get("buyer")
-    if isinstance(spec, dict) and (spec.get("name") or "").strip():
-        tax_id = (spec.get("tax_id") or "").strip() or None
+    spec = body.buyer
+    if spec is not None and spec.name.strip():
+        tax_id = (spec.tax_id or "").strip() or None
         if tax_id:
             found = db.session.execute(sa.select(Buyer).where(Buyer.tax_id == tax_id)).scalar()
             if found:
                 return found
 
-        return create_buyer({"name": spec["name"], "tax_id": tax_id}, actor)
+        return create_buyer({"name": spec.name, "tax_id": tax_id}, actor)
     return None
 
 
-def _set_fields(alliance, data, c, actor, creating):
-    for key, limit in (("title", 200), ("product", 120)):
-        if creating or key in data:
-            value = str(data.get(key) or "").strip()
+def _set_fields(alliance, body, c, actor, creating):
+    """Write what ``body`` gives (everything when ``creating``): the schema checked each value; a title or
+    product left blank is refused here, in one refusal with the buyer and the members."""
+    given = body.model_fields_set
+    for key in ("title", "product"):
+        if creating or key in given:
+            value = getattr(body, key) or ""
             if not value:
                 c.add(rules.REQUIRED, _l("This field is required."), key)
-            elif len(value) > limit:
-                c.add(rules.INVALID, _l("Write at most %(n)s characters.", n=limit), key)
-            setattr(alliance, key, value[:limit])
+            setattr(alliance, key, value)
     for key in ("requested_grant", "estimated_counterpart"):
-        if key in data or creating:
-            raw = data.get(key)
-            try:
-                value = to_decimal(raw if raw not in (None, "") else "0")
-                if value < 0:
-                    raise ValueError
-                setattr(alliance, key, value)
-            except (ValueError, TypeError):
-                c.add(rules.INVALID, _l("Enter an amount such as 250000.00."), key)
-    if "buyer_id" in data or "buyer" in data:
-        buyer = _resolve_buyer(data, c, actor)
-        if buyer is not None or data.get("buyer_id") in (None, ""):
+        if creating or key in given:
+            value = getattr(body, key)
+            setattr(alliance, key, value if value is not None else Decimal("0.00"))
+    if "buyer_id" in given or "buyer" in given:
+        buyer = _resolve_buyer(body, c, actor)
+        if buyer is not None or body.buyer_id is None:
             alliance.buyer = buyer
-    if "member_ids" in data:
-        _set_members(alliance, data.get("member_ids") or [], c)
+    if "member_ids" in given:
+        _set_members(alliance, body.member_ids or [], c)
 
 
-def _set_members(alliance, raw_ids, c):
-    try:
-        ids = sorted({int(i) for i in raw_ids})
-    except (TypeError, ValueError):
-        c.add(rules.INVALID, _l("Choose members of the association."), "member_ids")
-        return
+def _set_members(alliance, member_ids, c):
+    ids = sorted(set(member_ids))
     found = set(db.session.execute(
         sa.select(Member.id).where(Member.id.in_(ids),
                                    Member.association_id.in_(member_source_ids(alliance.association)),
@@ -108,15 +99,18 @@ def snapshot(alliance):
     }
 
 
-def create_alliance(data, actor):
-    """A board member creates a draft alliance for their association in a call.
+def create_alliance(body: AllianceCreate, actor):
+    """A board member creates a draft alliance for their association in a call. ``body``: the validated
+    ``AllianceCreate`` (a mapping is read as a form is: the demo, the tests). An association the actor may
+    not see is refused as an unknown one (no leak).
 
     Raises ``ValidationFailed`` (fields), ``Forbidden`` (not on the association's board)."""
+    body = as_body(AllianceCreate, body)
     c = Collector()
-    assoc_id, call_id = data.get("association_id"), data.get("call_id")
-    assoc = db.session.get(Association, int(assoc_id)) if str(assoc_id or "").isdigit() else None
-    call = db.session.get(Call, int(call_id)) if str(call_id or "").isdigit() else None
-    if assoc is None:
+    assoc = db.session.get(Association, body.association_id)
+    call = db.session.get(Call, body.call_id)
+    if assoc is None or not can_view_association(actor, assoc):
+        assoc = None
         c.add(rules.REQUIRED, _l("Choose your association."), "association_id")
     elif not can_create_alliance(actor, assoc):
         raise Forbidden(_l("Only the association's board can create an alliance."))
@@ -128,7 +122,7 @@ def create_alliance(data, actor):
     alliance = Alliance(call=call, association=assoc, state="draft", created_by_id=actor.id,
                         state_changed_at=utcnow())
     with db.session.no_autoflush:
-        _set_fields(alliance, data, c, actor, creating=True)
+        _set_fields(alliance, body, c, actor, creating=True)
     if c.violations:
         if alliance in db.session:
             db.session.expunge(alliance)
@@ -141,11 +135,14 @@ def create_alliance(data, actor):
     return alliance
 
 
-def update_alliance(alliance, data, actor, version=None):
-    """Edit a draft or returned business intention. ``version`` (if given) must be current.
+def update_alliance(alliance, body: AlliancePatch, actor, version=None):
+    """Edit a draft or returned business intention: the fields ``body`` gives change; its ``version`` must
+    be current. A mapping is read as a form is, with ``version`` (or the alliance's own) beside it.
 
     Raises ``StaleVersion`` (409), ``Forbidden``, ``ValidationFailed``."""
-    if version is not None and int(version) != alliance.version:
+    if not isinstance(body, AlliancePatch):
+        body = as_body(AlliancePatch, {**body, "version": version if version not in (None, "") else alliance.version})
+    if body.version != alliance.version:
         raise StaleVersion(_l("Someone changed this alliance meanwhile. Reload it and try again."))
     if not can_edit_alliance(actor, alliance):
         raise Forbidden(_l("The business intention can only be edited by the board while it is a draft "
@@ -153,7 +150,7 @@ def update_alliance(alliance, data, actor, version=None):
     c = Collector()
     before = snapshot(alliance)
     with db.session.no_autoflush:
-        _set_fields(alliance, data, c, actor, creating=False)
+        _set_fields(alliance, body, c, actor, creating=False)
     _fail(c)
     db.session.flush()
     after = snapshot(alliance)

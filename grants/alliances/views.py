@@ -13,12 +13,14 @@ from ..common import get_or_404
 from ..errors import DomainError, RuleViolation
 from ..extensions import db
 from ..programs.models import Call
+from ..schemas import from_form
 from ..web.forms import flash_violations, options, show_errors
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
 from . import ledger, page, services, tasks
 from .forms import AllianceForm, AttachmentForm, FilterForm
 from .models import Alliance, Attachment
+from .schemas import AllianceCreate, AlliancePatch
 from .permissions import alliance_filter, can_edit_alliance, can_view_alliance, can_view_members, members_masked
 
 bp = Blueprint("alliances", __name__, url_prefix="/alliances")
@@ -112,6 +114,15 @@ def _fill_choices(form, association=None):
     return assocs
 
 
+def _body(model, form, **extra):
+    """The operation's schema validated from the page's form (``from_form``); "— choose —" as the buyer,
+    with no new one typed, is no buyer."""
+    body = from_form(model, form.data_for_service(), **extra)
+    if not {"buyer", "buyer_id"} & body.model_fields_set:
+        body = body.model_copy(update={"buyer_id": None})
+    return body
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -122,10 +133,9 @@ def new():
     if request.method == "GET" and len(assocs) == 1:
         form.association_id.data = assocs[0].id
     if form.validate_on_submit():
-        data = form.data_for_service()
-        data.update(association_id=form.association_id.data, call_id=form.call_id.data)
         try:
-            alliance = services.create_alliance(data, current_user)
+            body = _body(AllianceCreate, form, association_id=form.association_id.data, call_id=form.call_id.data)
+            alliance = services.create_alliance(body, current_user)
         except DomainError as exc:
             db.session.rollback()
             show_errors(form, exc)
@@ -152,8 +162,8 @@ def edit(alliance_id):
         form.member_ids.data = alliance.member_ids
     if form.validate_on_submit():
         try:
-            services.update_alliance(alliance, form.data_for_service(), current_user,
-                                     version=request.form.get("version"))
+            body = _body(AlliancePatch, form, version=request.form.get("version") or alliance.version)
+            services.update_alliance(alliance, body, current_user)
         except DomainError as exc:
             db.session.rollback()
             show_errors(form, exc)

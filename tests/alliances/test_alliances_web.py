@@ -165,3 +165,31 @@ def test_too_large_upload_is_a_clear_refusal(app, db, login, board, alliance):
         app.config["UPLOAD_MAX_BYTES"] = old
     assert resp.status_code == 200
     assert db.session.execute(sa.select(sa.func.count()).select_from(Attachment)).scalar() == 0
+
+
+def test_edit_with_an_unreadable_version_is_a_field_error_not_a_crash(db, login, board, alliance, call,
+                                                                      association):
+    """The page's form is validated by the operation's schema (``AlliancePatch``): a version that is not a
+    number is refused at its field, and nothing changes (it was a ``ValueError`` in the service: a 500)."""
+    web = login(board)
+    data = _form(call, association, _members(db, association)[:20], title="Nuevo título", version="abc")
+    resp = web.post(f"/alliances/{alliance.id}/edit", data=data)
+    assert resp.status_code == 422
+    db.session.refresh(alliance)
+    assert alliance.title != "Nuevo título"
+
+
+def test_edit_choosing_no_buyer_clears_it_and_a_blank_title_is_refused(db, login, board, alliance, call,
+                                                                       association):
+    web = login(board)
+    assert alliance.buyer is not None
+    data = _form(call, association, _members(db, association)[:20], buyer_name="", buyer_tax_id="",
+                 version=str(alliance.version))
+    assert web.post(f"/alliances/{alliance.id}/edit", data=data).status_code == 302
+    db.session.refresh(alliance)
+    assert alliance.buyer is None and alliance.families == 20
+    data.update(version=str(alliance.version), title="Otro", product="   ")
+    resp = web.post(f"/alliances/{alliance.id}/edit", data=data)
+    assert resp.status_code in (400, 422)
+    db.session.refresh(alliance)
+    assert alliance.title != "Otro"
