@@ -193,8 +193,7 @@ def post_preselection(call_id, body):
     """Each decision goes through the workflow (one audit event per alliance). All or nothing: when
     one is refused, nothing is recorded and 422 lists every refusal with its rule."""
     call = load_call(call_id)
-    minutes = preselection.decide(call, [(d.alliance_id, d.action) for d in body.decisions], api_user(),
-                                  body.comment or None)
+    minutes = preselection.decide(call, body, api_user())
     return minutes_out(minutes)
 
 

@@ -19,8 +19,10 @@ from ..errors import DomainError, Forbidden, RuleViolation, ValidationFailed, Vi
 from ..extensions import db
 from ..money import ZERO
 from ..associations.models import Association
+from ..schemas.fields import as_body
 from ..workflows import rules as rule_codes
 from .models import PreselectionMinutes, ProfileRevision
+from .schemas import PreselectionIn
 from .screening import totals_for
 
 #: the states of intentions that passed screening, shown in the ranking
@@ -99,34 +101,34 @@ def committee_members(call):
     return db.session.execute(query.order_by(User.name)).scalars().all()
 
 
-def decide(call, decisions, actor, comment=None):
-    """Apply the committee's decisions (``[(alliance_id, "preselect" | "not_select"), ...]``), each
-    through the workflow engine (one audit event per alliance), then write one minutes record.
+def decide(call, body, actor, comment=None):
+    """Apply the committee's decisions (``body``: the validated ``PreselectionIn``; a list of
+    ``(alliance_id, "preselect" | "not_select")`` with ``comment`` is read as such a body), each through the
+    workflow engine (one audit event per alliance), then write one minutes record.
 
     All or nothing: raises ``Forbidden`` (not on the call's committee), ``ValidationFailed`` (nothing
-    chosen, unknown action or alliance, an alliance twice) or ``RuleViolation`` listing every
+    chosen, an unknown action or alliance, an alliance twice) or ``RuleViolation`` listing every
     alliance whose decision was refused and why; the caller rolls back."""
+    if not isinstance(body, PreselectionIn):
+        body = as_body(PreselectionIn, {"decisions": [{"alliance_id": a, "action": x} for a, x in body],
+                                        "comment": comment})
     if not can_decide(actor, call):
         raise Forbidden(_l("Only members of the call's committee decide the preselection."))
     problems, chosen, seen = [], [], set()
-    if not decisions:
-        raise ValidationFailed(_l("Choose at least one intention."),
-                               [Violation(rule_codes.REQUIRED, _l("Choose at least one intention."), "decisions")])
-    for i, (alliance_id, action) in enumerate(decisions):
+    for i, decision in enumerate(body.decisions):
         field = f"decisions.{i}"
-        alliance = db.session.get(Alliance, alliance_id) if isinstance(alliance_id, int) else None
-        if action not in ACTIONS:
-            problems.append(Violation(rule_codes.INVALID, _l("The decision must be preselect or not_select."), field))
-        elif alliance is None or alliance.call_id != call.id or not db.session.execute(
+        alliance = db.session.get(Alliance, decision.alliance_id)
+        if alliance is None or alliance.call_id != call.id or not db.session.execute(
                 sa.select(sa.literal(1)).where(Alliance.id == alliance.id, alliance_filter(actor))).first():
             problems.append(Violation(rule_codes.INVALID, _l("This intention is not part of the call."), field))
         elif alliance.id in seen:
             problems.append(Violation(rule_codes.INVALID, _l("The same intention appears twice."), field))
         else:
             seen.add(alliance.id)
-            chosen.append((alliance, action))
+            chosen.append((alliance, decision.action))
     if problems:
         raise ValidationFailed(_l("Some decisions need attention."), problems)
+    comment = body.comment or None
     refused = []
     db.session.info[BULK] = True
     try:

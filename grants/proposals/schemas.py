@@ -4,7 +4,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from flask_babel import gettext
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from ..schemas.fields import optional_text
 from ..schemas import Model, Out
@@ -224,8 +226,19 @@ class Decision(Model):
 
 
 class PreselectionIn(Model):
+    """The committee's decisions in one session (the API's body; the page's ticked intentions and its button).
+    Whether each intention is of the call, seen by the actor, and named once, is the service's
+    (grants/proposals/preselection.py)."""
+
     decisions: list[Decision] = Field(min_length=1, max_length=500)
     comment: str | None = Field(None, max_length=2000)
+
+    @field_validator("decisions", mode="before")
+    @classmethod
+    def _chosen(cls, value):
+        if isinstance(value, list) and not value:
+            raise PydanticCustomError("value_error", gettext("Choose at least one intention."))
+        return value
 
 
 class MinutesOut(Out):

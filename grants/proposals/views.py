@@ -20,7 +20,7 @@ from ..associations.levels import member_source_ids
 from ..associations.services import mask_name
 from . import exports, guards, pdf, preselection, screening, services
 from .forms import PreselectionForm, ProfileForm, screening_form
-from .schemas import ProfileEdit, ScreeningIn
+from .schemas import PreselectionIn, ProfileEdit, ScreeningIn
 
 bp = Blueprint("proposals", __name__)
 
@@ -198,11 +198,9 @@ def call_preselection(call_id):
         ids = request.form.getlist("alliance_ids")
         if form.validate_on_submit():
             try:
-                decisions = [(int(i), action) for i in ids]
-            except ValueError:
-                abort(400)
-            try:
-                minutes = preselection.decide(call, decisions, current_user, form.comment.data or None)
+                body = from_form(PreselectionIn, {"decisions": [{"alliance_id": i, "action": action} for i in ids],
+                                                  "comment": form.comment.data})
+                minutes = preselection.decide(call, body, current_user)
             except DomainError as exc:
                 db.session.rollback()
                 flash_violations(exc)

@@ -276,3 +276,23 @@ def test_an_officer_sees_the_call_once_an_intention_of_their_region_is_in_it(thr
     assert [i["code"] for i in got["items"]] == [theirs.code]  # only the intentions of their own regions
     rows = client.get(f"/calls/{call.id}/intentions.csv").get_data(as_text=True)
     assert theirs.code in rows and three[0].code not in rows
+
+
+def test_nothing_chosen_is_explained_the_same_on_the_page_and_in_the_api(three, call, committee, api, login):
+    """One schema (``PreselectionIn``) for both: an empty choice says what to do, at ``decisions``."""
+    resp = api(committee).post(f"/calls/{call.id}/preselection", json={"decisions": []})
+    assert resp.status_code == 422
+    details = resp.get_json()["error"]["details"]
+    assert [(d["field"], d["message"]) for d in details] == [("decisions", "Elija al menos una intención.")]
+    page = login(committee).post(f"/calls/{call.id}/preselection", data={"decision": "preselect"})
+    assert page.status_code == 422 and "Elija al menos una intención." in page.get_data(as_text=True)
+
+
+def test_the_page_refuses_an_id_no_intention_can_have(three, call, committee, login):
+    """An id beyond an INTEGER column is a field error (PostgreSQL refused the query with a 500 before)."""
+    client = login(committee)
+    resp = client.post(f"/calls/{call.id}/preselection", data={"alliance_ids": [str(three[0].id), "99999999999"],
+                                                              "decision": "preselect"})
+    assert resp.status_code == 422
+    db.session.refresh(three[0])
+    assert three[0].state == "eligible"
