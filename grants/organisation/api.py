@@ -6,17 +6,17 @@ Rules (422, all listed): ``assessment_missing``, ``no_weak_items``, ``capacity_p
 ``capacity_plan_empty``, ``date_in_future``, ``participants_missing``, ``leaders_exceed_participants``,
 ``amount_obtained_missing``, ``invalid``, ``required``."""
 from datetime import date
-from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from ..api.core import Model, Out, api_user, endpoint, load, page_args
-from ..schemas.types import AmountStr, Id, MoneyStr, SmallInt, UtcDateTime
+from ..api.core import Out, api_user, endpoint, load, page_args
+from ..schemas.types import MoneyStr, UtcDateTime
 from ..associations.models import Association
 from ..errors import NotFound
 from ..extensions import db
 from . import services
-from .models import ACTION_STATES, CAPACITY_KINDS, FUND_STATES, FundApplication, Training
+from .models import FundApplication, Training
+from .schemas import AdoptionIn, CapacityActionPatch, FundIn, ObjectiveIO, StrategicPlanIn, TrainingIn
 from .permissions import can_view_organisation
 
 TAGS = ("organisation",)
@@ -27,26 +27,6 @@ def _load(association_id):
 
 
 # -- the strategic plan ---------------------------------------------------------------------------
-
-class ActionIO(BaseModel):
-    description: str = Field(max_length=500)
-    responsible: str = Field("", max_length=200)
-    due_on: date | None = None
-    state: Literal[ACTION_STATES] = "pending"
-
-
-class ObjectiveIO(BaseModel):
-    title: str = Field(max_length=300)
-    actions: list[ActionIO] = Field(default_factory=list, max_length=services.MAX_ACTIONS)
-
-
-class StrategicPlanIn(Model):
-    period: str = Field("", max_length=40)
-    reviewed_on: date | None = Field(None, description="the assembly that reviewed the plan")
-    review_reference: str = Field("", max_length=200, description="the minutes: book, page or number")
-    objectives: list[ObjectiveIO] = Field(default_factory=list, max_length=services.MAX_OBJECTIVES)
-    version: int | None = Field(None, ge=0, description="the version read; 0 or absent for a new plan")
-
 
 class StrategicPlanOut(Out):
     association_id: int
@@ -76,12 +56,9 @@ def get_strategic_plan(association_id):
 def put_strategic_plan(association_id, body):
     """The association's board. A stale ``version`` gives 409 ``stale_version``."""
     association = _load(association_id)
-    data = body.model_dump()
-    version = data.pop("version")
-    plan = services.strategic_plan_of(association)
-    if plan is not None and version is None:
-        version = -1  # the plan exists: the client must say which version it read
-    services.save_strategic_plan(association, data, api_user(), version if plan is not None else None)
+    if body.version is None and services.strategic_plan_of(association) is not None:
+        body = body.model_copy(update={"version": -1})  # the plan exists: the client must say which version it read
+    services.save_strategic_plan(association, body, api_user())
     return _plan_out(association, services.strategic_plan_of(association))
 
 
@@ -105,18 +82,6 @@ class CapacityPlanOut(Out):
     adopted_on: date | None = None
     actions: list[CapacityActionOut]
     version: int
-
-
-class CapacityActionPatch(Model):
-    kind: Literal[CAPACITY_KINDS] = None
-    description: str = Field(None, max_length=500)
-    responsible: str = Field(None, max_length=200)
-    due_on: date | None = None
-    state: Literal[ACTION_STATES] = None
-
-
-class AdoptionIn(Model):
-    adopted_on: date | None = Field(None, description="the date of the board's decision (today when absent)")
 
 
 def _capacity_out(association):
@@ -147,13 +112,7 @@ def propose_capacity_plan(association_id):
           tags=TAGS, name="update_capacity_action")
 def update_capacity_action(association_id, action_id, body):
     association = _load(association_id)
-    plan = services.capacity_plan_of(association)
-    action = next((a for a in (plan.actions if plan else []) if a.id == action_id), None)
-    if action is None:
-        raise NotFound("Not found.")
-    data = {"kind": action.kind, "description": action.description, "responsible": action.responsible,
-            "due_on": action.due_on, "state": action.state, **body.model_dump(exclude_unset=True)}
-    services.update_capacity_action(association, action_id, data, api_user())
+    services.update_capacity_action(association, action_id, body, api_user())
     return _capacity_out(association)
 
 
@@ -162,22 +121,11 @@ def update_capacity_action(association_id, action_id, body):
           tags=TAGS, name="adopt_capacity_plan")
 def adopt_capacity_plan(association_id, body):
     association = _load(association_id)
-    services.adopt_capacity_plan(association, api_user(), body.adopted_on)
+    services.adopt_capacity_plan(association, api_user(), body)
     return _capacity_out(association)
 
 
 # -- registers ------------------------------------------------------------------------------------
-
-class TrainingIn(Model):
-    topic: str = Field(max_length=300)
-    held_on: date
-    women: SmallInt = 0
-    men: SmallInt = 0
-    women_leaders: SmallInt = Field(0, description="leadership roles taken by women")
-    youth_leaders: SmallInt = Field(0, description="leadership roles taken by youth")
-    capacity_action_id: Id | None = None
-    notes: str = Field("", max_length=500)
-
 
 class TrainingOut(Out):
     id: int
@@ -190,15 +138,6 @@ class TrainingOut(Out):
     youth_leaders: int
     capacity_action_id: int | None = None
     notes: str
-
-
-class FundIn(Model):
-    source: str = Field(max_length=200)
-    purpose: str = Field("", max_length=300)
-    applied_on: date
-    amount_requested: AmountStr
-    state: Literal[FUND_STATES] = "applied"
-    amount_obtained: AmountStr | None = None
 
 
 class FundOut(Out):
@@ -231,7 +170,7 @@ def list_trainings(association_id):
 @endpoint("/associations/<int:association_id>/trainings", ["POST"], summary="Register a training held",
           body=TrainingIn, response=TrainingOut, status=201, tags=TAGS, name="record_training")
 def record_training(association_id, body):
-    training = services.record_training(_load(association_id), body.model_dump(), api_user())
+    training = services.record_training(_load(association_id), body, api_user())
     return TrainingOut.model_validate(training, from_attributes=True).model_dump(mode="json")
 
 
@@ -245,7 +184,7 @@ def list_funds(association_id):
 @endpoint("/associations/<int:association_id>/funds", ["POST"], summary="Register an application for other funds",
           body=FundIn, response=FundOut, status=201, tags=TAGS, name="record_fund")
 def record_fund(association_id, body):
-    fund = services.record_fund(_load(association_id), body.model_dump(), api_user())
+    fund = services.record_fund(_load(association_id), body, api_user())
     return FundOut.model_validate(fund, from_attributes=True).model_dump(mode="json")
 
 

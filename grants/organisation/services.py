@@ -16,16 +16,17 @@ from ..common import utcnow
 from ..errors import Collector, Forbidden, NotFound, RuleViolation, Violation
 from ..extensions import db
 from ..money import ZERO
-from ..parsing import amount, check_version, day, fail, text, whole
+from ..parsing import check_version, fail
+from ..schemas.fields import as_body, written
 from ..workflows import rules
 from ..workflows.organisation import (ACTION_MOVES, CAPACITY_ACTION, CAPACITY_PLAN, FUND_APPLICATION,
                                       FUND_MOVES)
-from .models import (ACTION_STATES, CAPACITY_KINDS, FUND_STATES, CapacityAction, CapacityPlan, FundApplication,
-                     StrategicAction, StrategicObjective, StrategicPlan, Training)
+from .models import (CapacityAction, CapacityPlan, FundApplication, StrategicAction, StrategicObjective,
+                     StrategicPlan, Training)
 from .permissions import can_edit_organisation
+from .schemas import (AdoptionIn, CapacityActionEdit, CapacityActionPatch, FundIn,
+                      SettleIn, StrategicPlanIn, TrainingIn)
 
-MAX_OBJECTIVES = 30
-MAX_ACTIONS = 50
 #: the kind of action proposed for a weak item, by its group of the scorecard
 KIND_BY_GROUP = {"social": "coaching", "political": "exchange_visit", "economic": "training",
                  "capacity": "training", "gender": "coaching"}
@@ -49,13 +50,10 @@ def _not_future(value, key, c):
         c.add(rules.DATE_IN_FUTURE, _l("The date cannot be in the future."), key)
 
 
-def _choice(data, key, allowed, c, default, field=None):
-    value = data.get(key)
-    if value in (None, ""):
-        return default
-    if value not in allowed:
-        c.add(rules.INVALID, _l("Choose one of: %(values)s.", values=", ".join(allowed)), field or key)
-        return default
+def _required(value, key, c):
+    """A text the schema let through blank (it is refused here, listed with the other rules)."""
+    if not value:
+        c.add(rules.REQUIRED, _l("This field is required."), key)
     return value
 
 
@@ -74,64 +72,45 @@ def _plan_for(association):
     return plan
 
 
-def _read_actions(raw, prefix, c):
-    actions = []
-    if not isinstance(raw, list) or len(raw) > MAX_ACTIONS:
-        c.add(rules.INVALID, _l("Give at most %(n)s actions per objective.", n=MAX_ACTIONS), prefix)
-        return actions
-    for j, item in enumerate(raw):
-        key = f"{prefix}.{j}"
-        if not isinstance(item, dict):
-            c.add(rules.INVALID, _l("Each action needs a description."), key)
-            continue
-        actions.append(StrategicAction(
-            position=j + 1, description=text(item, "description", c, limit=500, required=True,
-                                             field=f"{key}.description"),
-            responsible=text(item, "responsible", c, limit=200, field=f"{key}.responsible"),
-            due_on=day(item, "due_on", c, required=False, field=f"{key}.due_on"),
-            state=_choice(item, "state", ACTION_STATES, c, "pending", f"{key}.state")))
-    return actions
+def _strip(value):
+    return (value or "").strip()
 
 
-def save_strategic_plan(association, data, actor, version=None):
-    """Replace the strategic plan: ``period``, ``reviewed_on``, ``review_reference`` and ``objectives``
-    ``[{"title", "actions": [{"description", "responsible", "due_on", "state"}]}]``. The board only.
-    Raises ``Forbidden``, ``StaleVersion``, ``ValidationFailed`` / ``RuleViolation`` (``date_in_future``)."""
+def save_strategic_plan(association, body: StrategicPlanIn, actor):
+    """Replace the strategic plan with ``body`` (``StrategicPlanIn``: ``period``, ``reviewed_on``,
+    ``review_reference``, ``objectives`` ``[{"title", "actions": [{"description", "responsible", "due_on",
+    "state"}]}]``, ``version``: the one read, no check when absent; a mapping is read as a form is). The board
+    only. Raises ``Forbidden``, ``StaleVersion``, ``ValidationFailed`` / ``RuleViolation`` (``date_in_future``)."""
+    body = as_body(StrategicPlanIn, body)
     _require_board(association, actor)
     plan = strategic_plan_of(association)
     if plan is not None:
-        check_version(plan, version)
+        check_version(plan, body.version)
     c = Collector()
-    period = text(data, "period", c, limit=40)
-    reviewed_on = day(data, "reviewed_on", c, required=False)
-    _not_future(reviewed_on, "reviewed_on", c)
-    reference = text(data, "review_reference", c, limit=200)
-    if reviewed_on is not None and not reference:
+    period, reference = _strip(body.period), _strip(body.review_reference)
+    _not_future(body.reviewed_on, "reviewed_on", c)
+    if body.reviewed_on is not None and not reference:
         c.add(rules.REQUIRED, _l("Give the reference of the assembly's minutes (book, page or number)."),
               "review_reference")
-    raw = data.get("objectives") or []
     objectives = []
-    if not isinstance(raw, list) or len(raw) > MAX_OBJECTIVES:
-        c.add(rules.INVALID, _l("Give at most %(n)s objectives.", n=MAX_OBJECTIVES), "objectives")
-        raw = []
-    for i, item in enumerate(raw):
+    for i, item in enumerate(body.objectives):
         key = f"objectives.{i}"
-        if not isinstance(item, dict):
-            c.add(rules.INVALID, _l("Each objective needs a title."), key)
-            continue
-        objectives.append(StrategicObjective(position=i + 1, title=text(item, "title", c, limit=300, required=True,
-                                                                        field=f"{key}.title"),
-                                             actions=_read_actions(item.get("actions") or [], f"{key}.actions", c)))
+        actions = [StrategicAction(position=j + 1,
+                                   description=_required(_strip(a.description), f"{key}.actions.{j}.description", c),
+                                   responsible=_strip(a.responsible), due_on=a.due_on, state=a.state)
+                   for j, a in enumerate(item.actions)]
+        objectives.append(StrategicObjective(position=i + 1, title=_required(_strip(item.title), f"{key}.title", c),
+                                             actions=actions))
     fail(c)
     plan = _plan_for(association)
-    plan.period, plan.reviewed_on, plan.review_reference = period, reviewed_on, reference
+    plan.period, plan.reviewed_on, plan.review_reference = period, body.reviewed_on, reference
     plan.objectives = objectives
     plan.updated_by_id = actor.id
     plan.updated_at = utcnow()
     db.session.flush()
     audit.record("strategic_plan", plan.id, "save_strategic_plan", actor, association_id=association.id,
                  data={"objectives": len(objectives), "actions": sum(len(o.actions) for o in objectives),
-                       "reviewed_on": reviewed_on.isoformat() if reviewed_on else None})
+                       "reviewed_on": body.reviewed_on.isoformat() if body.reviewed_on else None})
     return plan
 
 
@@ -209,20 +188,24 @@ def propose_capacity_plan(association, actor):
     return plan
 
 
-def update_capacity_action(association, action_id, data, actor):
-    """Change one action of the capacity plan (``kind``, ``description``, ``responsible``, ``due_on``,
-    ``state``). Raises ``Forbidden``, ``NotFound``, ``ValidationFailed``."""
+def update_capacity_action(association, action_id, body, actor):
+    """Change one action of the capacity plan: ``body`` a ``CapacityActionPatch`` (the fields given change) or a
+    ``CapacityActionEdit`` (the page: the whole action; a mapping is read as one). A blank kind or state stays.
+    Raises ``Forbidden``, ``NotFound``, ``ValidationFailed``."""
+    if not isinstance(body, CapacityActionPatch):
+        body = as_body(CapacityActionEdit, body)
     _require_board(association, actor)
     plan = capacity_plan_of(association)
     action = next((a for a in (plan.actions if plan else []) if a.id == action_id), None)
     if action is None:
         raise NotFound(_l("Not found."))
+    values = written(body, partial=(CapacityActionPatch,))
     c = Collector()
-    kind = _choice(data, "kind", CAPACITY_KINDS, c, action.kind)
-    description = text(data, "description", c, limit=500, required=True)
-    responsible = text(data, "responsible", c, limit=200)
-    due_on = day(data, "due_on", c, required=False)
-    state = _choice(data, "state", ACTION_STATES, c, action.state)
+    kind = values.get("kind") or action.kind
+    description = _required(values.get("description", action.description), "description", c)
+    responsible = values.get("responsible", action.responsible)
+    due_on = values.get("due_on", action.due_on)
+    state = values.get("state") or action.state
     fail(c)
     action.kind, action.description, action.responsible, action.due_on = kind, description, responsible, due_on
     if state != action.state:
@@ -234,9 +217,12 @@ def update_capacity_action(association, action_id, data, actor):
     return action
 
 
-def adopt_capacity_plan(association, actor, adopted_on=None):
-    """The board adopts the plan (the date of its decision). Raises ``Forbidden``, ``RuleViolation``
+def adopt_capacity_plan(association, actor, body=None):
+    """The board adopts the plan (``body``: ``AdoptionIn``, the date of its decision, today when absent; a date
+    alone is read as its ``adopted_on``). Raises ``Forbidden``, ``ValidationFailed``, ``RuleViolation``
     (``capacity_plan_empty``, ``capacity_plan_adopted``, ``date_in_future``)."""
+    if not isinstance(body, AdoptionIn):
+        body = as_body(AdoptionIn, {"adopted_on": body})
     _require_board(association, actor)
     plan = capacity_plan_of(association)
     c = Collector()
@@ -244,7 +230,7 @@ def adopt_capacity_plan(association, actor, adopted_on=None):
         c.add(rules.CAPACITY_PLAN_EMPTY, _l("Propose the plan from the assessment before adopting it."))
     elif plan.state == "adopted":
         c.add(rules.CAPACITY_PLAN_ADOPTED, _l("The capacity plan is already adopted."))
-    when = day({"adopted_on": adopted_on}, "adopted_on", c, required=False) or today()
+    when = body.adopted_on or today()
     _not_future(when, "adopted_on", c)
     fail(c)
 
@@ -258,18 +244,17 @@ def adopt_capacity_plan(association, actor, adopted_on=None):
 
 # -- registers --------------------------------------------------------------------------------------
 
-def record_training(association, data, actor):
-    """Register a training held: ``topic``, ``held_on``, ``women``, ``men``, ``women_leaders``,
-    ``youth_leaders``, ``capacity_action_id`` (optional), ``notes``. Raises ``Forbidden``,
-    ``ValidationFailed``, ``RuleViolation`` (``date_in_future``, ``participants_missing``,
+def record_training(association, body: TrainingIn, actor):
+    """Register a training held (``TrainingIn``: ``topic``, ``held_on``, ``women``, ``men``, ``women_leaders``,
+    ``youth_leaders``, ``capacity_action_id`` (optional), ``notes``; a mapping is read as a form is). Raises
+    ``Forbidden``, ``ValidationFailed``, ``RuleViolation`` (``date_in_future``, ``participants_missing``,
     ``leaders_exceed_participants``)."""
+    body = as_body(TrainingIn, body)
     _require_board(association, actor)
     c = Collector()
-    topic = text(data, "topic", c, limit=300, required=True)
-    held_on = day(data, "held_on", c)
-    _not_future(held_on, "held_on", c)
-    counts = {k: whole(data, k, c, maximum=100000, required=False) or 0
-              for k in ("women", "men", "women_leaders", "youth_leaders")}
+    topic = _required(body.topic, "topic", c)
+    _not_future(body.held_on, "held_on", c)
+    counts = {k: getattr(body, k) for k in ("women", "men", "women_leaders", "youth_leaders")}
     if not c.violations and counts["women"] + counts["men"] == 0:
         c.add(rules.PARTICIPANTS_MISSING, _l("Give how many women and men took part."), "women")
     if counts["women_leaders"] > counts["women"]:
@@ -278,48 +263,41 @@ def record_training(association, data, actor):
     if counts["youth_leaders"] > counts["women"] + counts["men"]:
         c.add(rules.LEADERS_EXCEED_PARTICIPANTS,
               _l("More young people took a leadership role than people took part."), "youth_leaders")
-    action_id = data.get("capacity_action_id")
     action = None
-    if action_id not in (None, ""):
+    if body.capacity_action_id is not None:
         plan = capacity_plan_of(association)
-        action = next((a for a in (plan.actions if plan else []) if str(a.id) == str(action_id)), None)
+        action = next((a for a in (plan.actions if plan else []) if a.id == body.capacity_action_id), None)
         if action is None:
             c.add(rules.INVALID, _l("Choose an action of the association's capacity plan."), "capacity_action_id")
-    notes = text(data, "notes", c, limit=500)
     fail(c)
-    training = Training(association_id=association.id, topic=topic, held_on=held_on, notes=notes,
+    training = Training(association_id=association.id, topic=topic, held_on=body.held_on, notes=body.notes,
                         capacity_action_id=action.id if action else None, recorded_by_id=actor.id, **counts)
     db.session.add(training)
     db.session.flush()
     audit.record("training", training.id, "record_training", actor, association_id=association.id,
-                 data={"held_on": held_on.isoformat(), **counts})
+                 data={"held_on": body.held_on.isoformat(), **counts})
     return training
 
 
-def _fund_fields(data, c, current=None):
-    source = text(data, "source", c, limit=200, required=True)
-    purpose = text(data, "purpose", c, limit=300)
-    applied_on = day(data, "applied_on", c)
-    _not_future(applied_on, "applied_on", c)
-    requested = amount(data, "amount_requested", c)
-    state = _choice(data, "state", FUND_STATES, c, "applied")
-    obtained = amount(data, "amount_obtained", c, required=False)
-    if state == "obtained" and obtained is None and not any(v.field == "amount_obtained" for v in c.violations):
+def _fund_fields(body, c):
+    source = _required(body.source, "source", c)
+    _not_future(body.applied_on, "applied_on", c)
+    obtained = body.amount_obtained if body.state == "obtained" else None
+    if body.state == "obtained" and obtained is None:
         c.add(rules.AMOUNT_OBTAINED_MISSING, _l("Give the amount obtained."), "amount_obtained")
-    if state != "obtained":
-        obtained = None
-    return dict(source=source, purpose=purpose, applied_on=applied_on, amount_requested=requested,
-                state=state, amount_obtained=obtained)
+    return dict(source=source, purpose=body.purpose, applied_on=body.applied_on,
+                amount_requested=body.amount_requested, state=body.state, amount_obtained=obtained)
 
 
-def record_fund(association, data, actor):
-    """Register an application for other funds: ``source``, ``purpose``, ``applied_on``,
-    ``amount_requested``, ``state`` (applied/obtained/refused), ``amount_obtained`` (when obtained).
-    Raises ``Forbidden``, ``ValidationFailed``, ``RuleViolation`` (``date_in_future``,
+def record_fund(association, body: FundIn, actor):
+    """Register an application for other funds (``FundIn``: ``source``, ``purpose``, ``applied_on``,
+    ``amount_requested``, ``state`` (applied/obtained/refused), ``amount_obtained`` (when obtained); a mapping
+    is read as a form is). Raises ``Forbidden``, ``ValidationFailed``, ``RuleViolation`` (``date_in_future``,
     ``amount_obtained_missing``)."""
+    body = as_body(FundIn, body)
     _require_board(association, actor)
     c = Collector()
-    fields = _fund_fields(data, c)
+    fields = _fund_fields(body, c)
     fail(c)
     fund = FundApplication(association_id=association.id, recorded_by_id=actor.id, **fields)
     db.session.add(fund)
@@ -329,14 +307,16 @@ def record_fund(association, data, actor):
     return fund
 
 
-def settle_fund(association, fund, data, actor):
-    """Record the result of an application: ``state`` obtained (with ``amount_obtained``) or refused.
-    Raises ``Forbidden``, ``ValidationFailed``, ``RuleViolation`` (``amount_obtained_missing``)."""
+def settle_fund(association, fund, body: SettleIn, actor):
+    """Record the result of an application (``SettleIn``): ``state`` obtained (with ``amount_obtained``) or
+    refused; a blank state stays. Raises ``Forbidden``, ``ValidationFailed``, ``RuleViolation``
+    (``amount_obtained_missing``)."""
+    body = as_body(SettleIn, body)
     _require_board(association, actor)
     c = Collector()
-    state = _choice(data, "state", FUND_STATES, c, fund.state)
-    obtained = amount(data, "amount_obtained", c, required=False)
-    if state == "obtained" and obtained is None and not c.violations:
+    state = body.state or fund.state
+    obtained = body.amount_obtained
+    if state == "obtained" and obtained is None:
         c.add(rules.AMOUNT_OBTAINED_MISSING, _l("Give the amount obtained."), "amount_obtained")
     fail(c)
     fund.amount_obtained = obtained if state == "obtained" else None

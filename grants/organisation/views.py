@@ -15,12 +15,14 @@ from ..common import get_or_404
 from ..errors import DomainError, ValidationFailed, Violation
 from ..extensions import db
 from ..money import AmountError, parse_amount_input
+from ..schemas import from_form
 from ..web.forms import flash_violations
 from ..web.i18n import current_language
 from ..web.xlsx import sheet, to_bytes, workbook
 from . import services
 from .models import ACTION_STATES, CAPACITY_KINDS, FUND_STATES, FundApplication, Training
 from .permissions import can_edit_organisation, can_view_organisation
+from .schemas import AdoptionIn, CapacityActionEdit, FundIn, SettleIn, StrategicPlanIn, TrainingIn
 from ..workflows import rules
 
 bp = Blueprint("organisation", __name__, url_prefix="/associations/<int:association_id>")
@@ -112,17 +114,18 @@ def strategic_plan(association_id):
         elif op in ("add_action", "action_state"):
             try:
                 objective = data["objectives"][_index(form["objective"])]
-                if op == "add_action":
+                if op == "add_action":  # a blank date or state is not given (no date, pending)
                     objective["actions"].append({k: form[k] for k in ("description", "responsible", "due_on",
-                                                                      "state")})
+                                                                      "state") if form[k] or k == "description"})
                 else:
-                    objective["actions"][_index(form["action"])]["state"] = form["state"]
+                    objective["actions"][_index(form["action"])]["state"] = form["state"] or "pending"
             except (ValueError, IndexError):
                 abort(404)
         else:
             abort(400)
-        version = request.form.get("version")
-        return _run(lambda: services.save_strategic_plan(association, data, current_user, version),
+        version = request.form.get("version") or None
+        return _run(lambda: services.save_strategic_plan(association, from_form(StrategicPlanIn, data, version=version),
+                                                         current_user),
                     _l("The strategic plan was saved."),
                     url_for(".strategic_plan", association_id=association.id), lambda: page(request.form))
     return page()
@@ -153,12 +156,13 @@ def capacity_plan(association_id):
                 action_id = int(request.form.get("action") or 0)
             except ValueError:
                 abort(404)
-            data = _form("kind", "description", "responsible", "due_on", "state")
-            return _run(lambda: services.update_capacity_action(association, action_id, data, current_user),
+            return _run(lambda: services.update_capacity_action(association, action_id,
+                                                                from_form(CapacityActionEdit, request.form),
+                                                                current_user),
                         _l("The action was saved."), target, lambda: page(request.form))
         if op == "adopt":
             return _run(lambda: services.adopt_capacity_plan(association, current_user,
-                                                             request.form.get("adopted_on") or None),
+                                                             from_form(AdoptionIn, request.form)),
                         _l("The board adopted the capacity plan."), target, lambda: page(request.form))
         abort(400)
     return page()
@@ -183,9 +187,7 @@ def trainings(association_id):
                                can_edit=can_edit_organisation(current_user, association))
     if request.method == "POST":
         _writer(association)
-        data = _form("topic", "held_on", "women", "men", "women_leaders", "youth_leaders", "capacity_action_id",
-                     "notes")
-        return _run(lambda: services.record_training(association, data, current_user),
+        return _run(lambda: services.record_training(association, from_form(TrainingIn, request.form), current_user),
                     _l("The training was registered."), url_for(".trainings", association_id=association.id),
                     lambda: page(request.form))
     return page()
@@ -230,8 +232,8 @@ def funds(association_id):
             data = _form("source", "purpose", "applied_on", "amount_requested", "state", "amount_obtained")
 
             def record():
-                services.record_fund(association, _amounts(data, "amount_requested", "amount_obtained"),
-                                     current_user)
+                services.record_fund(association, from_form(FundIn, _amounts(data, "amount_requested",
+                                                                             "amount_obtained")), current_user)
             return _run(record, _l("The application was registered."), target, lambda: page(request.form))
         if op == "settle":
             fund = get_or_404(FundApplication, request.form.get("fund"),
@@ -239,7 +241,8 @@ def funds(association_id):
             data = _form("state", "amount_obtained")
 
             def settle():
-                services.settle_fund(association, fund, _amounts(data, "amount_obtained"), current_user)
+                services.settle_fund(association, fund, from_form(SettleIn, _amounts(data, "amount_obtained")),
+                                     current_user)
             return _run(settle, _l("The result was saved."), target, lambda: page())
         abort(400)
     return page()

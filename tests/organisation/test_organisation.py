@@ -380,3 +380,21 @@ def test_the_strategic_plan_page_refuses_positions_that_do_not_exist(login, asso
     _db.session.expire_all()
     plan = services.strategic_plan_of(association)
     assert [len(o.actions) for o in plan.objectives] == [0, 0]
+
+
+def test_one_schema_for_the_page_and_the_api_of_a_training(login, api, association, board):
+    """``TrainingIn`` validates the page's form as it does the API's body: a date with something after it is
+    refused at its field (the hand parser read its first ten characters and saved 2026-05-10), and the
+    treasurer's rules are still listed together."""
+    web = login(board)
+    path = f"/associations/{association.id}/trainings"
+    resp = web.post(path, data={"topic": "Ordeño limpio", "held_on": "2026-05-10 o el 11", "women": "3", "men": "2"})
+    assert resp.status_code == 422 and "Ordeño limpio" in resp.get_data(as_text=True)
+    assert _db.session.execute(sa.select(sa.func.count(Training.id))).scalar() == 0
+    err = api(board).post(path, json={"topic": " ", "held_on": "2026-05-10", "women": 1, "men": 0,
+                                      "women_leaders": 2, "youth_leaders": 100001})
+    assert err.status_code == 422
+    assert {d["field"] for d in err.get_json()["error"]["details"]} == {"youth_leaders"}
+    err = api(board).post(path, json={"topic": " ", "held_on": "2026-05-10", "women": 1, "women_leaders": 2})
+    assert [(d["rule"], d["field"]) for d in err.get_json()["error"]["details"]] == [
+        ("required", "topic"), ("leaders_exceed_participants", "women_leaders")]
