@@ -138,8 +138,8 @@ def get_contract(contract_id):
 
 
 @endpoint("/deliverables/<int:deliverable_id>/transitions", ["POST"], summary="Take a deliverable action",
-          body=DeliverableActionIn, multipart={"file": "submit: the deliverable (PDF, JPEG, PNG)"}, response=DeliverableOut,
-          tags=TAGS, name="deliverable_transition")
+          body=DeliverableActionIn, multipart={"file": "submit: the deliverable (PDF, JPEG, PNG)"},
+          response=DeliverableOut, tags=TAGS, name="deliverable_transition")
 def deliverable_transition(deliverable_id, body):
     """``submit`` (the contract's provider, or the board on its behalf; multipart with ``file``), ``accept``,
     ``reject`` with ``comment`` (association board). Unknown action: 400; wrong state: 409; role: 403."""

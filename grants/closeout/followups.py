@@ -175,8 +175,8 @@ def parse(data, alliance, today):
 def record_follow_up(alliance, data, actor, today=None):
     """Record the follow-up of ``data["year"]`` (1, 2 or 3) of a closed alliance.
 
-    ``data``: ``FollowUpIn`` or a mapping read with it (the page's form): ``year``, ``kind`` (visit, call), ``held_on``, ``still_selling``, ``buyer_kept``, ``other_buyers``,
-    ``sales_volume``, ``sales_unit``, ``sales_value``, ``families_active``, ``women_active``,
+    ``data``: ``FollowUpIn`` or a mapping read with it (the page's form): ``year``, ``kind`` (visit, call),
+    ``held_on``, ``still_selling``, ``buyer_kept``, ``other_buyers``, ``sales_volume``, ``sales_unit``, ``sales_value``, ``families_active``, ``women_active``,
     ``revolving_fund_balance``, ``loans_open``, ``loans_outstanding``, ``notes``. Raises ``Forbidden`` (not the
     officer of the region nor the association's board), ``RuleViolation`` (``follow_up_not_closed``,
     ``follow_up_year_recorded``, ``follow_up_too_early``, ``follow_up_in_future``,

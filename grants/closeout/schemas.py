@@ -103,7 +103,8 @@ def read_final_report(data):
         rows = []
         raw = data["actuals"]
         if not isinstance(raw, (list, tuple)):
-            found.append(Violation(rules.INVALID, _l("The actuals are a list of indicators with their values."), "actuals"))
+            found.append(Violation(rules.INVALID, _l("The actuals are a list of indicators with their values."),
+                                   "actuals"))
             raw = []
         for i, item in enumerate(raw):
             row, errors = _actual_row(i, item)

@@ -100,7 +100,8 @@ def record_refund(alliance, body, actor, proof=None):
     """Record unspent grant money returned to the program (``RefundIn``, or a mapping read as a form):
     ``amount`` (> 0, at most what is still to settle: ``refund_exceeds_balance``), ``reference`` (the bank's),
     ``refunded_on`` (not in the future) and an optional ``proof`` file (PDF, JPEG or PNG). Raises
-    ``InvalidTransition`` (not closing), ``Forbidden``, ``ValidationFailed``, ``RuleViolation``, ``UploadTooLarge``, ``UnsupportedType``."""
+    ``InvalidTransition`` (not closing), ``Forbidden``, ``ValidationFailed``, ``RuleViolation``,
+    ``UploadTooLarge``, ``UnsupportedType``."""
     if alliance.state != "closing":
         raise InvalidTransition(_l("Refunds are recorded while the alliance is closing."))
     if not can_settle(actor, alliance):
@@ -129,8 +130,8 @@ def record_refund(alliance, body, actor, proof=None):
 
 def move_to_fund(alliance, body, actor):
     """Move unspent grant money (``MoveIn``, or a mapping read as a form: ``amount``, ``moved_on``) into the
-    association's revolving fund through the revolving stage. Rules: ``revolving_not_allowed`` (the program's ``revolving_fund_share`` is 0),
-    ``refund_exceeds_balance`` (more than what is still to settle)."""
+    association's revolving fund through the revolving stage. Rules: ``revolving_not_allowed`` (the program's
+    ``revolving_fund_share`` is 0), ``refund_exceeds_balance`` (more than what is still to settle)."""
     if alliance.state != "closing":
         raise InvalidTransition(_l("The unspent grant is settled while the alliance is closing."))
     if not can_settle(actor, alliance):
