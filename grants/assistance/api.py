@@ -6,26 +6,18 @@ from datetime import date
 import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
 from ..alliances.api import load_alliance
-from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
-from ..schemas.types import AmountStr, Id, MoneyStr
+from ..api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require
+from ..schemas.types import MoneyStr
 from ..workflows import rules
 from ..workflows.deliverable import DELIVERABLE
 from . import services as svc
 from .models import Contract, Deliverable, Provider
+from .schemas import ContractIn, DeliverableActionIn, ProviderIn
 from .permissions import can_keep_registry, can_manage, can_see_registry, can_view_contract, contract_filter
 
 TAGS = ("assistance",)
-
-
-class ProviderIn(Model):
-    name: str = Field(max_length=200)
-    tax_id: str | None = Field(None, max_length=40)
-    email: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, max_length=40)
-    user_id: Id | None = None
 
 
 class ProviderOut(Out):
@@ -39,22 +31,6 @@ class ProviderOut(Out):
     closed_contracts: int
     quality: str | None = None
     timeliness: str | None = None
-
-
-class DeliverableIn(Model):
-    description: str = Field(max_length=300)
-    due_on: date
-    amount: AmountStr
-
-
-class ContractIn(Model):
-    provider_id: Id
-    budget_line_id: Id
-    amount: AmountStr
-    starts_on: date
-    ends_on: date
-    deliverables: list[DeliverableIn] = Field(max_length=30)
-    terms_id: Id | None = Field(None, description="the terms of reference whose selection this contract carries out")
 
 
 class DeliverableOut(Out):
@@ -91,12 +67,6 @@ class ContractOut(Out):
     version: int
 
 
-class TransitionIn(Model):
-    action: str = Field(min_length=1, max_length=60, description="submit, accept, reject")
-    note: str | None = Field(None, max_length=5000)
-    comment: str | None = Field(None, max_length=5000)
-
-
 def provider_out(p):
     q, t = p.average("quality"), p.average("timeliness")
     return dump(ProviderOut, {"id": p.id, "name": p.name, "tax_id": p.tax_id, "email": p.email, "phone": p.phone,
@@ -131,7 +101,7 @@ def list_providers():
 def create_provider(body):
     """Boards, officers and admins. ``user_id``: an account with the ``ta_provider`` role (422 otherwise)."""
     require(can_keep_registry(api_user()), _l("The registry is kept by boards, officers and administrators."))
-    p = svc.create_provider(body.model_dump(), api_user())
+    p = svc.create_provider(body, api_user())
     return provider_out(p)
 
 
@@ -151,7 +121,7 @@ def create_contract(alliance_id, body):
     to ``amount``)."""
     alliance = load_alliance(alliance_id)
     require(can_manage(api_user(), alliance), _l("Only the association's board contracts technical assistance."))
-    c = svc.create_contract(alliance, body.model_dump(), api_user())
+    c = svc.create_contract(alliance, body, api_user())
     return contract_out(c)
 
 
@@ -168,8 +138,8 @@ def get_contract(contract_id):
 
 
 @endpoint("/deliverables/<int:deliverable_id>/transitions", ["POST"], summary="Take a deliverable action",
-          body=TransitionIn, multipart={"file": "submit: the deliverable (PDF, JPEG, PNG)"}, response=DeliverableOut,
-          tags=TAGS, name="deliverable_transition")
+          body=DeliverableActionIn, multipart={"file": "submit: the deliverable (PDF, JPEG, PNG)"},
+          response=DeliverableOut, tags=TAGS, name="deliverable_transition")
 def deliverable_transition(deliverable_id, body):
     """``submit`` (the contract's provider, or the board on its behalf; multipart with ``file``), ``accept``,
     ``reject`` with ``comment`` (association board). Unknown action: 400; wrong state: 409; role: 403."""

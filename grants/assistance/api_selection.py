@@ -3,47 +3,18 @@ the invited provider itself), technical scores and the selection written to minu
 import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
 from ..alliances.api import load_alliance
-from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, paginate, require
-from ..schemas.types import AmountStr, Id, MoneyStr
+from ..api.core import ApiError, Out, api_user, dump, endpoint, paginate, require
+from ..schemas.types import MoneyStr
 from ..extensions import db
 from ..workflows import rules
 from . import selection
 from .models import Provider, TermsOfReference
 from .permissions import can_manage
+from .schemas import InvitationsIn, ProposalIn, ScoreIn, SelectionIn, TermsIn
 
 TAGS = ("technical assistance",)
-
-
-class TermsIn(Model):
-    budget_line_id: Id
-    scope: str = Field(max_length=5000)
-    deliverables: str = Field(max_length=5000)
-    budget: AmountStr
-    duration_days: int = Field(ge=1, le=3650)
-    profile: str = Field(max_length=5000)
-    technical_weight: int = Field(70, ge=0, le=100, description="percent of the total given to the technical score")
-
-
-class InvitationsIn(Model):
-    provider_ids: list[Id] = Field(max_length=50)
-    reason: str | None = Field(None, max_length=2000, description="required when fewer than three are invited")
-
-
-class ProposalIn(Model):
-    provider_id: Id | None = Field(None, description="the board names the provider; a provider sends its own")
-    price: AmountStr
-
-
-class ScoreIn(Model):
-    technical_score: int = Field(ge=0, le=100)
-
-
-class SelectionIn(Model):
-    proposal_id: Id
-    justification: str = Field(min_length=1, max_length=5000)
 
 
 class ProposalOut(Out):
@@ -149,7 +120,7 @@ def list_terms(alliance_id):
 def create_terms(alliance_id, body):
     alliance = load_alliance(alliance_id)
     require(can_manage(api_user(), alliance), _l("Only the association's board manages the selection."))
-    terms = selection.create_terms(alliance, body.model_dump(), api_user())
+    terms = selection.create_terms(alliance, body, api_user())
     return terms_out(terms)
 
 
@@ -167,7 +138,7 @@ def get_terms(terms_id):
 def invite(terms_id, body):
     terms, _own = load_terms(terms_id)
     _board(terms)
-    selection.invite(terms, body.provider_ids, api_user(), reason=body.reason)
+    selection.invite(terms, body, api_user())
     return terms_out(terms)
 
 
@@ -178,14 +149,13 @@ def add_proposal(terms_id, body):
     """An invited provider sends its own (``provider_id`` is then its own); the board records any invited one."""
     terms, own = load_terms(terms_id)
     if own is not None:
-        provider_id = own.id
+        body = body.model_copy(update={"provider_id": own.id})
     else:
         _board(terms)
         if body.provider_id is None:
             raise ApiError(422, rules.VALIDATION_ERROR, _l("Name the provider."),
                            [{"rule": rules.REQUIRED, "field": "provider_id", "message": str(_l("Name the provider."))}])
-        provider_id = body.provider_id
-    selection.record_proposal(terms, provider_id, body.price, api_user(), file=request.files.get("file"))
+    selection.record_proposal(terms, body, api_user(), file=request.files.get("file"))
     return terms_out(terms, own)
 
 
@@ -198,7 +168,7 @@ def score(terms_id, proposal_id, body):
     proposal = next((p for p in terms.proposals if p.id == proposal_id), None)
     if proposal is None:
         raise ApiError(404, rules.NOT_FOUND, _l("Not found."))
-    selection.score(proposal, body.technical_score, api_user())
+    selection.score(proposal, body, api_user())
     return terms_out(terms)
 
 
@@ -207,5 +177,5 @@ def score(terms_id, proposal_id, body):
 def select(terms_id, body):
     terms, _own = load_terms(terms_id)
     _board(terms)
-    selection.select(terms, body.proposal_id, body.justification, api_user())
+    selection.select(terms, body, api_user())
     return terms_out(terms)

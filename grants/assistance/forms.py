@@ -1,4 +1,5 @@
-"""Forms of the assistance pages (every check of substance is in the services)."""
+"""Forms of the assistance pages: shells for rendering and CSRF; the input is validated by the operation's
+schema (grants/assistance/schemas.py) and the rules by the services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FileField, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
@@ -27,10 +28,6 @@ class ProviderForm(FlaskForm):
                                                                     for u in users])
         return self
 
-    def values(self):
-        return {k: (getattr(self, k).data or "").strip() or None for k in ("name", "tax_id", "email", "phone",
-                                                                          "user_id")}
-
 
 class DeliverableRow(Form):
     description = StringField(_l("Deliverable"), validators=[Optional(), Length(max=300)])
@@ -58,10 +55,10 @@ class ContractForm(FlaskForm):
     def values(self):
         data = {k: (getattr(self, k).data or "").strip() or None
                 for k in ("provider_id", "budget_line_id", "amount", "starts_on", "ends_on", "terms_id")}
-        data["deliverables"] = [
-            {k: (row.form[k].data or "").strip() for k in ("description", "due_on", "amount")}
-            for row in self.deliverables
-            if any((row.form[k].data or "").strip() for k in ("description", "due_on", "amount"))]
+        rows = [{k: (row.form[k].data or "").strip() for k in ("description", "due_on", "amount")}
+                for row in self.deliverables]
+        # the rows typed in (a blank cell is "not given": the schema says it is required)
+        data["deliverables"] = [{k: v for k, v in row.items() if v} for row in rows if any(row.values())]
         return data
 
 
@@ -112,11 +109,6 @@ class TermsForm(FlaskForm):
             [(str(line.id), f"{line.position}. {line.description}") for line in alliance.budget_lines
              if line.category == "technical_assistance"])
         return self
-
-    def values(self):
-        return {k: (getattr(self, k).data or "").strip() or None
-                for k in ("budget_line_id", "scope", "deliverables", "budget", "duration_days", "profile",
-                          "technical_weight")}
 
 
 class InviteForm(FlaskForm):

@@ -11,15 +11,20 @@ Evaluation: the price score is ``lowest price / price × 100``; the total is
 ``weight × technical + (100 − weight) × price score`` over 100, rounded to two decimals."""
 from decimal import ROUND_HALF_UP, Decimal
 
+import sqlalchemy as sa
+
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..errors import Collector, RuleViolation, Violation
-from ..alliances.inputs import line_of, parse_amount, parse_text, raise_fields, require_in_execution, stored_file
+from ..alliances.inputs import require_in_execution, stored_file
 from ..extensions import db
+from ..schemas.fields import as_body
 from ..workflows import rules
 from ..workflows.ta_terms import TA_TERMS
 from .models import Invitation, Proposal, Provider, TermsOfReference
+from .schemas import InvitationsIn, ProposalIn, ScoreIn, SelectionIn, TermsIn
+from .services import fields_refused, ta_line_of
 
 MIN_INVITED = 3
 
@@ -28,32 +33,17 @@ def _ctx(alliance):
     return {"alliance_id": alliance.id, "association_id": alliance.association_id}
 
 
-def _int(c, raw, field, low, high):
-    try:
-        value = int(raw)
-        if not low <= value <= high:
-            raise ValueError
-        return value
-    except (TypeError, ValueError):
-        c.add(rules.INVALID, _l("Enter a whole number from %(low)s to %(high)s.", low=low, high=high), field)
-        return None
-
-
-def create_terms(alliance, data, actor):
-    """``budget_line_id`` (technical assistance), ``scope``, ``deliverables``, ``budget``, ``duration_days``,
-    ``profile``, ``technical_weight`` (percent, default 70)."""
+def create_terms(alliance, body, actor):
+    """Terms of reference (``TermsIn``, or a mapping read as a form): ``budget_line_id`` (technical
+    assistance), ``scope``, ``deliverables``, ``budget``, ``duration_days``, ``profile``, ``technical_weight``
+    (percent, default 70). Raises ``ValidationFailed``."""
+    body = as_body(TermsIn, body)
     require_in_execution(alliance)
     c = Collector()
-    line = line_of(c, alliance, data.get("budget_line_id"))
-    if line is not None and line.category != "technical_assistance":
-        c.add(rules.INVALID, _l("Choose a technical assistance line of the budget."), "budget_line_id")
-    values = dict(scope=parse_text(c, data.get("scope"), "scope", 5000),
-                  deliverables=parse_text(c, data.get("deliverables"), "deliverables", 5000),
-                  budget=parse_amount(c, data.get("budget"), "budget"),
-                  duration_days=_int(c, data.get("duration_days"), "duration_days", 1, 3650),
-                  profile=parse_text(c, data.get("profile"), "profile", 5000),
-                  technical_weight=_int(c, data.get("technical_weight", 70), "technical_weight", 0, 100))
-    raise_fields(c)
+    line = ta_line_of(c, alliance, body.budget_line_id)
+    fields_refused(c)
+    values = dict(scope=body.scope, deliverables=body.deliverables, budget=body.budget,
+                  duration_days=body.duration_days, profile=body.profile, technical_weight=body.technical_weight)
     terms = TermsOfReference(alliance_id=alliance.id, budget_line_id=line.id, created_by_id=actor.id, **values)
     db.session.add(terms)
     db.session.flush()
@@ -62,26 +52,20 @@ def create_terms(alliance, data, actor):
     return terms
 
 
-def invite(terms, provider_ids, actor, reason=None):
-    """Invite providers of the registry; fewer than three distinct ones need a written ``reason``."""
+def invite(terms, body, actor):
+    """Invite providers of the registry (``InvitationsIn``, or a mapping: ``provider_ids``, ``reason``); fewer
+    than three distinct ones need a written ``reason``. Raises ``ValidationFailed``, ``RuleViolation``
+    (``invitations_too_few``)."""
+    body = as_body(InvitationsIn, body)
     if terms.state == "selected":
         raise RuleViolation([Violation(rules.INVALID, _l("The provider is already selected."))])
-    c = Collector()
-    ids = []
-    for raw in provider_ids or []:
-        try:
-            ident = int(raw)
-        except (TypeError, ValueError):
-            ident = 0
-        if not (0 < ident < 2**31 and db.session.get(Provider, ident)):
-            c.add(rules.INVALID, _l("Choose providers of the registry."), "provider_ids")
-            break
-        if ident not in ids:
-            ids.append(ident)
-    raise_fields(c)
+    ids = list(dict.fromkeys(body.provider_ids))
+    known = set(db.session.execute(sa.select(Provider.id).where(Provider.id.in_(ids))).scalars()) if ids else set()
+    if set(ids) - known:
+        fields_refused(Collector([Violation(rules.INVALID, _l("Choose providers of the registry."), "provider_ids")]))
     already = {i.provider_id for i in terms.invitations}
     total = len(already | set(ids))
-    reason = (reason or "").strip()
+    reason = body.reason or ""
     if total < MIN_INVITED and not reason:
         raise RuleViolation([Violation(rules.INVITATIONS_TOO_FEW, _l(
             "Invite at least %(n)s providers, or write why fewer were invited.", n=MIN_INVITED), "provider_ids")])
@@ -89,47 +73,44 @@ def invite(terms, provider_ids, actor, reason=None):
         if ident not in already:
             terms.invitations.append(Invitation(provider_id=ident))
     if reason:
-        terms.invitation_reason = reason[:5000]
+        terms.invitation_reason = reason
     db.session.flush()
     TA_TERMS.apply(terms, "invite", actor, comment=reason or None,
                    data={"provider_ids": sorted(already | set(ids))})
     return terms
 
 
-def record_proposal(terms, provider_id, price, actor, file=None):
-    """An invited provider's proposal: its price and file (one per provider)."""
+def record_proposal(terms, body, actor, file=None):
+    """An invited provider's proposal (``ProposalIn``, or a mapping: ``provider_id``, ``price``) with its file;
+    one per provider. Raises ``ValidationFailed``."""
+    body = as_body(ProposalIn, body)
     c = Collector()
     invited = {i.provider_id for i in terms.invitations}
-    try:
-        provider_id = int(provider_id)
-    except (TypeError, ValueError):
-        provider_id = 0
+    provider_id = body.provider_id
     if provider_id not in invited:
         c.add(rules.INVALID, _l("Only an invited provider can make a proposal."), "provider_id")
     elif any(p.provider_id == provider_id for p in terms.proposals):
         c.add(rules.INVALID, _l("This provider's proposal is already recorded."), "provider_id")
-    price = parse_amount(c, price, "price")
-    raise_fields(c)
+    fields_refused(c)
     stored = stored_file(file, "file")
-    proposal = Proposal(terms_id=terms.id, provider_id=provider_id, price=price)
+    proposal = Proposal(terms_id=terms.id, provider_id=provider_id, price=body.price)
     if stored:
         proposal.file_sha256, proposal.file_filename, proposal.file_content_type = stored
     terms.proposals.append(proposal)
     db.session.flush()
     audit.record("ta_proposal", proposal.id, "record", actor,
-                 data={"terms_id": terms.id, "provider_id": provider_id, "price": price,
+                 data={"terms_id": terms.id, "provider_id": provider_id, "price": body.price,
                        "file_sha256": proposal.file_sha256}, **_ctx(terms.alliance))
     return proposal
 
 
-def score(proposal, technical_score, actor):
-    c = Collector()
-    value = _int(c, technical_score, "technical_score", 0, 100)
-    raise_fields(c)
-    proposal.technical_score = value
+def score(proposal, body, actor):
+    """A proposal's technical score (``ScoreIn``, or a mapping: ``technical_score`` 0–100)."""
+    body = as_body(ScoreIn, body)
+    proposal.technical_score = body.technical_score
     db.session.flush()
     terms = db.session.get(TermsOfReference, proposal.terms_id)
-    audit.record("ta_proposal", proposal.id, "score", actor, data={"technical_score": value},
+    audit.record("ta_proposal", proposal.id, "score", actor, data={"technical_score": body.technical_score},
                  **_ctx(terms.alliance))
     return proposal
 
@@ -154,14 +135,14 @@ def evaluation(terms):
     return rows
 
 
-def select(terms, proposal_id, justification, actor):
-    """Choose a proposal (every proposal scored) with a written justification, frozen in the minutes."""
-    c = Collector()
-    text = parse_text(c, justification, "justification", 5000)
-    proposal = next((p for p in terms.proposals if str(p.id) == str(proposal_id)), None)
+def select(terms, body, actor):
+    """Choose a proposal (``SelectionIn``, or a mapping: ``proposal_id``, ``justification``), every proposal
+    scored, with a written justification frozen in the minutes. Raises ``ValidationFailed``, ``RuleViolation``."""
+    body = as_body(SelectionIn, body)
+    text = body.justification
+    proposal = next((p for p in terms.proposals if p.id == body.proposal_id), None)
     if proposal is None:
-        c.add(rules.INVALID, _l("Choose one of the proposals."), "proposal_id")
-    raise_fields(c)
+        fields_refused(Collector([Violation(rules.INVALID, _l("Choose one of the proposals."), "proposal_id")]))
     if terms.state != "invited":
         raise RuleViolation([Violation(rules.INVALID, _l("Invite providers before selecting one."))])
     rows = evaluation(terms)

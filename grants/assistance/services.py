@@ -5,8 +5,6 @@ Rules: ``contract_amount_exceeded`` (the contract above the line's available gra
 execution stage's ``line_figures``), ``deliverables_mismatch`` (the deliverables' amounts do not sum exactly to
 the contract), ``deliverable_not_accepted`` and ``deliverable_amount_exceeded`` (payments, in ``guards.py``),
 ``contract_not_finished`` (closing with deliverables not accepted or not paid)."""
-from datetime import date
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -14,17 +12,17 @@ from .. import audit
 from ..alliances import expenses as expense_interface
 from ..accounts.models import User
 from ..common import utcnow
-from ..errors import Collector, RuleViolation, Violation
-from ..alliances.inputs import line_of, lock_line, parse_amount, parse_text, raise_fields, require_in_execution
-from ..alliances.inputs import stored_file
+from ..alliances.budget import BudgetLine
+from ..errors import Collector, RuleViolation, ValidationFailed, Violation
+from ..alliances.inputs import lock_line, require_in_execution, stored_file
 from ..extensions import db
 from ..money import ZERO, shown
 from ..workflows import rules as rule_codes
 from ..workflows.deliverable import DELIVERABLE
 from ..workflows.ta_contract import TA_CONTRACT
+from ..schemas.fields import as_body
 from .models import Contract, Deliverable, Provider, TermsOfReference
-
-MAX_DELIVERABLES = 30
+from .schemas import CloseIn, ContractIn, ProviderIn
 
 
 def _cur(line):
@@ -35,41 +33,42 @@ def _ctx(alliance):
     return {"alliance_id": alliance.id, "association_id": alliance.association_id}
 
 
-def _day(c, raw, field):
-    try:
-        return raw if isinstance(raw, date) else date.fromisoformat(str(raw or "").strip())
-    except ValueError:
-        c.add(rule_codes.REQUIRED if raw in (None, "") else rule_codes.INVALID, _l("Enter a date such as 2027-03-01."), field)
+def fields_refused(c):
+    """Raise the field errors found with the database (an id that is not of the registry or of this alliance)."""
+    if c.violations:
+        raise ValidationFailed(_l("Some fields need attention."), c.violations)
+
+
+def ta_line_of(c, alliance, line_id):
+    """The alliance's technical assistance line ``line_id`` (its error at ``budget_line_id`` otherwise)."""
+    line = db.session.get(BudgetLine, line_id)
+    if line is None or line.alliance_id != alliance.id:
+        c.add(rule_codes.INVALID, _l("Choose a line of the budget."), "budget_line_id")
         return None
+    if line.category != "technical_assistance":
+        c.add(rule_codes.INVALID, _l("Choose a technical assistance line of the budget."), "budget_line_id")
+    return line
 
 
-def create_provider(data, actor):
-    """Add a provider to the registry: ``name`` (required), ``tax_id``, ``email``, ``phone``, ``user_id``."""
+def create_provider(body, actor):
+    """Add a provider to the registry (``ProviderIn``, or a mapping read as a form). Raises ``ValidationFailed``
+    (the fields; ``user_id`` not an account with the ``ta_provider`` role)."""
+    body = as_body(ProviderIn, body)
     c = Collector()
-    name = parse_text(c, data.get("name"), "name", 200)
-    tax_id = parse_text(c, data.get("tax_id"), "tax_id", 40, required=False)
-    email = parse_text(c, data.get("email"), "email", 200, required=False)
-    if email and "@" not in email:
-        c.add(rule_codes.INVALID, _l("Enter an email address such as name@example.org."), "email")
-    phone = parse_text(c, data.get("phone"), "phone", 40, required=False)
     user = None
-    raw = data.get("user_id")
-    if raw not in (None, ""):
-        try:
-            ident = int(raw)
-        except (TypeError, ValueError):
-            ident = 0
-        user = db.session.get(User, ident) if 0 < ident < 2**31 else None
+    if body.user_id is not None:
+        user = db.session.get(User, body.user_id)
         if user is None or not user.has_role("ta_provider"):
             c.add(rule_codes.INVALID, _l("Choose an account with the technical assistance provider role."), "user_id")
             user = None
-    raise_fields(c)
-    provider = Provider(name=name, tax_id=tax_id, email=email, phone=phone, user_id=user.id if user else None,
+    fields_refused(c)
+    tax_id, email, phone = body.tax_id or "", body.email or "", body.phone or ""
+    provider = Provider(name=body.name, tax_id=tax_id, email=email, phone=phone, user_id=user.id if user else None,
                         created_by_id=actor.id)
     db.session.add(provider)
     db.session.flush()
     audit.record("ta_provider", provider.id, "create", actor,
-                 data={"name": name, "tax_id": tax_id, "email": email, "phone": phone,
+                 data={"name": body.name, "tax_id": tax_id, "email": email, "phone": phone,
                        "user_id": provider.user_id})
     return provider
 
@@ -97,13 +96,9 @@ def paid_on_contract(contract):
 
 def _selection_of(c, alliance, terms_id):
     """The alliance's terms of reference a contract carries out (optional); ``None`` when not given."""
-    if terms_id in (None, ""):
+    if terms_id is None:
         return None
-    try:
-        ident = int(terms_id)
-    except (TypeError, ValueError):
-        ident = 0
-    terms = db.session.get(TermsOfReference, ident) if 0 < ident < 2**31 else None
+    terms = db.session.get(TermsOfReference, terms_id)
     if terms is None or terms.alliance_id != alliance.id:
         c.add(rule_codes.INVALID, _l("These terms of reference are not of this alliance."), "terms_id")
         return None
@@ -123,48 +118,24 @@ def _check_selection(rules, terms, provider):
         rules.add(rule_codes.SELECTION_ALREADY_CONTRACTED, _l("This selection already has its contract."), "terms_id")
 
 
-def create_contract(alliance, data, actor):
-    """The board contracts a provider for an alliance in execution. ``data``: ``provider_id``,
-    ``budget_line_id``, ``amount``, ``starts_on``, ``ends_on``, ``deliverables`` [{description, due_on, amount}],
-    optionally ``terms_id`` (the selection it carries out). Raises ``ValidationFailed``, ``RuleViolation``
-    (``contract_amount_exceeded``, ``deliverables_mismatch``, ``selection_missing``, ``provider_not_selected``,
-    ``selection_already_contracted``)."""
+def create_contract(alliance, body, actor):
+    """The board contracts a provider for an alliance in execution: ``ContractIn`` (or a mapping read as a
+    form): ``provider_id``, ``budget_line_id``, ``amount``, ``starts_on``, ``ends_on``, ``deliverables``
+    [{description, due_on, amount}], optionally ``terms_id`` (the selection it carries out). Raises
+    ``ValidationFailed``, ``RuleViolation`` (``contract_amount_exceeded``, ``deliverables_mismatch``,
+    ``selection_missing``, ``provider_not_selected``, ``selection_already_contracted``)."""
+    body = as_body(ContractIn, body)
     require_in_execution(alliance)
     c = Collector()
-    provider = None
-    try:
-        ident = int(data.get("provider_id"))
-    except (TypeError, ValueError):
-        ident = 0
-    provider = db.session.get(Provider, ident) if 0 < ident < 2**31 else None
+    provider = db.session.get(Provider, body.provider_id)
     if provider is None:
-        c.add(rule_codes.REQUIRED if data.get("provider_id") in (None, "") else rule_codes.INVALID,
-              _l("Choose a provider of the registry."), "provider_id")
-    line = line_of(c, alliance, data.get("budget_line_id"))
-    terms = _selection_of(c, alliance, data.get("terms_id"))
-    if line is not None and line.category != "technical_assistance":
-        c.add(rule_codes.INVALID, _l("Choose a technical assistance line of the budget."), "budget_line_id")
-    amount = parse_amount(c, data.get("amount"))
-    starts_on = _day(c, data.get("starts_on"), "starts_on")
-    ends_on = _day(c, data.get("ends_on"), "ends_on")
-    if starts_on and ends_on and ends_on < starts_on:
-        c.add(rule_codes.INVALID, _l("The contract must end after it starts."), "ends_on")
-    items = []
-    raw_items = data.get("deliverables") or []
-    if not isinstance(raw_items, list) or not raw_items:
-        c.add(rule_codes.REQUIRED, _l("List at least one deliverable."), "deliverables")
-        raw_items = []
-    elif len(raw_items) > MAX_DELIVERABLES:
-        c.add(rule_codes.INVALID, _l("At most %(n)s deliverables.", n=MAX_DELIVERABLES), "deliverables")
-        raw_items = []
-    for i, item in enumerate(raw_items):
-        item = item if isinstance(item, dict) else {}
-        field = f"deliverables.{i}"
-        items.append(dict(position=i + 1,
-                          description=parse_text(c, item.get("description"), f"{field}.description", 300),
-                          due_on=_day(c, item.get("due_on"), f"{field}.due_on"),
-                          amount=parse_amount(c, item.get("amount"), f"{field}.amount")))
-    raise_fields(c)
+        c.add(rule_codes.INVALID, _l("Choose a provider of the registry."), "provider_id")
+    line = ta_line_of(c, alliance, body.budget_line_id)
+    terms = _selection_of(c, alliance, body.terms_id)
+    fields_refused(c)
+    amount, starts_on, ends_on = body.amount, body.starts_on, body.ends_on
+    items = [dict(position=i + 1, description=d.description, due_on=d.due_on, amount=d.amount)
+             for i, d in enumerate(body.deliverables)]
     line = lock_line(line.id)  # contracts against one line are checked one after the other
     rules = Collector()
     free = available_grant(line)
@@ -223,18 +194,12 @@ def _v(rule, message, field=None):
     return Violation(rule, message, field)
 
 
-def close_contract(contract, actor, quality, timeliness, comment=None):
-    """Close a contract whose deliverables are all accepted and paid, rating the provider (1–5 each)."""
-    c = Collector()
-    scores = {}
-    for field, raw in (("quality", quality), ("timeliness", timeliness)):
-        try:
-            scores[field] = int(raw)
-            if not 1 <= scores[field] <= 5:
-                raise ValueError
-        except (TypeError, ValueError):
-            c.add(rule_codes.INVALID, _l("Rate from 1 to 5."), field)
-    raise_fields(c)
+def close_contract(contract, body, actor):
+    """Close a contract whose deliverables are all accepted and paid, rating the provider (``CloseIn``, or a
+    mapping: ``quality``, ``timeliness`` 1–5, ``comment``). Raises ``ValidationFailed``, ``RuleViolation``
+    (``contract_closed``, ``contract_not_finished``)."""
+    body = as_body(CloseIn, body)
+    scores = {"quality": body.quality, "timeliness": body.timeliness}
     if contract.state != "active":
         raise RuleViolation([_v("contract_closed", _l("The contract is closed."))])
     unfinished = [d for d in contract.deliverables
@@ -244,7 +209,7 @@ def close_contract(contract, actor, quality, timeliness, comment=None):
             "Every deliverable must be accepted and paid before the contract closes (%(n)s left).",
             n=len(unfinished)))])
     contract.quality, contract.timeliness = scores["quality"], scores["timeliness"]
-    contract.rating_comment = (comment or "").strip()[:2000] or None
+    contract.rating_comment = body.comment or None
     contract.closed_at = utcnow()
     TA_CONTRACT.apply(contract, "close", actor, comment=contract.rating_comment, data=scores)
     db.session.flush()

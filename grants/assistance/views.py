@@ -13,14 +13,15 @@ from ..alliances.expenses import can_record
 from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..extensions import db
+from ..schemas import from_form
 from ..money import shown
 from ..web.forms import form_action, success
 from ..workflows.deliverable import DELIVERABLE
 from . import services as svc
 from .forms import CloseForm, ContractForm, DecisionForm, PayForm, ProviderForm, SubmitForm
 from .models import Contract, Deliverable, Provider
-from .permissions import (can_keep_registry, can_manage, can_see_registry, can_view_contract, can_view_ta,
-                          contract_filter)
+from .permissions import can_keep_registry, can_manage, can_see_registry, can_view_contract, can_view_ta
+from .schemas import CloseIn, ContractIn, DeliverableActionIn, ProviderIn
 
 bp = Blueprint("assistance", __name__)
 SHOWN = ("in_execution", "suspended", "closing", "closed")
@@ -70,7 +71,7 @@ def alliance_contracts(alliance_id):
             if value:
                 getattr(form, key).data = value
         return _alliance_page(alliance, form)
-    return form_action(form, lambda: svc.create_contract(alliance, form.values(), current_user),
+    return form_action(form, lambda: svc.create_contract(alliance, from_form(ContractIn, form.values()), current_user),
                        lambda status: _alliance_page(alliance, form.fill(alliance), status),
                        lambda c: success(_l("Contract saved with %(n)s deliverables.", n=len(c.deliverables)),
                                          url_for(".contract", contract_id=c.id)),
@@ -117,8 +118,12 @@ def _deliverable_action(d, form, call, message, form_name, allowed=True, invalid
 @login_required
 def submit(deliverable_id):
     d, form = load_deliverable(deliverable_id), SubmitForm()
-    return _deliverable_action(d, form, lambda: svc.transition(d, "submit", current_user, note=form.note.data,
-                                                               file=request.files.get("file")),
+
+    def call():
+        body = from_form(DeliverableActionIn, request.form, action="submit")
+        return svc.transition(d, body.action, current_user, note=body.note, file=request.files.get("file"))
+
+    return _deliverable_action(d, form, call,
                                lambda: _l("Deliverable submitted."), "submit_form")
 
 
@@ -128,8 +133,12 @@ def decide(deliverable_id):
     d, form = load_deliverable(deliverable_id), DecisionForm()
     if form.action.data not in ("accept", "reject"):
         abort(400)
-    return _deliverable_action(d, form, lambda: svc.transition(d, form.action.data, current_user,
-                                                               comment=form.comment.data),
+
+    def call():
+        body = from_form(DeliverableActionIn, request.form)
+        return svc.transition(d, body.action, current_user, comment=body.comment)
+
+    return _deliverable_action(d, form, call,
                                lambda: _l("Deliverable accepted.") if d.state == "accepted"
                                else _l("Deliverable rejected."), "decision_form")
 
@@ -170,8 +179,7 @@ def deliverable_file(deliverable_id):
 @login_required
 def close(contract_id):
     c, form = load_contract(contract_id), CloseForm()
-    return form_action(form, lambda: svc.close_contract(c, current_user, form.quality.data, form.timeliness.data,
-                                                        form.comment.data),
+    return form_action(form, lambda: svc.close_contract(c, from_form(CloseIn, request.form), current_user),
                        lambda status: _contract_page(c, status, close_form=form),
                        lambda result: success(_l("Contract closed and the provider rated."),
                                               url_for(".contract", contract_id=c.id)),
@@ -192,7 +200,7 @@ def providers():
 
     if request.method == "GET":
         return page()
-    return form_action(form, lambda: svc.create_provider(form.values(), current_user), page,
+    return form_action(form, lambda: svc.create_provider(from_form(ProviderIn, request.form), current_user), page,
                        lambda p: success(_l("Provider added: %(name)s.", name=p.name), url_for(".providers")),
                        allowed=can_keep_registry(current_user))
 from . import views_selection  # noqa: E402,F401  (the selection pages, on the same blueprint)

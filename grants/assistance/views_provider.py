@@ -6,11 +6,14 @@ from flask_login import current_user, login_required
 
 from ..common import find
 from ..extensions import db
+from ..schemas import from_form
+from ..schemas.fields import form_values
 from ..web.forms import form_action, success
 from . import selection as sel
 from .forms import OwnProposalForm
 from .models import Contract, Invitation, Provider, TermsOfReference
 from .permissions import contract_filter
+from .schemas import ProposalIn
 from .views import bp
 
 
@@ -59,7 +62,8 @@ def send_proposal(invitation_id):
         abort(404)
     form = OwnProposalForm()
     terms = db.session.get(TermsOfReference, invitation.terms_id)
-    return form_action(form, lambda: sel.record_proposal(terms, invitation.provider_id, form.price.data, current_user,
-                                                         request.files.get("file")),
+    return form_action(form, lambda: sel.record_proposal(
+                           terms, from_form(ProposalIn, form_values(form), provider_id=invitation.provider_id),
+                           current_user, request.files.get("file")),
                        lambda status: _page(status, form, invitation_id),
                        lambda result: success(_l("Your proposal was sent to the association."), url_for(".my_contracts")))

@@ -6,11 +6,14 @@ from flask_login import current_user, login_required
 
 from ..common import get_or_404
 from ..extensions import db
+from ..schemas import from_form
+from ..schemas.fields import form_values
 from ..web.forms import form_action, options, success
 from . import selection as sel
 from .forms import InviteForm, ProposalForm, ScoreForm, SelectForm, TermsForm
 from .models import Provider, TermsOfReference
 from .permissions import can_manage
+from .schemas import InvitationsIn, ProposalIn, ScoreIn, SelectionIn, TermsIn
 from .views import bp, load_alliance
 
 PREFIX = "/alliances/<int:alliance_id>/assistance/selection"
@@ -34,7 +37,7 @@ def selection(alliance_id):
     form = TermsForm().fill(alliance)
     if request.method == "GET":
         return _index_page(alliance, form)
-    return form_action(form, lambda: sel.create_terms(alliance, form.values(), current_user),
+    return form_action(form, lambda: sel.create_terms(alliance, from_form(TermsIn, request.form), current_user),
                        lambda status: _index_page(alliance, form.fill(alliance), status),
                        lambda t: success(_l("Terms of reference saved."),
                                          url_for(".terms", alliance_id=alliance.id, terms_id=t.id)),
@@ -84,9 +87,8 @@ def _act(alliance_id, terms_id, form_name, form, call, message):
 @login_required
 def invite(alliance_id, terms_id):
     form = InviteForm()
-    ids = request.form.getlist("provider_ids")
     return _act(alliance_id, terms_id, "invite_form", form,
-                lambda t: sel.invite(t, ids, current_user, form.reason.data), _l("Providers invited."))
+                lambda t: sel.invite(t, from_form(InvitationsIn, request.form), current_user), _l("Providers invited."))
 
 
 @bp.post(PREFIX + "/<int:terms_id>/proposals")
@@ -94,7 +96,7 @@ def invite(alliance_id, terms_id):
 def proposal(alliance_id, terms_id):
     form = ProposalForm()
     return _act(alliance_id, terms_id, "proposal_form", form,
-                lambda t: sel.record_proposal(t, form.provider_id.data, form.price.data, current_user,
+                lambda t: sel.record_proposal(t, from_form(ProposalIn, form_values(form)), current_user,
                                               request.files.get("file")), _l("Proposal recorded."))
 
 
@@ -107,7 +109,7 @@ def score(alliance_id, terms_id, proposal_id):
         p = next((p for p in t.proposals if p.id == proposal_id), None)
         if p is None:
             abort(404)
-        sel.score(p, form.technical_score.data, current_user)
+        sel.score(p, from_form(ScoreIn, request.form), current_user)
 
     return _act(alliance_id, terms_id, "score_form", form, call, _l("Score saved."))
 
@@ -117,6 +119,6 @@ def score(alliance_id, terms_id, proposal_id):
 def select(alliance_id, terms_id):
     form = SelectForm()
     return _act(alliance_id, terms_id, "select_form", form,
-                lambda t: sel.select(t, form.proposal_id.data, form.justification.data, current_user),
+                lambda t: sel.select(t, from_form(SelectionIn, request.form), current_user),
                 _l("Provider selected; the minutes are written."))
 

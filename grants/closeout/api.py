@@ -5,14 +5,14 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Response, request
-from pydantic import Field
 
 from ..alliances.api import load_alliance
-from ..api.core import Model, Out, api_user, dump, endpoint, paginate
-from ..schemas.types import AmountStr, Id, MoneyStr, SmallInt, UtcDateTime
+from ..api.core import Out, api_user, dump, endpoint, paginate
+from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
 from . import pdf, services
-from .models import RATINGS, Refund
+from .models import Refund
+from .schemas import EvaluationIn, FinalReportIn, MoveIn, RefundIn
 
 TAGS = ("closeout",)
 
@@ -71,27 +71,6 @@ class FinalReportOut(Out):
     violations: list[RuleOut]
 
 
-class ActualIn(Model):
-    indicator_id: Id
-    actual: AmountStr | None = None
-    #: only for indicators that count people (``by_sex``)
-    women: SmallInt | None = None
-    men: SmallInt | None = None
-
-
-class FinalReportIn(Model):
-    """Only the fields sent change; the report may stay incomplete until ``submit_final_report``."""
-
-    narrative: str | None = Field(None, max_length=20000)
-    lessons: str | None = Field(None, max_length=20000)
-    sales_volume: AmountStr | None = None
-    sales_unit: str | None = Field(None, max_length=60)
-    sales_value: AmountStr | None = None
-    actuals: list[ActualIn] | None = Field(None, max_length=500)
-    #: when given, a stale one gives 409 ``stale_version``
-    version: Id | None = None
-
-
 class EvaluationOut(Out):
     alliance_id: int
     rating: str
@@ -101,13 +80,6 @@ class EvaluationOut(Out):
     officer_id: int | None = None
     updated_at: UtcDateTime | None = None
     version: int
-
-
-class EvaluationIn(Model):
-    rating: str = Field(max_length=30, description=", ".join(RATINGS))
-    findings: str = Field(max_length=20000)
-    recommendations: str | None = Field(None, max_length=20000)
-    version: Id | None = None
 
 
 class CheckOut(Out):
@@ -152,17 +124,6 @@ class RefundOut(Out):
     proof_sha256: str | None = None
 
 
-class RefundIn(Model):
-    amount: AmountStr
-    reference: str = Field(max_length=120)
-    refunded_on: date
-
-
-class MoveIn(Model):
-    amount: AmountStr
-    moved_on: date
-
-
 def _started(alliance_id):
     alliance = load_alliance(alliance_id)
     if not services.closeout_started(alliance):
@@ -205,10 +166,7 @@ def put_final_report(alliance_id, body):
     ``submit_final_report`` (rules ``final_report_incomplete``, ``indicator_actual_missing``,
     ``assessment_missing``)."""
     alliance = _started(alliance_id)
-    data = body.model_dump(exclude_unset=True, exclude={"version"})
-    if "actuals" in data and data["actuals"] is None:
-        data.pop("actuals")
-    services.save_final_report(alliance, data, api_user(), version=body.version)
+    services.save_final_report(alliance, body, api_user())
     return report_out(load_alliance(alliance_id))
 
 
@@ -234,7 +192,7 @@ def put_evaluation(alliance_id, body):
     """``rating``: highly_satisfactory, satisfactory, moderately_satisfactory, moderately_unsatisfactory,
     unsatisfactory, highly_unsatisfactory. Officer of the region only (403); only while closing (409)."""
     alliance = _started(alliance_id)
-    services.save_evaluation(alliance, body.model_dump(exclude={"version"}), api_user(), version=body.version)
+    services.save_evaluation(alliance, body, api_user())
     return evaluation_out(load_alliance(alliance_id))
 
 
@@ -277,7 +235,7 @@ def post_refund(alliance_id, body):
     """Rules (422): ``refund_exceeds_balance`` (more than the unspent grant still to settle). Others: 403;
     not closing: 409."""
     alliance = load_alliance(alliance_id)
-    r = services.record_refund(alliance, body.model_dump(), api_user(), proof=request.files.get("proof"))
+    r = services.record_refund(alliance, body, api_user(), proof=request.files.get("proof"))
     return refund_out(r)
 
 
@@ -288,7 +246,7 @@ def post_move(alliance_id, body):
     """Rules (422): ``revolving_not_allowed`` (the program's ``revolving_fund_share`` is 0),
     ``refund_exceeds_balance``. Others: 403; not closing: 409."""
     alliance = load_alliance(alliance_id)
-    services.move_to_fund(alliance, body.model_dump(), api_user())
+    services.move_to_fund(alliance, body, api_user())
     return closeout_out(load_alliance(alliance_id))
 
 

@@ -26,15 +26,15 @@ from ..alliances.permissions import roles_toward
 from ..errors import Collector, Forbidden, RuleViolation, Violation
 from ..extensions import db
 from ..money import share
-from ..parsing import amount, day, fail, text, whole
 from ..workflows import rules
-from .followups_models import KINDS, YEARS, FollowUp
+from .followups_models import YEARS, FollowUp
+from .schemas import FollowUpIn, read
+from .services import refuse
 
 #: a year-N follow-up may be recorded from this many days before its due date (N years after the closing)
 WINDOW_DAYS = 60
 #: the roles that record a follow-up (the officer of the region, the association's board)
 RECORDERS = ("officer", "board")
-NOTES_LIMIT = 10000
 
 recorded = Namespace().signal("follow_up_recorded")
 
@@ -135,45 +135,21 @@ def next_year(alliance, today=None):
 
 # recording -------------------------------------------------------------------------------------------------
 
-def _flag(data, key, c, required=True):
-    raw = data.get(key)
-    if isinstance(raw, bool):
-        return raw
-    value = "" if raw is None else str(raw).strip().lower()
-    if value in ("yes", "true", "1", "si", "sí", "on"):
-        return True
-    if value in ("no", "false", "0", "off"):
-        return False
-    if value or required:
-        c.add(rules.REQUIRED if not value else rules.INVALID, _l("Answer yes or no."), key)
-    return None
-
-
 def parse(data, alliance, today):
-    """The fields of a follow-up from ``data`` and a ``Collector`` of the violations of its rules (all at once)."""
-    c = Collector()
-    year = whole(data, "year", c, minimum=1, maximum=3)
-    kind = str(data.get("kind") or "").strip()
-    if kind not in KINDS:
-        c.add(rules.REQUIRED if not kind else rules.INVALID, _l("Say whether it was a visit or a phone call."), "kind")
-    held = day(data, "held_on", c)
+    """The fields of a follow-up read with ``FollowUpIn`` (a model passes as it is; a mapping is read as a form)
+    and a ``Collector`` of the violations of its rules, each wrong field's error beside them (all at once)."""
+    body, found = read(FollowUpIn, data)
+    c = Collector(list(found))
+    year, held, still = body.year, body.held_on, body.still_selling
     if held is not None and held > today:
         c.add(rules.FOLLOW_UP_IN_FUTURE, _l("The day of the visit or the call cannot be after today."), "held_on")
-    still = _flag(data, "still_selling", c)
-    buyer_kept = _flag(data, "buyer_kept", c, required=False)
     fields = {
-        "year": year, "kind": kind, "held_on": held, "still_selling": still,
-        "buyer_kept": bool(buyer_kept) and bool(still),
-        "other_buyers": text(data, "other_buyers", c, limit=300),
-        "sales_volume": amount(data, "sales_volume", c, required=False),
-        "sales_unit": text(data, "sales_unit", c, limit=60),
-        "sales_value": amount(data, "sales_value", c, required=False),
-        "families_active": whole(data, "families_active", c, maximum=100000),
-        "women_active": whole(data, "women_active", c, maximum=100000),
-        "revolving_fund_balance": amount(data, "revolving_fund_balance", c, required=False),
-        "loans_open": whole(data, "loans_open", c, maximum=100000, required=False),
-        "loans_outstanding": amount(data, "loans_outstanding", c, required=False),
-        "notes": text(data, "notes", c, limit=NOTES_LIMIT),
+        "year": year, "kind": body.kind, "held_on": held, "still_selling": still,
+        "buyer_kept": bool(body.buyer_kept) and bool(still),
+        "other_buyers": body.other_buyers or "", "sales_volume": body.sales_volume, "sales_unit": body.sales_unit or "",
+        "sales_value": body.sales_value, "families_active": body.families_active, "women_active": body.women_active,
+        "revolving_fund_balance": body.revolving_fund_balance, "loans_open": body.loans_open,
+        "loans_outstanding": body.loans_outstanding, "notes": body.notes or "",
     }
     families, women = fields["families_active"], fields["women_active"]
     if families is not None and women is not None and women > families:
@@ -199,8 +175,8 @@ def parse(data, alliance, today):
 def record_follow_up(alliance, data, actor, today=None):
     """Record the follow-up of ``data["year"]`` (1, 2 or 3) of a closed alliance.
 
-    ``data``: ``year``, ``kind`` (visit, call), ``held_on``, ``still_selling``, ``buyer_kept``, ``other_buyers``,
-    ``sales_volume``, ``sales_unit``, ``sales_value``, ``families_active``, ``women_active``,
+    ``data``: ``FollowUpIn`` or a mapping read with it (the page's form): ``year``, ``kind`` (visit, call),
+    ``held_on``, ``still_selling``, ``buyer_kept``, ``other_buyers``, ``sales_volume``, ``sales_unit``, ``sales_value``, ``families_active``, ``women_active``,
     ``revolving_fund_balance``, ``loans_open``, ``loans_outstanding``, ``notes``. Raises ``Forbidden`` (not the
     officer of the region nor the association's board), ``RuleViolation`` (``follow_up_not_closed``,
     ``follow_up_year_recorded``, ``follow_up_too_early``, ``follow_up_in_future``,
@@ -209,7 +185,7 @@ def record_follow_up(alliance, data, actor, today=None):
         raise Forbidden(_l("The officer of the region or the association's board records the follow-up."))
     today = today or date.today()
     fields, c = parse(data, alliance, today)
-    fail(c)
+    refuse(c.violations)
     fu = FollowUp(alliance_id=alliance.id, recorded_by_id=getattr(actor, "id", None), **fields)
     try:
         with db.session.begin_nested():  # two people recording the same year at the same moment: one wins

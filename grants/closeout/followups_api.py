@@ -3,13 +3,13 @@ the three years. Imported by ``closeout/api.py``."""
 from datetime import date
 
 import sqlalchemy as sa
-from pydantic import Field
 
 from ..alliances.api import load_alliance
-from ..api.core import Model, Out, api_user, dump, endpoint, paginate
-from ..schemas.types import AmountStr, MoneyStr, SmallInt, UtcDateTime
+from ..api.core import Out, api_user, dump, endpoint, paginate
+from ..schemas.types import MoneyStr, UtcDateTime
 from . import followups
 from .followups_models import FollowUp
+from .schemas import FollowUpIn
 
 TAGS = ("closeout",)
 
@@ -37,26 +37,6 @@ class FollowUpOut(Out):
     notes: str
     recorded_by_id: int | None = None
     created_at: UtcDateTime
-
-
-class FollowUpIn(Model):
-    """A follow-up of a closed alliance (the officer of the region or the association's board)."""
-
-    year: SmallInt = Field(description="1, 2 or 3: the years after the closing")
-    kind: str = Field(max_length=10, description="visit, call")
-    held_on: date
-    still_selling: bool
-    buyer_kept: bool | None = None
-    other_buyers: str | None = Field(None, max_length=300)
-    sales_volume: AmountStr | None = None
-    sales_unit: str | None = Field(None, max_length=60)
-    sales_value: AmountStr | None = None
-    families_active: SmallInt
-    women_active: SmallInt
-    revolving_fund_balance: AmountStr | None = None
-    loans_open: SmallInt | None = None
-    loans_outstanding: AmountStr | None = None
-    notes: str | None = Field(None, max_length=10000)
 
 
 class SlotOut(Out):
@@ -99,7 +79,7 @@ def post_follow_up(alliance_id, body):
     follow-up may be recorded from 60 days before N years after the closing), ``follow_up_in_future``,
     ``follow_up_women_exceed_families``. Others than the officer of the region and the board: 403."""
     alliance = load_alliance(alliance_id)
-    fu = followups.record_follow_up(alliance, body.model_dump(), api_user())
+    fu = followups.record_follow_up(alliance, body, api_user())
     return follow_up_out(fu)
 
 

@@ -1,5 +1,5 @@
-"""The form of a follow-up after the closing. Amounts, numbers and dates are text: the service parses them
-exactly and names every error at once."""
+"""The form of a follow-up after the closing (a shell for rendering and CSRF): the service reads it with the
+operation's schema, FollowUpIn, and names every error beside its rules at once."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField

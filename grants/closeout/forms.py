@@ -1,5 +1,6 @@
-"""Forms of the closeout pages. Amounts and dates are text fields: the services parse them exactly and name
-the errors. The indicator actuals of the final report are read from the request by their ids."""
+"""Forms of the closeout pages: shells for rendering and CSRF. Each input is validated by its operation's schema
+(grants/closeout/schemas.py); the final report's form is read with it by the service, its indicator actuals
+taken from the request by their ids."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FileField, HiddenField, SelectField, StringField, TextAreaField
@@ -22,7 +23,7 @@ class FinalReportForm(FlaskForm):
 
     def data_for_service(self, indicators, formdata):
         data = {k: getattr(self, k).data or "" for k in ("narrative", "lessons", "sales_volume", "sales_unit",
-                                                         "sales_value")}
+                                                         "sales_value", "version")}
         data["actuals"] = [{"indicator_id": ind.id, "actual": formdata.get(f"actual-{ind.id}", ""),
                             "women": formdata.get(f"women-{ind.id}", ""), "men": formdata.get(f"men-{ind.id}", "")}
                            for ind in indicators]

@@ -11,15 +11,14 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..alliances import offers
 from ..alliances.permissions import roles_toward
-from ..errors import Collector, Forbidden, InvalidTransition, Violation
+from ..errors import Forbidden, InvalidTransition, RuleViolation, StaleVersion, ValidationFailed, Violation
 from ..extensions import db
 from ..alliances.catalog import KINDS, group_indexes, items_of
-from ..parsing import amount, check_version, fail, text, whole
 from ..common import utcnow
+from ..schemas.fields import as_body
 from ..workflows import rules
-from .models import RATINGS, Evaluation, FinalReport, IndicatorActual
-
-TEXT_LIMIT = 20000
+from .models import Evaluation, FinalReport, IndicatorActual
+from .schemas import EvaluationIn, read_final_report
 
 
 def _audit(alliance, object_type, object_id, action, actor, data):
@@ -94,56 +93,57 @@ def ensure_report(alliance):
     return report
 
 
-def save_final_report(alliance, data, actor, version=None):
+def check_version(obj, version):
+    """409 ``stale_version`` when the client read another version of ``obj`` (no check without one)."""
+    if version is not None and version != obj.version:
+        raise StaleVersion(_l("Someone changed this meanwhile. Reload it and try again."))
+
+
+def refuse(found):
+    """Raise what was found: ``RuleViolation`` when a business rule is among them (listing every violation),
+    ``ValidationFailed`` when only fields are wrong."""
+    if any(v.rule not in (rules.REQUIRED, rules.INVALID) for v in found):
+        raise RuleViolation(found)
+    if found:
+        raise ValidationFailed(_l("Some fields need attention."), found)
+
+
+def save_final_report(alliance, body, actor):
     """Save the final report as a draft (it may stay incomplete until ``submit_final_report``).
 
-    ``data``: ``narrative``, ``lessons``, ``sales_volume``, ``sales_unit``, ``sales_value``, ``actuals``
-    ``[{"indicator_id", "actual", "women", "men"}]`` (only the indicators given change). Raises
+    ``body``: ``FinalReportIn`` (only the fields sent change) or a mapping read with it (each key given counts:
+    the page's form): ``narrative``, ``lessons``, ``sales_volume``, ``sales_unit``, ``sales_value``, ``actuals``
+    ``[{"indicator_id", "actual", "women", "men"}]`` (only the indicators given change), ``version``. Raises
     ``InvalidTransition`` (not in execution), ``Forbidden`` (not the board), ``StaleVersion``,
-    ``ValidationFailed`` (fields)."""
+    ``ValidationFailed`` (fields, an indicator that is not the alliance's)."""
     if alliance.state != "in_execution":
         raise InvalidTransition(_l("The final report is written while the alliance is in execution."))
     if not can_edit_final_report(actor, alliance):
         raise Forbidden(_l("The association's board writes the final report."))
+    body, found = read_final_report(body)
     report = alliance.final_report
     if report is not None:
-        check_version(report, version)
-    c = Collector()
+        check_version(report, body.version)
+    sent = body.given()
+    sent.pop("version", None)
     fields = {}
-    for key in ("narrative", "lessons"):
-        if key in data:
-            fields[key] = text(data, key, c, limit=TEXT_LIMIT)
-    if "sales_unit" in data:
-        fields["sales_unit"] = text(data, "sales_unit", c, limit=60)
+    for key in ("narrative", "lessons", "sales_unit"):
+        if key in sent:
+            fields[key] = sent[key] or ""
     for key in ("sales_volume", "sales_value"):
-        if key in data:
-            fields[key] = amount(data, key, c, required=False)
+        if key in sent:
+            fields[key] = sent[key]
     indicators = {ind.id: ind for ind in alliance.indicators}
     given = {}
-    raw_actuals = data.get("actuals") or []
-    if not isinstance(raw_actuals, list):
-        c.add(rules.INVALID, _l("The actuals are a list of indicators with their values."), "actuals")
-        raw_actuals = []
-    for i, item in enumerate(raw_actuals):
-        if not isinstance(item, dict):
-            c.add(rules.INVALID, _l("Each actual needs an indicator and a value."), f"actuals.{i}")
+    for i, item in enumerate(sent.get("actuals") or []):
+        if item is None:  # a row refused by the schema (its errors are in ``found``)
             continue
-        try:
-            iid = int(item.get("indicator_id"))
-        except (TypeError, ValueError):
-            iid = None
-        ind = indicators.get(iid)
+        ind = indicators.get(item.indicator_id)
         if ind is None:
-            c.add(rules.INVALID, _l("Unknown indicator."), f"actuals.{i}.indicator_id")
+            found.append(Violation(rules.INVALID, _l("Unknown indicator."), f"actuals.{i}.indicator_id"))
             continue
-        field = f"actuals.{ind.id}"
-        value = amount(item, "actual", c, required=False, field=f"{field}.actual")
-        women = men = None
-        if ind.by_sex:
-            women = whole(item, "women", c, required=False, field=f"{field}.women")
-            men = whole(item, "men", c, required=False, field=f"{field}.men")
-        given[ind.id] = (value, women, men)
-    fail(c)
+        given[ind.id] = (item.actual, item.women if ind.by_sex else None, item.men if ind.by_sex else None)
+    refuse(found)
     report = ensure_report(alliance)
     changed = {}
     for key, value in fields.items():
@@ -221,26 +221,19 @@ def record_submission(alliance, actor):
 
 # the evaluation --------------------------------------------------------------------------------------------
 
-def save_evaluation(alliance, data, actor, version=None):
-    """The officer's evaluation: ``rating`` (one of ``RATINGS``), ``findings``, ``recommendations``.
-    Raises ``InvalidTransition`` (not closing), ``Forbidden`` (not the officer of the region),
-    ``StaleVersion``, ``ValidationFailed``."""
+def save_evaluation(alliance, body, actor):
+    """The officer's evaluation: ``EvaluationIn`` (or a mapping read as a form): ``rating`` (one of ``RATINGS``),
+    ``findings``, ``recommendations``, ``version``. Raises ``InvalidTransition`` (not closing), ``Forbidden``
+    (not the officer of the region), ``StaleVersion``, ``ValidationFailed``."""
     if alliance.state != "closing":
         raise InvalidTransition(_l("The officer evaluates the alliance while it is closing."))
     if not can_evaluate(actor, alliance):
         raise Forbidden(_l("The officer of the region evaluates the alliance."))
+    body = as_body(EvaluationIn, body)
     evaluation = alliance.evaluation
     if evaluation is not None:
-        check_version(evaluation, version)
-    c = Collector()
-    rating = str(data.get("rating") or "").strip()
-    if not rating:
-        c.add(rules.REQUIRED, _l("Choose a rating."), "rating")
-    elif rating not in RATINGS:
-        c.add(rules.INVALID, _l("Choose one of the six ratings."), "rating")
-    findings = text(data, "findings", c, limit=TEXT_LIMIT, required=True)
-    recommendations = text(data, "recommendations", c, limit=TEXT_LIMIT)
-    fail(c)
+        check_version(evaluation, body.version)
+    rating, findings, recommendations = body.rating, body.findings, body.recommendations or ""
     before = evaluation.rating if evaluation else None
     if evaluation is None:
         evaluation = Evaluation(alliance=alliance, rating=rating)

@@ -4,7 +4,6 @@ program and moves to the association's revolving fund (never more than the unspe
 ``expenses_unreported``, ``balance_unsettled``, ``evaluation_missing``). Flushes and audits, never commits.
 Re-exported by ``services``."""
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -14,12 +13,13 @@ from .. import uploads
 from ..alliances import ledger, offers, page
 from ..alliances.figures import financing
 from ..alliances.models import Alliance
-from ..errors import Collector, Forbidden, InvalidTransition, RuleViolation, Violation
+from ..errors import Forbidden, InvalidTransition, RuleViolation, Violation
 from ..extensions import db
 from ..money import ZERO, shown
-from ..parsing import amount, day, fail, text
+from ..schemas.fields import as_body
 from ..workflows import rules
 from .models import Refund
+from .schemas import MoveIn, RefundIn
 from .services import _audit, can_settle
 
 def moved_to_fund(alliance):
@@ -86,17 +86,6 @@ def _lock(alliance):
     return alliance
 
 
-def _settle_fields(data, c, date_key):
-    value = amount(data, "amount", c)
-    if value is not None and value <= 0:
-        c.add(rules.INVALID, _l("Enter an amount of more than zero."), "amount")
-        value = None
-    when = day(data, date_key, c)
-    if when is not None and when > date.today():
-        c.add(rules.INVALID, _l("The date cannot be in the future."), date_key)
-    return value, when
-
-
 def _balance_violation(alliance, value):
     left = figures(alliance).to_settle
     if value is not None and value > left:
@@ -107,20 +96,19 @@ def _balance_violation(alliance, value):
     return None
 
 
-def record_refund(alliance, data, actor, proof=None):
-    """Record unspent grant money returned to the program: ``amount`` (> 0, at most what is still to settle:
-    ``refund_exceeds_balance``), ``reference`` (the bank's), ``refunded_on`` (not in the future) and an
-    optional ``proof`` file (PDF, JPEG or PNG). Raises ``InvalidTransition`` (not closing), ``Forbidden``,
-    ``ValidationFailed``, ``RuleViolation``, ``UploadTooLarge``, ``UnsupportedType``."""
+def record_refund(alliance, body, actor, proof=None):
+    """Record unspent grant money returned to the program (``RefundIn``, or a mapping read as a form):
+    ``amount`` (> 0, at most what is still to settle: ``refund_exceeds_balance``), ``reference`` (the bank's),
+    ``refunded_on`` (not in the future) and an optional ``proof`` file (PDF, JPEG or PNG). Raises
+    ``InvalidTransition`` (not closing), ``Forbidden``, ``ValidationFailed``, ``RuleViolation``,
+    ``UploadTooLarge``, ``UnsupportedType``."""
     if alliance.state != "closing":
         raise InvalidTransition(_l("Refunds are recorded while the alliance is closing."))
     if not can_settle(actor, alliance):
         raise Forbidden(_l("The finance officer or the officer of the region records refunds."))
+    body = as_body(RefundIn, body)
     alliance = _lock(alliance)
-    c = Collector()
-    value, when = _settle_fields(data, c, "refunded_on")
-    reference = text(data, "reference", c, limit=120, required=True)
-    fail(c)
+    value, when, reference = body.amount, body.refunded_on, body.reference
     over = _balance_violation(alliance, value)
     if over:
         raise RuleViolation([over])
@@ -140,18 +128,17 @@ def record_refund(alliance, data, actor, proof=None):
     return refund
 
 
-def move_to_fund(alliance, data, actor):
-    """Move unspent grant money (``amount``, ``moved_on``) into the association's revolving fund through the
-    revolving stage. Rules: ``revolving_not_allowed`` (the program's ``revolving_fund_share`` is 0),
-    ``refund_exceeds_balance`` (more than what is still to settle)."""
+def move_to_fund(alliance, body, actor):
+    """Move unspent grant money (``MoveIn``, or a mapping read as a form: ``amount``, ``moved_on``) into the
+    association's revolving fund through the revolving stage. Rules: ``revolving_not_allowed`` (the program's
+    ``revolving_fund_share`` is 0), ``refund_exceeds_balance`` (more than what is still to settle)."""
     if alliance.state != "closing":
         raise InvalidTransition(_l("The unspent grant is settled while the alliance is closing."))
     if not can_settle(actor, alliance):
         raise Forbidden(_l("The finance officer or the officer of the region settles the unspent grant."))
+    body = as_body(MoveIn, body)
     alliance = _lock(alliance)
-    c = Collector()
-    value, when = _settle_fields(data, c, "moved_on")
-    fail(c)
+    value, when = body.amount, body.moved_on
     problems = []
     if not revolving_allowed(alliance):
         problems.append(Violation(rules.REVOLVING_NOT_ALLOWED, _l(

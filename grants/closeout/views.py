@@ -15,11 +15,14 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..alliances.catalog import GROUPS
+from ..schemas import from_form
+from ..schemas.fields import form_values
 from ..web.forms import form_action, success
 from ..workflows import ALLIANCE
 from . import pdf, services
 from .forms import ActionForm, EvaluationForm, FinalReportForm, MoveToFundForm, RefundForm
 from .models import Refund
+from .schemas import EvaluationIn, MoveIn, RefundIn
 
 bp = Blueprint("closeout", __name__, url_prefix="/alliances/<int:alliance_id>")
 
@@ -123,8 +126,7 @@ def final_report(alliance_id):
         errors.update(_field_errors(exc))
 
     return form_action(form, lambda: services.save_final_report(
-        alliance, form.data_for_service(alliance.indicators, request.form), current_user,
-        version=form.version.data or None),
+        alliance, form.data_for_service(alliance.indicators, request.form), current_user),
         lambda status: _page(alliance, status, report_form=form, typed=request.form, errors=errors),
         lambda report: success(_l("The final report was saved."),
                                url_for(".page", alliance_id=alliance.id, _anchor="final-report")),
@@ -144,9 +146,7 @@ def _submit(alliance_id, allowed, form, form_key, call, message, anchor):
 @login_required
 def evaluation(alliance_id):
     def call(alliance, form):
-        services.save_evaluation(alliance, {k: getattr(form, k).data for k in ("rating", "findings",
-                                                                               "recommendations")},
-                                 current_user, version=form.version.data or None)
+        services.save_evaluation(alliance, from_form(EvaluationIn, form_values(form)), current_user)
 
     return _submit(alliance_id, services.can_evaluate, EvaluationForm(), "evaluation_form", call,
                    _l("The evaluation was saved."), "evaluation")
@@ -156,8 +156,8 @@ def evaluation(alliance_id):
 @login_required
 def refund(alliance_id):
     def call(alliance, form):
-        services.record_refund(alliance, {k: getattr(form, k).data for k in ("amount", "reference", "refunded_on")},
-                               current_user, proof=request.files.get("proof"))
+        services.record_refund(alliance, from_form(RefundIn, form_values(form)), current_user,
+                               proof=request.files.get("proof"))
 
     return _submit(alliance_id, services.can_settle, RefundForm(), "refund_form", call,
                    _l("The refund was recorded."), "money")
@@ -167,7 +167,7 @@ def refund(alliance_id):
 @login_required
 def move_to_fund(alliance_id):
     def call(alliance, form):
-        services.move_to_fund(alliance, {"amount": form.amount.data, "moved_on": form.moved_on.data}, current_user)
+        services.move_to_fund(alliance, from_form(MoveIn, form_values(form)), current_user)
 
     return _submit(alliance_id, services.can_settle, MoveToFundForm(prefix="move"), "move_form", call,
                    _l("The money was moved to the association's revolving fund."), "money")

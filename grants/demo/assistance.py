@@ -63,12 +63,12 @@ class Assistance:
             "technical_weight": 70}, self.board)
 
     def invite(self):
-        selection.invite(self.found["terms"], [p.id for p in self.providers], self.board)
+        selection.invite(self.found["terms"], {"provider_ids": [p.id for p in self.providers]}, self.board)
 
     def proposals(self):
         terms = self.found["terms"]
         for provider, (price, _score) in zip(self.providers, OFFERS):
-            selection.record_proposal(terms, provider.id, str(price), self.board, file=upload(
+            selection.record_proposal(terms, {"provider_id": provider.id, "price": str(price)}, self.board, file=upload(
                 "propuesta.pdf", f"Propuesta técnica y económica — {provider.name}", [
                     terms.alliance.association.name, "Asistencia técnica en manejo y poscosecha de papa nativa",
                     f"Precio total: Bs {price}", "Plazo: 180 días."]))
@@ -77,14 +77,14 @@ class Assistance:
         terms = self.found["terms"]
         by_provider = {p.provider_id: p for p in terms.proposals}
         for provider, (_price, points) in zip(self.providers, OFFERS):
-            selection.score(by_provider[provider.id], points, self.board)
+            selection.score(by_provider[provider.id], {"technical_score": points}, self.board)
 
     def select(self):
         terms = self.found["terms"]
         chosen = next(p for p in terms.proposals if p.provider_id == self.providers[0].id)
-        selection.select(terms, chosen.id, "Mejor puntaje total: la mejor propuesta técnica, con experiencia en "
-                                           "papa nativa y técnicos que hablan quechua, a un precio razonable.",
-                         self.board)
+        selection.select(terms, {"proposal_id": chosen.id, "justification": (
+            "Mejor puntaje total: la mejor propuesta técnica, con experiencia en papa nativa y técnicos que hablan "
+            "quechua, a un precio razonable.")}, self.board)
 
     def contract(self):
         self.found["contract"] = assistance.create_contract(self.alliance, {

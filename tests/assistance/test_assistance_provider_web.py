@@ -18,7 +18,7 @@ def invited(alliance, officer, facilitator, board, ta_provider):
                                     "duration_days": "90", "profile": "Veterinario", "technical_weight": "70"}, board)
     own = provider_for(ta_provider, board, name="Agrotec SRL")
     others = [provider_for(None, board, name=n) for n in ("Vet Andes", "Campo Vivo")]
-    sel.invite(t, [own.id] + [p.id for p in others], board)
+    sel.invite(t, {"provider_ids": [own.id] + [p.id for p in others]}, board)
     db.session.commit()
     return t, [i for i in t.invitations if i.provider_id == own.id][0], others
 

@@ -42,21 +42,27 @@ def test_terms_need_a_ta_line_and_fields(alliance, line, board):
     with pytest.raises(ValidationFailed) as exc:
         sel.create_terms(alliance, {"budget_line_id": alliance.budget_lines[0].id, "budget": "x",
                                     "duration_days": "0"}, board)
-    assert {v.field for v in exc.value.details} >= {"budget_line_id", "scope", "budget", "duration_days", "profile"}
+    # the schema (TermsIn) names every field it refuses; then the service, the line that is not technical assistance
+    assert {v.field for v in exc.value.details} >= {"scope", "budget", "duration_days", "profile"}
+    with pytest.raises(ValidationFailed) as exc:
+        sel.create_terms(alliance, {"budget_line_id": alliance.budget_lines[0].id, "budget": "100.00", "scope": "s",
+                                    "deliverables": "d", "profile": "p", "duration_days": "10"}, board)
+    assert [(v.rule, v.field) for v in exc.value.details] == [(rules.INVALID, "budget_line_id")]
 
 
 def test_invitations_too_few_unless_a_reason(terms, providers, board):
     with pytest.raises(RuleViolation) as exc:
-        sel.invite(terms, [providers[0].id, providers[1].id, providers[1].id], board)
+        sel.invite(terms, {"provider_ids": [providers[0].id, providers[1].id, providers[1].id]}, board)
     assert exc.value.rules == [rules.INVITATIONS_TOO_FEW]
     db.session.rollback()
-    sel.invite(terms, [providers[0].id, providers[1].id], board, reason="Solo dos veterinarios en la zona")
+    sel.invite(terms, {"provider_ids": [providers[0].id, providers[1].id], "reason": "Solo dos veterinarios en la zona"},
+               board)
     db.session.commit()
     assert terms.state == "invited" and len(terms.invitations) == 2
 
 
 def test_three_invitations_pass(terms, providers, board):
-    sel.invite(terms, [p.id for p in providers], board)
+    sel.invite(terms, {"provider_ids": [p.id for p in providers]}, board)
     db.session.commit()
     assert len(terms.invitations) == 3
     assert db.session.execute(sa.select(Event).where(Event.object_type == "ta_terms", Event.action == "invite")
@@ -64,24 +70,24 @@ def test_three_invitations_pass(terms, providers, board):
 
 
 def test_evaluation_and_selection_to_minutes(terms, providers, board):
-    sel.invite(terms, [p.id for p in providers], board)
-    a = sel.record_proposal(terms, providers[0].id, "30000.00", board, upload(PDF, "a.pdf"))
-    b = sel.record_proposal(terms, providers[1].id, "20000.00", board)
-    c = sel.record_proposal(terms, providers[2].id, "25000.00", board)
+    sel.invite(terms, {"provider_ids": [p.id for p in providers]}, board)
+    a = sel.record_proposal(terms, {"provider_id": providers[0].id, "price": "30000.00"}, board, upload(PDF, "a.pdf"))
+    b = sel.record_proposal(terms, {"provider_id": providers[1].id, "price": "20000.00"}, board)
+    c = sel.record_proposal(terms, {"provider_id": providers[2].id, "price": "25000.00"}, board)
     with pytest.raises(ValidationFailed):
-        sel.record_proposal(terms, providers[2].id, "1.00", board)  # one proposal per provider
-    sel.score(a, 90, board)
-    sel.score(b, 60, board)
+        sel.record_proposal(terms, {"provider_id": providers[2].id, "price": "1.00"}, board)  # one proposal per provider
+    sel.score(a, {"technical_score": 90}, board)
+    sel.score(b, {"technical_score": 60}, board)
     with pytest.raises(RuleViolation):
-        sel.select(terms, a.id, "La mejor propuesta técnica", board)  # c not scored
-    sel.score(c, 80, board)
+        sel.select(terms, {"proposal_id": a.id, "justification": "La mejor propuesta técnica"}, board)  # c not scored
+    sel.score(c, {"technical_score": 80}, board)
     rows = sel.evaluation(terms)
     # a: price score 66.67, total 0.7*90 + 0.3*66.67 = 83.00; b: 100 -> 72.00; c: 80 -> 80.00
     assert [(r["provider"].name, r["total"]) for r in rows] == [
         ("Agrotec SRL", Decimal("83.00")), ("Campo Vivo", Decimal("80.00")), ("Vet Andes", Decimal("72.00"))]
     with pytest.raises(ValidationFailed):
-        sel.select(terms, a.id, " ", board)
-    sel.select(terms, a.id, "La mejor propuesta técnica", board)
+        sel.select(terms, {"proposal_id": a.id, "justification": " "}, board)
+    sel.select(terms, {"proposal_id": a.id, "justification": "La mejor propuesta técnica"}, board)
     db.session.commit()
     assert terms.state == "selected" and "La mejor propuesta técnica" in terms.minutes
     text = "".join(pg.extract_text() for pg in PdfReader(io.BytesIO(terms_pdf(terms))).pages)
@@ -90,9 +96,9 @@ def test_evaluation_and_selection_to_minutes(terms, providers, board):
 
 
 def test_only_invited_providers_propose(terms, providers, board):
-    sel.invite(terms, [p.id for p in providers[:2]], board, reason="Dos en la zona")
+    sel.invite(terms, {"provider_ids": [p.id for p in providers[:2]], "reason": "Dos en la zona"}, board)
     with pytest.raises(ValidationFailed):
-        sel.record_proposal(terms, providers[2].id, "100.00", board)
+        sel.record_proposal(terms, {"provider_id": providers[2].id, "price": "100.00"}, board)
 
 
 def test_selection_pages(alliance, line, board, member_user, other_board, providers, login):
@@ -132,7 +138,7 @@ def test_selection_pages(alliance, line, board, member_user, other_board, provid
 def test_invited_provider_sees_its_invitation(terms, board, ta_provider, make_user, login):
     mine = provider_for(ta_provider, board, name="Mi Consultora")
     others = [provider_for(None, board, name=n) for n in ("B", "C")]
-    sel.invite(terms, [mine.id] + [p.id for p in others], board)
+    sel.invite(terms, {"provider_ids": [mine.id] + [p.id for p in others]}, board)
     db.session.commit()
     assert 'id="invitation-' in login(ta_provider).get("/ta-contracts").get_data(as_text=True)
     stranger = make_user(roles=["ta_provider"], name="Otro")
@@ -145,16 +151,16 @@ def test_contract_carries_out_the_selection_once(terms, providers, line, allianc
     from grants.assistance import services as svc
     from tests.assistance_support import contract_data
 
-    sel.invite(terms, [p.id for p in providers], board)
-    proposals = [sel.record_proposal(terms, p.id, price, board) for p, price in
+    sel.invite(terms, {"provider_ids": [p.id for p in providers]}, board)
+    proposals = [sel.record_proposal(terms, {"provider_id": p.id, "price": price}, board) for p, price in
                  zip(providers, ("30000.00", "20000.00", "25000.00"))]
     data = {**contract_data(providers[0], line), "terms_id": terms.id}
     with pytest.raises(RuleViolation) as exc:
         svc.create_contract(alliance, data, board)
     assert rules.SELECTION_MISSING in exc.value.rules
     for p, s in zip(proposals, (90, 60, 80)):
-        sel.score(p, s, board)
-    sel.select(terms, proposals[0].id, "La mejor propuesta técnica", board)
+        sel.score(p, {"technical_score": s}, board)
+    sel.select(terms, {"proposal_id": proposals[0].id, "justification": "La mejor propuesta técnica"}, board)
     with pytest.raises(RuleViolation) as exc:
         svc.create_contract(alliance, {**contract_data(providers[1], line), "terms_id": terms.id}, board)
     assert exc.value.rules == [rules.PROVIDER_NOT_SELECTED]

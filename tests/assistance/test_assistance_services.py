@@ -70,10 +70,13 @@ def test_deliverables_must_sum_exactly(alliance, line, provider, board):
 def test_contract_needs_a_ta_line_and_fields(alliance, line, provider, board):
     data = contract_data(provider, line)
     data["budget_line_id"] = alliance.budget_lines[0].id  # equipment
+    with pytest.raises(ValidationFailed) as exc:
+        svc.create_contract(alliance, data, board)
+    assert {v.field for v in exc.value.details} == {"budget_line_id"}
     data["deliverables"] = []
     with pytest.raises(ValidationFailed) as exc:
         svc.create_contract(alliance, data, board)
-    assert {v.field for v in exc.value.details} == {"budget_line_id", "deliverables"}
+    assert [(v.rule, v.field) for v in exc.value.details] == [(rules.INVALID, "deliverables")]
 
 
 # (from state, action, actor fixture, comment, expected state or exception)
@@ -166,14 +169,14 @@ def test_unknown_or_foreign_deliverable_is_refused(contract, treasurer):
 
 def test_close_needs_everything_accepted_and_paid_then_rates(contract, ta_provider, board, treasurer):
     with pytest.raises(RuleViolation) as exc:
-        svc.close_contract(contract, board, 5, 4)
+        svc.close_contract(contract, {"quality": 5, "timeliness": 4}, board)
     assert rules_of(exc) == ["contract_not_finished"]
     for i, d in enumerate(contract.deliverables):
         accept(d, ta_provider, board)
         expense_svc.record_expense(contract.alliance, pay_data(d, str(d.amount), f"P{i}"), treasurer)
     with pytest.raises(ValidationFailed):
-        svc.close_contract(contract, board, 6, 4)
-    svc.close_contract(contract, board, 5, 4, "Buen trabajo")
+        svc.close_contract(contract, {"quality": 6, "timeliness": 4}, board)
+    svc.close_contract(contract, {"quality": 5, "timeliness": 4, "comment": "Buen trabajo"}, board)
     db.session.commit()
     assert contract.state == "closed" and contract.provider.average("quality") == 5
     assert len(events("ta_contract", "close")) == 1
