@@ -109,7 +109,6 @@ def prepare(app, alliances, members=40, expenses=12, seeded=False):
 
     from grants.accounts import services as accounts
     from grants.accounts.models import User
-    from grants.alliances.models import Alliance
     from grants.associations.models import Association
     from grants.demo import seed_scale
     from grants.extensions import db
@@ -118,7 +117,9 @@ def prepare(app, alliances, members=40, expenses=12, seeded=False):
         if seeded:
             if not db.session.execute(sa.select(User.id).where(User.email == "load.board@example.org")).scalar():
                 raise SystemExit("--seeded: this database was not seeded by load.py (no load.board account)")
-            return _pages(_first_of_each_stage(db))
+            first = _first_of_each_stage(db)
+            _agreement(db, first["in_execution"].id)
+            return _pages(first)
         flask_migrate.upgrade()
         if db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar():
             raise SystemExit("the database is not empty: give an empty one (the script writes into it), "
@@ -144,7 +145,18 @@ def prepare(app, alliances, members=40, expenses=12, seeded=False):
             accounts.create_user({"email": f"load.{who}@example.org", "name": f"Load {who}", "password": PASSWORD,
                                   "roles": [], **extra})
         db.session.commit()
+        _agreement(db, executing.id)
     return _pages(first)
+
+
+def _agreement(db, alliance_id):
+    """The alliance in execution gets its generated agreement (as the committee's approval makes it), so that
+    the agreement PDF row measures a real agreement (the bulk seed writes no agreement rows)."""
+    from grants.alliances.models import Alliance
+    from grants.funding.services import ensure_agreement
+
+    ensure_agreement(db.session.get(Alliance, alliance_id))
+    db.session.commit()
 
 
 def _first_of_each_stage(db):
@@ -167,7 +179,7 @@ def _pages(first):
               ("accountability queue", "/accountability-reports/", "officer"),
               ("API list", "/api/v1/alliances?per_page=50", "admin-token"),
               ("/portfolio (admin)", "/portfolio", "admin"), ("/portal", "/portal", "anonymous"),
-              ("agreement PDF", f"/alliances/{aid}/agreement.pdf", "officer")]
+              ("agreement PDF", f"/funding/alliances/{aid}/agreement.pdf", "officer")]
     return pages
 
 
