@@ -20,7 +20,8 @@ What it does, in one run:
 4. ``gunicorn -w WORKERS`` on a free port (production settings, portfolio cache off), every role signed
    in through ``/login``, then for each page ``wrk -t2 -cCONNECTIONS -dDURATION`` with a Lua script
    that prints requests/s, p50, p95, p99 and bytes per request; ``/healthz`` (no database, no session)
-   is the trivial route every page is compared with.
+   is the trivial route every page is compared with. Before each page the script waits until the server
+   has answered the previous page's queued requests (``drain``); ``--only WORD...`` measures some pages.
 
 Needs ``wrk`` (Debian package ``wrk``) and PostgreSQL's server binaries for the throwaway cluster.
 """
@@ -109,7 +110,6 @@ def prepare(app, alliances, members=40, expenses=12, seeded=False):
 
     from grants.accounts import services as accounts
     from grants.accounts.models import User
-    from grants.alliances.models import Alliance
     from grants.associations.models import Association
     from grants.demo import seed_scale
     from grants.extensions import db
@@ -118,7 +118,9 @@ def prepare(app, alliances, members=40, expenses=12, seeded=False):
         if seeded:
             if not db.session.execute(sa.select(User.id).where(User.email == "load.board@example.org")).scalar():
                 raise SystemExit("--seeded: this database was not seeded by load.py (no load.board account)")
-            return _pages(_first_of_each_stage(db))
+            first = _first_of_each_stage(db)
+            _agreement(db, first["in_execution"].id)
+            return _pages(first)
         flask_migrate.upgrade()
         if db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar():
             raise SystemExit("the database is not empty: give an empty one (the script writes into it), "
@@ -144,7 +146,18 @@ def prepare(app, alliances, members=40, expenses=12, seeded=False):
             accounts.create_user({"email": f"load.{who}@example.org", "name": f"Load {who}", "password": PASSWORD,
                                   "roles": [], **extra})
         db.session.commit()
+        _agreement(db, executing.id)
     return _pages(first)
+
+
+def _agreement(db, alliance_id):
+    """The alliance in execution gets its generated agreement (as the committee's approval makes it), so that
+    the agreement PDF row measures a real agreement (the bulk seed writes no agreement rows)."""
+    from grants.alliances.models import Alliance
+    from grants.funding.services import ensure_agreement
+
+    ensure_agreement(db.session.get(Alliance, alliance_id))
+    db.session.commit()
 
 
 def _first_of_each_stage(db):
@@ -167,7 +180,7 @@ def _pages(first):
               ("accountability queue", "/accountability-reports/", "officer"),
               ("API list", "/api/v1/alliances?per_page=50", "admin-token"),
               ("/portfolio (admin)", "/portfolio", "admin"), ("/portal", "/portal", "anonymous"),
-              ("agreement PDF", f"/alliances/{aid}/agreement.pdf", "officer")]
+              ("agreement PDF", f"/funding/alliances/{aid}/agreement.pdf", "officer")]
     return pages
 
 
@@ -242,6 +255,22 @@ def wrk(url, header, duration, connections, lua):
     return r
 
 
+def drain(base, quiet=0.25, limit=120):
+    """Wait until the server has finished the previous page's requests: wrk stops with requests still queued
+    (a sync worker answers each, even to a closed connection), which would be counted against the next page.
+    Done when ``/healthz`` answers within ``quiet`` seconds twice in a row."""
+    calm, deadline = 0, time.monotonic() + limit
+    while calm < 2 and time.monotonic() < deadline:
+        t0 = time.monotonic()
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=limit).read()
+        except OSError:
+            pass
+        calm = calm + 1 if time.monotonic() - t0 < quiet else 0
+        if calm < 2:
+            time.sleep(0.2)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="an EMPTY PostgreSQL database (default: a throwaway cluster)")
@@ -256,6 +285,8 @@ def main(argv=None):
     parser.add_argument("--in-process", type=int, default=0, metavar="REPEAT",
                         help="no server and no wrk: time each page in-process (median of REPEAT requests), for a "
                              "machine too loaded for wrk's timeouts")
+    parser.add_argument("--only", nargs="+", metavar="WORD",
+                        help="measure only the pages whose label contains one of these words (and /healthz)")
     parser.add_argument("--seeded", action="store_true",
                         help="the database of --database-url holds an earlier run's data: measure it again "
                              "(no migration, no seed), e.g. to compare two versions of the code on the same data")
@@ -282,6 +313,8 @@ def main(argv=None):
         if args.seeded and not args.database_url:
             raise SystemExit("--seeded needs --database-url")
         pages = prepare(app, args.alliances, members, expenses, seeded=args.seeded)
+        if args.only:
+            pages = [p for i, p in enumerate(pages) if i == 0 or any(w in p[0] for w in args.only)]
         counted = statements(app, pages, repeat=args.in_process or 1)
         if args.in_process:
             print(f"\nin-process (Flask test client, no server), median of {args.in_process} requests\n")
@@ -317,6 +350,7 @@ def main(argv=None):
         print("-" * len(head))
         trivial = None
         for label, path, who in pages:
+            drain(base)
             r = wrk(base + path, headers[who], args.duration, args.connections, lua)
             trivial = trivial or r["rps"]
             status, stmts, _size, _ms = counted[(path, who)]

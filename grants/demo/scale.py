@@ -177,7 +177,7 @@ def seed_scale(n, members=40, seed=7, details=False, expenses=12):
         counts.update(seed_details(
             [{**row, "families": len(fam)} for row, fam in zip(alliance_rows, picked)],
             admin, rng, stamp, expenses=expenses))
-    from ..reports.totals import refresh_durations, refresh_latest, refresh_stays, refresh_totals  # stored figures
+    from ..reports.totals import refresh_cells, refresh_durations, refresh_latest, refresh_stays, refresh_totals  # noqa: E501
 
     if db.session.get_bind().dialect.name == "postgresql":
         # the planner has no statistics of the rows just copied in: without them the totals' correlated
@@ -187,5 +187,6 @@ def seed_scale(n, members=40, seed=7, details=False, expenses=12):
     refresh_stays(alliance_ids)
     refresh_durations()
     refresh_latest(alliance_ids)
+    refresh_cells(alliance_ids)  # the portfolio's cells (issue 12)
     audit.record("benchmark", None, "seed_scale", admin, data=counts)
     return counts

@@ -15,6 +15,7 @@ The definitions mirror the spine's ledger (grants/alliances/ledger.py) and the e
 """
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -35,7 +36,8 @@ from ..programs.models import Call, Program
 from ..workflows.alliance import FUNDED, STATES
 from . import filters as F
 from .catalog import indicator_order
-from .totals import AllianceStay, AllianceTotals, IndicatorLatest, StageDuration, duration_figures
+from .totals import (CELL_MONEY, INDICATOR_FIGURES, AllianceStay, AllianceTotals, IndicatorLatest,
+                     PortfolioCell, PortfolioIndicatorCell, StageDuration, duration_figures)
 
 CENT = Decimal("0.01")
 #: the money figures of a row, in the order of the tables and the XLSX
@@ -209,6 +211,53 @@ def _states(sc):
     return db.session.execute(q).all()
 
 
+def _cell_where(table, user, f):
+    """The conditions of ``visibility`` and ``filters.conditions`` over a table of cells joined with its call."""
+    conds = []
+    if not user.has_role("admin", "auditor"):
+        conds.append(table.c.region.in_(list(user.regions)) if user.has_role("officer") and user.regions
+                     else sa.false())
+    if f.program is not None:
+        conds.append(Call.program_id == f.program)
+    for name in ("call", "region", "product", "state"):
+        value = getattr(f, name)
+        if value is not None:
+            conds.append(table.c["call_id" if name == "call" else name] == value)
+    if f.year is not None:
+        conds.append(Call.opens_at >= datetime(f.year, 1, 1))
+        conds.append(Call.opens_at < datetime(f.year + 1, 1, 1))
+    return conds
+
+
+def _cell_group(table, group):
+    return {"region": (table.c.region, table.c.region), "program": (Program.id, Program.name),
+            "call": (Call.id, Call.title), "product": (table.c.product, table.c.product)}[group]
+
+
+def _stored_states(user, f, group):
+    """``_states`` from the stored cells (``portfolio_cells``, a few hundred rows kept by totals.py): the same
+    rows, whatever the number of alliances, members and expenses."""
+    C = PortfolioCell.__table__
+    key, label = _cell_group(C, group)
+    q = (sa.select(key, label, Program.currency, C.c.state, sa.func.sum(C.c.alliances),
+                   *[sa.func.coalesce(sa.func.sum(C.c[k]), 0) for k in CELL_MONEY])
+         .join(Call, Call.id == C.c.call_id).join(Program, Program.id == Call.program_id)
+         .where(C.c.alliances > 0, *_cell_where(C, user, f)).group_by(key, label, Program.currency, C.c.state))
+    return db.session.execute(q).all()
+
+
+def _stored_indicators(user, f, group):
+    """``_indicators`` from the stored cells (``portfolio_indicator_cells``)."""
+    C = PortfolioIndicatorCell.__table__
+    key, _label = _cell_group(C, group)
+    q = (sa.select(key, Program.currency, C.c.standard, C.c.code,
+                   *[sa.func.sum(C.c[k]) for k in INDICATOR_FIGURES])
+         .join(Call, Call.id == C.c.call_id).join(Program, Program.id == Call.program_id)
+         .where(C.c.indicators > 0, *_cell_where(C, user, f))
+         .group_by(key, Program.currency, C.c.standard, C.c.code))
+    return db.session.execute(q).all()
+
+
 def _budget(sc):
     q = (sa.select(sc.c.grp, sc.c.currency, sa.func.sum(cents(BudgetLine.grant)),
                    sa.func.sum(cents(BudgetLine.counterpart_cash) + cents(BudgetLine.counterpart_in_kind)))
@@ -355,13 +404,16 @@ def recount_durations(sc):
     return _duration_rows(db.session.execute(_median_query(stays)).all())
 
 
-def build(user, f, group="region"):
-    """The portfolio of ``user`` under filters ``f`` (a ``Filters``), broken down by ``group``."""
+def build(user, f, group="region", stored=True):
+    """The portfolio of ``user`` under filters ``f`` (a ``Filters``), broken down by ``group``. The alliances,
+    money and indicator figures come from the stored cells (``stored``; False: counted over the alliances in
+    scope, the recount the tests compare them with)."""
     sc = scope(user, f, group)
     rows, by_state, raw = {}, {}, {}
     people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
     for grp, label, currency, state, n, grant, counterpart, disbursed, justified, contributed, fam, women \
-            in _states(sc):
+            in (_stored_states(user, f, group) if stored else _states(sc)):
+        n = int(n)
         row = rows.setdefault((grp, currency), Row(grp, str(label), currency))
         row.alliances += n
         by_state[state] = by_state.get(state, 0) + n
@@ -401,7 +453,9 @@ def build(user, f, group="region"):
     people["women_share"] = share(people["women"], people["families"])
     people["women_reached_share"] = share(people["women_reached"], people["families_reached"])
     indicators = {}
-    for (grp, currency, standard, code, n, nb, sb, nt, st, nv, sv, measured, on_target) in _indicators(sc):
+    for (grp, currency, standard, code, n, nb, sb, nt, st, nv, sv, measured, on_target) in (
+            _stored_indicators(user, f, group) if stored else _indicators(sc)):
+        n, nb, nt, nv = int(n), int(nb), int(nt), int(nv)
         r = row_of(grp, currency)
         r.indicators_measured += int(measured or 0)
         r.indicators_on_target += int(on_target or 0)
@@ -440,9 +494,10 @@ def options(user, extra=None):
     calls = db.session.execute(sa.select(Call.id, Call.title).order_by(Call.opens_at.desc())).all()
     regions = db.session.execute(sa.select(Association.region).where(vis).distinct()
                                  .order_by(Association.region)).scalars().all()
+    C = PortfolioCell.__table__  # the products from the stored cells, not from every alliance
     products = db.session.execute(
-        sa.select(Alliance.product).join(Association, Association.id == Alliance.association_id)
-        .where(vis).distinct().order_by(Alliance.product)).scalars().all()
+        sa.select(C.c.product).where(C.c.alliances > 0, *_cell_where(C, user, F.Filters()))
+        .distinct().order_by(C.c.product)).scalars().all()
     years = db.session.execute(sa.select(F.year_of(Call.opens_at)).distinct()
                                .order_by(F.year_of(Call.opens_at).desc())).scalars().all()
     return {"programs": programs, "calls": calls, "regions": regions, "products": products,

@@ -4,7 +4,12 @@ The portal is the same for everyone, so its HTML and JSON are kept in ``stored_a
 for ``PORTAL_CACHE_SECONDS``: a hit costs one primary-key read, whatever the size of the program, and the
 cache is shared by every gunicorn worker and every app host on the same database (no in-process state).
 A workflow transition of an alliance or a tranche (funding, disbursement, closing...) forgets the stored
-portal in the same transaction, so a change is public at once; other changes show within the TTL."""
+portal in the same transaction, so a change is public at once; other changes show within the TTL.
+
+No stampede: when an answer expires, the first request to see it takes a lease on it (one conditional
+UPDATE, committed) and rebuilds it; every other request, on every worker and host, keeps serving the
+expired answer until the new one is stored. An answer forgotten by a change is deleted (nobody is served
+what the change made untrue); the next requests build it again."""
 import hashlib
 from collections import namedtuple
 from datetime import timedelta
@@ -46,31 +51,88 @@ def ttl():
     return int(current_app.config.get("PORTAL_CACHE_SECONDS") or 0)
 
 
-def answer(key, build):
-    """The stored answer for ``key``, or ``build()`` -> ``(body bytes, content type)`` stored now (when the
-    cache is on). Returns an ``Answer``. The caller commits."""
-    seconds = ttl()
+#: how long one request may take to rebuild an expired answer before another may try (the others serve the
+#: previous answer meanwhile)
+LEASE_SECONDS = 60
+#: expired answers are kept this long for the next rebuild to serve meanwhile, then deleted
+KEEP_EXPIRED = timedelta(days=1)
+
+
+def lookup(key):
+    """The stored answer of ``key`` as ``(Answer, expires_at)``, fresh or expired, or ``None`` (1 statement).
+
+    Read on a connection of its own in autocommit (the session's is not opened): a hit costs the pool's
+    check-out and this one statement, without the session's BEGIN and ROLLBACK round trips. When the session
+    is bound to one connection (a test's outer transaction), read through it."""
+    t = StoredAnswer.__table__
+    q = sa.select(t.c.key, t.c.etag, t.c.content_type, t.c.body, t.c.created_at, t.c.expires_at).where(
+        t.c.key == key)
+    bind = db.session.get_bind()
+    if isinstance(bind, sa.engine.Engine) and not db.session().in_transaction():
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            row = conn.execute(q).first()
+    else:
+        row = db.session.execute(q).first()
+    return None if row is None else (Answer(*row[:5]), row.expires_at)
+
+
+def claim(key, expired_at):
+    """Take the rebuild of the expired answer ``key`` (its ``expires_at`` was ``expired_at``): one conditional
+    UPDATE moves ``expires_at`` to a lease, so that every other request keeps serving the expired answer while
+    this one rebuilds it. Returns the lease (pass it to ``keep``), or ``None`` when another request took it
+    first. The caller commits at once (the lease must be seen by the others before the build)."""
+    lease = utcnow() + timedelta(seconds=LEASE_SECONDS)
+    t = StoredAnswer.__table__
+    done = db.session.execute(sa.update(t).where(t.c.key == key, t.c.expires_at == expired_at)
+                              .values(expires_at=lease))
+    return lease if done.rowcount == 1 else None
+
+
+def keep(key, body, content_type, lease=None):
+    """Store ``body`` as the answer of ``key`` for ``PORTAL_CACHE_SECONDS``; returns the ``Answer``. With a
+    ``lease`` (from ``claim``), the row is rewritten only while it still holds that lease: a change that
+    forgot the answer meanwhile (``forget`` deletes it) is not overwritten by an answer built before it.
+    Without one (no row was there), inserted unless another request stored it first. The caller commits."""
     now = utcnow()
-    if seconds > 0:
-        row = db.session.get(StoredAnswer, key)
-        if row is not None and row.expires_at > now:
-            return _plain(row)
+    found = Answer(key, hashlib.sha256(body).hexdigest()[:32], content_type, body, now)
+    values = {"etag": found.etag, "content_type": content_type, "body": body, "created_at": now,
+              "expires_at": now + timedelta(seconds=max(ttl(), 0))}
+    t = StoredAnswer.__table__
+    if lease is not None:
+        db.session.execute(sa.update(t).where(t.c.key == key, t.c.expires_at == lease).values(**values))
+        return found
+    try:
+        with db.session.begin_nested():  # another worker may store the same key at the same moment
+            db.session.execute(sa.delete(t).where(t.c.expires_at <= now - KEEP_EXPIRED))
+            db.session.execute(sa.insert(t).values(key=key, **values))
+    except sa.exc.IntegrityError:
+        pass  # it did: serve what we built, theirs is stored
+    return found
+
+
+def answer(key, build, commit):
+    """The answer of ``key``: the stored one while fresh (1 statement); when it expired, rebuilt by ONE
+    request (``claim``) while every other keeps serving the expired one (no stampede); when there is none
+    (never built, or forgotten by a change), built by ``build()`` -> ``(body bytes, content type)`` and stored.
+    ``commit`` is the caller's (the lease is committed before the build, the new answer after it). Returns an
+    ``Answer``; with the cache off (``PORTAL_CACHE_SECONDS`` 0), ``build()`` and nothing stored."""
+    if ttl() <= 0:
+        body, content_type = build()
+        return Answer(key, hashlib.sha256(body).hexdigest()[:32], content_type, body, utcnow())
+    found = lookup(key)
+    lease = None
+    if found is not None:
+        stored, expires_at = found
+        if expires_at > utcnow():
+            return stored
+        lease = claim(key, expires_at)
+        commit()
+        if lease is None:
+            return stored  # another request rebuilds it: serve the previous answer meanwhile
     body, content_type = build()
-    row = StoredAnswer(key=key, etag=hashlib.sha256(body).hexdigest()[:32], content_type=content_type, body=body,
-                       created_at=now, expires_at=now + timedelta(seconds=max(seconds, 0)))
-    if seconds > 0:
-        try:
-            with db.session.begin_nested():  # another worker may store the same key at the same moment
-                db.session.execute(sa.delete(StoredAnswer).where(sa.or_(StoredAnswer.key == key,
-                                                                        StoredAnswer.expires_at <= now)))
-                db.session.add(row)
-        except sa.exc.IntegrityError:
-            pass  # it did: serve what we built, theirs is stored
-    return _plain(row)
-
-
-def _plain(row):
-    return Answer(row.key, row.etag, row.content_type, row.body, row.created_at)
+    fresh = keep(key, body, content_type, lease)
+    commit()
+    return fresh
 
 
 def forget(prefix=PORTAL):

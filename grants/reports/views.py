@@ -44,8 +44,7 @@ def stored_response(kind, f, page_no, build):
         resp = make_response(body)
         resp.content_type = content_type
         return cacheable(resp)
-    row = stored.answer(key, build)
-    db.session.commit()
+    row = stored.answer(key, build, commit=db.session.commit)
     resp = make_response(row.body)
     resp.content_type = row.content_type
     resp.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"

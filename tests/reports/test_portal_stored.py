@@ -1,10 +1,13 @@
 """The portal's stored answer (issue 12): computed once, then one primary-key read for every worker and
 host on the same database, with its ETag; a workflow transition forgets it in the same transaction."""
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 import config
 from grants import create_app
+from grants.common import utcnow
 from grants.reports.stored import StoredAnswer
 from grants.workflows import ALLIANCE
 from tests.reports_support import world  # noqa: F401
@@ -89,4 +92,76 @@ def test_pages_far_past_the_end_are_not_stored(db, world, client, stored_on):
 
 def test_off_by_default_in_tests_and_nothing_stored(db, world, client):
     assert client.get("/portal").status_code == 200
+    assert db.session.execute(sa.select(sa.func.count()).select_from(StoredAnswer)).scalar() == 0
+
+
+def _expire(db, key=None):
+    q = sa.update(StoredAnswer).values(expires_at=StoredAnswer.created_at)
+    db.session.execute(q if key is None else q.where(StoredAnswer.key == key))
+    db.session.commit()
+
+
+def test_an_expired_answer_is_rebuilt_by_one_request_while_the_others_serve_it(db, app, world, client, stored_on):
+    """No stampede: the first request to see an expired answer takes a lease and rebuilds it; a request that
+    comes meanwhile (its build is held here by a lock on the alliances) is served the expired answer at once,
+    in two statements, instead of rebuilding it too."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("holds the builder with PostgreSQL's LOCK TABLE (SQLite locks the whole file)")
+    first = client.get("/portal")
+    _expire(db)
+    blocker = db.engine.connect()
+    tx = blocker.begin()
+    blocker.execute(sa.text("LOCK TABLE alliances IN ACCESS EXCLUSIVE MODE"))
+    builder = {}
+
+    def build():
+        builder["resp"] = app.test_client().get("/portal")
+
+    thread = threading.Thread(target=build)
+    thread.start()
+    try:
+        for _ in range(100):  # until the builder holds the lease (committed before its build)
+            lease = db.session.execute(sa.select(StoredAnswer.expires_at)).scalar()
+            db.session.rollback()
+            if lease > utcnow():
+                break
+            threading.Event().wait(0.05)
+        waiting = {}
+
+        def meanwhile():
+            with app.app_context():
+                waiting["resp"], waiting["n"] = _statements(db, app.test_client(), "/portal")
+
+        other = threading.Thread(target=meanwhile)
+        other.start()
+        other.join(20)
+        assert not other.is_alive(), "the second request waited for the rebuild (or rebuilt it too)"
+        assert waiting["resp"].status_code == 200 and waiting["resp"].headers["ETag"] == first.headers["ETag"]
+        assert waiting["n"] <= 2, waiting["n"]
+    finally:
+        tx.rollback()
+        blocker.close()
+        thread.join(60)
+    assert builder["resp"].status_code == 200
+    assert db.session.execute(sa.select(StoredAnswer.expires_at)).scalar() > utcnow() + timedelta(seconds=200)
+
+
+def test_a_change_during_a_rebuild_is_not_overwritten_by_the_answer_built_before_it(db, app, world, stored_on):
+    """The lease is the rebuild's ticket: when a transition forgets the answer while it is being rebuilt, the
+    rebuilt answer (counted before the change) is not stored."""
+    from grants.reports import stored
+
+    app.test_client().get("/portal")
+    _expire(db)
+    key, expired = db.session.execute(sa.select(StoredAnswer.key, StoredAnswer.expires_at)).one()
+    with app.test_request_context():
+        lease = stored.claim(key, expired)
+        assert lease is not None and stored.claim(key, expired) is None  # one request only takes it
+        db.session.commit()
+        stored.forget()  # a transition, in its own transaction
+        db.session.commit()
+        stored.keep(key, b"built before the change", "text/html", lease)
+        db.session.commit()
     assert db.session.execute(sa.select(sa.func.count()).select_from(StoredAnswer)).scalar() == 0
