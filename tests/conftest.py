@@ -27,7 +27,63 @@ pytest_plugins = ["tests.factories", "tests.browser"]
 
 
 def pytest_report_header(config):
-    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (temporary file)'}"
+    return (f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (temporary file)'}"
+            + (f"; share {SHARD} of the tests (GRANTS_TEST_SHARD)" if SHARD else ""))
+
+
+#: GRANTS_TEST_SHARD=K/N: run only the K-th of N shares of the selected tests (scripts/test.sh runs each database's
+#: tests as N processes side by side, so that both cores stay busy until the end). The tests are dealt out one by
+#: one in collection order, each to the share with the fewest so far, so a file's slow and fast tests spread over
+#: the shares; a module with a module-, package- or class-scoped fixture (a world built once for it, like
+#: tests/access) goes whole to one share, so that it is built once.
+SHARD = os.environ.get("GRANTS_TEST_SHARD", "")
+_WIDE_SCOPES = {"module", "package", "class"}
+
+
+def _shard():
+    try:
+        k, n = (int(x) for x in SHARD.split("/"))
+    except ValueError:
+        raise pytest.UsageError(f"GRANTS_TEST_SHARD must be K/N (like 1/2), not {SHARD!r}") from None
+    if not 1 <= k <= n:
+        raise pytest.UsageError(f"GRANTS_TEST_SHARD={SHARD}: K must be between 1 and N")
+    return k, n
+
+
+def _shard_units(items):
+    """The items in runs that go to one share together: one test, or a whole module with a wide fixture."""
+    wide = set()
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(str(getattr(d, "scope", "function")) in _WIDE_SCOPES for fds in defs for d in fds):
+            wide.add(item.module.__name__ if getattr(item, "module", None) else item.nodeid)
+    units, by_module = [], {}
+    for item in items:
+        module = item.module.__name__ if getattr(item, "module", None) else None
+        if module in wide:
+            if module not in by_module:
+                by_module[module] = []
+                units.append(by_module[module])
+            by_module[module].append(item)
+        else:
+            units.append([item])
+    return units
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if not SHARD:
+        return
+    k, n = _shard()
+    loads, keep, drop = [0] * n, [], []
+    for unit in _shard_units(items):
+        share = min(range(n), key=lambda i: (loads[i], i))
+        loads[share] += len(unit)
+        (keep if share == k - 1 else drop).extend(unit)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+    items[:] = keep
 
 
 def pytest_sessionstart(session):
