@@ -34,11 +34,14 @@ def pytest_report_header(config):
 
 #: GRANTS_TEST_SHARD=K/N: run only the K-th of N shares of the selected tests (scripts/test.sh runs each database's
 #: tests as N processes side by side, so that both cores stay busy until the end). The tests are dealt out one by
-#: one in collection order, each to the share with the fewest so far, so a file's slow and fast tests spread over
-#: the shares; a module with a module-, package- or class-scoped fixture (a world built once for it, like
+#: one in collection order, each to the share with the least weight so far (a browser test weighs BROWSER_WEIGHT:
+#: it takes seconds where most tests take a fraction of one), so a file's slow and fast tests spread over the
+#: shares; a module with a module-, package- or class-scoped fixture (a world built once for it, like
 #: tests/access) goes whole to one share, so that it is built once.
 SHARD = os.environ.get("GRANTS_TEST_SHARD", "")
 _WIDE_SCOPES = {"module", "package", "class"}
+BROWSER_WEIGHT = 15
+_BROWSER_FIXTURES = {"phone", "chromium", "live_server"}
 
 
 def _shard():
@@ -72,6 +75,12 @@ def _shard_units(items):
     return units
 
 
+def _weight(item):
+    browser = item.get_closest_marker("browser") is not None or bool(
+        _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())))
+    return BROWSER_WEIGHT if browser else 1
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     if not SHARD:
@@ -80,7 +89,7 @@ def pytest_collection_modifyitems(config, items):
     loads, keep, drop = [0] * n, [], []
     for unit in _shard_units(items):
         share = min(range(n), key=lambda i: (loads[i], i))
-        loads[share] += len(unit)
+        loads[share] += sum(_weight(item) for item in unit)
         (keep if share == k - 1 else drop).extend(unit)
     if drop:
         config.hook.pytest_deselected(items=drop)
