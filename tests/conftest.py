@@ -37,10 +37,12 @@ def pytest_report_header(config):
 #: one in collection order, each to the share with the least weight so far (a browser test weighs BROWSER_WEIGHT:
 #: it takes seconds where most tests take a fraction of one), so a file's slow and fast tests spread over the
 #: shares; a module with a module-, package- or class-scoped fixture (a world built once for it, like
-#: tests/access) goes whole to one share, so that it is built once.
+#: tests/access) goes whole to one share, so that it is built once, and weighs WORLD_WEIGHT more (the world's
+#: building: tests/access's takes as long as some fifty ordinary tests).
 SHARD = os.environ.get("GRANTS_TEST_SHARD", "")
 _WIDE_SCOPES = {"module", "package", "class"}
 BROWSER_WEIGHT = 15
+WORLD_WEIGHT = 50
 _BROWSER_FIXTURES = {"phone", "chromium", "live_server"}
 
 
@@ -89,7 +91,7 @@ def pytest_collection_modifyitems(config, items):
     loads, keep, drop = [0] * n, [], []
     for unit in _shard_units(items):
         share = min(range(n), key=lambda i: (loads[i], i))
-        loads[share] += sum(_weight(item) for item in unit)
+        loads[share] += sum(_weight(item) for item in unit) + (WORLD_WEIGHT if len(unit) > 1 else 0)
         (keep if share == k - 1 else drop).extend(unit)
     if drop:
         config.hook.pytest_deselected(items=drop)

@@ -32,8 +32,8 @@ class _Config:
 
 def _items():
     items = [_Item("tests.a", f"t{i}") for i in range(7)]
-    items += [_Item("tests.world", f"w{i}", scopes=("module", "function")) for i in range(5)]
     items += [_Item("tests.b", f"browser{i}", browser=True) for i in range(4)]
+    items += [_Item("tests.world", f"w{i}", scopes=("module", "function")) for i in range(5)]
     items += [_Item("tests.c", f"t{i}") for i in range(40)]
     return items
 
@@ -65,8 +65,10 @@ def test_a_module_scoped_world_stays_whole_and_the_weights_balance(monkeypatch):
     assert sorted(worlds) == [0, 5]
     browsers = [sum("browser" in i.nodeid for i in share) for share in (one, two)]
     assert browsers == [2, 2]
-    weights = [sum(conftest._weight(i) for i in share) for share in (one, two)]
+    weights = [sum(conftest._weight(i) for i in share) + conftest.WORLD_WEIGHT * (count > 0)
+               for share, count in zip((one, two), worlds)]
     assert abs(weights[0] - weights[1]) <= conftest.BROWSER_WEIGHT
+    assert len(one) != len(two)  # the share with the world has fewer tests
 
 
 def test_no_shard_keeps_everything_and_a_bad_one_is_refused(monkeypatch):
