@@ -58,18 +58,24 @@ if [ ${#problems[@]} -gt 0 ]; then
 fi
 [ -n "$chromium" ] && export GRANTS_CHROMIUM="$chromium"
 
-# --- one run of pytest ----------------------------------------------------------------------
+# --- one run of pytest: one database, its tests shared out among SHARDS processes -------------
+# GRANTS_TEST_SHARDS (default 2): each database's tests are dealt out into that many shares
+# (GRANTS_TEST_SHARD=K/N, see tests/conftest.py), each run by a pytest process of its own with its own
+# database (PostgreSQL: grants_test, grants_test_2, ...), temporary files and browser. The two databases go
+# side by side, so 2 x SHARDS processes share the cores: whichever database finishes first leaves both cores
+# to the other one's shares (with one process per database the longer run went on alone on one core).
+SHARDS="${GRANTS_TEST_SHARDS:-2}"
+case "$SHARDS" in
+  ''|*[!0-9]*|0) echo "ERROR: GRANTS_TEST_SHARDS must be a positive whole number, not '$SHARDS'" >&2; exit 2 ;;
+esac
+SHARD_URLS=()
+
 SUMMARY=()
 TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
 FAILED_RUNS=0
 
-run_pytest() {  # NAME, then pytest args
-  local name="$1"; shift
-  local xml="$WORK/$name.xml" started=$SECONDS rc counts
-  printf '\n==> pytest on %s\n' "$name"
-  "$PY" -m pytest -p no:cacheprovider --junitxml="$xml" -o junit_family=xunit2 "$@"
-  rc=$?
-  counts="$("$PY" - "$xml" <<'EOF' 2>/dev/null
+_counts() {  # a junit xml file -> "passed failed skipped"
+  "$PY" - "$1" <<'EOF' 2>/dev/null
 import sys
 import xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
@@ -77,17 +83,41 @@ suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
 n = {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
 print(n["tests"] - n["failures"] - n["errors"] - n["skipped"], n["failures"] + n["errors"], n["skipped"])
 EOF
-)"
-  read -r passed failed skipped <<<"${counts:-0 0 0}"
+}
+
+run_pytest() {  # NAME, then pytest args (SHARD_URLS: the database of each share, when set)
+  local name="$1"; shift
+  local started=$SECONDS k rc pids=() passed=0 failed=0 skipped=0 p f s collected=0 worst=0 counts
+  printf '\n==> pytest on %s (%s processes)\n' "$name" "$SHARDS"
+  for k in $(seq 1 "$SHARDS"); do
+    ( [ ${#SHARD_URLS[@]} -ge "$k" ] && export GRANTS_TEST_DATABASE_URL="${SHARD_URLS[$((k - 1))]}"
+      [ "$SHARDS" -gt 1 ] && export GRANTS_TEST_SHARD="$k/$SHARDS"
+      "$PY" -m pytest -p no:cacheprovider --junitxml="$WORK/$name.$k.xml" -o junit_family=xunit2 "$@" \
+        >"$WORK/$name.$k.log" 2>&1
+      echo $? >"$WORK/$name.$k.rc" ) &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  for k in $(seq 1 "$SHARDS"); do
+    [ "$SHARDS" -gt 1 ] && printf -- '\n--- %s, share %s of %s\n' "$name" "$k" "$SHARDS"
+    cat "$WORK/$name.$k.log" 2>/dev/null
+    rc="$(cat "$WORK/$name.$k.rc" 2>/dev/null || echo 1)"
+    counts="$(_counts "$WORK/$name.$k.xml")"
+    read -r p f s <<<"${counts:-0 0 0}"
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    # exit 5: this share collected no test (fine while another share has some)
+    if [ "$rc" -ne 5 ]; then collected=1; fi
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ] && [ "$worst" -eq 0 ]; then worst=$rc; fi
+  done
   TOTAL_PASSED=$((TOTAL_PASSED + passed)); TOTAL_FAILED=$((TOTAL_FAILED + failed))
   TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
   local verdict="ok"
-  if [ $rc -eq 5 ]; then
+  if [ "$worst" -ne 0 ]; then
+    verdict="FAILED (pytest exit $worst)"
+  elif [ $collected -eq 0 ]; then
     verdict="FAILED (no tests collected)"
-  elif [ $rc -ne 0 ]; then
-    verdict="FAILED (pytest exit $rc)"
   fi
-  [ $rc -ne 0 ] && FAILED_RUNS=$((FAILED_RUNS + 1))
+  [ "$verdict" != "ok" ] && FAILED_RUNS=$((FAILED_RUNS + 1))
   SUMMARY+=("$(printf '%-11s %s: %s passed, %s failed, %s skipped in %s s' \
     "$name" "$verdict" "$passed" "$failed" "$skipped" "$((SECONDS - started))")")
 }
@@ -97,8 +127,8 @@ _pg() {  # run a server command as the postgres user when we are root
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-start_postgres() {
-  local port
+start_postgres() {  # one database per share: grants_test, grants_test_2, ...
+  local port k db
   port="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   PGDIR="$(mktemp -d "${TMPDIR:-/tmp}/grants-pg.XXXXXX")"
   if [ "$(id -u)" -eq 0 ]; then
@@ -110,13 +140,16 @@ start_postgres() {
   _pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
     -o "-p $port -k $PGDIR -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null || { cat "$PGDIR/server.log" >&2; return 1; }
-  "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres grants_test || return 1
-  PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/grants_test"
+  for k in $(seq 1 "$SHARDS"); do
+    db=grants_test; [ "$k" -gt 1 ] && db="grants_test_$k"
+    "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db" || return 1
+    SHARD_URLS+=("postgresql+psycopg://postgres@127.0.0.1:$port/$db")
+  done
   say "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 }
 
-# The two runs go side by side (2 cores; each has its own database, temporary files and browser);
-# each one's output is kept and printed whole when both are done.
+# The two runs go side by side (each share has its own database, temporary files and browser); each
+# run's output is kept and printed whole when both are done.
 SQLITE_LOG="$WORK/sqlite.log"
 ( run_pytest sqlite "$@" >"$SQLITE_LOG" 2>&1; printf '%s\n' "${SUMMARY[-1]}" >"$WORK/sqlite.summary";
   printf '%s %s %s %s\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED" "$FAILED_RUNS" >"$WORK/sqlite.counts" ) &
@@ -125,7 +158,7 @@ SQLITE_PID=$!
 PG_LOG="$WORK/postgresql.log"
 if [ -n "$PGBIN" ]; then
   if start_postgres; then
-    ( export GRANTS_TEST_DATABASE_URL="$PG_URL" GRANTS_REQUIRE_POSTGRES=1
+    ( export GRANTS_REQUIRE_POSTGRES=1
       run_pytest postgresql "$@" >"$PG_LOG" 2>&1; printf '%s\n' "${SUMMARY[-1]}" >"$WORK/postgresql.summary"
       printf '%s %s %s %s\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED" "$FAILED_RUNS" >"$WORK/postgresql.counts" )
   else

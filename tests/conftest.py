@@ -1,6 +1,7 @@
 """Fixtures: the app on SQLite (default) or PostgreSQL (GRANTS_TEST_DATABASE_URL), a clean database
 for every test, personas, factories, an API client and a logged-in web client."""
 import os
+import shutil
 import tempfile
 from datetime import timedelta
 from decimal import Decimal
@@ -27,7 +28,74 @@ pytest_plugins = ["tests.factories", "tests.browser"]
 
 
 def pytest_report_header(config):
-    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (temporary file)'}"
+    return (f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (temporary file)'}"
+            + (f"; share {SHARD} of the tests (GRANTS_TEST_SHARD)" if SHARD else ""))
+
+
+#: GRANTS_TEST_SHARD=K/N: run only the K-th of N shares of the selected tests (scripts/test.sh runs each database's
+#: tests as N processes side by side, so that both cores stay busy until the end). The tests are dealt out one by
+#: one in collection order, each to the share with the least weight so far (a browser test weighs BROWSER_WEIGHT:
+#: it takes seconds where most tests take a fraction of one), so a file's slow and fast tests spread over the
+#: shares; a module with a module-, package- or class-scoped fixture (a world built once for it, like
+#: tests/access) goes whole to one share, so that it is built once, and weighs WORLD_WEIGHT more (the world's
+#: building: tests/access's takes as long as some fifty ordinary tests).
+SHARD = os.environ.get("GRANTS_TEST_SHARD", "")
+_WIDE_SCOPES = {"module", "package", "class"}
+BROWSER_WEIGHT = 15
+WORLD_WEIGHT = 50
+_BROWSER_FIXTURES = {"phone", "chromium", "live_server"}
+
+
+def _shard():
+    try:
+        k, n = (int(x) for x in SHARD.split("/"))
+    except ValueError:
+        raise pytest.UsageError(f"GRANTS_TEST_SHARD must be K/N (like 1/2), not {SHARD!r}") from None
+    if not 1 <= k <= n:
+        raise pytest.UsageError(f"GRANTS_TEST_SHARD={SHARD}: K must be between 1 and N")
+    return k, n
+
+
+def _shard_units(items):
+    """The items in runs that go to one share together: one test, or a whole module with a wide fixture."""
+    wide = set()
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(str(getattr(d, "scope", "function")) in _WIDE_SCOPES for fds in defs for d in fds):
+            wide.add(item.module.__name__ if getattr(item, "module", None) else item.nodeid)
+    units, by_module = [], {}
+    for item in items:
+        module = item.module.__name__ if getattr(item, "module", None) else None
+        if module in wide:
+            if module not in by_module:
+                by_module[module] = []
+                units.append(by_module[module])
+            by_module[module].append(item)
+        else:
+            units.append([item])
+    return units
+
+
+def _weight(item):
+    browser = item.get_closest_marker("browser") is not None or bool(
+        _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())))
+    return BROWSER_WEIGHT if browser else 1
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if not SHARD:
+        return
+    k, n = _shard()
+    loads, keep, drop = [0] * n, [], []
+    for unit in _shard_units(items):
+        share = min(range(n), key=lambda i: (loads[i], i))
+        loads[share] += sum(_weight(item) for item in unit) + (WORLD_WEIGHT if len(unit) > 1 else 0)
+        (keep if share == k - 1 else drop).extend(unit)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+    items[:] = keep
 
 
 def pytest_sessionstart(session):
@@ -35,12 +103,28 @@ def pytest_sessionstart(session):
         pytest.exit("GRANTS_REQUIRE_POSTGRES=1 but GRANTS_TEST_DATABASE_URL is not set", returncode=3)
 
 
+def _sqlite_folder():
+    """Where the SQLite test database goes: a folder of its own in /dev/shm when that is a roomy tmpfs (a
+    commit of a committing test syncs the WAL: about 5 ms on a disk, nothing in memory), else None (the
+    session's temporary folder). GRANTS_TEST_SQLITE_ON_DISK=1 keeps it on the disk."""
+    if os.environ.get("GRANTS_TEST_SQLITE_ON_DISK") == "1":
+        return None
+    try:
+        st = os.statvfs("/dev/shm")
+        if st.f_bavail * st.f_frsize >= 512 * 2**20 and os.access("/dev/shm", os.W_OK):
+            return tempfile.mkdtemp(prefix="grants-test-db-", dir="/dev/shm")
+    except OSError:
+        pass
+    return None
+
+
 @pytest.fixture(scope="session")
 def app():
     tmp = tempfile.mkdtemp(prefix="grants-test-")
+    in_memory = None if PG_URL else _sqlite_folder()
 
     class Cfg(config.TestConfig):
-        DATABASE_URL = PG_URL or f"sqlite:///{os.path.join(tmp, 'test.db')}"
+        DATABASE_URL = PG_URL or f"sqlite:///{os.path.join(in_memory or tmp, 'test.db')}"
         UPLOAD_FOLDER = os.path.join(tmp, "uploads")
 
     application = create_app(Cfg)
@@ -51,6 +135,8 @@ def app():
     with application.app_context():
         _db.session.remove()
         _db.engine.dispose()
+    if in_memory:
+        shutil.rmtree(in_memory, ignore_errors=True)
 
 
 _SEQUENCES = []
