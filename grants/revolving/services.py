@@ -131,7 +131,8 @@ def deposit_from_grant(alliance, amount, actor, moved_on=None, reference=None):
     if share_of(alliance) <= 0:
         c.add(rule_codes.REVOLVING_NOT_ALLOWED, _l("The alliance's program has no revolving fund."), "amount")
     if body.amount <= 0:
-        c.add(rule_codes.INVALID, _l("Enter an amount greater than zero, such as %(example)s.", example=amount_hint()), "amount")
+        c.add(rule_codes.INVALID, _l("Enter an amount greater than zero, such as %(example)s.",
+                                     example=amount_hint()), "amount")
     if c.violations:
         raise RuleViolation(c.violations)
     day = body.moved_on or date.today()

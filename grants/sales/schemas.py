@@ -25,7 +25,8 @@ class DeliveryIn(Model):
     unit: optional_text(30) | None = Field(None, description="the letter of intent's unit when empty")
     quality: optional_text(300) | None = None
     unit_price: PositiveAmount
-    amount: PositiveAmount | None = Field(None, description="must equal quantity × unit_price (computed when left out)")
+    amount: PositiveAmount | None = Field(None, description="must equal quantity × unit_price (computed when left "
+                                                            "out)")
 
 
 class DeliveryPatch(DeliveryIn):
