@@ -24,7 +24,7 @@ from ..schemas import Model, form_data, violations
 from ..schemas.fields import optional_text, required_text, whole
 from ..schemas.types import SmallInt
 
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$", re.ASCII)
 MAX_VALUE = 10**12
 #: how many follow-up actions a visit may carry
 MAX_ACTIONS = 20
