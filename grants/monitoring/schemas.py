@@ -118,8 +118,13 @@ def read_visit(values):
     message at its field, a row's at ``actions.<i>.<field>`` (the page puts it at that row)."""
     if isinstance(values, VisitIn):
         return values
+    data = form_data(VisitIn, values)
+    if isinstance(data.get("actions"), list):  # a row's blank cell is not given, as a field of the form
+        data["actions"] = [{k: v.strip() if isinstance(v, str) else v for k, v in row.items()
+                            if not (v is None or (isinstance(v, str) and not v.strip()))}
+                           if isinstance(row, dict) else row for row in data["actions"]]
     try:
-        return VisitIn.model_validate(form_data(VisitIn, values), context={"form": True})
+        return VisitIn.model_validate(data, context={"form": True})
     except ValidationError as exc:
         found = violations(exc)
         for v, err in zip(found, exc.errors(include_url=False, include_input=False)):

@@ -171,7 +171,9 @@ def test_one_schema_for_the_api_and_the_pages(client, live, login, officer):
     assert [(v.rule, v.field) for v in exc.value.details] == [("invalid", "actions.1.due_on")]
     resp = login(officer).post(f"/alliances/{live.id}/monitoring/visits", data={
         "visited_on": date.today().isoformat(), "place": "Achacachi", "findings": "Bien", "rating": "satisfactory",
+        "actions-0-description": "", "actions-0-due_on": "", "actions-2-description": " ", "actions-2-due_on": "",
         "actions-1-description": "Pintar el galpón", "actions-1-due_on": "2026-99-01"})
     text = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "Pintar el galpón" in text
     assert "Escriba una fecha, por ejemplo 2026-03-31." in text
+    assert text.count("Escriba una fecha, por ejemplo 2026-03-31.") == 1  # row 1 only: the blank rows are skipped
