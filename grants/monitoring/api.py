@@ -6,13 +6,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
 from ..alliances import alerts
 from ..alliances.api import load_alliance
-from ..api.core import (ApiError, Model, Out, api_user, choice_arg, dump, endpoint, load, page_args, paginate,
+from ..api.core import (ApiError, Out, api_user, choice_arg, dump, endpoint, load, page_args, paginate,
                         require, text_arg)
-from ..schemas.types import MoneyStr, SmallInt, UtcDateTime
+from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
 from ..web.idempotency import idempotent
 from ..uploads import send_stored
@@ -21,18 +20,11 @@ from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
 from . import visits as visit_svc
 from .alerting import alert_dict, alerts_page, alliance_alerts
-from .models import RATINGS, FollowUpAction, IndicatorValue, Visit, VisitPhoto
+from .models import FollowUpAction, IndicatorValue, Visit, VisitPhoto
 from .permissions import can_answer, can_record_values, can_see_alerts, can_view, can_visit
+from .schemas import ActionTransitionIn, PhotoIn, ValueIn, VisitIn
 
 TAGS = ("monitoring",)
-
-
-class ValueIn(Model):
-    period: str = Field(max_length=20, description="YYYY-MM, not in the future")
-    value: str | int = Field(description="a decimal string such as \"125.50\" (or a whole number)")
-    women: SmallInt | None = None
-    men: SmallInt | None = None
-    note: str | None = Field(None, max_length=2000)
 
 
 class ValueOut(Out):
@@ -48,20 +40,6 @@ class ValueOut(Out):
     created_at: UtcDateTime
     updated_at: UtcDateTime
     version: int
-
-
-class ActionIn(Model):
-    description: str = Field(max_length=2000)
-    due_on: date
-
-
-class VisitIn(Model):
-    visited_on: date
-    place: str = Field(max_length=200)
-    participants: SmallInt = 0
-    findings: str = Field(max_length=10000)
-    rating: str = Field(max_length=20, description=", ".join(RATINGS))
-    actions: list[ActionIn] = Field([], max_length=visit_svc.MAX_ACTIONS)
 
 
 class PhotoOut(Out):
@@ -102,12 +80,6 @@ class VisitOut(Out):
     photos: list[PhotoOut]
     actions: list[ActionOut]
     version: int
-
-
-class ActionTransitionIn(Model):
-    action: str = Field(min_length=1, max_length=60, description="answer, close, reopen")
-    answer: str | None = Field(None, max_length=5000)
-    comment: str | None = Field(None, max_length=5000)
 
 
 class AlertOut(Out):
@@ -178,9 +150,7 @@ def record_value(alliance_id, indicator_id, body):
     ind = _indicator(alliance, indicator_id)
     require(can_record_values(api_user(), alliance),
             _l("Values are recorded by the association's board or treasurer and the officer of the region."))
-    data = body.model_dump()
-    data["value"] = str(data["value"])
-    v = svc.record_value(alliance, ind, data, api_user())
+    v = svc.record_value(alliance, ind, body, api_user())
     return value_out(v)
 
 
@@ -203,7 +173,7 @@ def record_visit(alliance_id, body):
     ``visit_in_future``, ``due_before_visit``. Photos: ``POST .../visits/{vid}/photos``."""
     alliance = load_alliance(alliance_id)
     require(can_visit(api_user(), alliance), _l("Supervision visits are recorded by the officer of the region."))
-    v = visit_svc.record_visit(alliance, body.model_dump(), api_user())
+    v = visit_svc.record_visit(alliance, body, api_user())
     return visit_out(v)
 
 
@@ -211,10 +181,6 @@ def record_visit(alliance_id, body):
           tags=TAGS, name="visit")
 def get_visit(alliance_id, visit_id):
     return visit_out(_visit(load_alliance(alliance_id), visit_id))
-
-
-class PhotoIn(Model):
-    caption: str | None = Field(None, max_length=200)
 
 
 @endpoint("/alliances/<int:alliance_id>/visits/<int:visit_id>/photos", ["POST"], summary="Add a photo to a visit",
@@ -225,7 +191,7 @@ def add_photo(alliance_id, visit_id, body):
     alliance = load_alliance(alliance_id)
     v = _visit(alliance, visit_id)
     require(can_visit(api_user(), alliance), _l("Supervision visits are recorded by the officer of the region."))
-    p = visit_svc.add_photo(v, request.files.get("file"), api_user(), body.caption or "")
+    p = visit_svc.add_photo(v, request.files.get("file"), api_user(), body)
     return dump(PhotoOut, p)
 
 
@@ -256,8 +222,7 @@ def action_transition(action_id, body):
         raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
     allowed = can_answer if body.action == "answer" else can_visit
     require(allowed(api_user(), a.alliance), _l("Your role does not allow this action."))
-    visit_svc.act(a, body.action, api_user(), answer=body.answer, comment=body.comment,
-                  evidence=request.files.get("evidence"))
+    visit_svc.act(a, body, api_user(), evidence=request.files.get("evidence"))
     return action_out(a)
 
 

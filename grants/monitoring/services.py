@@ -4,7 +4,6 @@ Services validate, change, flush and audit; they never commit. Rules (422): ``al
 (values are recorded while the alliance is in execution, suspended or closing), ``period_in_future``,
 ``sex_split_mismatch`` (for an indicator by sex, ``value`` must equal ``women + men``); field errors
 ``required`` / ``invalid``."""
-import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -16,13 +15,13 @@ from ..alliances import offers
 from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..extensions import db
 from ..money import to_decimal
+from ..schemas.fields import as_body
 from ..workflows import rules
 from .models import IndicatorValue
 from .permissions import MONITORED
+from .schemas import ValueIn
 
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 FIELD_RULES = ("required", "invalid")
-MAX_VALUE = 10**12
 
 
 @offers.provide("latest_values")
@@ -80,59 +79,22 @@ def state_violations(alliance):
     return c.violations
 
 
-def _count(c, raw, field):
-    if raw in (None, ""):
-        return None
-    try:
-        if isinstance(raw, bool) or isinstance(raw, float):
-            raise ValueError
-        n = int(str(raw).strip())
-        if not 0 <= n <= 10**9:
-            raise ValueError
-        return n
-    except (TypeError, ValueError):
-        c.add(rules.INVALID, _l("Enter a whole number, 0 or more."), field)
-        return False
-
-
-def parse_value(indicator, data, today=None):
-    """``(period, value, women, men, note, violations)``: every field error and rule broken, listed."""
+def value_violations(indicator, body, today=None):
+    """The rules of ``body`` (a ``ValueIn``) that the model cannot know, listed: the period not in the future, and
+    for an indicator by sex (or when a count is given) both counts, adding up to the value."""
     c = Collector()
-    period = str(data.get("period") or "").strip()
-    m = PERIOD.match(period)
-    if not period:
-        c.add(rules.REQUIRED, _l("Enter the period as YYYY-MM, such as 2027-03."), "period")
-    elif not m or int(m.group(1)) < 1990:
-        c.add(rules.INVALID, _l("Enter the period as YYYY-MM, such as 2027-03."), "period")
-    elif period > current_period(today):
+    if body.period > current_period(today):
         c.add(rules.PERIOD_IN_FUTURE, _l("The period cannot be in the future."), "period")
-    value = None
-    raw = data.get("value")
-    if raw in (None, ""):
-        c.add(rules.REQUIRED, _l("Enter the value."), "value")
-    else:
-        try:
-            value = to_decimal(raw if not isinstance(raw, int) else str(raw))
-            if abs(value) >= MAX_VALUE:
-                raise ValueError
-        except (TypeError, ValueError):
-            c.add(rules.INVALID, _l("Enter a number such as 125.50."), "value")
-            value = None
-    women, men = _count(c, data.get("women"), "women"), _count(c, data.get("men"), "men")
+    women, men = body.women, body.men
     # by sex: both counts are required; on other indicators they are optional, but must add up when given
     if indicator.by_sex or women is not None or men is not None:
         for name, n in (("women", women), ("men", men)):
             if n is None:
                 c.add(rules.REQUIRED, _l("Enter how many women and how many men."), name)
-        counted = all(n is not None and n is not False for n in (women, men))
-        if counted and value is not None and value != women + men:
+        if women is not None and men is not None and body.value != women + men:
             c.add(rules.SEX_SPLIT_MISMATCH, _l("The value (%(value)s) must equal women plus men (%(sum)s).",
-                                           value=value, sum=women + men), "value")
-    note = str(data.get("note") or "").strip()
-    if len(note) > 2000:
-        c.add(rules.INVALID, _l("At most %(n)s characters.", n=2000), "note")
-    return period, value, (women if women is not False else None), (men if men is not False else None), note, \
-        c.violations
+                                           value=body.value, sum=women + men), "value")
+    return c.violations
 
 
 def raise_all(violations):
@@ -143,15 +105,17 @@ def raise_all(violations):
     raise RuleViolation(violations)
 
 
-def record_value(alliance, indicator, data, actor, today=None):
-    """Record (or update) the value of ``indicator`` for ``data["period"]``: ``value``, ``women``, ``men``,
-    ``note``. Returns the ``IndicatorValue``; the audit event carries the old and new figures."""
+def record_value(alliance, indicator, body, actor, today=None):
+    """Record (or update) the value of ``indicator`` for ``body.period`` (``body``: a ``ValueIn``, or a mapping
+    read as a form): ``value``, ``women``, ``men``, ``note``. Returns the ``IndicatorValue``; the audit event
+    carries the old and new figures."""
+    body = as_body(ValueIn, body)
     violations = list(state_violations(alliance))
     if indicator.alliance_id != alliance.id:
         raise ValidationFailed(_l("Choose an indicator of this alliance."), _violation(rules.INVALID, "indicator_id"))
-    period, value, women, men, note, found = parse_value(indicator, data, today)
-    violations.extend(found)
+    violations.extend(value_violations(indicator, body, today))
     raise_all(violations)
+    period, value, women, men, note = body.period, body.value, body.women, body.men, body.note or ""
     new = {"period": period, "value": value, "women": women, "men": men, "note": note}
     row = _existing(indicator, period)
     if row is None:

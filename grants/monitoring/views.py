@@ -11,6 +11,8 @@ from ..alliances import page
 from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..extensions import db
+from ..schemas import from_form
+from ..schemas.fields import form_values
 from ..web.forms import form_action, success
 from ..web.idempotency import idempotent
 from ..workflows.follow_up import FOLLOW_UP
@@ -20,6 +22,7 @@ from .alerting import ALERT_TITLES, alliance_alerts
 from .forms import ActionForm, PhotoForm, ValueForm, VisitForm
 from .models import FollowUpAction, Visit, VisitPhoto
 from .permissions import MONITORED, SHOWN, can_answer, can_record_values, can_view, can_visit
+from .schemas import ActionTransitionIn, PhotoIn, ValueIn, read_visit
 
 bp = Blueprint("monitoring", __name__)
 
@@ -88,7 +91,7 @@ def indicators(alliance_id):
     if ind is None:
         form.indicator_id.errors = [_l("Choose an indicator of this alliance.")]
         return _indicators_page(alliance, form, 422)
-    return form_action(form, lambda: svc.record_value(alliance, ind, form.values(), current_user),
+    return form_action(form, lambda: svc.record_value(alliance, ind, from_form(ValueIn, form.values()), current_user),
                        lambda status: _indicators_page(alliance, form.fill(alliance.indicators), status),
                        lambda value: success(_l("Value recorded for %(period)s.", period=form.period.data),
                                              url_for(".indicators", alliance_id=alliance.id) + f"#indicator-{ind.id}"),
@@ -113,7 +116,7 @@ def visits(alliance_id):
     form = VisitForm().fill()
     if request.method == "GET":
         return _visits_page(alliance, form)
-    return form_action(form, lambda: visit_svc.record_visit(alliance, form.values(), current_user,
+    return form_action(form, lambda: visit_svc.record_visit(alliance, read_visit(form.values()), current_user,
                                                             photos=request.files.getlist("photos")),
                        lambda status: _visits_page(alliance, form, status),
                        lambda v: success(_l("Visit recorded with %(n)s follow-up actions.", n=len(v.actions)),
@@ -153,7 +156,7 @@ def add_photo(alliance_id, visit_id):
     v = load_visit(alliance, visit_id)
     form = PhotoForm()
     return form_action(form, lambda: visit_svc.add_photo(v, request.files.get("photo"), current_user,
-                                                         form.caption.data or ""),
+                                                         from_form(PhotoIn, {"caption": form.caption.data})),
                        lambda status: _visit_page(alliance, v, status, failed="photo", photo_form=form),
                        lambda photo: success(_l("Photo added."),
                                              url_for(".visit", alliance_id=alliance.id, visit_id=v.id) + "#photos"),
@@ -198,8 +201,8 @@ def act(alliance_id, action_id):
     if not (can_answer if name == "answer" else can_visit)(current_user, alliance):
         abort(403)
     form = ActionForm()
-    return form_action(form, lambda: visit_svc.act(a, name, current_user, answer=form.answer.data,
-                                                   comment=form.comment.data, evidence=request.files.get("evidence")),
+    return form_action(form, lambda: visit_svc.act(a, from_form(ActionTransitionIn, form_values(form), action=name),
+                                                   current_user, evidence=request.files.get("evidence")),
                        lambda status: _visit_page(alliance, a.visit, status, failed=a.id, action_form=form),
                        lambda result: success({"answer": _l("Answer sent to the officer."), "close": _l("Action closed."),
                                                "reopen": _l("Action reopened.")}[name],

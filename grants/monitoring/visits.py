@@ -7,18 +7,18 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit, uploads
-from ..alliances.inputs import parse_text
 from ..common import utcnow
 from ..errors import Collector
 from ..extensions import db
+from ..schemas.fields import as_body
 from ..workflows import rules
 from ..workflows.follow_up import FOLLOW_UP
 from .models import RATINGS, FollowUpAction, Visit, VisitPhoto
+from .schemas import ActionTransitionIn, PhotoIn, read_visit
 from .services import raise_all, state_violations
 from .notify import action_answered, visit_recorded
 
 PHOTO_TYPES = ("image/jpeg", "image/png")
-MAX_ACTIONS = 20
 MAX_PHOTOS = 30
 
 
@@ -26,63 +26,39 @@ def _ctx(alliance):
     return {"alliance_id": alliance.id, "association_id": alliance.association_id}
 
 
-def _date(c, raw, field, required=True):
-    if raw in (None, ""):
-        if required:
-            c.add(rules.REQUIRED, _l("Enter a date such as 2027-03-01."), field)
-        return None
-    try:
-        return raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
-    except ValueError:
-        c.add(rules.INVALID, _l("Enter a date such as 2027-03-01."), field)
-        return None
-
-
-def parse_visit(data, today=None):
+def visit_violations(body, today=None):
+    """``(fields, actions, violations)`` of ``body`` (a ``VisitIn``: each field's shape checked): the rules listed
+    together, the visit not in the future, the rating among the choices, each follow-up action complete (an empty
+    row is skipped) and due on or after the visit, at its row (``actions.<i>.<field>``)."""
     today = today or date.today()
     c = Collector()
-    visited_on = _date(c, data.get("visited_on"), "visited_on")
-    if visited_on and visited_on > today:
+    visited_on = body.visited_on
+    if visited_on > today:
         c.add(rules.VISIT_IN_FUTURE, _l("The visit cannot be in the future."), "visited_on")
-    place = parse_text(c, data.get("place"), "place", 200)
-    participants = 0
-    raw = data.get("participants")
-    try:
-        if isinstance(raw, (bool, float)):
-            raise ValueError
-        participants = int(str(raw).strip()) if raw not in (None, "") else 0
-        if not 0 <= participants <= 100000:
-            raise ValueError
-    except (TypeError, ValueError):
-        c.add(rules.INVALID, _l("Enter a whole number, 0 or more."), "participants")
-    findings = parse_text(c, data.get("findings"), "findings", 10000)
-    rating = str(data.get("rating") or "").strip()
-    if rating not in RATINGS:
-        c.add(rules.REQUIRED if not rating else rules.INVALID, _l("Choose a rating of progress."), "rating")
+    if body.rating not in RATINGS:
+        c.add(rules.INVALID, _l("Choose a rating of progress."), "rating")
     actions = []
-    rows = data.get("actions") or []
-    if len(rows) > MAX_ACTIONS:
-        c.add(rules.INVALID, _l("At most %(n)s actions.", n=MAX_ACTIONS), "actions")
-        rows = []
-    for i, row in enumerate(rows):
-        row = row or {}
-        desc, due = str(row.get("description") or "").strip(), row.get("due_on")
-        if not desc and due in (None, ""):
+    for i, row in enumerate(body.actions):
+        desc, due = row.description or "", row.due_on
+        if not desc and due is None:
             continue  # an empty row of the form
         field = f"actions.{i}"
-        desc = parse_text(c, desc, f"{field}.description", 2000)
-        due = _date(c, due, f"{field}.due_on")
-        if due and visited_on and due < visited_on:
+        if not desc:
+            c.add(rules.REQUIRED, _l("This field is required."), f"{field}.description")
+        if due is None:
+            c.add(rules.REQUIRED, _l("Enter a date such as 2027-03-01."), f"{field}.due_on")
+        elif due < visited_on:
             c.add(rules.DUE_BEFORE_VISIT, _l("The due date cannot be before the visit."), f"{field}.due_on")
         actions.append((desc, due))
-    return dict(visited_on=visited_on, place=place, participants=participants, findings=findings,
-                rating=rating), actions, c.violations
+    return dict(visited_on=visited_on, place=body.place, participants=body.participants, findings=body.findings,
+                rating=body.rating), actions, c.violations
 
 
-def record_visit(alliance, data, actor, photos=(), today=None):
-    """Record a visit with its follow-up actions (``data["actions"]``: ``[{"description", "due_on"}]``) and
-    optional photos; the association's board and treasurer are notified when there are actions."""
-    fields, actions, violations = parse_visit(data, today)
+def record_visit(alliance, body, actor, photos=(), today=None):
+    """Record a visit (``body``: a ``VisitIn``, or a mapping read as a form) with its follow-up actions
+    (``actions``: ``[{"description", "due_on"}]``) and optional photos; the association's board and treasurer
+    are notified when there are actions."""
+    fields, actions, violations = visit_violations(read_visit(body), today)
     violations = state_violations(alliance) + violations
     photos = [p for p in photos or [] if p is not None and getattr(p, "filename", None)]
     if len(photos) > MAX_PHOTOS:
@@ -125,27 +101,33 @@ def _store_photo(visit, checked, actor, caption):
     return photo
 
 
-def add_photo(visit, storage, actor, caption=""):
-    """Add a JPEG or PNG photo to a visit (415 for any other content, whatever its name)."""
+def add_photo(visit, storage, actor, body=None):
+    """Add a JPEG or PNG photo to a visit (415 for any other content, whatever its name); ``body``: a ``PhotoIn``
+    (or the caption's text)."""
+    body = as_body(PhotoIn, body if isinstance(body, PhotoIn) else {"caption": body})
     raise_all(state_violations(visit.alliance))
     c = Collector()
-    caption = parse_text(c, caption, "caption", 200, required=False)
+    caption = body.caption or ""
     if len(visit.photos) >= MAX_PHOTOS:
         c.add(rules.TOO_MANY_PHOTOS, _l("At most %(n)s photos.", n=MAX_PHOTOS), "photo")
     raise_all(c.violations)
     return _store_photo(visit, _checked_photo(storage), actor, caption)
 
 
-def act(action, name, actor, answer=None, comment=None, evidence=None):
-    """``answer`` (the board, with ``answer`` text and an optional evidence file), ``close`` (the officer,
-    optional comment) or ``reopen`` (the officer, with a comment) through the follow-up workflow."""
+def act(action, body, actor, answer=None, comment=None, evidence=None):
+    """``body.action`` (``body``: an ``ActionTransitionIn``; or the action's name with ``answer`` and ``comment``
+    as keywords, read as a form): ``answer`` (the board, with ``answer`` text and an optional evidence file),
+    ``close`` (the officer, optional comment) or ``reopen`` (the officer, with a comment) through the follow-up
+    workflow."""
+    if not isinstance(body, ActionTransitionIn):
+        body = as_body(ActionTransitionIn, {"action": body, "answer": answer, "comment": comment})
+    name = body.action
     raise_all(state_violations(action.alliance))
     stored = None
     if name == "answer" and evidence is not None and getattr(evidence, "filename", None):
         data, ctype, fname = uploads.read_checked(evidence, field="evidence")
         stored = (uploads.store(data), fname, ctype)
-    answer = str(answer or "").strip()[:5000]
-    comment = str(comment or "").strip()[:5000]
+    answer, comment = body.answer or "", body.comment or ""
     data = {"answer": answer} if name == "answer" else {}
 
     def effect(obj, t, data):

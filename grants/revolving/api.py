@@ -9,46 +9,17 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
-from ..api.core import Model, Out, api_user, bool_arg, choice_arg, dump, endpoint, load, paginate, require
-from ..schemas.types import AmountStr, Id, MoneyStr, RatioStr, ShareStr, UtcDateTime
+from ..api.core import Out, api_user, bool_arg, choice_arg, dump, endpoint, load, paginate, require
+from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
 from ..associations.models import Association
 from ..associations.services import mask_name
 from . import services
 from .models import Loan, Movement
 from .permissions import can_record, can_view_fund, can_write_off, names_mode
+from .schemas import LoanIn, LoanRepaymentIn, RepaymentIn, WriteOffIn
 
 TAGS = ("revolving",)
 STATES = ("open", "repaid", "written_off")
-
-
-class RepaymentIn(Model):
-    member_id: Id
-    amount: AmountStr
-    paid_on: date
-    reference: str = Field(max_length=100, description="the receipt's reference")
-    loan_id: Id | None = None
-    alliance_id: Id | None = Field(None, description="the alliance whose grant share this repays")
-    note: str | None = Field(None, max_length=300)
-
-
-class LoanIn(Model):
-    member_id: Id
-    amount: AmountStr
-    lent_on: date
-    due_on: date
-    purpose: str = Field(max_length=300)
-    interest_rate: ShareStr | None = Field(None, description="flat share of the amount for the whole term")
-
-
-class LoanRepaymentIn(Model):
-    amount: AmountStr
-    paid_on: date
-    reference: str = Field(max_length=100)
-    note: str | None = Field(None, max_length=300)
-
-
-class WriteOffIn(Model):
-    reason: str = Field(max_length=1000)
 
 
 class MovementOut(Out):
@@ -185,7 +156,7 @@ def record_repayment(association_id, body):
     ``loan_id``), ``revolving_not_allowed``, ``invalid``."""
     association = load_association(association_id)
     _recorder(association)
-    mv = services.record_repayment(association, body.model_dump(), api_user())
+    mv = services.record_repayment(association, body, api_user())
     return movement_out(mv, _person(association))
 
 
@@ -211,7 +182,7 @@ def record_loan(association_id, body):
     ``revolving_not_allowed``, ``invalid``."""
     association = load_association(association_id)
     _recorder(association)
-    loan = services.record_loan(association, body.model_dump(), api_user())
+    loan = services.record_loan(association, body, api_user())
     return loan_out(loan, _person(association))
 
 
@@ -234,7 +205,7 @@ def record_loan_repayment(association_id, loan_id, body):
     association = load_association(association_id)
     loan = load_loan(association, loan_id)
     _recorder(association)
-    mv = services.record_loan_repayment(loan, body.model_dump(), api_user())
+    mv = services.record_loan_repayment(loan, body, api_user())
     return movement_out(mv, _person(association))
 
 
@@ -246,5 +217,5 @@ def write_off(association_id, loan_id, body):
     association = load_association(association_id)
     loan = load_loan(association, loan_id)
     require(can_write_off(api_user(), association), _l("Only the association's board writes off loans."))
-    services.write_off_loan(loan, body.reason, api_user())
+    services.write_off_loan(loan, body, api_user())
     return loan_out(loan, _person(association))

@@ -1,4 +1,5 @@
-"""Forms of the revolving fund pages (every check of substance is in the services)."""
+"""Forms of the revolving fund pages: they render and carry the CSRF token; the input is read by the operation's
+schema (grants/revolving/schemas.py) and checked by the services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField

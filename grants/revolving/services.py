@@ -20,14 +20,15 @@ from ..alliances.models import Alliance
 from ..associations.models import Member
 from ..common import utcnow
 from ..errors import Collector, RuleViolation, ValidationFailed, Violation
-from ..alliances.inputs import parse_amount, parse_date, parse_text
 from ..extensions import db
-from ..money import ZERO, amount_hint, shown, to_decimal
+from ..money import ZERO, amount_hint, shown
 from ..programs.models import Call, Program
 from ..workflows import rules as rule_codes
 from ..workflows.alliance import FUNDED
 from ..workflows.loan import LOAN
+from ..schemas.fields import as_body
 from .models import Loan, Movement, RevolvingFund
+from .schemas import DepositIn, LoanIn, LoanRepaymentIn, RepaymentIn, WriteOffIn
 
 CENT = Decimal("0.01")
 FIELD_RULES = ("invalid", "required")
@@ -45,14 +46,6 @@ def _raise(c, rules=False):
     if rules or any(v.rule not in FIELD_RULES for v in c.violations):
         raise RuleViolation(c.violations)
     raise ValidationFailed(_l("Some fields need attention."), c.violations)
-
-
-def _int(raw):
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**31 else None
 
 
 # -- the fund row -------------------------------------------------------------------------------------------
@@ -129,28 +122,25 @@ def _not_allowed(c):
 
 @offers.provide("deposit_from_grant")
 def deposit_from_grant(alliance, amount, actor, moved_on=None, reference=None):
-    """Move unspent grant of ``alliance`` into its association's fund (at closeout). Raises ``RuleViolation``
-    (``revolving_not_allowed`` when the alliance's program has no fund share, ``invalid`` for an amount <= 0
-    or a bad date). Returns the movement. Flushes, never commits."""
+    """Move unspent grant of ``alliance`` into its association's fund (at closeout): ``amount``, ``moved_on``
+    (today when empty) and ``reference`` are read by ``DepositIn``. Raises ``RuleViolation``
+    (``revolving_not_allowed`` when the alliance's program has no fund share, ``invalid`` for an amount <= 0).
+    Returns the movement. Flushes, never commits."""
+    body = as_body(DepositIn, {"amount": amount, "moved_on": moved_on, "reference": reference})
     c = Collector()
     if share_of(alliance) <= 0:
         c.add(rule_codes.REVOLVING_NOT_ALLOWED, _l("The alliance's program has no revolving fund."), "amount")
-    try:
-        value = to_decimal(amount)
-        if value <= 0 or value > 999999999999:
-            raise ValueError
-    except (ValueError, TypeError):
-        value = None
-        c.add(rule_codes.INVALID, _l("Enter an amount greater than zero, such as %(example)s.", example=amount_hint()), "amount")
-    day = date.today() if moved_on in (None, "") else parse_date(c, moved_on, "moved_on", allow_future=True)
+    if body.amount <= 0:
+        c.add(rule_codes.INVALID, _l("Enter an amount greater than zero, such as %(example)s.",
+                                     example=amount_hint()), "amount")
     if c.violations:
         raise RuleViolation(c.violations)
+    day = body.moved_on or date.today()
     fund = lock_fund(alliance.association)
-    mv = _move(fund, "deposit", value, actor, day, alliance_id=alliance.id,
-               reference=(str(reference)[:100] if reference else None))
+    mv = _move(fund, "deposit", body.amount, actor, day, alliance_id=alliance.id, reference=body.reference or None)
     audit.record("revolving_movement", mv.id, "deposit_from_grant", actor, alliance_id=alliance.id,
                  association_id=alliance.association_id,
-                 data={"amount": value, "moved_on": day, "balance_after": mv.balance_after})
+                 data={"amount": body.amount, "moved_on": day, "balance_after": mv.balance_after})
     return mv
 
 
@@ -169,14 +159,7 @@ def _moved_column(alliance_id=Alliance.id):
 
 # -- repayments and loans -----------------------------------------------------------------------------------
 
-def _member(c, association, raw, active=False):
-    if raw in (None, ""):
-        c.add(rule_codes.REQUIRED, _l("Choose a member."), "member_id")
-        return None
-    ident = _int(raw)
-    if ident is None:
-        c.add(rule_codes.INVALID, _l("Choose a member."), "member_id")
-        return None
+def _member(c, association, ident, active=False):
     member = db.session.get(Member, ident)
     if member is None or member.association_id != association.id or (active and not member.active):
         c.add(rule_codes.MEMBER_NOT_IN_ASSOCIATION, _l("The member does not belong to this association."), "member_id")
@@ -184,10 +167,10 @@ def _member(c, association, raw, active=False):
     return member
 
 
-def _alliance(c, association, raw):
-    if raw in (None, ""):
+def _alliance(c, association, ident):
+    if ident is None:
         return None
-    alliance = db.session.get(Alliance, _int(raw) or 0) if _int(raw) else None
+    alliance = db.session.get(Alliance, ident)
     if alliance is None or alliance.association_id != association.id:
         c.add(rule_codes.INVALID, _l("Choose an alliance of this association."), "alliance_id")
         return None
@@ -196,10 +179,10 @@ def _alliance(c, association, raw):
     return alliance
 
 
-def _loan(c, association, raw):
-    if raw in (None, ""):
+def _loan(c, association, ident):
+    if ident is None:
         return None
-    loan = db.session.get(Loan, _int(raw) or 0) if _int(raw) else None
+    loan = db.session.get(Loan, ident)
     if loan is None or loan.association_id != association.id:
         c.add(rule_codes.INVALID, _l("Choose a loan of this association."), "loan_id")
         return None
@@ -225,26 +208,25 @@ def _loan_rules(c, loan, amount, member=None):
     return refused
 
 
-def record_repayment(association, data, actor):
-    """A member pays money into the fund. ``data``: ``member_id``, ``amount``, ``paid_on``, ``reference``
-    (the receipt), optional ``loan_id``, ``alliance_id`` (the alliance whose share it repays) and ``note``."""
+def record_repayment(association, body, actor):
+    """A member pays money into the fund. ``body``: a ``RepaymentIn`` (or a mapping read as a form):
+    ``member_id``, ``amount``, ``paid_on``, ``reference`` (the receipt), optional ``loan_id``, ``alliance_id``
+    (the alliance whose share it repays) and ``note``."""
+    body = as_body(RepaymentIn, body)
     c = Collector()
-    member = _member(c, association, data.get("member_id"))
-    amount = parse_amount(c, data.get("amount"))
-    day = parse_date(c, data.get("paid_on"), "paid_on")
-    reference = parse_text(c, data.get("reference"), "reference", 100)
-    note = parse_text(c, data.get("note"), "note", 300, required=False) or None
-    alliance = _alliance(c, association, data.get("alliance_id"))
-    loan = _loan(c, association, data.get("loan_id"))
+    member = _member(c, association, body.member_id)
+    alliance = _alliance(c, association, body.alliance_id)
+    loan = _loan(c, association, body.loan_id)
     if loan is None and alliance is None and not fund_allowed(association):
         _not_allowed(c)
     fund = lock_fund(association) if not c.violations else None
     refused = False
     if loan is not None:
         loan = _lock_loan(loan)
-        refused = _loan_rules(c, loan, amount, member)
+        refused = _loan_rules(c, loan, body.amount, member)
     _raise(c, rules=refused)
-    return _repay(fund, member, amount, day, reference, note, actor, alliance=alliance, loan=loan)
+    return _repay(fund, member, body.amount, body.paid_on, body.reference, body.note or None, actor,
+                  alliance=alliance, loan=loan)
 
 
 def _repay(fund, member, amount, day, reference, note, actor, alliance=None, loan=None):
@@ -263,49 +245,31 @@ def _repay(fund, member, amount, day, reference, note, actor, alliance=None, loa
     return mv
 
 
-def record_loan_repayment(loan, data, actor):
-    """A repayment of ``loan``. ``data``: ``amount``, ``paid_on``, ``reference``, optional ``note``."""
+def record_loan_repayment(loan, body, actor):
+    """A repayment of ``loan``. ``body``: a ``LoanRepaymentIn`` (or a mapping read as a form): ``amount``,
+    ``paid_on``, ``reference``, optional ``note``."""
+    body = as_body(LoanRepaymentIn, body)
     association = loan.member.association
     c = Collector()
-    amount = parse_amount(c, data.get("amount"))
-    day = parse_date(c, data.get("paid_on"), "paid_on")
-    reference = parse_text(c, data.get("reference"), "reference", 100)
-    note = parse_text(c, data.get("note"), "note", 300, required=False) or None
-    fund = lock_fund(association) if not c.violations else None
+    fund = lock_fund(association)
     loan = _lock_loan(loan)
-    _raise(c, rules=_loan_rules(c, loan, amount))
-    return _repay(fund, loan.member, amount, day, reference, note, actor, loan=loan)
+    _raise(c, rules=_loan_rules(c, loan, body.amount))
+    return _repay(fund, loan.member, body.amount, body.paid_on, body.reference, body.note or None, actor, loan=loan)
 
 
-def _rate(c, raw):
-    if raw in (None, ""):
-        return Decimal("0.0000")
-    try:
-        rate = to_decimal(raw, 4)
-        if rate < 0 or rate > 1:
-            raise ValueError
-        return rate
-    except (ValueError, TypeError):
-        c.add(rule_codes.INVALID, _l("Enter the interest as a share between 0 and 1, such as 0.05."), "interest_rate")
-        return None
-
-
-def record_loan(association, data, actor):
-    """Lend from the fund to a member. ``data``: ``member_id``, ``amount``, ``lent_on``, ``due_on``,
-    ``purpose``, optional ``interest_rate`` (a flat share of the amount for the whole term, e.g. "0.05")."""
+def record_loan(association, body, actor):
+    """Lend from the fund to a member. ``body``: a ``LoanIn`` (or a mapping read as a form): ``member_id``,
+    ``amount``, ``lent_on``, ``due_on``, ``purpose``, optional ``interest_rate`` (a flat share of the amount for
+    the whole term, e.g. "0.05")."""
+    body = as_body(LoanIn, body)
     c = Collector()
-    member = _member(c, association, data.get("member_id"), active=True)
-    amount = parse_amount(c, data.get("amount"))
-    lent_on = parse_date(c, data.get("lent_on"), "lent_on")
-    due_on = parse_date(c, data.get("due_on"), "due_on", allow_future=True)
-    if lent_on and due_on and due_on < lent_on:
-        c.add(rule_codes.INVALID, _l("The due date cannot be before the loan date."), "due_on")
-    purpose = parse_text(c, data.get("purpose"), "purpose", 300)
-    rate = _rate(c, data.get("interest_rate"))
+    member = _member(c, association, body.member_id, active=True)
+    amount, lent_on, due_on, purpose = body.amount, body.lent_on, body.due_on, body.purpose
+    rate = body.interest_rate if body.interest_rate is not None else Decimal("0.0000")
     if not fund_allowed(association):
         _not_allowed(c)
     fund = lock_fund(association)
-    if amount is not None and amount > fund.balance:
+    if amount > fund.balance:
         c.violations.append(_insufficient(fund.balance))
     _raise(c)
     due = (amount + amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -322,13 +286,15 @@ def record_loan(association, data, actor):
     return loan
 
 
-def write_off_loan(loan, reason, actor):
-    """The board writes off what is left of an open loan, with a reason. No money moves."""
+def write_off_loan(loan, body, actor):
+    """The board writes off what is left of an open loan, with a reason (``body``: a ``WriteOffIn``, or the
+    reason's text). No money moves."""
+    body = as_body(WriteOffIn, body if isinstance(body, WriteOffIn) else {"reason": body})
+    text = body.reason
     c = Collector()
     if loan.state != "open":
         c.add(rule_codes.INVALID, _l("Only an open loan can be written off."), "loan_id")
-    text = parse_text(c, reason, "reason", 1000)
-    _raise(c, rules=loan.state != "open")
+    _raise(c, rules=True)
     left = loan.amount_due - loan.repaid
 
     def effect(obj, _t, _data):

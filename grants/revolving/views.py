@@ -15,6 +15,7 @@ from ..associations.services import mask_name
 from ..common import get_or_404
 from ..extensions import db
 from ..money import shown
+from ..schemas import from_form
 from ..web.forms import form_action, success
 from ..web.pagination import paginate
 from ..workflows.alliance import FUNDED
@@ -22,6 +23,7 @@ from . import services
 from .forms import LoanForm, LoanRepaymentForm, RepaymentForm, WriteOffForm
 from .models import Loan, Movement
 from .permissions import can_record, can_view_fund, can_write_off, names_mode
+from .schemas import LoanIn, LoanRepaymentIn, RepaymentIn, WriteOffIn
 
 bp = Blueprint("revolving", __name__, url_prefix="/associations/<int:association_id>/revolving-fund")
 
@@ -115,8 +117,8 @@ def fund(association_id):
 def record_repayment(association_id):
     association = load(association_id)
     form = RepaymentForm(prefix="repayment")
-    return _write(association, can_record, form, lambda: services.record_repayment(association, form.values(),
-                                                                                   current_user),
+    return _write(association, can_record, form, lambda: services.record_repayment(
+        association, from_form(RepaymentIn, form.values()), current_user),
                   lambda status: _page(association, repayment_form=form, status=status),
                   lambda mv: success(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount,
                                                                                       _currency(association))),
@@ -128,7 +130,8 @@ def record_repayment(association_id):
 def record_loan(association_id):
     association = load(association_id)
     form = LoanForm(prefix="loan")
-    return _write(association, can_record, form, lambda: services.record_loan(association, form.values(), current_user),
+    return _write(association, can_record, form, lambda: services.record_loan(
+        association, from_form(LoanIn, form.values()), current_user),
                   lambda status: _page(association, loan_form=form, status=status),
                   lambda loan: success(_l("Loan recorded: %(amount)s.", amount=shown(loan.amount,
                                                                                    _currency(association))),
@@ -156,8 +159,8 @@ def loan(association_id, loan_id):
     if request.method == "GET":
         return _loan_page(association, item)
     form = LoanRepaymentForm()
-    return _write(association, can_record, form, lambda: services.record_loan_repayment(item, form.values(),
-                                                                                        current_user),
+    return _write(association, can_record, form, lambda: services.record_loan_repayment(
+        item, from_form(LoanRepaymentIn, form.values()), current_user),
                   lambda status: _loan_page(association, item, form=form, status=status),
                   lambda mv: success(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount,
                                                                                       _currency(association))),
@@ -170,8 +173,8 @@ def write_off(association_id, loan_id):
     association = load(association_id)
     item = load_loan(association, loan_id)
     form = WriteOffForm()
-    return _write(association, can_write_off, form, lambda: services.write_off_loan(item, form.reason.data,
-                                                                                   current_user),
+    return _write(association, can_write_off, form, lambda: services.write_off_loan(
+        item, from_form(WriteOffIn, {"reason": form.reason.data}), current_user),
                   lambda status: _loan_page(association, item, write_off_form=form, status=status),
                   lambda result: success(_l("The loan was written off."),
                                          url_for(".loan", association_id=association.id, loan_id=item.id)))

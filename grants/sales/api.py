@@ -9,39 +9,25 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
 from ..accounts.models import User
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter
-from ..api.core import (ApiError, Model, Out, api_user, check_version, choice_arg, dump, endpoint, load, no_content,
+from ..api.core import (ApiError, Out, api_user, check_version, choice_arg, dump, endpoint, load, no_content,
                         paginate, require)
-from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
+from ..schemas.types import AmountStr, MoneyStr, UtcDateTime
 from ..associations.models import Buyer
 from ..errors import NotFound
 from ..extensions import db
-from ..money import fmt
 from ..workflows import rules
 from ..workflows.delivery import DELIVERY
 from . import services
 from .models import Delivery
+from .schemas import DeliveryIn, DeliveryPatch, DeliveryTransitionIn, LinkIn, PaymentIn
 from .permissions import (buyer_id_of, can_link, can_record, can_view_buyer_deliveries, can_view_deliveries,
                           can_view_delivery, is_buyer_of)
 
 TAGS = ("sales",)
-
-
-class DeliveryIn(Model):
-    delivered_on: date
-    quantity: AmountStr
-    unit: str | None = Field(None, max_length=30, description="the letter of intent's unit when empty")
-    quality: str | None = Field(None, max_length=300)
-    unit_price: AmountStr
-    amount: AmountStr | None = Field(None, description="must equal quantity × unit_price (computed when left out)")
-
-
-class DeliveryPatch(DeliveryIn):
-    version: int = Field(ge=0)
 
 
 class DeliveryOut(Out):
@@ -64,19 +50,6 @@ class DeliveryOut(Out):
     version: int
 
 
-class DeliveryTransitionIn(Model):
-    action: str = Field(min_length=1, max_length=60)
-    reason: str | None = Field(None, max_length=2000, description="dispute: why (required)")
-    comment: str | None = Field(None, max_length=2000)
-    paid_on: date | None = Field(None, description="confirm: the payment, when already made")
-    paid_amount: AmountStr | None = None
-
-
-class PaymentIn(Model):
-    paid_on: date
-    paid_amount: AmountStr
-
-
 class ActionOut(Out):
     action: str
     label: str
@@ -94,10 +67,6 @@ class SalesOut(Out):
     paid: MoneyStr
     awaiting_buyer: int
     disputed: int
-
-
-class LinkIn(Model):
-    user_id: Id
 
 
 class AccountOut(Out):
@@ -122,12 +91,6 @@ def _load_delivery(delivery_id):
     return load(Delivery, delivery_id, lambda d: can_view_delivery(api_user(), d))
 
 
-def _data(body):
-    data = body.model_dump()
-    return {k: (fmt(v) if k in ("quantity", "unit_price", "amount") and v is not None else v)
-            for k, v in data.items()}
-
-
 @endpoint("/alliances/<int:alliance_id>/deliveries", summary="Deliveries of the alliance to its buyer",
           response=DeliveryOut, paginated=True, tags=TAGS, name="alliance_deliveries",
           query={"state": "recorded, confirmed or disputed"})
@@ -147,7 +110,7 @@ def record_delivery(alliance_id, body):
     ``alliance_without_buyer``, ``delivery_amount_mismatch``, ``delivery_unit_mismatch``, ``invalid``."""
     alliance = _load_alliance(alliance_id)
     require(can_record(api_user(), alliance), _l("Only the association's board or treasurer records deliveries."))
-    d = services.record_delivery(alliance, _data(body), api_user())
+    d = services.record_delivery(alliance, body, api_user())
     return delivery_out(d)
 
 
@@ -191,7 +154,7 @@ def correct_delivery(delivery_id, body):
     d = _load_delivery(delivery_id)
     require(can_record(api_user(), d.alliance), _l("Only the association's board or treasurer corrects deliveries."))
     check_version(d, body.version)
-    services.correct_delivery(d, _data(body), api_user())
+    services.correct_delivery(d, body, api_user())
     return delivery_out(d)
 
 
@@ -212,8 +175,7 @@ def delivery_transition(delivery_id, body):
     d = _load_delivery(delivery_id)
     if body.action not in DELIVERY.by_name:
         raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
-    services.act(d, body.action, api_user(), reason=body.reason, comment=body.comment,
-                 paid_on=body.paid_on, paid_amount=fmt(body.paid_amount) if body.paid_amount is not None else None)
+    services.act(d, body, api_user())
     return delivery_out(d)
 
 
@@ -224,7 +186,7 @@ def delivery_payment(delivery_id, body):
     ``invalid`` (in the future, before the delivery)."""
     d = _load_delivery(delivery_id)
     require(is_buyer_of(api_user(), d.buyer_id), _l("Only the buyer's own account records its payments."))
-    services.record_payment(d, {"paid_on": body.paid_on, "paid_amount": fmt(body.paid_amount)}, api_user())
+    services.record_payment(d, body, api_user())
     return delivery_out(d)
 
 

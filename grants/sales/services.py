@@ -23,15 +23,16 @@ from .. import audit
 from ..alliances import page
 from ..alliances import sales as sales_port
 from ..alliances.models import Alliance
-from ..alliances.inputs import parse_amount, parse_date, parse_text
 from ..common import utcnow
 from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..extensions import db
 from ..money import ZERO, fmt, to_decimal
+from ..schemas.fields import as_body
 from ..workflows import rules
 from ..workflows.delivery import DELIVERY
 from .models import BuyerAccount, Delivery
 from .permissions import RECORDING
+from .schemas import DeliveryIn, DeliveryTransitionIn, PaymentIn
 
 CENT = Decimal("0.01")
 FIELD_RULES = ("required", "invalid")
@@ -94,29 +95,31 @@ def _violation(rule, message, field=None):
     return Violation(rule, message, field)
 
 
-def _parse(c, data, letter):
-    delivered_on = parse_date(c, data.get("delivered_on"), "delivered_on")
-    quantity = parse_amount(c, data.get("quantity"), "quantity")
-    unit = parse_text(c, data.get("unit") or (letter or {}).get("unit"), "unit", 30)
-    quality = parse_text(c, data.get("quality"), "quality", 300, required=False)
-    unit_price = parse_amount(c, data.get("unit_price"), "unit_price")
-    raw_amount = data.get("amount")
-    amount = None
-    if raw_amount in (None, ""):
-        if quantity is not None and unit_price is not None:
-            amount = (quantity * unit_price).quantize(CENT)
-    else:
-        amount = parse_amount(c, raw_amount, "amount")
-    if None not in (amount, quantity, unit_price) and amount != (quantity * unit_price).quantize(CENT):
-        c.add(rules.DELIVERY_AMOUNT_MISMATCH, _l("The amount (%(amount)s) must equal the quantity times the unit price "
-                                             "(%(product)s).", amount=fmt(amount),
-                                             product=fmt((quantity * unit_price).quantize(CENT))), "amount")
+def _not_future(c, day, field):
+    """A day that has come; listed with the business rules (the refusal names every problem at once)."""
+    if day > date.today():
+        c.add(rules.INVALID, _l("The date cannot be in the future."), field)
+
+
+def _values(c, body, letter):
+    """What ``body`` (a ``DeliveryIn``: each field's shape checked) records, with the rules that need the letter
+    of intent or several fields: the unit (the letter's, required without one), the amount (computed, or equal to
+    quantity × unit price), the day (not in the future)."""
+    _not_future(c, body.delivered_on, "delivered_on")
     expected_unit = ((letter or {}).get("unit") or "").strip()
+    unit = body.unit or expected_unit
+    if not unit:
+        c.add(rules.REQUIRED, _l("This field is required."), "unit")
+    product = (body.quantity * body.unit_price).quantize(CENT)
+    amount = product if body.amount is None else body.amount
+    if amount != product:
+        c.add(rules.DELIVERY_AMOUNT_MISMATCH, _l("The amount (%(amount)s) must equal the quantity times the unit price "
+                                             "(%(product)s).", amount=fmt(amount), product=fmt(product)), "amount")
     if unit and expected_unit and unit.casefold() != expected_unit.casefold():
         c.add(rules.DELIVERY_UNIT_MISMATCH, _l("Record the delivery in %(unit)s, the unit of the buyer's letter of "
                                            "intent.", unit=expected_unit), "unit")
-    return {"delivered_on": delivered_on, "quantity": quantity, "unit": expected_unit or unit, "quality": quality,
-            "unit_price": unit_price, "amount": amount}
+    return {"delivered_on": body.delivered_on, "quantity": body.quantity, "unit": expected_unit or unit,
+            "quality": body.quality or "", "unit_price": body.unit_price, "amount": amount}
 
 
 def _state_violations(c, alliance):
@@ -133,13 +136,15 @@ def _snapshot(values):
             for k, v in values.items()}
 
 
-def record_delivery(alliance, data, actor):
-    """Record a delivery to the alliance's buyer: ``delivered_on`` (not in the future), ``quantity``, ``unit``
-    (the letter's unit when it has one), ``quality``, ``unit_price``, ``amount`` (computed when empty, checked
-    when given). Raises ``RuleViolation`` / ``ValidationFailed`` listing every problem."""
+def record_delivery(alliance, body, actor):
+    """Record a delivery to the alliance's buyer: ``body`` a ``DeliveryIn`` (or a mapping read as a form):
+    ``delivered_on`` (not in the future), ``quantity``, ``unit`` (the letter's unit when it has one), ``quality``,
+    ``unit_price``, ``amount`` (computed when empty, checked when given). Raises ``RuleViolation`` /
+    ``ValidationFailed`` listing every problem."""
+    body = as_body(DeliveryIn, body)
     c = Collector()
     _state_violations(c, alliance)
-    values = _parse(c, data, letter_of(alliance))
+    values = _values(c, body, letter_of(alliance))
     _raise(c)
     delivery = Delivery(alliance_id=alliance.id, buyer_id=alliance.buyer_id, state="recorded",
                         recorded_by_id=actor.id if actor else None, **values)
@@ -151,15 +156,16 @@ def record_delivery(alliance, data, actor):
     return delivery
 
 
-def correct_delivery(delivery, data, actor):
+def correct_delivery(delivery, body, actor):
     """Correct a delivery that is awaiting the buyer or disputed (a disputed one is then sent again with
-    ``resend``). Raises ``RuleViolation`` (``delivery_not_editable`` once confirmed, and the rules of
-    ``record_delivery``)."""
+    ``resend``): ``body`` a ``DeliveryIn`` (the API's ``DeliveryPatch``, its version checked). Raises
+    ``RuleViolation`` (``delivery_not_editable`` once confirmed, and the rules of ``record_delivery``)."""
+    body = as_body(DeliveryIn, body)
     c = Collector()
     if delivery.state == "confirmed":
         c.add(rules.DELIVERY_NOT_EDITABLE, _l("A confirmed delivery can no longer be changed."))
     alliance = delivery.alliance
-    values = _parse(c, data, letter_of(alliance))
+    values = _values(c, body, letter_of(alliance))
     _raise(c)
     old = _snapshot({k: getattr(delivery, k) for k in FIELDS})
     for k, v in values.items():
@@ -170,30 +176,39 @@ def correct_delivery(delivery, data, actor):
     return delivery
 
 
-def _payment(c, delivery, data, required):
-    paid_on = data.get("paid_on")
-    paid_amount = data.get("paid_amount")
-    if not required and paid_on in (None, "") and paid_amount in (None, ""):
+def _payment(c, delivery, paid_on, paid_amount):
+    """The payment ``(paid_on, paid_amount)`` of ``delivery``, or None when neither is given (both or none);
+    its rules are listed with the others: not more than the delivery, not before it, not in the future."""
+    if paid_on is None and paid_amount is None:
         return None
-    day = parse_date(c, paid_on, "paid_on")
-    amount = parse_amount(c, paid_amount, "paid_amount")
-    if amount is not None and amount > delivery.amount:
+    if paid_on is None:
+        c.add(rules.REQUIRED, _l("This field is required."), "paid_on")
+    else:
+        _not_future(c, paid_on, "paid_on")
+        if paid_on < delivery.delivered_on:
+            c.add(rules.INVALID, _l("The payment cannot be earlier than the delivery."), "paid_on")
+    if paid_amount is None:
+        c.add(rules.REQUIRED, _l("This field is required."), "paid_amount")
+    elif paid_amount > delivery.amount:
         c.add(rules.PAYMENT_EXCEEDS_AMOUNT, _l("The payment cannot be more than the amount of the delivery "
                                            "(%(amount)s).", amount=fmt(delivery.amount)), "paid_amount")
-    if day is not None and day < delivery.delivered_on:
-        c.add(rules.INVALID, _l("The payment cannot be earlier than the delivery."), "paid_on")
-    return day, amount
+    return paid_on, paid_amount
 
 
-def act(delivery, action, actor, reason=None, comment=None, paid_on=None, paid_amount=None):
-    """Take ``action`` on ``delivery`` through the engine: ``confirm`` (the buyer; may carry the payment),
-    ``dispute`` (the buyer, with ``reason``), ``resend`` (the association after correcting it). Confirming feeds the
-    sales indicators. Raises ``InvalidTransition``, ``Forbidden``, ``RuleViolation``."""
-    data = {"reason": (reason or "").strip()} if action == "dispute" else {}
+def act(delivery, body, actor, reason=None, comment=None, paid_on=None, paid_amount=None):
+    """Take ``body.action`` (``body`` a ``DeliveryTransitionIn``; or the action's name with its values as keywords,
+    read as a form) on ``delivery`` through the engine: ``confirm`` (the buyer; may carry the payment),
+    ``dispute`` (the buyer, with ``reason``), ``resend`` (the association after correcting it). Confirming feeds
+    the sales indicators. Raises ``InvalidTransition``, ``Forbidden``, ``RuleViolation``."""
+    if not isinstance(body, DeliveryTransitionIn):
+        body = as_body(DeliveryTransitionIn, {"action": body, "reason": reason, "comment": comment,
+                                              "paid_on": paid_on, "paid_amount": paid_amount})
+    action = body.action
+    data = {"reason": body.reason or ""} if action == "dispute" else {}
     pay = None
     if action == "confirm":
         c = Collector()
-        pay = _payment(c, delivery, {"paid_on": paid_on, "paid_amount": paid_amount}, required=False)
+        pay = _payment(c, delivery, body.paid_on, body.paid_amount)
         DELIVERY.check(delivery, action, actor, data)  # state and role first: a refused action says why
         _raise(c)
 
@@ -208,20 +223,22 @@ def act(delivery, action, actor, reason=None, comment=None, paid_on=None, paid_a
                 return {"paid_on": pay[0].isoformat(), "paid_amount": fmt(pay[1])}
         return None
 
-    DELIVERY.apply(delivery, action, actor, comment=comment or None, data=data, effect=effect)
+    DELIVERY.apply(delivery, action, actor, comment=body.comment or None, data=data, effect=effect)
     db.session.flush()
     if action == "confirm":
         feed(delivery.alliance, actor)
     return delivery
 
 
-def record_payment(delivery, data, actor):
-    """The buyer records (or corrects) the payment of a confirmed delivery: ``paid_on``, ``paid_amount``.
-    Raises ``RuleViolation`` (``delivery_not_confirmed``, ``payment_exceeds_amount``) / ``ValidationFailed``."""
+def record_payment(delivery, body, actor):
+    """The buyer records (or corrects) the payment of a confirmed delivery: ``body`` a ``PaymentIn`` (or a mapping
+    read as a form): ``paid_on``, ``paid_amount``. Raises ``RuleViolation`` (``delivery_not_confirmed``,
+    ``payment_exceeds_amount``) / ``ValidationFailed``."""
+    body = as_body(PaymentIn, body)
     c = Collector()
     if delivery.state != "confirmed":
         c.add(rules.DELIVERY_NOT_CONFIRMED, _l("The payment is recorded once the delivery is confirmed."))
-    pay = _payment(c, delivery, data, required=True)
+    pay = _payment(c, delivery, body.paid_on, body.paid_amount)
     _raise(c)
     old = {"paid_on": delivery.paid_on.isoformat() if delivery.paid_on else None,
            "paid_amount": fmt(delivery.paid_amount) if delivery.paid_amount is not None else None}

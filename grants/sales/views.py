@@ -13,6 +13,8 @@ from ..alliances.permissions import alliance_filter
 from ..associations.models import Buyer
 from ..common import find, get_or_404
 from ..extensions import db
+from ..schemas import from_form
+from ..schemas.fields import form_values
 from ..web.forms import form_action, options, success
 from ..web.pagination import paginate
 from ..workflows.delivery import DELIVERY
@@ -21,6 +23,7 @@ from .forms import DecisionForm, DeliveryForm, LinkForm, PaymentForm
 from .models import Delivery
 from .permissions import (RECORDING, buyer_id_of, can_correct, can_link, can_pay, can_record,
                           can_view_buyer_deliveries, can_view_deliveries, can_view_delivery)
+from .schemas import DeliveryIn, DeliveryTransitionIn, LinkIn, PaymentIn
 
 bp = Blueprint("sales", __name__)
 
@@ -70,7 +73,8 @@ def alliance_deliveries(alliance_id):
 def record(alliance_id):
     alliance = load_alliance(alliance_id)
     form = DeliveryForm()
-    return form_action(form, lambda: services.record_delivery(alliance, form.values(), current_user),
+    return form_action(form, lambda: services.record_delivery(alliance, from_form(DeliveryIn, form.values()),
+                                                              current_user),
                        lambda status: _alliance_page(alliance, form, status),
                        lambda d: success(_l("The delivery was recorded: the buyer is asked to confirm it."),
                                          url_for(".delivery", delivery_id=d.id)),
@@ -109,8 +113,7 @@ def act(delivery_id):
     def call():
         if action not in DELIVERY.by_name:
             abort(400)
-        services.act(delivery, action, current_user, reason=form.reason.data,
-                     paid_on=form.paid_on.data or None, paid_amount=form.paid_amount.data or None)
+        services.act(delivery, from_form(DeliveryTransitionIn, form_values(form), action=action), current_user)
 
     return _delivery_action(delivery, form, "decision", call, lambda: {
         "confirm": _l("The delivery is confirmed."),
@@ -130,7 +133,7 @@ def pay(delivery_id):
     delivery = load_delivery(delivery_id)
     form = PaymentForm(prefix="pay")
     return _delivery_action(delivery, form, "payment", lambda: services.record_payment(
-        delivery, {"paid_on": form.paid_on.data, "paid_amount": form.paid_amount.data}, current_user),
+        delivery, from_form(PaymentIn, form_values(form)), current_user),
         lambda: _l("The payment was recorded."), can_pay(current_user, delivery))
 
 
@@ -140,7 +143,7 @@ def correct(delivery_id):
     delivery = load_delivery(delivery_id)
     form = DeliveryForm(prefix="fix")
     return _delivery_action(delivery, form, "correction", lambda: services.correct_delivery(
-        delivery, form.values(), current_user), lambda: _l("The delivery was corrected."),
+        delivery, from_form(DeliveryIn, form.values()), current_user), lambda: _l("The delivery was corrected."),
         can_record(current_user, delivery.alliance))
 
 
@@ -209,11 +212,8 @@ def link(buyer_id):
     form.user_id.choices = []
 
     def call():
-        try:
-            uid = int(form.user_id.data or 0)
-        except ValueError:
-            uid = 0
-        services.link_account(buyer, find(User, uid), current_user)
+        body = from_form(LinkIn, {"user_id": form.user_id.data})
+        services.link_account(buyer, find(User, body.user_id), current_user)
 
     return form_action(form, call, lambda status: _accounts_page(buyer, form, status),
                        lambda result: success(_l("The account now acts for this buyer."),

@@ -6,8 +6,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from grants.errors import ValidationFailed
 from grants.extensions import db
 from grants.monitoring.models import IndicatorValue
+from grants.monitoring.schemas import read_visit
 from tests.monitoring_support import JPEG, PDF, PNG, executing, indicator, last_month, next_month, this_month
 
 TODAY = date.today()
@@ -155,3 +157,23 @@ def test_openapi_lists_monitoring(api, board):
     for path in ("/alliances/{alliance_id}/indicators/{indicator_id}/values", "/alliances/{alliance_id}/visits",
                  "/follow-up-actions/{action_id}/transitions", "/alerts", "/alliances/{alliance_id}/alerts"):
         assert path in doc["paths"], path
+
+
+def test_one_schema_for_the_api_and_the_pages(client, live, login, officer):
+    """One schema per operation (issue 14): the API documents the value's period as YYYY-MM and a visit's rows as
+    ``ActionIn`` from the same models the pages read; a row's wrong date is refused at that row's field."""
+    doc = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert doc["ValueIn"]["properties"]["period"]["pattern"] == r"^\d{4}-(0[1-9]|1[0-2])$"
+    assert "ActionIn" in str(doc["VisitIn"]["properties"]["actions"])
+    with pytest.raises(ValidationFailed) as exc:
+        read_visit({"visited_on": date.today().isoformat(), "place": "Achacachi", "findings": "Bien",
+                    "rating": "satisfactory", "actions": [{}, {"description": "Pintar", "due_on": "2026-99-01"}]})
+    assert [(v.rule, v.field) for v in exc.value.details] == [("invalid", "actions.1.due_on")]
+    resp = login(officer).post(f"/alliances/{live.id}/monitoring/visits", data={
+        "visited_on": date.today().isoformat(), "place": "Achacachi", "findings": "Bien", "rating": "satisfactory",
+        "actions-0-description": "", "actions-0-due_on": "", "actions-2-description": " ", "actions-2-due_on": "",
+        "actions-1-description": "Pintar el galpón", "actions-1-due_on": "2026-99-01"})
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Pintar el galpón" in text
+    assert "Escriba una fecha, por ejemplo 2026-03-31." in text
+    assert text.count("Escriba una fecha, por ejemplo 2026-03-31.") == 1  # row 1 only: the blank rows are skipped

@@ -144,3 +144,21 @@ def test_api_after_the_alliance_is_closed(api, fund_alliance, association, treas
     resp = api(treasurer).post(base(association) + "/loans", json=loan_body(members_of(association)[0], "300.00"))
     assert resp.status_code == 201
     assert api(treasurer).get(base(association)).get_json()["balance"] == "0.00"
+
+
+def test_the_page_and_the_api_read_a_loan_with_one_schema(api, login, fund_alliance, association, treasurer, admin):
+    """One schema per operation (issue 14): ``LoanIn`` checks the due date against the loan's and the interest's
+    range, so the API and the page refuse the same loan at the same fields (the API used to name only the
+    interest), in the treasurer's words, and nothing is lent."""
+    services.deposit_from_grant(fund_alliance, "1000.00", admin, TODAY)
+    db.session.commit()
+    member = members_of(association)[0]
+    body = loan_body(member, due_on=(TODAY - timedelta(days=1)).isoformat(), interest_rate="2")
+    resp = api(treasurer).post(base(association) + "/loans", json=body)
+    assert resp.status_code == 422
+    assert sorted(d["field"] for d in resp.get_json()["error"]["details"]) == ["due_on", "interest_rate"]
+    page = login(treasurer).post(base(association) + "/loans", data={f"loan-{k}": v for k, v in body.items()})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "La fecha de vencimiento no puede ser anterior" in text and "entre 0 y 1" in text
+    assert db.session.execute(sa.select(sa.func.count(Loan.id))).scalar() == 0

@@ -1,6 +1,8 @@
 """Deliveries to the buyer on the pages and in the API (API.md "Voice, the buyer..."): the association records,
 the buyer's own account confirms, disputes and records the payment, members read the confirmed totals on the
 alliance page, another buyer gets 404, an officer links an account to a buyer. Without JavaScript."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from grants.extensions import db
@@ -187,3 +189,19 @@ def test_confirmed_sales_suggest_the_final_reports_figures(selling, login, board
     db.session.commit()
     page = login(board).get(f"/alliances/{selling.id}/closeout").get_data(as_text=True)
     assert 'value="500.00"' in page and 'value="100.00"' in page
+
+
+def test_the_pages_validate_with_the_operations_schema(selling, login, officer, board):
+    """One schema per operation (issue 14): the link page reads its form with ``LinkIn`` (no account chosen is
+    "required" at the field, not a missing role) and the delivery form with ``DeliveryIn``: an unreadable
+    quantity and a future day are each at their field, nothing is recorded."""
+    web = login(officer)
+    resp = web.post(f"/buyers/{selling.buyer_id}/accounts", data={"user_id": ""})
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Este dato es obligatorio." in text
+    assert "Primero asigne a la cuenta el rol de comprador." not in text and "buyer_role_missing" not in text
+    resp = login(board).post(f"/alliances/{selling.id}/deliveries", data={
+        "delivered_on": (TODAY + timedelta(days=3)).isoformat(), "quantity": "diez", "unit": "kg",
+        "unit_price": "5"})
+    assert resp.status_code == 422 and 'value="diez"' in resp.get_data(as_text=True)
+    assert db.session.execute(sa.select(sa.func.count(Delivery.id))).scalar() == 0
