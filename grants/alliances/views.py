@@ -42,8 +42,10 @@ def load(alliance_id, options=(), figures=False):
         if not 0 < ident < 2 ** 31:  # beyond an INTEGER column: PostgreSQL would refuse the parameter
             abort(404)
         extra = page.columns() if figures else []
+        # LIMIT 1 (the id is unique): the alliance and its figures are read in a subquery, once, before the joined
+        # budget lines and tranches multiply its row (each figure would otherwise be computed for every row)
         row = db.session.execute(sa.select(Alliance, *extra).where(Alliance.id == ident)
-                                 .options(*options)).unique().first()
+                                 .options(*options).limit(1)).unique().first()
         if row is None:
             abort(404)
         alliance = row[0]
