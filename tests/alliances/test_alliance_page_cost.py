@@ -115,3 +115,41 @@ def test_late_expenses_counted_as_before(db):
         assert dict(zip(page.names(), row))["execution_expenses_late"] == expected, state
         checked += bool(expenses)
     assert checked
+
+
+def _page_sql(db, client, path):
+    seen = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        resp = client.get(path)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert resp.status_code == 200
+    return resp.get_data(as_text=True), seen
+
+
+def test_an_empty_list_sends_nothing_and_a_list_with_rows_is_shown(db, login, make_user):
+    """Whether each list of the page has a row comes with the alliance: an empty one (no documents, no revision
+    of the intention) sends no statement; once it has a row, the page reads and shows it as before (on the old
+    code each list sent its statement, empty or not)."""
+    from grants.alliances.models import Attachment
+
+    seed_scale(12, members=10, details=True, expenses=6)
+    db.session.commit()
+    alliance = _first(db, "in_execution")
+    client = login(make_user(memberships=[(alliance.association, "board")]))
+    html, seen = _page_sql(db, client, f"/alliances/{alliance.id}")
+    assert not [s for s in seen if s.startswith("SELECT attachments.")], seen
+    assert not [s for s in seen if s.startswith("SELECT profile_revisions.")], seen
+    assert not [s for s in seen if s.startswith("SELECT ta_contracts.")], seen
+
+    db.session.add(Attachment(alliance_id=alliance.id, kind="other", filename="acta-asamblea.pdf",
+                              content_type="application/pdf", size=10, sha256="a" * 64))
+    db.session.commit()
+    html, seen = _page_sql(db, client, f"/alliances/{alliance.id}")
+    assert [s for s in seen if s.startswith("SELECT attachments.")], seen
+    assert "acta-asamblea.pdf" in html
