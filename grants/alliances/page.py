@@ -16,9 +16,14 @@ that writes, the CLI, a test). Nothing here writes::
     def refunded(alliance):
         return page.value(alliance, "refunded", lambda: <the same sum, in its own statement>)
 """
+from datetime import date
+
 from flask import has_request_context, request
 
 _FIGURES = {}
+#: ``(day, [labelled columns])``: the columns built once a day (a figure may compare with today's date), not on
+#: every page view (building some twenty correlated subqueries cost more than running them)
+_BUILT = [None, None]
 
 
 def figure(name):
@@ -29,6 +34,7 @@ def figure(name):
 
     def deco(fn):
         _FIGURES[name] = fn
+        _BUILT[:] = [None, None]
         return fn
 
     return deco
@@ -40,8 +46,14 @@ def names():
 
 
 def columns():
-    """Every registered figure as a labelled column, in the order of ``names()``."""
-    return [_FIGURES[name]().label(name) for name in names()]
+    """Every registered figure as a labelled column, in the order of ``names()`` (built once a day: SQL
+    expressions are immutable, so the same ones serve every request and thread)."""
+    today = date.today()
+    day, built = _BUILT
+    if day != today or built is None:
+        built = [_FIGURES[name]().label(name) for name in names()]
+        _BUILT[:] = [today, built]
+    return list(built)
 
 
 def keep(alliance, values):

@@ -43,19 +43,43 @@ def load(alliance_id, options=(), figures=False):
             abort(404)
         if not 0 < ident < 2 ** 31:  # beyond an INTEGER column: PostgreSQL would refuse the parameter
             abort(404)
-        extra = page.columns() if figures else []
+        extra = page.columns() + _has_columns() if figures else []
+        # LIMIT 1 (the id is unique): the alliance and its figures are read in a subquery, once, before the joined
+        # budget lines and tranches multiply its row (each figure would otherwise be computed for every row)
         row = db.session.execute(sa.select(Alliance, *extra).where(Alliance.id == ident)
-                                 .options(*options)).unique().first()
+                                 .options(*options).limit(1)).unique().first()
         if row is None:
             abort(404)
         alliance = row[0]
         if figures and can_view_alliance(current_user, alliance):
-            page.keep(alliance, row[1:])
+            n = len(page.names())
+            page.keep(alliance, row[1:n + 1])
+            if request.method in ("GET", "HEAD"):
+                # a list the page would load and find empty is known empty already: no statement for it
+                for key, has in zip(_COLLECTIONS, row[n + 1:]):
+                    if not has and key not in sa.inspect(alliance).dict:
+                        sa.orm.attributes.set_committed_value(alliance, key, [])
     else:
         alliance = get_or_404(Alliance, alliance_id)
     if not can_view_alliance(current_user, alliance):
         abort(404)
     return alliance
+
+
+#: the alliance's lists loaded on first use (documents, cash flow, follow-ups, ...: found on the mapper, so the spine
+#: names no stage); the alliance page reads whether each has a row in its first statement
+#: (built on first use, once every stage's models are mapped)
+_COLLECTIONS = []
+_HAS = []
+
+
+def _has_columns():
+    """``EXISTS`` of each list of ``_COLLECTIONS`` for the page's alliance (built once)."""
+    if not _HAS:
+        keys = [rel.key for rel in Alliance.__mapper__.relationships if rel.uselist and rel.lazy == "select"]
+        _HAS.extend(getattr(Alliance, key).any().label(f"has_{key}") for key in keys)
+        _COLLECTIONS[:] = keys
+    return list(_HAS)
 
 
 def page_options():

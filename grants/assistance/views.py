@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from .. import uploads
 from ..alliances import expenses as expense_svc
 from ..alliances.expenses import can_record
+from ..alliances import page
 from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..extensions import db
@@ -44,12 +45,19 @@ def assistance_helpers():
     def section(alliance):
         if alliance.state not in SHOWN:
             return None
-        contracts = db.session.execute(db.select(Contract).where(Contract.alliance_id == alliance.id)
-                                       .order_by(Contract.id)).scalars().all()
+        contracts = []
+        if page.value(alliance, "assistance_contracts", lambda: True):  # none: no statement (page.py)
+            contracts = db.session.execute(db.select(Contract).where(Contract.alliance_id == alliance.id)
+                                           .order_by(Contract.id)).scalars().all()
         return {"contracts": contracts, "overdue": [d for c in contracts for d in c.overdue],
                 "can_manage": can_manage(current_user, alliance)}
 
     return {"assistance_section": section}
+
+
+@page.figure("assistance_contracts")
+def _has_contracts():
+    return db.exists().where(Contract.alliance_id == Alliance.id)
 
 
 def _alliance_page(alliance, form, status=200):

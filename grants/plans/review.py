@@ -6,7 +6,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..alliances import page
 from ..alliances.figures import financing
+from ..alliances.models import Alliance
 from ..common import utcnow
 from ..errors import Collector, Forbidden, Violation
 from ..extensions import db
@@ -178,7 +180,14 @@ def quorum_violations(alliance):
 
 # -- minutes ------------------------------------------------------------------------------------------
 
+@page.figure("plans_minutes")
+def _has_minutes():
+    return sa.exists().where(CommitteeMinutes.alliance_id == Alliance.id)
+
+
 def minutes_of(alliance, round_=None):
+    if round_ is None and not page.value(alliance, "plans_minutes", lambda: True):
+        return None  # the alliance page's first statement found none (page.py)
     query = sa.select(CommitteeMinutes).where(CommitteeMinutes.alliance_id == alliance.id)
     if round_ is not None:
         query = query.where(CommitteeMinutes.round == round_)

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..alliances import page
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members, members_masked
 from ..schemas.fields import form_values
@@ -20,6 +21,7 @@ from ..associations.levels import member_source_ids
 from ..associations.services import mask_name
 from . import exports, guards, pdf, preselection, screening, services
 from .forms import PreselectionForm, ProfileForm, screening_form
+from .models import ProfileRevision
 from .schemas import PreselectionIn, ProfileEdit, ScreeningIn
 
 bp = Blueprint("proposals", __name__)
@@ -33,9 +35,15 @@ def load(alliance_id):
     return alliance
 
 
+@page.figure("proposals_revisions")
+def _has_revisions():
+    return db.exists().where(ProfileRevision.alliance_id == Alliance.id)
+
+
 def section_context(alliance):
     """What the alliance page shows of the business intention (see proposals/_alliance_section.html)."""
-    revs = services.revisions(alliance)
+    # the page's first statement says whether there is any revision (page.py): none, no statement
+    revs = services.revisions(alliance) if page.value(alliance, "proposals_revisions", lambda: True) else []
     editable = can_edit_alliance(current_user, alliance)
     changes = services.latest_changes(alliance, revs)
     return {

@@ -23,8 +23,13 @@ def register(app):
         from ..accounts.services import session_user
         from ..notifications.services import unread_column
 
-        # the menu's unread notifications in the user's own statement (one statement less on every page)
-        return session_user(user_id, session.get("sid"), extra={"unread_notifications": unread_column()})
+        # the menu's unread notifications in the user's own statement (one statement less on every page); the
+        # expression is built once (it is immutable), not on every request
+        if not _unread:
+            _unread.append(unread_column())
+        return session_user(user_id, session.get("sid"), extra={"unread_notifications": _unread[0]})
+
+    _unread = []
 
     from ..accounts.views import bp as accounts_bp
     from ..alliances.views import bp as alliances_bp
