@@ -276,3 +276,13 @@ def test_an_officer_sees_the_call_once_an_intention_of_their_region_is_in_it(thr
     assert [i["code"] for i in got["items"]] == [theirs.code]  # only the intentions of their own regions
     rows = client.get(f"/calls/{call.id}/intentions.csv").get_data(as_text=True)
     assert theirs.code in rows and three[0].code not in rows
+
+
+@pytest.mark.committing
+def test_an_export_is_audited_by_the_edges_commit(three, call, officer, login):
+    """The export is a GET that writes its audit event: the request edge commits it, not the view."""
+    db.session.commit()
+    assert login(officer).get(f"/calls/{call.id}/intentions.csv").status_code == 200
+    db.session.rollback()  # the test's session sees only what the request committed
+    logged = db.session.execute(sa.select(Event).where(Event.action == "export_intentions")).scalars().all()
+    assert len(logged) == 1
