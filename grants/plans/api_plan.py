@@ -2,11 +2,11 @@
 
 import sqlalchemy as sa
 
-from ..api.core import Model, Out, api_user, dump, endpoint, load, paginate
+from ..api.core import Model, Out, api_user, dump, endpoint, operation, paginate
 from ..schemas.types import AmountStr, UtcDateTime
 from ..errors import NotFound
 from . import services
-from .api import TAGS, load_alliance
+from .api import TAGS, load_alliance, of_alliance
 from .catalog import KINDS, MOMENTS, SECTIONS, items_of
 from .models import Indicator, PlanRevision
 from .permissions import can_edit_plan, plan_started
@@ -62,12 +62,9 @@ def get_plan(alliance_id):
     return result
 
 
-@endpoint("/alliances/<int:alliance_id>/plan", ["PATCH"], summary="Write the plan's sections (facilitator, board)",
-          body=PlanPatch, response=PlanOut, tags=TAGS, name="plan_patch")
-def patch_plan(alliance_id, body):
-    alliance = _started(alliance_id)
-    services.update_sections(alliance, body, api_user())
-    return plan_out(alliance)
+operation("/alliances/<int:alliance_id>/plan", ["PATCH"], summary="Write the plan's sections (facilitator, board)",
+          body=PlanPatch, response=PlanOut, tags=TAGS, name="plan_patch", load=_started,
+          call=services.update_sections, answer_loaded=plan_out)
 
 
 class RevisionOut(Out):
@@ -101,8 +98,8 @@ class IndicatorOut(Out):
     version: int
 
 
-def _indicator(alliance, indicator_id):
-    return load(Indicator, indicator_id, lambda i: i.alliance_id == alliance.id)
+def _indicator(alliance_id, indicator_id):
+    return of_alliance(Indicator, alliance_id, indicator_id)
 
 
 def _indicator_out(i):
@@ -119,21 +116,12 @@ def list_indicators(alliance_id):
     return paginate(query, _indicator_out)
 
 
-@endpoint("/alliances/<int:alliance_id>/indicators", ["POST"], summary="Add a custom indicator", body=IndicatorIn,
-          response=IndicatorOut, status=201, tags=TAGS, name="plan_add_indicator")
-def add_indicator(alliance_id, body):
-    alliance = _started(alliance_id)
-    indicator = services.add_indicator(alliance, body, api_user())
-    return _indicator_out(indicator)
-
-
-@endpoint("/alliances/<int:alliance_id>/indicators/<int:indicator_id>", ["PATCH"], summary="Set an indicator's "
-          "baseline and target", body=IndicatorPatch, response=IndicatorOut, tags=TAGS, name="plan_change_indicator")
-def change_indicator(alliance_id, indicator_id, body):
-    alliance = load_alliance(alliance_id)
-    indicator = _indicator(alliance, indicator_id)
-    services.update_indicator(indicator, body, api_user())
-    return _indicator_out(indicator)
+operation("/alliances/<int:alliance_id>/indicators", ["POST"], summary="Add a custom indicator", body=IndicatorIn,
+          response=IndicatorOut, status=201, tags=TAGS, name="plan_add_indicator", load=_started,
+          call=services.add_indicator, answer=_indicator_out)
+operation("/alliances/<int:alliance_id>/indicators/<int:indicator_id>", ["PATCH"], summary="Set an indicator's "
+          "baseline and target", body=IndicatorPatch, response=IndicatorOut, tags=TAGS, name="plan_change_indicator",
+          load=_indicator, call=services.update_indicator, answer=_indicator_out)
 
 
 # assessments ------------------------------------------------------------------------------------------

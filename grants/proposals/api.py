@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members, members_masked
-from ..api.core import api_user, check_version, dump, endpoint, int_arg, load, paginate, require
+from ..api.core import api_user, check_version, dump, endpoint, int_arg, load, operation, paginate, require
 from ..errors import NotFound
 from ..extensions import db
 from ..money import share
@@ -107,14 +107,11 @@ def get_screening(alliance_id):
     return screening_out(load_alliance(alliance_id))
 
 
-@endpoint("/alliances/<int:alliance_id>/screening", ["PUT"], summary="Score the intention (officer of the region, "
-          "while submitted)", body=ScreeningIn, response=ScreeningOut, tags=TAGS, name="put_screening")
-def put_screening(alliance_id, body):
-    """Scores are whole numbers from 0 to each criterion's max; every criterion must be scored before
-    ``declare_eligible`` (rule ``screening_incomplete``). Not submitted: 409."""
-    alliance = load_alliance(alliance_id)
-    screening.save_scores(alliance, body, api_user())
-    return screening_out(alliance)
+operation("/alliances/<int:alliance_id>/screening", ["PUT"], summary="Score the intention (officer of the region, "
+          "while submitted)", body=ScreeningIn, response=ScreeningOut, tags=TAGS, name="put_screening",
+          load=load_alliance, call=screening.save_scores, answer_loaded=screening_out,
+          description="Scores are whole numbers from 0 to each criterion's max; every criterion must be scored "
+          "before ``declare_eligible`` (rule ``screening_incomplete``). Not submitted: 409.")
 
 
 @endpoint("/alliances/<int:alliance_id>/revisions", summary="Every submission, with what changed since the "
