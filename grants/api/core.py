@@ -351,5 +351,11 @@ def require_role(*roles):
     require(api_user().has_role(*roles), _l("This needs one of these roles: %(roles)s", roles=", ".join(roles)))
 
 
+def file_response(data, mimetype, filename, inline=True):
+    """A file as the answer: shown in the browser (``inline``) or saved (``attachment``) as ``filename``."""
+    kind = "inline" if inline else "attachment"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'{kind}; filename="{filename}"'})
+
+
 def no_content():
     return Response(status=204)

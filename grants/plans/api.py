@@ -34,6 +34,11 @@ def of_alliance(model, alliance_id, ident):
     return load(model, ident, lambda row: row.alliance_id == alliance.id)
 
 
+def rows_of(model, alliance, *order):
+    """The query of the ``model`` rows of ``alliance`` in ``order`` (for ``paginate``)."""
+    return sa.select(model).where(model.alliance_id == alliance.id).order_by(*order)
+
+
 # budget lines -----------------------------------------------------------------------------------------
 
 class BudgetLineOut(Out):
@@ -61,10 +66,8 @@ def _line(alliance_id, line_id):
 @endpoint("/alliances/<int:alliance_id>/budget-lines", summary="The budget lines of the plan", response=BudgetLineOut,
           paginated=True, tags=TAGS, name="plan_budget_lines")
 def list_lines(alliance_id):
-    alliance = load_alliance(alliance_id)
-    query = sa.select(BudgetLine).where(BudgetLine.alliance_id == alliance.id).order_by(BudgetLine.position,
-                                                                                          BudgetLine.id)
-    return paginate(query, lambda line: dump(BudgetLineOut, line))
+    lines = rows_of(BudgetLine, load_alliance(alliance_id), BudgetLine.position, BudgetLine.id)
+    return paginate(lines, lambda line: dump(BudgetLineOut, line))
 
 
 operation("/alliances/<int:alliance_id>/budget-lines", ["POST"], summary="Add a budget line (facilitator, board; plan "
@@ -184,9 +187,7 @@ def _tranche(alliance_id, tranche_id):
 @endpoint("/alliances/<int:alliance_id>/tranches", summary="The tranche schedule", response=TrancheOut,
           paginated=True, tags=TAGS, name="plan_tranches")
 def list_tranches(alliance_id):
-    alliance = load_alliance(alliance_id)
-    query = sa.select(Tranche).where(Tranche.alliance_id == alliance.id).order_by(Tranche.number)
-    return paginate(query, lambda t: dump(TrancheOut, t))
+    return paginate(rows_of(Tranche, load_alliance(alliance_id), Tranche.number), lambda t: dump(TrancheOut, t))
 
 
 operation("/alliances/<int:alliance_id>/tranches", ["POST"], summary="Plan a tranche (facilitator, board; plan in "

@@ -1,12 +1,9 @@
 """API: the plan's sections, indicators, empowerment and capacity assessments, cash flow and revisions."""
-
-import sqlalchemy as sa
-
 from ..api.core import Model, Out, api_user, dump, endpoint, operation, paginate
 from ..schemas.types import AmountStr, UtcDateTime
 from ..errors import NotFound
 from . import services
-from .api import TAGS, load_alliance, of_alliance
+from .api import TAGS, load_alliance, of_alliance, rows_of
 from .catalog import KINDS, MOMENTS, SECTIONS, items_of
 from .models import Indicator, PlanRevision
 from .permissions import can_edit_plan, plan_started
@@ -77,11 +74,10 @@ class RevisionOut(Out):
 @endpoint("/alliances/<int:alliance_id>/plan/revisions", summary="Every submission of the plan, with what changed",
           response=RevisionOut, paginated=True, tags=TAGS, name="plan_revisions")
 def list_revisions(alliance_id):
-    alliance = _started(alliance_id)
-    query = sa.select(PlanRevision).where(PlanRevision.alliance_id == alliance.id).order_by(PlanRevision.number)
-    return paginate(query, lambda r: dump(RevisionOut, {"number": r.number, "submitted_at": r.submitted_at,
-                                                        "submitted_by_id": r.submitted_by_id,
-                                                        "changes": r.change_list}))
+    revisions = rows_of(PlanRevision, _started(alliance_id), PlanRevision.number)
+    return paginate(revisions, lambda r: dump(RevisionOut, {"number": r.number, "submitted_at": r.submitted_at,
+                                                            "submitted_by_id": r.submitted_by_id,
+                                                            "changes": r.change_list}))
 
 
 # indicators -------------------------------------------------------------------------------------------
@@ -111,9 +107,7 @@ def _indicator_out(i):
 @endpoint("/alliances/<int:alliance_id>/indicators", summary="Indicators with baseline and target (the standard set "
           "and custom ones)", response=IndicatorOut, paginated=True, tags=TAGS, name="plan_indicators")
 def list_indicators(alliance_id):
-    alliance = load_alliance(alliance_id)
-    query = sa.select(Indicator).where(Indicator.alliance_id == alliance.id).order_by(Indicator.position, Indicator.id)
-    return paginate(query, _indicator_out)
+    return paginate(rows_of(Indicator, load_alliance(alliance_id), Indicator.position, Indicator.id), _indicator_out)
 
 
 operation("/alliances/<int:alliance_id>/indicators", ["POST"], summary="Add a custom indicator", body=IndicatorIn,

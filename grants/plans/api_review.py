@@ -1,9 +1,7 @@
 """API: the officer's appraisal, the committee's blind reviews, and the plan's documents (PDF)."""
-
 import sqlalchemy as sa
-from flask import Response
 
-from ..api.core import Model, Out, api_user, dump, endpoint, int_arg, operation, paginate
+from ..api.core import Model, Out, api_user, dump, endpoint, file_response, int_arg, operation, paginate
 from ..schemas.types import UtcDateTime
 from ..errors import NotFound
 from . import pdf, review
@@ -117,7 +115,7 @@ operation("/alliances/<int:alliance_id>/reviews", ["POST"], summary="Submit my r
 # documents --------------------------------------------------------------------------------------------
 
 def _pdf(data, name):
-    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return file_response(data, "application/pdf", name)
 
 
 @endpoint("/alliances/<int:alliance_id>/documents/plan", summary="The whole plan as a PDF",
