@@ -6,8 +6,8 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
-from ..api.core import (ApiError, Model, Out, Patch, api_user, changing, choice_arg, dump, endpoint, load,
-                        no_content, operation, paginate, require_role, search)
+from ..api.core import (ApiError, Model, Out, Patch, api_user, changing, choice_arg, dump, endpoint,
+                        load_one, no_content, operation, paginate, require_role, search)
 from ..schemas.types import Id, UtcDateTime
 from . import services
 from .throttling import sign_in_limits
@@ -165,14 +165,12 @@ def create_user(body):
     return _user_out(user)
 
 
-def _user(user_id):
-    require_role("admin")
-    return load(User, user_id)
+_user = load_one(User, "admin")
 
 
 @endpoint("/users/<int:user_id>", summary="One user (admin)", response=UserOut, tags=("users",))
 def get_user(user_id):
-    return _user_out(_user(user_id))
+    return _user_out(_user(user_id=user_id))
 
 
 operation("/users/<int:user_id>", ["PATCH"], summary="Change a user (admin)", body=UserPatch, response=UserOut,

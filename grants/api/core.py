@@ -341,6 +341,18 @@ def load(model, ident, visible=None):
     return get_or_404(model, ident, visible)
 
 
+def load_one(model, *roles):
+    """A ``load`` for ``operation`` and handlers: ``(<the path's one id>=ident)`` -> the ``model`` row (404 when
+    missing), after ``require_role(*roles)`` when roles are given (403)."""
+    def load_row(**ids):
+        if roles:
+            require_role(*roles)
+        (ident,) = ids.values()
+        return load(model, ident)
+
+    return load_row
+
+
 def require(allowed, message=None):
     """403 ``forbidden`` unless ``allowed``."""
     if not allowed:

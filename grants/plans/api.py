@@ -28,15 +28,24 @@ def load_alliance(alliance_id):
     return load(Alliance, alliance_id, lambda a: can_view_plan(user, a))
 
 
-def of_alliance(model, alliance_id, ident):
-    """The ``model`` row ``ident`` of a visible alliance (404 when missing, of another alliance, or not visible)."""
-    alliance = load_alliance(alliance_id)
-    return load(model, ident, lambda row: row.alliance_id == alliance.id)
+def of_alliance(model):
+    """A ``load`` for the ``model`` rows of an alliance: ``(alliance_id, <row>_id=ident)`` -> the row (404 when
+    missing, of another alliance, or the alliance is not visible)."""
+    def load_row(alliance_id, **ids):
+        alliance = load_alliance(alliance_id)
+        (ident,) = ids.values()
+        return load(model, ident, lambda row: row.alliance_id == alliance.id)
+
+    return load_row
 
 
 def rows_of(model, alliance, *order):
     """The query of the ``model`` rows of ``alliance`` in ``order`` (for ``paginate``)."""
     return sa.select(model).where(model.alliance_id == alliance.id).order_by(*order)
+
+
+_line = of_alliance(BudgetLine)
+_tranche = of_alliance(Tranche)
 
 
 # budget lines -----------------------------------------------------------------------------------------
@@ -59,10 +68,6 @@ class BudgetLineOut(Out):
     version: int
 
 
-def _line(alliance_id, line_id):
-    return of_alliance(BudgetLine, alliance_id, line_id)
-
-
 @endpoint("/alliances/<int:alliance_id>/budget-lines", summary="The budget lines of the plan", response=BudgetLineOut,
           paginated=True, tags=TAGS, name="plan_budget_lines")
 def list_lines(alliance_id):
@@ -81,7 +86,7 @@ operation("/alliances/<int:alliance_id>/budget-lines", ["POST"], summary="Add a 
 @endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", summary="One budget line", response=BudgetLineOut,
           tags=TAGS, name="plan_budget_line")
 def get_line(alliance_id, line_id):
-    return dump(BudgetLineOut, _line(alliance_id, line_id))
+    return dump(BudgetLineOut, _line(alliance_id, line_id=line_id))
 
 
 operation("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], summary="Change a budget line",
@@ -94,7 +99,7 @@ operation("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], 
           status=204, tags=TAGS, name="plan_delete_budget_line",
           query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
 def delete_line(alliance_id, line_id):
-    budget_services.delete_line(_line(alliance_id, line_id), api_user(), version=request.args.get("version"))
+    budget_services.delete_line(_line(alliance_id, line_id=line_id), api_user(), version=request.args.get("version"))
     return no_content()
 
 
@@ -180,10 +185,6 @@ class TrancheOut(Out):
     updated_at: UtcDateTime
 
 
-def _tranche(alliance_id, tranche_id):
-    return of_alliance(Tranche, alliance_id, tranche_id)
-
-
 @endpoint("/alliances/<int:alliance_id>/tranches", summary="The tranche schedule", response=TrancheOut,
           paginated=True, tags=TAGS, name="plan_tranches")
 def list_tranches(alliance_id):
@@ -200,7 +201,7 @@ operation("/alliances/<int:alliance_id>/tranches", ["POST"], summary="Plan a tra
 @endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", summary="One tranche", response=TrancheOut,
           tags=TAGS, name="plan_tranche")
 def get_tranche(alliance_id, tranche_id):
-    return dump(TrancheOut, _tranche(alliance_id, tranche_id))
+    return dump(TrancheOut, _tranche(alliance_id, tranche_id=tranche_id))
 
 
 operation("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], summary="Change a planned tranche",
@@ -212,7 +213,7 @@ operation("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], s
           status=204, tags=TAGS, name="plan_delete_tranche",
           query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
 def delete_tranche(alliance_id, tranche_id):
-    budget_services.delete_tranche(_tranche(alliance_id, tranche_id), api_user(), version=request.args.get("version"))
+    budget_services.delete_tranche(_tranche(alliance_id, tranche_id=tranche_id), api_user(), version=request.args.get("version"))
     return no_content()
 
 

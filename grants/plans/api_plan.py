@@ -94,8 +94,7 @@ class IndicatorOut(Out):
     version: int
 
 
-def _indicator(alliance_id, indicator_id):
-    return of_alliance(Indicator, alliance_id, indicator_id)
+_indicator = of_alliance(Indicator)
 
 
 def _indicator_out(i):

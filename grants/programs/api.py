@@ -4,8 +4,8 @@ from typing import Annotated
 import sqlalchemy as sa
 from pydantic import BeforeValidator, Field, create_model
 
-from ..api.core import (Model, Out, Patch, api_user, bool_arg, changing, dump, endpoint, int_arg, load, operation,
-                        paginate, require_role, search)
+from ..api.core import (Model, Out, Patch, api_user, bool_arg, changing, dump, endpoint, int_arg, load, load_one,
+                        operation, paginate, require_role, search)
 from ..schemas.types import AmountStr, Id, ShareStr, UtcDateTime, UtcDateTimeIn, no_bool
 from ..common import utcnow
 from . import services
@@ -166,11 +166,6 @@ def get_program(program_id):
     return _program_out(load(Program, program_id))
 
 
-def _program_to_change(program_id):
-    require_role("admin")
-    return load(Program, program_id)
-
-
 def _update_program(program, body, actor):
     changing(program, body)  # the version checked and moved; the rules are sent apart
     return services.update_program(program, _program_data(body), actor)
@@ -178,7 +173,7 @@ def _update_program(program, body, actor):
 
 operation("/programs/<int:program_id>", ["PATCH"], summary="Change a program or its rules (admin)",
           body=ProgramPatch, response=ProgramOut, tags=("programs",), name="update_program",
-          load=_program_to_change, call=_update_program, answer_loaded=_program_out)
+          load=load_one(Program, "admin"), call=_update_program, answer_loaded=_program_out)
 
 
 # calls ------------------------------------------------------------------------------------------
@@ -216,11 +211,6 @@ def get_call(call_id):
     return _call_out(load(Call, call_id))
 
 
-def _call_to_change(call_id):
-    require_role("admin")
-    return load(Call, call_id)
-
-
 operation("/calls/<int:call_id>", ["PATCH"], summary="Change a call (admin)", body=CallPatch, response=CallOut,
-          tags=("calls",), name="update_call", load=_call_to_change, answer_loaded=_call_out,
+          tags=("calls",), name="update_call", load=load_one(Call, "admin"), answer_loaded=_call_out,
           call=lambda call, body, actor: services.update_call(call, changing(call, body), actor))
