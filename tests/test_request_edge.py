@@ -2,12 +2,13 @@
 success or a redirect; an error answer keeps nothing; a commit the database refuses answers 409, not 500."""
 import pytest
 import sqlalchemy as sa
-from flask import redirect
+from flask import redirect, request
 
 import config
 from grants import create_app
 from grants.extensions import db as _db
 from grants.programs.models import Program
+from grants.web.edge import write_on_read
 
 from tests.conftest import PASSWORD  # noqa: F401  (the suite's settings)
 
@@ -52,6 +53,12 @@ def _probe_app(app):
         add(code)
         return "ok"
 
+    @probe.get("/_probe/read-that-writes/<code>")
+    def read_that_says_it_writes(code):
+        add(code)
+        write_on_read(essential=request.args.get("essential") == "1")
+        return "ok", int(request.args.get("status", 200))
+
     return probe
 
 
@@ -83,3 +90,28 @@ def test_a_commit_the_database_refuses_answers_409_not_500(probe):
     assert "Someone changed" in again.get_data(as_text=True) or "modific" in again.get_data(as_text=True)
     assert again.headers.get("X-Content-Type-Options") == "nosniff"  # the headers still apply
     assert _codes(probe) >= {"P-4"}
+
+
+def test_a_read_that_says_it_writes_is_committed_at_the_edge(probe):
+    assert probe.test_client().get("/_probe/read-that-writes/P-5").status_code == 200
+    assert "P-5" in _codes(probe)
+
+
+def test_a_read_that_says_it_writes_but_fails_keeps_nothing(probe):
+    assert probe.test_client().get("/_probe/read-that-writes/P-6?status=404").status_code == 404
+    assert "P-6" not in _codes(probe)
+
+
+def test_a_reads_optional_write_refused_at_commit_still_answers(probe):
+    client = probe.test_client()
+    assert client.get("/_probe/read-that-writes/P-7").status_code == 200
+    again = client.get("/_probe/read-that-writes/P-7")  # refused at commit: the page is given all the same
+    assert again.status_code == 200 and again.get_data(as_text=True) == "ok"
+
+
+def test_a_reads_essential_write_refused_at_commit_answers_409(probe):
+    client = probe.test_client()
+    assert client.get("/_probe/read-that-writes/P-8?essential=1").status_code == 200
+    again = client.get("/_probe/read-that-writes/P-8?essential=1")  # e.g. an export whose audit cannot be kept
+    assert again.status_code == 409
+    assert again.get_data(as_text=True) != "ok"

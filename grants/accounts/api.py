@@ -6,8 +6,8 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
-from ..api.core import (ApiError, Model, Out, Patch, api_user, check_version, choice_arg, dump, endpoint, load,
-                        no_content, paginate, require_role, text_arg, touch)
+from ..api.core import (ApiError, Model, Out, Patch, api_user, changing, choice_arg, dump, endpoint,
+                        load_one, no_content, operation, paginate, require_role, search)
 from ..schemas.types import Id, UtcDateTime
 from . import services
 from .throttling import sign_in_limits
@@ -154,12 +154,7 @@ def list_users():
     role = choice_arg("role", GLOBAL_ROLES)
     if role:
         query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
-    q = text_arg("q")
-    if q:
-        q = q.lower()
-        query = query.where(sa.or_(sa.func.lower(User.name).contains(q, autoescape=True),
-                                   sa.func.lower(User.email).contains(q, autoescape=True)))
-    return paginate(query, _user_out)
+    return paginate(search(query, User.name, User.email), _user_out)
 
 
 @endpoint("/users", ["POST"], summary="Create a user (admin)", body=UserCreate, response=UserOut, status=201,
@@ -170,18 +165,14 @@ def create_user(body):
     return _user_out(user)
 
 
+_user = load_one(User, "admin")
+
+
 @endpoint("/users/<int:user_id>", summary="One user (admin)", response=UserOut, tags=("users",))
 def get_user(user_id):
-    require_role("admin")
-    return _user_out(load(User, user_id))
+    return _user_out(_user(user_id=user_id))
 
 
-@endpoint("/users/<int:user_id>", ["PATCH"], summary="Change a user (admin)", body=UserPatch, response=UserOut,
-          tags=("users",), name="update_user")
-def update_user(user_id, body):
-    require_role("admin")
-    user = load(User, user_id)
-    check_version(user, body.version)
-    touch(user)
-    services.update_user(user, body.model_dump(exclude_unset=True, exclude={"version"}), api_user())
-    return _user_out(user)
+operation("/users/<int:user_id>", ["PATCH"], summary="Change a user (admin)", body=UserPatch, response=UserOut,
+          tags=("users",), name="update_user", load=_user, answer_loaded=_user_out,
+          call=lambda user, body, actor: services.update_user(user, changing(user, body), actor))

@@ -4,6 +4,7 @@ import functools
 import json
 import re
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -209,6 +210,24 @@ def endpoint(path, methods=("GET",), *, summary, body=None, response=None, auth=
     return deco
 
 
+def operation(path, methods, *, name, load, call, answer=None, answer_loaded=None, description=None, **declared):
+    """Declare an API write whose handler is the skeleton every write repeats, so that it is written once:
+    ``load(**ids)`` the object the path names (404 when missing or not visible to the user), ``call(obj, body,
+    user)`` one service with the body ``endpoint`` validated (the service checks the rules and permissions),
+    then answer ``answer(what the service returned)`` or ``answer_loaded(obj)``. ``endpoint`` commits.
+    ``name`` is the endpoint's name (and operation id); ``declared`` the rest of ``endpoint``'s arguments."""
+    if (answer is None) == (answer_loaded is None):
+        raise TypeError("operation() takes one of answer and answer_loaded")
+
+    def handler(body, **ids):
+        obj = load(**ids)
+        result = call(obj, body, api_user())
+        return answer(result) if answer is not None else answer_loaded(obj)
+
+    handler.__name__ = handler.__qualname__ = name
+    return endpoint(path, methods, name=name, description=description, **declared)(handler)
+
+
 def page_args():
     """``(page, per_page)`` from the query string; 400 when malformed or out of bounds."""
     try:
@@ -223,13 +242,21 @@ def page_args():
 
 def paginate(select, serialize):
     """Run ``select`` one page at a time: ``{"items", "page", "per_page", "total"}``."""
-    import sqlalchemy as sa
-
     page, per_page = page_args()
     total = db.session.execute(sa.select(sa.func.count()).select_from(select.order_by(None).subquery())).scalar()
     offset = (page - 1) * per_page
     rows = [] if offset >= total else db.session.execute(select.limit(per_page).offset(offset)).scalars().all()
     return {"items": [serialize(r) for r in rows], "page": page, "per_page": per_page, "total": total}
+
+
+def search(select, *columns, name="q"):
+    """``select`` narrowed to the rows where one of ``columns`` contains the query parameter ``name``
+    (case-insensitive; ``%`` and ``_`` taken literally); unchanged when the parameter is empty."""
+    q = text_arg(name)
+    if not q:
+        return select
+    q = q.lower()
+    return select.where(sa.or_(*(sa.func.lower(col).contains(q, autoescape=True) for col in columns)))
 
 
 def int_arg(name):
@@ -288,6 +315,19 @@ def check_version(obj, sent):
         raise StaleVersion(_l("Someone changed this object meanwhile. Reload it and try again."))
 
 
+def changes(body, *exclude):
+    """The fields a PATCH ``body`` sent, without its ``version`` (and ``exclude``), for the service."""
+    return body.model_dump(exclude_unset=True, exclude={"version", *exclude})
+
+
+def changing(obj, body):
+    """``obj`` about to be changed by a PATCH ``body``: 409 ``stale_version`` unless ``body.version`` is
+    the object's, then ``touch(obj)``. Returns the fields sent (``changes(body)``)."""
+    check_version(obj, body.version)
+    touch(obj)
+    return changes(body)
+
+
 def touch(obj):
     """Mark ``obj``'s row as changed, so that its ``version`` moves even when only related rows
     (roles, regions, criteria) change."""
@@ -301,6 +341,18 @@ def load(model, ident, visible=None):
     return get_or_404(model, ident, visible)
 
 
+def load_one(model, *roles):
+    """A ``load`` for ``operation`` and handlers: ``(<the path's one id>=ident)`` -> the ``model`` row (404 when
+    missing), after ``require_role(*roles)`` when roles are given (403)."""
+    def load_row(**ids):
+        if roles:
+            require_role(*roles)
+        (ident,) = ids.values()
+        return load(model, ident)
+
+    return load_row
+
+
 def require(allowed, message=None):
     """403 ``forbidden`` unless ``allowed``."""
     if not allowed:
@@ -309,6 +361,12 @@ def require(allowed, message=None):
 
 def require_role(*roles):
     require(api_user().has_role(*roles), _l("This needs one of these roles: %(roles)s", roles=", ".join(roles)))
+
+
+def file_response(data, mimetype, filename, inline=True):
+    """A file as the answer: shown in the browser (``inline``) or saved (``attachment``) as ``filename``."""
+    kind = "inline" if inline else "attachment"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'{kind}; filename="{filename}"'})
 
 
 def no_content():

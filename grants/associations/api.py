@@ -12,8 +12,8 @@ from .. import audit
 from ..workflows import rules
 from .permissions import (association_filter, can_create_association, can_edit_association,
                                      can_view_association, can_view_members, members_masked)
-from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, dump, endpoint, load, page_args,
-                        paginate, require, text_arg)
+from ..api.core import (Model, Out, Patch, api_user, bool_arg, changes, check_version, dump, endpoint, load,
+                        page_args, paginate, require, search, text_arg)
 from ..schemas.types import Decimal2Str, Id, SmallInt, UtcDateTime
 from ..errors import ValidationFailed, Violation
 from ..extensions import db
@@ -167,12 +167,7 @@ def list_associations():
     region = text_arg("region", 80)
     if region:
         query = query.where(Association.region == region)
-    q = text_arg("q")
-    if q:
-        q = q.lower()
-        query = query.where(sa.or_(*(sa.func.lower(col).contains(q, autoescape=True) for col in
-                                     (Association.name, Association.legal_id, Association.tax_id))))
-    return paginate(query, _association_out)
+    return paginate(search(query, Association.name, Association.legal_id, Association.tax_id), _association_out)
 
 
 @endpoint("/associations", ["POST"], summary="Register an association (admins; officers in their regions)",
@@ -206,7 +201,7 @@ def update_association(association_id, body):
         require(can_create_association(user, body.region.strip()),
                 _l("Only admins and the officer of the new region may move an association."))
     _check_parent(body)
-    services.update_association(assoc, body.model_dump(exclude_unset=True, exclude={"version"}), user)
+    services.update_association(assoc, changes(body), user)
     return _association_out(assoc)
 
 
@@ -222,13 +217,20 @@ def _members_access(association_id):
     return assoc, members_masked(user, assoc)
 
 
+def _members_editable(association_id):
+    """The association (404 when not visible) and the user, who may change its members (403 otherwise)."""
+    user = api_user()
+    assoc = _load(association_id)
+    require(can_edit_association(user, assoc), _l("You may not change this association's members."))
+    return assoc, user
+
+
 def _load_member(assoc, member_id):
     return load(Member, member_id, lambda m: m.association_id == assoc.id)
 
 
 def _audit_view(assoc, data):
     audit.record("association", assoc.id, "view_members", api_user(), association_id=assoc.id, data=data)
-    db.session.commit()
 
 
 @endpoint("/associations/<int:association_id>/members", summary="List the member families (confidential)",
@@ -243,13 +245,9 @@ def list_members(association_id):
     active = bool_arg("active")
     if active is not None:
         query = query.where(Member.active.is_(active))
-    q = text_arg("q")
-    if q:
-        require(not masked, _l("Searching member data needs access to it."))
-        q = q.lower()
-        query = query.where(sa.or_(sa.func.lower(Member.full_name).contains(q, autoescape=True),
-                                   sa.func.lower(Member.national_id).contains(q, autoescape=True)))
-    result = paginate(query, lambda m: _member_out(m, masked))
+    q = (text_arg("q") or "").lower() or None
+    require(not (q and masked), _l("Searching member data needs access to it."))
+    result = paginate(search(query, Member.full_name, Member.national_id), lambda m: _member_out(m, masked))
     if not masked:
         page, per_page = page_args()
         _audit_view(assoc, {"page": page, "per_page": per_page, "q": q,
@@ -260,9 +258,7 @@ def list_members(association_id):
 @endpoint("/associations/<int:association_id>/members", ["POST"], summary="Add a member family",
           body=MemberIn, response=MemberOut, status=201, tags=("members",), name="add_member")
 def add_member(association_id, body):
-    user = api_user()
-    assoc = _load(association_id)
-    require(can_edit_association(user, assoc), _l("You may not change this association's members."))
+    assoc, user = _members_editable(association_id)
     member = services.add_member(assoc, body.model_dump(), user)
     return _member_out(member, False)
 
@@ -281,12 +277,10 @@ def get_member(association_id, member_id):
 @endpoint("/associations/<int:association_id>/members/<int:member_id>", ["PATCH"], summary="Change a member",
           body=MemberPatch, response=MemberOut, tags=("members",), name="update_member")
 def update_member(association_id, member_id, body):
-    user = api_user()
-    assoc = _load(association_id)
-    require(can_edit_association(user, assoc), _l("You may not change this association's members."))
+    assoc, user = _members_editable(association_id)
     member = _load_member(assoc, member_id)
     check_version(member, body.version)
-    services.update_member(member, body.model_dump(exclude_unset=True, exclude={"version"}), user)
+    services.update_member(member, changes(body), user)
     return _member_out(member, False)
 
 
@@ -294,9 +288,7 @@ def update_member(association_id, member_id, body):
           response=MemberRemoval, tags=("members",), name="remove_member")
 def remove_member(association_id, member_id):
     """A member who takes part in an alliance is kept, marked inactive (``result: deactivated``)."""
-    user = api_user()
-    assoc = _load(association_id)
-    require(can_edit_association(user, assoc), _l("You may not change this association's members."))
+    assoc, user = _members_editable(association_id)
     member = _load_member(assoc, member_id)
     mid = member.id
     result = services.remove_member(member, user)

@@ -9,6 +9,7 @@ from .. import audit
 from .permissions import can_manage_members, can_view_members, members_masked
 from ..errors import DomainError
 from ..extensions import db
+from ..web.edge import write_on_read
 from ..web.forms import form_action, success
 from ..web.pagination import paginate
 from . import importing, services
@@ -28,7 +29,7 @@ def _audit_view(association, data):
     """Access to members' personal data is audited (the API writes the same event)."""
     audit.record("association", association.id, "view_members", current_user, association_id=association.id,
                  data=data)
-    db.session.commit()
+    write_on_read(essential=True)  # the edge commits it, or the page is not shown
 
 
 def _managed(association_id):
@@ -175,7 +176,7 @@ def export_members(association_id):
     body = importing.members_csv(rows, masked=masked)
     audit.record("association", association.id, "export_members", current_user, association_id=association.id,
                  data={"count": len(rows), "masked": masked, "format": "csv"})
-    db.session.commit()
+    write_on_read(essential=True)  # the edge commits the audit event, or the file is not handed out
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="socios-{association.id}.csv"',
         "Cache-Control": "no-store"})

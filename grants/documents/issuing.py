@@ -17,7 +17,7 @@ import io
 
 import segno
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader, PdfWriter
@@ -28,6 +28,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from .. import uploads
 from ..common import utcnow
 from ..extensions import db
+from ..web.edge import write_on_read
 from .models import IssuedDocument
 
 #: kind -> its title, in words (the verification page and the API's ``kind_title``)
@@ -173,7 +174,7 @@ def issue(content, kind, alliance=None, reference=""):
             _supersede_others(row, now)
         db.session.flush()
     if has_request_context():
-        g.documents_issued = True
+        write_on_read()  # the edge commits the register's entry (the API's endpoint, under /api)
     return data
 
 

@@ -1,8 +1,7 @@
-"""The public verification page, ``/verify/<code>``: no login, nothing personal. And the edge that commits the
-register of issued documents after a request that rendered a PDF (GET requests commit nothing else)."""
-from flask import Blueprint, current_app, g, render_template
+"""The public verification page, ``/verify/<code>``: no login, nothing personal. (The register of documents
+issued by a request that rendered a PDF is committed by the request's edge: ``grants.web.edge.write_on_read``.)"""
+from flask import Blueprint, render_template
 
-from ..extensions import db
 from . import api, issuing  # noqa: F401  (api: /api/v1/verify, declared on the API blueprint)
 
 bp = Blueprint("documents", __name__)
@@ -16,21 +15,6 @@ def verify(sha256):
         return render_template("documents/verify.html", row=None), 404
     return render_template("documents/verify.html", row=row,
                            kind_title=issuing.KINDS.get(row.kind, row.kind), newer=issuing.newer_version(row))
-
-
-@bp.after_app_request
-def commit_issued(response):
-    """A PDF was issued in this request: commit its entry in the register (the request's single commit)."""
-    if g.pop("documents_issued", False):
-        if response.status_code < 400:
-            try:
-                db.session.commit()
-            except Exception:  # the PDF is still handed out; it will be registered when rendered again
-                current_app.logger.exception("Could not register an issued document")
-                db.session.rollback()
-        else:
-            db.session.rollback()
-    return response
 
 
 def register(app):

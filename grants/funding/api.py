@@ -4,7 +4,6 @@ documents (agreement, tranche request letter, disbursement order). The tranche s
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Response
 from flask_babel import lazy_gettext as _l
 
 from ..alliances import ledger
@@ -12,7 +11,8 @@ from ..alliances.api import load_alliance
 from ..alliances.budget import Tranche
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter, can_view_alliance
-from ..api.core import ApiError, Out, api_user, check_version, choice_arg, dump, endpoint, load, paginate
+from ..api.core import (ApiError, Out, api_user, check_version, choice_arg, dump, endpoint, file_response, load,
+                        paginate)
 from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
 from ..workflows import rules
@@ -161,7 +161,7 @@ def get_agreement(alliance_id):
 # documents --------------------------------------------------------------------------------------------------
 
 def _pdf(data, name):
-    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return file_response(data, "application/pdf", name)
 
 
 def _tranche_of(alliance, number):

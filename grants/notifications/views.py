@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from ..extensions import db
+from ..web.edge import write_on_read
 from ..web.pagination import paginate
 from . import services
 
@@ -29,5 +29,5 @@ def index():
     fresh = {n.id for n in page.items if n.read_at is None}
     if fresh:
         services.mark_read(current_user, fresh)
-        db.session.commit()
+        write_on_read()  # the edge commits it; should it fail, the page is shown all the same
     return render_template("notifications/index.html", page=page, fresh=fresh)

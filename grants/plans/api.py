@@ -11,7 +11,7 @@ from flask import Response, request
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
-from ..api.core import Model, Out, api_user, dump, endpoint, load, no_content, paginate
+from ..api.core import Model, Out, api_user, dump, endpoint, load, no_content, operation, paginate
 from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
 from . import budget as budget_services
 from . import xlsx
@@ -26,6 +26,26 @@ def load_alliance(alliance_id):
     """The alliance, or 404 when it does not exist or the user may not see it."""
     user = api_user()
     return load(Alliance, alliance_id, lambda a: can_view_plan(user, a))
+
+
+def of_alliance(model):
+    """A ``load`` for the ``model`` rows of an alliance: ``(alliance_id, <row>_id=ident)`` -> the row (404 when
+    missing, of another alliance, or the alliance is not visible)."""
+    def load_row(alliance_id, **ids):
+        alliance = load_alliance(alliance_id)
+        (ident,) = ids.values()
+        return load(model, ident, lambda row: row.alliance_id == alliance.id)
+
+    return load_row
+
+
+def rows_of(model, alliance, *order):
+    """The query of the ``model`` rows of ``alliance`` in ``order`` (for ``paginate``)."""
+    return sa.select(model).where(model.alliance_id == alliance.id).order_by(*order)
+
+
+_line = of_alliance(BudgetLine)
+_tranche = of_alliance(Tranche)
 
 
 # budget lines -----------------------------------------------------------------------------------------
@@ -48,53 +68,38 @@ class BudgetLineOut(Out):
     version: int
 
 
-def _line(alliance, line_id):
-    return load(BudgetLine, line_id, lambda line: line.alliance_id == alliance.id)
-
-
 @endpoint("/alliances/<int:alliance_id>/budget-lines", summary="The budget lines of the plan", response=BudgetLineOut,
           paginated=True, tags=TAGS, name="plan_budget_lines")
 def list_lines(alliance_id):
-    alliance = load_alliance(alliance_id)
-    query = sa.select(BudgetLine).where(BudgetLine.alliance_id == alliance.id).order_by(BudgetLine.position,
-                                                                                          BudgetLine.id)
-    return paginate(query, lambda line: dump(BudgetLineOut, line))
+    lines = rows_of(BudgetLine, load_alliance(alliance_id), BudgetLine.position, BudgetLine.id)
+    return paginate(lines, lambda line: dump(BudgetLineOut, line))
 
 
-@endpoint("/alliances/<int:alliance_id>/budget-lines", ["POST"], summary="Add a budget line (facilitator, board; plan "
+operation("/alliances/<int:alliance_id>/budget-lines", ["POST"], summary="Add a budget line (facilitator, board; plan "
           "in preparation)", body=BudgetLineIn, response=BudgetLineOut, status=201, tags=TAGS,
-          name="plan_add_budget_line")
-def add_line(alliance_id, body):
-    """The split (``grant + counterpart_cash + counterpart_in_kind + other``) must equal ``quantity ×
-    unit_cost`` (``split_mismatch``); land is never paid by the grant (``ineligible_category``)."""
-    alliance = load_alliance(alliance_id)
-    line = budget_services.add_line(alliance, body, api_user())
-    return dump(BudgetLineOut, line)
+          name="plan_add_budget_line", load=load_alliance, call=budget_services.add_line,
+          answer=lambda line: dump(BudgetLineOut, line),
+          description="The split (``grant + counterpart_cash + counterpart_in_kind + other``) must equal ``quantity "
+          "× unit_cost`` (``split_mismatch``); land is never paid by the grant (``ineligible_category``).")
 
 
 @endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", summary="One budget line", response=BudgetLineOut,
           tags=TAGS, name="plan_budget_line")
 def get_line(alliance_id, line_id):
-    return dump(BudgetLineOut, _line(load_alliance(alliance_id), line_id))
+    return dump(BudgetLineOut, _line(alliance_id, line_id=line_id))
 
 
-@endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], summary="Change a budget line",
-          body=BudgetLinePatch, response=BudgetLineOut, tags=TAGS, name="plan_change_budget_line")
-def change_line(alliance_id, line_id, body):
-    """Send ``version``; the total is computed again and the split must still equal it."""
-    alliance = load_alliance(alliance_id)
-    line = _line(alliance, line_id)
-    budget_services.update_line(line, body, api_user())
-    return dump(BudgetLineOut, line)
+operation("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], summary="Change a budget line",
+          body=BudgetLinePatch, response=BudgetLineOut, tags=TAGS, name="plan_change_budget_line", load=_line,
+          call=budget_services.update_line, answer=lambda line: dump(BudgetLineOut, line),
+          description="Send ``version``; the total is computed again and the split must still equal it.")
 
 
 @endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["DELETE"], summary="Remove a budget line",
           status=204, tags=TAGS, name="plan_delete_budget_line",
           query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
 def delete_line(alliance_id, line_id):
-    alliance = load_alliance(alliance_id)
-    line = _line(alliance, line_id)
-    budget_services.delete_line(line, api_user(), version=request.args.get("version"))
+    budget_services.delete_line(_line(alliance_id, line_id=line_id), api_user(), version=request.args.get("version"))
     return no_content()
 
 
@@ -180,48 +185,35 @@ class TrancheOut(Out):
     updated_at: UtcDateTime
 
 
-def _tranche(alliance, tranche_id):
-    return load(Tranche, tranche_id, lambda t: t.alliance_id == alliance.id)
-
-
 @endpoint("/alliances/<int:alliance_id>/tranches", summary="The tranche schedule", response=TrancheOut,
           paginated=True, tags=TAGS, name="plan_tranches")
 def list_tranches(alliance_id):
-    alliance = load_alliance(alliance_id)
-    query = sa.select(Tranche).where(Tranche.alliance_id == alliance.id).order_by(Tranche.number)
-    return paginate(query, lambda t: dump(TrancheOut, t))
+    return paginate(rows_of(Tranche, load_alliance(alliance_id), Tranche.number), lambda t: dump(TrancheOut, t))
 
 
-@endpoint("/alliances/<int:alliance_id>/tranches", ["POST"], summary="Plan a tranche (facilitator, board; plan in "
-          "preparation)", body=TrancheIn, response=TrancheOut, status=201, tags=TAGS, name="plan_add_tranche")
-def add_tranche(alliance_id, body):
-    """The tranches must add up exactly to the grant before the plan is submitted (``tranches_mismatch``)."""
-    alliance = load_alliance(alliance_id)
-    tranche = budget_services.add_tranche(alliance, body, api_user())
-    return dump(TrancheOut, tranche)
+operation("/alliances/<int:alliance_id>/tranches", ["POST"], summary="Plan a tranche (facilitator, board; plan in "
+          "preparation)", body=TrancheIn, response=TrancheOut, status=201, tags=TAGS, name="plan_add_tranche",
+          load=load_alliance, call=budget_services.add_tranche, answer=lambda tranche: dump(TrancheOut, tranche),
+          description="The tranches must add up exactly to the grant before the plan is submitted "
+          "(``tranches_mismatch``).")
 
 
 @endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", summary="One tranche", response=TrancheOut,
           tags=TAGS, name="plan_tranche")
 def get_tranche(alliance_id, tranche_id):
-    return dump(TrancheOut, _tranche(load_alliance(alliance_id), tranche_id))
+    return dump(TrancheOut, _tranche(alliance_id, tranche_id=tranche_id))
 
 
-@endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], summary="Change a planned tranche",
-          body=TranchePatch, response=TrancheOut, tags=TAGS, name="plan_change_tranche")
-def change_tranche(alliance_id, tranche_id, body):
-    alliance = load_alliance(alliance_id)
-    tranche = _tranche(alliance, tranche_id)
-    budget_services.update_tranche(tranche, body, api_user())
-    return dump(TrancheOut, tranche)
+operation("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], summary="Change a planned tranche",
+          body=TranchePatch, response=TrancheOut, tags=TAGS, name="plan_change_tranche", load=_tranche,
+          call=budget_services.update_tranche, answer=lambda tranche: dump(TrancheOut, tranche))
 
 
 @endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["DELETE"], summary="Remove a planned tranche",
           status=204, tags=TAGS, name="plan_delete_tranche",
           query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
 def delete_tranche(alliance_id, tranche_id):
-    alliance = load_alliance(alliance_id)
-    budget_services.delete_tranche(_tranche(alliance, tranche_id), api_user(), version=request.args.get("version"))
+    budget_services.delete_tranche(_tranche(alliance_id, tranche_id=tranche_id), api_user(), version=request.args.get("version"))
     return no_content()
 
 

@@ -1,12 +1,9 @@
 """API: the plan's sections, indicators, empowerment and capacity assessments, cash flow and revisions."""
-
-import sqlalchemy as sa
-
-from ..api.core import Model, Out, api_user, dump, endpoint, load, paginate
+from ..api.core import Model, Out, api_user, dump, endpoint, operation, paginate
 from ..schemas.types import AmountStr, UtcDateTime
 from ..errors import NotFound
 from . import services
-from .api import TAGS, load_alliance
+from .api import TAGS, load_alliance, of_alliance, rows_of
 from .catalog import KINDS, MOMENTS, SECTIONS, items_of
 from .models import Indicator, PlanRevision
 from .permissions import can_edit_plan, plan_started
@@ -62,12 +59,9 @@ def get_plan(alliance_id):
     return result
 
 
-@endpoint("/alliances/<int:alliance_id>/plan", ["PATCH"], summary="Write the plan's sections (facilitator, board)",
-          body=PlanPatch, response=PlanOut, tags=TAGS, name="plan_patch")
-def patch_plan(alliance_id, body):
-    alliance = _started(alliance_id)
-    services.update_sections(alliance, body, api_user())
-    return plan_out(alliance)
+operation("/alliances/<int:alliance_id>/plan", ["PATCH"], summary="Write the plan's sections (facilitator, board)",
+          body=PlanPatch, response=PlanOut, tags=TAGS, name="plan_patch", load=_started,
+          call=services.update_sections, answer_loaded=plan_out)
 
 
 class RevisionOut(Out):
@@ -80,11 +74,10 @@ class RevisionOut(Out):
 @endpoint("/alliances/<int:alliance_id>/plan/revisions", summary="Every submission of the plan, with what changed",
           response=RevisionOut, paginated=True, tags=TAGS, name="plan_revisions")
 def list_revisions(alliance_id):
-    alliance = _started(alliance_id)
-    query = sa.select(PlanRevision).where(PlanRevision.alliance_id == alliance.id).order_by(PlanRevision.number)
-    return paginate(query, lambda r: dump(RevisionOut, {"number": r.number, "submitted_at": r.submitted_at,
-                                                        "submitted_by_id": r.submitted_by_id,
-                                                        "changes": r.change_list}))
+    revisions = rows_of(PlanRevision, _started(alliance_id), PlanRevision.number)
+    return paginate(revisions, lambda r: dump(RevisionOut, {"number": r.number, "submitted_at": r.submitted_at,
+                                                            "submitted_by_id": r.submitted_by_id,
+                                                            "changes": r.change_list}))
 
 
 # indicators -------------------------------------------------------------------------------------------
@@ -101,8 +94,7 @@ class IndicatorOut(Out):
     version: int
 
 
-def _indicator(alliance, indicator_id):
-    return load(Indicator, indicator_id, lambda i: i.alliance_id == alliance.id)
+_indicator = of_alliance(Indicator)
 
 
 def _indicator_out(i):
@@ -114,26 +106,15 @@ def _indicator_out(i):
 @endpoint("/alliances/<int:alliance_id>/indicators", summary="Indicators with baseline and target (the standard set "
           "and custom ones)", response=IndicatorOut, paginated=True, tags=TAGS, name="plan_indicators")
 def list_indicators(alliance_id):
-    alliance = load_alliance(alliance_id)
-    query = sa.select(Indicator).where(Indicator.alliance_id == alliance.id).order_by(Indicator.position, Indicator.id)
-    return paginate(query, _indicator_out)
+    return paginate(rows_of(Indicator, load_alliance(alliance_id), Indicator.position, Indicator.id), _indicator_out)
 
 
-@endpoint("/alliances/<int:alliance_id>/indicators", ["POST"], summary="Add a custom indicator", body=IndicatorIn,
-          response=IndicatorOut, status=201, tags=TAGS, name="plan_add_indicator")
-def add_indicator(alliance_id, body):
-    alliance = _started(alliance_id)
-    indicator = services.add_indicator(alliance, body, api_user())
-    return _indicator_out(indicator)
-
-
-@endpoint("/alliances/<int:alliance_id>/indicators/<int:indicator_id>", ["PATCH"], summary="Set an indicator's "
-          "baseline and target", body=IndicatorPatch, response=IndicatorOut, tags=TAGS, name="plan_change_indicator")
-def change_indicator(alliance_id, indicator_id, body):
-    alliance = load_alliance(alliance_id)
-    indicator = _indicator(alliance, indicator_id)
-    services.update_indicator(indicator, body, api_user())
-    return _indicator_out(indicator)
+operation("/alliances/<int:alliance_id>/indicators", ["POST"], summary="Add a custom indicator", body=IndicatorIn,
+          response=IndicatorOut, status=201, tags=TAGS, name="plan_add_indicator", load=_started,
+          call=services.add_indicator, answer=_indicator_out)
+operation("/alliances/<int:alliance_id>/indicators/<int:indicator_id>", ["PATCH"], summary="Set an indicator's "
+          "baseline and target", body=IndicatorPatch, response=IndicatorOut, tags=TAGS, name="plan_change_indicator",
+          load=_indicator, call=services.update_indicator, answer=_indicator_out)
 
 
 # assessments ------------------------------------------------------------------------------------------

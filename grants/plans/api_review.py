@@ -1,9 +1,7 @@
 """API: the officer's appraisal, the committee's blind reviews, and the plan's documents (PDF)."""
-
 import sqlalchemy as sa
-from flask import Response
 
-from ..api.core import Model, Out, api_user, dump, endpoint, int_arg, paginate
+from ..api.core import Model, Out, api_user, dump, endpoint, file_response, int_arg, operation, paginate
 from ..schemas.types import UtcDateTime
 from ..errors import NotFound
 from . import pdf, review
@@ -55,15 +53,11 @@ def get_appraisal(alliance_id):
     return appraisal_out(load_alliance(alliance_id))
 
 
-@endpoint("/alliances/<int:alliance_id>/appraisal", ["PUT"], summary="Record the checklist and the technical "
+operation("/alliances/<int:alliance_id>/appraisal", ["PUT"], summary="Record the checklist and the technical "
           "opinion (officer of the region; under appraisal)", body=AppraisalIn, response=AppraisalOut, tags=TAGS,
-          name="plan_put_appraisal")
-def put_appraisal(alliance_id, body):
-    """A partial save is kept; ``send_to_committee`` needs every item answered and the opinion written
-    (guard ``appraisal_complete``)."""
-    alliance = load_alliance(alliance_id)
-    review.save_appraisal(alliance, body, api_user())
-    return appraisal_out(alliance)
+          name="plan_put_appraisal", load=load_alliance, call=review.save_appraisal, answer_loaded=appraisal_out,
+          description="A partial save is kept; ``send_to_committee`` needs every item answered and the opinion "
+          "written (guard ``appraisal_complete``).")
 
 
 # committee reviews ------------------------------------------------------------------------------------
@@ -111,20 +105,17 @@ def list_reviews(alliance_id):
     return result
 
 
-@endpoint("/alliances/<int:alliance_id>/reviews", ["POST"], summary="Submit my review (committee member of the call)",
-          body=ReviewIn, response=ReviewOut, status=201, tags=TAGS, name="plan_add_review")
-def add_review(alliance_id, body):
-    """Every criterion of the call scored; ``declares_no_conflict`` true; ``recommendation`` approve, reject
-    or revise (the last two with a ``comment``). One per member and submission."""
-    alliance = load_alliance(alliance_id)
-    row = review.submit_review(alliance, body, api_user())
-    return _review_out(row)
+operation("/alliances/<int:alliance_id>/reviews", ["POST"], summary="Submit my review (committee member of the call)",
+          body=ReviewIn, response=ReviewOut, status=201, tags=TAGS, name="plan_add_review", load=load_alliance,
+          call=review.submit_review, answer=_review_out,
+          description="Every criterion of the call scored; ``declares_no_conflict`` true; ``recommendation`` "
+          "approve, reject or revise (the last two with a ``comment``). One per member and submission.")
 
 
 # documents --------------------------------------------------------------------------------------------
 
 def _pdf(data, name):
-    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return file_response(data, "application/pdf", name)
 
 
 @endpoint("/alliances/<int:alliance_id>/documents/plan", summary="The whole plan as a PDF",

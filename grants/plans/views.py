@@ -13,6 +13,7 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..schemas import from_form
+from ..web.edge import write_on_read
 from ..web.forms import flash_violations, show_errors
 from ..workflows import ALLIANCE
 from . import budget as budget_services
@@ -32,7 +33,7 @@ def load(alliance_id, started=True):
         abort(404)
     if started and alliance.plan is None:
         services.ensure_plan(alliance)  # plans started before this stage existed: created when first opened
-        db.session.commit()
+        write_on_read()  # the edge commits it
     return alliance
 
 

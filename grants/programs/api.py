@@ -4,8 +4,8 @@ from typing import Annotated
 import sqlalchemy as sa
 from pydantic import BeforeValidator, Field, create_model
 
-from ..api.core import (Model, Out, Patch, api_user, bool_arg, check_version, dump, endpoint, int_arg, load,
-                        paginate, require_role, text_arg, touch)
+from ..api.core import (Model, Out, Patch, api_user, bool_arg, changing, dump, endpoint, int_arg, load, load_one,
+                        operation, paginate, require_role, search)
 from ..schemas.types import AmountStr, Id, ShareStr, UtcDateTime, UtcDateTimeIn, no_bool
 from ..common import utcnow
 from . import services
@@ -149,12 +149,7 @@ def _program_data(body, exclude=()):
           query={"q": "Part of the code or name"})
 def list_programs():
     query = sa.select(Program).order_by(Program.id)
-    q = text_arg("q")
-    if q:
-        q = q.lower()
-        query = query.where(sa.or_(sa.func.lower(Program.code).contains(q, autoescape=True),
-                                   sa.func.lower(Program.name).contains(q, autoescape=True)))
-    return paginate(query, _program_out)
+    return paginate(search(query, Program.code, Program.name), _program_out)
 
 
 @endpoint("/programs", ["POST"], summary="Create a program with its rules (admin)", body=ProgramCreate,
@@ -171,15 +166,14 @@ def get_program(program_id):
     return _program_out(load(Program, program_id))
 
 
-@endpoint("/programs/<int:program_id>", ["PATCH"], summary="Change a program or its rules (admin)",
-          body=ProgramPatch, response=ProgramOut, tags=("programs",), name="update_program")
-def update_program(program_id, body):
-    require_role("admin")
-    program = load(Program, program_id)
-    check_version(program, body.version)
-    touch(program)
-    services.update_program(program, _program_data(body), api_user())
-    return _program_out(program)
+def _update_program(program, body, actor):
+    changing(program, body)  # the version checked and moved; the rules are sent apart
+    return services.update_program(program, _program_data(body), actor)
+
+
+operation("/programs/<int:program_id>", ["PATCH"], summary="Change a program or its rules (admin)",
+          body=ProgramPatch, response=ProgramOut, tags=("programs",), name="update_program",
+          load=load_one(Program, "admin"), call=_update_program, answer_loaded=_program_out)
 
 
 # calls ------------------------------------------------------------------------------------------
@@ -217,12 +211,6 @@ def get_call(call_id):
     return _call_out(load(Call, call_id))
 
 
-@endpoint("/calls/<int:call_id>", ["PATCH"], summary="Change a call (admin)", body=CallPatch, response=CallOut,
-          tags=("calls",), name="update_call")
-def update_call(call_id, body):
-    require_role("admin")
-    call = load(Call, call_id)
-    check_version(call, body.version)
-    touch(call)
-    services.update_call(call, body.model_dump(exclude_unset=True, exclude={"version"}), api_user())
-    return _call_out(call)
+operation("/calls/<int:call_id>", ["PATCH"], summary="Change a call (admin)", body=CallPatch, response=CallOut,
+          tags=("calls",), name="update_call", load=load_one(Call, "admin"), answer_loaded=_call_out,
+          call=lambda call, body, actor: services.update_call(call, changing(call, body), actor))

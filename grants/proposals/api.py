@@ -3,12 +3,12 @@ officer's queue, preselection per call with its minutes, and the documents (PDF,
 
 The actions themselves (submit, return_for_info, declare_eligible, declare_ineligible, preselect,
 not_select, withdraw) go through ``POST /alliances/{id}/transitions`` (alliances/api.py)."""
-from flask import Response
 from flask_babel import lazy_gettext as _l
 
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members, members_masked
-from ..api.core import api_user, check_version, dump, endpoint, int_arg, load, paginate, require
+from ..api.core import (api_user, check_version, dump, endpoint, file_response, int_arg, load, operation, paginate,
+                        require)
 from ..errors import NotFound
 from ..extensions import db
 from ..money import share
@@ -62,11 +62,6 @@ def screening_out(alliance):
                                "complete": sheet["complete"], "criteria": sheet["criteria"]})
 
 
-def _file(data, mimetype, filename, inline=True):
-    kind = "inline" if inline else "attachment"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'{kind}; filename="{filename}"'})
-
-
 # the profile ------------------------------------------------------------------------------------
 
 @endpoint("/alliances/<int:alliance_id>/profile", summary="The business intention (profile) of an alliance",
@@ -107,14 +102,11 @@ def get_screening(alliance_id):
     return screening_out(load_alliance(alliance_id))
 
 
-@endpoint("/alliances/<int:alliance_id>/screening", ["PUT"], summary="Score the intention (officer of the region, "
-          "while submitted)", body=ScreeningIn, response=ScreeningOut, tags=TAGS, name="put_screening")
-def put_screening(alliance_id, body):
-    """Scores are whole numbers from 0 to each criterion's max; every criterion must be scored before
-    ``declare_eligible`` (rule ``screening_incomplete``). Not submitted: 409."""
-    alliance = load_alliance(alliance_id)
-    screening.save_scores(alliance, body, api_user())
-    return screening_out(alliance)
+operation("/alliances/<int:alliance_id>/screening", ["PUT"], summary="Score the intention (officer of the region, "
+          "while submitted)", body=ScreeningIn, response=ScreeningOut, tags=TAGS, name="put_screening",
+          load=load_alliance, call=screening.save_scores, answer_loaded=screening_out,
+          description="Scores are whole numbers from 0 to each criterion's max; every criterion must be scored "
+          "before ``declare_eligible`` (rule ``screening_incomplete``). Not submitted: 409.")
 
 
 @endpoint("/alliances/<int:alliance_id>/revisions", summary="Every submission, with what changed since the "
@@ -215,7 +207,7 @@ def profile_document(alliance_id):
     alliance = load_alliance(alliance_id)
     data = pdf.profile_pdf(alliance, with_names=can_view_members(api_user(), alliance.association),
                            masked=members_masked(api_user(), alliance.association))
-    return _file(data, "application/pdf", f"perfil-{alliance.code}.pdf")
+    return file_response(data, "application/pdf", f"perfil-{alliance.code}.pdf")
 
 
 @endpoint("/calls/<int:call_id>/documents/preselection-minutes", summary="Preselection minutes (acta) as a PDF",
@@ -227,7 +219,7 @@ def preselection_minutes_document(call_id):
     minutes = preselection.find_minutes(call, int_arg("number"))
     if minutes is None:
         raise NotFound(_l("No preselection minutes yet."))
-    return _file(pdf.minutes_pdf(minutes), "application/pdf", f"acta-preseleccion-{call.id}-{minutes.number}.pdf")
+    return file_response(pdf.minutes_pdf(minutes), "application/pdf", f"acta-preseleccion-{call.id}-{minutes.number}.pdf")
 
 
 def _export(call_id, kind):
@@ -235,7 +227,7 @@ def _export(call_id, kind):
     require(exports.can_export(api_user(), call), _l("Only the officers of the call's regions, administrators "
                                                        "and auditors export its intentions."))
     body, mimetype, filename = exports.export(call, api_user(), kind)
-    return _file(body, mimetype, filename, inline=False)
+    return file_response(body, mimetype, filename, inline=False)
 
 
 @endpoint("/calls/<int:call_id>/intentions.csv", summary="The call's intentions as CSV (officers)",

@@ -4,10 +4,10 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from ..audit import head as audit_head
+from ..web.edge import commit_now
 from ..web.i18n import number
 from ..web.pagination import Page
 from ..workflows.alliance import STATES
-from ..extensions import db
 from . import filters, portal as public, portfolio as pf, stored
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
 from .charts import bars
@@ -44,7 +44,7 @@ def stored_response(kind, f, page_no, build):
         resp = make_response(body)
         resp.content_type = content_type
         return cacheable(resp)
-    row = stored.answer(key, build, commit=db.session.commit)
+    row = stored.answer(key, build, commit=commit_now)  # the lease must be seen by the others before the build
     resp = make_response(row.body)
     resp.content_type = row.content_type
     resp.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"

@@ -1,4 +1,5 @@
-"""Sign in and out, change password, language."""
+"""Sign in and out, change password, language. Every write here is a POST answered with a redirect: the
+request edge (``edge.py``) commits it; a refused sign-in (401) or password (422) keeps nothing."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -57,8 +58,7 @@ def login():
         if user is not None:
             services.end_session(session.get("sid"))  # whoever was signed in on this browser before
             session.clear()
-            _sign_in(user)
-            db.session.commit()
+            _sign_in(user)  # the edge commits the new session with the redirect
             return redirect(_safe_next(request.args.get("next")))
         db.session.rollback()  # nothing to keep; the limiter counts the failure (the 401) on its own
         flash(_l("The e-mail or the password is not right."), "error")
@@ -78,8 +78,7 @@ def _sign_in(user):
 @bp.post("/logout")
 @login_required
 def logout():
-    services.end_session(session.get("sid"))
-    db.session.commit()
+    services.end_session(session.get("sid"))  # the edge commits it with the redirect
     logout_user()
     session.clear()
     flash(_l("You have signed out."), "info")
@@ -98,7 +97,6 @@ def change_password():
             show_errors(form, exc)
             return render_template("auth/password.html", form=form), 422
         _sign_in(current_user._get_current_object())  # the other sessions and the tokens have ended
-        db.session.commit()
         flash(_l("Your password has been changed. Your other sessions and your API tokens have ended."),
               "success")
         return redirect(url_for("main.dashboard"))
@@ -128,7 +126,6 @@ def revoke_token(token_id):
     if row is None:  # another user's token, or one already revoked or expired
         abort(404)
     services.revoke_token(row)
-    db.session.commit()
     flash(_l("The token was revoked: it no longer works."), "success")
     return redirect(url_for(".tokens"))
 
@@ -143,7 +140,6 @@ def end_other_sessions():
     user = current_user._get_current_object()
     services.sign_out_everywhere(user)
     _sign_in(user)
-    db.session.commit()
     flash(_l("Your other sessions and your API tokens have ended."), "success")
     return redirect(url_for(".tokens"))
 
@@ -156,7 +152,6 @@ def language():
         session["lang"] = lang
         if current_user.is_authenticated:
             services.set_locale(current_user, lang)
-            db.session.commit()
     back = request.referrer or ""
     host = request.host_url
     return redirect(back if back.startswith(host) else url_for("main.dashboard"))

@@ -5,10 +5,18 @@ errors at their fields. The edge looks at that answer: a success or a redirect c
 error (4xx) rolls it back, so nothing half-written stays. A commit the database refuses answers 409 (someone
 changed the object meanwhile, or a duplicate) or 503 (the database cannot be reached), never a 500.
 
-GET pages don't write, except where they say so and commit themselves (a plan created when first opened,
-the log of who viewed members' data). The API's edge is ``grants.api.core.endpoint``; the CLI commits in
-its commands."""
-from flask import current_app, make_response, render_template, request
+A read (GET) commits nothing, except where its view says it writes with ``write_on_read()``: the log of who
+viewed or exported members' data or a call's intentions, notifications marked read when shown, a plan created
+when first opened, a stored portal answer, the register of an issued PDF. Those commit here too, after the view
+answered without error, so a view never commits mid-way: the file or page is built in full (the body in
+memory, nothing streamed) before the edge commits, and a read that fails keeps none of its writes.
+``essential=False`` (the default) marks a write the answer does not depend on (a notification marked read, a
+stored answer, a PDF's register entry): when its commit fails the answer is still given (logged, rolled back).
+``essential=True`` marks a write the answer may not go out without (the audit of personal data leaving the
+system): when its commit fails the answer is replaced by the 409 or 503 page.
+
+The API's edge is ``grants.api.core.endpoint``; the CLI commits in its commands."""
+from flask import current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,24 +25,54 @@ from ..extensions import db
 from .health import UNAVAILABLE_ERRORS, unavailable
 
 READS = ("GET", "HEAD", "OPTIONS")
+#: ``g`` key: None (a read that writes nothing), False (writes the answer does not need), True (essential)
+WRITES_ON_READ = "edge_writes_on_read"
+
+
+def write_on_read(essential=False):
+    """Say that this read (GET) writes and that the edge must commit it after an answer without error."""
+    setattr(g, WRITES_ON_READ, bool(essential) or g.get(WRITES_ON_READ) or False)
+
+
+def commit_now():
+    """The one commit in the middle of a request, kept here with the edge: a lease the other workers and hosts
+    must see before this request goes on (the portal's stored answer is rebuilt by the request holding it,
+    ``grants.reports.stored.answer``), and the answer stored after the build."""
+    db.session.commit()
 
 
 def commit_page_write(resp):
     """``after_request``: commit a page's write when its answer is a success or a redirect."""
-    if request.method in READS or request.blueprint == "api":
+    essential = g.pop(WRITES_ON_READ, None)
+    if request.blueprint == "api" or (request.method in READS and essential is None):
         return resp
     if resp.status_code >= 400:
         db.session.rollback()
         return resp
+    optional = request.method in READS and not essential
     try:
         db.session.commit()
     except UNAVAILABLE_ERRORS as error:
+        if optional:
+            return _answer_anyway(resp, error)
         return make_response(unavailable(error))  # it rolls back, if the connection still answers
     except (StaleDataError, sa_exc.IntegrityError, sa_exc.DataError) as error:
+        if optional:
+            return _answer_anyway(resp, error)
         db.session.rollback()
         current_app.logger.warning("page write refused at commit: %s", error)
         message = _l("Someone changed this object meanwhile. Reload it and try again.")
         return make_response(render_template("errors/error.html", status=409, message=message), 409)
+    return resp
+
+
+def _answer_anyway(resp, error):
+    """A read's non-essential write could not be committed: roll it back, log it and give the answer."""
+    current_app.logger.warning("a read's write could not be committed (the answer is still given): %s", error)
+    try:
+        db.session.rollback()
+    except UNAVAILABLE_ERRORS:  # the connection is gone; the session is discarded at teardown
+        pass
     return resp
 
 

@@ -6,7 +6,8 @@ The client names each submission with a key: the hidden form field ``idempotency
 answer of the first request that succeeded (status, redirect, resource id, JSON body). ``@idempotent`` wraps a
 form view or an API handler; without a key the request goes through unchanged.
 
-The key's row is written in the same transaction as the change it guards (the view's commit commits both),
+The key's row is written in the same transaction as the change it guards (the request's edge commits both:
+``edge.py`` for pages, ``grants.api.core.endpoint`` for the API),
 so a key is never stored for a change that was rolled back, and a refused request (4xx) stores nothing: the
 user corrects it and sends again with the same key.
 """
@@ -139,8 +140,8 @@ def idempotent(view):
 
 
 def _remember(row_id, result):
-    """Store the first answer and commit it with the view's write (one transaction); a refused or failed
-    request leaves no key behind."""
+    """Store the first answer with the view's write (one transaction, committed by the request's edge); a
+    refused or failed request leaves no key behind."""
     if isinstance(result, (dict, list)):  # an API handler: its endpoint answers with the write's status
         status, body = 201, json.dumps(result, default=str)
         location = None
@@ -162,7 +163,6 @@ def _remember(row_id, result):
         return
     row.status, row.location, row.resource_id = status, (location or "")[:500] or None, resource_id
     row.body = body
-    db.session.commit()
 
 
 def purge(older_than_days=30):

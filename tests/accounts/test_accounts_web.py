@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from grants.accounts.models import Membership, User
+from grants.accounts.services import count_sessions
 from grants.audit.models import Event
 
 PASSWORD = "clave-segura-123"
@@ -268,3 +269,18 @@ def test_signing_in_over_a_stale_session_switches_user(db, login, treasurer, off
     assert resp.status_code == 302
     with web.session_transaction() as sess:
         assert sess["_user_id"] == str(officer.id)
+
+
+@pytest.mark.committing
+def test_sign_in_language_and_sign_out_are_committed_by_the_request_edge(db, officer, login):
+    """The sign-in pages commit nothing themselves: grants/web/edge.py commits their POST with its redirect."""
+    db.session.commit()
+    client = login(officer)  # POST /login answered 302
+    db.session.rollback()  # the test's session sees only what the requests committed
+    assert count_sessions(officer) == 1
+    assert client.post("/language", data={"lang": "en"}).status_code == 302
+    db.session.rollback()
+    assert db.session.get(User, officer.id).locale == "en"
+    assert client.post("/logout").status_code == 302
+    db.session.rollback()
+    assert count_sessions(officer) == 0

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from grants.api.core import Model
+from grants.api.core import Model, operation
 from grants.schemas.types import AmountStr, MoneyStr, RatioStr, fmt_ratio
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -127,3 +127,12 @@ def test_pagination_shape_and_pages(api, admin, make_program):
     beyond = client.get("/programs?per_page=100&page=5").get_json()
     assert beyond["items"] == [] and beyond["total"] == 3
     assert client.get("/programs").get_json()["per_page"] == 50
+
+
+def test_an_operation_answers_one_way():
+    """``operation`` needs exactly one of ``answer`` (the service's result) and ``answer_loaded`` (the object)."""
+    common = dict(name="never_routed", load=dict, call=lambda obj, body, user: obj, summary="-")
+    with pytest.raises(TypeError):
+        operation("/never", ["POST"], **common)
+    with pytest.raises(TypeError):
+        operation("/never", ["POST"], answer=dict, answer_loaded=dict, **common)

@@ -381,3 +381,13 @@ def test_buyers_refused_to_plain_members(web, member_user, auditor, alliance):
     assert c.post("/associations/buyers/new", data={"name": "X"}).status_code == 403
     assert web(auditor).get("/associations/buyers").status_code == 200
     assert web(auditor).get("/associations/buyers/new").status_code == 403
+
+
+@pytest.mark.committing
+def test_reading_and_exporting_members_is_audited_by_the_edges_commit(web, board, association, maria, db):
+    """Member pages and the CSV are GETs that write their audit event: the request edge commits it, not the view."""
+    c = web(board)
+    assert c.get(f"/associations/{association.id}/members").status_code == 200
+    assert c.get(f"/associations/{association.id}/members/export.csv").status_code == 200
+    db.session.rollback()  # the test's session sees only what the requests committed
+    assert len(events(db, "view_members")) == 1 and len(events(db, "export_members")) == 1

@@ -171,3 +171,12 @@ def test_the_board_hears_of_each_decision_up_to_preselection(board, submitted, o
     assert len(subjects) == 2 and all(submitted.code in s for s in subjects)
     assert "Eligible" in subjects[0] and "Preselected" in subjects[1]
     assert unread_count(board) == 2
+
+
+@pytest.mark.committing
+def test_the_notifications_shown_stay_read_the_edge_commits_the_read(officer, submitted, login, db):
+    """The page is a GET that writes: the request edge (grants/web/edge.py) commits it, not the view."""
+    db.session.commit()
+    login(officer).get("/notifications/")
+    db.session.rollback()  # the test's session sees only what the request committed
+    assert unread_count(officer) == 0

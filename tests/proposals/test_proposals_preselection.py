@@ -296,3 +296,13 @@ def test_the_page_refuses_an_id_no_intention_can_have(three, call, committee, lo
     assert resp.status_code == 422
     db.session.refresh(three[0])
     assert three[0].state == "eligible"
+
+
+@pytest.mark.committing
+def test_an_export_is_audited_by_the_edges_commit(three, call, officer, login):
+    """The export is a GET that writes its audit event: the request edge commits it, not the view."""
+    db.session.commit()
+    assert login(officer).get(f"/calls/{call.id}/intentions.csv").status_code == 200
+    db.session.rollback()  # the test's session sees only what the request committed
+    logged = db.session.execute(sa.select(Event).where(Event.action == "export_intentions")).scalars().all()
+    assert len(logged) == 1
