@@ -10,8 +10,10 @@ from .. import uploads
 from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError, Violation
+from ..extensions import db
 from ..schemas import from_form
 from ..web.forms import form_action
+from ..web.pagination import paginate
 from .permissions import can_record, can_view_execution
 from .schemas import VoidIn
 from .summary import glance
@@ -26,6 +28,29 @@ def load_alliance(alliance_id):
 
 def _child(model, alliance, ident):
     return get_or_404(model, ident, lambda obj: obj.alliance_id == alliance.id)
+
+
+def load_child(model, alliance_id, ident):
+    """The alliance (404 unless the user may see its execution) and its ``model`` object ``ident`` (another
+    alliance's: 404)."""
+    alliance = load_alliance(alliance_id)
+    return alliance, _child(model, alliance, ident)
+
+
+def listing(alliance, template, model, *order, rows="rows", paged=False, context=dict):
+    """The ``page(status)`` of one of the alliance's lists: ``template`` with its ``model`` rows in ``order`` (as
+    ``rows``; with ``paged``, one page of them and the pager as ``page``), whether the user records the execution
+    (``can_write``) and ``context()`` (the forms, made when the page is shown)."""
+    def page(status=200):
+        select = db.select(model).where(model.alliance_id == alliance.id).order_by(*order)
+        if paged:
+            pager = paginate(select)
+            found = {rows: pager.items, "page": pager}
+        else:
+            found = {rows: db.session.execute(select).scalars().all()}
+        return render_template(template, alliance=alliance, **found, **context(),
+                               can_write=can_record(current_user, alliance)), status
+    return page
 
 
 # The one write skeleton of the execution pages (grants.web.forms.form_action)

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import Workbook
 
 from grants.execution import expenses as expense_svc
 from grants.execution.models import AccountabilityReport, Expense, Procurement, Reallocation
 from grants.extensions import db
+from tests.execution.test_execution_bulk import xlsx
 from tests.execution_support import PDF, executing, expense_data
 
 
@@ -21,17 +21,6 @@ def live(alliance, officer, facilitator, board):
 
 def count(model):
     return db.session.execute(sa.select(sa.func.count()).select_from(model)).scalar()
-
-
-def xlsx(rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["line", "date", "amount", "source", "supplier", "document_type", "document_number", "description"])
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_a_refused_import_lists_the_summary_then_each_wrong_row(live, treasurer, login):

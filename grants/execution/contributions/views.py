@@ -1,31 +1,24 @@
 """Counterpart contribution pages (on the execution blueprint): the list and the form, the evidence, void."""
-from flask import render_template, request, url_for
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...extensions import db
 from ...schemas import from_form
 from ...web.forms import success
 from ...web.idempotency import idempotent
-from ...web.pagination import paginate
 from ..forms import ContributionForm, VoidForm
 from ..models import Contribution
-from ..permissions import can_record
-from ..views import _child, bad_request, bp, load_alliance, stored, void_body, write
+from ..views import _child, bad_request, bp, listing, load_alliance, load_child, stored, void_body, write
 from . import services as contrib_svc
 from .schemas import ContributionIn
 
 
 def _contributions_page(alliance, form=None, void_form=None, void_for=None):
     """The list and the form (``page(status)``); ``void_form`` posted for contribution ``void_for``."""
-    def page(status=200):
-        items = paginate(db.select(Contribution).where(Contribution.alliance_id == alliance.id)
-                         .order_by(Contribution.contributed_on.desc(), Contribution.id.desc()))
-        return render_template("execution/contributions.html", alliance=alliance,
-                               form=ContributionForm().fill(alliance) if form is None else form, items=items.items,
-                               page=items, can_write=can_record(current_user, alliance), void_form=void_form,
-                               void_for=void_for), status
-    return page
+    return listing(alliance, "execution/contributions.html", Contribution, Contribution.contributed_on.desc(),
+                   Contribution.id.desc(), rows="items", paged=True, context=lambda: {
+                       "form": ContributionForm().fill(alliance) if form is None else form, "void_form": void_form,
+                       "void_for": void_for})
 
 
 def _listed(alliance, message):
@@ -58,8 +51,7 @@ def evidence_thumbnail(alliance_id, contribution_id):
 @bp.post("/contributions/<int:contribution_id>/void")
 @login_required
 def void_contribution(alliance_id, contribution_id):
-    alliance = load_alliance(alliance_id)
-    item = _child(Contribution, alliance, contribution_id)
+    alliance, item = load_child(Contribution, alliance_id, contribution_id)
     form = VoidForm()
     return write(alliance, form, lambda: contrib_svc.void_contribution(item, current_user, void_body(form)),
                  _contributions_page(alliance, void_form=form, void_for=contribution_id),

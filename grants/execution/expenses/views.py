@@ -2,35 +2,31 @@
 receipt, the spreadsheet import."""
 import re
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ...alliances import ledger
-from ...extensions import db
 from ...money import shown
 from ...schemas import from_form
 from ...web.forms import success
 from ...web.idempotency import idempotent
-from ...web.pagination import paginate
 from ..forms import ExpenseForm, VoidForm
 from ..models import Expense
 from ..permissions import can_record
-from ..views import _child, answer, bad_request, bp, flash_all, load_alliance, sent_version, stored, void_body, write
+from ..views import (_child, bad_request, bp, flash_all, listing, load_alliance, load_child, sent_version,
+                     stored, void_body, write)
 from . import services as expense_svc
 from .bulk import import_expenses as import_rows
 from .schemas import ExpenseIn, ExpensePatch
 
 
 def _expenses_page(alliance, form):
-    def page(status=200):
-        items = paginate(db.select(Expense).where(Expense.alliance_id == alliance.id)
-                         .order_by(Expense.spent_on.desc(), Expense.id.desc()))
-        return render_template("execution/expenses.html", alliance=alliance, form=form, expenses=items.items,
-                               page=items, lines=expense_svc.line_figures(alliance), balance=ledger.balance(alliance),
-                               can_write=can_record(current_user, alliance)), status
-    return page
+    """The list with the lines' figures and the form (``page(status)``)."""
+    return listing(alliance, "execution/expenses.html", Expense, Expense.spent_on.desc(), Expense.id.desc(),
+                   rows="expenses", paged=True, context=lambda: {
+                       "form": form, "lines": expense_svc.line_figures(alliance), "balance": ledger.balance(alliance)})
 
 
 def _listed(alliance, message):
@@ -63,8 +59,7 @@ def _expense_page(alliance, e, form=None, void_form=None):
 @bp.route("/expenses/<int:expense_id>", methods=["GET", "POST"])
 @login_required
 def expense(alliance_id, expense_id):
-    alliance = load_alliance(alliance_id)
-    e = _child(Expense, alliance, expense_id)
+    alliance, e = load_child(Expense, alliance_id, expense_id)
     form = ExpenseForm(obj=None if request.method == "POST" else e).fill(alliance)
     if request.method == "GET":
         form.budget_line_id.data = str(e.budget_line_id)
@@ -83,8 +78,7 @@ def expense(alliance_id, expense_id):
 @bp.post("/expenses/<int:expense_id>/void")
 @login_required
 def void(alliance_id, expense_id):
-    alliance = load_alliance(alliance_id)
-    e = _child(Expense, alliance, expense_id)
+    alliance, e = load_child(Expense, alliance_id, expense_id)
     form = VoidForm()
     return write(alliance, form, lambda: expense_svc.void_expense(e, current_user, void_body(form)),
                  _expense_page(alliance, e, void_form=form), lambda result: _listed(alliance, _l("The expense was voided.")),
@@ -108,7 +102,8 @@ def _row_messages(exc):
     def row(d):
         n = re.match(r"row (\d+)", d.field or "")  # "row 3: amount": the row, never the field's code
         return _l("Row %(n)s: %(message)s", n=n.group(1), message=d.message) if n else d.message
-    answer(404)(exc)
+    if exc.status == 404:
+        abort(404)
     return flash_all(exc, [exc.message, *(row(d) for d in exc.details[:200])])
 
 

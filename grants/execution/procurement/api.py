@@ -10,8 +10,7 @@ from ...schemas.types import MoneyStr, UtcDateTime
 from ...workflows.procurement import PROCUREMENT
 from . import services as svc
 from ..models import Procurement
-from ..api import TAGS, known_action, recorded
-from ..permissions import can_view_execution
+from ..api import TAGS, _visible, known_action, recorded
 from .schemas import ProcurementIn, ProcurementTransitionIn, QuotationIn
 
 BUYERS = _l("Only the association's treasurer or board buy.")
@@ -51,7 +50,7 @@ def procurement_out(p):
 
 
 def load_procurement(pid):
-    return load(Procurement, pid, lambda p: can_view_execution(api_user(), p.alliance))
+    return load(Procurement, pid, _visible)
 
 
 @endpoint("/alliances/<int:alliance_id>/procurements", summary="The alliance's procurements",

@@ -10,18 +10,14 @@ from ...workflows.procurement import PROCUREMENT
 from ..forms import ProcurementActionForm, ProcurementForm, QuotationForm, decision_options
 from ..models import Procurement, Quotation
 from ..permissions import can_record
-from ..views import _child, answer, bp, load_alliance, stored, write
+from ..views import _child, answer, bp, listing, load_alliance, load_child, stored, write
 from . import services as proc_svc
 from .schemas import ProcurementIn, QuotationIn
 
 
 def _procurements_page(alliance, form):
-    def page(status=200):
-        rows = db.session.execute(db.select(Procurement).where(Procurement.alliance_id == alliance.id)
-                                  .order_by(Procurement.id.desc())).scalars().all()
-        return render_template("execution/procurements.html", alliance=alliance, form=form, rows=rows,
-                               can_write=can_record(current_user, alliance)), status
-    return page
+    return listing(alliance, "execution/procurements.html", Procurement, Procurement.id.desc(),
+                   context=lambda: {"form": form})
 
 
 def _shown(p):
@@ -55,8 +51,7 @@ def _procurement_page(alliance, p, qform=None, aform=None):
 @login_required
 def procurement(alliance_id, procurement_id):
     """GET: the procurement; POST: an action (award, close, cancel; the workflow checks who may)."""
-    alliance = load_alliance(alliance_id)
-    p = _child(Procurement, alliance, procurement_id)
+    alliance, p = load_child(Procurement, alliance_id, procurement_id)
     aform = ProcurementActionForm()
     aform.quotation_id.choices = []  # the page lists the quotations; the service checks the one sent
 
@@ -73,8 +68,7 @@ def procurement(alliance_id, procurement_id):
 @bp.post("/procurements/<int:procurement_id>/quotations")
 @login_required
 def quotation(alliance_id, procurement_id):
-    alliance = load_alliance(alliance_id)
-    p = _child(Procurement, alliance, procurement_id)
+    alliance, p = load_child(Procurement, alliance_id, procurement_id)
     qform = QuotationForm()
     return write(alliance, qform, lambda: proc_svc.add_quotation(
                      p, from_form(QuotationIn, {"supplier": qform.supplier.data, "amount": qform.amount.data}),

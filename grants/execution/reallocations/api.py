@@ -7,8 +7,7 @@ from ...api.core import Out, api_user, dump, endpoint, load, paginate
 from ...schemas.types import MoneyStr
 from . import services as svc
 from ..models import Reallocation
-from ..api import TAGS, recorded
-from ..permissions import can_view_execution
+from ..api import TAGS, _visible, recorded
 from .schemas import ReallocationDecisionIn, ReallocationIn
 
 
@@ -46,6 +45,6 @@ def request_reallocation(alliance_id, body):
 @endpoint("/reallocations/<int:reallocation_id>/transitions", ["POST"], summary="The officer decides a reallocation",
           body=ReallocationDecisionIn, response=ReallocationOut, tags=TAGS, name="decide_reallocation")
 def decide_reallocation(reallocation_id, body):
-    r = load(Reallocation, reallocation_id, lambda x: can_view_execution(api_user(), x.alliance))
+    r = load(Reallocation, reallocation_id, _visible)
     svc.decide_reallocation(r, body.action, api_user(), body.comment)
     return dump(ReallocationOut, r)

@@ -1,28 +1,23 @@
 """Reallocation pages (on the execution blueprint): request a move between lines, the officer's decision."""
-from flask import render_template, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...extensions import db
 from ...schemas import from_form
 from ...web.forms import success
 from ..forms import DecisionForm, ReallocationForm
 from ..models import Reallocation
-from ..permissions import can_record, can_review
-from ..views import _child, answer, bad_request, bp, load_alliance, write
+from ..permissions import can_review
+from ..views import answer, bad_request, bp, listing, load_alliance, load_child, write
 from . import services as realloc_svc
 from .schemas import ReallocationIn
 
 
 def _reallocations_page(alliance, form=None):
-    def page(status=200):
-        rows = db.session.execute(db.select(Reallocation).where(Reallocation.alliance_id == alliance.id)
-                                  .order_by(Reallocation.id.desc())).scalars().all()
-        return render_template("execution/reallocations.html", alliance=alliance,
-                               form=ReallocationForm().fill(alliance) if form is None else form, rows=rows,
-                               decision=DecisionForm(), can_write=can_record(current_user, alliance),
-                               can_decide=can_review(current_user, alliance)), status
-    return page
+    """The list with the officer's buttons and the form (``page(status)``)."""
+    return listing(alliance, "execution/reallocations.html", Reallocation, Reallocation.id.desc(), context=lambda: {
+        "form": ReallocationForm().fill(alliance) if form is None else form, "decision": DecisionForm(),
+        "can_decide": can_review(current_user, alliance)})
 
 
 def _listed(alliance, r):
@@ -45,8 +40,7 @@ def reallocations(alliance_id):
 def decide(alliance_id, reallocation_id):
     """The officer's approve or refuse (the service checks who may); the rows' forms have no field to show a
     refusal at: it is flashed."""
-    alliance = load_alliance(alliance_id)
-    r = _child(Reallocation, alliance, reallocation_id)
+    alliance, r = load_child(Reallocation, alliance_id, reallocation_id)
     form = DecisionForm()
     return write(alliance, form, lambda: realloc_svc.decide_reallocation(r, form.action.data or "", current_user,
                                                                          form.comment.data),

@@ -4,25 +4,20 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...extensions import db
 from ...schemas import from_form
 from ...web.forms import success
 from ...workflows.report import REPORT
 from ..forms import AssemblyForm, ReportActionForm, ReportForm, decision_options
 from ..models import AccountabilityReport
 from ..permissions import can_record
-from ..views import _child, answer, bp, load_alliance, sent_version, stored, write
+from ..views import _child, answer, bp, listing, load_alliance, load_child, sent_version, stored, write
 from . import services as report_svc
 from .schemas import AssemblyApprovalIn, ReportIn
 
 
 def _reports_page(alliance, form):
-    def page(status=200):
-        rows = db.session.execute(db.select(AccountabilityReport).where(AccountabilityReport.alliance_id == alliance.id)
-                                  .order_by(AccountabilityReport.period_start.desc())).scalars().all()
-        return render_template("execution/reports.html", alliance=alliance, form=form, reports=rows,
-                               can_write=can_record(current_user, alliance)), status
-    return page
+    return listing(alliance, "execution/reports.html", AccountabilityReport, AccountabilityReport.period_start.desc(),
+                   rows="reports", context=lambda: {"form": form})
 
 
 def _shown(r):
@@ -58,8 +53,7 @@ def _report_page(alliance, r, form=None, assembly_form=None):
 @login_required
 def report(alliance_id, report_id):
     """GET: the report; POST: an action of its workflow (which checks who may)."""
-    alliance = load_alliance(alliance_id)
-    r = _child(AccountabilityReport, alliance, report_id)
+    alliance, r = load_child(AccountabilityReport, alliance_id, report_id)
     form = ReportActionForm()
     return write(alliance, form, lambda: report_svc.report_action(r, form.action.data or "", current_user,
                                                                   {"observations": form.observations.data},
@@ -73,8 +67,7 @@ def report(alliance_id, report_id):
 @bp.post("/reports/<int:report_id>/assembly")
 @login_required
 def assembly(alliance_id, report_id):
-    alliance = load_alliance(alliance_id)
-    r = _child(AccountabilityReport, alliance, report_id)
+    alliance, r = load_child(AccountabilityReport, alliance_id, report_id)
     form = AssemblyForm()
     return write(alliance, form, lambda: report_svc.record_assembly_approval(r, from_form(AssemblyApprovalIn, {
                      "assembly_approved_on": form.assembly_approved_on.data,
