@@ -3,13 +3,19 @@
 
 Every member of the association reads (social control); its treasurer and board write; the officer of
 the region approves or observes reports. Another association's alliance answers 404."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
+from .. import uploads
 from ..alliances.models import Alliance
 from ..common import get_or_404
-from ..web.forms import flash_violations
+from ..errors import DomainError, Violation
+from ..extensions import db
+from ..schemas import from_form
+from ..web.forms import form_action
+from ..web.pagination import paginate
 from .permissions import can_record, can_view_execution
+from .schemas import VoidIn
 from .summary import glance
 
 bp = Blueprint("execution", __name__, url_prefix="/alliances/<int:alliance_id>/execution")
@@ -24,13 +30,83 @@ def _child(model, alliance, ident):
     return get_or_404(model, ident, lambda obj: obj.alliance_id == alliance.id)
 
 
-def _writer(alliance):
-    if not can_record(current_user, alliance):
-        abort(403)
+def load_child(model, alliance_id, ident):
+    """The alliance (404 unless the user may see its execution) and its ``model`` object ``ident`` (another
+    alliance's: 404)."""
+    alliance = load_alliance(alliance_id)
+    return alliance, _child(model, alliance, ident)
 
 
-def _flash_rules(exc):
-    flash_violations(exc)  # once each, without codes; nothing more after show_errors
+def listing(alliance, template, model, *order, rows="rows", paged=False, context=dict):
+    """The ``page(status)`` of one of the alliance's lists: ``template`` with its ``model`` rows in ``order`` (as
+    ``rows``; with ``paged``, one page of them and the pager as ``page``), whether the user records the execution
+    (``can_write``) and ``context()`` (the forms, made when the page is shown)."""
+    def page(status=200):
+        select = db.select(model).where(model.alliance_id == alliance.id).order_by(*order)
+        if paged:
+            pager = paginate(select)
+            found = {rows: pager.items, "page": pager}
+        else:
+            found = {rows: db.session.execute(select).scalars().all()}
+        return render_template(template, alliance=alliance, **found, **context(),
+                               can_write=can_record(current_user, alliance)), status
+    return page
+
+
+# The one write skeleton of the execution pages (grants.web.forms.form_action)
+
+
+def write(alliance, form, call, page, done, *, any_role=False, **options):
+    """An execution page and its write: a GET shows ``page()``; a POST is ``form_action``: 403 unless the user
+    records the execution of ``alliance`` (its treasurer or board; ``any_role``: the workflow checks the role of
+    each action), the form validated, ``call()`` once, ``done(result)``, a refusal shown on ``page(status)``."""
+    if request.method == "GET":
+        return page()
+    return form_action(form, call, page, done, allowed=any_role or can_record(current_user, alliance), **options)
+
+
+def bad_request():
+    """``invalid`` of a form with nothing to show (hidden fields, a CSRF token): 400."""
+    abort(400)
+
+
+def answer(*statuses, flashed=False):
+    """``on_error`` of ``form_action``: a refusal with one of ``statuses`` answers as such (``abort``); the others
+    go on the page, at their fields, or all flashed (``flashed``: the page shows no field of the posted form)."""
+    def on_error(exc):
+        if exc.status in statuses:
+            abort(exc.status)
+        return flash_all(exc) if flashed else None
+    return on_error
+
+
+def flash_all(exc, messages=None):
+    """The refusal ``exc`` with no message at a field: its ``messages`` (the summary and each detail's), all
+    flashed, in order, each once."""
+    if messages is None:
+        messages = [exc.message, *(d.message for d in exc.details)]
+    return DomainError("", [Violation(exc.code, m) for m in messages if str(m or "")])
+
+
+def sent_version(form):
+    """The ``version`` the form was read at (a hidden field), when it is a number."""
+    return form.version.data if (form.version.data or "").isdigit() else None
+
+
+def stored(obj, name, thumbnail=False):
+    """The file ``name`` of ``obj`` (its columns ``<name>_sha256``, ``_content_type``, ``_filename``) shown in the
+    browser, or its thumbnail; 404 when there is none."""
+    sha256, content_type = getattr(obj, f"{name}_sha256"), getattr(obj, f"{name}_content_type")
+    if not sha256:
+        abort(404)
+    if thumbnail:
+        return uploads.send_thumbnail(sha256, content_type)
+    return uploads.send_stored(sha256, content_type, getattr(obj, f"{name}_filename"), as_attachment=False)
+
+
+def void_body(form):
+    """The ``VoidIn`` of a void form (an expense's, a contribution's): the reason and the version read."""
+    return from_form(VoidIn, {"reason": form.reason.data}, version=sent_version(form))
 
 
 @bp.app_context_processor

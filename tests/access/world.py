@@ -199,7 +199,7 @@ def build(app):
         quotation = _api(app, board)("post", f"/procurements/{proc['id']}/quotations", 201, data={
             "supplier": "Frío Andino", "amount": "88000.00", "file": (io.BytesIO(PDF), "cotizacion.pdf")},
             content_type="multipart/form-data")
-        ids["quotation_id"] = quotation["id"]
+        ids["quotation_id"] = quotation["quotations"][0]["id"]  # the answer is the procurement
         ta = ta_line(a)
         provider = _api(app, officer)("post", "/ta-providers", 201, json={
             "name": "Agrotec SRL", "tax_id": "1020304", "email": "agrotec@example.org"})

@@ -3,17 +3,13 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import request
-from flask_babel import lazy_gettext as _l
 
 from ...alliances.api import load_alliance
-from ...api.core import ApiError, Out, api_user, dump, endpoint, load, paginate
+from ...api.core import Out, dump, endpoint, load, paginate
 from ...schemas.types import MoneyStr, UtcDateTime
 from ...web.idempotency import idempotent
-from ...workflows import rules
-from ..api import TAGS, _visible, _writer
+from ..api import TAGS, _visible, recorded, void_query
 from ..models import Contribution
-from ...schemas.fields import as_body
-from ..schemas import VoidIn
 from . import services as contrib_svc
 from .schemas import ContributionIn
 
@@ -60,9 +56,9 @@ def record_contribution(alliance_id, body):
     An ``Idempotency-Key`` header (8 to 100 letters, digits, ``.:_-``) makes a retry safe: the same key
     answers as the first success did (header ``Idempotent-Replayed: true``) and records nothing again."""
     alliance = load_alliance(alliance_id)
-    _writer(alliance)
-    c = contrib_svc.record_contribution(alliance, body, api_user(), request.files.get("evidence"))
-    return contribution_out(c)
+    return recorded(alliance, lambda user: contrib_svc.record_contribution(alliance, body, user,
+                                                                           request.files.get("evidence")),
+                    contribution_out)
 
 
 @endpoint("/contributions/<int:contribution_id>", ["DELETE"], summary="Void a contribution (it stays on record)",
@@ -71,11 +67,5 @@ def record_contribution(alliance_id, body):
 def void_contribution(contribution_id):
     """Query ``reason`` (required) and ``version``. In a submitted report: 422 ``report_locked``."""
     item = load(Contribution, contribution_id, _visible)
-    _writer(item.alliance)
-    raw = request.args.get("version")
-    version = int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
-    if raw and version is None:
-        raise ApiError(400, rules.BAD_REQUEST, _l("version must be a whole number."))
-    body = as_body(VoidIn, {"reason": request.args.get("reason"), "version": version})
-    contrib_svc.void_contribution(item, api_user(), body)
-    return contribution_out(item)
+    return recorded(item.alliance, lambda user: contrib_svc.void_contribution(item, user, void_query()),
+                    contribution_out)

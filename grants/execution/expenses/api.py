@@ -4,20 +4,17 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import request
-from flask_babel import lazy_gettext as _l
 
 from ...alliances.api import load_alliance
-from ...api.core import ApiError, Out, api_user, dump, endpoint, load, paginate
+from ...api.core import Out, dump, endpoint, load, paginate
 from ...errors import NotFound
 from ...schemas.types import MoneyStr, UtcDateTime
 from ...uploads import send_stored
 from ...web.idempotency import idempotent
-from ...workflows import rules
-from ..api import TAGS, _visible, _writer
+from ..api import TAGS, _visible, recorded, void_query
 from ..models import Expense
-from ...schemas.fields import as_body
-from ..schemas import VoidIn
 from . import services as expense_svc
+from .bulk import import_expenses as import_rows
 from .schemas import ExpenseIn, ExpensePatch
 
 
@@ -66,9 +63,8 @@ def record_expense(alliance_id, body):
     An ``Idempotency-Key`` header (8 to 100 letters, digits, ``.:_-``) makes a retry safe: the same key
     answers as the first success did (header ``Idempotent-Replayed: true``) and records nothing again."""
     alliance = load_alliance(alliance_id)
-    _writer(alliance)
-    e = expense_svc.record_expense(alliance, body, api_user(), request.files.get("receipt"))
-    return expense_out(e)
+    return recorded(alliance, lambda user: expense_svc.record_expense(alliance, body, user, request.files.get("receipt")),
+                    expense_out)
 
 
 def load_expense(expense_id):
@@ -86,9 +82,8 @@ def get_expense(expense_id):
 def correct_expense(expense_id, body):
     """``version`` required (409 ``stale_version``). In a submitted report: 422 ``report_locked``."""
     e = load_expense(expense_id)
-    _writer(e.alliance)
-    expense_svc.update_expense(e, body, api_user(), request.files.get("receipt"))
-    return expense_out(e)
+    return recorded(e.alliance, lambda user: expense_svc.update_expense(e, body, user, request.files.get("receipt")),
+                    expense_out)
 
 
 @endpoint("/expenses/<int:expense_id>", ["DELETE"], summary="Void an expense (it stays on record)",
@@ -97,14 +92,7 @@ def correct_expense(expense_id, body):
 def void_expense(expense_id):
     """Query ``reason`` (required) and ``version``. In a submitted report: 422 ``report_locked``."""
     e = load_expense(expense_id)
-    _writer(e.alliance)
-    raw = request.args.get("version")
-    version = int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
-    if raw and version is None:
-        raise ApiError(400, rules.BAD_REQUEST, _l("version must be a whole number."))
-    body = as_body(VoidIn, {"reason": request.args.get("reason"), "version": version})
-    expense_svc.void_expense(e, api_user(), body)
-    return expense_out(e)
+    return recorded(e.alliance, lambda user: expense_svc.void_expense(e, user, void_query()), expense_out)
 
 
 @endpoint("/alliances/<int:alliance_id>/expenses/import", ["POST"], summary="Record many expenses from an XLSX",
@@ -113,12 +101,9 @@ def void_expense(expense_id):
           name="import_expenses")
 def import_expenses(alliance_id):
     """All rows or none: 422 lists every error with its row (``field`` = ``row 3: amount``)."""
-    from .bulk import import_expenses as run
-
     alliance = load_alliance(alliance_id)
-    _writer(alliance)
-    done = run(alliance, request.files.get("file"), api_user())
-    return [expense_out(e) for e in done]
+    return recorded(alliance, lambda user: import_rows(alliance, request.files.get("file"), user),
+                    lambda done: [expense_out(e) for e in done])
 
 
 @endpoint("/expenses/<int:expense_id>/receipt", summary="The expense's receipt (photo or PDF)",

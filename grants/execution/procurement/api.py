@@ -5,16 +5,15 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ...alliances.api import load_alliance
-from ...api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require
+from ...api.core import Out, api_user, dump, endpoint, load, paginate
 from ...schemas.types import MoneyStr, UtcDateTime
 from ...workflows.procurement import PROCUREMENT
 from . import services as svc
 from ..models import Procurement
-from ..permissions import can_record, can_view_execution
+from ..api import TAGS, _visible, known_action, recorded
 from .schemas import ProcurementIn, ProcurementTransitionIn, QuotationIn
-from ...workflows import rules
 
-TAGS = ("execution",)
+BUYERS = _l("Only the association's treasurer or board buy.")
 
 
 class QuotationOut(Out):
@@ -51,7 +50,7 @@ def procurement_out(p):
 
 
 def load_procurement(pid):
-    return load(Procurement, pid, lambda p: can_view_execution(api_user(), p.alliance))
+    return load(Procurement, pid, _visible)
 
 
 @endpoint("/alliances/<int:alliance_id>/procurements", summary="The alliance's procurements",
@@ -68,9 +67,8 @@ def list_procurements(alliance_id):
 def open_procurement(alliance_id, body):
     """``method_not_allowed`` (minor above the limit); direct needs ``direct_reason``."""
     alliance = load_alliance(alliance_id)
-    require(can_record(api_user(), alliance), _l("Only the association's treasurer or board buy."))
-    p = svc.create_procurement(alliance, body, api_user(), request.files.get("file"))
-    return procurement_out(p)
+    return recorded(alliance, lambda user: svc.create_procurement(alliance, body, user, request.files.get("file")),
+                    procurement_out, BUYERS)
 
 
 @endpoint("/procurements/<int:procurement_id>", summary="One procurement with its quotations",
@@ -84,9 +82,8 @@ def get_procurement(procurement_id):
           status=201, tags=TAGS, name="add_quotation")
 def add_quotation(procurement_id, body):
     p = load_procurement(procurement_id)
-    require(can_record(api_user(), p.alliance), _l("Only the association's treasurer or board buy."))
-    svc.add_quotation(p, body, request.files.get("file"), api_user())
-    return procurement_out(p)
+    return recorded(p.alliance, lambda user: svc.add_quotation(p, body, request.files.get("file"), user),
+                    lambda q: procurement_out(p), BUYERS)
 
 
 @endpoint("/procurements/<int:procurement_id>/transitions", ["POST"], summary="Award, close or cancel",
@@ -96,8 +93,7 @@ def procurement_transition(procurement_id, body):
     """``award`` (board; ``quotation_id``, ``justification`` when not the lowest): ``quotations_missing``,
     ``assembly_approval_missing``, ``justification_required``; ``close``; ``cancel`` with ``comment``."""
     p = load_procurement(procurement_id)
-    if body.action not in PROCUREMENT.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, PROCUREMENT)
     data = body.model_dump(exclude={"action"}, exclude_none=True)
     if body.action == "cancel" and not data.get("comment"):
         data["comment"] = data.get("reason")

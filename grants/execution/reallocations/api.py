@@ -3,14 +3,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ...alliances.api import load_alliance
-from ...api.core import Out, api_user, dump, endpoint, load, paginate, require
+from ...api.core import Out, api_user, dump, endpoint, load, paginate
 from ...schemas.types import MoneyStr
 from . import services as svc
 from ..models import Reallocation
-from ..permissions import can_record, can_view_execution
+from ..api import TAGS, _visible, recorded
 from .schemas import ReallocationDecisionIn, ReallocationIn
 
-TAGS = ("execution",)
 
 
 class ReallocationOut(Out):
@@ -39,14 +38,13 @@ def request_reallocation(alliance_id, body):
     """Within ``free_reallocation_share`` of the source line: ``applied`` at once; above: ``pending`` for the
     officer. ``reallocation_breaks_rules``, ``line_funds_exceeded``."""
     alliance = load_alliance(alliance_id)
-    require(can_record(api_user(), alliance), _l("Only the association's treasurer or board reallocate."))
-    r = svc.request_reallocation(alliance, body, api_user())
-    return dump(ReallocationOut, r)
+    return recorded(alliance, lambda user: svc.request_reallocation(alliance, body, user),
+                    lambda r: dump(ReallocationOut, r), _l("Only the association's treasurer or board reallocate."))
 
 
 @endpoint("/reallocations/<int:reallocation_id>/transitions", ["POST"], summary="The officer decides a reallocation",
           body=ReallocationDecisionIn, response=ReallocationOut, tags=TAGS, name="decide_reallocation")
 def decide_reallocation(reallocation_id, body):
-    r = load(Reallocation, reallocation_id, lambda x: can_view_execution(api_user(), x.alliance))
+    r = load(Reallocation, reallocation_id, _visible)
     svc.decide_reallocation(r, body.action, api_user(), body.comment)
     return dump(ReallocationOut, r)

@@ -4,15 +4,13 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Response, request
-from flask_babel import lazy_gettext as _l
 
 from ...alliances.api import load_alliance
 from ...alliances.models import Alliance
 from ...alliances.permissions import alliance_filter
-from ...api.core import ApiError, Out, api_user, choice_arg, dump, endpoint, load, paginate
-from ...workflows import rules
+from ...api.core import Out, api_user, choice_arg, dump, endpoint, load, paginate
 from ...workflows.report import REPORT
-from ..api import TAGS, _visible, _writer
+from ..api import TAGS, _visible, _writer, known_action, recorded
 from ..models import AccountabilityReport
 from . import services as report_svc
 from .schemas import AssemblyApprovalIn, ReportIn, ReportTransitionIn
@@ -64,9 +62,8 @@ def create_report(alliance_id, body):
     """Totals are computed from the expenses and contributions of the period. Overlapping periods: 422
     ``period_overlaps``."""
     alliance = load_alliance(alliance_id)
-    _writer(alliance)
-    r = report_svc.create_report(alliance, body, api_user(), request.files.get("file"))
-    return report_out(r)
+    return recorded(alliance, lambda user: report_svc.create_report(alliance, body, user, request.files.get("file")),
+                    report_out)
 
 
 def load_report(report_id):
@@ -87,8 +84,7 @@ def report_transition(report_id, body):
     ``approve`` and ``observe`` with ``observations`` (officer of the region), ``reopen`` (observed back to
     draft). Unknown action: 400; wrong state: 409; role: 403."""
     r = load_report(report_id)
-    if body.action not in REPORT.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, REPORT)
     minutes = request.files.get("file")
     if body.action == "submit" and (body.assembly_approved_on or minutes is not None or body.assembly_decision_id):
         _writer(r.alliance)

@@ -1,28 +1,27 @@
 """Accountability report pages (on the execution blueprint): prepare, the report and its workflow, the
 assembly's approval, the minutes, the statement as PDF and XLSX."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ... import uploads
-from ...errors import DomainError
-from ...extensions import db
 from ...schemas import from_form
-from ...web.forms import show_errors
+from ...web.forms import success
 from ...workflows.report import REPORT
 from ..forms import AssemblyForm, ReportActionForm, ReportForm, decision_options
 from ..models import AccountabilityReport
 from ..permissions import can_record
-from ..views import _child, _flash_rules, _writer, bp, load_alliance
+from ..views import _child, answer, bp, listing, load_alliance, load_child, sent_version, stored, write
 from . import services as report_svc
 from .schemas import AssemblyApprovalIn, ReportIn
 
 
-def _reports_page(alliance, form, status=200):
-    rows = db.session.execute(db.select(AccountabilityReport).where(AccountabilityReport.alliance_id == alliance.id)
-                              .order_by(AccountabilityReport.period_start.desc())).scalars().all()
-    return render_template("execution/reports.html", alliance=alliance, form=form, reports=rows,
-                           can_write=can_record(current_user, alliance)), status
+def _reports_page(alliance, form):
+    return listing(alliance, "execution/reports.html", AccountabilityReport, AccountabilityReport.period_start.desc(),
+                   rows="reports", context=lambda: {"form": form})
+
+
+def _shown(r):
+    return url_for(".report", alliance_id=r.alliance_id, report_id=r.id)
 
 
 @bp.route("/reports", methods=["GET", "POST"])
@@ -30,89 +29,58 @@ def _reports_page(alliance, form, status=200):
 def reports(alliance_id):
     alliance = load_alliance(alliance_id)
     form = ReportForm()
-    if request.method == "GET":
-        return _reports_page(alliance, form)
-    _writer(alliance)
-    if not form.validate_on_submit():
-        return _reports_page(alliance, form, 400)
-    try:
-        body = from_form(ReportIn, {"period_start": form.period_start.data, "period_end": form.period_end.data})
-        r = report_svc.create_report(alliance, body, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        alliance = load_alliance(alliance_id)
-        show_errors(form, exc)
-        _flash_rules(exc)
-        return _reports_page(alliance, form, exc.status)
-    return redirect(url_for(".report", alliance_id=alliance.id, report_id=r.id))
+    return write(alliance, form, lambda: report_svc.create_report(alliance, from_form(
+                     ReportIn, {"period_start": form.period_start.data, "period_end": form.period_end.data}),
+                     current_user),
+                 _reports_page(alliance, form), lambda r: redirect(_shown(r)))
 
 
-def _report_page(alliance, r, form, assembly_form, status=200):
-    exp, cons = report_svc.items(r)
-    assembly_form.assembly_decision_id.choices = decision_options(alliance, "accountability_report")
-    return render_template("execution/report.html", alliance=alliance, r=r, form=form, assembly_form=assembly_form,
-                           expenses=exp, contributions=cons, bal=report_svc.balances(r, exp, cons),
-                           actions=REPORT.available(r, current_user),
-                           can_write=can_record(current_user, alliance) and r.state == "draft"), status
+def _report_page(alliance, r, form=None, assembly_form=None):
+    """One report with its action form and the assembly's approval form (``page(status)``)."""
+    def page(status=200):
+        exp, cons = report_svc.items(r)
+        approval = AssemblyForm() if assembly_form is None else assembly_form
+        approval.assembly_decision_id.choices = decision_options(alliance, "accountability_report")
+        return render_template("execution/report.html", alliance=alliance, r=r,
+                               form=ReportActionForm() if form is None else form, assembly_form=approval,
+                               expenses=exp, contributions=cons, bal=report_svc.balances(r, exp, cons),
+                               actions=REPORT.available(r, current_user),
+                               can_write=can_record(current_user, alliance) and r.state == "draft"), status
+    return page
 
 
 @bp.route("/reports/<int:report_id>", methods=["GET", "POST"])
 @login_required
 def report(alliance_id, report_id):
-    alliance = load_alliance(alliance_id)
-    r = _child(AccountabilityReport, alliance, report_id)
+    """GET: the report; POST: an action of its workflow (which checks who may)."""
+    alliance, r = load_child(AccountabilityReport, alliance_id, report_id)
     form = ReportActionForm()
-    if request.method == "GET":
-        return _report_page(alliance, r, form, AssemblyForm())
-    if not form.validate_on_submit():
-        return _report_page(alliance, r, form, AssemblyForm(), 400)
-    version = form.version.data if (form.version.data or "").isdigit() else None
-    try:
-        t = report_svc.report_action(r, form.action.data or "", current_user,
-                                     {"observations": form.observations.data}, version=version)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            abort(404)
-        r = _child(AccountabilityReport, load_alliance(alliance_id), report_id)
-        show_errors(form, exc)
-        _flash_rules(exc)
-        return _report_page(r.alliance, r, form, AssemblyForm(), exc.status)
-    flash(_l("Done: %(label)s. The report is now “%(state)s”.", label=t.label, state=REPORT.title(t.target)),
-          "success")
-    return redirect(url_for(".report", alliance_id=alliance.id, report_id=r.id))
+    return write(alliance, form, lambda: report_svc.report_action(r, form.action.data or "", current_user,
+                                                                  {"observations": form.observations.data},
+                                                                  version=sent_version(form)),
+                 _report_page(alliance, r, form),
+                 lambda t: success(_l("Done: %(label)s. The report is now “%(state)s”.", label=t.label,
+                                      state=REPORT.title(t.target)), _shown(r)),
+                 any_role=True, on_error=answer(404))
 
 
 @bp.post("/reports/<int:report_id>/assembly")
 @login_required
 def assembly(alliance_id, report_id):
-    alliance = load_alliance(alliance_id)
-    r = _child(AccountabilityReport, alliance, report_id)
-    _writer(alliance)
+    alliance, r = load_child(AccountabilityReport, alliance_id, report_id)
     form = AssemblyForm()
-    if not form.validate_on_submit():
-        return _report_page(alliance, r, ReportActionForm(), form, 400)
-    try:
-        body = from_form(AssemblyApprovalIn, {"assembly_approved_on": form.assembly_approved_on.data,
-                                              "assembly_decision_id": form.assembly_decision_id.data})
-        report_svc.record_assembly_approval(r, body, request.files.get("assembly_minutes"), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        r = _child(AccountabilityReport, load_alliance(alliance_id), report_id)
-        show_errors(form, exc)
-        _flash_rules(exc)
-        return _report_page(r.alliance, r, ReportActionForm(), form, exc.status)
-    flash(_l("The assembly's approval was recorded."), "success")
-    return redirect(url_for(".report", alliance_id=alliance.id, report_id=r.id))
+    return write(alliance, form, lambda: report_svc.record_assembly_approval(r, from_form(AssemblyApprovalIn, {
+                     "assembly_approved_on": form.assembly_approved_on.data,
+                     "assembly_decision_id": form.assembly_decision_id.data}), request.files.get("assembly_minutes"),
+                     current_user),
+                 _report_page(alliance, r, assembly_form=form),
+                 lambda result: success(_l("The assembly's approval was recorded."), _shown(r)))
 
 
 @bp.get("/reports/<int:report_id>/minutes")
 @login_required
 def minutes(alliance_id, report_id):
-    r = _child(AccountabilityReport, load_alliance(alliance_id), report_id)
-    if not r.assembly_sha256:
-        abort(404)
-    return uploads.send_stored(r.assembly_sha256, r.assembly_content_type, r.assembly_filename, as_attachment=False)
+    return stored(_child(AccountabilityReport, load_alliance(alliance_id), report_id), "assembly")
 
 
 @bp.get("/reports/<int:report_id>/statement.pdf")
