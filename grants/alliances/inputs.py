@@ -1,15 +1,13 @@
 """Small helpers shared by the stages that act during execution (execution, assistance, revolving): state
-checks, parsing, locks on the spine's rows, stored files. On the spine so that no stage imports another's;
+checks, the budget line an input names, locks on the spine's rows, stored files (the inputs themselves are
+validated by each operation's schema). On the spine so that no stage imports another's;
 ``grants.execution.common`` re-exports them."""
-from datetime import date
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import uploads
 from ..errors import Collector, RuleViolation, ValidationFailed
 from ..extensions import db
-from ..money import amount_hint, to_decimal
 from ..workflows import rules
 from .budget import BudgetLine
 from .models import Alliance
@@ -29,37 +27,6 @@ def require_in_execution(alliance):
     v = in_execution_violations(alliance)
     if v:
         raise RuleViolation(v)
-
-
-def parse_amount(c, raw, field="amount", positive=True):
-    try:
-        value = to_decimal(raw)
-        if value < 0 or (positive and value == 0) or value > 999999999999:
-            raise ValueError
-        return value
-    except (ValueError, TypeError):
-        c.add(rules.INVALID, _l("Enter an amount greater than zero, such as %(example)s.", example=amount_hint()), field)
-        return None
-
-
-def parse_date(c, raw, field, allow_future=False):
-    try:
-        day = raw if isinstance(raw, date) else date.fromisoformat(str(raw or "").strip())
-    except ValueError:
-        c.add(rules.INVALID if raw not in (None, "") else rules.REQUIRED, _l("Enter a date such as 2027-03-01."), field)
-        return None
-    if not allow_future and day > date.today():
-        c.add(rules.INVALID, _l("The date cannot be in the future."), field)
-    return day
-
-
-def parse_text(c, raw, field, limit, required=True):
-    text = str(raw or "").strip()
-    if required and not text:
-        c.add(rules.REQUIRED, _l("This field is required."), field)
-    elif len(text) > limit:
-        c.add(rules.INVALID, _l("At most %(n)s characters.", n=limit), field)
-    return text[:limit]
 
 
 def line_of(c, alliance, raw, field="budget_line_id", required=True):
