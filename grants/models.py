@@ -22,6 +22,7 @@ from .revolving.models import Loan as RevolvingLoan, Movement as RevolvingMoveme
 from .reports.stored import StoredAnswer  # noqa: F401
 from .web.idempotency import IdempotencyKey  # noqa: F401
 from .reports.totals import AllianceStay, AllianceTotals  # noqa: F401
+from .reports.cells import AllianceCell, PortfolioCell, PortfolioIndicatorCell  # noqa: F401
 from .opendata.models import OpenDataSettings  # noqa: F401
 from .documents.models import IssuedDocument  # noqa: F401
 from .organisation.models import CapacityAction, CapacityPlan, FundApplication, StrategicAction  # noqa: F401

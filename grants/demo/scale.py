@@ -177,7 +177,8 @@ def seed_scale(n, members=40, seed=7, details=False, expenses=12):
         counts.update(seed_details(
             [{**row, "families": len(fam)} for row, fam in zip(alliance_rows, picked)],
             admin, rng, stamp, expenses=expenses))
-    from ..reports.totals import refresh_cells, refresh_durations, refresh_latest, refresh_stays, refresh_totals  # noqa: E501
+    from ..reports.cells import refresh_cells
+    from ..reports.totals import refresh_durations, refresh_latest, refresh_stays, refresh_totals
 
     if db.session.get_bind().dialect.name == "postgresql":
         # the planner has no statistics of the rows just copied in: without them the totals' correlated

@@ -36,8 +36,8 @@ from ..programs.models import Call, Program
 from ..workflows.alliance import FUNDED, STATES
 from . import filters as F
 from .catalog import indicator_order
-from .totals import (CELL_MONEY, INDICATOR_FIGURES, AllianceStay, AllianceTotals, IndicatorLatest,
-                     PortfolioCell, PortfolioIndicatorCell, StageDuration, duration_figures)
+from .cells import CELL_MONEY, INDICATOR_FIGURES, PortfolioCell, PortfolioIndicatorCell
+from .totals import AllianceStay, AllianceTotals, IndicatorLatest, StageDuration, duration_figures
 
 CENT = Decimal("0.01")
 #: the money figures of a row, in the order of the tables and the XLSX

@@ -59,7 +59,7 @@ def upgrade():
                             name=op.f('pk_portfolio_indicator_cells'))
     )
     # the existing alliances (the same statements as the app)
-    from grants.reports.totals import refresh_cells
+    from grants.reports.cells import refresh_cells
 
     refresh_cells(connection=op.get_bind())
 

@@ -15,7 +15,7 @@ from grants.execution.models import Expense
 from grants.monitoring.models import IndicatorValue
 from grants.plans.models import Indicator
 from grants.reports import filters, portfolio as pf
-from grants.reports.totals import (AllianceCell, PortfolioCell, PortfolioIndicatorCell, _cell_figures,
+from grants.reports.cells import (AllianceCell, PortfolioCell, PortfolioIndicatorCell, _cell_figures,
                                    _current_cells, _indicator_figures, refresh_cells)
 from tests.reports_support import world  # noqa: F401
 

@@ -1,0 +1,218 @@
+"""The portfolio's cells (issue 12: the admin's portfolio without recounting the program). A cell is one region,
+call, product and state; ``portfolio_cells`` sums the stored totals (``alliance_totals``, see totals.py) of its
+alliances and ``portfolio_indicator_cells`` their indicators, so that every filter and grouping of the portfolio
+adds up a few hundred rows. Kept by an ``after_flush`` listener in the transaction of the change, registered
+after the totals' own (this module imports totals.py), so that it reads the totals the flush has just moved;
+``refresh_cells()`` rebuilds them (bulk inserts, the migration)."""
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..alliances.models import Alliance, AllianceMember
+from ..associations.models import Association, Member
+from ..extensions import db
+from ..monitoring.models import IndicatorValue
+from ..plans.models import Indicator
+from .totals import MONEY_MODELS, AllianceTotals, IndicatorLatest, _changed_indicators, cents
+
+#: what a cell is: every filter and grouping of the portfolio is one of these, or follows from the call
+#: (its program, currency and year)
+CELL = ("region", "call_id", "product", "state")
+
+
+class AllianceCell(db.Model):
+    """The cell an alliance is counted in (its association's region, its call, product and state), as last
+    counted: when one of them changes, the old cell and the new one are both recomputed."""
+
+    __tablename__ = "alliance_cells"
+    __table_args__ = (sa.Index("ix_alliance_cells_cell", *CELL),)
+
+    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True)
+    region = sa.Column(sa.String(80), nullable=False)
+    call_id = sa.Column(sa.Integer, nullable=False)
+    product = sa.Column(sa.String(120), nullable=False)
+    state = sa.Column(sa.String(30), nullable=False)
+
+
+class PortfolioCell(db.Model):
+    """The alliances of one cell and the sums of their stored totals (``alliance_totals``): the portfolio of
+    any user, filters and grouping adds up these few hundred rows instead of joining every alliance. Kept by
+    the ``after_flush`` listener in the transaction of the change; ``refresh_cells()`` rebuilds them. A cell
+    left empty stays with zeros (the readers skip it)."""
+
+    __tablename__ = "portfolio_cells"
+
+    region = sa.Column(sa.String(80), primary_key=True)
+    call_id = sa.Column(sa.Integer, primary_key=True)
+    product = sa.Column(sa.String(120), primary_key=True)
+    state = sa.Column(sa.String(30), primary_key=True)
+    alliances = sa.Column(sa.Integer, nullable=False, default=0)
+    grant_budget = sa.Column(sa.BigInteger, nullable=False, default=0)
+    counterpart_budget = sa.Column(sa.BigInteger, nullable=False, default=0)
+    disbursed = sa.Column(sa.BigInteger, nullable=False, default=0)
+    justified = sa.Column(sa.BigInteger, nullable=False, default=0)
+    counterpart_contributed = sa.Column(sa.BigInteger, nullable=False, default=0)
+    families_first = sa.Column(sa.Integer, nullable=False, default=0)
+    women_first = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class PortfolioIndicatorCell(db.Model):
+    """The indicators of one cell with one code (custom indicators keep their own code): how many, the sums
+    and counts of their baselines, targets and latest values, how many are measured and on target."""
+
+    __tablename__ = "portfolio_indicator_cells"
+
+    region = sa.Column(sa.String(80), primary_key=True)
+    call_id = sa.Column(sa.Integer, primary_key=True)
+    product = sa.Column(sa.String(120), primary_key=True)
+    state = sa.Column(sa.String(30), primary_key=True)
+    standard = sa.Column(sa.Boolean, primary_key=True)
+    code = sa.Column(sa.String(60), primary_key=True)
+    indicators = sa.Column(sa.Integer, nullable=False, default=0)
+    baselines = sa.Column(sa.Integer, nullable=False, default=0)
+    baseline_sum = sa.Column(sa.BigInteger, nullable=False, default=0)
+    targets = sa.Column(sa.Integer, nullable=False, default=0)
+    target_sum = sa.Column(sa.BigInteger, nullable=False, default=0)
+    actuals = sa.Column(sa.Integer, nullable=False, default=0)
+    actual_sum = sa.Column(sa.BigInteger, nullable=False, default=0)
+    measured = sa.Column(sa.Integer, nullable=False, default=0)
+    on_target = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+CELL_MONEY = ("grant_budget", "counterpart_budget", "disbursed", "justified", "counterpart_contributed",
+              "families_first", "women_first")
+INDICATOR_FIGURES = ("indicators", "baselines", "baseline_sum", "targets", "target_sum", "actuals", "actual_sum",
+                     "measured", "on_target")
+
+
+def _current_cells():
+    """``alliance_id, region, call_id, product, state`` of every alliance as it is now."""
+    return (sa.select(Alliance.id, Association.region, Alliance.call_id, Alliance.product, Alliance.state)
+            .join(Association, Association.id == Alliance.association_id))
+
+
+def _chunks(values, size=500):
+    values = sorted(values)
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+def _cell_figures(keys=None):
+    """The figures of the cells ``keys`` (None: every cell) counted from ``alliance_cells`` and
+    ``alliance_totals``: ``region, call_id, product, state, alliances, *CELL_MONEY``."""
+    ac, t = AllianceCell.__table__, AllianceTotals.__table__
+    cell = [ac.c[k] for k in CELL]
+    q = (sa.select(*cell, sa.func.count(), *[sa.func.coalesce(sa.func.sum(t.c[k]), 0) for k in CELL_MONEY])
+         .select_from(ac).outerjoin(t, t.c.alliance_id == ac.c.alliance_id).group_by(*cell))
+    return q if keys is None else q.where(sa.tuple_(*cell).in_(keys))
+
+
+def _indicator_figures(keys=None):
+    """The indicator figures of the cells ``keys`` (None: every cell), per standard and code, from the
+    indicators and their stored latest values: ``region, call_id, product, state, standard, code,
+    *INDICATOR_FIGURES``."""
+    ac, ind, latest = AllianceCell.__table__, Indicator.__table__, IndicatorLatest.__table__
+    cell = [ac.c[k] for k in CELL]
+    base, target, value = cents(ind.c.baseline), cents(ind.c.target), latest.c.value
+    down = sa.and_(base.is_not(None), target < base)
+    on_target = sa.case((sa.and_(value.is_not(None), target.is_not(None),
+                                 sa.or_(sa.and_(down, value <= target), sa.and_(~down, value >= target))), 1), else_=0)
+    q = (sa.select(*cell, ind.c.standard, ind.c.code, sa.func.count(), sa.func.count(base),
+                   sa.func.coalesce(sa.func.sum(base), 0), sa.func.count(target), sa.func.coalesce(sa.func.sum(target), 0),
+                   sa.func.count(value), sa.func.coalesce(sa.func.sum(value), 0),
+                   sa.func.sum(sa.case((sa.and_(value.is_not(None), target.is_not(None)), 1), else_=0)),
+                   sa.func.sum(on_target))
+         .select_from(ac).join(ind, ind.c.alliance_id == ac.c.alliance_id)
+         .outerjoin(latest, latest.c.indicator_id == ind.c.id).group_by(*cell, ind.c.standard, ind.c.code))
+    return q if keys is None else q.where(sa.tuple_(*cell).in_(keys))
+
+
+def refresh_cells(alliance_ids=None, connection=None, extra_keys=()):
+    """Recount the portfolio's cells of ``alliance_ids`` (None: every cell, from scratch): each alliance's
+    ``alliance_cells`` row is rewritten; its old and new cells (and ``extra_keys``, the cells of alliances
+    deleted in the flush) are recounted from ``alliance_totals``, the indicators and their latest values.
+    On PostgreSQL the cells' rows are created first (ON CONFLICT DO NOTHING) and locked in key order (FOR
+    UPDATE), so that two transactions changing one cell queue up and the second counts what the first
+    committed; then one DELETE and one INSERT ... SELECT per table. Runs in the caller's transaction."""
+    conn = connection if connection is not None else db.session.connection()
+    ac, pc, ic = AllianceCell.__table__, PortfolioCell.__table__, PortfolioIndicatorCell.__table__
+    cols = ["alliance_id", *CELL]
+    if alliance_ids is None:
+        for table in (ic, pc, ac):
+            conn.execute(table.delete())
+        conn.execute(ac.insert().from_select(cols, _current_cells()))
+        conn.execute(pc.insert().from_select([*CELL, "alliances", *CELL_MONEY], _cell_figures()))
+        conn.execute(ic.insert().from_select([*CELL, "standard", "code", *INDICATOR_FIGURES], _indicator_figures()))
+        return
+    keys = {tuple(k) for k in extra_keys}
+    cell = [ac.c[k] for k in CELL]
+    for chunk in _chunks(set(alliance_ids)):
+        keys.update(tuple(k) for k in conn.execute(sa.select(*cell).where(ac.c.alliance_id.in_(chunk))))
+        conn.execute(ac.delete().where(ac.c.alliance_id.in_(chunk)))
+        conn.execute(ac.insert().from_select(cols, _current_cells().where(Alliance.id.in_(chunk))))
+        keys.update(tuple(k) for k in conn.execute(sa.select(*cell).where(ac.c.alliance_id.in_(chunk))))
+    if not keys:
+        return
+    dialect = conn.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), 200):
+        part = ordered[i:i + 200]
+        conn.execute(insert(pc).values([dict(zip(CELL, k)) | {"alliances": 0, **dict.fromkeys(CELL_MONEY, 0)}
+                                        for k in part]).on_conflict_do_nothing(index_elements=list(CELL)))
+        where = sa.tuple_(*[pc.c[k] for k in CELL]).in_(part)
+        if dialect == "postgresql":
+            conn.execute(sa.select(*[pc.c[k] for k in CELL]).where(where)
+                         .order_by(*[pc.c[k] for k in CELL]).with_for_update())
+        conn.execute(pc.delete().where(where))
+        conn.execute(pc.insert().from_select([*CELL, "alliances", *CELL_MONEY], _cell_figures(part)))
+        conn.execute(ic.delete().where(sa.tuple_(*[ic.c[k] for k in CELL]).in_(part)))
+        conn.execute(ic.insert().from_select([*CELL, "standard", "code", *INDICATOR_FIGURES],
+                                             _indicator_figures(part)))
+
+
+def _cell_changes(session, conn, touched, indicators):
+    """The alliances whose cell or cell figures the flush moved, and the cells of the alliances it deleted."""
+    ids = set(touched)
+    deleted_keys = set()
+    regions = []
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Alliance) and obj.id is not None:
+            if obj in session.deleted:
+                region = conn.execute(sa.select(Association.region)
+                                      .where(Association.id == obj.association_id)).scalar()
+                deleted_keys.add((region, obj.call_id, obj.product, obj.state))
+                continue
+            attrs = sa.inspect(obj).attrs
+            if obj in session.new or any(attrs[k].history.has_changes()
+                                         for k in ("state", "product", "call_id", "association_id")):
+                ids.add(obj.id)
+        elif isinstance(obj, Association) and obj in session.dirty and obj.id is not None:
+            if sa.inspect(obj).attrs.region.history.has_changes():
+                regions.append(obj.id)
+        elif isinstance(obj, Indicator) and obj.alliance_id is not None:
+            ids.add(obj.alliance_id)
+    if regions:
+        ids.update(conn.execute(sa.select(Alliance.id).where(Alliance.association_id.in_(regions))).scalars())
+    if indicators:
+        ind = Indicator.__table__
+        for chunk in _chunks(indicators):
+            ids.update(conn.execute(sa.select(ind.c.alliance_id).where(ind.c.id.in_(chunk))).scalars())
+    gone = {obj.id for obj in session.deleted if isinstance(obj, Alliance)}
+    return ids - gone, deleted_keys, gone
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_cells(session, _flush_context):
+    """After ``_keep_totals`` (registered before it): the cells of what the flush moved."""
+    if not any(isinstance(obj, (Alliance, Association, Indicator, IndicatorValue, *MONEY_MODELS, AllianceMember,
+                                Member)) for obj in (*session.new, *session.dirty, *session.deleted)):
+        return
+    conn = session.connection()
+    touched = session.info.pop("_grants_totals_touched", set())
+    ids, deleted_keys, gone = _cell_changes(session, conn, touched, _changed_indicators(session))
+    if gone:
+        ac = AllianceCell.__table__
+        conn.execute(ac.delete().where(ac.c.alliance_id.in_(sorted(gone))))
+    if ids or deleted_keys:
+        refresh_cells(ids, connection=conn, extra_keys=deleted_keys)
