@@ -1,0 +1,77 @@
+"""The inputs of the associations' operations, one model per operation (issue 14): an assembly with its
+decisions (``AssemblyIn``). The API validates its body against them, the pages their forms, and the services
+receive the validated model (a mapping from the demo or a page is read with the same model) and check what
+needs the database: the active member families, the same assembly twice, the minutes file."""
+import json
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from pydantic import Field, field_validator, model_validator
+
+from ..schemas import Model
+from ..schemas.fields import PastDate, choice, optional_text, refuse, required_text, whole
+from .assemblies_models import ASSEMBLY_KINDS, DECISION_KINDS
+
+MAX_DECISIONS = 30
+MAX_PEOPLE = 100000
+#: a count of people (attendance, votes, families)
+People = whole(0, MAX_PEOPLE)
+VOTE_KEYS = ("votes_for", "votes_against", "votes_abstain")
+DecisionKind = choice(dict.fromkeys(DECISION_KINDS), _l("Choose what the decision is about."))
+AssemblyKind = choice(dict.fromkeys(ASSEMBLY_KINDS), _l("Choose ordinary or extraordinary."))
+
+
+class DecisionIn(Model):
+    kind: DecisionKind
+    text: required_text(1000)
+    votes_for: People | None = None
+    votes_against: People | None = None
+    votes_abstain: People | None = None
+
+    @property
+    def votes(self):
+        return sum(getattr(self, k) or 0 for k in VOTE_KEYS)
+
+
+class AssemblyIn(Model):
+    held_on: PastDate
+    kind: AssemblyKind
+    place: optional_text(200) | None = None
+    women: People
+    men: People
+    #: member families represented, when the minutes say it (the quorum counts these, else the people present)
+    families_present: People | None = None
+    notes: optional_text(4000) | None = None
+    #: in a multipart request, a JSON text: ``[{"kind": "direct_contracting", "text": "...", "votes_for": 20}]``
+    decisions: list[DecisionIn] = Field(default_factory=list, max_length=MAX_DECISIONS)
+
+    @field_validator("decisions", mode="before")
+    @classmethod
+    def _json_text(cls, value):
+        if isinstance(value, str):
+            try:
+                return json.loads(value) if value.strip() else []
+            except ValueError:
+                raise ValueError("decisions must be a JSON list") from None
+        return value
+
+    @model_validator(mode="after")
+    def _attendance(self):
+        """Somebody attended, and no decision has more votes than people present."""
+        present = self.women + self.men
+        errors = {}
+        if present == 0:
+            errors["women"] = gettext("Enter how many women and men attended.")
+        for i, d in enumerate(self.decisions):
+            if d.votes > present:
+                errors[f"decisions-{i}-votes_for"] = gettext("More votes than people present (%(n)s).", n=present)
+        if errors:
+            refuse(AssemblyIn, errors)
+        return self
+
+    @property
+    def present(self):
+        return self.women + self.men
+
+
+__all__ = ["AssemblyIn", "DecisionIn", "MAX_DECISIONS", "MAX_PEOPLE"]
