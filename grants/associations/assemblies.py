@@ -12,17 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from flask_babel import lazy_gettext as _l
 
-from pydantic import ValidationError
-
 from .. import audit, parsing
 from ..errors import Collector, RuleViolation, Violation
-from ..schemas import form_data, violations
 from ..extensions import db
 from ..uploads import read_checked, store
 from ..workflows import rules
 from .assemblies_models import Assembly, AssemblyDecision
 from .models import Member
-from .schemas import AssemblyIn
+from .schemas import AssemblyIn, passed, read
 
 #: share of active member families needed, by kind of assembly: (numerator, denominator); "more than" for ordinary
 QUORUM = {"ordinary": (1, 2), "extraordinary": (2, 3)}
@@ -41,26 +38,10 @@ def quorum_required(members_total, kind):
     return members_total // 2 + 1
 
 
-def _body(data, c):
-    """``data`` as a validated ``AssemblyIn`` (a model passes as it is), or None after adding each of its
-    field errors to ``c`` (a decision's at ``decisions-N-key``, as the page's rows are named)."""
-    if isinstance(data, AssemblyIn):
-        return data
-    try:
-        return AssemblyIn.model_validate(form_data(AssemblyIn, data), context={"form": True})
-    except ValidationError as exc:
-        for err, v in zip(exc.errors(include_url=False, include_input=False), violations(exc)):
-            loc = [str(p) for p in err.get("loc", ())]
-            c.add(v.rule, v.message, "-".join(loc) if loc[:1] == ["decisions"] else v.field)
-        return None
-
-
 def _families(data, c):
-    """The families represented, read from the mapping when the model failed elsewhere (the field passed)."""
-    raw = data.get("families_present") if hasattr(data, "get") else None
-    if raw in (None, "") or any(v.field == "families_present" for v in c.violations):
-        return None
-    return int(str(raw).strip())
+    """The families represented when the model failed on other fields (None when this one had an error)."""
+    raw = passed(data, c, "families_present")
+    return None if raw is None else int(raw)
 
 
 def register_assembly(association, data, minutes, actor):
@@ -71,7 +52,7 @@ def register_assembly(association, data, minutes, actor):
     above the active members and a missing minutes file listed together), ``RuleViolation``
     (``assembly_already_registered``: the same assembly twice), upload errors. Never commits."""
     c = Collector()
-    body = _body(data, c)
+    body = read(AssemblyIn, data, c)
     families = body.families_present if body is not None else _families(data, c)
     members_total = active_members(association)
     if families is not None and families > members_total:

@@ -1,14 +1,14 @@
 """The inputs of the associations' operations, one model per operation (issue 14): an assembly with its
-decisions (``AssemblyIn``). The API validates its body against them, the pages their forms, and the services
+decisions (``AssemblyIn``), a buyer (``BuyerIn``). The API validates its body against them, the pages their forms, and the services
 receive the validated model (a mapping from the demo or a page is read with the same model) and check what
 needs the database: the active member families, the same assembly twice, the minutes file."""
 import json
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from ..schemas import Model
+from ..schemas import Model, form_data, violations
 from ..schemas.fields import PastDate, choice, optional_text, refuse, required_text, whole
 from .assemblies_models import ASSEMBLY_KINDS, DECISION_KINDS
 
@@ -74,4 +74,39 @@ class AssemblyIn(Model):
         return self.women + self.men
 
 
-__all__ = ["AssemblyIn", "DecisionIn", "MAX_DECISIONS", "MAX_PEOPLE"]
+class BuyerIn(Model):
+    #: blank is refused by the service, listed with a tax ID already registered (one refusal)
+    name: optional_text(200) = ""
+    tax_id: optional_text(40) | None = None
+    contact_name: optional_text(200) | None = None
+    email: optional_text(200) | None = None
+    phone: optional_text(40) | None = None
+    city: optional_text(120) | None = None
+
+
+def read(model, data, c, prefix=""):
+    """``data`` as a validated ``model`` (a model passes as it is; a mapping is read as a form is), or None
+    after adding each of its errors to the collector ``c`` at its field (``prefix`` before it; an item of a
+    list at ``name-N-key``, as the page's rows are named), so that the service lists them with the checks
+    that need the database."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(form_data(model, data), context={"form": True})
+    except ValidationError as exc:
+        for err, v in zip(exc.errors(include_url=False, include_input=False), violations(exc)):
+            loc = [str(p) for p in err.get("loc", ())]
+            c.add(v.rule, v.message, prefix + ("-".join(loc) if len(loc) > 1 and loc[1].isdigit() else v.field))
+        return None
+
+
+def passed(data, c, key, prefix=""):
+    """What ``data`` gives for ``key`` (text, stripped; None when blank) when the model failed on other fields:
+    None when ``key`` itself had an error."""
+    raw = data.get(key) if hasattr(data, "get") else None
+    if raw is None or any(v.field == prefix + key for v in c.violations):
+        return None
+    return str(raw).strip() or None
+
+
+__all__ = ["AssemblyIn", "DecisionIn", "BuyerIn", "MAX_DECISIONS", "MAX_PEOPLE", "read", "passed"]

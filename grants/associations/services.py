@@ -14,6 +14,7 @@ from ..money import to_decimal
 from ..workflows import rules
 from . import hooks
 from .models import SEXES, Association, Buyer, Member
+from .schemas import BuyerIn, passed, read
 
 ASSOCIATION_FIELDS = ("name", "legal_id", "tax_id", "level", "parent_id", "municipality", "region",
                       "founded_year", "bank_name", "bank_account", "phone", "email")
@@ -353,21 +354,18 @@ def masked_member(m):
 
 
 def create_buyer(data, actor):
-    """Register a buyer. Raises ``ValidationFailed`` (name missing, tax ID taken, too long)."""
+    """Register a buyer: ``data`` is a ``BuyerIn`` (grants/associations/schemas.py) or a mapping read with it.
+    Raises ``ValidationFailed`` listing together the name missing, a tax ID taken and any text too long."""
     c = Collector()
-    buyer = Buyer()
-    name = _text(data, "name") or ""
-    if not name:
+    body = read(BuyerIn, data, c)
+    values = ({k: getattr(body, k) for k in BUYER_FIELDS} if body is not None
+              else {k: passed(data, c, k) for k in BUYER_FIELDS})
+    if not values["name"] and not any(v.field == "name" for v in c.violations):
         c.add(rules.REQUIRED, _l("This field is required."), "name")
-    buyer.name = name
-    for key in BUYER_FIELDS[1:]:
-        if key in data:
-            setattr(buyer, key, _text(data, key) or None)
-    for key in BUYER_FIELDS:
-        _too_long(c, key, getattr(buyer, key))
-    if buyer.tax_id and db.session.execute(db.select(Buyer).where(Buyer.tax_id == buyer.tax_id)).scalar():
+    if values["tax_id"] and db.session.execute(db.select(Buyer).where(Buyer.tax_id == values["tax_id"])).scalar():
         c.add(rules.DUPLICATE, _l("A buyer with this tax ID is already registered."), "tax_id")
     _fail(c)
+    buyer = Buyer(**{k: values[k] or None for k in BUYER_FIELDS[1:]}, name=values["name"])
     db.session.add(buyer)
     db.session.flush()
     audit.record("buyer", buyer.id, "create_buyer", actor, data={k: getattr(buyer, k) for k in BUYER_FIELDS})
