@@ -18,7 +18,8 @@ from ..schemas.types import Decimal2Str, Id, SmallInt, UtcDateTime
 from ..errors import ValidationFailed, Violation
 from ..extensions import db
 from . import services
-from .models import SEXES, Association, Member
+from .models import Association, Member
+from .schemas import MemberIn, MemberPatch
 
 Level = Annotated[int, Field(ge=1, le=3)]
 
@@ -92,27 +93,6 @@ class MemberOut(Out):
     #: true when names, ID numbers and phones are masked, the birth year given as its decade and the
     #: hectares rounded (auditors): the same as the members page and its CSV export show them
     masked: bool
-
-
-class MemberIn(Model):
-    full_name: str = Field(max_length=200)
-    national_id: str = Field(max_length=40)
-    sex: Literal[SEXES]
-    birth_year: SmallInt | None = None
-    indigenous: bool = False
-    hectares: Decimal2Str = "0.00"
-    phone: str | None = Field(None, max_length=40)
-
-
-class MemberPatch(Patch):
-    full_name: str = Field(None, max_length=200)
-    national_id: str = Field(None, max_length=40)
-    sex: Literal[SEXES] = None
-    birth_year: SmallInt | None = None
-    indigenous: bool = None
-    hectares: Decimal2Str = None
-    phone: str | None = Field(None, max_length=40)
-    active: bool = None
 
 
 class MemberRemoval(Out):
@@ -259,7 +239,7 @@ def list_members(association_id):
           body=MemberIn, response=MemberOut, status=201, tags=("members",), name="add_member")
 def add_member(association_id, body):
     assoc, user = _members_editable(association_id)
-    member = services.add_member(assoc, body.model_dump(), user)
+    member = services.add_member(assoc, body, user)
     return _member_out(member, False)
 
 
@@ -280,7 +260,7 @@ def update_member(association_id, member_id, body):
     assoc, user = _members_editable(association_id)
     member = _load_member(assoc, member_id)
     check_version(member, body.version)
-    services.update_member(member, changes(body), user)
+    services.update_member(member, body, user)
     return _member_out(member, False)
 
 

@@ -1,5 +1,4 @@
 """Associations, members (personal data: every change audited) and buyers."""
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -7,14 +6,12 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts import hooks as account_hooks
-from ..common import utcnow
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
-from ..money import to_decimal
 from ..workflows import rules
 from . import hooks
-from .models import SEXES, Association, Buyer, Member
-from .schemas import BuyerIn, passed, read
+from .models import Association, Buyer, Member
+from .schemas import BuyerIn, MemberChange, MemberIn, passed, read
 
 ASSOCIATION_FIELDS = ("name", "legal_id", "tax_id", "level", "parent_id", "municipality", "region",
                       "founded_year", "bank_name", "bank_account", "phone", "email")
@@ -44,39 +41,6 @@ def _too_long(c, key, value, prefix=""):
         c.add(rules.INVALID, _l("At most %(n)s characters.", n=limit), prefix + key)
         return True
     return False
-
-
-def _plain(value):
-    """Upper case without accents: "Varón" -> "VARON"."""
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    return text.strip().upper()
-
-
-SEX_WORDS = {
-    "F": ("F", "FEMENINO", "FEMENINA", "FEM", "MUJER", "FEMALE", "W", "WOMAN"),
-    "M": ("M", "MASCULINO", "MASC", "HOMBRE", "H", "VARON", "V", "MALE", "MAN"),
-    "X": ("X", "OTRO", "OTRA", "OTHER", "O"),
-}
-_SEX = {word: code for code, words in SEX_WORDS.items() for word in words}
-YES_WORDS = ("1", "TRUE", "T", "Y", "YES", "S", "SI", "ON", "X")
-NO_WORDS = ("", "0", "FALSE", "F", "N", "NO", "OFF", "NONE")
-
-
-def parse_sex(value):
-    """``F``, ``M`` or ``X`` from codes or words in Spanish or English; None when not understood."""
-    return _SEX.get(_plain(value)) if value is not None else None
-
-
-def parse_yes_no(value):
-    """True/False from a bool or a word ("sí", "no", "1", "x"...); None when not understood."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    word = _plain(value)
-    if word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
-    return None
 
 
 def _set_association(assoc, data, c, creating):
@@ -155,62 +119,33 @@ def update_association(assoc, data, actor):
     return assoc
 
 
-def _set_member(member, data, c, creating, prefix=""):
-    def err(rule, msg, key):
-        c.add(rule, msg, prefix + key)
+#: what a blank field of a change means: the required ones are refused, the others take this value
+_BLANK_MEANS = {"birth_year": None, "phone": None, "hectares": Decimal("0.00"), "indigenous": False}
 
-    for key in ("full_name", "national_id"):
-        if creating or key in data:
-            value = _text(data, key) or ""
-            if not value:
-                err(rules.REQUIRED, _l("This field is required."), key)
-            if _too_long(c, key, value, prefix):
-                value = value[:MAX_LENGTHS[key]]
-            setattr(member, key, value)
-    if creating or "sex" in data:
-        raw = _text(data, "sex") or ""
-        sex = parse_sex(raw)
-        if not raw:
-            err(rules.REQUIRED, _l("This field is required."), "sex")
-        elif sex not in SEXES:
-            err(rules.INVALID, _l("Sex is F (woman), M (man) or X (other)."), "sex")
-        member.sex = sex or "X"
-    if "birth_year" in data:
-        raw = data.get("birth_year")
-        try:
-            member.birth_year = int(str(raw).strip()) if raw not in (None, "") and not isinstance(raw, bool) else None
-            if isinstance(raw, bool) or (member.birth_year is not None
-                                         and not 1900 <= member.birth_year <= utcnow().year):
-                raise ValueError
-        except (TypeError, ValueError):
-            member.birth_year = None
-            err(rules.INVALID, _l("Enter a birth year such as 1975."), "birth_year")
-    if "indigenous" in data:
-        value = parse_yes_no(data.get("indigenous"))
-        if value is None:
-            err(rules.INVALID, _l("Write yes or no (sí / no)."), "indigenous")
-        member.indigenous = bool(value)
-    elif creating:
-        member.indigenous = False
-    if creating or "hectares" in data:
-        raw = data.get("hectares")
-        try:
-            if isinstance(raw, bool):
-                raise ValueError
-            member.hectares = to_decimal(str(raw).replace(",", ".") if raw not in (None, "") else "0")
-            if not 0 <= member.hectares < 100000:
-                raise ValueError
-        except (TypeError, ValueError, ArithmeticError):  # decimal.InvalidOperation for 1e30
-            member.hectares = to_decimal("0")
-            err(rules.INVALID, _l("Enter the hectares as a number such as 2.5."), "hectares")
-    for key in ("phone",):
-        if key in data:
-            value = _text(data, key) or None
-            if _too_long(c, key, value, prefix):
-                value = value[:MAX_LENGTHS[key]]
-            setattr(member, key, value)
-    if "active" in data and data["active"] is not None:
-        member.active = bool(data["active"])
+
+def _blank(value):
+    return value is None or isinstance(value, str) and not value.strip()
+
+
+def _member_values(data, c, creating, prefix=""):
+    """The values a member takes from ``data`` (a ``MemberIn``/``MemberChange`` or a mapping read with it),
+    each field error added to ``c`` at ``prefix + field``; a change's blank fields as ``_BLANK_MEANS`` says."""
+    if not isinstance(data, MemberChange) and hasattr(data, "items"):  # a spreadsheet's cell may be a number
+        data = {k: str(v) if k in ("full_name", "national_id", "phone") and isinstance(v, int)
+                and not isinstance(v, bool) else v for k, v in data.items()}
+    body = read(MemberIn if creating else MemberChange, data, c, prefix)
+    if creating:
+        return {k: getattr(body, k) for k in MEMBER_FIELDS if k != "active"} if body is not None else {}
+    values = body.given() if body is not None else {}
+    values.pop("version", None)
+    if not isinstance(data, MemberChange):
+        for key in MEMBER_FIELDS:
+            if key in data and _blank(data[key]) and key != "active":
+                if key in _BLANK_MEANS:
+                    values[key] = _BLANK_MEANS[key]
+                else:
+                    c.add(rules.REQUIRED, _l("This field is required."), prefix + key)
+    return values
 
 
 def _duplicate_id(association, national_id, member=None):
@@ -226,8 +161,8 @@ def member_snapshot(m):
 def add_member(association, data, actor):
     """Add a member family. Raises ``ValidationFailed`` (including a duplicate national id)."""
     c = Collector()
-    member = Member(association_id=association.id, active=True)
-    _set_member(member, data, c, creating=True)
+    values = _member_values(data, c, creating=True)
+    member = Member(association_id=association.id, active=True, **values)
     if member.national_id and _duplicate_id(association, member.national_id):
         c.add(rules.DUPLICATE, _l("A member with this ID number is already registered."), "national_id")
     _fail(c)
@@ -242,8 +177,12 @@ def update_member(member, data, actor):
     """Change the keys present in ``data``. Raises ``ValidationFailed`` (including a duplicate national id)."""
     c = Collector()
     before = member_snapshot(member)
+    values = _member_values(data, c, creating=False)
     with db.session.no_autoflush:
-        _set_member(member, data, c, creating=False)
+        if not c.violations:
+            for key, value in values.items():
+                if key != "active" or value is not None:
+                    setattr(member, key, value)
         if member.national_id and _duplicate_id(member.association, member.national_id, member):
             c.add(rules.DUPLICATE, _l("A member with this ID number is already registered."), "national_id")
     _fail(c)
@@ -284,8 +223,10 @@ def import_members(association, rows, actor):
     for position, row in enumerate(rows, start=2):  # row 1 is the header
         number = row.get("_row", position)
         data = {k: v for k, v in row.items() if k in MEMBER_FIELDS and k != "active"}
-        member = Member(association_id=association.id, active=True)
-        _set_member(member, data, c, creating=True, prefix=f"row {number}: ")
+        values = _member_values(data, c, creating=True, prefix=f"row {number}: ")
+        if not values:  # its errors are in ``c``; its ID number still counts against the others
+            values = {"national_id": passed(data, c, "national_id", f"row {number}: ")}
+        member = Member(association_id=association.id, active=True, **values)
         nid = member.national_id
         if nid:
             if nid in seen:
