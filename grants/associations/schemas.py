@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field, ValidationError, WrapValidator, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..schemas import Model, Patch, form_data, violations
-from ..schemas.fields import PastDate, choice, optional_text, refuse, required_text, whole
+from ..schemas import Model, Patch
+from ..schemas.fields import PastDate, choice, optional_text, passed, read, refuse, required_text, whole
 from ..schemas.types import Decimal2Str, SmallInt
 from .assemblies_models import ASSEMBLY_KINDS, DECISION_KINDS
 from .models import SEXES
@@ -196,31 +196,6 @@ class BuyerIn(Model):
     email: optional_text(200) | None = None
     phone: optional_text(40) | None = None
     city: optional_text(120) | None = None
-
-
-def read(model, data, c, prefix=""):
-    """``data`` as a validated ``model`` (a model passes as it is; a mapping is read as a form is), or None
-    after adding each of its errors to the collector ``c`` at its field (``prefix`` before it; an item of a
-    list at ``name-N-key``, as the page's rows are named), so that the service lists them with the checks
-    that need the database."""
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(form_data(model, data), context={"form": True})
-    except ValidationError as exc:
-        for err, v in zip(exc.errors(include_url=False, include_input=False), violations(exc)):
-            loc = [str(p) for p in err.get("loc", ())]
-            c.add(v.rule, v.message, prefix + ("-".join(loc) if len(loc) > 1 and loc[1].isdigit() else v.field))
-        return None
-
-
-def passed(data, c, key, prefix=""):
-    """What ``data`` gives for ``key`` (text, stripped; None when blank) when the model failed on other fields:
-    None when ``key`` itself had an error."""
-    raw = data.get(key) if hasattr(data, "get") else None
-    if raw is None or any(v.field == prefix + key for v in c.violations):
-        return None
-    return str(raw).strip() or None
 
 
 __all__ = ["AssemblyIn", "DecisionIn", "BuyerIn", "MemberIn", "MemberChange", "MemberPatch", "parse_sex",
