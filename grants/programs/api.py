@@ -6,28 +6,15 @@ from pydantic import BeforeValidator, Field, create_model
 
 from ..api.core import (Model, Out, Patch, api_user, bool_arg, changing, dump, endpoint, int_arg, load, load_one,
                         operation, paginate, require_role, search)
-from ..schemas.types import AmountStr, Id, ShareStr, UtcDateTime, UtcDateTimeIn, no_bool
+from ..schemas.types import AmountStr, Id, UtcDateTime, UtcDateTimeIn, no_bool
 from ..common import utcnow
 from . import services
 from .models import RULES, Call, Program
-
-#: the API type of each kind of rule
-_KIND = {"ratio": ShareStr, "money": AmountStr,
-         "int": Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(no_bool)],
-         "bool": Annotated[bool, Field(strict=True)]}
-
-
-def _rules_model(name, required):
-    fields = {}
-    for rule, (kind, default) in RULES.items():
-        fields[rule] = (_KIND[kind], ...) if required else (_KIND[kind], Field(None))
-    base = Out if required else Model
-    return create_model(name, __base__=base, **fields)
-
+from .schemas import RULE_TYPES, ProgramCreate, ProgramPatch
 
 #: every rule of ``RULES``: shares as "0.70", money as "10000.00", counts as integers, flags as booleans
-RulesOut = _rules_model("ProgramRules", required=True)
-RulesIn = _rules_model("ProgramRulesIn", required=False)
+RulesOut = create_model("ProgramRules", __base__=Out,
+                        **{rule: (RULE_TYPES[kind], ...) for rule, (kind, _default) in RULES.items()})
 
 
 class ProgramOut(Out):
@@ -40,22 +27,6 @@ class ProgramOut(Out):
     version: int
     created_at: UtcDateTime
     updated_at: UtcDateTime
-
-
-class ProgramCreate(Model):
-    code: str = Field(max_length=30)
-    name: str = Field(max_length=200)
-    currency: str = Field(max_length=20)
-    description: str | None = Field(None, max_length=20000)
-    rules: RulesIn = Field(default_factory=RulesIn)
-
-
-class ProgramPatch(Patch):
-    code: str = Field(None, max_length=30)
-    name: str = Field(None, max_length=200)
-    currency: str = Field(None, max_length=20)
-    description: str | None = Field(None, max_length=20000)
-    rules: RulesIn = None
 
 
 class Criterion(Model):
@@ -135,13 +106,6 @@ def _call_out(call):
     return dump(CallOut, data)
 
 
-def _program_data(body, exclude=()):
-    data = body.model_dump(exclude_unset=True, exclude={"version", "rules", *exclude})
-    if body.rules is not None:
-        data["rules"] = body.rules.model_dump(exclude_unset=True)
-    return data
-
-
 # programs ---------------------------------------------------------------------------------------
 
 
@@ -157,7 +121,7 @@ def list_programs():
 def create_program(body):
     """Rules not given take their defaults (DOMAIN.md)."""
     require_role("admin")
-    program = services.create_program(_program_data(body), api_user())
+    program = services.create_program(body, api_user())
     return _program_out(program)
 
 
@@ -167,8 +131,8 @@ def get_program(program_id):
 
 
 def _update_program(program, body, actor):
-    changing(program, body)  # the version checked and moved; the rules are sent apart
-    return services.update_program(program, _program_data(body), actor)
+    changing(program, body)  # the version checked and moved
+    return services.update_program(program, body, actor)
 
 
 operation("/programs/<int:program_id>", ["PATCH"], summary="Change a program or its rules (admin)",

@@ -10,7 +10,9 @@ from ..extensions import db
 from ..money import to_decimal
 from ..accounts.models import User
 from ..workflows import rules as rule_codes
+from ..schemas.fields import passed, read
 from .models import DEFAULT_CRITERIA, RULES, Call, CallCommittee, CallCriterion, CallRegion, Program
+from .schemas import ProgramChange, ProgramCreate
 
 
 #: upper bounds that keep typed numbers inside the database's integer columns
@@ -23,74 +25,60 @@ def _fail(c):
         raise ValidationFailed(_l("Some fields need attention."), c.violations)
 
 
-#: counts that must be at least 1 (the database refuses 0 too)
-AT_LEAST_ONE = ("min_families", "max_families", "min_quotations", "committee_quorum", "report_period_months",
-                "tranche_response_days")
+def _rules_given(body):
+    return body.rules.given() if body is not None and body.rules is not None else {}
 
 
-def parse_rule(name, raw):
-    """Convert a submitted rule value (string, int, bool) to its typed value; ValueError if bad."""
-    kind, _default = RULES[name]
-    if kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        if str(raw).strip().lower() in ("1", "true", "y", "yes", "on", "si", "sí"):
-            return True
-        if str(raw).strip().lower() in ("0", "false", "n", "no", "off", ""):
-            return False
-        raise ValueError
-    if kind == "int":
-        if isinstance(raw, bool):
-            raise ValueError
-        value = int(str(raw).strip())
-        if value < (1 if name in AT_LEAST_ONE else 0) or value > MAX_COUNT:
-            raise ValueError
-        return value
-    value = to_decimal(raw, 4 if kind == "ratio" else 2)
-    if value < 0 or (kind == "ratio" and value > 1) or value >= MAX_AMOUNT:
-        raise ValueError
-    return value
+def _program_values(data, c, creating):
+    """The values a program takes from ``data`` (a ``ProgramCreate``/``ProgramChange`` or a mapping read with
+    it), each field error added to ``c``: a rule at ``rules.<name>`` (an unknown one named); a change's blank
+    code or name refused, a blank description cleared."""
+    body = read(ProgramCreate if creating else ProgramChange, data, c)
+    for v in c.violations:
+        name = (v.field or "").removeprefix("rules.")
+        if v.field != name and name not in RULES:
+            v.message = _l("Unknown rule: %(name)s", name=name)
+    if body is None:
+        return {}, {}
+    values = body.given() if not creating else {k: getattr(body, k) for k in ("code", "name", "currency",
+                                                                               "description")}
+    values.pop("version", None)
+    values.pop("rules", None)
+    if not creating and not isinstance(data, ProgramChange):
+        for key in ("code", "name", "description"):
+            if key in data and (data[key] is None or isinstance(data[key], str) and not data[key].strip()):
+                if key == "description":
+                    values[key] = None
+                else:
+                    c.add(rule_codes.REQUIRED, _l("This field is required."), key)
+    return values, _rules_given(body)
 
 
-def _apply_rules(program, rules, c):
-    for name, raw in (rules or {}).items():
-        if name not in RULES:
-            c.add(rule_codes.INVALID, _l("Unknown rule: %(name)s", name=name), f"rules.{name}")
-            continue
-        try:
-            setattr(program, name, parse_rule(name, raw))
-        except (ValueError, TypeError):
-            c.add(rule_codes.INVALID, _l("Not a valid value for this rule."), f"rules.{name}")
+def _set_program(program, data, c, creating):
+    values, rules = _program_values(data, c, creating)
+    if c.violations:
+        return
+    for key, value in {**values, **rules}.items():
+        setattr(program, key, value)
     if (program.min_families or 0) > (program.max_families or 0):
         c.add(rule_codes.INVALID, _l("The minimum of families cannot exceed the maximum."), "rules.min_families")
 
 
-def _program_fields(program, data, c, creating):
-    for key in ("code", "name"):
-        if creating or key in data:
-            value = (data.get(key) or "").strip()
-            if not value:
-                c.add(rule_codes.REQUIRED, _l("This field is required."), key)
-            setattr(program, key, value)
-    if creating or "currency" in data:
-        currency = (data.get("currency") or "").strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            c.add(rule_codes.INVALID, _l("Use a three-letter currency code such as BOB or COP."), "currency")
-        program.currency = currency
-    if "description" in data:
-        program.description = data.get("description")
-    if program.code:
-        other = db.session.execute(db.select(Program).where(Program.code == program.code)).scalar()
+def _code_taken(program, code, c):
+    if code:
+        other = db.session.execute(db.select(Program).where(Program.code == code)).scalar()
         if other is not None and other is not program:
             c.add(rule_codes.DUPLICATE, _l("Another program already uses this code."), "code")
 
 
 def create_program(data, actor):
-    """Create a program with its rules (defaults for those not given). Raises ``ValidationFailed``."""
+    """Create a program with its rules (defaults for those not given): ``data`` is a ``ProgramCreate``
+    (grants/programs/schemas.py) or a mapping read with it. Raises ``ValidationFailed`` listing the field
+    errors with a code already used."""
     c = Collector()
     program = Program(**{name: default for name, (_k, default) in RULES.items()})
-    _program_fields(program, data, c, creating=True)
-    _apply_rules(program, data.get("rules"), c)
+    _set_program(program, data, c, creating=True)
+    _code_taken(program, program.code or passed(data, c, "code"), c)
     _fail(c)
     db.session.add(program)
     db.session.flush()
@@ -100,11 +88,12 @@ def create_program(data, actor):
 
 
 def update_program(program, data, actor):
+    """Change the fields given: ``data`` is a ``ProgramChange``/``ProgramPatch`` or a mapping read with it."""
     c = Collector()
     before = program.rules()
     with db.session.no_autoflush:
-        _program_fields(program, data, c, creating=False)
-        _apply_rules(program, data.get("rules"), c)
+        _set_program(program, data, c, creating=False)
+        _code_taken(program, program.code if not c.violations else passed(data, c, "code"), c)
     _fail(c)
     db.session.flush()
     after = program.rules()
