@@ -1,8 +1,9 @@
-"""The inputs of programs, one model per operation (issue 14): ``ProgramCreate`` and ``ProgramPatch`` with
-their rules (``RulesIn``). The API validates its body against them (strict JSON types); a page or the demo is
+"""The inputs of programs and calls, one model per operation (issue 14): ``ProgramCreate`` and
+``ProgramPatch`` with their rules (``RulesIn``); ``CallCreate`` and ``CallPatch`` with their criteria. The API validates its body against them (strict JSON types); a page or the demo is
 read with the same models, where a rule may be typed as text ("0,70", "sí", "25") and anything wrong is
 "Not a valid value for this rule." at ``rules.<name>``. The service (grants/programs/services.py) checks
-what needs the database or the program's other values: a code already used, the minimum of families."""
+what needs the database or the program's other values: a code already used, the minimum of families; a
+call's program, committee, closing after opening, unique criteria whose weights add up to 100."""
 from typing import Annotated
 
 from flask_babel import lazy_gettext as _l
@@ -11,7 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from ..schemas import Model, Patch
 from ..schemas.fields import optional_text, required_text
-from ..schemas.types import AmountStr, ShareStr, no_bool
+from ..schemas.types import AmountStr, Id, ShareStr, UtcDateTimeIn, no_bool
 from .models import RULES
 
 #: the largest count a rule takes
@@ -101,4 +102,49 @@ class ProgramPatch(ProgramChange, Patch):
     pass
 
 
-__all__ = ["RULE_TYPES", "RulesIn", "ProgramCreate", "ProgramChange", "ProgramPatch", "AT_LEAST_ONE", "MAX_COUNT"]
+# calls ---------------------------------------------------------------------------------------------------
+
+class Criterion(Model):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(max_length=200)
+    weight: Annotated[int, Field(ge=0, le=100), BeforeValidator(no_bool)]
+    max: Annotated[int, Field(ge=1, le=1000), BeforeValidator(no_bool)] = 5
+
+
+Region = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class CallCreate(Model):
+    program_id: Id
+    title: required_text(200)
+    description: optional_text(20000) | None = None
+    opens_at: UtcDateTimeIn
+    closes_at: UtcDateTimeIn
+    envelope: AmountStr
+    #: none given: the default set of ASSESSMENTS.md
+    criteria: list[Criterion] = Field(default_factory=list, max_length=50)
+    #: empty: every committee member
+    committee_ids: list[Id] = Field(default_factory=list, max_length=200)
+    #: empty: every region
+    regions: list[Region] = Field(default_factory=list, max_length=100)
+
+
+class CallChange(Model):
+    """A change of a call: the fields given (a page gives them all)."""
+    program_id: Id = None
+    title: required_text(200) = None
+    description: optional_text(20000) | None = None
+    opens_at: UtcDateTimeIn = None
+    closes_at: UtcDateTimeIn = None
+    envelope: AmountStr = None
+    criteria: list[Criterion] = Field(None, max_length=50)
+    committee_ids: list[Id] = Field(None, max_length=200)
+    regions: list[Region] = Field(None, max_length=100)
+
+
+class CallPatch(CallChange, Patch):
+    pass
+
+
+__all__ = ["RULE_TYPES", "RulesIn", "ProgramCreate", "ProgramChange", "ProgramPatch", "Criterion", "CallCreate",
+           "CallChange", "CallPatch", "AT_LEAST_ONE", "MAX_COUNT"]

@@ -1,18 +1,17 @@
 """Programs (rules) and calls (window, envelope, regions, criteria, committee)."""
-from datetime import datetime, timezone
 from decimal import Decimal
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
-from ..money import to_decimal
 from ..accounts.models import User
 from ..workflows import rules as rule_codes
 from ..schemas.fields import passed, read
 from .models import DEFAULT_CRITERIA, RULES, Call, CallCommittee, CallCriterion, CallRegion, Program
-from .schemas import ProgramChange, ProgramCreate
+from .schemas import CallChange, CallCreate, ProgramChange, ProgramCreate
 
 
 #: upper bounds that keep typed numbers inside the database's integer columns
@@ -103,88 +102,109 @@ def update_program(program, data, actor):
     return program
 
 
-def _parse_dt(raw):
-    """A datetime or ISO 8601 text as naive UTC (a naive value is taken as UTC already)."""
-    if isinstance(raw, datetime):
-        value = raw
-    else:
-        value = datetime.fromisoformat(str(raw or "").strip().replace("Z", "+00:00"))
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
+CRITERION_MESSAGE = _l("Each criterion needs a unique code, a weight of 0 or more and a maximum above 0.")
+#: what a field's schema error reads as on a call (the program: a choice; a moment; an amount)
+_CALL_MESSAGES = {"program_id": (rule_codes.REQUIRED, _l("Choose a program.")),
+                  "opens_at": (rule_codes.INVALID, _l("Enter a date and time such as 2026-03-01T08:00.")),
+                  "closes_at": (rule_codes.INVALID, _l("Enter a date and time such as 2026-03-01T08:00.")),
+                  "envelope": (rule_codes.INVALID, _l("Enter an amount such as 1500000.00."))}
+
+
+def _call_input(data):
+    """A mapping (a page, the demo) as the call's schema reads it: blank regions left out, a criterion
+    without a name named by its code, a blank envelope 0."""
+    if not hasattr(data, "items"):
+        return data
+    data = dict(data)
+    if isinstance(data.get("regions"), (list, tuple)):
+        data["regions"] = [r.strip() if isinstance(r, str) else r for r in data["regions"]
+                           if not (r is None or isinstance(r, str) and not r.strip())]
+    if isinstance(data.get("criteria"), (list, tuple)):
+        data["criteria"] = [{**item, "name": item.get("code")} if isinstance(item, dict) and isinstance(
+            item.get("code"), str) and not str(item.get("name") or "").strip() else item for item in data["criteria"]]
+    if "envelope" in data and data["envelope"] in (None, ""):
+        data["envelope"] = "0"
+    return data
+
+
+def _call_values(data, c, creating):
+    """The values a call takes from ``data`` (a ``CallCreate``/``CallChange`` or a mapping read with it), each
+    error added to ``c``: a criterion's at ``criteria.N`` (once a row), the others at their field."""
+    mapping = _call_input(data)
+    body = read(CallCreate if creating else CallChange, mapping, c)
+    rows = set()
+    for v in list(c.violations):
+        parts = (v.field or "").split("-")
+        if parts[0] == "criteria" and len(parts) > 1:
+            c.violations.remove(v)
+            if parts[1] not in rows:
+                rows.add(parts[1])
+                c.add(rule_codes.INVALID, CRITERION_MESSAGE, f"criteria.{parts[1]}")
+        elif v.field in _CALL_MESSAGES:
+            v.rule, v.message = _CALL_MESSAGES[v.field]
+    if body is None:
+        return {}
+    if creating:
+        return {k: getattr(body, k) for k in CallCreate.model_fields}
+    values = body.given()
+    values.pop("version", None)
+    if not isinstance(data, CallChange):
+        for key in ("title", "description"):
+            if key in data and (data[key] is None or isinstance(data[key], str) and not data[key].strip()):
+                if key == "description":
+                    values[key] = None
+                else:
+                    c.add(rule_codes.REQUIRED, _l("This field is required."), key)
+    return values
 
 
 def _call_fields(call, data, c, creating):
-    if creating or "program_id" in data:
-        program = db.session.get(Program, int(data.get("program_id") or 0)) if str(
-            data.get("program_id") or "").isdigit() else None
+    values = _call_values(data, c, creating)
+    if "program_id" in values:
+        program = db.session.get(Program, values["program_id"])
         if program is None:
             c.add(rule_codes.REQUIRED, _l("Choose a program."), "program_id")
         else:
             call.program = program
-    if creating or "title" in data:
-        call.title = (data.get("title") or "").strip()
-        if not call.title:
-            c.add(rule_codes.REQUIRED, _l("This field is required."), "title")
-    if "description" in data:
-        call.description = data.get("description")
-    for key in ("opens_at", "closes_at"):
-        if creating or key in data:
-            try:
-                setattr(call, key, _parse_dt(data.get(key)))
-            except (ValueError, TypeError):
-                c.add(rule_codes.INVALID, _l("Enter a date and time such as 2026-03-01T08:00."), key)
+    for key in ("title", "description", "opens_at", "closes_at", "envelope"):
+        if key in values:
+            setattr(call, key, values[key])
     if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
         c.add(rule_codes.INVALID, _l("The call must close after it opens."), "closes_at")
-    if creating or "envelope" in data:
-        try:
-            call.envelope = to_decimal(data.get("envelope") if data.get("envelope") not in (None, "") else "0")
-            if call.envelope < 0 or call.envelope >= MAX_AMOUNT:
-                raise ValueError
-        except (ValueError, TypeError):
-            c.add(rule_codes.INVALID, _l("Enter an amount such as 1500000.00."), "envelope")
-    if "regions" in data:
-        regions = sorted({(r or "").strip() for r in data.get("regions") or [] if (r or "").strip()})
-        call.region_rows = [CallRegion(region=r) for r in regions]
-    if "committee_ids" in data:
+    if call.envelope is not None and call.envelope >= MAX_AMOUNT:
+        c.add(rule_codes.INVALID, _l("Enter an amount such as 1500000.00."), "envelope")
+    if values.get("regions") is not None:
+        call.region_rows = [CallRegion(region=r) for r in sorted(set(values["regions"]))]
+    if values.get("committee_ids") is not None:
         rows = []
-        for uid in sorted({int(u) for u in data.get("committee_ids") or [] if str(u).isdigit()}):
+        for uid in sorted(set(values["committee_ids"])):
             user = db.session.get(User, uid)
             if user is None or not user.has_role("committee"):
                 c.add(rule_codes.INVALID, _l("Only committee members can sit on a call's committee."), "committee_ids")
             else:
                 rows.append(CallCommittee(user_id=uid))
         call.committee_rows = rows
-    if "criteria" in data and data.get("criteria"):
-        _set_criteria(call, data["criteria"], c)
+    if values.get("criteria"):
+        _set_criteria(call, values["criteria"], c)
     elif creating:
-        from flask_babel import get_locale
-
         spanish = str(get_locale() or "es").startswith("es")
         call.criteria = [CallCriterion(code=code, name=es if spanish else en, weight=w, max=5, position=i)
                          for i, (code, en, es, w) in enumerate(DEFAULT_CRITERIA)]
 
 
 def _set_criteria(call, items, c):
-    """Replace the criteria by ``items``; a criterion whose code stays keeps its row (and its id, which
-    scores may refer to)."""
+    """Replace the criteria by ``items`` (validated ``Criterion``); a criterion whose code stays keeps its
+    row (and its id, which scores may refer to)."""
     existing = {row.code: row for row in call.criteria}
     rows, codes = [], set()
     for i, item in enumerate(items):
-        try:
-            code = str(item.get("code") or "").strip()
-            name = str(item.get("name") or code).strip()
-            weight = int(item.get("weight"))
-            top = int(item["max"]) if item.get("max") not in (None, "") else 5
-            if not code or code in codes or not 0 <= weight <= 100 or not 0 < top <= 1000:
-                raise ValueError
-        except (ValueError, TypeError, AttributeError):
-            c.add(rule_codes.INVALID, _l("Each criterion needs a unique code, a weight of 0 or more and a maximum above 0."),
-                  f"criteria.{i}")
+        code = item.code.strip()
+        if not code or code in codes:
+            c.add(rule_codes.INVALID, CRITERION_MESSAGE, f"criteria.{i}")
             continue
         codes.add(code)
         row = existing.get(code) or CallCriterion(code=code)
-        row.name, row.weight, row.max, row.position = name, weight, top, i
+        row.name, row.weight, row.max, row.position = item.name.strip() or code, item.weight, item.max, i
         rows.append(row)
     if rows and sum(r.weight for r in rows) != 100:
         c.add(rule_codes.INVALID, _l("The weights of the criteria must add up to 100."), "criteria")
