@@ -2,27 +2,23 @@
 
 Another association's object answers 404; member data is personal: only the board, the officer of
 the region and admins see it, auditors see it masked, and every unmasked read is audited."""
-from typing import Annotated, Literal
+from typing import Literal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
 from .. import audit
 from ..workflows import rules
 from .permissions import (association_filter, can_create_association, can_edit_association,
                                      can_view_association, can_view_members, members_masked)
-from ..api.core import (Model, Out, Patch, api_user, bool_arg, changes, check_version, dump, endpoint, load,
+from ..api.core import (Out, api_user, bool_arg, check_version, dump, endpoint, load,
                         page_args, paginate, require, search, text_arg)
-from ..schemas.types import Decimal2Str, Id, SmallInt, UtcDateTime
+from ..schemas.types import Decimal2Str, UtcDateTime
 from ..errors import ValidationFailed, Violation
 from ..extensions import db
 from . import services
 from .models import Association, Member
-from .schemas import MemberIn, MemberPatch
-
-Level = Annotated[int, Field(ge=1, le=3)]
-
+from .schemas import AssociationIn, AssociationPatch, MemberIn, MemberPatch
 
 class AssociationOut(Out):
     id: int
@@ -42,36 +38,6 @@ class AssociationOut(Out):
     version: int
     created_at: UtcDateTime
     updated_at: UtcDateTime
-
-
-class AssociationIn(Model):
-    name: str = Field(max_length=200)
-    legal_id: str | None = Field(None, max_length=60)
-    tax_id: str | None = Field(None, max_length=40)
-    level: Level = 1
-    parent_id: Id | None = None
-    municipality: str = Field(max_length=120)
-    region: str = Field(max_length=80)
-    founded_year: SmallInt | None = None
-    bank_name: str | None = Field(None, max_length=120)
-    bank_account: str | None = Field(None, max_length=60)
-    phone: str | None = Field(None, max_length=40)
-    email: str | None = Field(None, max_length=200)
-
-
-class AssociationPatch(Patch):
-    name: str = Field(None, max_length=200)
-    legal_id: str | None = Field(None, max_length=60)
-    tax_id: str | None = Field(None, max_length=40)
-    level: Level = None
-    parent_id: Id | None = None
-    municipality: str = Field(None, max_length=120)
-    region: str = Field(None, max_length=80)
-    founded_year: SmallInt | None = None
-    bank_name: str | None = Field(None, max_length=120)
-    bank_account: str | None = Field(None, max_length=60)
-    phone: str | None = Field(None, max_length=40)
-    email: str | None = Field(None, max_length=200)
 
 
 class MemberOut(Out):
@@ -158,7 +124,7 @@ def create_association(body):
     require(can_create_association(user, body.region),
             _l("Only admins and the officer of the region register associations."))
     _check_parent(body)
-    assoc = services.create_association(body.model_dump(), user)
+    assoc = services.create_association(body, user)
     return _association_out(assoc)
 
 
@@ -181,7 +147,7 @@ def update_association(association_id, body):
         require(can_create_association(user, body.region.strip()),
                 _l("Only admins and the officer of the new region may move an association."))
     _check_parent(body)
-    services.update_association(assoc, changes(body), user)
+    services.update_association(assoc, body, user)
     return _association_out(assoc)
 
 

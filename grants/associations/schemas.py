@@ -11,12 +11,12 @@ from typing import Annotated, Literal
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from pydantic import Field, ValidationError, WrapValidator, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, WrapValidator, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..schemas import Model, Patch
 from ..schemas.fields import PastDate, choice, optional_text, passed, read, refuse, required_text, whole
-from ..schemas.types import Decimal2Str, SmallInt
+from ..schemas.types import Decimal2Str, Id, SmallInt, no_bool
 from .assemblies_models import ASSEMBLY_KINDS, DECISION_KINDS
 from .models import SEXES
 
@@ -188,6 +188,48 @@ class MemberPatch(MemberChange, Patch):
     pass
 
 
+# associations -------------------------------------------------------------------------------------------
+
+Level = Annotated[int, Field(ge=1, le=3), BeforeValidator(no_bool), _reworded(_l("The level is 1 (base), 2 or 3."))]
+FoundedYear = Annotated[SmallInt, _reworded(_l("Enter a year such as 2004."), 1900, lambda: 2100)]
+ParentId = Annotated[Id, _reworded(_l("Choose an existing parent association."))]
+
+
+class AssociationIn(Model):
+    name: required_text(200)
+    legal_id: optional_text(60) | None = None
+    tax_id: optional_text(40) | None = None
+    level: Level = 1
+    parent_id: ParentId | None = None
+    municipality: required_text(120)
+    region: required_text(80)
+    founded_year: FoundedYear | None = None
+    bank_name: optional_text(120) | None = None
+    bank_account: optional_text(60) | None = None
+    phone: optional_text(40) | None = None
+    email: optional_text(200) | None = None
+
+
+class AssociationChange(Model):
+    """A change of an association: the fields given (a page gives them all; a blank optional one is cleared)."""
+    name: required_text(200) = None
+    legal_id: optional_text(60) | None = None
+    tax_id: optional_text(40) | None = None
+    level: Level = None
+    parent_id: ParentId | None = None
+    municipality: required_text(120) = None
+    region: required_text(80) = None
+    founded_year: FoundedYear | None = None
+    bank_name: optional_text(120) | None = None
+    bank_account: optional_text(60) | None = None
+    phone: optional_text(40) | None = None
+    email: optional_text(200) | None = None
+
+
+class AssociationPatch(AssociationChange, Patch):
+    pass
+
+
 class BuyerIn(Model):
     #: blank is refused by the service, listed with a tax ID already registered (one refusal)
     name: optional_text(200) = ""
@@ -198,5 +240,5 @@ class BuyerIn(Model):
     city: optional_text(120) | None = None
 
 
-__all__ = ["AssemblyIn", "DecisionIn", "BuyerIn", "MemberIn", "MemberChange", "MemberPatch", "parse_sex",
+__all__ = ["AssociationIn", "AssociationChange", "AssociationPatch", "AssemblyIn", "DecisionIn", "BuyerIn", "MemberIn", "MemberChange", "MemberPatch", "parse_sex",
            "parse_yes_no", "MAX_DECISIONS", "MAX_PEOPLE", "read", "passed"]

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..workflows import rules
 from . import hooks
 from .models import Association, Buyer, Member
-from .schemas import BuyerIn, MemberChange, MemberIn, passed, read
+from .schemas import AssociationChange, AssociationIn, BuyerIn, MemberChange, MemberIn, passed, read
 
 ASSOCIATION_FIELDS = ("name", "legal_id", "tax_id", "level", "parent_id", "municipality", "region",
                       "founded_year", "bank_name", "bank_account", "phone", "email")
@@ -43,48 +43,49 @@ def _too_long(c, key, value, prefix=""):
     return False
 
 
+def _association_values(data, c, creating):
+    """The values an association takes from ``data`` (an ``AssociationIn``/``AssociationChange`` or a mapping
+    read with it), each field error added to ``c``; a change's blank fields: the name, municipality and region
+    refused, the level 1, the others cleared."""
+    if hasattr(data, "items"):  # a page's "no parent" may be 0
+        data = {k: None if k == "parent_id" and v in (0, "0") else v for k, v in data.items()}
+    body = read(AssociationIn if creating else AssociationChange, data, c)
+    if body is None:
+        values = {}
+    elif creating:
+        values = {k: getattr(body, k) for k in ASSOCIATION_FIELDS}
+    else:
+        values = body.given()
+        values.pop("version", None)
+    if not creating and not isinstance(data, AssociationChange):
+        for key in ASSOCIATION_FIELDS:
+            if key in data and _blank(data[key]):
+                if key in ("name", "municipality", "region"):
+                    c.add(rules.REQUIRED, _l("This field is required."), key)
+                else:
+                    values[key] = 1 if key == "level" else None
+    return values
+
+
 def _set_association(assoc, data, c, creating):
-    for key in ("name", "municipality", "region"):
-        if creating or key in data:
-            value = _text(data, key) or ""
-            if not value:
-                c.add(rules.REQUIRED, _l("This field is required."), key)
+    values = _association_values(data, c, creating)
+    if c.violations:
+        return
+    for key, value in values.items():
+        if key != "parent_id":
             setattr(assoc, key, value)
-    for key in ("legal_id", "tax_id", "bank_name", "bank_account", "phone", "email"):
-        if key in data:
-            setattr(assoc, key, _text(data, key) or None)
-    for key in ("name", "municipality", "region", "legal_id", "tax_id", "bank_name", "bank_account", "phone",
-                "email"):
-        if creating or key in data:
-            _too_long(c, key, getattr(assoc, key))
-    if creating or "level" in data:
-        try:
-            assoc.level = int(data.get("level") or 1)
-            if assoc.level not in (1, 2, 3):
-                raise ValueError
-        except (TypeError, ValueError):
-            c.add(rules.INVALID, _l("The level is 1 (base), 2 or 3."), "level")
-    if "founded_year" in data:
-        raw = data.get("founded_year")
-        try:
-            assoc.founded_year = int(raw) if raw not in (None, "") else None
-            if assoc.founded_year is not None and not 1900 <= assoc.founded_year <= 2100:
-                raise ValueError
-        except (TypeError, ValueError):
-            c.add(rules.INVALID, _l("Enter a year such as 2004."), "founded_year")
-    if "parent_id" in data:
-        raw = data.get("parent_id")
-        if raw in (None, "", 0, "0"):
+    if "parent_id" in values:
+        if values["parent_id"] is None:
             assoc.parent = None
         else:
-            parent = db.session.get(Association, int(raw)) if str(raw).isdigit() and len(str(raw)) < 10 else None
+            parent = db.session.get(Association, values["parent_id"])
             if parent is None or parent is assoc:
                 c.add(rules.INVALID, _l("Choose an existing parent association."), "parent_id")
             elif parent.level <= (assoc.level or 1):
                 c.add(rules.INVALID, _l("The parent must be of a higher level (2 or 3)."), "parent_id")
             else:
                 assoc.parent = parent
-    elif "level" in data and assoc.parent is not None and assoc.parent.level <= (assoc.level or 1):
+    elif "level" in values and assoc.parent is not None and assoc.parent.level <= (assoc.level or 1):
         c.add(rules.INVALID, _l("The parent must be of a higher level (2 or 3)."), "parent_id")
 
 
