@@ -1,8 +1,7 @@
-"""Small parsers shared by the services of the plan and closeout stages: exact amounts, whole numbers,
-dates, text. At the ground (no domain), so that any stage may use them. The inputs of the converted operations
-are validated by their pydantic models instead (``grants.schemas``); these serve the stages not converted yet."""
+"""What the services share once their inputs are validated by the operation's pydantic model
+(``grants.schemas``): an exact decimal from text, raising what a ``Collector`` gathered, and the version
+check of a correction. At the ground (no domain), so that any stage may use them."""
 import re
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -41,68 +40,6 @@ def decimal_in(raw, places=2, maximum=MAX_AMOUNT):
     return value.quantize(Decimal(1).scaleb(-places))
 
 
-def amount(data, key, c, *, places=2, required=True, message=None, field=None):
-    """Read ``data[key]`` as an exact amount, adding a violation to ``c`` when it is not one."""
-    raw = data.get(key)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            c.add("required", _l("This field is required."), field or key)
-        return None
-    try:
-        return decimal_in(raw, places)
-    except ValueError:
-        c.add("invalid", message or (_l("Enter an amount of 0 or more such as 1250.00.") if places == 2 else
-                                     _l("Enter a number of 0 or more with at most %(n)s decimals.", n=places)),
-              field or key)
-        return None
-
-
-def whole(data, key, c, *, minimum=0, maximum=2**31 - 1, required=True, field=None):
-    raw = data.get(key)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            c.add("required", _l("This field is required."), field or key)
-        return None
-    try:
-        if isinstance(raw, (bool, float)):
-            raise ValueError
-        value = int(str(raw).strip())
-        if not minimum <= value <= maximum:
-            raise ValueError
-    except (ValueError, TypeError):
-        c.add("invalid", _l("Enter a whole number from %(a)s to %(b)s.", a=minimum, b=maximum), field or key)
-        return None
-    return value
-
-
-def day(data, key, c, *, required=True, field=None):
-    raw = data.get(key)
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    if raw is None or not str(raw).strip():
-        if required:
-            c.add("required", _l("This field is required."), field or key)
-        return None
-    try:
-        return date.fromisoformat(str(raw).strip()[:10])
-    except ValueError:
-        c.add("invalid", _l("Enter a date such as 2026-03-31."), field or key)
-        return None
-
-
-def text(data, key, c, *, limit, required=False, field=None):
-    raw = data.get(key)
-    value = "" if raw is None else str(raw).strip()
-    if required and not value:
-        c.add("required", _l("This field is required."), field or key)
-    if len(value) > limit:
-        c.add("invalid", _l("At most %(n)s characters.", n=limit), field or key)
-        value = value[:limit]
-    return value
-
-
 def fail(c):
     """Raise what ``c`` collected: ``RuleViolation`` when a business rule is among them (listing
     every violation), ``ValidationFailed`` when only fields are wrong."""
@@ -124,4 +61,4 @@ def check_version(obj, version, what=None):
         raise StaleVersion(what or _l("Someone changed this meanwhile. Reload it and try again."))
 
 
-__all__ = ["Collector", "amount", "whole", "day", "text", "fail", "check_version", "decimal_in"]
+__all__ = ["Collector", "fail", "check_version", "decimal_in"]

@@ -2,26 +2,23 @@
 
 Another association's object answers 404; member data is personal: only the board, the officer of
 the region and admins see it, auditors see it masked, and every unmasked read is audited."""
-from typing import Annotated, Literal
+from typing import Literal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
 from .. import audit
 from ..workflows import rules
 from .permissions import (association_filter, can_create_association, can_edit_association,
                                      can_view_association, can_view_members, members_masked)
-from ..api.core import (Model, Out, Patch, api_user, bool_arg, changes, check_version, dump, endpoint, load,
+from ..api.core import (Out, api_user, bool_arg, check_version, dump, endpoint, load,
                         page_args, paginate, require, search, text_arg)
-from ..schemas.types import Decimal2Str, Id, SmallInt, UtcDateTime
+from ..schemas.types import Decimal2Str, UtcDateTime
 from ..errors import ValidationFailed, Violation
 from ..extensions import db
 from . import services
-from .models import SEXES, Association, Member
-
-Level = Annotated[int, Field(ge=1, le=3)]
-
+from .models import Association, Member
+from .schemas import AssociationIn, AssociationPatch, MemberIn, MemberPatch
 
 class AssociationOut(Out):
     id: int
@@ -43,36 +40,6 @@ class AssociationOut(Out):
     updated_at: UtcDateTime
 
 
-class AssociationIn(Model):
-    name: str = Field(max_length=200)
-    legal_id: str | None = Field(None, max_length=60)
-    tax_id: str | None = Field(None, max_length=40)
-    level: Level = 1
-    parent_id: Id | None = None
-    municipality: str = Field(max_length=120)
-    region: str = Field(max_length=80)
-    founded_year: SmallInt | None = None
-    bank_name: str | None = Field(None, max_length=120)
-    bank_account: str | None = Field(None, max_length=60)
-    phone: str | None = Field(None, max_length=40)
-    email: str | None = Field(None, max_length=200)
-
-
-class AssociationPatch(Patch):
-    name: str = Field(None, max_length=200)
-    legal_id: str | None = Field(None, max_length=60)
-    tax_id: str | None = Field(None, max_length=40)
-    level: Level = None
-    parent_id: Id | None = None
-    municipality: str = Field(None, max_length=120)
-    region: str = Field(None, max_length=80)
-    founded_year: SmallInt | None = None
-    bank_name: str | None = Field(None, max_length=120)
-    bank_account: str | None = Field(None, max_length=60)
-    phone: str | None = Field(None, max_length=40)
-    email: str | None = Field(None, max_length=200)
-
-
 class MemberOut(Out):
     id: int
     association_id: int
@@ -92,27 +59,6 @@ class MemberOut(Out):
     #: true when names, ID numbers and phones are masked, the birth year given as its decade and the
     #: hectares rounded (auditors): the same as the members page and its CSV export show them
     masked: bool
-
-
-class MemberIn(Model):
-    full_name: str = Field(max_length=200)
-    national_id: str = Field(max_length=40)
-    sex: Literal[SEXES]
-    birth_year: SmallInt | None = None
-    indigenous: bool = False
-    hectares: Decimal2Str = "0.00"
-    phone: str | None = Field(None, max_length=40)
-
-
-class MemberPatch(Patch):
-    full_name: str = Field(None, max_length=200)
-    national_id: str = Field(None, max_length=40)
-    sex: Literal[SEXES] = None
-    birth_year: SmallInt | None = None
-    indigenous: bool = None
-    hectares: Decimal2Str = None
-    phone: str | None = Field(None, max_length=40)
-    active: bool = None
 
 
 class MemberRemoval(Out):
@@ -178,7 +124,7 @@ def create_association(body):
     require(can_create_association(user, body.region),
             _l("Only admins and the officer of the region register associations."))
     _check_parent(body)
-    assoc = services.create_association(body.model_dump(), user)
+    assoc = services.create_association(body, user)
     return _association_out(assoc)
 
 
@@ -201,7 +147,7 @@ def update_association(association_id, body):
         require(can_create_association(user, body.region.strip()),
                 _l("Only admins and the officer of the new region may move an association."))
     _check_parent(body)
-    services.update_association(assoc, changes(body), user)
+    services.update_association(assoc, body, user)
     return _association_out(assoc)
 
 
@@ -259,7 +205,7 @@ def list_members(association_id):
           body=MemberIn, response=MemberOut, status=201, tags=("members",), name="add_member")
 def add_member(association_id, body):
     assoc, user = _members_editable(association_id)
-    member = services.add_member(assoc, body.model_dump(), user)
+    member = services.add_member(assoc, body, user)
     return _member_out(member, False)
 
 
@@ -280,7 +226,7 @@ def update_member(association_id, member_id, body):
     assoc, user = _members_editable(association_id)
     member = _load_member(assoc, member_id)
     check_version(member, body.version)
-    services.update_member(member, changes(body), user)
+    services.update_member(member, body, user)
     return _member_out(member, False)
 
 

@@ -17,13 +17,12 @@ from ..errors import Collector, RuleViolation, Violation
 from ..extensions import db
 from ..uploads import read_checked, store
 from ..workflows import rules
-from .assemblies_models import ASSEMBLY_KINDS, DECISION_KINDS, Assembly, AssemblyDecision
+from .assemblies_models import Assembly, AssemblyDecision
 from .models import Member
+from .schemas import AssemblyIn, passed, read
 
 #: share of active member families needed, by kind of assembly: (numerator, denominator); "more than" for ordinary
 QUORUM = {"ordinary": (1, 2), "extraordinary": (2, 3)}
-MAX_DECISIONS = 30
-MAX_PEOPLE = 100000
 
 
 
@@ -39,70 +38,42 @@ def quorum_required(members_total, kind):
     return members_total // 2 + 1
 
 
-def _decision(c, raw, i):
-    prefix = f"decisions-{i}-"
-    if not isinstance(raw, dict):
-        c.add(rules.INVALID, _l("Each decision needs a kind and a text."), f"decisions-{i}")
-        return None
-    kind = str(raw.get("kind") or "")
-    if kind not in DECISION_KINDS:
-        c.add(rules.REQUIRED if not kind else rules.INVALID, _l("Choose what the decision is about."), prefix + "kind")
-    text = parsing.text(raw, "text", c, limit=1000, required=True, field=prefix + "text")
-    votes = {k: parsing.whole(raw, k, c, maximum=MAX_PEOPLE, required=False, field=prefix + k)
-             for k in ("votes_for", "votes_against", "votes_abstain")}
-    return {"kind": kind, "text": text, **votes}
+def _families(data, c):
+    """The families represented when the model failed on other fields (None when this one had an error)."""
+    raw = passed(data, c, "families_present")
+    return None if raw is None else int(raw)
 
 
 def register_assembly(association, data, minutes, actor):
     """Register an assembly with its decisions and its minutes (PDF or photo, checked by content).
 
-    ``data``: ``held_on``, ``kind`` (ordinary/extraordinary), ``place``, ``women``, ``men``,
-    ``families_present`` (optional), ``notes``, ``decisions`` ``[{"kind", "text", "votes_for",
-    "votes_against", "votes_abstain"}]``. The quorum is computed against the active member families now.
-    Raises ``ValidationFailed`` (fields; votes or families above the people present), ``RuleViolation``
+    ``data``: an ``AssemblyIn`` (grants/associations/schemas.py) or a mapping read with it. The quorum is
+    computed against the active member families now. Raises ``ValidationFailed`` (fields, with the families
+    above the active members and a missing minutes file listed together), ``RuleViolation``
     (``assembly_already_registered``: the same assembly twice), upload errors. Never commits."""
     c = Collector()
-    held_on = parsing.day(data, "held_on", c)
-    if held_on is not None and held_on > date.today():
-        c.add(rules.INVALID, _l("The date cannot be in the future."), "held_on")
-    kind = str(data.get("kind") or "")
-    if kind not in ASSEMBLY_KINDS:
-        c.add(rules.REQUIRED if not kind else rules.INVALID, _l("Choose ordinary or extraordinary."), "kind")
-    place = parsing.text(data, "place", c, limit=200)
-    women = parsing.whole(data, "women", c, maximum=MAX_PEOPLE)
-    men = parsing.whole(data, "men", c, maximum=MAX_PEOPLE)
-    families = parsing.whole(data, "families_present", c, maximum=MAX_PEOPLE, required=False)
-    notes = parsing.text(data, "notes", c, limit=4000)
-    raw_decisions = data.get("decisions") or []
-    if not isinstance(raw_decisions, (list, tuple)) or len(raw_decisions) > MAX_DECISIONS:
-        c.add(rules.INVALID, _l("At most %(n)s decisions.", n=MAX_DECISIONS), "decisions")
-        raw_decisions = []
-    decisions = [_decision(c, raw, i) for i, raw in enumerate(raw_decisions)]
-    present = (women or 0) + (men or 0)
+    body = read(AssemblyIn, data, c)
+    families = body.families_present if body is not None else _families(data, c)
     members_total = active_members(association)
-    if women is not None and men is not None and present == 0:
-        c.add(rules.INVALID, _l("Enter how many women and men attended."), "women")
     if families is not None and families > members_total:
         c.add(rules.INVALID, _l("The association has %(n)s active member families.", n=members_total),
               "families_present")
-    for i, d in enumerate(decisions):
-        if d and sum(d[k] or 0 for k in ("votes_for", "votes_against", "votes_abstain")) > present:
-            c.add(rules.INVALID, _l("More votes than people present (%(n)s).", n=present), f"decisions-{i}-votes_for")
     if minutes is None or not getattr(minutes, "filename", None):
         c.add(rules.REQUIRED, _l("Upload the minutes of the assembly (photo or PDF)."), "file")
     parsing.fail(c)
-    if held_on and db.session.execute(sa.select(Assembly.id).where(
+    held_on, kind = body.held_on, body.kind
+    if db.session.execute(sa.select(Assembly.id).where(
             Assembly.association_id == association.id, Assembly.held_on == held_on, Assembly.kind == kind)).first():
         raise RuleViolation([_already(held_on)])
     blob, ctype, name = read_checked(minutes, field="file")
     required = quorum_required(members_total, kind)
-    counted = families if families is not None else present
-    assembly = Assembly(association_id=association.id, held_on=held_on, kind=kind, place=place, women=women,
-                        men=men, families_present=families, members_total=members_total,
+    counted = families if families is not None else body.present
+    assembly = Assembly(association_id=association.id, held_on=held_on, kind=kind, place=body.place or "",
+                        women=body.women, men=body.men, families_present=families, members_total=members_total,
                         quorum_required=required, quorum_met=members_total > 0 and counted >= required,
-                        notes=notes or None, minutes_sha256=store(blob), minutes_filename=name,
+                        notes=body.notes or None, minutes_sha256=store(blob), minutes_filename=name,
                         minutes_content_type=ctype, created_by_id=actor.id)
-    assembly.decisions = [AssemblyDecision(position=i + 1, **d) for i, d in enumerate(decisions)]
+    assembly.decisions = [AssemblyDecision(position=i + 1, **d.model_dump()) for i, d in enumerate(body.decisions)]
     try:
         with db.session.begin_nested():  # the same assembly sent twice at once: the second is refused
             db.session.add(assembly)
@@ -110,8 +81,8 @@ def register_assembly(association, data, minutes, actor):
     except IntegrityError:
         raise RuleViolation([_already(held_on)]) from None
     audit.record("assembly", assembly.id, "record", actor, association_id=association.id,
-                 data={"held_on": held_on, "kind": kind, "women": women, "men": men, "families_present": families,
-                       "members_total": members_total, "quorum_required": required,
+                 data={"held_on": held_on, "kind": kind, "women": body.women, "men": body.men,
+                       "families_present": families, "members_total": members_total, "quorum_required": required,
                        "quorum_met": assembly.quorum_met, "sha256": assembly.minutes_sha256,
                        "decisions": [{"id": d.id, "kind": d.kind} for d in assembly.decisions]})
     return assembly

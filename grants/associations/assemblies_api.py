@@ -2,56 +2,23 @@
 the minutes in ``file`` and the decisions as a JSON text), one assembly, its minutes file. The board and the
 officer of the region register; auditors, finance and the association's other roles read; another
 association's assembly is a 404."""
-import json
 from datetime import date
-from typing import Literal
 
 import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
-from pydantic import Field, field_validator
 
-from ..api.core import ApiError, Model, Out, api_user, dump, endpoint, load, paginate, require
-from ..schemas.types import SmallInt, UtcDateTime
+from ..api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require
+from ..schemas.types import UtcDateTime
 from ..uploads import send_stored
 from ..workflows import rules
 from . import assemblies
-from .assemblies_models import ASSEMBLY_KINDS, DECISION_KINDS, Assembly
+from .assemblies_models import Assembly
 from .models import Association
+from .schemas import AssemblyIn
 from .permissions import can_register_assembly, can_view_assemblies, can_view_association
 
 TAGS = ("assemblies",)
-
-
-class DecisionIn(Model):
-    kind: Literal[DECISION_KINDS]
-    text: str = Field(min_length=1, max_length=1000)
-    votes_for: SmallInt | None = None
-    votes_against: SmallInt | None = None
-    votes_abstain: SmallInt | None = None
-
-
-class AssemblyIn(Model):
-    held_on: date
-    kind: Literal[ASSEMBLY_KINDS]
-    place: str | None = Field(None, max_length=200)
-    women: SmallInt
-    men: SmallInt
-    #: member families represented, when the minutes say it (the quorum counts these, else the people present)
-    families_present: SmallInt | None = None
-    notes: str | None = Field(None, max_length=4000)
-    #: in a multipart request, a JSON text: ``[{"kind": "direct_contracting", "text": "...", "votes_for": 20}]``
-    decisions: list[DecisionIn] = Field(default_factory=list, max_length=assemblies.MAX_DECISIONS)
-
-    @field_validator("decisions", mode="before")
-    @classmethod
-    def _json_text(cls, value):
-        if isinstance(value, str):
-            try:
-                return json.loads(value) if value.strip() else []
-            except ValueError:
-                raise ValueError("decisions must be a JSON list") from None
-        return value
 
 
 class DecisionOut(Out):
@@ -125,8 +92,7 @@ def register_assembly(association_id, body):
     require(can_register_assembly(api_user(), association), _l("Only the board and the officer register assemblies."))
     if request.mimetype != "multipart/form-data":
         raise ApiError(400, rules.BAD_REQUEST, _l("Send the assembly as multipart/form-data with the minutes in 'file'."))
-    data = body.model_dump()
-    a = assemblies.register_assembly(association, data, request.files.get("file"), api_user())
+    a = assemblies.register_assembly(association, body, request.files.get("file"), api_user())
     return assembly_out(a)
 
 

@@ -76,7 +76,8 @@ def new_assembly(association_id):
     def call():
         data = {k: getattr(form, k).data for k in ("held_on", "kind", "place", "women", "men", "families_present",
                                                    "notes")}
-        data["decisions"] = filled
+        # a row's blank fields are not given; the service reads it all with the one schema (AssemblyIn)
+        data["decisions"] = [{k: v for k, v in row.items() if v} for row in filled]
         return assemblies.register_assembly(association, data, request.files.get("minutes"), current_user)
 
     return form_action(form, call, lambda status: _form_page(association, form, rows, row_errors, status),

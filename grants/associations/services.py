@@ -1,5 +1,4 @@
 """Associations, members (personal data: every change audited) and buyers."""
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -7,13 +6,12 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts import hooks as account_hooks
-from ..common import utcnow
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
-from ..money import to_decimal
 from ..workflows import rules
 from . import hooks
-from .models import SEXES, Association, Buyer, Member
+from .models import Association, Buyer, Member
+from .schemas import AssociationChange, AssociationIn, BuyerIn, MemberChange, MemberIn, passed, read
 
 ASSOCIATION_FIELDS = ("name", "legal_id", "tax_id", "level", "parent_id", "municipality", "region",
                       "founded_year", "bank_name", "bank_account", "phone", "email")
@@ -45,81 +43,49 @@ def _too_long(c, key, value, prefix=""):
     return False
 
 
-def _plain(value):
-    """Upper case without accents: "Varón" -> "VARON"."""
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    return text.strip().upper()
-
-
-SEX_WORDS = {
-    "F": ("F", "FEMENINO", "FEMENINA", "FEM", "MUJER", "FEMALE", "W", "WOMAN"),
-    "M": ("M", "MASCULINO", "MASC", "HOMBRE", "H", "VARON", "V", "MALE", "MAN"),
-    "X": ("X", "OTRO", "OTRA", "OTHER", "O"),
-}
-_SEX = {word: code for code, words in SEX_WORDS.items() for word in words}
-YES_WORDS = ("1", "TRUE", "T", "Y", "YES", "S", "SI", "ON", "X")
-NO_WORDS = ("", "0", "FALSE", "F", "N", "NO", "OFF", "NONE")
-
-
-def parse_sex(value):
-    """``F``, ``M`` or ``X`` from codes or words in Spanish or English; None when not understood."""
-    return _SEX.get(_plain(value)) if value is not None else None
-
-
-def parse_yes_no(value):
-    """True/False from a bool or a word ("sí", "no", "1", "x"...); None when not understood."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    word = _plain(value)
-    if word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
-    return None
+def _association_values(data, c, creating):
+    """The values an association takes from ``data`` (an ``AssociationIn``/``AssociationChange`` or a mapping
+    read with it), each field error added to ``c``; a change's blank fields: the name, municipality and region
+    refused, the level 1, the others cleared."""
+    if hasattr(data, "items"):  # a page's "no parent" may be 0
+        data = {k: None if k == "parent_id" and v in (0, "0") else v for k, v in data.items()}
+    body = read(AssociationIn if creating else AssociationChange, data, c)
+    if body is None:
+        values = {}
+    elif creating:
+        values = {k: getattr(body, k) for k in ASSOCIATION_FIELDS}
+    else:
+        values = body.given()
+        values.pop("version", None)
+    if not creating and not isinstance(data, AssociationChange):
+        for key in ASSOCIATION_FIELDS:
+            if key in data and _blank(data[key]):
+                if key in ("name", "municipality", "region"):
+                    c.add(rules.REQUIRED, _l("This field is required."), key)
+                else:
+                    values[key] = 1 if key == "level" else None
+    return values
 
 
 def _set_association(assoc, data, c, creating):
-    for key in ("name", "municipality", "region"):
-        if creating or key in data:
-            value = _text(data, key) or ""
-            if not value:
-                c.add(rules.REQUIRED, _l("This field is required."), key)
+    values = _association_values(data, c, creating)
+    if c.violations:
+        return
+    for key, value in values.items():
+        if key != "parent_id":
             setattr(assoc, key, value)
-    for key in ("legal_id", "tax_id", "bank_name", "bank_account", "phone", "email"):
-        if key in data:
-            setattr(assoc, key, _text(data, key) or None)
-    for key in ("name", "municipality", "region", "legal_id", "tax_id", "bank_name", "bank_account", "phone",
-                "email"):
-        if creating or key in data:
-            _too_long(c, key, getattr(assoc, key))
-    if creating or "level" in data:
-        try:
-            assoc.level = int(data.get("level") or 1)
-            if assoc.level not in (1, 2, 3):
-                raise ValueError
-        except (TypeError, ValueError):
-            c.add(rules.INVALID, _l("The level is 1 (base), 2 or 3."), "level")
-    if "founded_year" in data:
-        raw = data.get("founded_year")
-        try:
-            assoc.founded_year = int(raw) if raw not in (None, "") else None
-            if assoc.founded_year is not None and not 1900 <= assoc.founded_year <= 2100:
-                raise ValueError
-        except (TypeError, ValueError):
-            c.add(rules.INVALID, _l("Enter a year such as 2004."), "founded_year")
-    if "parent_id" in data:
-        raw = data.get("parent_id")
-        if raw in (None, "", 0, "0"):
+    if "parent_id" in values:
+        if values["parent_id"] is None:
             assoc.parent = None
         else:
-            parent = db.session.get(Association, int(raw)) if str(raw).isdigit() and len(str(raw)) < 10 else None
+            parent = db.session.get(Association, values["parent_id"])
             if parent is None or parent is assoc:
                 c.add(rules.INVALID, _l("Choose an existing parent association."), "parent_id")
             elif parent.level <= (assoc.level or 1):
                 c.add(rules.INVALID, _l("The parent must be of a higher level (2 or 3)."), "parent_id")
             else:
                 assoc.parent = parent
-    elif "level" in data and assoc.parent is not None and assoc.parent.level <= (assoc.level or 1):
+    elif "level" in values and assoc.parent is not None and assoc.parent.level <= (assoc.level or 1):
         c.add(rules.INVALID, _l("The parent must be of a higher level (2 or 3)."), "parent_id")
 
 
@@ -154,62 +120,33 @@ def update_association(assoc, data, actor):
     return assoc
 
 
-def _set_member(member, data, c, creating, prefix=""):
-    def err(rule, msg, key):
-        c.add(rule, msg, prefix + key)
+#: what a blank field of a change means: the required ones are refused, the others take this value
+_BLANK_MEANS = {"birth_year": None, "phone": None, "hectares": Decimal("0.00"), "indigenous": False}
 
-    for key in ("full_name", "national_id"):
-        if creating or key in data:
-            value = _text(data, key) or ""
-            if not value:
-                err(rules.REQUIRED, _l("This field is required."), key)
-            if _too_long(c, key, value, prefix):
-                value = value[:MAX_LENGTHS[key]]
-            setattr(member, key, value)
-    if creating or "sex" in data:
-        raw = _text(data, "sex") or ""
-        sex = parse_sex(raw)
-        if not raw:
-            err(rules.REQUIRED, _l("This field is required."), "sex")
-        elif sex not in SEXES:
-            err(rules.INVALID, _l("Sex is F (woman), M (man) or X (other)."), "sex")
-        member.sex = sex or "X"
-    if "birth_year" in data:
-        raw = data.get("birth_year")
-        try:
-            member.birth_year = int(str(raw).strip()) if raw not in (None, "") and not isinstance(raw, bool) else None
-            if isinstance(raw, bool) or (member.birth_year is not None
-                                         and not 1900 <= member.birth_year <= utcnow().year):
-                raise ValueError
-        except (TypeError, ValueError):
-            member.birth_year = None
-            err(rules.INVALID, _l("Enter a birth year such as 1975."), "birth_year")
-    if "indigenous" in data:
-        value = parse_yes_no(data.get("indigenous"))
-        if value is None:
-            err(rules.INVALID, _l("Write yes or no (sí / no)."), "indigenous")
-        member.indigenous = bool(value)
-    elif creating:
-        member.indigenous = False
-    if creating or "hectares" in data:
-        raw = data.get("hectares")
-        try:
-            if isinstance(raw, bool):
-                raise ValueError
-            member.hectares = to_decimal(str(raw).replace(",", ".") if raw not in (None, "") else "0")
-            if not 0 <= member.hectares < 100000:
-                raise ValueError
-        except (TypeError, ValueError, ArithmeticError):  # decimal.InvalidOperation for 1e30
-            member.hectares = to_decimal("0")
-            err(rules.INVALID, _l("Enter the hectares as a number such as 2.5."), "hectares")
-    for key in ("phone",):
-        if key in data:
-            value = _text(data, key) or None
-            if _too_long(c, key, value, prefix):
-                value = value[:MAX_LENGTHS[key]]
-            setattr(member, key, value)
-    if "active" in data and data["active"] is not None:
-        member.active = bool(data["active"])
+
+def _blank(value):
+    return value is None or isinstance(value, str) and not value.strip()
+
+
+def _member_values(data, c, creating, prefix=""):
+    """The values a member takes from ``data`` (a ``MemberIn``/``MemberChange`` or a mapping read with it),
+    each field error added to ``c`` at ``prefix + field``; a change's blank fields as ``_BLANK_MEANS`` says."""
+    if not isinstance(data, MemberChange) and hasattr(data, "items"):  # a spreadsheet's cell may be a number
+        data = {k: str(v) if k in ("full_name", "national_id", "phone") and isinstance(v, int)
+                and not isinstance(v, bool) else v for k, v in data.items()}
+    body = read(MemberIn if creating else MemberChange, data, c, prefix)
+    if creating:
+        return {k: getattr(body, k) for k in MEMBER_FIELDS if k != "active"} if body is not None else {}
+    values = body.given() if body is not None else {}
+    values.pop("version", None)
+    if not isinstance(data, MemberChange):
+        for key in MEMBER_FIELDS:
+            if key in data and _blank(data[key]) and key != "active":
+                if key in _BLANK_MEANS:
+                    values[key] = _BLANK_MEANS[key]
+                else:
+                    c.add(rules.REQUIRED, _l("This field is required."), prefix + key)
+    return values
 
 
 def _duplicate_id(association, national_id, member=None):
@@ -225,8 +162,8 @@ def member_snapshot(m):
 def add_member(association, data, actor):
     """Add a member family. Raises ``ValidationFailed`` (including a duplicate national id)."""
     c = Collector()
-    member = Member(association_id=association.id, active=True)
-    _set_member(member, data, c, creating=True)
+    values = _member_values(data, c, creating=True)
+    member = Member(association_id=association.id, active=True, **values)
     if member.national_id and _duplicate_id(association, member.national_id):
         c.add(rules.DUPLICATE, _l("A member with this ID number is already registered."), "national_id")
     _fail(c)
@@ -241,8 +178,12 @@ def update_member(member, data, actor):
     """Change the keys present in ``data``. Raises ``ValidationFailed`` (including a duplicate national id)."""
     c = Collector()
     before = member_snapshot(member)
+    values = _member_values(data, c, creating=False)
     with db.session.no_autoflush:
-        _set_member(member, data, c, creating=False)
+        if not c.violations:
+            for key, value in values.items():
+                if key != "active" or value is not None:
+                    setattr(member, key, value)
         if member.national_id and _duplicate_id(member.association, member.national_id, member):
             c.add(rules.DUPLICATE, _l("A member with this ID number is already registered."), "national_id")
     _fail(c)
@@ -283,8 +224,10 @@ def import_members(association, rows, actor):
     for position, row in enumerate(rows, start=2):  # row 1 is the header
         number = row.get("_row", position)
         data = {k: v for k, v in row.items() if k in MEMBER_FIELDS and k != "active"}
-        member = Member(association_id=association.id, active=True)
-        _set_member(member, data, c, creating=True, prefix=f"row {number}: ")
+        values = _member_values(data, c, creating=True, prefix=f"row {number}: ")
+        if not values:  # its errors are in ``c``; its ID number still counts against the others
+            values = {"national_id": passed(data, c, "national_id", f"row {number}: ")}
+        member = Member(association_id=association.id, active=True, **values)
         nid = member.national_id
         if nid:
             if nid in seen:
@@ -353,21 +296,18 @@ def masked_member(m):
 
 
 def create_buyer(data, actor):
-    """Register a buyer. Raises ``ValidationFailed`` (name missing, tax ID taken, too long)."""
+    """Register a buyer: ``data`` is a ``BuyerIn`` (grants/associations/schemas.py) or a mapping read with it.
+    Raises ``ValidationFailed`` listing together the name missing, a tax ID taken and any text too long."""
     c = Collector()
-    buyer = Buyer()
-    name = _text(data, "name") or ""
-    if not name:
+    body = read(BuyerIn, data, c)
+    values = ({k: getattr(body, k) for k in BUYER_FIELDS} if body is not None
+              else {k: passed(data, c, k) for k in BUYER_FIELDS})
+    if not values["name"] and not any(v.field == "name" for v in c.violations):
         c.add(rules.REQUIRED, _l("This field is required."), "name")
-    buyer.name = name
-    for key in BUYER_FIELDS[1:]:
-        if key in data:
-            setattr(buyer, key, _text(data, key) or None)
-    for key in BUYER_FIELDS:
-        _too_long(c, key, getattr(buyer, key))
-    if buyer.tax_id and db.session.execute(db.select(Buyer).where(Buyer.tax_id == buyer.tax_id)).scalar():
+    if values["tax_id"] and db.session.execute(db.select(Buyer).where(Buyer.tax_id == values["tax_id"])).scalar():
         c.add(rules.DUPLICATE, _l("A buyer with this tax ID is already registered."), "tax_id")
     _fail(c)
+    buyer = Buyer(**{k: values[k] or None for k in BUYER_FIELDS[1:]}, name=values["name"])
     db.session.add(buyer)
     db.session.flush()
     audit.record("buyer", buyer.id, "create_buyer", actor, data={k: getattr(buyer, k) for k in BUYER_FIELDS})

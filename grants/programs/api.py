@@ -1,33 +1,18 @@
 """API endpoints of programs and calls (see API.md). Everyone signed in reads; admins write."""
-from typing import Annotated
-
 import sqlalchemy as sa
-from pydantic import BeforeValidator, Field, create_model
+from pydantic import create_model
 
-from ..api.core import (Model, Out, Patch, api_user, bool_arg, changing, dump, endpoint, int_arg, load, load_one,
+from ..api.core import (Out, api_user, bool_arg, changing, dump, endpoint, int_arg, load, load_one,
                         operation, paginate, require_role, search)
-from ..schemas.types import AmountStr, Id, ShareStr, UtcDateTime, UtcDateTimeIn, no_bool
+from ..schemas.types import AmountStr, UtcDateTime
 from ..common import utcnow
 from . import services
 from .models import RULES, Call, Program
-
-#: the API type of each kind of rule
-_KIND = {"ratio": ShareStr, "money": AmountStr,
-         "int": Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(no_bool)],
-         "bool": Annotated[bool, Field(strict=True)]}
-
-
-def _rules_model(name, required):
-    fields = {}
-    for rule, (kind, default) in RULES.items():
-        fields[rule] = (_KIND[kind], ...) if required else (_KIND[kind], Field(None))
-    base = Out if required else Model
-    return create_model(name, __base__=base, **fields)
-
+from .schemas import RULE_TYPES, CallCreate, CallPatch, ProgramCreate, ProgramPatch
 
 #: every rule of ``RULES``: shares as "0.70", money as "10000.00", counts as integers, flags as booleans
-RulesOut = _rules_model("ProgramRules", required=True)
-RulesIn = _rules_model("ProgramRulesIn", required=False)
+RulesOut = create_model("ProgramRules", __base__=Out,
+                        **{rule: (RULE_TYPES[kind], ...) for rule, (kind, _default) in RULES.items()})
 
 
 class ProgramOut(Out):
@@ -40,29 +25,6 @@ class ProgramOut(Out):
     version: int
     created_at: UtcDateTime
     updated_at: UtcDateTime
-
-
-class ProgramCreate(Model):
-    code: str = Field(max_length=30)
-    name: str = Field(max_length=200)
-    currency: str = Field(max_length=20)
-    description: str | None = Field(None, max_length=20000)
-    rules: RulesIn = Field(default_factory=RulesIn)
-
-
-class ProgramPatch(Patch):
-    code: str = Field(None, max_length=30)
-    name: str = Field(None, max_length=200)
-    currency: str = Field(None, max_length=20)
-    description: str | None = Field(None, max_length=20000)
-    rules: RulesIn = None
-
-
-class Criterion(Model):
-    code: str = Field(min_length=1, max_length=40)
-    name: str = Field(max_length=200)
-    weight: Annotated[int, Field(ge=0, le=100), BeforeValidator(no_bool)]
-    max: Annotated[int, Field(ge=1, le=1000), BeforeValidator(no_bool)] = 5
 
 
 class CriterionOut(Out):
@@ -89,36 +51,6 @@ class CallOut(Out):
     updated_at: UtcDateTime
 
 
-Region = Annotated[str, Field(min_length=1, max_length=80)]
-
-
-class CallCreate(Model):
-    program_id: Id
-    title: str = Field(max_length=200)
-    description: str | None = Field(None, max_length=20000)
-    opens_at: UtcDateTimeIn
-    closes_at: UtcDateTimeIn
-    envelope: AmountStr
-    #: none given: the default set of ASSESSMENTS.md
-    criteria: list[Criterion] = Field(default_factory=list, max_length=50)
-    #: empty: every committee member
-    committee_ids: list[Id] = Field(default_factory=list, max_length=200)
-    #: empty: every region
-    regions: list[Region] = Field(default_factory=list, max_length=100)
-
-
-class CallPatch(Patch):
-    program_id: Id = None
-    title: str = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=20000)
-    opens_at: UtcDateTimeIn = None
-    closes_at: UtcDateTimeIn = None
-    envelope: AmountStr = None
-    criteria: list[Criterion] = Field(None, max_length=50)
-    committee_ids: list[Id] = Field(None, max_length=200)
-    regions: list[Region] = Field(None, max_length=100)
-
-
 def _program_out(program):
     data = {c: getattr(program, c) for c in ("id", "code", "name", "currency", "description", "version",
                                               "created_at", "updated_at")}
@@ -133,13 +65,6 @@ def _call_out(call):
     data["criteria"] = [c.as_dict() for c in call.criteria]
     data["is_open"] = call.is_open()
     return dump(CallOut, data)
-
-
-def _program_data(body, exclude=()):
-    data = body.model_dump(exclude_unset=True, exclude={"version", "rules", *exclude})
-    if body.rules is not None:
-        data["rules"] = body.rules.model_dump(exclude_unset=True)
-    return data
 
 
 # programs ---------------------------------------------------------------------------------------
@@ -157,7 +82,7 @@ def list_programs():
 def create_program(body):
     """Rules not given take their defaults (DOMAIN.md)."""
     require_role("admin")
-    program = services.create_program(_program_data(body), api_user())
+    program = services.create_program(body, api_user())
     return _program_out(program)
 
 
@@ -166,9 +91,15 @@ def get_program(program_id):
     return _program_out(load(Program, program_id))
 
 
+def _changing(obj, body):
+    """The version checked and moved; the body as it is for the service."""
+    changing(obj, body)
+    return body
+
+
 def _update_program(program, body, actor):
-    changing(program, body)  # the version checked and moved; the rules are sent apart
-    return services.update_program(program, _program_data(body), actor)
+    changing(program, body)  # the version checked and moved
+    return services.update_program(program, body, actor)
 
 
 operation("/programs/<int:program_id>", ["PATCH"], summary="Change a program or its rules (admin)",
@@ -201,8 +132,7 @@ def create_call(body):
     """Without ``criteria`` the call gets the default scoring criteria; without ``committee_ids``
     every committee member sits on it; without ``regions`` it covers every region."""
     require_role("admin")
-    data = body.model_dump(exclude_unset=True)
-    call = services.create_call(data, api_user())
+    call = services.create_call(body, api_user())
     return _call_out(call)
 
 
@@ -213,4 +143,4 @@ def get_call(call_id):
 
 operation("/calls/<int:call_id>", ["PATCH"], summary="Change a call (admin)", body=CallPatch, response=CallOut,
           tags=("calls",), name="update_call", load=load_one(Call, "admin"), answer_loaded=_call_out,
-          call=lambda call, body, actor: services.update_call(call, changing(call, body), actor))
+          call=lambda call, body, actor: services.update_call(call, _changing(call, body), actor))

@@ -1,16 +1,17 @@
 """Programs (rules) and calls (window, envelope, regions, criteria, committee)."""
-from datetime import datetime, timezone
 from decimal import Decimal
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..errors import Collector, ValidationFailed
 from ..extensions import db
-from ..money import to_decimal
 from ..accounts.models import User
 from ..workflows import rules as rule_codes
+from ..schemas.fields import passed, read
 from .models import DEFAULT_CRITERIA, RULES, Call, CallCommittee, CallCriterion, CallRegion, Program
+from .schemas import CallChange, CallCreate, ProgramChange, ProgramCreate
 
 
 #: upper bounds that keep typed numbers inside the database's integer columns
@@ -23,74 +24,60 @@ def _fail(c):
         raise ValidationFailed(_l("Some fields need attention."), c.violations)
 
 
-#: counts that must be at least 1 (the database refuses 0 too)
-AT_LEAST_ONE = ("min_families", "max_families", "min_quotations", "committee_quorum", "report_period_months",
-                "tranche_response_days")
+def _rules_given(body):
+    return body.rules.given() if body is not None and body.rules is not None else {}
 
 
-def parse_rule(name, raw):
-    """Convert a submitted rule value (string, int, bool) to its typed value; ValueError if bad."""
-    kind, _default = RULES[name]
-    if kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        if str(raw).strip().lower() in ("1", "true", "y", "yes", "on", "si", "sí"):
-            return True
-        if str(raw).strip().lower() in ("0", "false", "n", "no", "off", ""):
-            return False
-        raise ValueError
-    if kind == "int":
-        if isinstance(raw, bool):
-            raise ValueError
-        value = int(str(raw).strip())
-        if value < (1 if name in AT_LEAST_ONE else 0) or value > MAX_COUNT:
-            raise ValueError
-        return value
-    value = to_decimal(raw, 4 if kind == "ratio" else 2)
-    if value < 0 or (kind == "ratio" and value > 1) or value >= MAX_AMOUNT:
-        raise ValueError
-    return value
+def _program_values(data, c, creating):
+    """The values a program takes from ``data`` (a ``ProgramCreate``/``ProgramChange`` or a mapping read with
+    it), each field error added to ``c``: a rule at ``rules.<name>`` (an unknown one named); a change's blank
+    code or name refused, a blank description cleared."""
+    body = read(ProgramCreate if creating else ProgramChange, data, c)
+    for v in c.violations:
+        name = (v.field or "").removeprefix("rules.")
+        if v.field != name and name not in RULES:
+            v.message = _l("Unknown rule: %(name)s", name=name)
+    if body is None:
+        return {}, {}
+    values = body.given() if not creating else {k: getattr(body, k) for k in ("code", "name", "currency",
+                                                                               "description")}
+    values.pop("version", None)
+    values.pop("rules", None)
+    if not creating and not isinstance(data, ProgramChange):
+        for key in ("code", "name", "description"):
+            if key in data and (data[key] is None or isinstance(data[key], str) and not data[key].strip()):
+                if key == "description":
+                    values[key] = None
+                else:
+                    c.add(rule_codes.REQUIRED, _l("This field is required."), key)
+    return values, _rules_given(body)
 
 
-def _apply_rules(program, rules, c):
-    for name, raw in (rules or {}).items():
-        if name not in RULES:
-            c.add(rule_codes.INVALID, _l("Unknown rule: %(name)s", name=name), f"rules.{name}")
-            continue
-        try:
-            setattr(program, name, parse_rule(name, raw))
-        except (ValueError, TypeError):
-            c.add(rule_codes.INVALID, _l("Not a valid value for this rule."), f"rules.{name}")
+def _set_program(program, data, c, creating):
+    values, rules = _program_values(data, c, creating)
+    if c.violations:
+        return
+    for key, value in {**values, **rules}.items():
+        setattr(program, key, value)
     if (program.min_families or 0) > (program.max_families or 0):
         c.add(rule_codes.INVALID, _l("The minimum of families cannot exceed the maximum."), "rules.min_families")
 
 
-def _program_fields(program, data, c, creating):
-    for key in ("code", "name"):
-        if creating or key in data:
-            value = (data.get(key) or "").strip()
-            if not value:
-                c.add(rule_codes.REQUIRED, _l("This field is required."), key)
-            setattr(program, key, value)
-    if creating or "currency" in data:
-        currency = (data.get("currency") or "").strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            c.add(rule_codes.INVALID, _l("Use a three-letter currency code such as BOB or COP."), "currency")
-        program.currency = currency
-    if "description" in data:
-        program.description = data.get("description")
-    if program.code:
-        other = db.session.execute(db.select(Program).where(Program.code == program.code)).scalar()
+def _code_taken(program, code, c):
+    if code:
+        other = db.session.execute(db.select(Program).where(Program.code == code)).scalar()
         if other is not None and other is not program:
             c.add(rule_codes.DUPLICATE, _l("Another program already uses this code."), "code")
 
 
 def create_program(data, actor):
-    """Create a program with its rules (defaults for those not given). Raises ``ValidationFailed``."""
+    """Create a program with its rules (defaults for those not given): ``data`` is a ``ProgramCreate``
+    (grants/programs/schemas.py) or a mapping read with it. Raises ``ValidationFailed`` listing the field
+    errors with a code already used."""
     c = Collector()
     program = Program(**{name: default for name, (_k, default) in RULES.items()})
-    _program_fields(program, data, c, creating=True)
-    _apply_rules(program, data.get("rules"), c)
+    _set_program(program, data, c, creating=True)
+    _code_taken(program, program.code or passed(data, c, "code"), c)
     _fail(c)
     db.session.add(program)
     db.session.flush()
@@ -100,11 +87,12 @@ def create_program(data, actor):
 
 
 def update_program(program, data, actor):
+    """Change the fields given: ``data`` is a ``ProgramChange``/``ProgramPatch`` or a mapping read with it."""
     c = Collector()
     before = program.rules()
     with db.session.no_autoflush:
-        _program_fields(program, data, c, creating=False)
-        _apply_rules(program, data.get("rules"), c)
+        _set_program(program, data, c, creating=False)
+        _code_taken(program, program.code if not c.violations else passed(data, c, "code"), c)
     _fail(c)
     db.session.flush()
     after = program.rules()
@@ -114,88 +102,109 @@ def update_program(program, data, actor):
     return program
 
 
-def _parse_dt(raw):
-    """A datetime or ISO 8601 text as naive UTC (a naive value is taken as UTC already)."""
-    if isinstance(raw, datetime):
-        value = raw
-    else:
-        value = datetime.fromisoformat(str(raw or "").strip().replace("Z", "+00:00"))
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
+CRITERION_MESSAGE = _l("Each criterion needs a unique code, a weight of 0 or more and a maximum above 0.")
+#: what a field's schema error reads as on a call (the program: a choice; a moment; an amount)
+_CALL_MESSAGES = {"program_id": (rule_codes.REQUIRED, _l("Choose a program.")),
+                  "opens_at": (rule_codes.INVALID, _l("Enter a date and time such as 2026-03-01T08:00.")),
+                  "closes_at": (rule_codes.INVALID, _l("Enter a date and time such as 2026-03-01T08:00.")),
+                  "envelope": (rule_codes.INVALID, _l("Enter an amount such as 1500000.00."))}
+
+
+def _call_input(data):
+    """A mapping (a page, the demo) as the call's schema reads it: blank regions left out, a criterion
+    without a name named by its code, a blank envelope 0."""
+    if not hasattr(data, "items"):
+        return data
+    data = dict(data)
+    if isinstance(data.get("regions"), (list, tuple)):
+        data["regions"] = [r.strip() if isinstance(r, str) else r for r in data["regions"]
+                           if not (r is None or isinstance(r, str) and not r.strip())]
+    if isinstance(data.get("criteria"), (list, tuple)):
+        data["criteria"] = [{**item, "name": item.get("code")} if isinstance(item, dict) and isinstance(
+            item.get("code"), str) and not str(item.get("name") or "").strip() else item for item in data["criteria"]]
+    if "envelope" in data and data["envelope"] in (None, ""):
+        data["envelope"] = "0"
+    return data
+
+
+def _call_values(data, c, creating):
+    """The values a call takes from ``data`` (a ``CallCreate``/``CallChange`` or a mapping read with it), each
+    error added to ``c``: a criterion's at ``criteria.N`` (once a row), the others at their field."""
+    mapping = _call_input(data)
+    body = read(CallCreate if creating else CallChange, mapping, c)
+    rows = set()
+    for v in list(c.violations):
+        parts = (v.field or "").split("-")
+        if parts[0] == "criteria" and len(parts) > 1:
+            c.violations.remove(v)
+            if parts[1] not in rows:
+                rows.add(parts[1])
+                c.add(rule_codes.INVALID, CRITERION_MESSAGE, f"criteria.{parts[1]}")
+        elif v.field in _CALL_MESSAGES:
+            v.rule, v.message = _CALL_MESSAGES[v.field]
+    if body is None:
+        return {}
+    if creating:
+        return {k: getattr(body, k) for k in CallCreate.model_fields}
+    values = body.given()
+    values.pop("version", None)
+    if not isinstance(data, CallChange):
+        for key in ("title", "description"):
+            if key in data and (data[key] is None or isinstance(data[key], str) and not data[key].strip()):
+                if key == "description":
+                    values[key] = None
+                else:
+                    c.add(rule_codes.REQUIRED, _l("This field is required."), key)
+    return values
 
 
 def _call_fields(call, data, c, creating):
-    if creating or "program_id" in data:
-        program = db.session.get(Program, int(data.get("program_id") or 0)) if str(
-            data.get("program_id") or "").isdigit() else None
+    values = _call_values(data, c, creating)
+    if "program_id" in values:
+        program = db.session.get(Program, values["program_id"])
         if program is None:
             c.add(rule_codes.REQUIRED, _l("Choose a program."), "program_id")
         else:
             call.program = program
-    if creating or "title" in data:
-        call.title = (data.get("title") or "").strip()
-        if not call.title:
-            c.add(rule_codes.REQUIRED, _l("This field is required."), "title")
-    if "description" in data:
-        call.description = data.get("description")
-    for key in ("opens_at", "closes_at"):
-        if creating or key in data:
-            try:
-                setattr(call, key, _parse_dt(data.get(key)))
-            except (ValueError, TypeError):
-                c.add(rule_codes.INVALID, _l("Enter a date and time such as 2026-03-01T08:00."), key)
+    for key in ("title", "description", "opens_at", "closes_at", "envelope"):
+        if key in values:
+            setattr(call, key, values[key])
     if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
         c.add(rule_codes.INVALID, _l("The call must close after it opens."), "closes_at")
-    if creating or "envelope" in data:
-        try:
-            call.envelope = to_decimal(data.get("envelope") if data.get("envelope") not in (None, "") else "0")
-            if call.envelope < 0 or call.envelope >= MAX_AMOUNT:
-                raise ValueError
-        except (ValueError, TypeError):
-            c.add(rule_codes.INVALID, _l("Enter an amount such as 1500000.00."), "envelope")
-    if "regions" in data:
-        regions = sorted({(r or "").strip() for r in data.get("regions") or [] if (r or "").strip()})
-        call.region_rows = [CallRegion(region=r) for r in regions]
-    if "committee_ids" in data:
+    if call.envelope is not None and call.envelope >= MAX_AMOUNT:
+        c.add(rule_codes.INVALID, _l("Enter an amount such as 1500000.00."), "envelope")
+    if values.get("regions") is not None:
+        call.region_rows = [CallRegion(region=r) for r in sorted(set(values["regions"]))]
+    if values.get("committee_ids") is not None:
         rows = []
-        for uid in sorted({int(u) for u in data.get("committee_ids") or [] if str(u).isdigit()}):
+        for uid in sorted(set(values["committee_ids"])):
             user = db.session.get(User, uid)
             if user is None or not user.has_role("committee"):
                 c.add(rule_codes.INVALID, _l("Only committee members can sit on a call's committee."), "committee_ids")
             else:
                 rows.append(CallCommittee(user_id=uid))
         call.committee_rows = rows
-    if "criteria" in data and data.get("criteria"):
-        _set_criteria(call, data["criteria"], c)
+    if values.get("criteria"):
+        _set_criteria(call, values["criteria"], c)
     elif creating:
-        from flask_babel import get_locale
-
         spanish = str(get_locale() or "es").startswith("es")
         call.criteria = [CallCriterion(code=code, name=es if spanish else en, weight=w, max=5, position=i)
                          for i, (code, en, es, w) in enumerate(DEFAULT_CRITERIA)]
 
 
 def _set_criteria(call, items, c):
-    """Replace the criteria by ``items``; a criterion whose code stays keeps its row (and its id, which
-    scores may refer to)."""
+    """Replace the criteria by ``items`` (validated ``Criterion``); a criterion whose code stays keeps its
+    row (and its id, which scores may refer to)."""
     existing = {row.code: row for row in call.criteria}
     rows, codes = [], set()
     for i, item in enumerate(items):
-        try:
-            code = str(item.get("code") or "").strip()
-            name = str(item.get("name") or code).strip()
-            weight = int(item.get("weight"))
-            top = int(item["max"]) if item.get("max") not in (None, "") else 5
-            if not code or code in codes or not 0 <= weight <= 100 or not 0 < top <= 1000:
-                raise ValueError
-        except (ValueError, TypeError, AttributeError):
-            c.add(rule_codes.INVALID, _l("Each criterion needs a unique code, a weight of 0 or more and a maximum above 0."),
-                  f"criteria.{i}")
+        code = item.code.strip()
+        if not code or code in codes:
+            c.add(rule_codes.INVALID, CRITERION_MESSAGE, f"criteria.{i}")
             continue
         codes.add(code)
         row = existing.get(code) or CallCriterion(code=code)
-        row.name, row.weight, row.max, row.position = name, weight, top, i
+        row.name, row.weight, row.max, row.position = item.name.strip() or code, item.weight, item.max, i
         rows.append(row)
     if rows and sum(r.weight for r in rows) != 100:
         c.add(rule_codes.INVALID, _l("The weights of the criteria must add up to 100."), "criteria")

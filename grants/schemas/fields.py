@@ -13,6 +13,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..money import amount_hint
 from . import Patch, from_form
+from . import form_data as _form_data, violations as _violations
 from .types import AmountStr, no_bool
 
 
@@ -112,3 +113,30 @@ def written(body, partial=(Patch,)):
     if isinstance(body, partial):
         return body.given()
     return {name: getattr(body, name) for name in type(body).model_fields if name != "version"}
+
+
+# for the services that list field errors with the checks needing the database (h3) -----------------------
+
+def read(model, data, c, prefix=""):
+    """``data`` as a validated ``model`` (a model passes as it is; a mapping is read as a form is), or None
+    after adding each of its errors to the collector ``c`` at its field (``prefix`` before it; an item of a
+    list at ``name-N-key``, as the page's rows are named), so that the service lists them with the checks
+    that need the database."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(_form_data(model, data), context={"form": True})
+    except ValidationError as exc:
+        for err, v in zip(exc.errors(include_url=False, include_input=False), _violations(exc)):
+            loc = [str(p) for p in err.get("loc", ())]
+            c.add(v.rule, v.message, prefix + ("-".join(loc) if len(loc) > 1 and loc[1].isdigit() else v.field))
+        return None
+
+
+def passed(data, c, key, prefix=""):
+    """What ``data`` gives for ``key`` (text, stripped; None when blank) when the model failed on other fields:
+    None when ``key`` itself had an error."""
+    raw = data.get(key) if hasattr(data, "get") else None
+    if raw is None or any(v.field == prefix + key for v in c.violations):
+        return None
+    return str(raw).strip() or None

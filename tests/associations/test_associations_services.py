@@ -241,3 +241,21 @@ def test_member_data_permissions(db, association, admin, officer, other_officer,
     assert not perm.can_view_association(other_board, association)
     assert not perm.can_view_association(other_officer, association)
     assert perm.can_view_buyers(auditor) and not perm.can_view_buyers(member_user)
+
+
+# ---- one schema for the API, the pages and the spreadsheet ------------------------------------------------
+
+def test_member_schema_reads_words_from_pages_and_values_from_clients(app):
+    from pydantic import ValidationError
+
+    from grants.associations.schemas import MemberIn
+
+    page = MemberIn.model_validate({**GOOD, "sex": "Varón"}, context={"form": True})
+    assert (page.sex, page.indigenous, page.hectares, page.birth_year) == ("M", True, Decimal("2.75"), 1978)
+    with pytest.raises(ValidationError):  # an API client sends the code and a boolean, not words
+        MemberIn.model_validate({**GOOD, "sex": "Varón", "indigenous": True, "hectares": "2.75"},
+                                context={"client": True})
+    client = MemberIn.model_validate({**GOOD, "indigenous": True, "hectares": "2.75"}, context={"client": True})
+    assert (client.sex, client.hectares) == ("F", Decimal("2.75"))
+    with pytest.raises(ValidationError):  # out of range, from either
+        MemberIn.model_validate({**GOOD, "indigenous": True, "hectares": "100000.00"}, context={"client": True})

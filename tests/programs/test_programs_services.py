@@ -172,12 +172,15 @@ def test_window_helpers_use_utc(db, make_call):
     assert call.closes_at - call.opens_at == timedelta(days=2)
 
 
-def test_counts_that_must_be_positive_refuse_zero():
-    import pytest
+def test_counts_that_must_be_positive_refuse_zero(app):
+    from pydantic import ValidationError
 
-    from grants.programs.services import parse_rule
+    from grants.programs.schemas import RulesIn
 
     for name in ("min_families", "max_families", "min_quotations", "committee_quorum"):
-        with pytest.raises(ValueError):
-            parse_rule(name, "0")
-        assert parse_rule(name, "1") == 1
+        for context in ({"form": True}, {"client": True}):
+            with pytest.raises(ValidationError):
+                RulesIn.model_validate({name: "0" if "form" in context else 0}, context=context)
+        assert getattr(RulesIn.model_validate({name: "1"}, context={"form": True}), name) == 1
+    # a count that may be 0 (days to acknowledge a grievance) takes 0 from a page
+    assert RulesIn.model_validate({"grievance_ack_days": "0"}, context={"form": True}).grievance_ack_days == 0
