@@ -17,6 +17,7 @@ import config
 from grants import create_app
 from grants.extensions import db as _db
 from tests.conftest import IN_CI, PASSWORD
+from tests.statements import statements
 
 PGBIN = next((f"/usr/lib/postgresql/{v}/bin" for v in ["15"] + sorted(
     os.listdir("/usr/lib/postgresql") if os.path.isdir("/usr/lib/postgresql") else [], reverse=True)
@@ -196,18 +197,10 @@ def test_postgresql_stopped_mid_run_gives_503_and_recovers(cluster):
 
 
 def test_healthz_needs_no_database_and_no_session(app, client):
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    sa.event.listen(_db.engine, "before_cursor_execute", count)
-    try:
+    with statements(_db.engine) as seen:
         resp = client.get("/healthz")
-    finally:
-        sa.event.remove(_db.engine, "before_cursor_execute", count)
     assert resp.status_code == 200 and resp.get_data(as_text=True) == "ok\n"
-    assert statements == []
+    assert seen == []
     assert "Set-Cookie" not in resp.headers
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.get_data(as_text=True) == "ready\n"

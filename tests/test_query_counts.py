@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from grants.demo import seed_scale
+from tests.statements import statements
 
 PAGES = ("/alliances/", "/associations/", "/dashboard")
 
@@ -13,16 +14,8 @@ PAGES = ("/alliances/", "/associations/", "/dashboard")
 def _statements(db, client, page):
     """(status, statements) of one GET after a warm-up GET of the same page."""
     client.get(page)
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements(db.engine) as seen:
         resp = client.get(page)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     return resp.status_code, seen
 
 
@@ -136,17 +129,8 @@ def _task_work(db, app, users, pages):
         if not path.rstrip("/").split("/")[-1].isdigit():
             continue
         alliance = db.session.get(Alliance, int(path.rstrip("/").split("/")[-1]))
-        seen = []
-
-        def count(conn, cursor, statement, parameters, context, executemany):
-            seen.append(statement)
-
-        with app.test_request_context(path):
-            sa.event.listen(db.engine, "before_cursor_execute", count)
-            try:
-                tasks.collect(users[who], alliance=alliance)
-            finally:
-                sa.event.remove(db.engine, "before_cursor_execute", count)
+        with app.test_request_context(path), statements(db.engine) as seen:
+            tasks.collect(users[who], alliance=alliance)
         out[name] = max(len(seen) - 1, 0)
     return out
 

@@ -26,6 +26,7 @@ from tests.assistance_support import contract_data, live_ta, provider_for
 from tests.execution_support import PDF, expense_data, upload
 from tests.monitoring_support import executing
 from tests.monitoring.test_monitoring_alerts import _alerting_alliance, _statements
+from tests.statements import statements
 
 TODAY = date.today()
 LONG_AGO = TODAY - timedelta(days=200)
@@ -234,16 +235,8 @@ def test_alerts_api_statements_do_not_grow(db, api, admin, make_association, mak
 
 def _api_statements(db, client):
     client.get("/alerts")
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements(db.engine) as seen:
         body = client.get("/alerts").get_json()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     return body, seen
 
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from grants.alliances import page
 from grants.alliances.models import Alliance
 from grants.demo import seed_scale
+from tests.statements import statements
 
 
 def _first(db, state):
@@ -118,16 +119,8 @@ def test_late_expenses_counted_as_before(db):
 
 
 def _page_sql(db, client, path):
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements(db.engine) as seen:
         resp = client.get(path)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     assert resp.status_code == 200
     return resp.get_data(as_text=True), seen
 

@@ -6,6 +6,7 @@ from grants.alliances import tasks
 from grants.alliances.models import Alliance
 from grants.demo import seed_scale
 from grants.demo.scale import SCALE_REGIONS
+from tests.statements import statements
 
 
 def test_the_page_shows_its_task_when_more_than_the_home_limit_wait(db, login, admin, make_user):
@@ -31,13 +32,8 @@ def test_sources_skip_states_they_cannot_serve(db, login, admin, make_user):
     officer = make_user(roles=["officer"], regions=[r for r, _m in SCALE_REGIONS])
     client = login(officer)
     client.get(f"/alliances/{executing.id}")
-    seen = []
-    listen = lambda conn, cursor, statement, *a: seen.append(" ".join(statement.split()))  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listen)
-    try:
+    with statements(db.engine) as seen:
         assert client.get(f"/alliances/{executing.id}").status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listen)
     # the intention to screen, the plan to appraise and the alliance to close select alliances by state
     assert not [s for s in seen if "alliances.state = " in s or "alliances.state IN" in s], seen
 

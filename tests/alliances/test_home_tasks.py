@@ -13,6 +13,7 @@ from grants.extensions import db
 from tests.assistance_support import contract_data, provider_for, ta_line
 from tests.execution_support import PDF, executing, expense_data, upload
 from tests.monitoring_support import make_visit
+from tests.statements import statements
 
 
 def items(html):
@@ -126,16 +127,8 @@ def test_every_stage_registers_its_source(app):
 
 
 def _statements(db, fn):
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements(db.engine) as seen:
         fn()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     return len(seen)
 
 

@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-import sqlalchemy as sa
 
 from grants.alliances import alerts
 from grants.alliances.alerts import add_months
@@ -16,6 +15,7 @@ from grants.funding.models import TrancheFlow
 from grants.workflows import rules
 from tests.assistance_support import contract_data, live_ta, provider_for
 from tests.monitoring_support import executing
+from tests.statements import statements
 
 TODAY = date.today()
 
@@ -167,16 +167,8 @@ def test_alerts_api(live, api, officer, other_officer, board, auditor):
 
 def _statements(db, client, page):
     client.get(page)
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements(db.engine) as seen:
         resp = client.get(page)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     return resp.status_code, resp.get_data(as_text=True), seen
 
 

@@ -11,6 +11,7 @@ from grants.monitoring import services as svc
 from grants.monitoring.models import IndicatorValue
 from grants.workflows import rules
 from tests.monitoring_support import executing, indicator, last_month, next_month, this_month
+from tests.statements import statements
 
 
 @pytest.fixture
@@ -166,16 +167,8 @@ def test_latest_values_for_is_one_query(live, board, make_alliance, make_associa
     svc.record_value(live, indicator(live, "yield"), {"period": "2025-05", "value": "7"}, board)
     db.session.commit()
     ids = [live.id, other.id]
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements(db.engine) as seen:
         found = svc.latest_values_for(ids)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     assert len(seen) == 1
     assert {k: v.value for k, v in found.items()} == {(live.id, indicator(live, "yield").id): Decimal("7.00"),
                                                       (other.id, extra.id): Decimal("2.00")}

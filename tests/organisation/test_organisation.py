@@ -19,6 +19,7 @@ from grants.organisation import services
 from grants.organisation.models import FundApplication, Training
 from grants.plans.models import Assessment, AssessmentItem, Indicator
 from grants.reports import rollup as rollup_mod
+from tests.statements import statements
 
 D = Decimal
 
@@ -115,16 +116,8 @@ def test_the_rollup_sums_its_members(world, api, make_user):
 
 
 def _statements(fn):
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-    engine = _db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements(_db.engine) as seen:
         fn()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     return len(seen)
 
 
