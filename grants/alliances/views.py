@@ -14,7 +14,7 @@ from ..errors import DomainError, RuleViolation
 from ..extensions import db
 from ..programs.models import Call
 from ..schemas import from_form
-from ..web.forms import flash_violations, options, show_errors
+from ..web.forms import flash_violations, form_action, options, success
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
 from . import ledger, page, services, tasks
@@ -156,18 +156,18 @@ def new():
         abort(403)
     if request.method == "GET" and len(assocs) == 1:
         form.association_id.data = assocs[0].id
-    if form.validate_on_submit():
-        try:
-            body = _body(AllianceCreate, form, association_id=form.association_id.data, call_id=form.call_id.data)
-            alliance = services.create_alliance(body, current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            return render_template("alliances/form.html", form=form, alliance=None), 422
-        flash(_l("The draft %(code)s was saved.", code=alliance.code), "success")
-        return redirect(url_for(".detail", alliance_id=alliance.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("alliances/form.html", form=form, alliance=None), status
+
+    def page(status=200):
+        return render_template("alliances/form.html", form=form, alliance=None), status
+
+    if request.method == "GET":
+        return page()
+    return form_action(
+        form, lambda: services.create_alliance(
+            _body(AllianceCreate, form, association_id=form.association_id.data, call_id=form.call_id.data),
+            current_user),
+        page, lambda alliance: success(_l("The draft %(code)s was saved.", code=alliance.code),
+                                       url_for(".detail", alliance_id=alliance.id)))
 
 
 @bp.route("/<int:alliance_id>/edit", methods=["GET", "POST"])
@@ -184,18 +184,17 @@ def edit(alliance_id):
         form.association_id.data, form.call_id.data = alliance.association_id, alliance.call_id
         form.buyer_id.data = alliance.buyer_id or 0
         form.member_ids.data = alliance.member_ids
-    if form.validate_on_submit():
-        try:
-            body = _body(AlliancePatch, form, version=request.form.get("version") or alliance.version)
-            services.update_alliance(alliance, body, current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-            return render_template("alliances/form.html", form=form, alliance=alliance), exc.status
-        flash(_l("Changes saved."), "success")
-        return redirect(url_for(".detail", alliance_id=alliance.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("alliances/form.html", form=form, alliance=alliance), status
+
+    def page(status=200):
+        return render_template("alliances/form.html", form=form, alliance=alliance), status
+
+    if request.method == "GET":
+        return page()
+    return form_action(
+        form, lambda: services.update_alliance(
+            alliance, _body(AlliancePatch, form, version=request.form.get("version") or alliance.version),
+            current_user),
+        page, lambda _result: success(_l("Changes saved."), url_for(".detail", alliance_id=alliance.id)))
 
 
 @bp.get("/<int:alliance_id>")
