@@ -6,31 +6,11 @@
 - ``disburse``: the board and treasurer, and the officers of the region.
 
 The alliance's own transitions (signature, suspension...) are announced by the proposals stage's hook."""
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import Membership, OfficerRegion, User, UserRole
-from ..extensions import db
+from ..notifications.recipients import association_users, finance_officers, region_officers
 from ..notifications.services import notify
 from ..web.i18n import money
-
-
-def association_users(association_id, roles=("board", "treasurer")):
-    return db.session.execute(sa.select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.association_id == association_id, Membership.role.in_(roles), User.active.is_(True))
-        .order_by(User.id)).scalars().unique().all()
-
-
-def region_officers(region):
-    return db.session.execute(sa.select(User).join(UserRole, UserRole.user_id == User.id)
-                              .join(OfficerRegion, OfficerRegion.user_id == User.id).where(
-        UserRole.role == "officer", OfficerRegion.region == region, User.active.is_(True))
-        .order_by(User.id)).scalars().unique().all()
-
-
-def finance_officers():
-    return db.session.execute(sa.select(User).join(UserRole, UserRole.user_id == User.id).where(
-        UserRole.role == "finance", User.active.is_(True)).order_by(User.id)).scalars().unique().all()
 
 
 def tranche_moved(tranche, transition, actor, data):
