@@ -84,37 +84,48 @@ def add_line(alliance, body: BudgetLineIn, actor):
     return line
 
 
+def _change(row, body, actor, put, snapshot, kind, action):
+    """Change ``row`` (a budget line or a tranche of the plan) with the validated ``body``: the editor and the
+    version checked, ``put(fields, collector)`` copies and checks the fields, nothing changes on any error;
+    the event names what changed."""
+    alliance = row.alliance
+    require_editor(alliance, actor)
+    check_version(row, body.version)
+    before = snapshot(row)
+    c = Collector()
+    with db.session.no_autoflush:
+        put(written(body), c)
+    fail(c)
+    db.session.flush()
+    after = snapshot(row)
+    audit.record(kind, row.id, action, actor, alliance_id=alliance.id, association_id=alliance.association_id,
+                 data={k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]})
+    return row
+
+
+def _remove(row, rows, actor, version, snapshot, kind, action):
+    """Remove ``row`` from the alliance's list ``rows`` (its budget lines or tranches); the event keeps it."""
+    alliance = row.alliance
+    require_editor(alliance, actor)
+    check_version(row, version)
+    data, row_id = snapshot(row), row.id
+    rows.remove(row)
+    db.session.delete(row)
+    db.session.flush()
+    audit.record(kind, row_id, action, actor, alliance_id=alliance.id, association_id=alliance.association_id,
+                 data=data)
+
+
 def update_line(line, body: BudgetLinePatch | BudgetLineEdit, actor):
     """Change a budget line: the fields a correction gives, or the whole line from the page's form. Raises
     ``StaleVersion``, ``Forbidden``, ``ValidationFailed``, ``RuleViolation`` and leaves the line unchanged."""
-    alliance = line.alliance
-    require_editor(alliance, actor)
-    check_version(line, body.version)
-    before = line_snapshot(line)
-    c = Collector()
-    with db.session.no_autoflush:
-        _set_line(line, written(body), c)
-    fail(c)
-    db.session.flush()
-    after = line_snapshot(line)
-    audit.record("budget_line", line.id, "update_budget_line", actor, alliance_id=alliance.id,
-                 association_id=alliance.association_id,
-                 data={k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]})
-    return line
+    return _change(line, body, actor, lambda fields, c: _set_line(line, fields, c), line_snapshot,
+                   "budget_line", "update_budget_line")
 
 
 def delete_line(line, actor, version=None):
     """Remove a budget line. Raises ``StaleVersion``, ``Forbidden``."""
-    alliance = line.alliance
-    require_editor(alliance, actor)
-    check_version(line, version)
-    snapshot = line_snapshot(line)
-    line_id = line.id
-    alliance.budget_lines.remove(line)
-    db.session.delete(line)
-    db.session.flush()
-    audit.record("budget_line", line_id, "delete_budget_line", actor, alliance_id=alliance.id,
-                 association_id=alliance.association_id, data=snapshot)
+    _remove(line, line.alliance.budget_lines, actor, version, line_snapshot, "budget_line", "delete_budget_line")
 
 
 def import_lines(alliance, rows, actor):
@@ -214,29 +225,10 @@ def add_tranche(alliance, body: TrancheIn, actor):
 def update_tranche(tranche, body: TranchePatch | TrancheEdit, actor):
     """Change a planned tranche: the fields a correction gives, or the whole tranche from the page's form.
     Raises ``StaleVersion``, ``Forbidden``, ``ValidationFailed``."""
-    alliance = tranche.alliance
-    require_editor(alliance, actor)
-    check_version(tranche, body.version)
-    before = tranche_snapshot(tranche)
-    c = Collector()
-    with db.session.no_autoflush:
-        _set_tranche(tranche, alliance, written(body), c)
-    fail(c)
-    db.session.flush()
-    after = tranche_snapshot(tranche)
-    audit.record("tranche", tranche.id, "update_tranche", actor, alliance_id=alliance.id,
-                 association_id=alliance.association_id,
-                 data={k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]})
-    return tranche
+    return _change(tranche, body, actor, lambda fields, c: _set_tranche(tranche, tranche.alliance, fields, c),
+                   tranche_snapshot, "tranche", "update_tranche")
 
 
 def delete_tranche(tranche, actor, version=None):
-    alliance = tranche.alliance
-    require_editor(alliance, actor)
-    check_version(tranche, version)
-    snapshot, tranche_id = tranche_snapshot(tranche), tranche.id
-    alliance.tranches.remove(tranche)
-    db.session.delete(tranche)
-    db.session.flush()
-    audit.record("tranche", tranche_id, "delete_tranche", actor, alliance_id=alliance.id,
-                 association_id=alliance.association_id, data=snapshot)
+    """Remove a planned tranche. Raises ``StaleVersion``, ``Forbidden``."""
+    _remove(tranche, tranche.alliance.tranches, actor, version, tranche_snapshot, "tranche", "delete_tranche")

@@ -14,7 +14,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..schemas import from_form
 from ..web.edge import write_on_read
-from ..web.forms import flash_violations, show_errors
+from ..web.forms import flash_violations, form_action, success
 from ..workflows import ALLIANCE
 from . import budget as budget_services
 from . import pdf, review, services, xlsx
@@ -46,13 +46,29 @@ def require_edit(alliance):
         abort(403)
 
 
-def fail(form, exc, template, **context):
-    """Roll back, put the errors on the form, render again with the error's status."""
-    db.session.rollback()
+def not_found(exc):
+    """A domain error that is a 404 (something of another alliance) answers 404, not the form again."""
     if exc.status == 404:
         abort(404)
-    show_errors(form, exc)
-    return render_template(template, form=form, **context), exc.status
+
+
+def renamed(name_of):
+    """``on_error`` of a form whose fields are named otherwise than the schema's (``items.<code>.score`` is
+    ``score_<code>``): each detail's field renamed by ``name_of`` (``show_errors`` then puts it there)."""
+    def on_error(exc):
+        not_found(exc)
+        for d in exc.details or []:
+            d.field = name_of(d.field or "")
+        return exc
+    return on_error
+
+
+def write(alliance, form, call, page, message, url, **options):
+    """One plan page write through the page edge (``form_action``): 403 unless the user may edit the plan;
+    ``call()`` once; on success ``message`` flashed and a redirect to ``url``; a domain error rolled back and
+    the form shown again by ``page(status)`` with each message at its field, keeping what was typed."""
+    return form_action(form, call, page, lambda _result: success(message, url), allowed=editable(alliance),
+                       on_error=options.pop("on_error", not_found), **options)
 
 
 def summary(alliance):
@@ -100,16 +116,12 @@ def sections(alliance_id):
     if request.method == "GET":
         return render_template("plans/sections.html", alliance=alliance, form=sections_form(plan),
                                can_edit=editable(alliance))
-    require_edit(alliance)
     form = sections_form()
-    if not form.validate_on_submit():
-        return render_template("plans/sections.html", alliance=alliance, form=form, can_edit=True), 400
-    try:
-        services.update_sections(alliance, from_form(PlanSections, typed(form)), current_user)
-    except DomainError as exc:
-        return fail(form, exc, "plans/sections.html", alliance=alliance, can_edit=True)
-    flash(_l("The plan was saved."), "success")
-    return redirect(url_for(".overview", alliance_id=alliance.id))
+    return write(alliance, form, lambda: services.update_sections(alliance, from_form(PlanSections, typed(form)),
+                                                                  current_user),
+                 lambda status: (render_template("plans/sections.html", alliance=alliance, form=form, can_edit=True),
+                                 status),
+                 _l("The plan was saved."), url_for(".overview", alliance_id=alliance.id))
 
 
 # budget -----------------------------------------------------------------------------------------------
@@ -129,19 +141,10 @@ def budget(alliance_id):
     form = BudgetLineForm()
     if request.method == "GET":
         return _budget_page(alliance, form)
-    require_edit(alliance)
-    if not form.validate_on_submit():
-        return _budget_page(alliance, form, status=400)
-    try:
-        budget_services.add_line(alliance, from_form(BudgetLineIn, typed(form)), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            abort(404)
-        show_errors(form, exc)
-        return _budget_page(alliance, form, status=exc.status)
-    flash(_l("The line was added."), "success")
-    return redirect(url_for(".budget", alliance_id=alliance.id) + "#financing")
+    return write(alliance, form, lambda: budget_services.add_line(alliance, from_form(BudgetLineIn, typed(form)),
+                                                                  current_user),
+                 lambda status: _budget_page(alliance, form, status=status),
+                 _l("The line was added."), url_for(".budget", alliance_id=alliance.id) + "#financing")
 
 
 def _line(alliance, line_id):
@@ -161,16 +164,10 @@ def edit_line(alliance_id, line_id):
     if request.method == "GET":
         form.version.data = line.version
         return _budget_page(alliance, form, line)
-    if not form.validate_on_submit():
-        return _budget_page(alliance, form, line, status=400)
-    try:
-        budget_services.update_line(line, from_form(BudgetLineEdit, typed(form)), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return _budget_page(alliance, form, _line(alliance, line_id), status=exc.status)
-    flash(_l("The line was changed."), "success")
-    return redirect(url_for(".budget", alliance_id=alliance.id) + "#financing")
+    return write(alliance, form, lambda: budget_services.update_line(line, from_form(BudgetLineEdit, typed(form)),
+                                                                     current_user),
+                 lambda status: _budget_page(alliance, form, line, status=status),
+                 _l("The line was changed."), url_for(".budget", alliance_id=alliance.id) + "#financing")
 
 
 @bp.post("/budget/<int:line_id>/delete")
@@ -229,17 +226,10 @@ def tranches(alliance_id):
     form = TrancheForm()
     if request.method == "GET":
         return _tranche_page(alliance, form)
-    require_edit(alliance)
-    if not form.validate_on_submit():
-        return _tranche_page(alliance, form, status=400)
-    try:
-        budget_services.add_tranche(alliance, from_form(TrancheIn, typed(form)), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return _tranche_page(alliance, form, status=exc.status)
-    flash(_l("The tranche was added."), "success")
-    return redirect(url_for(".tranches", alliance_id=alliance.id))
+    return write(alliance, form, lambda: budget_services.add_tranche(alliance, from_form(TrancheIn, typed(form)),
+                                                                     current_user),
+                 lambda status: _tranche_page(alliance, form, status=status),
+                 _l("The tranche was added."), url_for(".tranches", alliance_id=alliance.id))
 
 
 def _tranche(alliance, tranche_id):
@@ -259,16 +249,10 @@ def edit_tranche(alliance_id, tranche_id):
     if request.method == "GET":
         form.version.data = tranche.version
         return _tranche_page(alliance, form, tranche)
-    if not form.validate_on_submit():
-        return _tranche_page(alliance, form, tranche, status=400)
-    try:
-        budget_services.update_tranche(tranche, from_form(TrancheEdit, typed(form)), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return _tranche_page(alliance, form, _tranche(alliance, tranche_id), status=exc.status)
-    flash(_l("The tranche was changed."), "success")
-    return redirect(url_for(".tranches", alliance_id=alliance.id))
+    return write(alliance, form, lambda: budget_services.update_tranche(tranche, from_form(TrancheEdit, typed(form)),
+                                                                        current_user),
+                 lambda status: _tranche_page(alliance, form, tranche, status=status),
+                 _l("The tranche was changed."), url_for(".tranches", alliance_id=alliance.id))
 
 
 @bp.post("/tranches/<int:tranche_id>/delete")

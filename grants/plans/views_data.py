@@ -8,7 +8,7 @@ from ..schemas.fields import form_values as typed
 from ..errors import DomainError, ValidationFailed, Violation
 from ..extensions import db
 from ..schemas import from_form
-from ..web.forms import show_errors
+from ..web.forms import form_action, success
 from . import services
 from .catalog import GROUPS, KINDS, MOMENTS, items_of
 from ..associations.assemblies import participation
@@ -17,7 +17,7 @@ from .models import Indicator
 from .permissions import can_edit_closeout_assessment
 from .schemas import AssessmentIn, AssessmentItemIn, CashFlowIn, CashFlowYearIn, IndicatorIn, IndicatorValues
 from .services import MONEY_FIELDS
-from .views import bp, editable, load, require_edit
+from .views import bp, editable, load, not_found, renamed, require_edit, write
 
 
 def _each(model, rows, prefix):
@@ -42,6 +42,24 @@ def _field_errors(exc):
     return out
 
 
+def _bad_request():
+    abort(400)
+
+
+def _at_cells(exc, errors, cell):
+    """``on_error`` of a grid page (no form field per cell): each detail's messages put in ``errors`` at
+    ``cell(field)`` (the others flashed, one line per field); the error then shows only its own message."""
+    not_found(exc)
+    for field, messages in _field_errors(exc).items():
+        key = cell(field)
+        if key is None:
+            flash(" ".join(messages), "error")
+        else:
+            errors[key] = messages
+    exc.details = []
+    return exc
+
+
 # indicators -------------------------------------------------------------------------------------------
 
 def _indicators_page(alliance, form=None, typed=None, errors=None, status=200):
@@ -56,40 +74,29 @@ def indicators(alliance_id):
     alliance = load(alliance_id)
     if request.method == "GET":
         return _indicators_page(alliance)
-    require_edit(alliance)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    values = {}
-    for ind in alliance.indicators:
-        values[ind.id] = {k: request.form.get(f"{k}-{ind.id}", "") for k in ("baseline", "target")}
-    ids = list(values)
-    try:
+    values = {ind.id: {k: request.form.get(f"{k}-{ind.id}", "") for k in ("baseline", "target")}
+              for ind in alliance.indicators}
+    ids, errors = list(values), {}
+
+    def save():
         rows = _each(IndicatorValues, list(values.values()), lambda i, _row: f"indicators.{ids[i]}")
-        services.update_indicators(alliance, dict(zip(ids, rows)), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return _indicators_page(alliance, typed=values, errors=_field_errors(exc), status=exc.status)
-    flash(_l("The indicators were saved."), "success")
-    return redirect(url_for(".indicators", alliance_id=alliance.id))
+        return services.update_indicators(alliance, dict(zip(ids, rows)), current_user)
+
+    return write(alliance, EmptyForm(), save,
+                 lambda status: _indicators_page(alliance, typed=values, errors=errors, status=status),
+                 _l("The indicators were saved."), url_for(".indicators", alliance_id=alliance.id),
+                 invalid=_bad_request, on_error=lambda exc: _at_cells(exc, errors, lambda field: field))
 
 
 @bp.post("/indicators/new")
 @login_required
 def add_indicator(alliance_id):
     alliance = load(alliance_id)
-    require_edit(alliance)
     form = IndicatorForm()
-    if not form.validate_on_submit():
-        return _indicators_page(alliance, form, status=400)
-    try:
-        services.add_indicator(alliance, from_form(IndicatorIn, typed(form)), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return _indicators_page(alliance, form, status=exc.status)
-    flash(_l("The indicator was added."), "success")
-    return redirect(url_for(".indicators", alliance_id=alliance.id))
+    return write(alliance, form, lambda: services.add_indicator(alliance, from_form(IndicatorIn, typed(form)),
+                                                                current_user),
+                 lambda status: _indicators_page(alliance, form, status=status),
+                 _l("The indicator was added."), url_for(".indicators", alliance_id=alliance.id))
 
 
 @bp.post("/indicators/<int:indicator_id>/delete")
@@ -133,28 +140,23 @@ def assessment(alliance_id, kind):
                    assembly_figures=participation(alliance.association) if kind == "empowerment" else None)
     if request.method == "GET":
         return render_template("plans/assessment.html", form=assessment_form(kind, row), **context)
-    if not context["can_edit"]:
-        abort(403)
     form = assessment_form(kind)
-    if not form.validate_on_submit():
-        return render_template("plans/assessment.html", form=form, **context), 400
-    try:
+
+    def save():
         items = _each(AssessmentItemIn, assessment_items(form, kind), lambda _i, item: f"items.{item['code']}")
-        services.save_assessment(alliance, kind, moment, AssessmentIn(items=items), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        for field, messages in _field_errors(exc).items():
-            parts = field.split(".")
-            target = getattr(form, f"{parts[2]}_{parts[1]}", None) if len(parts) == 3 else None
-            if target is not None:
-                target.errors = list(target.errors or []) + messages
-            else:
-                for m in messages:
-                    flash(m, "error")
-        flash(str(exc.message), "error")
-        return render_template("plans/assessment.html", form=form, **context), exc.status
-    flash(_l("The assessment was saved."), "success")
-    return redirect(url_for(".assessment", alliance_id=alliance.id, kind=kind, moment=moment))
+        return services.save_assessment(alliance, kind, moment, AssessmentIn(items=items), current_user)
+
+    return form_action(form, save, lambda status: (render_template("plans/assessment.html", form=form, **context),
+                                                   status),
+                       lambda _result: success(_l("The assessment was saved."), url_for(
+                           ".assessment", alliance_id=alliance.id, kind=kind, moment=moment)),
+                       allowed=context["can_edit"], on_error=renamed(_item_field))
+
+
+def _item_field(field):
+    """``items.<code>.<field>`` is the scorecard's form field ``<field>_<code>``."""
+    parts = field.split(".")
+    return f"{parts[2]}_{parts[1]}" if len(parts) == 3 else field
 
 
 # cash flow --------------------------------------------------------------------------------------------
@@ -182,8 +184,9 @@ def cash_flow(alliance_id):
     if request.method == "GET":
         return render_template("plans/cash_flow.html", typed=typed, errors={},
                                result=services.analysis(alliance), **context)
+    form = EmptyForm()
     require_edit(alliance)
-    if not EmptyForm().validate_on_submit():
+    if not form.validate_on_submit():
         abort(400)
     try:
         years = int(request.form.get("years") or years)
@@ -193,20 +196,17 @@ def cash_flow(alliance_id):
     typed = {year: {k: request.form.get(f"y{year}-{k}", "").strip() for k in MONEY_FIELDS} for year in range(years)}
     rows = [{"year": year, **values} for year, values in typed.items() if any(values.values())]
     context["years"] = years
-    try:
-        services.save_cash_flow(alliance, CashFlowIn(years=_each(CashFlowYearIn, rows, lambda i, _row: f"years.{i}")),
-                                current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        errors = {}
-        for field, messages in _field_errors(exc).items():
-            parts = field.split(".")
-            if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(rows):
-                errors[(rows[int(parts[1])]["year"], parts[2])] = messages
-            else:
-                flash(" ".join(messages), "error")
-        flash(str(exc.message), "error")
-        return render_template("plans/cash_flow.html", typed=typed, errors=errors,
-                               result=services.analysis(alliance), **context), exc.status
-    flash(_l("The cash flow was saved."), "success")
-    return redirect(url_for(".cash_flow", alliance_id=alliance.id) + "#analysis")
+    errors = {}
+
+    def cell(field):
+        parts = field.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(rows):
+            return rows[int(parts[1])]["year"], parts[2]
+        return None
+
+    return write(alliance, form, lambda: services.save_cash_flow(
+        alliance, CashFlowIn(years=_each(CashFlowYearIn, rows, lambda i, _row: f"years.{i}")), current_user),
+        lambda status: (render_template("plans/cash_flow.html", typed=typed, errors=errors,
+                                        result=services.analysis(alliance), **context), status),
+        _l("The cash flow was saved."), url_for(".cash_flow", alliance_id=alliance.id) + "#analysis",
+        validate=False, on_error=lambda exc: _at_cells(exc, errors, cell))

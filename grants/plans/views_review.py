@@ -1,13 +1,12 @@
 """Plan pages: the officer's appraisal, the committee's blind reviews, and the plan's revisions."""
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..errors import DomainError
 from ..extensions import db
 from ..schemas import from_form
-from ..web.forms import flash_violations
+from ..web.forms import form_action, success
 from ..workflows import ALLIANCE
 from . import review
 from .catalog import CHECKLIST, CHECKLIST_ANSWERS, DECISIONS, RECOMMENDATIONS, SECTIONS
@@ -15,17 +14,7 @@ from .forms import appraisal_data, appraisal_form, review_data, review_form
 from .models import CommitteeMinutes, PlanRevision
 from .permissions import can_appraise, can_review
 from .schemas import AppraisalIn, ReviewIn
-from .views import bp, load
-
-
-def _put_errors(form, exc, name_of):
-    """Attach each detail to the form field ``name_of(detail.field)`` names (others are flashed)."""
-    for d in exc.details or []:
-        target = getattr(form, name_of(d.field or "") or "", None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors or []) + [f"{d.message}"]
-            exc.details = [x for x in exc.details if x is not d]  # shown at its field: not flashed again
-    flash_violations(exc)
+from .views import bp, load, renamed
 
 
 def _appraisal_field(field):
@@ -47,22 +36,22 @@ def appraisal(alliance_id):
                    missing=review.appraisal_violations(alliance), actions=actions, facilitators=[])
     if request.method == "GET":
         return render_template("plans/appraisal.html", form=appraisal_form(row), **context)
-    if not may:
-        abort(403)
     form = appraisal_form()
-    if not form.validate_on_submit():
-        return render_template("plans/appraisal.html", form=form, **context), 400
-    try:
+
+    def save():
         data = appraisal_data(form)
         body = from_form(AppraisalIn, {"version": form.version.data, "checklist": data["checklist"]},
                          opinion=data["opinion"])
-        review.save_appraisal(alliance, body, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        _put_errors(form, exc, _appraisal_field)
-        return render_template("plans/appraisal.html", form=form, **context), exc.status
-    flash(_l("The appraisal was saved."), "success")
-    return redirect(url_for(".appraisal", alliance_id=alliance.id))
+        return review.save_appraisal(alliance, body, current_user)
+
+    return _write(form, save, "plans/appraisal.html", context, may, _appraisal_field,
+                  _l("The appraisal was saved."), url_for(".appraisal", alliance_id=alliance.id))
+
+
+def _write(form, call, template, context, allowed, name_of, message, url):
+    """A reviewer's form through the page edge: 403 unless ``allowed``; each error at its field (``name_of``)."""
+    return form_action(form, call, lambda status: (render_template(template, form=form, **context), status),
+                       lambda _result: success(message, url), allowed=allowed, on_error=renamed(name_of))
 
 
 def _review_field(field):
@@ -88,19 +77,12 @@ def reviews(alliance_id):
                    facilitators=[])
     if request.method == "GET":
         return render_template("plans/reviews.html", form=review_form(criteria), **context)
-    if not may:
-        abort(403)
     form = review_form(criteria)
-    if not form.validate_on_submit():
-        return render_template("plans/reviews.html", form=form, **context), 400
-    try:
-        review.submit_review(alliance, from_form(ReviewIn, review_data(form, criteria)), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        _put_errors(form, exc, _review_field)
-        return render_template("plans/reviews.html", form=form, **context), exc.status
-    flash(_l("Your review was submitted. You can now see the other members' reviews."), "success")
-    return redirect(url_for(".reviews", alliance_id=alliance.id))
+    return _write(form, lambda: review.submit_review(alliance, from_form(ReviewIn, review_data(form, criteria)),
+                                                     current_user),
+                  "plans/reviews.html", context, may, _review_field,
+                  _l("Your review was submitted. You can now see the other members' reviews."),
+                  url_for(".reviews", alliance_id=alliance.id))
 
 
 @bp.get("/revisions")

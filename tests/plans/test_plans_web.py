@@ -177,6 +177,7 @@ def test_officer_appraises_and_committee_reviews_by_form(db, login, plan, facili
     data.update(answer_budget_reasonable="observed", opinion="Viable con observaciones menores.")
     resp = web.post(base + "/appraisal", data=data)
     assert resp.status_code == 422 and "Escriba la observación" in resp.get_data(as_text=True)
+    assert "Viable con observaciones menores." in resp.get_data(as_text=True)  # what was typed is kept
     data["note_budget_reasonable"] = "Costo del galpón alto"
     assert web.post(base + "/appraisal", data=data).status_code == 302
     assert review.appraisal_violations(plan) == []
@@ -198,3 +199,44 @@ def test_officer_appraises_and_committee_reviews_by_form(db, login, plan, facili
     other = login(make_user(roles=["committee"]))
     html = other.get(base + "/reviews").get_data(as_text=True)
     assert 'id="blind-note"' in html and "80,00" not in html
+
+
+def test_every_plan_form_keeps_what_was_typed_on_error(db, login, plan, facilitator):
+    """Issue 14: the plan pages write through the one page edge; a refusal shows the form again with its status,
+    each message at its field and what was typed kept, and stores nothing."""
+    web = login(facilitator)
+    base = f"/alliances/{plan.id}/plan"
+    data = {name: f"Texto escrito {name}" for name in SECTIONS}
+    data.update(environmental_category="2", version="99")  # another version: someone saved meanwhile
+    resp = web.post(base + "/sections", data=data)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 409 and "Texto escrito market_analysis" in html
+    db.session.expire_all()
+    assert plan.plan.market_analysis != "Texto escrito market_analysis"
+
+    resp = web.post(base + "/tranches", data={"amount": "0.00", "planned_on": "2027-03-01",
+                                              "conditions": "Firma del convenio escrita"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Firma del convenio escrita" in html and "2027-03-01" in html
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Tranche)).scalar() == 0
+    assert web.post(base + "/tranches", data={"amount": "1000.00", "planned_on": "2027-03-01",
+                                              "conditions": "Firma"}).status_code == 302
+    tranche = db.session.execute(sa.select(Tranche)).scalar_one()
+    resp = web.post(base + f"/tranches/{tranche.id}", data={"amount": "0.00", "planned_on": "2027-04-15",
+                                                            "conditions": "Otra condición", "version": "1"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Otra condición" in html and "2027-04-15" in html
+    db.session.expire_all()
+    assert db.session.get(Tranche, tranche.id).amount == 1000
+
+    assert web.post(base + "/budget", data=form_line()).status_code == 302
+    line_id = db.session.execute(sa.select(BudgetLine.id)).scalar_one()
+    resp = web.post(base + f"/budget/{line_id}", data=form_line(description="Tanque cambiado",
+                                                                counterpart_cash="1.00", version="1"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'value="Tanque cambiado"' in html and "deben ser iguales" in html
+    assert db.session.get(BudgetLine, line_id).description == "Tanque de frío"
+
+    resp = web.post(base + "/indicators/new", data={"code": "", "name": "Litros acopiados escritos", "unit": "l"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'value="Litros acopiados escritos"' in html
