@@ -10,11 +10,10 @@ from ..associations.models import Association, Buyer, Member
 from ..associations.levels import member_source_ids
 from ..audit.models import Event
 from ..common import get_or_404
-from ..errors import DomainError, RuleViolation
 from ..extensions import db
 from ..programs.models import Call
 from ..schemas import from_form
-from ..web.forms import flash_violations, form_action, options, success
+from ..web.forms import button_action, form_action, options, success
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
 from . import ledger, page, services, tasks
@@ -235,21 +234,10 @@ def transition(alliance_id):
         flash(_l("Someone changed this alliance meanwhile. Look at it again before you act."), "error")
         return redirect(url_for(".detail", alliance_id=alliance.id))
     data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "action", "version")}
-    try:
-        t = services.take_action(alliance, action, current_user, data)
-    except RuleViolation as exc:
-        db.session.rollback()
-        flash_violations(exc)
-        return redirect(url_for(".detail", alliance_id=alliance.id))
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            abort(404)
-        flash(str(exc.message), "error")
-        return redirect(url_for(".detail", alliance_id=alliance.id))
-    flash(_l("Done: %(label)s. The alliance is now “%(state)s”.", label=t.label, state=ALLIANCE.title(t.target)),
-          "success")
-    return redirect(url_for(".detail", alliance_id=alliance.id))
+    return button_action(lambda: services.take_action(alliance, action, current_user, data),
+                         url_for(".detail", alliance_id=alliance.id),
+                         lambda t: _l("Done: %(label)s. The alliance is now “%(state)s”.", label=t.label,
+                                      state=ALLIANCE.title(t.target)))
 
 
 @bp.post("/<int:alliance_id>/attachments")
@@ -261,14 +249,9 @@ def upload(alliance_id):
     form = AttachmentForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.add_attachment(alliance, form.kind.data, request.files.get("file"), current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return redirect(url_for(".detail", alliance_id=alliance.id))
-    flash(_l("The document was attached."), "success")
-    return redirect(url_for(".detail", alliance_id=alliance.id))
+    return button_action(lambda: services.add_attachment(alliance, form.kind.data, request.files.get("file"),
+                                                         current_user),
+                         url_for(".detail", alliance_id=alliance.id), _l("The document was attached."))
 
 
 @bp.get("/<int:alliance_id>/attachments/<int:attachment_id>")

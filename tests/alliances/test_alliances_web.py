@@ -193,3 +193,34 @@ def test_edit_choosing_no_buyer_clears_it_and_a_blank_title_is_refused(db, login
     assert resp.status_code in (400, 422)
     db.session.refresh(alliance)
     assert alliance.title != "Otro"
+
+
+def test_refused_buttons_flash_why_on_the_alliance_page(app, db, login, officer, board, alliance):
+    """Issue 14: the transition and attachment buttons write through the one button edge: a refusal is rolled
+    back and its message flashed on the alliance page; nothing changes."""
+    alliance.state = "submitted"
+    db.session.commit()
+    web = login(officer)
+    html = web.post(f"/alliances/{alliance.id}/transition", data={"action": "no_such_action"},
+                    follow_redirects=True).get_data(as_text=True)
+    assert "Acción desconocida: no_such_action" in html
+    html = web.post(f"/alliances/{alliance.id}/transition", data={"action": "submit"},
+                    follow_redirects=True).get_data(as_text=True)
+    assert "Esta acción no es posible en el estado" in html
+    web = login(board)
+    resp = web.post(f"/alliances/{alliance.id}/attachments",
+                    data={"kind": "other", "file": (io.BytesIO(b"hello, not a pdf"), "fake.pdf")},
+                    content_type="multipart/form-data", follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and html.count("Solo se aceptan archivos PDF, JPEG o PNG.") == 1
+    old = app.config["UPLOAD_MAX_BYTES"]
+    app.config["UPLOAD_MAX_BYTES"] = 2 * 1024 * 1024
+    try:
+        resp = web.post(f"/alliances/{alliance.id}/attachments",
+                        data={"kind": "other", "file": (io.BytesIO(PDF + b"0" * 3 * 1024 * 1024), "big.pdf")},
+                        content_type="multipart/form-data", follow_redirects=True)
+    finally:
+        app.config["UPLOAD_MAX_BYTES"] = old
+    assert "El archivo pesa más de 2 MB." in resp.get_data(as_text=True)
+    db.session.refresh(alliance)
+    assert alliance.state == "submitted" and not alliance.attachments
