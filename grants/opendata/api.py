@@ -1,11 +1,10 @@
 """API of the program's open-data settings (issue 17). The exports themselves are public files, not API
 resources: ``/open-data/iati.xml``, ``/open-data/ocds.json``."""
-from pydantic import Field
-
-from ..api.core import Model, Out, api_user, endpoint, load, require_role
+from ..api.core import Out, api_user, endpoint, load, require_role
 from ..extensions import db
 from ..programs.models import Program
 from .models import OpenDataSettings
+from .schemas import OpenDataIn
 from .settings import save_settings, settings_for
 
 
@@ -16,13 +15,6 @@ class OpenDataOut(Out):
     licence: str
     licence_url: str
     dac_sectors: str
-
-
-class OpenDataIn(Model):
-    reporting_org_ref: str | None = Field(None, max_length=80)
-    ocid_prefix: str | None = Field(None, max_length=40)
-    licence: str | None = Field(None, max_length=40)
-    dac_sectors: str | None = Field(None, max_length=4000)
 
 
 def _out(program):

@@ -3,12 +3,15 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from pydantic import ValidationError
 
 from .. import audit
-from ..errors import Collector, RuleViolation
+from ..errors import Collector, RuleViolation, ValidationFailed
 from ..extensions import db
+from ..schemas import violations
 from ..workflows import rules
 from .models import OpenDataSettings
+from .schemas import DAC_SECTORS, OpenDataIn
 
 #: licences a program may choose: SPDX id -> (title, URL)
 LICENCES = {
@@ -29,10 +32,18 @@ FALLBACK_DAC = "31120"
 DAC_NAMES = {"31120": "Agricultural development", "31161": "Food crop production",
              "31162": "Industrial crops/export crops", "31163": "Livestock"}
 
+def _body(body):
+    """``body`` as a validated ``OpenDataIn`` (a mapping: each error at its field, as ``ValidationFailed``)."""
+    if isinstance(body, OpenDataIn):
+        return body
+    try:
+        return OpenDataIn.model_validate(dict(body))
+    except ValidationError as exc:
+        raise ValidationFailed(_l("Some fields need attention."), violations(exc)) from None
+
+
 _ORG_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,78}[A-Za-z0-9]$")
 _OCID_PREFIX = re.compile(r"^ocds-[a-z0-9]{6}$")
-_DAC = re.compile(r"^[1-9][0-9]{4}$")
-
 
 
 @dataclass(frozen=True)
@@ -63,17 +74,13 @@ def _default_prefix(program):
 
 
 def parse_dac(text):
-    """``word=code`` lines as ``((word, code), ...)``; raises ``ValueError`` naming the first bad line."""
-    pairs = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        word, sep, code = line.partition("=")
-        if not sep or not word.strip() or not _DAC.match(code.strip()):
-            raise ValueError(number)
-        pairs.append((word.strip().lower(), code.strip()))
-    return tuple(pairs)
+    """``word=code`` lines as ``((word, code), ...)``, each line read by the ``DacSector`` schema; raises
+    ``ValueError`` naming the first bad line."""
+    try:
+        sectors = DAC_SECTORS.validate_python(text or "")
+    except ValidationError as exc:
+        raise ValueError(exc.errors(include_url=False)[0]["loc"][0] + 1) from None
+    return tuple((s.word, s.code) for s in sectors if s is not None)
 
 
 def settings_for(program, row=None):
@@ -86,10 +93,12 @@ def settings_for(program, row=None):
                     parse_dac(row.dac_sectors) + DEFAULT_DAC)
 
 
-def save_settings(program, data, actor):
-    """Set the program's open-data settings from ``data`` (``reporting_org_ref``, ``ocid_prefix``, ``licence``,
-    ``dac_sectors``; a missing key keeps its value). Raises ``RuleViolation`` with every broken rule:
-    ``iati_org_ref_invalid``, ``ocid_prefix_invalid``, ``licence_unknown``, ``dac_sector_invalid``."""
+def save_settings(program, body: OpenDataIn, actor):
+    """Set the program's open-data settings from ``body`` (an ``OpenDataIn``, or a mapping of its fields validated
+    against it; a field left out keeps its value). Raises ``ValidationFailed`` (a field too long, not text) or
+    ``RuleViolation`` with every broken rule: ``iati_org_ref_invalid``, ``ocid_prefix_invalid``,
+    ``licence_unknown``, ``dac_sector_invalid``."""
+    data = _body(body).model_dump(exclude_none=True)
     current = settings_for(program)
     row = db.session.get(OpenDataSettings, program.id)
     values = {"reporting_org_ref": current.reporting_org_ref, "ocid_prefix": current.ocid_prefix,

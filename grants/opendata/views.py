@@ -3,19 +3,21 @@
 import hashlib
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..audit import head as audit_head
 from ..common import get_or_404, utcnow
-from ..errors import DomainError
 from ..extensions import db
 from ..documents.models import IssuedDocument
 from ..programs.models import Program
+from ..schemas import from_form
+from ..web.forms import form_action, success
 from . import iati, ocds
 from .forms import SettingsForm
 from .models import OpenDataSettings
+from .schemas import OpenDataIn
 from .settings import LICENCES, save_settings, settings_for
 
 bp = Blueprint("opendata", __name__, url_prefix="/open-data")
@@ -111,15 +113,16 @@ def settings(program_id):
     form = SettingsForm(data={"reporting_org_ref": current.reporting_org_ref, "ocid_prefix": current.ocid_prefix,
                               "licence": current.licence, "dac_sectors": row.dac_sectors if row else ""})
     form.licence.choices = [(k, v[0]) for k, v in LICENCES.items()]
-    if form.validate_on_submit():
-        try:
-            save_settings(program, {k: getattr(form, k).data for k in
-                                    ("reporting_org_ref", "ocid_prefix", "licence", "dac_sectors")}, current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            for d in exc.details:
-                getattr(form, d.field).errors.append(str(d.message))
-        else:
-            flash(_("The open-data settings are saved."), "success")
-            return redirect(url_for("opendata.settings", program_id=program.id))
-    return render_template("opendata/settings.html", form=form, program=program), (422 if form.errors else 200)
+
+    def page(status=200):
+        return render_template("opendata/settings.html", form=form, program=program), status
+
+    if request.method == "GET":
+        return page()
+    # an emptied list of DAC sectors is a value (none of the program's own), not a field left out
+    return form_action(form, lambda: save_settings(program, from_form(OpenDataIn, request.form,
+                                                                      dac_sectors=form.dac_sectors.data or ""),
+                                                   current_user),
+                       page, lambda _row: success(_("The open-data settings are saved."),
+                                                  url_for("opendata.settings", program_id=program.id)),
+                       invalid_status=422)

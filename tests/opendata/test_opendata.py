@@ -211,3 +211,42 @@ def test_iati_links_the_issued_agreement_by_its_verification_address(db, client,
     assert link.findtext("title/narrative") == "Convenio de alianza productiva"
     page = client.get(f"/verify/{code}")
     assert page.status_code == 200 and a1.code in page.get_data(as_text=True)
+
+
+def test_dac_lines_are_read_by_their_schema_and_a_bad_line_is_named():
+    """Issue 14: ``parse_dac`` reads each ``word=code`` line with the ``DacSector`` schema (no hand parser);
+    blank lines count in the line number the message gives; words are lower case, spaces around dropped."""
+    from grants.opendata.schemas import DAC_SECTORS
+    from grants.opendata.settings import parse_dac
+
+    assert parse_dac("\n  Leche Fresca = 31163 \n\nCAFÉ=31162\n") == (("leche fresca", "31163"), ("café", "31162"))
+    assert parse_dac("") == () and parse_dac(None) == ()
+    for text, line in (("leche=31163\ncafe=9", 2), ("leche", 1), ("\n\n=31163", 3), ("miel=31163\n\npapa=03116", 3),
+                       ("a=b=31163", 1), ("quinua=３１１６１", 1)):
+        with pytest.raises(ValueError) as err:
+            parse_dac(text)
+        assert err.value.args == (line,), text
+    assert [s.word for s in DAC_SECTORS.validate_python("x=31120\n\ny=31161") if s] == ["x", "y"]
+
+
+def test_settings_page_shows_each_error_at_its_field_and_keeps_every_line(db, app, world, login, admin):
+    """The settings page writes through the one page edge with the ``OpenDataIn`` schema: the DAC line refused is
+    named at its own field, what was typed stays, nothing is saved; an emptied list of sectors clears them."""
+    program = world["a1"].call.program
+    client = login(admin)
+    typed = "leche=31163\n\nmiel=9"
+    resp = client.post(f"/open-data/settings/{program.id}", data={
+        "reporting_org_ref": "BO-NIT-4455", "ocid_prefix": "ocds-b2c3d4", "licence": "CC0-1.0", "dac_sectors": typed})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'id="dac_sectors-err">Línea 3: escriba una palabra del producto' in page
+    assert "miel=9</textarea>" in page and 'value="BO-NIT-4455"' in page
+    assert settings_for(db.session.get(Program, program.id)).licence == "CC-BY-4.0"  # nothing saved
+    resp = client.post(f"/open-data/settings/{program.id}", data={
+        "reporting_org_ref": "BO-NIT-4455", "ocid_prefix": "ocds-b2c3d4", "licence": "CC0-1.0",
+        "dac_sectors": "miel=31194"})
+    assert resp.status_code == 302
+    assert settings_for(db.session.get(Program, program.id)).sector_of("Miel de abeja") == "31194"
+    resp = client.post(f"/open-data/settings/{program.id}", data={
+        "reporting_org_ref": "BO-NIT-4455", "ocid_prefix": "ocds-b2c3d4", "licence": "CC0-1.0", "dac_sectors": ""})
+    assert resp.status_code == 302
+    assert settings_for(db.session.get(Program, program.id)).sector_of("Miel de abeja") == "31163"  # the default
