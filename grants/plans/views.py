@@ -65,10 +65,11 @@ def renamed(name_of):
 
 def write(alliance, form, call, page, message, url, **options):
     """One plan page write through the page edge (``form_action``): 403 unless the user may edit the plan;
-    ``call()`` once; on success ``message`` flashed and a redirect to ``url``; a domain error rolled back and
+    ``call()`` once; on success ``message`` (or ``message(result)``) flashed and a redirect to ``url``; a domain error rolled back and
     the form shown again by ``page(status)`` with each message at its field, keeping what was typed."""
-    return form_action(form, call, page, lambda _result: success(message, url), allowed=editable(alliance),
-                       on_error=options.pop("on_error", not_found), **options)
+    return form_action(form, call, page,
+                       lambda result: success(message(result) if callable(message) else message, url),
+                       allowed=editable(alliance), on_error=options.pop("on_error", not_found), **options)
 
 
 def summary(alliance):
@@ -195,20 +196,23 @@ def export_budget(alliance_id):
 @login_required
 def import_budget(alliance_id):
     alliance = load(alliance_id)
-    require_edit(alliance)
-    form = ImportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        rows = xlsx.read_budget(request.files.get("file"))
-        lines = budget_services.import_lines(alliance, rows, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        exc.details = exc.details[:60]
-        flash_violations(exc)
-        return _budget_page(alliance, BudgetLineForm(formdata=None), status=exc.status)
-    flash(_l("%(n)s lines were imported; they replace the previous budget.", n=len(lines)), "success")
-    return redirect(url_for(".budget", alliance_id=alliance.id))
+    return write(alliance, ImportForm(), lambda: budget_services.import_lines(
+        alliance, xlsx.read_budget(request.files.get("file")), current_user),
+        lambda status: _budget_page(alliance, BudgetLineForm(formdata=None), status=status),
+        lambda lines: _l("%(n)s lines were imported; they replace the previous budget.", n=len(lines)),
+        url_for(".budget", alliance_id=alliance.id), invalid=bad_request, on_error=_listed)
+
+
+def bad_request():
+    abort(400)
+
+
+def _listed(exc):
+    """``on_error`` of the import: the sheet's refusals flashed as a list (the first 60), none at a field."""
+    not_found(exc)
+    exc.details = exc.details[:60]
+    flash_violations(exc)
+    return DomainError()  # all shown
 
 
 # tranches ---------------------------------------------------------------------------------------------

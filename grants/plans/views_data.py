@@ -1,14 +1,14 @@
 """Plan pages: indicators (baseline and target), the empowerment and capacity scorecards, the cash flow
 with its financial analysis."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..schemas.fields import form_values as typed
-from ..errors import DomainError, ValidationFailed, Violation
+from ..errors import ValidationFailed, Violation
 from ..extensions import db
 from ..schemas import from_form
-from ..web.forms import form_action, success
+from ..web.forms import button_action, form_action, success
 from . import services
 from .catalog import GROUPS, KINDS, MOMENTS, items_of
 from ..associations.assemblies import participation
@@ -17,7 +17,7 @@ from .models import Indicator
 from .permissions import can_edit_closeout_assessment
 from .schemas import AssessmentIn, AssessmentItemIn, CashFlowIn, CashFlowYearIn, IndicatorIn, IndicatorValues
 from .services import MONEY_FIELDS
-from .views import bp, editable, load, not_found, renamed, require_edit, write
+from .views import bad_request, bp, editable, load, not_found, renamed, require_edit, write
 
 
 def _each(model, rows, prefix):
@@ -40,10 +40,6 @@ def _field_errors(exc):
     for d in exc.details or []:
         out.setdefault(d.field or "", []).append(str(d.message))
     return out
-
-
-def _bad_request():
-    abort(400)
 
 
 def _at_cells(exc, errors, cell):
@@ -85,7 +81,7 @@ def indicators(alliance_id):
     return write(alliance, EmptyForm(), save,
                  lambda status: _indicators_page(alliance, typed=values, errors=errors, status=status),
                  _l("The indicators were saved."), url_for(".indicators", alliance_id=alliance.id),
-                 invalid=_bad_request, on_error=lambda exc: _at_cells(exc, errors, lambda field: field))
+                 invalid=bad_request, on_error=lambda exc: _at_cells(exc, errors, lambda field: field))
 
 
 @bp.post("/indicators/new")
@@ -109,14 +105,8 @@ def delete_indicator(alliance_id, indicator_id):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.delete_indicator(indicator, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return redirect(url_for(".indicators", alliance_id=alliance.id))
-    flash(_l("The indicator was removed."), "success")
-    return redirect(url_for(".indicators", alliance_id=alliance.id))
+    return button_action(lambda: services.delete_indicator(indicator, current_user),
+                         url_for(".indicators", alliance_id=alliance.id), _l("The indicator was removed."))
 
 
 # assessments ------------------------------------------------------------------------------------------

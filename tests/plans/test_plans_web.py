@@ -240,3 +240,21 @@ def test_every_plan_form_keeps_what_was_typed_on_error(db, login, plan, facilita
     resp = web.post(base + "/indicators/new", data={"code": "", "name": "Litros acopiados escritos", "unit": "l"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and 'value="Litros acopiados escritos"' in html
+
+
+def test_refused_buttons_of_the_plan_flash_why_and_change_nothing(db, login, plan, facilitator):
+    """The indicator's remove button and the budget import write through the one edge: a refusal is rolled back
+    and flashed, nothing changes."""
+    from grants.plans.models import Indicator
+
+    web = login(facilitator)
+    base = f"/alliances/{plan.id}/plan"
+    standard = next(i for i in plan.indicators if i.standard)
+    resp = web.post(base + f"/indicators/{standard.id}/delete", follow_redirects=True)
+    assert resp.status_code == 200
+    assert "Los indicadores estándar no se pueden quitar" in resp.get_data(as_text=True)
+    assert db.session.get(Indicator, standard.id) is not None
+    resp = web.post(base + "/budget/import", data={}, content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'id="line-form"' in html and html.count("Elija un archivo.") == 1
+    assert db.session.execute(sa.select(sa.func.count()).select_from(BudgetLine)).scalar() == 0
