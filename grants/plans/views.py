@@ -1,7 +1,7 @@
 """Plan pages: overview, sections, budget (with the live financing summary, XLSX export and import),
 tranches and the PDF. Indicators, assessments and cash flow are in ``views_data``; appraisal,
 committee and revisions in ``views_review``. Thin: load (404), check access, one service, commit."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -135,53 +135,65 @@ def _budget_page(alliance, form, line=None, status=200):
                            can_edit=editable(alliance), import_form=ImportForm(), delete_form=EmptyForm()), status
 
 
+def _row(model, alliance, row_id):
+    """A budget line or tranche of the alliance (404 when it is another's)."""
+    row = db.session.get(model, row_id)
+    if row is None or row.alliance_id != alliance.id:
+        abort(404)
+    return row
+
+
+def _add(alliance, form, schema, add, page, message, url):
+    """The page of a list of the plan (budget lines, tranches) with its form of a new row, and that form's write."""
+    if request.method == "GET":
+        return page(alliance, form)
+    return write(alliance, form, lambda: add(alliance, from_form(schema, typed(form)), current_user),
+                 lambda status: page(alliance, form, status=status), message, url)
+
+
+def _edit(alliance, row, form_class, schema, update, page, message, url):
+    """The page of a row being changed (its form filled on GET, the version it read kept) and the change."""
+    require_edit(alliance)
+    form = form_class(obj=row if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = row.version
+        return page(alliance, form, row)
+    return write(alliance, form, lambda: update(row, from_form(schema, typed(form)), current_user),
+                 lambda status: page(alliance, form, row, status=status), message, url)
+
+
+def _delete(alliance, row, remove, message, url):
+    """A row's remove button (the version the page read; a stale one is refused by the service)."""
+    require_edit(alliance)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    remove(row, current_user, version=request.form.get("version") or None)
+    return success(message, url)
+
+
 @bp.route("/budget", methods=["GET", "POST"])
 @login_required
 def budget(alliance_id):
     alliance = load(alliance_id)
-    form = BudgetLineForm()
-    if request.method == "GET":
-        return _budget_page(alliance, form)
-    return write(alliance, form, lambda: budget_services.add_line(alliance, from_form(BudgetLineIn, typed(form)),
-                                                                  current_user),
-                 lambda status: _budget_page(alliance, form, status=status),
-                 _l("The line was added."), url_for(".budget", alliance_id=alliance.id) + "#financing")
-
-
-def _line(alliance, line_id):
-    line = db.session.get(BudgetLine, line_id)
-    if line is None or line.alliance_id != alliance.id:
-        abort(404)
-    return line
+    return _add(alliance, BudgetLineForm(), BudgetLineIn, budget_services.add_line, _budget_page,
+                _l("The line was added."), url_for(".budget", alliance_id=alliance.id) + "#financing")
 
 
 @bp.route("/budget/<int:line_id>", methods=["GET", "POST"])
 @login_required
 def edit_line(alliance_id, line_id):
     alliance = load(alliance_id)
-    line = _line(alliance, line_id)
-    require_edit(alliance)
-    form = BudgetLineForm(obj=line if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = line.version
-        return _budget_page(alliance, form, line)
-    return write(alliance, form, lambda: budget_services.update_line(line, from_form(BudgetLineEdit, typed(form)),
-                                                                     current_user),
-                 lambda status: _budget_page(alliance, form, line, status=status),
-                 _l("The line was changed."), url_for(".budget", alliance_id=alliance.id) + "#financing")
+    return _edit(alliance, _row(BudgetLine, alliance, line_id), BudgetLineForm, BudgetLineEdit,
+                 budget_services.update_line, _budget_page, _l("The line was changed."),
+                 url_for(".budget", alliance_id=alliance.id) + "#financing")
 
 
 @bp.post("/budget/<int:line_id>/delete")
 @login_required
 def delete_line(alliance_id, line_id):
     alliance = load(alliance_id)
-    line = _line(alliance, line_id)
-    require_edit(alliance)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    budget_services.delete_line(line, current_user, version=request.form.get("version") or None)
-    flash(_l("The line was removed."), "success")
-    return redirect(url_for(".budget", alliance_id=alliance.id))
+    return _delete(alliance, _row(BudgetLine, alliance, line_id), budget_services.delete_line,
+                   _l("The line was removed."), url_for(".budget", alliance_id=alliance.id))
 
 
 @bp.get("/budget.xlsx")
@@ -227,49 +239,25 @@ def _tranche_page(alliance, form, tranche=None, status=200):
 @login_required
 def tranches(alliance_id):
     alliance = load(alliance_id)
-    form = TrancheForm()
-    if request.method == "GET":
-        return _tranche_page(alliance, form)
-    return write(alliance, form, lambda: budget_services.add_tranche(alliance, from_form(TrancheIn, typed(form)),
-                                                                     current_user),
-                 lambda status: _tranche_page(alliance, form, status=status),
-                 _l("The tranche was added."), url_for(".tranches", alliance_id=alliance.id))
-
-
-def _tranche(alliance, tranche_id):
-    tranche = db.session.get(Tranche, tranche_id)
-    if tranche is None or tranche.alliance_id != alliance.id:
-        abort(404)
-    return tranche
+    return _add(alliance, TrancheForm(), TrancheIn, budget_services.add_tranche, _tranche_page,
+                _l("The tranche was added."), url_for(".tranches", alliance_id=alliance.id))
 
 
 @bp.route("/tranches/<int:tranche_id>", methods=["GET", "POST"])
 @login_required
 def edit_tranche(alliance_id, tranche_id):
     alliance = load(alliance_id)
-    tranche = _tranche(alliance, tranche_id)
-    require_edit(alliance)
-    form = TrancheForm(obj=tranche if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = tranche.version
-        return _tranche_page(alliance, form, tranche)
-    return write(alliance, form, lambda: budget_services.update_tranche(tranche, from_form(TrancheEdit, typed(form)),
-                                                                        current_user),
-                 lambda status: _tranche_page(alliance, form, tranche, status=status),
-                 _l("The tranche was changed."), url_for(".tranches", alliance_id=alliance.id))
+    return _edit(alliance, _row(Tranche, alliance, tranche_id), TrancheForm, TrancheEdit,
+                 budget_services.update_tranche, _tranche_page, _l("The tranche was changed."),
+                 url_for(".tranches", alliance_id=alliance.id))
 
 
 @bp.post("/tranches/<int:tranche_id>/delete")
 @login_required
 def delete_tranche(alliance_id, tranche_id):
     alliance = load(alliance_id)
-    tranche = _tranche(alliance, tranche_id)
-    require_edit(alliance)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    budget_services.delete_tranche(tranche, current_user, version=request.form.get("version") or None)
-    flash(_l("The tranche was removed."), "success")
-    return redirect(url_for(".tranches", alliance_id=alliance.id))
+    return _delete(alliance, _row(Tranche, alliance, tranche_id), budget_services.delete_tranche,
+                   _l("The tranche was removed."), url_for(".tranches", alliance_id=alliance.id))
 
 
 # documents --------------------------------------------------------------------------------------------
