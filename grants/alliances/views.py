@@ -155,18 +155,9 @@ def new():
         abort(403)
     if request.method == "GET" and len(assocs) == 1:
         form.association_id.data = assocs[0].id
-
-    def page(status=200):
-        return render_template("alliances/form.html", form=form, alliance=None), status
-
-    if request.method == "GET":
-        return page()
-    return form_action(
-        form, lambda: services.create_alliance(
-            _body(AllianceCreate, form, association_id=form.association_id.data, call_id=form.call_id.data),
-            current_user),
-        page, lambda alliance: success(_l("The draft %(code)s was saved.", code=alliance.code),
-                                       url_for(".detail", alliance_id=alliance.id)))
+    return _form_page(form, None, lambda: services.create_alliance(
+        _body(AllianceCreate, form, association_id=form.association_id.data, call_id=form.call_id.data), current_user),
+        lambda alliance: _l("The draft %(code)s was saved.", code=alliance.code))
 
 
 @bp.route("/<int:alliance_id>/edit", methods=["GET", "POST"])
@@ -183,17 +174,21 @@ def edit(alliance_id):
         form.association_id.data, form.call_id.data = alliance.association_id, alliance.call_id
         form.buyer_id.data = alliance.buyer_id or 0
         form.member_ids.data = alliance.member_ids
+    return _form_page(form, alliance, lambda: services.update_alliance(
+        alliance, _body(AlliancePatch, form, version=request.form.get("version") or alliance.version), current_user),
+        lambda _alliance: _l("Changes saved."))
 
+
+def _form_page(form, alliance, call, message):
+    """The draft's form (``alliance``: the one edited, None for a new one) and its write through the page edge:
+    ``call()`` once, then ``message(alliance)`` flashed on the alliance's page."""
     def page(status=200):
         return render_template("alliances/form.html", form=form, alliance=alliance), status
 
     if request.method == "GET":
         return page()
-    return form_action(
-        form, lambda: services.update_alliance(
-            alliance, _body(AlliancePatch, form, version=request.form.get("version") or alliance.version),
-            current_user),
-        page, lambda _result: success(_l("Changes saved."), url_for(".detail", alliance_id=alliance.id)))
+    return form_action(form, call, page, lambda saved: success(message(saved),
+                                                               url_for(".detail", alliance_id=saved.id)))
 
 
 @bp.get("/<int:alliance_id>")
