@@ -16,7 +16,7 @@ stored answer, a PDF's register entry): when its commit fails the answer is stil
 system): when its commit fails the answer is replaced by the 409 or 503 page.
 
 The API's edge is ``grants.api.core.endpoint``; the CLI commits in its commands."""
-from flask import current_app, g, make_response, render_template, request
+from flask import copy_current_request_context, current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,6 +39,26 @@ def commit_now():
     must see before this request goes on (the portal's stored answer is rebuilt by the request holding it,
     ``grants.reports.stored.answer``), and the answer stored after the build."""
     db.session.commit()
+
+
+def after_response(resp, work):
+    """Run ``work()`` once ``resp`` was sent (the WSGI server closes it; gunicorn does before its next request),
+    in a copy of this request's context: a write the answer does not wait for (the portal's expired answer
+    rebuilt by the request holding its lease). ``work`` commits its own writes; a failure is logged and rolled
+    back (the lease then lapses and a later request tries again)."""
+    @copy_current_request_context
+    def run():
+        try:
+            work()
+        except Exception:  # after the answer: nobody to answer, never a 500
+            current_app.logger.exception("a write after the response failed (rolled back)")
+            try:
+                db.session.rollback()
+            except UNAVAILABLE_ERRORS:
+                pass
+
+    resp.call_on_close(run)
+    return resp
 
 
 def commit_page_write(resp):
