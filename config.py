@@ -21,6 +21,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # the cookie is signed again only when the session changes, not on every page: the server-side session's
+    # end is fixed at sign-in (accounts.services.start_session), so a sliding cookie only cost a signature
+    SESSION_REFRESH_EACH_REQUEST = False
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # whole request

@@ -12,6 +12,8 @@ from pydantic_core import PydanticCustomError
 from .. import uploads
 from ..api.core import (ApiError, Model, Out, api_user, check_version, choice_arg, dump, endpoint, int_arg,
                         load, paginate, require, text_arg, touch)
+from ..api.core import page_args  # the list's page, for its member links in one statement (issue 12)
+from ..extensions import db
 from ..schemas.types import AmountStr, Id, UtcDateTime
 from ..associations.models import Association
 from ..audit.models import Event
@@ -128,11 +130,13 @@ class AttachmentOut(Out):
     created_at: UtcDateTime
 
 
-def alliance_out(alliance):
+def alliance_out(alliance, member_ids=None):
+    """``member_ids``: the alliance's member ids when the caller read them already (a list), else its links."""
     data = {k: getattr(alliance, k) for k in ("id", "code", "call_id", "association_id", "title", "product",
-                                              "buyer_id", "buyer", "member_ids", "families", "requested_grant",
+                                              "buyer_id", "buyer", "families", "requested_grant",
                                               "estimated_counterpart", "state", "facilitator_id", "version",
                                               "state_changed_at", "created_at", "updated_at")}
+    data["member_ids"] = alliance.member_ids if member_ids is None else member_ids
     data.update(association_name=alliance.association.name, currency=alliance.call.program.currency,
                 state_title=str(ALLIANCE.title(alliance.state)))
     return dump(AllianceOut, data)
@@ -153,9 +157,7 @@ def load_alliance(alliance_id):
                  "association_id": ("Only this association", {"type": "integer"}),
                  "q": "Part of the code, title, product or association name"})
 def list_alliances():
-    # member_ids without the members' names: one statement for the page's links, none per alliance
-    query = (sa.select(Alliance).where(alliance_filter(api_user())).order_by(Alliance.id.desc())
-             .options(sa.orm.selectinload(Alliance.member_links).lazyload(AllianceMember.member)))
+    query = sa.select(Alliance).where(alliance_filter(api_user())).order_by(Alliance.id.desc())
     state = choice_arg("state", ALLIANCE.states)
     if state:
         query = query.where(Alliance.state == state)
@@ -169,7 +171,22 @@ def list_alliances():
         query = query.join(Association, Association.id == Alliance.association_id).where(sa.or_(*(
             sa.func.lower(col).contains(q, autoescape=True)
             for col in (Alliance.title, Alliance.code, Alliance.product, Association.name))))
-    return paginate(query, alliance_out)
+    # member_ids as plain ids: one statement for the page's links (the page's ids chosen again inside it), read
+    # when the first alliance is written; no link objects, none per alliance
+    page, per_page = page_args()
+    chosen = query.with_only_columns(Alliance.id).limit(per_page).offset((page - 1) * per_page)
+    links = {}
+
+    def serialize(alliance):
+        if not links:
+            links[None] = []
+            for aid, mid in db.session.execute(sa.select(AllianceMember.alliance_id, AllianceMember.member_id)
+                                               .where(AllianceMember.alliance_id.in_(chosen))
+                                               .order_by(AllianceMember.alliance_id, AllianceMember.member_id)):
+                links.setdefault(aid, []).append(mid)
+        return alliance_out(alliance, links.get(alliance.id, []))
+
+    return paginate(query, serialize)
 
 
 @endpoint("/alliances", ["POST"], summary="Draft a business intention (association board)", body=AllianceCreate,

@@ -111,20 +111,33 @@ def scope():
     return sa.true() if alliance_id is None else Alliance.id == alliance_id
 
 
+#: a task prints its alliance's own columns (id, code, title, state): the call, program, association and buyer
+#: that an alliance joins eagerly everywhere else are not joined to a source's rows (with them, the database
+#: joined every candidate alliance of an officer's regions to four tables before keeping the first ``LIMIT``)
+_LEAN = (sa.orm.lazyload(Alliance.call), sa.orm.lazyload(Alliance.association), sa.orm.lazyload(Alliance.buyer))
+
+
+def _lean(query):
+    """``query`` without the eager joins of the alliances it selects as entities (see ``_LEAN``)."""
+    if any(d.get("expr") is Alliance for d in query.column_descriptions):
+        return query.options(*_LEAN)
+    return query
+
+
 def rows(query):
     """The rows of a source's query (``db.session.execute(query).all()``). While ``collect`` probes the
     sources of an alliance's page, the query is handed back unrun, to be asked with the others in one
     ``EXISTS`` statement; a source whose query finds nothing then has no task and is not run."""
     if _PROBING.get():
         raise _Probed(query)
-    return db.session.execute(query).all()
+    return db.session.execute(_lean(query)).all()
 
 
 def scalars(query):
     """Like ``rows``, the first column of each row (``.scalars().all()``)."""
     if _PROBING.get():
         raise _Probed(query)
-    return db.session.execute(query).scalars().all()
+    return db.session.execute(_lean(query)).scalars().all()
 
 
 def _probe(user, today, chosen):

@@ -109,7 +109,7 @@ def index():
         query = query.join(Association, Association.id == Alliance.association_id).where(sa.or_(
             sa.func.lower(Alliance.title).like(like), sa.func.lower(Alliance.code).like(like),
             sa.func.lower(Alliance.product).like(like), sa.func.lower(Association.name).like(like)))
-    page = paginate(query)
+    page = paginate(query, key=Alliance.id)  # the page's alliances first, then their call, association, buyer
     can_create = bool(current_user.association_ids("board"))
     return render_template("alliances/index.html", page=page, form=form, can_create=can_create)
 

@@ -167,7 +167,7 @@ def _pdf_response(data, filename):
 def queue():
     if not current_user.has_role("officer", "admin", "auditor"):
         abort(403)
-    page = paginate(screening.queue(current_user))
+    page = paginate(screening.queue(current_user), key=Alliance.id)  # the page's intentions, then their joins
     return render_template("proposals/queue.html", page=page, now=utcnow(), age_days=screening.age_days)
 
 

@@ -8,7 +8,9 @@ portal in the same transaction, so a change is public at once; other changes sho
 
 No stampede: when an answer expires, the first request to see it takes a lease on it (one conditional
 UPDATE, committed) and rebuilds it; every other request, on every worker and host, keeps serving the
-expired answer until the new one is stored. An answer forgotten by a change is deleted (nobody is served
+expired answer until the new one is stored. With ``defer`` (the pages and the API), the request holding the
+lease is served the expired answer too and rebuilds it after its response was sent (``web.edge.after_response``):
+no request waits for a rebuild of an answer that expired. An answer forgotten by a change is deleted (nobody is served
 what the change made untrue); the next requests build it again."""
 import hashlib
 from collections import namedtuple
@@ -110,12 +112,14 @@ def keep(key, body, content_type, lease=None):
     return found
 
 
-def answer(key, build, commit):
+def answer(key, build, commit, defer=None):
     """The answer of ``key``: the stored one while fresh (1 statement); when it expired, rebuilt by ONE
     request (``claim``) while every other keeps serving the expired one (no stampede); when there is none
     (never built, or forgotten by a change), built by ``build()`` -> ``(body bytes, content type)`` and stored.
-    ``commit`` is the caller's (the lease is committed before the build, the new answer after it). Returns an
-    ``Answer``; with the cache off (``PORTAL_CACHE_SECONDS`` 0), ``build()`` and nothing stored."""
+    ``commit`` is the caller's (the lease is committed before the build, the new answer after it). With
+    ``defer`` (a callable taking a callable), the rebuild of an expired answer is handed to it, to run after the
+    response, and the expired answer is served at once. Returns an ``Answer``; with the cache off
+    (``PORTAL_CACHE_SECONDS`` 0), ``build()`` and nothing stored."""
     if ttl() <= 0:
         body, content_type = build()
         return Answer(key, hashlib.sha256(body).hexdigest()[:32], content_type, body, utcnow())
@@ -129,6 +133,14 @@ def answer(key, build, commit):
         commit()
         if lease is None:
             return stored  # another request rebuilds it: serve the previous answer meanwhile
+        if defer is not None:
+            defer(lambda: rebuild(key, build, commit, lease))
+            return stored  # and this request rebuilds it after its answer was sent
+    return rebuild(key, build, commit, lease)
+
+
+def rebuild(key, build, commit, lease=None):
+    """Build the answer of ``key``, store it (under ``lease`` when one was claimed) and commit; the ``Answer``."""
     body, content_type = build()
     fresh = keep(key, body, content_type, lease)
     commit()

@@ -4,7 +4,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from ..audit import head as audit_head
-from ..web.edge import commit_now
+from ..web.edge import after_response, commit_now
 from ..web.i18n import number
 from ..web.pagination import Page
 from ..workflows.alliance import STATES
@@ -44,8 +44,11 @@ def stored_response(kind, f, page_no, build):
         resp = make_response(body)
         resp.content_type = content_type
         return cacheable(resp)
-    row = stored.answer(key, build, commit=commit_now)  # the lease must be seen by the others before the build
+    later = []  # an expired answer's rebuild, run after this response was sent (the lease is committed before)
+    row = stored.answer(key, build, commit=commit_now, defer=later.append)
     resp = make_response(row.body)
+    for work in later:
+        after_response(resp, work)
     resp.content_type = row.content_type
     resp.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
     resp.set_etag(row.etag)

@@ -16,7 +16,9 @@ stored answer, a PDF's register entry): when its commit fails the answer is stil
 system): when its commit fails the answer is replaced by the 409 or 503 page.
 
 The API's edge is ``grants.api.core.endpoint``; the CLI commits in its commands."""
-from flask import current_app, g, make_response, render_template, request
+import threading
+
+from flask import copy_current_request_context, current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,6 +41,44 @@ def commit_now():
     must see before this request goes on (the portal's stored answer is rebuilt by the request holding it,
     ``grants.reports.stored.answer``), and the answer stored after the build."""
     db.session.commit()
+
+
+#: the after-response writes still running (``drain`` waits for them: the tests, a worker that stops)
+_RUNNING = set()
+
+
+def after_response(resp, work):
+    """Run ``work()`` once ``resp`` was sent (the WSGI server closes it), in a thread of its own and a copy of
+    this request's context: a write the answer does not wait for (the portal's expired answer rebuilt by the
+    request holding its lease). The worker goes on answering meanwhile (a sync gunicorn worker would otherwise
+    spend the rebuild before its next request). ``work`` commits its own writes; a failure is logged and rolled
+    back (the lease then lapses and a later request tries again)."""
+    @copy_current_request_context
+    def run():
+        try:
+            work()
+        except Exception:  # after the answer: nobody to answer, never a 500
+            current_app.logger.exception("a write after the response failed (rolled back)")
+            try:
+                db.session.rollback()
+            except UNAVAILABLE_ERRORS:
+                pass
+        finally:
+            _RUNNING.discard(threading.current_thread())
+
+    def start():
+        thread = threading.Thread(target=run, name="after-response", daemon=True)
+        _RUNNING.add(thread)
+        thread.start()
+
+    resp.call_on_close(start)
+    return resp
+
+
+def drain(timeout=60):
+    """Wait until the after-response writes started so far have finished (at most ``timeout`` seconds each)."""
+    for thread in list(_RUNNING):
+        thread.join(timeout)
 
 
 def commit_page_write(resp):

@@ -8,6 +8,9 @@ from flask import Blueprint, current_app, jsonify, render_template, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
 from .i18n import current_language
 
 bp = Blueprint("offline", __name__)
@@ -15,6 +18,37 @@ bp = Blueprint("offline", __name__)
 #: the app shell the service worker keeps (static files and the two pages that need no sign-in)
 SHELL = ("css/app.css", "js/offline.js", "js/queue.js", "icons/icon-192.png", "icons/pdf.png", "icons/file.png",
          "favicon.ico")
+
+
+#: the offline script's words as HTML-safe JSON, by language: built once per process and language (they change
+#: only with the catalogues), not on every page
+_STRINGS = {}
+
+
+@bp.app_template_global()
+def offline_strings():
+    """The words of static/js/offline.js in the reader's language, for ``_offline.html`` (every page)."""
+    language = current_language()
+    found = _STRINGS.get(language)
+    if found is None:
+        found = _STRINGS[language] = Markup(htmlsafe_json_dumps({
+            "waiting": _("%(n)s waiting to send", n="{n}"),
+            "saved": _("No connection: saved on this phone. It will be sent when the connection returns."),
+            "sent": _("Sent: %(n)s recorded.", n="{n}"),
+            "refused": _("%(n)s refused: open “Waiting to send” to correct or discard.", n="{n}"),
+            "correcting": _("You are correcting an item that is waiting to send. Save it to send it again."),
+            "state_waiting": _("Waiting to send"),
+            "state_refused": _("Refused"),
+            "send_now": _("Send now"),
+            "correct": _("Open to correct"),
+            "discard": _("Discard"),
+            "discard_confirm": _("Discard this item? It will not be recorded."),
+            "empty": _("Nothing is waiting to send."),
+            "saved_on": _("Saved on"),
+            "refused_status": _("The server refused it (error %(n)s).", n="{n}"),
+            "photo": _("photo"),
+        }, dumps=current_app.json.dumps))
+    return found
 
 
 def _no_store(resp):

@@ -225,3 +225,20 @@ def test_the_officer_reviews_reports_and_answers(db, login, alliance, officer, o
     # the board's report is no longer due from the first transfer but from the end of the submitted one
     due = [t for c, _h, t in items(login(board).get("/dashboard").get_data(as_text=True)) if c == "report_due"]
     assert len(due) == 1 and "Preparar la próxima rendición de cuentas" in due[0]
+
+
+def test_the_home_s_sources_do_not_join_the_alliance_s_call_association_and_buyer(db, login, officer, alliance,
+                                                                                 facilitator, board):
+    """A task prints its alliance's own columns: the sources' statements select the alliances without the
+    joins an alliance loads eagerly elsewhere (at national scale they joined every candidate alliance of the
+    officer's regions to four tables before keeping the first 30), and the page still prints code and title."""
+    live = executing(alliance, officer, facilitator, board)
+    live.tranches[1].state = "requested"
+    db.session.commit()
+    web = login(officer)
+    with statements(db.engine) as seen:
+        html = web.get("/dashboard").get_data(as_text=True)
+    found = [f for f in items(html) if f[0] == "tranche_to_decide"]
+    assert found and live.code in found[0][2] and live.title in found[0][2]
+    joined = [s for s in seen if "FROM tranches" in s and "associations AS associations_1" in s]
+    assert seen and not joined, joined

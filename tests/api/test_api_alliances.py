@@ -5,12 +5,13 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from grants.alliances.models import Alliance, Attachment
+from grants.alliances.models import Alliance, AllianceMember, Attachment
 from grants.associations.models import Buyer, Member
 from grants.audit.models import Event
 from grants.errors import Violation
 from grants.workflows import engine
 from tests.api.test_api_support import PDF, PNG, assert_error, fields_of, rules_of
+from tests.statements import statements
 
 
 @pytest.fixture
@@ -102,6 +103,33 @@ def test_list_and_filters(api, db, make_alliance, make_call, association, other_
     assert_error(api(auditor).get("/alliances?call_id=x"), 400, "bad_request")
     assert_error(api(auditor).get("/alliances?per_page=101"), 400, "bad_request")
     assert api(auditor).get("/alliances?per_page=2").get_json()["total"] == 3
+
+
+def test_the_list_gives_member_ids_without_loading_a_link_object(api, db, make_alliance, other_association,
+                                                                 other_board, auditor):
+    """The list's member_ids come from one statement of plain ids for the page (issue 12: 1,500 link objects
+    for a page of 50 at national scale), the same ids as each alliance's own answer."""
+    made = [make_alliance(families=n) for n in (21, 23)] + [make_alliance(assoc=other_association, actor=other_board)]
+    loaded = []
+
+    def on_load(target, _context):
+        loaded.append(target)
+
+    sa.event.listen(AllianceMember, "load", on_load)
+    try:
+        client = api(auditor)
+        with statements(db.engine) as seen:
+            items = client.get("/alliances?per_page=2&page=1").get_json()["items"]
+            second = client.get("/alliances?per_page=2&page=2").get_json()["items"]
+    finally:
+        sa.event.remove(AllianceMember, "load", on_load)
+    assert loaded == [], len(loaded)
+    assert [i["id"] for i in items + second] == [a.id for a in reversed(made)]
+    for item in items + second:
+        one = client.get(f"/alliances/{item['id']}").get_json()
+        assert item["member_ids"] == one["member_ids"] and item["families"] == len(one["member_ids"]) > 0
+    links = [q for q in seen if q.startswith("SELECT alliance_members.alliance_id, alliance_members.member_id")]
+    assert len(links) == 2, links  # one statement of plain ids per page
 
 
 def test_another_associations_alliance_is_404(api, alliance, other_board, other_officer):

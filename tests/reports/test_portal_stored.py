@@ -9,6 +9,7 @@ import config
 from grants import create_app
 from grants.common import utcnow
 from grants.reports.stored import StoredAnswer
+from grants.web import edge
 from grants.workflows import ALLIANCE
 from tests.reports_support import world  # noqa: F401
 from tests.statements import statements
@@ -111,6 +112,7 @@ def test_an_expired_answer_is_rebuilt_by_one_request_while_the_others_serve_it(d
 
     def build():
         builder["resp"] = app.test_client().get("/portal")
+        builder["resp"].close()  # as the WSGI server does after sending it: the rebuild starts then
 
     thread = threading.Thread(target=build)
     thread.start()
@@ -137,8 +139,31 @@ def test_an_expired_answer_is_rebuilt_by_one_request_while_the_others_serve_it(d
         tx.rollback()
         blocker.close()
         thread.join(60)
+        edge.drain()  # the builder's rebuild, in its after-response thread
     assert builder["resp"].status_code == 200
     assert db.session.execute(sa.select(StoredAnswer.expires_at)).scalar() > utcnow() + timedelta(seconds=200)
+
+
+@pytest.mark.parametrize("path", ("/portal", "/api/v1/portal"))
+def test_the_request_holding_the_lease_is_answered_before_the_rebuild(db, app, world, stored_on, path):
+    """No request pays the rebuild in its response time: the one that takes the lease of an expired answer
+    is served that answer at once (a read and the lease), and rebuilds it after its response was sent."""
+    client = app.test_client()
+    fresh = client.get(path)
+    db.session.execute(sa.update(StoredAnswer).values(body=b"the expired answer", etag="expired",
+                                                      expires_at=StoredAnswer.created_at))
+    db.session.commit()
+    with statements(db.engine) as seen:
+        resp = client.get(path)
+        served = resp.get_data()
+    assert resp.status_code == 200 and served == b"the expired answer" and len(seen) <= 2, (served[:80], len(seen))
+    lease = db.session.execute(sa.select(StoredAnswer.expires_at)).scalar()
+    db.session.rollback()
+    assert utcnow() < lease <= utcnow() + timedelta(seconds=61)  # held while the answer went out
+    resp.close()  # the WSGI server closes the response once sent: the rebuild starts then, in a thread
+    edge.drain()
+    body, expires_at = db.session.execute(sa.select(StoredAnswer.body, StoredAnswer.expires_at)).one()
+    assert body == fresh.get_data() and expires_at > utcnow() + timedelta(seconds=200)
 
 
 def test_a_change_during_a_rebuild_is_not_overwritten_by_the_answer_built_before_it(db, app, world, stored_on):
