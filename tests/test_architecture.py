@@ -43,6 +43,20 @@ def test_contracts_cover_every_stage_and_layer():
     assert all(not c.get("ignore_imports") for c in contracts.values())
 
 
+def test_the_request_layer_stays_below_the_api():
+    # the 429 answer, the login form and the idempotency keys once reached up into grants.api from inside a
+    # function: the contract keeps accounts' and web's lower modules (each package's api module aside) off it
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    below = {c["id"]: c for c in config["contracts"]}["below-api"]
+    assert below["type"] == "forbidden" and below["forbidden_modules"] == ["grants.api"]
+    sources = set(below["source_modules"])
+    assert {"grants.accounts.throttling", "grants.accounts.services", "grants.web.auth", "grants.web.idempotency",
+            "grants.web.edge", "grants.web.forms"} <= sources
+    assert not any(m.endswith(".api") or m.startswith("grants.api") for m in sources)
+
+
 #: the composition layer: the factory, the CLI, the web registration, the demo and the backup put the app
 #: together and may import inside a function; nowhere else does an import of the app's own modules sit there
 COMPOSITION = ("grants/__init__.py", "grants/cli.py", "grants/web/__init__.py", "grants/backup.py", "grants/demo/")
