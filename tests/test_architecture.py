@@ -74,21 +74,40 @@ def _own_import(node):
     return None
 
 
+def _imported_by_name(node):
+    """The app's module that ``importlib.import_module("grants...")`` (or ``__import__``, or a relative name) loads,
+    or None: an import that import-linter cannot see."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    fn = node.func
+    if (fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", None)) not in ("import_module", "__import__"):
+        return None
+    arg = node.args[0]
+    if isinstance(arg, ast.JoinedStr):  # f"grants.{module}.api": its literal start
+        arg = arg.values[0] if arg.values else None
+    text = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+    if text is not None and (text.split(".")[0] == "grants" or text.startswith(".")):
+        return text
+    return None
+
+
 def function_level_imports(root):
     """``file:line module`` for every import of the app's own modules inside a function body (however deeply
-    nested) outside the composition layer."""
+    nested) outside the composition layer, and for every import of one by its name (``importlib``) there."""
     found = set()
     for path in sorted((root / "grants").rglob("*.py")):
         name = path.relative_to(root).as_posix()
         if name.startswith(COMPOSITION):
             continue
-        for fn in ast.walk(ast.parse(path.read_text(), filename=name)):
-            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                continue
-            for node in ast.walk(fn):
-                module = _own_import(node)
-                if module is not None:
-                    found.add((name, node.lineno, module))
+        for node in ast.walk(ast.parse(path.read_text(), filename=name)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                for inner in ast.walk(node):
+                    module = _own_import(inner)
+                    if module is not None:
+                        found.add((name, inner.lineno, module))
+            module = _imported_by_name(node)
+            if module is not None:
+                found.add((name, node.lineno, f"import_module({module!r})"))
     return [f"{name}:{line} {module}" for name, line, module in sorted(found)]
 
 
@@ -100,16 +119,18 @@ def test_no_function_level_import_of_the_app_outside_the_composition_layer():
 
 
 def test_the_function_level_import_check_sees_every_form(tmp_path):
-    # the check itself: relative, absolute and nested imports in a function are found; module-level ones, the
-    # standard library's and the composition layer's are not
+    # the check itself: relative, absolute and nested imports in a function are found, and imports by name;
+    # module-level ones, the standard library's and the composition layer's are not
     (tmp_path / "grants" / "web").mkdir(parents=True)
     (tmp_path / "grants" / "demo").mkdir()
     (tmp_path / "grants" / "a.py").write_text(
         "import os\nfrom .errors import NotFound\n\n\ndef f():\n    from .errors import Forbidden\n"
         "    import io\n\n    def g():\n        import grants.money\n        from grants.common import utcnow\n"
-        "    return g\n\n\nclass C:\n    async def h(self):\n        from ..api import core\n")
+        "    return g\n\n\nclass C:\n    async def h(self):\n        from ..api import core\n"
+        "\n\nfor m in ('api',):\n    importlib.import_module(f'grants.{m}.api')\n\n\n"
+        "def k(name):\n    return import_module(name), importlib.import_module('json'), __import__('.x')\n")
     (tmp_path / "grants" / "web" / "__init__.py").write_text("def register(app):\n    from .auth import bp\n")
     (tmp_path / "grants" / "demo" / "seed.py").write_text("def seed():\n    from ..models import User\n")
     assert function_level_imports(tmp_path) == [
         "grants/a.py:6 .errors", "grants/a.py:10 grants.money", "grants/a.py:11 grants.common",
-        "grants/a.py:17 ..api"]
+        "grants/a.py:17 ..api", "grants/a.py:21 import_module('grants.')", "grants/a.py:25 import_module('.x')"]
