@@ -1,4 +1,5 @@
 """grants: rural productive alliance grants, from business intention to closeout."""
+import importlib
 import os
 import secrets
 
@@ -99,9 +100,10 @@ def create_app(config=None):
 
     from .api import bp as api_bp
     from .api import openapi  # noqa: F401
-    from .api import register_endpoints
+    from .api import DOMAINS as api_domains
 
-    register_endpoints()
+    for module in api_domains:  # each domain's api module declares its endpoints on the blueprint
+        importlib.import_module(f"grants.{module}.api")
     app.register_blueprint(api_bp)
 
     from .cli import grants_cli

@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from .errors import NotFound
 from .extensions import db
 
 
@@ -54,8 +55,6 @@ def find(model, ident):
 def get_or_404(model, ident, visible=None):
     """The object with primary key ``ident``, or ``NotFound`` when there is none or ``visible(obj)`` is false
     (another association's object answers 404, so that its existence does not leak)."""
-    from .errors import NotFound
-
     obj = find(model, ident)
     if obj is None or (visible is not None and not visible(obj)):
         raise NotFound()

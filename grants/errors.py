@@ -1,6 +1,8 @@
 """Domain errors raised by services and the workflow engine; views and the API translate them."""
 from dataclasses import dataclass, field
 
+from flask import jsonify
+
 
 @dataclass
 class Violation:
@@ -77,3 +79,13 @@ class Collector:
     def raise_if_any(self):
         if self.violations:
             raise RuleViolation(self.violations)
+
+
+def error_response(status, code, message, details=None):
+    """The API's error shape (API.md) as a JSON response: ``{"error": {status, code, message, details}}``; also the
+    answer of a refusal made below the API (a 429 from ``accounts/throttling.py``, a CSRF 400 under ``/api``)."""
+    body = {"error": {"status": status, "code": code, "message": str(message),
+                      "details": [d.as_dict() if hasattr(d, "as_dict") else d for d in details or []]}}
+    resp = jsonify(body)
+    resp.status_code = status
+    return resp

@@ -5,7 +5,7 @@ import os
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .errors import DomainError
+from .errors import DomainError, ValidationFailed, Violation
 
 #: content type -> (magic prefix, extension)
 SIGNATURES = {
@@ -37,8 +37,6 @@ def read_checked(storage, allowed=DOCUMENTS, field="file"):
     """Read a werkzeug ``FileStorage``; return ``(bytes, content_type, filename)``.
 
     Raises ``UploadTooLarge`` (413), ``UnsupportedType`` (415) or a ``DomainError`` 422 when empty."""
-    from .errors import ValidationFailed, Violation
-
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     if storage is None or not getattr(storage, "filename", None):
         raise ValidationFailed(_l("Choose a file."), [Violation("required", _l("Choose a file."), field)])

@@ -3,10 +3,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, FieldList, Form, FormField, PasswordField, SelectField, SelectMultipleField,
                      StringField, widgets)
-from wtforms.validators import Length, Optional
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..web.forms import options
 from .models import ASSOCIATION_ROLES, GLOBAL_ROLES
+from .passwords import is_valid_email
 
 #: human labels of the global roles (API names in GLOBAL_ROLES)
 ROLE_LABELS = {
@@ -104,3 +106,16 @@ class UserFilterForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[Optional()], choices=options(
         [("", _l("All roles"))] + list(ROLE_LABELS.items())
         + [(f"assoc:{k}", _l("Association: %(role)s", role=v)) for k, v in ASSOCIATION_ROLE_LABELS.items()]))
+
+
+def valid_email(_form, field):
+    """The accounts' e-mail rule, the same that ``create-admin`` and the user form apply."""
+    if not is_valid_email(field.data):
+        raise ValidationError(_l("Enter a valid e-mail address."))
+
+
+class LoginForm(FlaskForm):
+    """The sign-in form (``web/auth.py``; also the 429 page of too many failed sign-ins, ``throttling.py``)."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])

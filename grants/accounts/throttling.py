@@ -18,7 +18,10 @@ from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from limits.storage import Storage
 
+from ..errors import error_response
 from ..extensions import db, limiter
+from .forms import LoginForm
+from .models import RateLimitCounter
 from .passwords import normalize_email
 
 #: the endpoints that take a password: their 429 speaks of failed sign-ins
@@ -135,12 +138,8 @@ def too_many(exc):
     seconds = _wait_seconds()
     message = _message(seconds)
     if request.path.startswith("/api/"):
-        from ..api.core import error_response
-
         resp = error_response(429, "throttled", message)
     elif request.endpoint == "auth.login":
-        from ..web.auth import LoginForm
-
         flash(message, "error")
         resp = current_app.make_response((render_template("auth/login.html", form=LoginForm()), 429))
     else:
@@ -180,8 +179,6 @@ class DatabaseStorage(Storage):
 
     @staticmethod
     def _table():
-        from .models import RateLimitCounter
-
         return RateLimitCounter.__table__
 
     @staticmethod

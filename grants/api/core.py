@@ -13,8 +13,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from ..accounts.services import token_lookup
 from ..accounts.throttling import limit_api
-from ..errors import DomainError, Forbidden, StaleVersion
+from ..errors import DomainError, Forbidden, StaleVersion, error_response
 from ..extensions import csrf, db
 from ..common import get_or_404, utcnow
 from ..schemas import Model, Out, Patch  # noqa: F401 (the API's modules take their bases from here)
@@ -38,14 +39,6 @@ class ApiError(Exception):
     def __init__(self, status, code, message, details=None):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details or []
-
-
-def error_response(status, code, message, details=None):
-    body = {"error": {"status": status, "code": code, "message": str(message),
-                      "details": [d.as_dict() if hasattr(d, "as_dict") else d for d in details or []]}}
-    resp = jsonify(body)
-    resp.status_code = status
-    return resp
 
 
 def handle_exception(exc):
@@ -105,8 +98,6 @@ def _bearer():
 @bp.before_request
 def authenticate():
     """Bearer tokens need no CSRF token; a cookie session on the API always does."""
-    from ..accounts.services import token_lookup
-
     g.api_token = None
     token = _bearer()
     if token is not None:

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from ..documents import H1, H2, SMALL, build, facts, p, signatures, table
 from ..web.i18n import date as fmt_date
 from ..web.i18n import money as fmt_money
+from .selection import evaluation
 
 
 def contract_pdf(contract):
@@ -39,8 +40,6 @@ def contract_pdf(contract):
 
 def terms_pdf(terms):
     """The terms of reference, with the invited providers, the evaluation and the minutes once selected."""
-    from .selection import evaluation
-
     alliance = terms.alliance
     cur = alliance.call.program.currency
     story = [p(_l("Terms of reference for technical assistance"), H1),

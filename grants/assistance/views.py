@@ -18,6 +18,7 @@ from ..schemas import from_form
 from ..money import shown
 from ..web.forms import form_action, success
 from ..workflows.deliverable import DELIVERABLE
+from . import pdf
 from . import services as svc
 from .forms import CloseForm, ContractForm, DecisionForm, PayForm, ProviderForm, SubmitForm
 from .models import Contract, Deliverable, Provider
@@ -108,10 +109,8 @@ def contract(contract_id):
 @bp.get("/ta-contracts/<int:contract_id>/pdf")
 @login_required
 def contract_pdf(contract_id):
-    from .pdf import contract_pdf as render
-
     c = load_contract(contract_id)
-    return Response(render(c), mimetype="application/pdf",
+    return Response(pdf.contract_pdf(c), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="ta-contract-{c.id}.pdf"'})
 
 

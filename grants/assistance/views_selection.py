@@ -9,6 +9,7 @@ from ..extensions import db
 from ..schemas import from_form
 from ..schemas.fields import form_values
 from ..web.forms import form_action, options, success
+from . import pdf
 from . import selection as sel
 from .forms import InviteForm, ProposalForm, ScoreForm, SelectForm, TermsForm
 from .models import Provider, TermsOfReference
@@ -67,11 +68,9 @@ def terms(alliance_id, terms_id):
 @bp.get(PREFIX + "/<int:terms_id>/pdf")
 @login_required
 def terms_pdf(alliance_id, terms_id):
-    from .pdf import terms_pdf as render
-
     alliance = load_alliance(alliance_id)
     t = _terms(alliance, terms_id)
-    return Response(render(t), mimetype="application/pdf",
+    return Response(pdf.terms_pdf(t), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="terms-of-reference-{t.id}.pdf"'})
 
 

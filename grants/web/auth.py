@@ -4,28 +4,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, EqualTo, ValidationError
+from wtforms import PasswordField, SelectField
+from wtforms.validators import DataRequired, EqualTo
 
 from ..accounts import services
-from ..accounts.passwords import is_valid_email
+from ..accounts.forms import LoginForm
 from ..accounts.throttling import sign_in_limits
 from ..errors import DomainError
 from ..extensions import db
 from .forms import options, show_errors
 
 bp = Blueprint("auth", __name__)
-
-
-def valid_email(_form, field):
-    """The accounts' e-mail rule, the same that ``create-admin`` and the user form apply."""
-    if not is_valid_email(field.data):
-        raise ValidationError(_l("Enter a valid e-mail address."))
-
-
-class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), valid_email])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 class PasswordForm(FlaskForm):

@@ -64,12 +64,9 @@ class InProgress(DomainError):
 
 
 def _user_id():
-    from ..api.core import api_user
-
-    user = api_user() if request.path.startswith("/api/") else None
-    if user is None and current_user and current_user.is_authenticated:
-        user = current_user
-    return getattr(user, "id", None)
+    # an API token's user is ``current_user`` for its request (``grants.api.core.authenticate`` sets it), as the
+    # session's user is for a page or a cookie-signed API call: one answer for both, without the API module
+    return current_user.id if current_user and current_user.is_authenticated else None
 
 
 def _key():

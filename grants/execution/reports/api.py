@@ -13,6 +13,7 @@ from ...workflows.report import REPORT
 from ..api import TAGS, _visible, _writer, known_action, recorded
 from ..models import AccountabilityReport
 from . import services as report_svc
+from .pdf import report_pdf
 from .schemas import AssemblyApprovalIn, ReportIn, ReportTransitionIn
 
 
@@ -101,8 +102,6 @@ def report_transition(report_id, body):
           summary="The accountability statement of report {report_id} as a PDF", content_type="application/pdf",
           tags=("documents",), name="accountability_document")
 def accountability_document(alliance_id, report_id):
-    from .pdf import report_pdf
-
     alliance = load_alliance(alliance_id)
     r = load(AccountabilityReport, report_id, lambda x: x.alliance_id == alliance.id)
     return Response(report_pdf(r), mimetype="application/pdf",

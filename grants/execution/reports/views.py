@@ -11,6 +11,7 @@ from ..forms import AssemblyForm, ReportActionForm, ReportForm, decision_options
 from ..models import AccountabilityReport
 from ..permissions import can_record
 from ..views import _child, answer, bp, listing, load_alliance, load_child, sent_version, stored, write
+from . import pdf, xlsx
 from . import services as report_svc
 from .schemas import AssemblyApprovalIn, ReportIn
 
@@ -86,18 +87,14 @@ def minutes(alliance_id, report_id):
 @bp.get("/reports/<int:report_id>/statement.pdf")
 @login_required
 def report_pdf(alliance_id, report_id):
-    from .pdf import report_pdf as build
-
     r = _child(AccountabilityReport, load_alliance(alliance_id), report_id)
-    return Response(build(r), mimetype="application/pdf",
+    return Response(pdf.report_pdf(r), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{r.alliance.code}-rendicion-{r.id}.pdf"'})
 
 
 @bp.get("/reports/<int:report_id>/statement.xlsx")
 @login_required
 def report_xlsx(alliance_id, report_id):
-    from .xlsx import report_xlsx as build
-
     r = _child(AccountabilityReport, load_alliance(alliance_id), report_id)
-    return Response(build(r), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(xlsx.report_xlsx(r), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{r.alliance.code}-rendicion-{r.id}.xlsx"'})
