@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_stored_alerts_tests_pass_across_midnight():
     env = {**os.environ, "TZ": "UTC"}
     # on a SQLite database of its own: the clock is the point, and this run's PostgreSQL database is in use
-    for name in ("GRANTS_TEST_SHARD", "GRANTS_TEST_DATABASE_URL", "GRANTS_REQUIRE_POSTGRES"):
+    for name in ("GRANTS_TEST_SHARD", "GRANTS_TEST_DEAL", "GRANTS_TEST_DATABASE_URL", "GRANTS_REQUIRE_POSTGRES"):
         env.pop(name, None)
     # the tranche's days counted on the day the alert is read: the test that failed when TODAY was yesterday
     node = "tests/alliances/test_alerts_stored.py::test_a_tranche_answered_clears_tranche_unanswered"
