@@ -6,7 +6,7 @@ after the totals' own (this module imports totals.py), so that it reads the tota
 ``refresh_cells()`` rebuilds them (bulk inserts, the migration)."""
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.sqltypes import TupleType
 
@@ -173,7 +173,8 @@ def refresh_cells(alliance_ids=None, connection=None, extra_keys=(), money_ids=(
     are recounted); ``indicator_ids``: the same for indicators (only ``portfolio_indicator_cells``).
     On PostgreSQL the cells' rows are created first (ON CONFLICT DO NOTHING) and locked in key order (FOR
     UPDATE), so that two transactions changing one cell queue up and the second counts what the first
-    committed; then one DELETE and one INSERT ... SELECT per table. Runs in the caller's transaction."""
+    committed; then one DELETE and one INSERT ... SELECT per table (the statements are built once). Runs in
+    the caller's transaction."""
     conn = connection if connection is not None else db.session.connection()
     ac, pc, ic = AllianceCell.__table__, PortfolioCell.__table__, PortfolioIndicatorCell.__table__
     cols = ["alliance_id", *CELL]
@@ -203,13 +204,11 @@ def refresh_cells(alliance_ids=None, connection=None, extra_keys=(), money_ids=(
 def _recount(conn, part, tables):
     """Recount the cells ``part`` (a sorted list of keys) in ``tables`` ("pc": portfolio_cells, "ic": the
     indicator cells)."""
-    pc = PortfolioCell.__table__
-    dialect = conn.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    conn.execute(insert(pc).values([dict(zip(CELL, k)) | {"alliances": 0, **dict.fromkeys(CELL_MONEY, 0)}
-                                    for k in part]).on_conflict_do_nothing(index_elements=list(CELL)))
     params = {"keys": part}
-    if dialect == "postgresql":
+    if conn.dialect.name == "postgresql":  # (SQLite: the transaction holds the database's write lock already)
+        pc = PortfolioCell.__table__
+        conn.execute(postgresql.insert(pc).values([dict(zip(CELL, k)) | {"alliances": 0, **dict.fromkeys(CELL_MONEY, 0)}
+                                                   for k in part]).on_conflict_do_nothing(index_elements=list(CELL)))
         conn.execute(_stmt("lock"), params)
     for table in tables:
         conn.execute(_stmt(f"{table}_delete"), params)
