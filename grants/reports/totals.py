@@ -7,7 +7,9 @@ latest value (``indicator_latest``).
 One place maintains the rows: an ``after_flush`` listener (registered here, so no stage needs to know)
 looks at the new, changed and deleted budget lines, tranches, expenses, contributions, accountability
 reports, member links, members and alliances of the flush and recomputes the totals of the alliances they
-touch with a few grouped statements on the flush's connection. Bulk inserts that bypass the ORM
+touch with a few grouped statements on the flush's connection: only the figures the flush's records can move
+(``MOVES``; people: every people column), and the alliance a record left when it was moved to another one. The
+statements are built once (``built``) and run with the ids as an expanding parameter. Bulk inserts that bypass the ORM
 (``grants.demo.seed_scale``) call ``refresh_totals()``, ``refresh_stays()``, ``refresh_durations()`` and
 ``refresh_latest()`` at their end.
 
