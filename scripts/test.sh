@@ -15,7 +15,7 @@ grants_setup chromium fonts-dejavu-core poppler-utils postgresql
 IN_CI=0
 [ "${CI:-}" = "true" ] && IN_CI=1
 # the tests pick their databases themselves: an inherited URL would point them at real data
-unset GRANTS_DATABASE_URL GRANTS_ENV GRANTS_TEST_DATABASE_URL GRANTS_REQUIRE_POSTGRES
+unset GRANTS_DATABASE_URL GRANTS_ENV GRANTS_TEST_DATABASE_URL GRANTS_REQUIRE_POSTGRES GRANTS_TEST_DEAL GRANTS_TEST_SHARD
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/grants-test.XXXXXX")"
 PGDIR=""
@@ -59,8 +59,9 @@ fi
 [ -n "$chromium" ] && export GRANTS_CHROMIUM="$chromium"
 
 # --- one run of pytest: one database, its tests shared out among SHARDS processes -------------
-# GRANTS_TEST_SHARDS (default 2): each database's tests are dealt out into that many shares
-# (GRANTS_TEST_SHARD=K/N, see tests/conftest.py), each run by a pytest process of its own with its own
+# GRANTS_TEST_SHARDS (default 2): each database's tests are dealt out into that many shares as they run
+# (each process claims the next test when it is free: GRANTS_TEST_DEAL, see tests/conftest.py; the static
+# dealing by weight, GRANTS_TEST_SHARD=K/N alone, with GRANTS_TEST_STATIC_SHARES=1), each run by a pytest process of its own with its own
 # database (PostgreSQL: grants_test, grants_test_2, ...), temporary files and browser. The two databases go
 # side by side, so 2 x SHARDS processes share the cores: whichever database finishes first leaves both cores
 # to the other one's shares (with one process per database the longer run went on alone on one core).
@@ -92,6 +93,8 @@ run_pytest() {  # NAME, then pytest args (SHARD_URLS: the database of each share
   for k in $(seq 1 "$SHARDS"); do
     ( [ ${#SHARD_URLS[@]} -ge "$k" ] && export GRANTS_TEST_DATABASE_URL="${SHARD_URLS[$((k - 1))]}"
       [ "$SHARDS" -gt 1 ] && export GRANTS_TEST_SHARD="$k/$SHARDS"
+      # the shares deal the tests out as they go (tests/conftest.py DEAL); GRANTS_TEST_STATIC_SHARES=1: by weight
+      [ "$SHARDS" -gt 1 ] && [ "${GRANTS_TEST_STATIC_SHARES:-0}" != 1 ] && export GRANTS_TEST_DEAL="$WORK/$name.deal"
       "$PY" -m pytest -p no:cacheprovider --junitxml="$WORK/$name.$k.xml" -o junit_family=xunit2 "$@" \
         >"$WORK/$name.$k.log" 2>&1
       echo $? >"$WORK/$name.$k.rc" ) &

@@ -1,5 +1,6 @@
 """Fixtures: the app on SQLite (default) or PostgreSQL (GRANTS_TEST_DATABASE_URL), a clean database
 for every test, personas, factories, an API client and a logged-in web client."""
+import hashlib
 import os
 import shutil
 import tempfile
@@ -85,7 +86,7 @@ def _weight(item):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    if not SHARD:
+    if not SHARD or DEAL:
         return
     k, n = _shard()
     loads, keep, drop = [0] * n, [], []
@@ -96,6 +97,60 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
     items[:] = keep
+
+
+#: GRANTS_TEST_DEAL=FOLDER (scripts/test.sh, with GRANTS_TEST_SHARD for the header): the processes of one database
+#: all collect every test and deal the runs out as they go: each, when it needs more work, claims the next unit
+#: no process has claimed yet (a file created with O_EXCL in FOLDER, named after the unit's first test), so a
+#: process that drew slow tests simply claims fewer and the shares end together, whatever the weights guessed.
+#: The units are those of the static dealing (a module with a wide fixture stays whole, in one process); those
+#: are claimed first, so that the longest unit never starts last.
+DEAL = os.environ.get("GRANTS_TEST_DEAL", "")
+
+
+def _claim(folder, unit):
+    """True when this process is the first to claim ``unit`` (a list of items) in ``folder``."""
+    name = hashlib.sha1(unit[0].nodeid.encode("utf-8")).hexdigest()
+    try:
+        os.close(os.open(os.path.join(folder, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _claimed(folder, items):
+    """The units of ``items`` this process claims, in turn (lazily: one is claimed when the previous is done)."""
+    units = _shard_units(items)
+    for unit in sorted(units, key=lambda u: len(u) == 1):  # the whole modules first (sorted keeps the order)
+        if _claim(folder, unit):
+            yield unit
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    """With GRANTS_TEST_DEAL: pytest's own loop over the units this process claims (see DEAL)."""
+    if not DEAL or session.config.option.collectonly:
+        return None
+    if session.testsfailed and not session.config.option.continue_on_collection_errors:
+        return None  # pytest's loop reports the collection errors
+    os.makedirs(DEAL, exist_ok=True)
+    units = _claimed(DEAL, session.items)
+    unit = next(units, None)
+    while unit is not None:
+        following = None
+        for i, item in enumerate(unit):
+            if i + 1 < len(unit):
+                nextitem = unit[i + 1]
+            else:  # the next unit is claimed before the last test runs: its teardown needs to know what follows
+                following = next(units, None)
+                nextitem = following[0] if following else None
+            item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+            if session.shouldfail:
+                raise session.Failed(session.shouldfail)
+            if session.shouldstop:
+                raise session.Interrupted(session.shouldstop)
+        unit = following
+    return True
 
 
 def pytest_sessionstart(session):

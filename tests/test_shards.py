@@ -1,5 +1,6 @@
 """GRANTS_TEST_SHARD=K/N (tests/conftest.py): every selected test runs in exactly one share, the shares weigh about
-the same, and a module with a module-scoped world goes whole to one share."""
+the same, and a module with a module-scoped world goes whole to one share. GRANTS_TEST_DEAL: processes that claim
+the units as they go run each exactly once, the worlds whole and first, and the fast one takes more."""
 import types
 
 import pytest
@@ -40,6 +41,7 @@ def _items():
 
 def _share(monkeypatch, shard, items):
     monkeypatch.setattr(conftest, "SHARD", shard)
+    monkeypatch.setattr(conftest, "DEAL", "")
     config = _Config()
     kept = list(items)
     conftest.pytest_collection_modifyitems(config, kept)
@@ -74,7 +76,28 @@ def test_a_module_scoped_world_stays_whole_and_the_weights_balance(monkeypatch):
 def test_no_shard_keeps_everything_and_a_bad_one_is_refused(monkeypatch):
     items = _items()
     assert len(_share(monkeypatch, "", items)) == len(items)
+    monkeypatch.setattr(conftest, "DEAL", "")
     for bad in ("3/2", "0/2", "half", "1-2"):
         monkeypatch.setattr(conftest, "SHARD", bad)
         with pytest.raises(pytest.UsageError):
             conftest.pytest_collection_modifyitems(_Config(), list(items))
+
+
+def test_dealt_as_they_go_each_unit_runs_once_and_the_fast_process_takes_more(tmp_path, monkeypatch):
+    monkeypatch.setattr(conftest, "DEAL", str(tmp_path))
+    items = _items()
+    slow, fast = conftest._claimed(str(tmp_path), items), conftest._claimed(str(tmp_path), items)
+    ran = {"slow": [], "fast": []}
+    first = next(slow)
+    assert [i.module.__name__ for i in first] == ["tests.world"] * 5  # the world first, whole
+    ran["slow"].extend(first)
+    for unit in fast:  # the slow process is still busy with the world: the fast one takes the rest as it goes
+        ran["fast"].extend(unit)
+        if len(ran["fast"]) == 40:
+            break
+    ran["slow"].extend(i for unit in slow for i in unit)
+    ran["fast"].extend(i for unit in fast for i in unit)
+    ids = [i.nodeid for share in ran.values() for i in share]
+    assert sorted(ids) == sorted(i.nodeid for i in items)  # each exactly once
+    assert len(ran["fast"]) >= 40 and len(ran["slow"]) < len(ran["fast"])
+    assert not any(i.module.__name__ == "tests.world" for i in ran["fast"])

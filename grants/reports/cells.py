@@ -6,15 +6,16 @@ after the totals' own (this module imports totals.py), so that it reads the tota
 ``refresh_cells()`` rebuilds them (bulk inserts, the migration)."""
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.sqltypes import TupleType
 
 from ..alliances.models import Alliance, AllianceMember
 from ..associations.models import Association, Member
 from ..extensions import db
 from ..monitoring.models import IndicatorValue
 from ..plans.models import Indicator
-from .totals import MONEY_MODELS, AllianceTotals, IndicatorLatest, _changed_indicators, cents
+from .totals import IDS, MONEY_MODELS, AllianceTotals, IndicatorLatest, _changed_indicators, built, cents
 
 #: what a cell is: every filter and grouping of the portfolio is one of these, or follows from the call
 #: (its program, currency and year)
@@ -127,13 +128,53 @@ def _indicator_figures(keys=None):
     return q if keys is None else q.where(sa.tuple_(*cell).in_(keys))
 
 
-def refresh_cells(alliance_ids=None, connection=None, extra_keys=()):
+KEYS = sa.bindparam("keys", expanding=True, type_=TupleType(sa.String(80), sa.Integer(), sa.String(120),
+                                                            sa.String(30)))
+
+
+def _in_keys(table):
+    return sa.tuple_(*[table.c[k] for k in CELL]).in_(KEYS)
+
+
+def _statements():
+    """The listener's statements, built once (see totals.built): the cells of alliances ``IDS``, and the
+    recount of the cells ``KEYS``."""
+    ac, pc, ic = AllianceCell.__table__, PortfolioCell.__table__, PortfolioIndicatorCell.__table__
+    cell = [ac.c[k] for k in CELL]
+    return {
+        "cells_of": sa.select(*cell).where(ac.c.alliance_id.in_(IDS)),
+        "cells_delete": ac.delete().where(ac.c.alliance_id.in_(IDS)),
+        "cells_insert": ac.insert().from_select(["alliance_id", *CELL], _current_cells().where(Alliance.id.in_(IDS))),
+        "lock": sa.select(*[pc.c[k] for k in CELL]).where(_in_keys(pc)).order_by(*[pc.c[k] for k in CELL])
+        .with_for_update(),
+        "pc_delete": pc.delete().where(_in_keys(pc)),
+        "pc_insert": pc.insert().from_select([*CELL, "alliances", *CELL_MONEY], _cell_figures(KEYS)),
+        "ic_delete": ic.delete().where(_in_keys(ic)),
+        "ic_insert": ic.insert().from_select([*CELL, "standard", "code", *INDICATOR_FIGURES], _indicator_figures(KEYS)),
+    }
+
+
+def _stmt(name):
+    return built("cells", _statements)[name]
+
+
+def _cells_of(conn, alliance_ids):
+    keys = set()
+    for chunk in _chunks(alliance_ids):
+        keys.update(tuple(k) for k in conn.execute(_stmt("cells_of"), {"ids": chunk}))
+    return keys
+
+
+def refresh_cells(alliance_ids=None, connection=None, extra_keys=(), money_ids=(), indicator_ids=()):
     """Recount the portfolio's cells of ``alliance_ids`` (None: every cell, from scratch): each alliance's
     ``alliance_cells`` row is rewritten; its old and new cells (and ``extra_keys``, the cells of alliances
     deleted in the flush) are recounted from ``alliance_totals``, the indicators and their latest values.
+    ``money_ids``: alliances whose cell did not move but whose totals did (only their ``portfolio_cells``
+    are recounted); ``indicator_ids``: the same for indicators (only ``portfolio_indicator_cells``).
     On PostgreSQL the cells' rows are created first (ON CONFLICT DO NOTHING) and locked in key order (FOR
     UPDATE), so that two transactions changing one cell queue up and the second counts what the first
-    committed; then one DELETE and one INSERT ... SELECT per table. Runs in the caller's transaction."""
+    committed; then one DELETE and one INSERT ... SELECT per table (the statements are built once). Runs in
+    the caller's transaction."""
     conn = connection if connection is not None else db.session.connection()
     ac, pc, ic = AllianceCell.__table__, PortfolioCell.__table__, PortfolioIndicatorCell.__table__
     cols = ["alliance_id", *CELL]
@@ -145,35 +186,40 @@ def refresh_cells(alliance_ids=None, connection=None, extra_keys=()):
         conn.execute(ic.insert().from_select([*CELL, "standard", "code", *INDICATOR_FIGURES], _indicator_figures()))
         return
     keys = {tuple(k) for k in extra_keys}
-    cell = [ac.c[k] for k in CELL]
+    keys.update(_cells_of(conn, alliance_ids))
     for chunk in _chunks(set(alliance_ids)):
-        keys.update(tuple(k) for k in conn.execute(sa.select(*cell).where(ac.c.alliance_id.in_(chunk))))
-        conn.execute(ac.delete().where(ac.c.alliance_id.in_(chunk)))
-        conn.execute(ac.insert().from_select(cols, _current_cells().where(Alliance.id.in_(chunk))))
-        keys.update(tuple(k) for k in conn.execute(sa.select(*cell).where(ac.c.alliance_id.in_(chunk))))
-    if not keys:
-        return
-    dialect = conn.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    ordered = sorted(keys)
-    for i in range(0, len(ordered), 200):
-        part = ordered[i:i + 200]
-        conn.execute(insert(pc).values([dict(zip(CELL, k)) | {"alliances": 0, **dict.fromkeys(CELL_MONEY, 0)}
-                                        for k in part]).on_conflict_do_nothing(index_elements=list(CELL)))
-        where = sa.tuple_(*[pc.c[k] for k in CELL]).in_(part)
-        if dialect == "postgresql":
-            conn.execute(sa.select(*[pc.c[k] for k in CELL]).where(where)
-                         .order_by(*[pc.c[k] for k in CELL]).with_for_update())
-        conn.execute(pc.delete().where(where))
-        conn.execute(pc.insert().from_select([*CELL, "alliances", *CELL_MONEY], _cell_figures(part)))
-        conn.execute(ic.delete().where(sa.tuple_(*[ic.c[k] for k in CELL]).in_(part)))
-        conn.execute(ic.insert().from_select([*CELL, "standard", "code", *INDICATOR_FIGURES],
-                                             _indicator_figures(part)))
+        conn.execute(_stmt("cells_delete"), {"ids": chunk})
+        conn.execute(_stmt("cells_insert"), {"ids": chunk})
+    keys.update(_cells_of(conn, alliance_ids))
+    money_keys = _cells_of(conn, set(money_ids) - set(alliance_ids)) - keys
+    indicator_keys = _cells_of(conn, set(indicator_ids) - set(alliance_ids)) - keys
+    # the cells whose both tables are recounted, then those of only one of them
+    for part_keys, tables in ((keys, ("pc", "ic")), (money_keys - indicator_keys, ("pc",)),
+                              (indicator_keys - money_keys, ("ic",)), (money_keys & indicator_keys, ("pc", "ic"))):
+        ordered = sorted(part_keys)
+        for i in range(0, len(ordered), 200):
+            _recount(conn, ordered[i:i + 200], tables)
+
+
+def _recount(conn, part, tables):
+    """Recount the cells ``part`` (a sorted list of keys) in ``tables`` ("pc": portfolio_cells, "ic": the
+    indicator cells)."""
+    params = {"keys": part}
+    if conn.dialect.name == "postgresql":  # (SQLite: the transaction holds the database's write lock already)
+        pc = PortfolioCell.__table__
+        conn.execute(postgresql.insert(pc).values([dict(zip(CELL, k)) | {"alliances": 0, **dict.fromkeys(CELL_MONEY, 0)}
+                                                   for k in part]).on_conflict_do_nothing(index_elements=list(CELL)))
+        conn.execute(_stmt("lock"), params)
+    for table in tables:
+        conn.execute(_stmt(f"{table}_delete"), params)
+        conn.execute(_stmt(f"{table}_insert"), params)
 
 
 def _cell_changes(session, conn, touched, indicators):
-    """The alliances whose cell or cell figures the flush moved, and the cells of the alliances it deleted."""
-    ids = set(touched)
+    """The alliances whose cell moved (or was counted for the first time), the alliances whose indicators
+    moved, the cells of the alliances the flush deleted, and those alliances."""
+    ids = set()
+    indicator_ids = set()
     deleted_keys = set()
     regions = []
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -190,16 +236,19 @@ def _cell_changes(session, conn, touched, indicators):
         elif isinstance(obj, Association) and obj in session.dirty and obj.id is not None:
             if sa.inspect(obj).attrs.region.history.has_changes():
                 regions.append(obj.id)
-        elif isinstance(obj, Indicator) and obj.alliance_id is not None:
-            ids.add(obj.alliance_id)
+        elif isinstance(obj, Indicator):
+            # its alliance, and the one it left when the flush moved it
+            if obj.alliance_id is not None:
+                indicator_ids.add(obj.alliance_id)
+            indicator_ids.update(i for i in sa.inspect(obj).attrs.alliance_id.history.deleted if i is not None)
     if regions:
         ids.update(conn.execute(sa.select(Alliance.id).where(Alliance.association_id.in_(regions))).scalars())
     if indicators:
         ind = Indicator.__table__
         for chunk in _chunks(indicators):
-            ids.update(conn.execute(sa.select(ind.c.alliance_id).where(ind.c.id.in_(chunk))).scalars())
+            indicator_ids.update(conn.execute(sa.select(ind.c.alliance_id).where(ind.c.id.in_(chunk))).scalars())
     gone = {obj.id for obj in session.deleted if isinstance(obj, Alliance)}
-    return ids - gone, deleted_keys, gone
+    return ids - gone, set(touched) - gone, indicator_ids - gone, deleted_keys, gone
 
 
 @event.listens_for(Session, "after_flush")
@@ -210,9 +259,11 @@ def _keep_cells(session, _flush_context):
         return
     conn = session.connection()
     touched = session.info.pop("_grants_totals_touched", set())
-    ids, deleted_keys, gone = _cell_changes(session, conn, touched, _changed_indicators(session))
+    ids, money_ids, indicator_ids, deleted_keys, gone = _cell_changes(session, conn, touched,
+                                                                      _changed_indicators(session))
     if gone:
         ac = AllianceCell.__table__
         conn.execute(ac.delete().where(ac.c.alliance_id.in_(sorted(gone))))
-    if ids or deleted_keys:
-        refresh_cells(ids, connection=conn, extra_keys=deleted_keys)
+    if ids or deleted_keys or money_ids or indicator_ids:
+        refresh_cells(ids, connection=conn, extra_keys=deleted_keys, money_ids=money_ids,
+                      indicator_ids=indicator_ids)

@@ -7,7 +7,9 @@ latest value (``indicator_latest``).
 One place maintains the rows: an ``after_flush`` listener (registered here, so no stage needs to know)
 looks at the new, changed and deleted budget lines, tranches, expenses, contributions, accountability
 reports, member links, members and alliances of the flush and recomputes the totals of the alliances they
-touch with a few grouped statements on the flush's connection. Bulk inserts that bypass the ORM
+touch with a few grouped statements on the flush's connection: only the figures the flush's records can move
+(``MOVES``; people: every people column), and the alliance a record left when it was moved to another one. The
+statements are built once (``built``) and run with the ids as an expanding parameter. Bulk inserts that bypass the ORM
 (``grants.demo.seed_scale``) call ``refresh_totals()``, ``refresh_stays()``, ``refresh_durations()`` and
 ``refresh_latest()`` at their end.
 
@@ -169,33 +171,77 @@ def _values():
     return {**_money_values(Alliance.id), **_people_values(Alliance.id, Alliance.state)}
 
 
-def refresh_totals(alliance_ids=None, connection=None):
+#: the statements of the listeners, built once (building the correlated subqueries took longer than running
+#: them on a test's small tables) and reused with the ids as an expanding parameter; a reused statement also
+#: keeps its compiled form in SQLAlchemy's cache
+IDS = sa.bindparam("ids", expanding=True)
+_BUILT = {}
+
+
+def built(name, build):
+    """The statement ``name``, built by ``build()`` the first time."""
+    stmt = _BUILT.get(name)
+    if stmt is None:
+        stmt = _BUILT[name] = build()
+    return stmt
+
+
+def _totals_update(columns, by_ids):
+    """UPDATE alliance_totals SET ``columns`` (a tuple of names) from the records, of the rows ``IDS`` (or every
+    row)."""
+    def build():
+        table = AllianceTotals.__table__
+        values = {**_money_values(table.c.alliance_id), **_people_values(table.c.alliance_id, _state_of())}
+        update = table.update().values({k: values[k] for k in columns})
+        return update.where(table.c.alliance_id.in_(IDS)) if by_ids else update
+    return built(("totals_update", columns, by_ids), build)
+
+
+def _totals_missing(by_ids):
+    def build():
+        table = AllianceTotals.__table__
+        existing = sa.select(table.c.alliance_id).where(table.c.alliance_id == Alliance.id)
+        missing = sa.select(Alliance.id).where(~existing.exists())
+        return missing.where(Alliance.id.in_(IDS)) if by_ids else missing
+    return built(("totals_missing", by_ids), build)
+
+
+def _totals_lock(by_ids):
+    def build():
+        table = AllianceTotals.__table__
+        lock = sa.select(table.c.alliance_id).order_by(table.c.alliance_id).with_for_update()
+        return lock.where(table.c.alliance_id.in_(IDS)) if by_ids else lock
+    return built(("totals_lock", by_ids), build)
+
+
+ALL_COLUMNS = MONEY_COLUMNS + PEOPLE_COLUMNS
+
+
+def refresh_totals(alliance_ids=None, connection=None, columns=None):
     """Recompute the stored totals of ``alliance_ids`` (None: every alliance) in bulk: the missing rows are
-    created, then every row is rewritten from the records with one UPDATE ... SELECT (INSERT ... SELECT for
-    new rows). Runs in the caller's transaction; the caller commits."""
+    created (and counted whole), then every row is rewritten from the records with one UPDATE ... SELECT.
+    ``columns``: only these figures (the listener passes those the flush's records can move); None: all.
+    Runs in the caller's transaction; the caller commits."""
     conn = connection if connection is not None else db.session.connection()
     table = AllianceTotals.__table__
     ids = None if alliance_ids is None else sorted(set(alliance_ids))
     if ids is not None and not ids:
         return 0
+    columns = ALL_COLUMNS if columns is None else tuple(c for c in ALL_COLUMNS if c in set(columns))
     chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
     for chunk in chunks:
-        where = [] if chunk is None else [Alliance.id.in_(chunk)]
-        existing = sa.select(table.c.alliance_id).where(table.c.alliance_id == Alliance.id)
-        missing = sa.select(Alliance.id).where(*where, ~existing.exists())
-        conn.execute(table.insert().from_select(["alliance_id"], missing))
+        params = {} if chunk is None else {"ids": chunk}
+        missing = conn.execute(_totals_missing(chunk is not None), params).scalars().all()
+        if missing:
+            conn.execute(table.insert(), [{"alliance_id": i} for i in missing])
         # lock the rows (PostgreSQL) so that concurrent recomputations of one alliance queue up; the UPDATE
         # that follows is a new statement and so reads what the previous one committed
-        lock = sa.select(table.c.alliance_id).order_by(table.c.alliance_id)
-        if chunk is not None:
-            lock = lock.where(table.c.alliance_id.in_(chunk))
         if conn.dialect.name == "postgresql":
-            conn.execute(lock.with_for_update())
-        values = {**_money_values(table.c.alliance_id), **_people_values(table.c.alliance_id, _state_of())}
-        update = table.update().values(**values)
-        if chunk is not None:
-            update = update.where(table.c.alliance_id.in_(chunk))
-        conn.execute(update)
+            conn.execute(_totals_lock(chunk is not None), params)
+        if columns:
+            conn.execute(_totals_update(columns, chunk is not None), params)
+        if missing and columns != ALL_COLUMNS:  # a new row is counted whole
+            conn.execute(_totals_update(ALL_COLUMNS, True), {"ids": missing})
     return len(ids) if ids is not None else None
 
 
@@ -222,6 +268,10 @@ def _co_member_alliances(conn, alliance_ids, member_ids):
 
 
 MONEY_MODELS = (BudgetLine, Tranche, Expense, Contribution, AccountabilityReport)
+#: the figures each kind of record can move (a flush recounts only those)
+MOVES = {BudgetLine: ("grant_budget", "counterpart_budget"), Tranche: ("disbursed",),
+         Expense: ("justified", "counterpart_contributed"), Contribution: ("counterpart_contributed",),
+         AccountabilityReport: ("justified",)}
 
 
 def _state_crossed_funded(alliance):
@@ -235,18 +285,25 @@ def _state_crossed_funded(alliance):
     return old != new
 
 
+def _alliance_ids(obj):
+    """The alliance of ``obj`` and, when the flush moved it to another one, the one it left."""
+    found = [obj.alliance_id] if obj.alliance_id is not None else []
+    return found + [i for i in sa.inspect(obj).attrs.alliance_id.history.deleted if i is not None]
+
+
 def _changed_alliances(session):
-    """(alliances whose money moved, alliances whose people moved, members whose links or sex moved)."""
-    money, people, members = set(), set(), set()
+    """({alliance id: the figures its records moved}, alliances whose people moved, members whose links or sex
+    moved). A new alliance maps to no figure: its row is created and counted whole."""
+    money, people, members = {}, set(), set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, MONEY_MODELS):
-            if obj.alliance_id is not None:
-                money.add(obj.alliance_id)
+            for alliance_id in _alliance_ids(obj):
+                money.setdefault(alliance_id, set()).update(MOVES[type(obj)])
         elif isinstance(obj, AllianceMember):
-            if obj.alliance_id is not None:
-                people.add(obj.alliance_id)
+            people.update(_alliance_ids(obj))
             if obj.member_id is not None:
                 members.add(obj.member_id)
+            members.update(i for i in sa.inspect(obj).attrs.member_id.history.deleted if i is not None)
         elif isinstance(obj, Member):
             if obj in session.dirty and sa.inspect(obj).attrs.sex.history.has_changes() and obj.id is not None:
                 members.add(obj.id)
@@ -254,7 +311,7 @@ def _changed_alliances(session):
             if obj.id is None:
                 continue
             if obj in session.new:
-                money.add(obj.id)
+                money.setdefault(obj.id, set())
             elif obj in session.dirty and _state_crossed_funded(obj):
                 people.add(obj.id)
     return money, people, members
@@ -432,9 +489,13 @@ def _keep_totals(session, _flush_context):
     if not (money or people or members):
         return
     conn = session.connection()
-    touched = set(money)
     if people or members:
-        touched |= people | _co_member_alliances(conn, people, members)
+        people = people | _co_member_alliances(conn, people, members)
     deleted = {obj.id for obj in session.deleted if isinstance(obj, Alliance)}
-    refresh_totals(touched - deleted, connection=conn)
-    session.info["_grants_totals_touched"] = touched - deleted  # their portfolio cells follow (_keep_cells)
+    figures = {}  # the alliances by the figures to recount: one UPDATE per set of figures
+    for alliance_id in (set(money) | people) - deleted:
+        moved = money.get(alliance_id, set()) | (set(PEOPLE_COLUMNS) if alliance_id in people else set())
+        figures.setdefault(tuple(c for c in ALL_COLUMNS if c in moved), []).append(alliance_id)
+    for columns, ids in sorted(figures.items()):
+        refresh_totals(ids, connection=conn, columns=columns)
+    session.info["_grants_totals_touched"] = (set(money) | people) - deleted  # their cells follow (_keep_cells)

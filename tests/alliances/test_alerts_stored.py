@@ -28,8 +28,15 @@ from tests.monitoring_support import executing
 from tests.monitoring.test_monitoring_alerts import _alerting_alliance, _statements
 from tests.statements import statements
 
-TODAY = date.today()
-LONG_AGO = TODAY - timedelta(days=200)
+TODAY = LONG_AGO = None  # set for each test by _today (a run may cross midnight: tests/midnight.py)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today, on the day the test runs (not the day the module was imported)."""
+    global TODAY, LONG_AGO
+    TODAY = date.today()
+    LONG_AGO = TODAY - timedelta(days=200)
 
 
 @pytest.fixture
@@ -41,8 +48,9 @@ def live(alliance, officer, facilitator, board):
     return alliance
 
 
-def stored(alliance_id=None, today=TODAY):
-    """``{code: [refs]}`` of the stored rows open on ``today`` (read from the table only)."""
+def stored(alliance_id=None, today=None):
+    """``{code: [refs]}`` of the stored rows open on ``today`` (None: today) (read from the table only)."""
+    today = today or TODAY
     query = sa.select(StoredAlert.code, StoredAlert.ref).where(StoredAlert.due <= today)
     if alliance_id is not None:
         query = query.where(StoredAlert.alliance_id == alliance_id)

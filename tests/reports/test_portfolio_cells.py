@@ -115,3 +115,15 @@ def test_cells_after_seed_scale_and_a_rebuild(db, admin):
     db.session.execute(sa.delete(PortfolioCell))
     refresh_cells()
     assert (_stored(PortfolioCell, 4), _stored(PortfolioIndicatorCell, 6)) == before
+
+
+def test_an_indicator_moved_to_another_alliance_recounts_both_cells(db, world):
+    """The cell of the alliance an indicator leaves is counted again (it used to keep the indicator)."""
+    a1, a3 = world["a1"], world["a3"]
+    check_cells(db)
+    assert _cells_by_alliance() and (a1.product, a1.state) != (a3.product, a3.state)
+    moved = db.session.execute(sa.select(Indicator).where(Indicator.alliance_id == a1.id,
+                                                          Indicator.code == "sales_volume")).scalar_one()
+    moved.alliance_id = a3.id
+    db.session.flush()
+    check_cells(db)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from grants import demo
+from grants.alliances.budget import BudgetLine
 from grants.alliances.models import Alliance, AllianceMember
 from grants.associations.models import Member
 from grants.execution import contributions, expenses
@@ -282,3 +283,20 @@ def test_stored_stage_durations_follow_the_trail(db, world, admin):
     assert db.session.execute(sa.select(StageDuration.state, StageDuration.stays, StageDuration.mean_days,
                                         StageDuration.median_days).order_by(StageDuration.state)).all() == rows
     db.session.commit()
+
+
+def test_a_record_moved_to_another_alliance_recounts_both(db, world):
+    """A budget line, tranche or contribution moved to another alliance: the totals of the one it left are
+    counted again too (they used to keep its amounts)."""
+    a1, a2 = world["a1"], world["a2"]
+    check(db)
+    line = db.session.execute(sa.select(BudgetLine).where(BudgetLine.alliance_id == a2.id)).scalars().first()
+    line.alliance_id = a1.id
+    db.session.flush()
+    check(db)
+    contribution = db.session.execute(sa.select(Contribution).where(Contribution.alliance_id == a1.id,
+                                                                    Contribution.voided_at.is_(None))
+                                      ).scalars().first()
+    contribution.alliance_id = a2.id
+    db.session.flush()
+    check(db)
