@@ -38,6 +38,15 @@ class Timestamped:
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 
+class AllianceOwned:
+    """A row of one alliance: an integer ``id`` and the indexed ``alliance_id`` it goes with (deleted with the
+    alliance). Both columns come first in the table, as they did when each model wrote them out."""
+
+    id = sa.orm.mapped_column(sa.Integer, primary_key=True, sort_order=-2)
+    alliance_id = sa.orm.mapped_column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
+                                       index=True, sort_order=-1)
+
+
 #: the largest id an INTEGER primary key holds (a larger one in a URL is a 404, never a database error)
 MAX_ID = 2**31 - 1
 

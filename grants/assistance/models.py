@@ -4,7 +4,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check, non_negative
+from ..common import AllianceOwned, Timestamped, Versioned, in_check, non_negative
 from ..extensions import db
 from ..money import Money
 from ..workflows.ta_contract import TA_CONTRACT
@@ -40,7 +40,7 @@ class Provider(Timestamped, db.Model):
         return round(sum(rated) / len(rated), 1) if rated else None
 
 
-class Contract(Versioned, Timestamped, db.Model):
+class Contract(AllianceOwned, Versioned, Timestamped, db.Model):
     """The association's contract with a TA provider, paid from a technical_assistance budget line."""
 
     __tablename__ = "ta_contracts"
@@ -52,9 +52,6 @@ class Contract(Versioned, Timestamped, db.Model):
         *non_negative("amount"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     provider_id = sa.Column(sa.Integer, sa.ForeignKey("ta_providers.id"), nullable=False, index=True)
     budget_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     #: the terms of reference whose selection this contract carries out (one contract per selection)
@@ -124,7 +121,7 @@ class Deliverable(Versioned, Timestamped, db.Model):
 TOR_STATES = TA_TERMS.states
 
 
-class TermsOfReference(Versioned, Timestamped, db.Model):
+class TermsOfReference(AllianceOwned, Versioned, Timestamped, db.Model):
     """What the association asks of its technical assistance, before it chooses the provider."""
 
     __tablename__ = "ta_terms"
@@ -134,9 +131,6 @@ class TermsOfReference(Versioned, Timestamped, db.Model):
         *non_negative("budget"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     budget_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     scope = sa.Column(sa.Text, nullable=False)
     deliverables = sa.Column(sa.Text, nullable=False)

@@ -3,7 +3,7 @@ the refunds of unspent grant money."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check, utcnow
+from ..common import AllianceOwned, Timestamped, Versioned, in_check, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 
@@ -96,15 +96,12 @@ class Evaluation(Versioned, Timestamped, db.Model):
         return RATINGS.get(self.rating, self.rating)
 
 
-class Refund(db.Model):
+class Refund(AllianceOwned, db.Model):
     """Unspent grant money returned to the program at closeout (recorded by finance or the officer)."""
 
     __tablename__ = "refunds"
     __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     amount = sa.Column(Money(), nullable=False)
     #: the bank's reference of the transfer back to the program
     reference = sa.Column(sa.String(120), nullable=False)

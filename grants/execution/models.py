@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check, non_negative
+from ..common import AllianceOwned, Timestamped, Versioned, in_check, non_negative
 from ..extensions import db
 from ..money import Fixed, Money
 from ..workflows.reallocation import REALLOCATION
@@ -26,7 +26,7 @@ DIRECT_REASONS = {"single_supplier": _l("Single supplier"), "emergency": _l("Eme
 LOCKED_STATES = ("submitted", "approved")
 
 
-class AccountabilityReport(Versioned, Timestamped, db.Model):
+class AccountabilityReport(AllianceOwned, Versioned, Timestamped, db.Model):
     """A rendición de cuentas for a period: approved by the assembly, submitted, reviewed by the officer."""
 
     __tablename__ = "accountability_reports"
@@ -35,9 +35,6 @@ class AccountabilityReport(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("period_end >= period_start", name="period_ordered"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     period_start = sa.Column(sa.Date, nullable=False)
     period_end = sa.Column(sa.Date, nullable=False)
     state = sa.Column(sa.String(20), nullable=False, default="draft")
@@ -72,7 +69,7 @@ class AccountabilityReport(Versioned, Timestamped, db.Model):
         return self.state in LOCKED_STATES
 
 
-class Procurement(Versioned, Timestamped, db.Model):
+class Procurement(AllianceOwned, Versioned, Timestamped, db.Model):
     """A purchase process of the association (compras): minor, price comparison or direct."""
 
     __tablename__ = "procurements"
@@ -82,9 +79,6 @@ class Procurement(Versioned, Timestamped, db.Model):
         *non_negative("estimated_amount"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     budget_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     description = sa.Column(sa.String(300), nullable=False)
     method = sa.Column(sa.String(20), nullable=False)
@@ -237,7 +231,7 @@ REALLOCATION_STATES = REALLOCATION.states
 REALLOCATION_SOURCES = ("grant", "counterpart_cash", "counterpart_in_kind")
 
 
-class Reallocation(Versioned, Timestamped, db.Model):
+class Reallocation(AllianceOwned, Versioned, Timestamped, db.Model):
     """Money moved from one budget line to another: applied at once within the program's free share of the
     line, otherwise after the officer's approval."""
 
@@ -248,9 +242,6 @@ class Reallocation(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("amount > 0", name="amount_positive"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     from_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     to_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     source = sa.Column(sa.String(20), nullable=False, default="grant")
