@@ -4,7 +4,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import AllianceOwned, Timestamped, Versioned, in_check, non_negative
+from ..common import AllianceOwned, Timestamped, Versioned, file_columns, in_check, non_negative
 from ..extensions import db
 from ..money import Money
 from ..workflows.ta_contract import TA_CONTRACT
@@ -100,9 +100,7 @@ class Deliverable(Versioned, Timestamped, db.Model):
     amount = sa.Column(Money(), nullable=False)
     state = sa.Column(sa.String(20), nullable=False, default="pending")
     note = sa.Column(sa.Text)
-    file_sha256 = sa.Column(sa.String(64))
-    file_filename = sa.Column(sa.String(200))
-    file_content_type = sa.Column(sa.String(60))
+    file_sha256, file_filename, file_content_type = file_columns()
     submitted_at = sa.Column(sa.DateTime)
     decided_at = sa.Column(sa.DateTime)
     comment = sa.Column(sa.Text)
@@ -184,8 +182,6 @@ class Proposal(Timestamped, db.Model):
     provider_id = sa.Column(sa.Integer, sa.ForeignKey("ta_providers.id"), nullable=False)
     price = sa.Column(Money(), nullable=False)
     technical_score = sa.Column(sa.Integer)
-    file_sha256 = sa.Column(sa.String(64))
-    file_filename = sa.Column(sa.String(200))
-    file_content_type = sa.Column(sa.String(60))
+    file_sha256, file_filename, file_content_type = file_columns()
 
     provider = db.relationship("Provider")

@@ -3,7 +3,7 @@ import json
 
 import sqlalchemy as sa
 
-from ..common import AllianceOwned, Timestamped, Versioned, in_check, non_negative, utcnow
+from ..common import AllianceOwned, OnePerAlliance, Timestamped, Versioned, in_check, non_negative, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 from .catalog import CHECKLIST_ANSWERS, DECISIONS, KINDS, MOMENTS, RECOMMENDATIONS, SECTIONS, STANDARD_INDICATORS
@@ -24,7 +24,7 @@ def _section_columns(cls):
 
 
 @_section_columns
-class Plan(Versioned, Timestamped, db.Model):
+class Plan(OnePerAlliance, Versioned, Timestamped, db.Model):
     """The alliance plan (plan de alianza): one per alliance, its text sections and environmental category.
     The text columns are those of ``catalog.SECTIONS``."""
 
@@ -35,9 +35,6 @@ class Plan(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("round >= 0", name="round_non_negative"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            unique=True)
     #: Ley 1333 environmental card: 1 (full study) .. 4 (none required)
     environmental_category = sa.Column(sa.Integer)
     #: how many times the plan was submitted; appraisal and reviews belong to the current round

@@ -4,21 +4,18 @@ import json
 
 import sqlalchemy as sa
 
-from ..common import AllianceOwned, Timestamped, Versioned, non_negative, utcnow
+from ..common import AllianceOwned, OnePerAlliance, Timestamped, Versioned, non_negative, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 
 
-class Profile(Versioned, Timestamped, db.Model):
+class Profile(OnePerAlliance, Versioned, Timestamped, db.Model):
     """The business intention's own fields, one row per alliance. Title, product, buyer, families,
     requested grant and estimated counterpart stay on the alliance."""
 
     __tablename__ = "profiles"
     __table_args__ = (*non_negative("current_sales", "estimated_investment", "loi_volume", "loi_price"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            unique=True)
     #: community, municipality: where the families produce
     location = sa.Column(sa.String(200), nullable=False, default="")
     business_idea = sa.Column(sa.Text, nullable=False, default="")
