@@ -88,6 +88,19 @@ def find(model, ident):
     return db.session.get(model, ident) if 0 < ident <= MAX_ID else None
 
 
+def owned(c, model, ident, rule, message, field, **owner):
+    """The row ``ident`` of ``model`` whose columns equal ``owner`` (``alliance_id=alliance.id``). None when
+    ``ident`` is None (nothing chosen); None and the violation ``rule``/``message`` at ``field`` in the collector
+    ``c`` when there is no such row or it is another's."""
+    if ident is None:
+        return None
+    obj = find(model, ident)
+    if obj is None or any(getattr(obj, name) != value for name, value in owner.items()):
+        c.add(rule, message, field)
+        return None
+    return obj
+
+
 def get_or_404(model, ident, visible=None):
     """The object with primary key ``ident``, or ``NotFound`` when there is none or ``visible(obj)`` is false
     (another association's object answers 404, so that its existence does not leak)."""
