@@ -68,6 +68,12 @@ class AllianceRow(_alliance_key()):
     """Many rows per alliance, in a table whose own index starts with ``alliance_id``."""
 
 
+def title_property(titles, attribute="state"):
+    """A read-only property: the title in ``titles`` of the object's ``attribute`` (the value itself when
+    ``titles`` does not know it). ``state_title = title_property(STATES)``."""
+    return property(lambda self: titles.get(getattr(self, attribute), getattr(self, attribute)))
+
+
 def file_columns(nullable=True):
     """The columns of an attached file, in this order: its SHA-256 (the name in the file store), its name and
     its content type. ``receipt_sha256, receipt_filename, receipt_content_type = file_columns()``."""

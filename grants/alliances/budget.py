@@ -5,7 +5,7 @@ The plan stage edits them; funding disburses tranches; execution spends against 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import AllianceOwned, AllianceRow, Timestamped, Versioned, in_check, non_negative
+from ..common import AllianceOwned, AllianceRow, Timestamped, Versioned, in_check, non_negative, title_property
 from ..extensions import db
 from ..money import Fixed, Money
 from ..workflows.tranche import STATES as TRANCHE_WORKFLOW_STATES
@@ -68,9 +68,7 @@ class BudgetLine(AllianceRow, Versioned, Timestamped, db.Model):
     def counterpart(self):
         return (self.counterpart_cash or 0) + (self.counterpart_in_kind or 0)
 
-    @property
-    def category_title(self):
-        return BUDGET_CATEGORIES.get(self.category, self.category)
+    category_title = title_property(BUDGET_CATEGORIES, "category")
 
 
 class Tranche(AllianceOwned, Versioned, Timestamped, db.Model):
@@ -99,6 +97,4 @@ class Tranche(AllianceOwned, Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance", backref=db.backref(
         "tranches", order_by="Tranche.number", cascade="all, delete-orphan", passive_deletes=True))
 
-    @property
-    def state_title(self):
-        return TRANCHE_STATES.get(self.state, self.state)
+    state_title = title_property(TRANCHE_STATES)

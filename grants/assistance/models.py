@@ -4,7 +4,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import AllianceOwned, Timestamped, Versioned, file_columns, in_check, non_negative
+from ..common import AllianceOwned, Timestamped, Versioned, file_columns, in_check, non_negative, title_property
 from ..extensions import db
 from ..money import Money
 from ..workflows.ta_contract import TA_CONTRACT
@@ -73,9 +73,7 @@ class Contract(AllianceOwned, Versioned, Timestamped, db.Model):
     deliverables = db.relationship("Deliverable", back_populates="contract", order_by="Deliverable.position",
                                    cascade="all, delete-orphan")
 
-    @property
-    def state_title(self):
-        return CONTRACT_STATES.get(self.state, self.state)
+    state_title = title_property(CONTRACT_STATES)
 
     @property
     def overdue(self):
@@ -107,9 +105,7 @@ class Deliverable(Versioned, Timestamped, db.Model):
 
     contract = db.relationship("Contract", back_populates="deliverables")
 
-    @property
-    def state_title(self):
-        return DELIVERABLE_STATES.get(self.state, self.state)
+    state_title = title_property(DELIVERABLE_STATES)
 
     @property
     def overdue(self):
@@ -151,9 +147,7 @@ class TermsOfReference(AllianceOwned, Versioned, Timestamped, db.Model):
     invitations = db.relationship("Invitation", order_by="Invitation.id", cascade="all, delete-orphan")
     proposals = db.relationship("Proposal", order_by="Proposal.id", cascade="all, delete-orphan")
 
-    @property
-    def state_title(self):
-        return TOR_STATES.get(self.state, self.state)
+    state_title = title_property(TOR_STATES)
 
 
 class Invitation(Timestamped, db.Model):

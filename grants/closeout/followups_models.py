@@ -4,7 +4,7 @@ once recorded (a correction is a note in the next follow-up). Imported by ``clos
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import AllianceOwned, in_check, utcnow
+from ..common import AllianceOwned, in_check, title_property, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 
@@ -64,6 +64,4 @@ class FollowUp(AllianceOwned, db.Model):
                                                               passive_deletes=True))
     recorded_by = db.relationship("User")
 
-    @property
-    def kind_title(self):
-        return KINDS.get(self.kind, self.kind)
+    kind_title = title_property(KINDS, "kind")

@@ -3,7 +3,7 @@ the refunds of unspent grant money."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import AllianceOwned, OnePerAlliance, Timestamped, Versioned, in_check, utcnow
+from ..common import AllianceOwned, OnePerAlliance, Timestamped, Versioned, in_check, title_property, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 
@@ -85,9 +85,7 @@ class Evaluation(OnePerAlliance, Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance", backref=db.backref("evaluation", uselist=False, passive_deletes=True))
     officer = db.relationship("User")
 
-    @property
-    def rating_title(self):
-        return RATINGS.get(self.rating, self.rating)
+    rating_title = title_property(RATINGS, "rating")
 
 
 class Refund(AllianceOwned, db.Model):

@@ -2,7 +2,8 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import AllianceOwned, AllianceRow, Timestamped, Versioned, file_columns, in_check, non_negative
+from ..common import (AllianceOwned, AllianceRow, Timestamped, Versioned, file_columns, in_check, non_negative,
+                      title_property)
 from ..extensions import db
 from ..money import Fixed, Money
 from ..workflows.reallocation import REALLOCATION
@@ -58,9 +59,7 @@ class AccountabilityReport(AllianceOwned, Versioned, Timestamped, db.Model):
     created_by = db.relationship("User", foreign_keys=[created_by_id])
     decided_by = db.relationship("User", foreign_keys=[decided_by_id])
 
-    @property
-    def state_title(self):
-        return REPORT_STATES.get(self.state, self.state)
+    state_title = title_property(REPORT_STATES)
 
     @property
     def locked(self):
@@ -98,9 +97,7 @@ class Procurement(AllianceOwned, Versioned, Timestamped, db.Model):
     quotations = db.relationship("Quotation", order_by="Quotation.id", cascade="all, delete-orphan",
                                  back_populates="procurement")
 
-    @property
-    def state_title(self):
-        return PROCUREMENT_STATES.get(self.state, self.state)
+    state_title = title_property(PROCUREMENT_STATES)
 
     @property
     def awarded(self):
@@ -171,13 +168,9 @@ class Expense(AllianceRow, Reported, Versioned, Timestamped, db.Model):
     report = db.relationship("AccountabilityReport", backref="expenses")
     procurement = db.relationship("Procurement")
 
-    @property
-    def source_title(self):
-        return EXPENSE_SOURCES.get(self.source, self.source)
+    source_title = title_property(EXPENSE_SOURCES, "source")
 
-    @property
-    def document_type_title(self):
-        return DOCUMENT_TYPES.get(self.document_type, self.document_type)
+    document_type_title = title_property(DOCUMENT_TYPES, "document_type")
 
 
 class Contribution(AllianceRow, Reported, Versioned, Timestamped, db.Model):
@@ -207,9 +200,7 @@ class Contribution(AllianceRow, Reported, Versioned, Timestamped, db.Model):
     budget_line = db.relationship("BudgetLine")
     report = db.relationship("AccountabilityReport", backref="contributions")
 
-    @property
-    def kind_title(self):
-        return CONTRIBUTION_KINDS.get(self.kind, self.kind)
+    kind_title = title_property(CONTRIBUTION_KINDS, "kind")
 
 
 REALLOCATION_STATES = REALLOCATION.states
@@ -242,6 +233,4 @@ class Reallocation(AllianceOwned, Versioned, Timestamped, db.Model):
     from_line = db.relationship("BudgetLine", foreign_keys=[from_line_id])
     to_line = db.relationship("BudgetLine", foreign_keys=[to_line_id])
 
-    @property
-    def state_title(self):
-        return REALLOCATION_STATES.get(self.state, self.state)
+    state_title = title_property(REALLOCATION_STATES)

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import AllianceOwned, Timestamped, Versioned, in_check, utcnow
+from ..common import AllianceOwned, Timestamped, Versioned, in_check, title_property, utcnow
 from ..extensions import db
 from ..money import Fixed
 
@@ -61,9 +61,7 @@ class Visit(AllianceOwned, Versioned, Timestamped, db.Model):
     actions = db.relationship("FollowUpAction", back_populates="visit", order_by="FollowUpAction.id",
                               cascade="all, delete-orphan", passive_deletes=True)
 
-    @property
-    def rating_title(self):
-        return RATINGS.get(self.rating, self.rating)
+    rating_title = title_property(RATINGS, "rating")
 
 
 class VisitPhoto(db.Model):
@@ -112,6 +110,4 @@ class FollowUpAction(Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance")
     answered_by = db.relationship("User", foreign_keys=[answered_by_id])
 
-    @property
-    def state_title(self):
-        return ACTION_STATES.get(self.state, self.state)
+    state_title = title_property(ACTION_STATES)

@@ -2,7 +2,7 @@
 (``grants/workflows/delivery.py``) and the buyer's payment."""
 import sqlalchemy as sa
 
-from ..common import AllianceRow, Timestamped, Versioned, in_check, non_negative, utcnow
+from ..common import AllianceRow, Timestamped, Versioned, in_check, non_negative, title_property, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 from ..workflows.delivery import STATES
@@ -58,6 +58,4 @@ class Delivery(AllianceRow, Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance", lazy="joined")
     buyer = db.relationship("Buyer")
 
-    @property
-    def state_title(self):
-        return STATES.get(self.state, self.state)
+    state_title = title_property(STATES)
