@@ -282,3 +282,8 @@ def to_money(raw):
 def to_fixed(raw):
     """Such a value in cents as Decimal, or None when there is none."""
     return None if raw is None else (Decimal(int(raw)) / 100).quantize(CENT)
+
+
+def share_property(part, whole):
+    """A read-only property: ``share(self.<part>, self.<whole>)``, e.g. the disbursed share of the committed."""
+    return property(lambda self: share(getattr(self, part), getattr(self, whole)))

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..money import CENT, ZERO, cents, share
+from ..money import CENT, ZERO, cents, share_property
 from ..monitoring.models import IndicatorValue
 from ..plans.models import Indicator
 from ..programs.models import Call, Program
@@ -45,9 +45,7 @@ class IndicatorResult:
     def actual(self):
         return self._avg(self.actual_sum, self.actuals)
 
-    @property
-    def on_target_share(self):
-        return share(self.on_target, self.measured)
+    on_target_share = share_property("on_target", "measured")
 
 
 def _stored_indicators(user, f, group):

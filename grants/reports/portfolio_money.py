@@ -10,7 +10,7 @@ from ..alliances.models import AllianceMember
 from ..associations.models import Member
 from ..execution.models import AccountabilityReport, Contribution, Expense
 from ..extensions import db
-from ..money import ZERO, cents, share
+from ..money import ZERO, cents, share_property
 from ..programs.models import Call, Program
 from ..workflows.alliance import FUNDED
 from .cells import CELL_MONEY, PortfolioCell
@@ -42,21 +42,10 @@ class Row:
     indicators_measured: int = 0
     indicators_on_target: int = 0
 
-    @property
-    def disbursed_share(self):
-        return share(self.disbursed, self.committed)
-
-    @property
-    def justified_share(self):
-        return share(self.justified, self.disbursed)
-
-    @property
-    def women_share(self):
-        return share(self.women, self.families)
-
-    @property
-    def on_target_share(self):
-        return share(self.indicators_on_target, self.indicators_measured)
+    disbursed_share = share_property("disbursed", "committed")
+    justified_share = share_property("justified", "disbursed")
+    women_share = share_property("women", "families")
+    on_target_share = share_property("indicators_on_target", "indicators_measured")
 
     def add(self, other):
         for name in ("alliances", "funded", *MONEY, "indicators_measured", "indicators_on_target"):
