@@ -17,8 +17,18 @@ class Violation:
 
 
 class DomainError(Exception):
+    """A refusal the request edge turns into an answer: HTTP ``status`` and a stable ``code``. A subclass names
+    its own in the class line: ``class StaleVersion(DomainError, status=409, code="stale_version")``."""
+
     status = 422
     code = "rule_violation"
+
+    def __init_subclass__(cls, status=None, code=None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+        if code is not None:
+            cls.code = code
 
     def __init__(self, message="", details=None):
         super().__init__(str(message))
@@ -47,24 +57,20 @@ class ValidationFailed(DomainError):
     code = "validation_error"
 
 
-class InvalidTransition(DomainError):
-    status = 409
-    code = "invalid_transition"
+class InvalidTransition(DomainError, status=409, code="invalid_transition"):
+    """The object is not in a state from which the action may be taken."""
 
 
-class StaleVersion(DomainError):
-    status = 409
-    code = "stale_version"
+class StaleVersion(DomainError, status=409, code="stale_version"):
+    """Someone else changed the object since the form was read."""
 
 
-class Forbidden(DomainError):
-    status = 403
-    code = "forbidden"
+class Forbidden(DomainError, status=403, code="forbidden"):
+    """The user may not do this."""
 
 
-class NotFound(DomainError):
-    status = 404
-    code = "not_found"
+class NotFound(DomainError, status=404, code="not_found"):
+    """There is no such object, or it is not the user's to see."""
 
 
 @dataclass

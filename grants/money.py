@@ -267,3 +267,23 @@ def xlsx_money_format(currency=None):
     it with the reader's own separators ("Bs 1.250,50" in Spanish)."""
     symbol = {"BOB": "Bs", "COP": "$", "PEN": "S/", "HNL": "L", "USD": "US$"}.get(currency or "", currency or "")
     return f'"{symbol}" #,##0.00' if symbol else "#,##0.00"
+
+
+def cents(column):
+    """A Money column as raw integer cents, for SQL sums that stay exact and typed on every database."""
+    return sa.type_coerce(column, sa.BigInteger)
+
+
+def to_money(raw):
+    """Such a sum of cents (None: nothing) as Decimal money."""
+    return (Decimal(int(raw or 0)) / 100).quantize(CENT)
+
+
+def to_fixed(raw):
+    """Such a value in cents as Decimal, or None when there is none."""
+    return None if raw is None else (Decimal(int(raw)) / 100).quantize(CENT)
+
+
+def share_property(part, whole):
+    """A read-only property: ``share(self.<part>, self.<whole>)``, e.g. the disbursed share of the committed."""
+    return property(lambda self: share(getattr(self, part), getattr(self, whole)))

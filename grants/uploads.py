@@ -16,14 +16,12 @@ SIGNATURES = {
 DOCUMENTS = ("application/pdf", "image/jpeg", "image/png")
 
 
-class UploadTooLarge(DomainError):
-    status = 413
-    code = "too_large"
+class UploadTooLarge(DomainError, status=413, code="too_large"):
+    """The file is larger than the upload limit."""
 
 
-class UnsupportedType(DomainError):
-    status = 415
-    code = "unsupported_type"
+class UnsupportedType(DomainError, status=415, code="unsupported_type"):
+    """The file's content is not one of the accepted types."""
 
 
 def sniff(head):

@@ -5,7 +5,7 @@ The plan stage edits them; funding disburses tranches; execution spends against 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check, non_negative
+from ..common import AllianceOwned, AllianceRow, Timestamped, Versioned, in_check, non_negative, title_property
 from ..extensions import db
 from ..money import Fixed, Money
 from ..workflows.tranche import STATES as TRANCHE_WORKFLOW_STATES
@@ -29,7 +29,7 @@ SOURCES = ("grant", "counterpart_cash", "counterpart_in_kind", "other")
 TRANCHE_STATES = TRANCHE_WORKFLOW_STATES  # declared with the workflow, as the alliance states are
 
 
-class BudgetLine(Versioned, Timestamped, db.Model):
+class BudgetLine(AllianceRow, Versioned, Timestamped, db.Model):
     """One line of the alliance's budget: quantity × unit cost, split across the sources of money.
 
     ``total`` is ``quantity × unit_cost`` rounded half up to cents, and the split
@@ -42,8 +42,6 @@ class BudgetLine(Versioned, Timestamped, db.Model):
         sa.Index("ix_budget_lines_alliance_position", "alliance_id", "position"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False)
     #: order of the line in the budget (1, 2, ...)
     position = sa.Column(sa.Integer, nullable=False, default=1)
     category = sa.Column(sa.String(30), nullable=False)
@@ -70,12 +68,10 @@ class BudgetLine(Versioned, Timestamped, db.Model):
     def counterpart(self):
         return (self.counterpart_cash or 0) + (self.counterpart_in_kind or 0)
 
-    @property
-    def category_title(self):
-        return BUDGET_CATEGORIES.get(self.category, self.category)
+    category_title = title_property(BUDGET_CATEGORIES, "category")
 
 
-class Tranche(Versioned, Timestamped, db.Model):
+class Tranche(AllianceOwned, Versioned, Timestamped, db.Model):
     """A planned transfer of grant money (tramo). The funding stage adds its workflow."""
 
     __tablename__ = "tranches"
@@ -86,9 +82,6 @@ class Tranche(Versioned, Timestamped, db.Model):
         *non_negative("amount", "disbursed_amount"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     number = sa.Column(sa.Integer, nullable=False)
     amount = sa.Column(Money(), nullable=False, default=0)
     planned_on = sa.Column(sa.Date, nullable=False)
@@ -104,6 +97,4 @@ class Tranche(Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance", backref=db.backref(
         "tranches", order_by="Tranche.number", cascade="all, delete-orphan", passive_deletes=True))
 
-    @property
-    def state_title(self):
-        return TRANCHE_STATES.get(self.state, self.state)
+    state_title = title_property(TRANCHE_STATES)

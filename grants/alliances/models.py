@@ -1,6 +1,6 @@
 import sqlalchemy as sa
 
-from ..common import Timestamped, Versioned, in_check, non_negative, utcnow
+from ..common import AllianceOwned, Timestamped, Versioned, in_check, non_negative, utcnow
 from ..extensions import db
 from ..money import Money
 from ..workflows.alliance import STATES
@@ -76,7 +76,7 @@ class AllianceMember(db.Model):
     member = db.relationship("Member", lazy="joined")
 
 
-class Attachment(db.Model):
+class Attachment(AllianceOwned, db.Model):
     """A file of an alliance (buyer letter, legal status, signed agreement...). Stored by hash."""
 
     __tablename__ = "attachments"
@@ -85,9 +85,6 @@ class Attachment(db.Model):
         sa.CheckConstraint("size > 0", name="size_positive"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     kind = sa.Column(sa.String(30), nullable=False)
     filename = sa.Column(sa.String(200), nullable=False)
     content_type = sa.Column(sa.String(60), nullable=False)

@@ -4,7 +4,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check, non_negative
+from ..common import AllianceOwned, Timestamped, Versioned, file_columns, in_check, non_negative, title_property
 from ..extensions import db
 from ..money import Money
 from ..workflows.ta_contract import TA_CONTRACT
@@ -40,7 +40,7 @@ class Provider(Timestamped, db.Model):
         return round(sum(rated) / len(rated), 1) if rated else None
 
 
-class Contract(Versioned, Timestamped, db.Model):
+class Contract(AllianceOwned, Versioned, Timestamped, db.Model):
     """The association's contract with a TA provider, paid from a technical_assistance budget line."""
 
     __tablename__ = "ta_contracts"
@@ -52,9 +52,6 @@ class Contract(Versioned, Timestamped, db.Model):
         *non_negative("amount"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     provider_id = sa.Column(sa.Integer, sa.ForeignKey("ta_providers.id"), nullable=False, index=True)
     budget_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     #: the terms of reference whose selection this contract carries out (one contract per selection)
@@ -76,9 +73,7 @@ class Contract(Versioned, Timestamped, db.Model):
     deliverables = db.relationship("Deliverable", back_populates="contract", order_by="Deliverable.position",
                                    cascade="all, delete-orphan")
 
-    @property
-    def state_title(self):
-        return CONTRACT_STATES.get(self.state, self.state)
+    state_title = title_property(CONTRACT_STATES)
 
     @property
     def overdue(self):
@@ -103,18 +98,14 @@ class Deliverable(Versioned, Timestamped, db.Model):
     amount = sa.Column(Money(), nullable=False)
     state = sa.Column(sa.String(20), nullable=False, default="pending")
     note = sa.Column(sa.Text)
-    file_sha256 = sa.Column(sa.String(64))
-    file_filename = sa.Column(sa.String(200))
-    file_content_type = sa.Column(sa.String(60))
+    file_sha256, file_filename, file_content_type = file_columns()
     submitted_at = sa.Column(sa.DateTime)
     decided_at = sa.Column(sa.DateTime)
     comment = sa.Column(sa.Text)
 
     contract = db.relationship("Contract", back_populates="deliverables")
 
-    @property
-    def state_title(self):
-        return DELIVERABLE_STATES.get(self.state, self.state)
+    state_title = title_property(DELIVERABLE_STATES)
 
     @property
     def overdue(self):
@@ -124,7 +115,7 @@ class Deliverable(Versioned, Timestamped, db.Model):
 TOR_STATES = TA_TERMS.states
 
 
-class TermsOfReference(Versioned, Timestamped, db.Model):
+class TermsOfReference(AllianceOwned, Versioned, Timestamped, db.Model):
     """What the association asks of its technical assistance, before it chooses the provider."""
 
     __tablename__ = "ta_terms"
@@ -134,9 +125,6 @@ class TermsOfReference(Versioned, Timestamped, db.Model):
         *non_negative("budget"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     budget_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     scope = sa.Column(sa.Text, nullable=False)
     deliverables = sa.Column(sa.Text, nullable=False)
@@ -159,9 +147,7 @@ class TermsOfReference(Versioned, Timestamped, db.Model):
     invitations = db.relationship("Invitation", order_by="Invitation.id", cascade="all, delete-orphan")
     proposals = db.relationship("Proposal", order_by="Proposal.id", cascade="all, delete-orphan")
 
-    @property
-    def state_title(self):
-        return TOR_STATES.get(self.state, self.state)
+    state_title = title_property(TOR_STATES)
 
 
 class Invitation(Timestamped, db.Model):
@@ -190,8 +176,6 @@ class Proposal(Timestamped, db.Model):
     provider_id = sa.Column(sa.Integer, sa.ForeignKey("ta_providers.id"), nullable=False)
     price = sa.Column(Money(), nullable=False)
     technical_score = sa.Column(sa.Integer)
-    file_sha256 = sa.Column(sa.String(64))
-    file_filename = sa.Column(sa.String(200))
-    file_content_type = sa.Column(sa.String(60))
+    file_sha256, file_filename, file_content_type = file_columns()
 
     provider = db.relationship("Provider")

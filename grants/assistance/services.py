@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..alliances import expenses as expense_interface
 from ..accounts.models import User
-from ..common import utcnow
+from ..common import owned, utcnow
 from ..alliances.budget import BudgetLine
 from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..alliances.inputs import lock_line, require_in_execution, stored_file
@@ -96,13 +96,8 @@ def paid_on_contract(contract):
 
 def _selection_of(c, alliance, terms_id):
     """The alliance's terms of reference a contract carries out (optional); ``None`` when not given."""
-    if terms_id is None:
-        return None
-    terms = db.session.get(TermsOfReference, terms_id)
-    if terms is None or terms.alliance_id != alliance.id:
-        c.add(rule_codes.INVALID, _l("These terms of reference are not of this alliance."), "terms_id")
-        return None
-    return terms
+    return owned(c, TermsOfReference, terms_id, rule_codes.INVALID,
+                 _l("These terms of reference are not of this alliance."), "terms_id", alliance_id=alliance.id)
 
 
 def _check_selection(rules, terms, provider):

@@ -3,7 +3,7 @@ sex, the quorum and the decisions taken. Stages point to a decision (a direct co
 report) instead of keeping a loose minutes file each."""
 import sqlalchemy as sa
 
-from ..common import Timestamped, in_check
+from ..common import Timestamped, file_columns, in_check
 from ..extensions import db
 
 ASSEMBLY_KINDS = ("ordinary", "extraordinary")
@@ -41,9 +41,7 @@ class Assembly(Timestamped, db.Model):
     quorum_required = sa.Column(sa.Integer, nullable=False, default=0)
     quorum_met = sa.Column(sa.Boolean, nullable=False, default=False)
     notes = sa.Column(sa.Text)
-    minutes_sha256 = sa.Column(sa.String(64), nullable=False)
-    minutes_filename = sa.Column(sa.String(200), nullable=False)
-    minutes_content_type = sa.Column(sa.String(60), nullable=False)
+    minutes_sha256, minutes_filename, minutes_content_type = file_columns(nullable=False)
     created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
 
     association = db.relationship("Association")

@@ -93,17 +93,27 @@ def association_snapshot(a):
     return {k: getattr(a, k) for k in ASSOCIATION_FIELDS}
 
 
+def _changes(before, after):
+    """The ``{"from", "to"}`` of each key of two snapshots whose value changed (the data of an update's event)."""
+    return {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+
+
+def _added(obj, object_type, action, actor, snapshot, association_id=None):
+    """Add the new ``obj``, flush (it gets its id) and write its event with its ``snapshot``; ``association_id``
+    None: the object is the association itself."""
+    db.session.add(obj)
+    db.session.flush()
+    audit.record(object_type, obj.id, action, actor, association_id=association_id or obj.id, data=snapshot(obj))
+    return obj
+
+
 def create_association(data, actor):
     """Register an association. Raises ``ValidationFailed``."""
     c = Collector()
     assoc = Association()
     _set_association(assoc, data, c, creating=True)
     _fail(c)
-    db.session.add(assoc)
-    db.session.flush()
-    audit.record("association", assoc.id, "create_association", actor, association_id=assoc.id,
-                 data=association_snapshot(assoc))
-    return assoc
+    return _added(assoc, "association", "create_association", actor, association_snapshot)
 
 
 def update_association(assoc, data, actor):
@@ -114,9 +124,8 @@ def update_association(assoc, data, actor):
         _set_association(assoc, data, c, creating=False)
     _fail(c)
     db.session.flush()
-    after = association_snapshot(assoc)
-    changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
-    audit.record("association", assoc.id, "update_association", actor, association_id=assoc.id, data=changes)
+    audit.record("association", assoc.id, "update_association", actor, association_id=assoc.id,
+                 data=_changes(before, association_snapshot(assoc)))
     return assoc
 
 
@@ -167,11 +176,7 @@ def add_member(association, data, actor):
     if member.national_id and _duplicate_id(association, member.national_id):
         c.add(rules.DUPLICATE, _l("A member with this ID number is already registered."), "national_id")
     _fail(c)
-    db.session.add(member)
-    db.session.flush()
-    audit.record("member", member.id, "add_member", actor, association_id=association.id,
-                 data=member_snapshot(member))
-    return member
+    return _added(member, "member", "add_member", actor, member_snapshot, association.id)
 
 
 def update_member(member, data, actor):
@@ -188,9 +193,8 @@ def update_member(member, data, actor):
             c.add(rules.DUPLICATE, _l("A member with this ID number is already registered."), "national_id")
     _fail(c)
     db.session.flush()
-    after = member_snapshot(member)
     audit.record("member", member.id, "update_member", actor, association_id=member.association_id,
-                 data={k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]})
+                 data=_changes(before, member_snapshot(member)))
     return member
 
 

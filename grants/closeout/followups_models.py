@@ -4,7 +4,7 @@ once recorded (a correction is a note in the next follow-up). Imported by ``clos
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import in_check, utcnow
+from ..common import AllianceOwned, in_check, title_property, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 
@@ -14,7 +14,7 @@ KINDS = {"visit": _l("Visit"), "call": _l("Phone call")}
 YEARS = (1, 2, 3)
 
 
-class FollowUp(db.Model):
+class FollowUp(AllianceOwned, db.Model):
     """What the association's business looks like one, two or three years after the alliance closed."""
 
     __tablename__ = "follow_ups"
@@ -33,9 +33,6 @@ class FollowUp(db.Model):
                            name="loans_outstanding_non_negative"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     #: 1, 2 or 3: the years after the closing this follow-up is about
     year = sa.Column(sa.SmallInteger, nullable=False)
     #: ``visit`` or ``call``
@@ -67,6 +64,4 @@ class FollowUp(db.Model):
                                                               passive_deletes=True))
     recorded_by = db.relationship("User")
 
-    @property
-    def kind_title(self):
-        return KINDS.get(self.kind, self.kind)
+    kind_title = title_property(KINDS, "kind")

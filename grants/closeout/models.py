@@ -3,7 +3,7 @@ the refunds of unspent grant money."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check, utcnow
+from ..common import AllianceOwned, OnePerAlliance, Timestamped, Versioned, in_check, title_property, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 
@@ -18,7 +18,7 @@ RATINGS = {
 }
 
 
-class FinalReport(Versioned, Timestamped, db.Model):
+class FinalReport(OnePerAlliance, Versioned, Timestamped, db.Model):
     """The association board's final report: results, lessons, sales to the buyer, indicator actuals."""
 
     __tablename__ = "final_reports"
@@ -27,9 +27,6 @@ class FinalReport(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("sales_value IS NULL OR sales_value >= 0", name="sales_value_non_negative"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            unique=True)
     #: narrative of the results
     narrative = sa.Column(sa.Text, nullable=False, default="")
     lessons = sa.Column(sa.Text, nullable=False, default="")
@@ -74,15 +71,12 @@ class IndicatorActual(db.Model):
     indicator = db.relationship("Indicator")
 
 
-class Evaluation(Versioned, Timestamped, db.Model):
+class Evaluation(OnePerAlliance, Versioned, Timestamped, db.Model):
     """The officer's evaluation of the alliance during closing."""
 
     __tablename__ = "evaluations"
     __table_args__ = (sa.CheckConstraint(in_check("rating", RATINGS), name="rating_known"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            unique=True)
     rating = sa.Column(sa.String(30), nullable=False)
     findings = sa.Column(sa.Text, nullable=False, default="")
     recommendations = sa.Column(sa.Text, nullable=False, default="")
@@ -91,20 +85,15 @@ class Evaluation(Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance", backref=db.backref("evaluation", uselist=False, passive_deletes=True))
     officer = db.relationship("User")
 
-    @property
-    def rating_title(self):
-        return RATINGS.get(self.rating, self.rating)
+    rating_title = title_property(RATINGS, "rating")
 
 
-class Refund(db.Model):
+class Refund(AllianceOwned, db.Model):
     """Unspent grant money returned to the program at closeout (recorded by finance or the officer)."""
 
     __tablename__ = "refunds"
     __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     amount = sa.Column(Money(), nullable=False)
     #: the bank's reference of the transfer back to the program
     reference = sa.Column(sa.String(120), nullable=False)

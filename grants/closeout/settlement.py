@@ -96,16 +96,23 @@ def _balance_violation(alliance, value):
     return None
 
 
+def _check_settling(alliance, actor, not_closing, not_allowed):
+    """A settlement step is taken while the alliance is closing (``InvalidTransition`` with ``not_closing``
+    otherwise), by whom ``can_settle`` allows (``Forbidden`` with ``not_allowed``)."""
+    if alliance.state != "closing":
+        raise InvalidTransition(not_closing)
+    if not can_settle(actor, alliance):
+        raise Forbidden(not_allowed)
+
+
 def record_refund(alliance, body, actor, proof=None):
     """Record unspent grant money returned to the program (``RefundIn``, or a mapping read as a form):
     ``amount`` (> 0, at most what is still to settle: ``refund_exceeds_balance``), ``reference`` (the bank's),
     ``refunded_on`` (not in the future) and an optional ``proof`` file (PDF, JPEG or PNG). Raises
     ``InvalidTransition`` (not closing), ``Forbidden``, ``ValidationFailed``, ``RuleViolation``,
     ``UploadTooLarge``, ``UnsupportedType``."""
-    if alliance.state != "closing":
-        raise InvalidTransition(_l("Refunds are recorded while the alliance is closing."))
-    if not can_settle(actor, alliance):
-        raise Forbidden(_l("The finance officer or the officer of the region records refunds."))
+    _check_settling(alliance, actor, _l("Refunds are recorded while the alliance is closing."),
+                    _l("The finance officer or the officer of the region records refunds."))
     body = as_body(RefundIn, body)
     alliance = _lock(alliance)
     value, when, reference = body.amount, body.refunded_on, body.reference
@@ -132,10 +139,8 @@ def move_to_fund(alliance, body, actor):
     """Move unspent grant money (``MoveIn``, or a mapping read as a form: ``amount``, ``moved_on``) into the
     association's revolving fund through the revolving stage. Rules: ``revolving_not_allowed`` (the program's
     ``revolving_fund_share`` is 0), ``refund_exceeds_balance`` (more than what is still to settle)."""
-    if alliance.state != "closing":
-        raise InvalidTransition(_l("The unspent grant is settled while the alliance is closing."))
-    if not can_settle(actor, alliance):
-        raise Forbidden(_l("The finance officer or the officer of the region settles the unspent grant."))
+    _check_settling(alliance, actor, _l("The unspent grant is settled while the alliance is closing."),
+                    _l("The finance officer or the officer of the region settles the unspent grant."))
     body = as_body(MoveIn, body)
     alliance = _lock(alliance)
     value, when = body.amount, body.moved_on

@@ -2,7 +2,8 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check, non_negative
+from ..common import (AllianceOwned, AllianceRow, Timestamped, Versioned, file_columns, in_check, non_negative,
+                      title_property)
 from ..extensions import db
 from ..money import Fixed, Money
 from ..workflows.reallocation import REALLOCATION
@@ -26,7 +27,7 @@ DIRECT_REASONS = {"single_supplier": _l("Single supplier"), "emergency": _l("Eme
 LOCKED_STATES = ("submitted", "approved")
 
 
-class AccountabilityReport(Versioned, Timestamped, db.Model):
+class AccountabilityReport(AllianceOwned, Versioned, Timestamped, db.Model):
     """A rendición de cuentas for a period: approved by the assembly, submitted, reviewed by the officer."""
 
     __tablename__ = "accountability_reports"
@@ -35,17 +36,12 @@ class AccountabilityReport(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("period_end >= period_start", name="period_ordered"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     period_start = sa.Column(sa.Date, nullable=False)
     period_end = sa.Column(sa.Date, nullable=False)
     state = sa.Column(sa.String(20), nullable=False, default="draft")
     #: the general assembly's approval of the report (date and minutes)
     assembly_approved_on = sa.Column(sa.Date)
-    assembly_sha256 = sa.Column(sa.String(64))
-    assembly_filename = sa.Column(sa.String(200))
-    assembly_content_type = sa.Column(sa.String(60))
+    assembly_sha256, assembly_filename, assembly_content_type = file_columns()
     #: or the registered assembly decision that approved it (grants/associations/assemblies_models.py)
     assembly_decision_id = sa.Column(sa.Integer, sa.ForeignKey("assembly_decisions.id", ondelete="SET NULL"))
     #: the officer's latest observations
@@ -63,16 +59,14 @@ class AccountabilityReport(Versioned, Timestamped, db.Model):
     created_by = db.relationship("User", foreign_keys=[created_by_id])
     decided_by = db.relationship("User", foreign_keys=[decided_by_id])
 
-    @property
-    def state_title(self):
-        return REPORT_STATES.get(self.state, self.state)
+    state_title = title_property(REPORT_STATES)
 
     @property
     def locked(self):
         return self.state in LOCKED_STATES
 
 
-class Procurement(Versioned, Timestamped, db.Model):
+class Procurement(AllianceOwned, Versioned, Timestamped, db.Model):
     """A purchase process of the association (compras): minor, price comparison or direct."""
 
     __tablename__ = "procurements"
@@ -82,9 +76,6 @@ class Procurement(Versioned, Timestamped, db.Model):
         *non_negative("estimated_amount"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     budget_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     description = sa.Column(sa.String(300), nullable=False)
     method = sa.Column(sa.String(20), nullable=False)
@@ -93,9 +84,7 @@ class Procurement(Versioned, Timestamped, db.Model):
     #: direct contracting: single_supplier, emergency or repeat_order
     direct_reason = sa.Column(sa.String(20))
     #: direct contracting: the general assembly's approval (minutes)
-    assembly_sha256 = sa.Column(sa.String(64))
-    assembly_filename = sa.Column(sa.String(200))
-    assembly_content_type = sa.Column(sa.String(60))
+    assembly_sha256, assembly_filename, assembly_content_type = file_columns()
     #: or the registered assembly decision that approved it (grants/associations/assemblies_models.py)
     assembly_decision_id = sa.Column(sa.Integer, sa.ForeignKey("assembly_decisions.id", ondelete="SET NULL"))
     awarded_quotation_id = sa.Column(sa.Integer)
@@ -108,9 +97,7 @@ class Procurement(Versioned, Timestamped, db.Model):
     quotations = db.relationship("Quotation", order_by="Quotation.id", cascade="all, delete-orphan",
                                  back_populates="procurement")
 
-    @property
-    def state_title(self):
-        return PROCUREMENT_STATES.get(self.state, self.state)
+    state_title = title_property(PROCUREMENT_STATES)
 
     @property
     def awarded(self):
@@ -128,15 +115,29 @@ class Quotation(Timestamped, db.Model):
                                index=True)
     supplier = sa.Column(sa.String(200), nullable=False)
     amount = sa.Column(Money(), nullable=False)
-    file_sha256 = sa.Column(sa.String(64))
-    file_filename = sa.Column(sa.String(200))
-    file_content_type = sa.Column(sa.String(60))
+    file_sha256, file_filename, file_content_type = file_columns()
     created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
 
     procurement = db.relationship("Procurement", back_populates="quotations")
 
 
-class Expense(Versioned, Timestamped, db.Model):
+def _reported_columns():
+    """The columns an expense and a contribution share: the accountability report that includes it (set when
+    the report is submitted), when and why it was voided, who recorded it."""
+    return (sa.Column(sa.Integer, sa.ForeignKey("accountability_reports.id", ondelete="SET NULL"), index=True),
+            sa.Column(sa.DateTime), sa.Column(sa.Text), sa.Column(sa.Integer, sa.ForeignKey("users.id")))
+
+
+class Reported:
+    """A movement that an accountability report takes in (an expense, a contribution)."""
+
+    @property
+    def locked(self):
+        """In a submitted or approved accountability report: it can no longer change."""
+        return self.report is not None and self.report.locked
+
+
+class Expense(AllianceRow, Reported, Versioned, Timestamped, db.Model):
     """One payment of the association against a budget line, with its supporting document and receipt."""
 
     __tablename__ = "expenses"
@@ -148,8 +149,6 @@ class Expense(Versioned, Timestamped, db.Model):
         sa.Index("ix_expenses_alliance_spent_on", "alliance_id", "spent_on"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False)
     budget_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     spent_on = sa.Column(sa.Date, nullable=False)
     amount = sa.Column(Money(), nullable=False)
@@ -161,34 +160,20 @@ class Expense(Versioned, Timestamped, db.Model):
     procurement_id = sa.Column(sa.Integer, sa.ForeignKey("procurements.id", ondelete="SET NULL"))
     #: the TA deliverable this expense pays (checked by the checks registered in ``expenses.deliverable_check``)
     deliverable_id = sa.Column(sa.Integer, sa.ForeignKey("ta_deliverables.id", ondelete="SET NULL"), index=True)
-    receipt_sha256 = sa.Column(sa.String(64))
-    receipt_filename = sa.Column(sa.String(200))
-    receipt_content_type = sa.Column(sa.String(60))
-    #: the accountability report that includes it (set when the report is submitted)
-    report_id = sa.Column(sa.Integer, sa.ForeignKey("accountability_reports.id", ondelete="SET NULL"), index=True)
-    voided_at = sa.Column(sa.DateTime)
-    void_reason = sa.Column(sa.Text)
-    created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
+    receipt_sha256, receipt_filename, receipt_content_type = file_columns()
+    report_id, voided_at, void_reason, created_by_id = _reported_columns()
 
     alliance = db.relationship("Alliance")
     budget_line = db.relationship("BudgetLine", lazy="joined")
     report = db.relationship("AccountabilityReport", backref="expenses")
     procurement = db.relationship("Procurement")
 
-    @property
-    def source_title(self):
-        return EXPENSE_SOURCES.get(self.source, self.source)
+    source_title = title_property(EXPENSE_SOURCES, "source")
 
-    @property
-    def document_type_title(self):
-        return DOCUMENT_TYPES.get(self.document_type, self.document_type)
-
-    @property
-    def locked(self):
-        return self.report is not None and self.report.locked
+    document_type_title = title_property(DOCUMENT_TYPES, "document_type")
 
 
-class Contribution(Versioned, Timestamped, db.Model):
+class Contribution(AllianceRow, Reported, Versioned, Timestamped, db.Model):
     """Counterpart brought by the association and its members: cash, or in kind (labour, materials, land...)."""
 
     __tablename__ = "contributions"
@@ -198,8 +183,6 @@ class Contribution(Versioned, Timestamped, db.Model):
         sa.Index("ix_contributions_alliance_on", "alliance_id", "contributed_on"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False)
     budget_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="SET NULL"))
     kind = sa.Column(sa.String(20), nullable=False)
     #: in kind: labour, materials, land, equipment, other
@@ -210,26 +193,14 @@ class Contribution(Versioned, Timestamped, db.Model):
     unit_value = sa.Column(Money())
     amount = sa.Column(Money(), nullable=False)
     contributed_on = sa.Column(sa.Date, nullable=False)
-    evidence_sha256 = sa.Column(sa.String(64))
-    evidence_filename = sa.Column(sa.String(200))
-    evidence_content_type = sa.Column(sa.String(60))
-    report_id = sa.Column(sa.Integer, sa.ForeignKey("accountability_reports.id", ondelete="SET NULL"), index=True)
-    voided_at = sa.Column(sa.DateTime)
-    void_reason = sa.Column(sa.Text)
-    created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
+    evidence_sha256, evidence_filename, evidence_content_type = file_columns()
+    report_id, voided_at, void_reason, created_by_id = _reported_columns()
 
     alliance = db.relationship("Alliance")
     budget_line = db.relationship("BudgetLine")
     report = db.relationship("AccountabilityReport", backref="contributions")
 
-    @property
-    def locked(self):
-        """In a submitted or approved accountability report: it can no longer change."""
-        return self.report is not None and self.report.locked
-
-    @property
-    def kind_title(self):
-        return CONTRIBUTION_KINDS.get(self.kind, self.kind)
+    kind_title = title_property(CONTRIBUTION_KINDS, "kind")
 
 
 REALLOCATION_STATES = REALLOCATION.states
@@ -237,7 +208,7 @@ REALLOCATION_STATES = REALLOCATION.states
 REALLOCATION_SOURCES = ("grant", "counterpart_cash", "counterpart_in_kind")
 
 
-class Reallocation(Versioned, Timestamped, db.Model):
+class Reallocation(AllianceOwned, Versioned, Timestamped, db.Model):
     """Money moved from one budget line to another: applied at once within the program's free share of the
     line, otherwise after the officer's approval."""
 
@@ -248,9 +219,6 @@ class Reallocation(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("amount > 0", name="amount_positive"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     from_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     to_line_id = sa.Column(sa.Integer, sa.ForeignKey("budget_lines.id", ondelete="CASCADE"), nullable=False)
     source = sa.Column(sa.String(20), nullable=False, default="grant")
@@ -265,6 +233,4 @@ class Reallocation(Versioned, Timestamped, db.Model):
     from_line = db.relationship("BudgetLine", foreign_keys=[from_line_id])
     to_line = db.relationship("BudgetLine", foreign_keys=[to_line_id])
 
-    @property
-    def state_title(self):
-        return REALLOCATION_STATES.get(self.state, self.state)
+    state_title = title_property(REALLOCATION_STATES)

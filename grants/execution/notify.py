@@ -2,26 +2,11 @@
 
 - ``submit``: the officers of the association's region (a report to review);
 - ``approve`` / ``observe``: the association's board and treasurer (with the observations)."""
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import Membership, OfficerRegion, User, UserRole
-from ..extensions import db
+from ..notifications.recipients import association_users, region_officers
 from ..notifications.services import notify
 from ..workflows import transition_applied
-
-
-def _association_users(association_id):
-    return db.session.execute(sa.select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.association_id == association_id, Membership.role.in_(("board", "treasurer")),
-        User.active.is_(True)).order_by(User.id)).scalars().unique().all()
-
-
-def _region_officers(region):
-    return db.session.execute(sa.select(User).join(UserRole, UserRole.user_id == User.id)
-                              .join(OfficerRegion, OfficerRegion.user_id == User.id).where(
-        UserRole.role == "officer", OfficerRegion.region == region, User.active.is_(True))
-        .order_by(User.id)).scalars().unique().all()
 
 
 @transition_applied.connect
@@ -33,14 +18,14 @@ def report_moved(workflow, obj=None, transition=None, actor=None, data=None, **_
     args = dict(code=alliance.code, start=obj.period_start.isoformat(), end=obj.period_end.isoformat(),
                 association=alliance.association.name)
     if transition.name == "submit":
-        notify(_region_officers(alliance.association.region),
+        notify(region_officers(alliance.association.region),
                _l("%(code)s: accountability report to review", **args),
                _l("%(association)s submitted its accountability report for %(start)s – %(end)s. Approve it or "
                   "write your observations.", **args), link)
     elif transition.name == "approve":
-        notify(_association_users(alliance.association_id), _l("%(code)s: accountability report approved", **args),
+        notify(association_users(alliance.association_id), _l("%(code)s: accountability report approved", **args),
                _l("The accountability report for %(start)s – %(end)s was approved.", **args), link)
     elif transition.name == "observe":
-        notify(_association_users(alliance.association_id), _l("%(code)s: accountability report observed", **args),
+        notify(association_users(alliance.association_id), _l("%(code)s: accountability report observed", **args),
                _l("The officer observed the report for %(start)s – %(end)s: %(observations)s", observations=(
                    data or {}).get("observations") or "—", **args), link)

@@ -1,18 +1,15 @@
 """The agreement of an alliance and the course of each tranche (who requested, approved, paid, when)."""
 import sqlalchemy as sa
 
-from ..common import Timestamped, Versioned
+from ..common import OnePerAlliance, Timestamped, Versioned
 from ..extensions import db
 
 
-class Agreement(Versioned, Timestamped, db.Model):
+class Agreement(OnePerAlliance, Versioned, Timestamped, db.Model):
     """The convenio between the association, the program and the buyer, generated from the approved plan."""
 
     __tablename__ = "agreements"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            unique=True)
     #: when the agreement was first generated (the committee's approval)
     generated_at = sa.Column(sa.DateTime, nullable=False)
     #: the uploaded signed copy (an Attachment of kind ``signed_agreement``)

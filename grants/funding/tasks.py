@@ -46,25 +46,26 @@ def tranche_to_request(user, today):
             for t, a, cur in rows]
 
 
+def _waiting(state, visible):
+    """(tranche, alliance, currency) of the tranches in ``state`` on the alliances ``visible`` selects, the
+    longest waiting first (at most ``tasks.LIMIT``)."""
+    return tasks.rows(
+        tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
+        .where(visible, Tranche.state == state, tasks.scope())
+        .order_by(Tranche.updated_at).limit(tasks.LIMIT))
+
+
 @tasks.source("tranche_to_decide")
 def tranche_to_decide(user, today):
     if not user.has_role("officer"):
         return []
-    rows = tasks.rows(
-        tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
-        .where(tasks.officer_filter(user), Tranche.state == "requested", tasks.scope())
-        .order_by(Tranche.updated_at).limit(tasks.LIMIT))
     return [_task("tranche_to_decide", _l("Approve or refuse the tranche request"), t, a, cur,
-                  since=t.updated_at) for t, a, cur in rows]
+                  since=t.updated_at) for t, a, cur in _waiting("requested", tasks.officer_filter(user))]
 
 
 @tasks.source("transfer_to_record")
 def transfer_to_record(user, today):
     if not user.has_role("finance"):
         return []
-    rows = tasks.rows(
-        tasks.with_currency(sa.select(Tranche, Alliance).join(Alliance, Alliance.id == Tranche.alliance_id))
-        .where(alliance_filter(user), Tranche.state == "approved", tasks.scope())
-        .order_by(Tranche.updated_at).limit(tasks.LIMIT))
     return [_task("transfer_to_record", _l("Record the transfer of the tranche"), t, a, cur,
-                  since=t.updated_at) for t, a, cur in rows]
+                  since=t.updated_at) for t, a, cur in _waiting("approved", alliance_filter(user))]

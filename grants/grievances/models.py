@@ -5,7 +5,7 @@ read only through ``permissions.can_see_reporter``; never in the audit data, an 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check
+from ..common import Timestamped, Versioned, in_check, title_property
 from ..extensions import db
 from ..workflows.grievance import CLOSED, STATES
 
@@ -65,13 +65,9 @@ class Grievance(Versioned, Timestamped, db.Model):
     association = db.relationship("Association", foreign_keys=[association_id])
     reporter = db.relationship("User", foreign_keys=[reporter_id])
 
-    @property
-    def state_title(self):
-        return STATES.get(self.state, self.state)
+    state_title = title_property(STATES)
 
-    @property
-    def category_title(self):
-        return CATEGORIES.get(self.category, self.category)
+    category_title = title_property(CATEGORIES, "category")
 
     @property
     def is_open(self):

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check, utcnow
+from ..common import AllianceOwned, Timestamped, Versioned, in_check, title_property, utcnow
 from ..extensions import db
 from ..money import Fixed
 
@@ -11,7 +11,7 @@ RATINGS = {"satisfactory": _l("Satisfactory"), "needs_attention": _l("Needs atte
 ACTION_STATES = {"open": _l("Awaiting the answer"), "answered": _l("Answered, to review"), "closed": _l("Closed")}
 
 
-class IndicatorValue(Versioned, db.Model):
+class IndicatorValue(AllianceOwned, Versioned, db.Model):
     """The actual value of an indicator in one period ("YYYY-MM"); women/men for indicators by sex."""
 
     __tablename__ = "indicator_values"
@@ -21,9 +21,6 @@ class IndicatorValue(Versioned, db.Model):
         sa.CheckConstraint("men IS NULL OR men >= 0", name="men_non_negative"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     indicator_id = sa.Column(sa.Integer, sa.ForeignKey("indicators.id", ondelete="CASCADE"), nullable=False,
                              index=True)
     period = sa.Column(sa.String(7), nullable=False)
@@ -41,7 +38,7 @@ class IndicatorValue(Versioned, db.Model):
     recorded_by = db.relationship("User")
 
 
-class Visit(Versioned, Timestamped, db.Model):
+class Visit(AllianceOwned, Versioned, Timestamped, db.Model):
     """A supervision visit of the officer of the region to the alliance."""
 
     __tablename__ = "supervision_visits"
@@ -50,9 +47,6 @@ class Visit(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("participants >= 0", name="participants_non_negative"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     visited_on = sa.Column(sa.Date, nullable=False)
     place = sa.Column(sa.String(200), nullable=False)
     participants = sa.Column(sa.Integer, nullable=False, default=0)
@@ -67,9 +61,7 @@ class Visit(Versioned, Timestamped, db.Model):
     actions = db.relationship("FollowUpAction", back_populates="visit", order_by="FollowUpAction.id",
                               cascade="all, delete-orphan", passive_deletes=True)
 
-    @property
-    def rating_title(self):
-        return RATINGS.get(self.rating, self.rating)
+    rating_title = title_property(RATINGS, "rating")
 
 
 class VisitPhoto(db.Model):
@@ -118,6 +110,4 @@ class FollowUpAction(Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance")
     answered_by = db.relationship("User", foreign_keys=[answered_by_id])
 
-    @property
-    def state_title(self):
-        return ACTION_STATES.get(self.state, self.state)
+    state_title = title_property(ACTION_STATES)

@@ -3,7 +3,6 @@ only published columns, never a member, a user, a phone, a bank account or a fil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -14,6 +13,7 @@ from ..audit.models import Event
 from ..closeout.models import Refund
 from ..execution.models import Contribution, Expense
 from ..extensions import db
+from ..money import cents, to_fixed, to_money
 from ..monitoring.models import IndicatorValue
 from ..plans.models import Indicator
 from ..programs.models import Call, Program
@@ -22,20 +22,6 @@ from .models import OpenDataSettings
 from .settings import settings_for
 
 CHUNK = 200
-CENT = Decimal("0.01")
-
-
-def cents(column):
-    """A Money column as raw integer cents (sums stay exact on every database)."""
-    return sa.type_coerce(column, sa.BigInteger)
-
-
-def to_money(raw):
-    return (Decimal(int(raw or 0)) / 100).quantize(CENT)
-
-
-def to_fixed(raw):
-    return None if raw is None else (Decimal(int(raw)) / 100).quantize(CENT)
 
 
 def published_ids():

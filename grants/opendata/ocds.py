@@ -117,14 +117,20 @@ def _release(ocid, date_, tags, ctx, parties, **parts):
     return release
 
 
-def procurement_release(p, ctx, payments):
-    """The release of one procurement of the execution stage."""
-    cur = ctx["currency"]
-    ocid = f"{ctx['settings'].ocid_prefix}-{ctx['code']}-C{p.id}"
+def _opening(ctx, suffix):
+    """What a release starts with: its ocid (``suffix`` names the process: C12, TA3), its parties (the
+    association as buyer and procuring entity, the program) and the reference to the buyer."""
     parties = Parties()
     buyer = _association(parties, ctx, "buyer")
     _association(parties, ctx, "procuringEntity")
     _program(parties, ctx)
+    return f"{ctx['settings'].ocid_prefix}-{ctx['code']}-{suffix}", parties, buyer
+
+
+def procurement_release(p, ctx, payments):
+    """The release of one procurement of the execution stage."""
+    cur = ctx["currency"]
+    ocid, parties, buyer = _opening(ctx, f"C{p.id}")
     tender = {"id": f"C{p.id}", "title": p.description, "status": TENDER_STATUS.get(p.state, "active"),
               "procuringEntity": buyer, "value": _money(p.estimated_amount, cur),
               "procurementMethod": METHOD[p.method], "procurementMethodDetails": METHOD_DETAILS[p.method],
@@ -177,11 +183,7 @@ def procurement_release(p, ctx, payments):
 def terms_release(t, ctx, contract, payments):
     """The release of one selection of a technical-assistance provider (assistance stage)."""
     cur = ctx["currency"]
-    ocid = f"{ctx['settings'].ocid_prefix}-{ctx['code']}-TA{t.id}"
-    parties = Parties()
-    buyer = _association(parties, ctx, "buyer")
-    _association(parties, ctx, "procuringEntity")
-    _program(parties, ctx)
+    ocid, parties, buyer = _opening(ctx, f"TA{t.id}")
     tender = {"id": f"TA{t.id}", "title": "Asistencia técnica", "description": t.scope,
               "status": {"draft": "planning", "invited": "active"}.get(t.state, "complete"),
               "procuringEntity": buyer, "value": _money(t.budget, cur), "procurementMethod": "limited",

@@ -3,7 +3,7 @@ import json
 
 import sqlalchemy as sa
 
-from ..common import Timestamped, Versioned, in_check, non_negative, utcnow
+from ..common import AllianceOwned, OnePerAlliance, Timestamped, Versioned, in_check, non_negative, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 from .catalog import CHECKLIST_ANSWERS, DECISIONS, KINDS, MOMENTS, RECOMMENDATIONS, SECTIONS, STANDARD_INDICATORS
@@ -24,7 +24,7 @@ def _section_columns(cls):
 
 
 @_section_columns
-class Plan(Versioned, Timestamped, db.Model):
+class Plan(OnePerAlliance, Versioned, Timestamped, db.Model):
     """The alliance plan (plan de alianza): one per alliance, its text sections and environmental category.
     The text columns are those of ``catalog.SECTIONS``."""
 
@@ -35,9 +35,6 @@ class Plan(Versioned, Timestamped, db.Model):
         sa.CheckConstraint("round >= 0", name="round_non_negative"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            unique=True)
     #: Ley 1333 environmental card: 1 (full study) .. 4 (none required)
     environmental_category = sa.Column(sa.Integer)
     #: how many times the plan was submitted; appraisal and reviews belong to the current round
@@ -47,15 +44,12 @@ class Plan(Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance", backref=db.backref("plan", uselist=False, passive_deletes=True))
 
 
-class Indicator(Versioned, db.Model):
+class Indicator(AllianceOwned, Versioned, db.Model):
     """An indicator of the alliance with baseline and target (standard or custom). Later stages add values."""
 
     __tablename__ = "indicators"
     __table_args__ = (sa.UniqueConstraint("alliance_id", "code", name="uq_indicators_alliance_code"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     code = sa.Column(sa.String(60), nullable=False)
     name = sa.Column(sa.String(200), nullable=False)
     unit = sa.Column(sa.String(60), nullable=False, default="")
@@ -86,7 +80,7 @@ class Indicator(Versioned, db.Model):
         passive_deletes=True))
 
 
-class Assessment(Versioned, Timestamped, db.Model):
+class Assessment(AllianceOwned, Versioned, Timestamped, db.Model):
     """An empowerment or capacity assessment of the association at the plan (baseline) or at closeout."""
 
     __tablename__ = "assessments"
@@ -96,9 +90,6 @@ class Assessment(Versioned, Timestamped, db.Model):
         sa.UniqueConstraint("alliance_id", "kind", "moment", name="uq_assessments_alliance_kind_moment"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     kind = sa.Column(sa.String(20), nullable=False)
     moment = sa.Column(sa.String(20), nullable=False)
     assessed_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
@@ -129,7 +120,7 @@ class AssessmentItem(db.Model):
     assessment = db.relationship("Assessment", back_populates="items")
 
 
-class CashFlowYear(db.Model):
+class CashFlowYear(AllianceOwned, db.Model):
     """One year of the cash flow without and with the project (year 0 is the investment year)."""
 
     __tablename__ = "cash_flow_years"
@@ -139,9 +130,6 @@ class CashFlowYear(db.Model):
         *non_negative("without_revenue", "without_cost", "with_revenue", "with_cost", "with_investment"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     year = sa.Column(sa.Integer, nullable=False)
     without_revenue = sa.Column(Money(), nullable=False, default=0)
     without_cost = sa.Column(Money(), nullable=False, default=0)
@@ -154,15 +142,12 @@ class CashFlowYear(db.Model):
         "cash_flow", order_by="CashFlowYear.year", cascade="all, delete-orphan", passive_deletes=True))
 
 
-class Appraisal(Versioned, Timestamped, db.Model):
+class Appraisal(AllianceOwned, Versioned, Timestamped, db.Model):
     """The officer's appraisal of one submission: checklist answers and a written technical opinion."""
 
     __tablename__ = "appraisals"
     __table_args__ = (sa.UniqueConstraint("alliance_id", "round", name="uq_appraisals_alliance_round"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     round = sa.Column(sa.Integer, nullable=False)
     officer_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False)
     #: JSON object: checklist code -> {"answer": yes/observed/na, "note": text}
@@ -177,7 +162,7 @@ class Appraisal(Versioned, Timestamped, db.Model):
         return {k: v for k, v in raw.items() if isinstance(v, dict) and v.get("answer") in CHECKLIST_ANSWERS}
 
 
-class Review(db.Model):
+class Review(AllianceOwned, db.Model):
     """A committee member's review of one submission: no conflict declared, scores per criterion,
     a recommendation. Final once submitted."""
 
@@ -188,9 +173,6 @@ class Review(db.Model):
         sa.CheckConstraint("declares_no_conflict", name="no_conflict_declared"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     round = sa.Column(sa.Integer, nullable=False)
     member_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False)
     declares_no_conflict = sa.Column(sa.Boolean, nullable=False)
@@ -209,15 +191,12 @@ class Review(db.Model):
         return _json_load(self.scores, {})
 
 
-class PlanRevision(db.Model):
+class PlanRevision(AllianceOwned, db.Model):
     """A snapshot of the plan as submitted, with what changed since the previous submission."""
 
     __tablename__ = "plan_revisions"
     __table_args__ = (sa.UniqueConstraint("alliance_id", "number", name="uq_plan_revisions_alliance_number"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     number = sa.Column(sa.Integer, nullable=False)
     submitted_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
     submitted_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
@@ -237,7 +216,7 @@ class PlanRevision(db.Model):
         return _json_load(self.snapshot, {})
 
 
-class CommitteeMinutes(db.Model):
+class CommitteeMinutes(AllianceOwned, db.Model):
     """The minutes (acta) of the committee's decision on one submission."""
 
     __tablename__ = "committee_minutes"
@@ -246,9 +225,6 @@ class CommitteeMinutes(db.Model):
         sa.CheckConstraint(in_check("decision", DECISIONS), name="decision_known"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     round = sa.Column(sa.Integer, nullable=False)
     decision = sa.Column(sa.String(20), nullable=False)
     decided_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))

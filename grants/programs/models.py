@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ..common import Timestamped, Versioned, non_negative, utcnow
+from ..common import Timestamped, Versioned, basis_points, non_negative, utcnow
 from ..extensions import db
 from ..money import Money, Ratio
 
@@ -56,18 +56,14 @@ class Program(Versioned, Timestamped, db.Model):
     __tablename__ = "programs"
     __table_args__ = (
         *non_negative("grant_cap_per_family", "minor_purchase_limit"),
-        sa.CheckConstraint("max_grant_share BETWEEN 0 AND 10000", name="max_grant_share_range"),
-        sa.CheckConstraint("min_counterpart_share BETWEEN 0 AND 10000", name="min_counterpart_share_range"),
-        sa.CheckConstraint("min_counterpart_cash_share BETWEEN 0 AND 10000", name="cash_share_range"),
-        sa.CheckConstraint("tranche_justified_share BETWEEN 0 AND 10000", name="tranche_share_range"),
-        sa.CheckConstraint("free_reallocation_share BETWEEN 0 AND 10000", name="realloc_share_range"),
-        sa.CheckConstraint("revolving_fund_share BETWEEN 0 AND 10000", name="revolving_share_range"),
-        sa.CheckConstraint("discount_rate BETWEEN 0 AND 10000", name="discount_rate_range"),
+        *basis_points(max_grant_share="max_grant_share_range", min_counterpart_share="min_counterpart_share_range",
+                      min_counterpart_cash_share="cash_share_range", tranche_justified_share="tranche_share_range",
+                      free_reallocation_share="realloc_share_range", revolving_fund_share="revolving_share_range",
+                      discount_rate="discount_rate_range"),
         sa.CheckConstraint("min_families >= 1 AND max_families >= min_families", name="families_range"),
         sa.CheckConstraint("min_quotations >= 1 AND committee_quorum >= 1", name="counts_positive"),
         sa.CheckConstraint("report_period_months >= 1 AND tranche_response_days >= 1", name="periods_positive"),
-        sa.CheckConstraint("low_execution_share BETWEEN 0 AND 10000", name="low_execution_range"),
-        sa.CheckConstraint("buyer_noncompliance_share BETWEEN 0 AND 10000", name="buyer_noncompliance_range"),
+        *basis_points(low_execution_share="low_execution_range", buyer_noncompliance_share="buyer_noncompliance_range"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)

@@ -1,10 +1,9 @@
 """What follows each alliance transition: a revision at every submission, minutes for a single
 preselection decision, and the notifications (connected once, at import)."""
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import Membership, OfficerRegion, User, UserRole
 from ..extensions import db
+from ..notifications.recipients import association_users, region_officers
 from ..notifications.services import notify
 from ..web.i18n import money
 from ..workflows.engine import transition_applied
@@ -13,19 +12,6 @@ from . import preselection, services
 
 #: transitions the association takes itself: they are not decisions on its intention
 OWN_ACTIONS = ("submit", "withdraw", "submit_plan", "submit_final_report")
-
-
-def board_users(association_id):
-    return db.session.execute(sa.select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.association_id == association_id, Membership.role == "board", User.active.is_(True))
-        .order_by(User.id)).scalars().unique().all()
-
-
-def region_officers(region):
-    return db.session.execute(sa.select(User).join(UserRole, UserRole.user_id == User.id)
-                              .join(OfficerRegion, OfficerRegion.user_id == User.id).where(
-        UserRole.role == "officer", OfficerRegion.region == region, User.active.is_(True))
-        .order_by(User.id)).scalars().unique().all()
 
 
 def _notify_officers(alliance, from_state):
@@ -53,7 +39,7 @@ def _notify_board(alliance, transition, actor, comment):
               label=transition.label, title=alliance.title, state=state)
     if comment:
         body = _l("%(body)s\n\nComment: %(comment)s", body=body, comment=comment)
-    notify(board_users(alliance.association_id), subject, body, f"/alliances/{alliance.id}")
+    notify(association_users(alliance.association_id, ("board",)), subject, body, f"/alliances/{alliance.id}")
 
 
 def on_transition(workflow, obj=None, transition=None, actor=None, data=None, from_state=None, **_kw):

@@ -4,21 +4,18 @@ import json
 
 import sqlalchemy as sa
 
-from ..common import Timestamped, Versioned, non_negative, utcnow
+from ..common import AllianceOwned, OnePerAlliance, Timestamped, Versioned, non_negative, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 
 
-class Profile(Versioned, Timestamped, db.Model):
+class Profile(OnePerAlliance, Versioned, Timestamped, db.Model):
     """The business intention's own fields, one row per alliance. Title, product, buyer, families,
     requested grant and estimated counterpart stay on the alliance."""
 
     __tablename__ = "profiles"
     __table_args__ = (*non_negative("current_sales", "estimated_investment", "loi_volume", "loi_price"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            unique=True)
     #: community, municipality: where the families produce
     location = sa.Column(sa.String(200), nullable=False, default="")
     business_idea = sa.Column(sa.Text, nullable=False, default="")
@@ -42,15 +39,12 @@ class Profile(Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance", backref=db.backref("profile", uselist=False, cascade="all, delete-orphan"))
 
 
-class ProfileRevision(db.Model):
+class ProfileRevision(AllianceOwned, db.Model):
     """What the board submitted, numbered per alliance: a JSON snapshot taken at each ``submit``."""
 
     __tablename__ = "profile_revisions"
     __table_args__ = (sa.UniqueConstraint("alliance_id", "number", name="uq_profile_revisions_number"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     number = sa.Column(sa.Integer, nullable=False)
     submitted_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     submitted_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"))
@@ -63,7 +57,7 @@ class ProfileRevision(db.Model):
         return json.loads(self.snapshot)
 
 
-class ScreeningScore(db.Model):
+class ScreeningScore(AllianceOwned, db.Model):
     """The officer's score of one criterion of the call for one alliance (0 to the criterion's max)."""
 
     __tablename__ = "screening_scores"
@@ -72,9 +66,6 @@ class ScreeningScore(db.Model):
         sa.CheckConstraint("score >= 0", name="score_non_negative"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
     criterion_code = sa.Column(sa.String(40), nullable=False)
     score = sa.Column(sa.Integer, nullable=False)
     comment = sa.Column(sa.Text)

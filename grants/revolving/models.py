@@ -5,7 +5,7 @@ CHECK constraints on the fund and on every movement's ``balance_after``)."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..common import Timestamped, Versioned, in_check, non_negative, utcnow
+from ..common import Timestamped, Versioned, in_check, non_negative, title_property, utcnow
 from ..extensions import db
 from ..money import Money, Ratio, ZERO
 from ..workflows.loan import LOAN
@@ -69,9 +69,7 @@ class Loan(Versioned, Timestamped, db.Model):
         """What the member still owes (0 once repaid or written off)."""
         return self.amount_due - self.repaid if self.state == "open" else ZERO
 
-    @property
-    def state_title(self):
-        return LOAN_STATES.get(self.state, self.state)
+    state_title = title_property(LOAN_STATES)
 
     def is_overdue(self, today):
         return self.state == "open" and self.due_on < today
@@ -114,6 +112,4 @@ class Movement(db.Model):
     def signed(self):
         return -self.amount if self.kind == "loan" else self.amount
 
-    @property
-    def kind_title(self):
-        return MOVEMENT_KINDS.get(self.kind, self.kind)
+    kind_title = title_property(MOVEMENT_KINDS, "kind")

@@ -18,7 +18,7 @@ from .. import audit
 from ..alliances import ledger, offers, page
 from ..alliances.models import Alliance
 from ..associations.models import Member
-from ..common import utcnow
+from ..common import owned, utcnow
 from ..errors import Collector, RuleViolation, ValidationFailed, Violation
 from ..extensions import db
 from ..money import ZERO, amount_hint, shown
@@ -168,25 +168,16 @@ def _member(c, association, ident, active=False):
 
 
 def _alliance(c, association, ident):
-    if ident is None:
-        return None
-    alliance = db.session.get(Alliance, ident)
-    if alliance is None or alliance.association_id != association.id:
-        c.add(rule_codes.INVALID, _l("Choose an alliance of this association."), "alliance_id")
-        return None
-    if share_of(alliance) <= 0:
+    alliance = owned(c, Alliance, ident, rule_codes.INVALID, _l("Choose an alliance of this association."),
+                     "alliance_id", association_id=association.id)
+    if alliance is not None and share_of(alliance) <= 0:
         c.add(rule_codes.REVOLVING_NOT_ALLOWED, _l("The alliance's program has no revolving fund."), "alliance_id")
     return alliance
 
 
 def _loan(c, association, ident):
-    if ident is None:
-        return None
-    loan = db.session.get(Loan, ident)
-    if loan is None or loan.association_id != association.id:
-        c.add(rule_codes.INVALID, _l("Choose a loan of this association."), "loan_id")
-        return None
-    return loan
+    return owned(c, Loan, ident, rule_codes.INVALID, _l("Choose a loan of this association."), "loan_id",
+                 association_id=association.id)
 
 
 def _lock_loan(loan):

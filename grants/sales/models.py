@@ -2,7 +2,7 @@
 (``grants/workflows/delivery.py``) and the buyer's payment."""
 import sqlalchemy as sa
 
-from ..common import Timestamped, Versioned, in_check, non_negative, utcnow
+from ..common import AllianceRow, Timestamped, Versioned, in_check, non_negative, title_property, utcnow
 from ..extensions import db
 from ..money import Fixed, Money
 from ..workflows.delivery import STATES
@@ -23,7 +23,7 @@ class BuyerAccount(db.Model):
     buyer = db.relationship("Buyer", lazy="joined")
 
 
-class Delivery(Versioned, Timestamped, db.Model):
+class Delivery(AllianceRow, Versioned, Timestamped, db.Model):
     """One delivery of the association to the alliance's buyer, against the buyer's letter of intent.
     ``amount`` = ``quantity`` × ``unit_price`` (checked to the cent)."""
 
@@ -36,8 +36,6 @@ class Delivery(Versioned, Timestamped, db.Model):
         sa.Index("ix_deliveries_alliance_state", "alliance_id", "state"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), nullable=False)
     #: the alliance's buyer when the delivery was recorded
     buyer_id = sa.Column(sa.Integer, sa.ForeignKey("buyers.id"), nullable=False, index=True)
     delivered_on = sa.Column(sa.Date, nullable=False)
@@ -60,6 +58,4 @@ class Delivery(Versioned, Timestamped, db.Model):
     alliance = db.relationship("Alliance", lazy="joined")
     buyer = db.relationship("Buyer")
 
-    @property
-    def state_title(self):
-        return STATES.get(self.state, self.state)
+    state_title = title_property(STATES)

@@ -53,14 +53,12 @@ class IdempotencyKey(db.Model):
     body = sa.Column(sa.Text)
 
 
-class BadKey(DomainError):
-    status = 400
-    code = "bad_request"
+class BadKey(DomainError, status=400, code="bad_request"):
+    """The Idempotency-Key header is malformed."""
 
 
-class InProgress(DomainError):
-    status = 409
-    code = "idempotency_in_progress"
+class InProgress(DomainError, status=409, code="idempotency_in_progress"):
+    """A request with the same key is still being answered."""
 
 
 def _user_id():

@@ -6,11 +6,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ... import audit
-from ...common import utcnow
 from ...errors import Collector, RuleViolation, StaleVersion, Violation
 from ...extensions import db
 from ...workflows import rules
-from ..common import line_of, raise_fields, require_in_execution, stored_file
+from ..common import line_of, mark_voided, raise_fields, require_in_execution, stored_file
 from ..models import Contribution
 from ...schemas.fields import as_body
 from ..schemas import VoidIn
@@ -61,12 +60,7 @@ def void_contribution(item, actor, body: VoidIn, version=None):
     if item.locked:
         raise RuleViolation([Violation(rules.REPORT_LOCKED, _l("This contribution is in a submitted report: it can no "
                                                            "longer change."))])
-    item.voided_at = utcnow()
-    item.void_reason = body.reason
-    db.session.flush()
-    audit.record("contribution", item.id, "void", actor, comment=body.reason, data={"amount": item.amount},
-                 alliance_id=alliance.id, association_id=alliance.association_id)
-    return item
+    return mark_voided(item, "contribution", actor, body.reason)
 
 
 def contributed(alliance_id):

@@ -18,12 +18,13 @@ from flask_babel import lazy_gettext as _l
 from ... import audit
 from ...alliances import expenses as expense_interface
 from ...alliances import ledger
-from ...common import utcnow
+from ...common import owned
 from ...errors import Collector, RuleViolation, StaleVersion, Violation
 from ...extensions import db
 from ...money import ZERO, shown
 from ...workflows import rules
-from ..common import line_of, lock_alliance, lock_line, raise_fields, require_in_execution, stored_file
+from ..common import (line_of, lock_alliance, lock_line, mark_voided, raise_fields, require_in_execution,
+                      stored_file)
 from ..permissions import can_record
 from ...schemas.fields import as_body
 from ..schemas import VoidIn
@@ -74,12 +75,8 @@ def _validate(alliance, body):
     (the model checked every field's type, length, choice and date)."""
     c = Collector()
     line = line_of(c, alliance, body.budget_line_id)
-    procurement = None
-    if body.procurement_id is not None:
-        procurement = db.session.get(Procurement, body.procurement_id)
-        if procurement is None or procurement.alliance_id != alliance.id:
-            c.add(rules.INVALID, _l("Choose a procurement of this alliance."), "procurement_id")
-            procurement = None
+    procurement = owned(c, Procurement, body.procurement_id, rules.INVALID,
+                        _l("Choose a procurement of this alliance."), "procurement_id", alliance_id=alliance.id)
     if body.deliverable_id is not None and not _DELIVERABLE_CHECKS:
         c.add(rules.INVALID, _l("Choose a deliverable of this alliance."), "deliverable_id")
     raise_fields(c)
@@ -218,12 +215,7 @@ def void_expense(expense, actor, body: VoidIn, version=None):
     if not isinstance(body, VoidIn):
         body = as_body(VoidIn, {"reason": body, "version": version})
     _check_editable(expense, body.version)
-    expense.voided_at = utcnow()
-    expense.void_reason = body.reason
-    db.session.flush()
-    audit.record("expense", expense.id, "void", actor, comment=body.reason, data={"amount": expense.amount},
-                 alliance_id=alliance.id, association_id=alliance.association_id)
-    return expense
+    return mark_voided(expense, "expense", actor, body.reason)
 
 
 def line_figures(alliance):
