@@ -5,13 +5,12 @@ The actions themselves (``submit_plan``, ``start_appraisal``, ``send_to_committe
 ``approve``, ``reject``) go through ``POST /alliances/{id}/transitions``."""
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Response, request
 
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
-from ..api.core import Model, Out, api_user, dump, endpoint, load, no_content, operation, paginate
+from ..api.core import Model, Out, api_user, dump, endpoint, listing, load, no_content, operation, reading, rows_of
 from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
 from . import budget as budget_services
 from . import xlsx
@@ -39,11 +38,6 @@ def of_alliance(model):
     return load_row
 
 
-def rows_of(model, alliance, *order):
-    """The query of the ``model`` rows of ``alliance`` in ``order`` (for ``paginate``)."""
-    return sa.select(model).where(model.alliance_id == alliance.id).order_by(*order)
-
-
 _line = of_alliance(BudgetLine)
 _tranche = of_alliance(Tranche)
 
@@ -68,11 +62,10 @@ class BudgetLineOut(Out):
     version: int
 
 
-@endpoint("/alliances/<int:alliance_id>/budget-lines", summary="The budget lines of the plan", response=BudgetLineOut,
-          paginated=True, tags=TAGS, name="plan_budget_lines")
-def list_lines(alliance_id):
-    lines = rows_of(BudgetLine, load_alliance(alliance_id), BudgetLine.position, BudgetLine.id)
-    return paginate(lines, lambda line: dump(BudgetLineOut, line))
+listing("/alliances/<int:alliance_id>/budget-lines", summary="The budget lines of the plan", response=BudgetLineOut,
+        tags=TAGS, name="plan_budget_lines", load=load_alliance,
+        rows=lambda alliance: rows_of(BudgetLine, alliance, BudgetLine.position, BudgetLine.id),
+        answer=lambda line: dump(BudgetLineOut, line))
 
 
 operation("/alliances/<int:alliance_id>/budget-lines", ["POST"], summary="Add a budget line (facilitator, board; plan "
@@ -83,10 +76,8 @@ operation("/alliances/<int:alliance_id>/budget-lines", ["POST"], summary="Add a 
           "× unit_cost`` (``split_mismatch``); land is never paid by the grant (``ineligible_category``).")
 
 
-@endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", summary="One budget line", response=BudgetLineOut,
-          tags=TAGS, name="plan_budget_line")
-def get_line(alliance_id, line_id):
-    return dump(BudgetLineOut, _line(alliance_id, line_id=line_id))
+reading("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", summary="One budget line", response=BudgetLineOut,
+        tags=TAGS, name="plan_budget_line", load=_line, answer=lambda line: dump(BudgetLineOut, line))
 
 
 operation("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], summary="Change a budget line",
@@ -185,10 +176,9 @@ class TrancheOut(Out):
     updated_at: UtcDateTime
 
 
-@endpoint("/alliances/<int:alliance_id>/tranches", summary="The tranche schedule", response=TrancheOut,
-          paginated=True, tags=TAGS, name="plan_tranches")
-def list_tranches(alliance_id):
-    return paginate(rows_of(Tranche, load_alliance(alliance_id), Tranche.number), lambda t: dump(TrancheOut, t))
+listing("/alliances/<int:alliance_id>/tranches", summary="The tranche schedule", response=TrancheOut, tags=TAGS,
+        name="plan_tranches", load=load_alliance, rows=lambda alliance: rows_of(Tranche, alliance, Tranche.number),
+        answer=lambda t: dump(TrancheOut, t))
 
 
 operation("/alliances/<int:alliance_id>/tranches", ["POST"], summary="Plan a tranche (facilitator, board; plan in "
@@ -198,10 +188,8 @@ operation("/alliances/<int:alliance_id>/tranches", ["POST"], summary="Plan a tra
           "(``tranches_mismatch``).")
 
 
-@endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", summary="One tranche", response=TrancheOut,
-          tags=TAGS, name="plan_tranche")
-def get_tranche(alliance_id, tranche_id):
-    return dump(TrancheOut, _tranche(alliance_id, tranche_id=tranche_id))
+reading("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", summary="One tranche", response=TrancheOut,
+        tags=TAGS, name="plan_tranche", load=_tranche, answer=lambda tranche: dump(TrancheOut, tranche))
 
 
 operation("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], summary="Change a planned tranche",
