@@ -143,6 +143,13 @@ def load_alliance(alliance_id):
     return load(Alliance, alliance_id, lambda a: can_view_alliance(api_user(), a))
 
 
+def visible_rows(model, *order):
+    """The select of the ``model`` rows of the alliances this user may see (the stages' queues), by default
+    the longest unchanged first."""
+    return (sa.select(model).join(Alliance, Alliance.id == model.alliance_id).where(alliance_filter(api_user()))
+            .order_by(*(order or (model.updated_at, model.id))))
+
+
 # the alliance -----------------------------------------------------------------------------------
 
 

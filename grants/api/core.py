@@ -391,6 +391,16 @@ def present(load, there):
     return load_present
 
 
+def permitted(load, allowed, message):
+    """``load`` answering also 403 ``forbidden`` with ``message`` unless ``allowed(user, obj)``."""
+    def load_permitted(*ident, **ids):
+        obj = load(*ident, **ids)
+        require(allowed(api_user(), obj), message)
+        return obj
+
+    return load_permitted
+
+
 def require(allowed, message=None):
     """403 ``forbidden`` unless ``allowed``."""
     if not allowed:
