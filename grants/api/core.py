@@ -379,6 +379,17 @@ def load_one(model, *roles):
     return load_row
 
 
+def child_of(load_parent, model, parent="alliance_id"):
+    """A ``load`` for one ``model`` row under the object ``load_parent`` loads: ``(<parent>=pid, <row's id>=ident)``
+    -> the row (404 when missing, under another parent, or when the parent is not visible)."""
+    def load_row(**ids):
+        owner = load_parent(ids.pop(parent))
+        (ident,) = ids.values()
+        return load(model, ident, lambda row: getattr(row, parent) == owner.id)
+
+    return load_row
+
+
 def present(load, there):
     """``load`` answering 404 also while ``there(obj)`` is false (what does not exist yet: a plan before it
     starts, a closeout before execution, a document before it can be printed)."""

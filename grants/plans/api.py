@@ -10,7 +10,8 @@ from flask import Response, request
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
-from ..api.core import Model, Out, api_user, dump, endpoint, listing, load, no_content, operation, reading, rows_of
+from ..api.core import (Model, Out, api_user, child_of, dump, endpoint, listing, load, no_content, operation, reading,
+                        rows_of)
 from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
 from . import budget as budget_services
 from . import xlsx
@@ -28,14 +29,9 @@ def load_alliance(alliance_id):
 
 
 def of_alliance(model):
-    """A ``load`` for the ``model`` rows of an alliance: ``(alliance_id, <row>_id=ident)`` -> the row (404 when
+    """A ``load`` for the ``model`` rows of an alliance: ``(alliance_id=aid, <row>_id=ident)`` -> the row (404 when
     missing, of another alliance, or the alliance is not visible)."""
-    def load_row(alliance_id, **ids):
-        alliance = load_alliance(alliance_id)
-        (ident,) = ids.values()
-        return load(model, ident, lambda row: row.alliance_id == alliance.id)
-
-    return load_row
+    return child_of(load_alliance, model)
 
 
 _line = of_alliance(BudgetLine)
@@ -90,7 +86,7 @@ operation("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], 
           status=204, tags=TAGS, name="plan_delete_budget_line",
           query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
 def delete_line(alliance_id, line_id):
-    budget_services.delete_line(_line(alliance_id, line_id=line_id), api_user(), version=request.args.get("version"))
+    budget_services.delete_line(_line(alliance_id=alliance_id, line_id=line_id), api_user(), version=request.args.get("version"))
     return no_content()
 
 
@@ -201,7 +197,7 @@ operation("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], s
           status=204, tags=TAGS, name="plan_delete_tranche",
           query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
 def delete_tranche(alliance_id, tranche_id):
-    budget_services.delete_tranche(_tranche(alliance_id, tranche_id=tranche_id), api_user(), version=request.args.get("version"))
+    budget_services.delete_tranche(_tranche(alliance_id=alliance_id, tranche_id=tranche_id), api_user(), version=request.args.get("version"))
     return no_content()
 
 
