@@ -10,14 +10,13 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .. import uploads
-from ..api.core import (ApiError, Model, Out, api_user, check_version, choice_arg, dump, endpoint, int_arg,
+from ..api.core import (Model, Out, api_user, check_version, choice_arg, dump, endpoint, int_arg, known_action,
                         load, paginate, require, text_arg, touch)
 from ..schemas.types import AmountStr, Id, UtcDateTime
 from ..associations.models import Association
 from ..audit.models import Event
 from ..errors import NotFound
 from ..workflows import ALLIANCE
-from ..workflows import rules
 from . import services
 from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
 from .permissions import alliance_filter, can_view_alliance
@@ -226,8 +225,7 @@ def take_action(alliance_id, body):
     possible in this state: 409 ``invalid_transition``; role: 403; rules: 422 ``rule_violation``
     listing every broken rule."""
     alliance = load_alliance(alliance_id)
-    if body.action not in ALLIANCE.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, ALLIANCE)
     if body.version is not None:
         check_version(alliance, body.version)
     data = body.model_dump(exclude={"action", "version"}, exclude_none=True)

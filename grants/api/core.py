@@ -254,6 +254,12 @@ def in_state(select, column, states, name="state"):
     return select if value is None else select.where(column == value)
 
 
+def known_action(action, workflow):
+    """400 ``bad_request`` unless ``action`` is one of ``workflow``'s transitions."""
+    if action not in workflow.by_name:
+        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=action[:60]))
+
+
 def page_args():
     """``(page, per_page)`` from the query string; 400 when malformed or out of bounds."""
     try:

@@ -8,10 +8,9 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..alliances.api import load_alliance
-from ..api.core import (ApiError, Out, api_user, dump, endpoint, listing, load, paginate, permitted, reading,
+from ..api.core import (Out, api_user, dump, endpoint, known_action, listing, load, paginate, permitted, reading,
                         require, rows_of)
 from ..schemas.types import MoneyStr
-from ..workflows import rules
 from ..workflows.deliverable import DELIVERABLE
 from . import services as svc
 from .models import Contract, Deliverable, Provider
@@ -142,8 +141,7 @@ def deliverable_transition(deliverable_id, body):
     """``submit`` (the contract's provider, or the board on its behalf; multipart with ``file``), ``accept``,
     ``reject`` with ``comment`` (association board). Unknown action: 400; wrong state: 409; role: 403."""
     d = load(Deliverable, deliverable_id, lambda d: can_view_contract(api_user(), d.contract))
-    if body.action not in DELIVERABLE.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, DELIVERABLE)
     svc.transition(d, body.action, api_user(), comment=body.comment, note=body.note, file=request.files.get("file"))
     return deliverable_out(d)
 

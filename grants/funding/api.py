@@ -3,17 +3,15 @@ documents (agreement, tranche request letter, disbursement order). The tranche s
 (``/alliances/{id}/tranches``) belongs to the plan stage's API."""
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 
 from ..alliances import ledger
 from ..alliances.api import load_alliance, visible_rows
 from ..alliances.budget import Tranche
 from ..alliances.permissions import can_view_alliance
-from ..api.core import (ApiError, Out, api_user, check_version, document, dump, endpoint, in_state, load, paginate,
-                        present, reading)
+from ..api.core import (Out, api_user, check_version, document, dump, endpoint, in_state, known_action, load,
+                        paginate, present, reading)
 from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
-from ..workflows import rules
 from ..workflows.tranche import TRANCHE
 from . import pdf, services
 from .schemas import TrancheTransitionIn
@@ -113,8 +111,7 @@ def tranche_transition(tranche_id, body):
     ``counterpart_not_proportional``, ``open_observations``, ``alliance_suspended``, ``agreement_not_signed``,
     ``tranche_out_of_order``. Unknown action: 400; wrong state or someone acted first: 409."""
     tranche = load_tranche(tranche_id)
-    if body.action not in TRANCHE.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, TRANCHE)
     if body.version is not None:
         check_version(tranche, body.version)
     services.tranche_action(tranche, body.action, api_user(), body)

@@ -9,13 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import alerts
 from ..alliances.api import load_alliance
-from ..api.core import (ApiError, Out, api_user, child_of, choice_arg, dump, endpoint, listing, load, page_args,
+from ..api.core import (Out, api_user, child_of, choice_arg, dump, endpoint, known_action, listing, load, page_args,
                         paginate, permitted, reading, require, rows_of, text_arg)
 from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
 from ..web.idempotency import idempotent
 from ..uploads import send_stored
-from ..workflows import rules
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
 from . import visits as visit_svc
@@ -211,8 +210,7 @@ def action_transition(action_id, body):
     ``close`` (the officer of the region, optional ``comment``), ``reopen`` (the officer, ``comment`` required:
     422 ``comment_required``). Unknown action: 400; wrong state: 409 ``invalid_transition``; role: 403."""
     a = _action(action_id)
-    if body.action not in FOLLOW_UP.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, FOLLOW_UP)
     allowed = can_answer if body.action == "answer" else can_visit
     require(allowed(api_user(), a.alliance), _l("Your role does not allow this action."))
     visit_svc.act(a, body, api_user(), evidence=request.files.get("evidence"))

@@ -4,12 +4,12 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ...alliances.api import load_alliance
-from ...api.core import Out, api_user, dump, endpoint, listing, load, reading, rows_of
+from ...api.core import Out, api_user, dump, endpoint, known_action, listing, load, reading, rows_of
 from ...schemas.types import MoneyStr, UtcDateTime
 from ...workflows.procurement import PROCUREMENT
 from . import services as svc
 from ..models import Procurement
-from ..api import TAGS, _visible, known_action, recorded
+from ..api import TAGS, _visible, recorded
 from .schemas import ProcurementIn, ProcurementTransitionIn, QuotationIn
 
 BUYERS = _l("Only the association's treasurer or board buy.")

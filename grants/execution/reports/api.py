@@ -5,9 +5,10 @@ from datetime import date
 from flask import Response, request
 
 from ...alliances.api import load_alliance, visible_rows
-from ...api.core import Out, api_user, dump, endpoint, in_state, listing, load, paginate, reading, rows_of
+from ...api.core import (Out, api_user, dump, endpoint, in_state, known_action, listing, load, paginate, reading,
+                         rows_of)
 from ...workflows.report import REPORT
-from ..api import TAGS, _visible, _writer, known_action, recorded
+from ..api import TAGS, _visible, _writer, recorded
 from ..models import AccountabilityReport
 from . import services as report_svc
 from .schemas import AssemblyApprovalIn, ReportIn, ReportTransitionIn
