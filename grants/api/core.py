@@ -19,6 +19,7 @@ from ..extensions import csrf, db
 from ..common import get_or_404, utcnow
 from ..schemas import Model, Out, Patch  # noqa: F401 (the API's modules take their bases from here)
 from ..schemas.types import MAX_INT
+from ..uploads import send_stored
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -444,6 +445,16 @@ def document(path, *, name, load, pdf, filename, **declared):
     not there yet), ``pdf(obj)`` its bytes, ``filename(obj)`` its name."""
     return reading(path, name=name, load=load, answer=lambda obj: pdf_response(pdf(obj), filename(obj)),
                    content_type="application/pdf", **{"tags": ("documents",), **declared})
+
+
+def stored_file(obj, prefix, *, fallback=None, as_attachment=False):
+    """The file ``obj`` keeps in its ``<prefix>_sha256``, ``_content_type`` and ``_filename`` columns (``fallback``
+    when it has no name); 404 when it has none."""
+    digest = getattr(obj, f"{prefix}_sha256")
+    if not digest:
+        raise NotFound()
+    return send_stored(digest, getattr(obj, f"{prefix}_content_type"), getattr(obj, f"{prefix}_filename") or fallback,
+                       as_attachment=as_attachment)
 
 
 def no_content():

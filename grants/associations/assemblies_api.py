@@ -8,9 +8,8 @@ import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from ..api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require
+from ..api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require, stored_file
 from ..schemas.types import UtcDateTime
-from ..uploads import send_stored
 from ..workflows import rules
 from . import assemblies
 from .assemblies_models import Assembly
@@ -106,5 +105,4 @@ def get_assembly(association_id, assembly_id):
           summary="The minutes file of an assembly", content_type="image/jpeg, image/png, application/pdf",
           tags=TAGS, name="assembly_minutes_file")
 def assembly_minutes(association_id, assembly_id):
-    a = _assembly(_association(association_id), assembly_id)
-    return send_stored(a.minutes_sha256, a.minutes_content_type, a.minutes_filename, as_attachment=False)
+    return stored_file(_assembly(_association(association_id), assembly_id), "minutes")

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..alliances import alerts
 from ..alliances.api import load_alliance
 from ..api.core import (Out, api_user, child_of, choice_arg, dump, endpoint, known_action, listing, load, page_args,
-                        paginate, permitted, reading, require, rows_of, text_arg)
+                        paginate, permitted, reading, require, rows_of, stored_file, text_arg)
 from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
 from ..web.idempotency import idempotent
@@ -217,13 +217,9 @@ def action_transition(action_id, body):
     return action_out(a)
 
 
-@endpoint("/follow-up-actions/<int:action_id>/evidence", summary="The evidence of an answered action",
-          content_type="application/pdf, image/jpeg, image/png", tags=TAGS, name="follow_up_evidence")
-def action_evidence(action_id):
-    a = _action(action_id)
-    if not a.evidence_sha256:
-        raise NotFound()
-    return send_stored(a.evidence_sha256, a.evidence_content_type, a.evidence_filename or "evidence")
+reading("/follow-up-actions/<int:action_id>/evidence", summary="The evidence of an answered action",
+        content_type="application/pdf, image/jpeg, image/png", tags=TAGS, name="follow_up_evidence", load=_action,
+        answer=lambda a: stored_file(a, "evidence", fallback="evidence", as_attachment=True))
 
 
 # alerts -----------------------------------------------------------------------------------------------

@@ -6,10 +6,8 @@ import sqlalchemy as sa
 from flask import request
 
 from ...alliances.api import load_alliance
-from ...api.core import Out, dump, endpoint, load, paginate
-from ...errors import NotFound
+from ...api.core import Out, dump, endpoint, load, paginate, stored_file
 from ...schemas.types import MoneyStr, UtcDateTime
-from ...uploads import send_stored
 from ...web.idempotency import idempotent
 from ..api import TAGS, _visible, recorded, void_query
 from ..models import Expense
@@ -111,7 +109,4 @@ def import_expenses(alliance_id):
 def expense_receipt(expense_id):
     """Whoever may see the alliance (members included: social control); 404 without a receipt."""
 
-    e = load_expense(expense_id)
-    if not e.receipt_sha256:
-        raise NotFound()
-    return send_stored(e.receipt_sha256, e.receipt_content_type, e.receipt_filename, as_attachment=False)
+    return stored_file(load_expense(expense_id), "receipt")
