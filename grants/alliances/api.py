@@ -1,6 +1,7 @@
 """API endpoints of alliances (see API.md): the business intention, its actions, its audit trail
 and its documents. An alliance the user may not see answers 404."""
 import os
+from datetime import date
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from pydantic_core import PydanticCustomError
 from .. import uploads
 from ..api.core import (Model, Out, api_user, check_version, choice_arg, dump, endpoint, int_arg, known_action,
                         load, paginate, require, text_arg, touch)
-from ..schemas.types import AmountStr, Id, UtcDateTime
+from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..associations.models import Association
 from ..audit.models import Event
 from ..errors import NotFound
@@ -135,6 +136,18 @@ def alliance_out(alliance):
     data.update(association_name=alliance.association.name, currency=alliance.call.program.currency,
                 state_title=str(ALLIANCE.title(alliance.state)))
     return dump(AllianceOut, data)
+
+
+class TrancheFields(Out):
+    """What every answer about a tranche says first: the tranche as the plan schedules it (the plan's
+    ``TrancheOut``, the funding stage's ``FundedTrancheOut``)."""
+    id: int
+    alliance_id: int
+    number: int
+    amount: MoneyStr
+    planned_on: date
+    conditions: str
+    state: str
 
 
 def load_alliance(alliance_id):

@@ -5,7 +5,7 @@ from datetime import date
 
 
 from ..alliances import ledger
-from ..alliances.api import load_alliance, visible_rows
+from ..alliances.api import TrancheFields, load_alliance, visible_rows
 from ..alliances.budget import Tranche
 from ..alliances.permissions import can_view_alliance
 from ..api.core import (Out, api_user, check_version, document, dump, endpoint, in_state, known_action, load,
@@ -31,14 +31,7 @@ class TrancheFlowOut(Out):
     disbursed_at: UtcDateTime | None = None
 
 
-class FundedTrancheOut(Out):
-    id: int
-    alliance_id: int
-    number: int
-    amount: MoneyStr
-    planned_on: date
-    conditions: str
-    state: str
+class FundedTrancheOut(TrancheFields):
     state_title: str
     disbursed_amount: MoneyStr | None = None
     disbursed_on: date | None = None

@@ -3,12 +3,12 @@ assessments and cash flow (``api_plan``); appraisal, committee reviews and docum
 
 The actions themselves (``submit_plan``, ``start_appraisal``, ``send_to_committee``, ``return_plan``,
 ``approve``, ``reject``) go through ``POST /alliances/{id}/transitions``."""
-from datetime import date
 
 from flask import Response, request
 
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
+from ..alliances.api import TrancheFields
 from ..alliances.models import Alliance
 from ..api.core import (Model, Out, api_user, child_of, dump, endpoint, listing, load, no_content, operation, reading,
                         rows_of)
@@ -160,14 +160,7 @@ def get_financing(alliance_id):
 
 # tranches -------------------------------------------------------------------------------------------
 
-class TrancheOut(Out):
-    id: int
-    alliance_id: int
-    number: int
-    amount: MoneyStr
-    planned_on: date
-    conditions: str
-    state: str
+class TrancheOut(TrancheFields):
     version: int
     updated_at: UtcDateTime
 
