@@ -231,6 +231,18 @@ def operation(path, methods, *, name, load, call=None, answer=None, answer_loade
     return endpoint(path, methods, name=name, description=description, **declared)(handler)
 
 
+def removal(path, *, name, load, call, **declared):
+    """Declare a DELETE: ``load(**ids)`` the row (404 when missing or not visible), ``call(obj, user,
+    version=<the query's version>)`` the service (409 ``stale_version`` when stale), then 204."""
+    def handler(**ids):
+        call(load(**ids), api_user(), version=request.args.get("version"))
+        return no_content()
+
+    handler.__name__ = handler.__qualname__ = name
+    return endpoint(path, ["DELETE"], name=name, status=204, **declared,
+                    query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})(handler)
+
+
 def reading(path, *, name, load, answer, **declared):
     """Declare the GET of one object: ``load(**ids)`` it (404 when missing or not visible), ``answer(obj)``."""
     return operation(path, ["GET"], name=name, load=load, answer=answer, **declared)

@@ -4,14 +4,14 @@ assessments and cash flow (``api_plan``); appraisal, committee reviews and docum
 The actions themselves (``submit_plan``, ``start_appraisal``, ``send_to_committee``, ``return_plan``,
 ``approve``, ``reject``) go through ``POST /alliances/{id}/transitions``."""
 
-from flask import Response, request
+from flask import request
 
+from ..alliances.api import TrancheFields
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
-from ..alliances.api import TrancheFields
 from ..alliances.models import Alliance
-from ..api.core import (Model, Out, api_user, child_of, dump, endpoint, listing, load, no_content, operation, reading,
-                        rows_of)
+from ..api.core import (Model, Out, api_user, child_of, dump, endpoint, file_response, listing, load, operation,
+                        reading, removal, rows_of)
 from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
 from . import budget as budget_services
 from . import xlsx
@@ -82,20 +82,15 @@ operation("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], 
           description="Send ``version``; the total is computed again and the split must still equal it.")
 
 
-@endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["DELETE"], summary="Remove a budget line",
-          status=204, tags=TAGS, name="plan_delete_budget_line",
-          query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
-def delete_line(alliance_id, line_id):
-    budget_services.delete_line(_line(alliance_id=alliance_id, line_id=line_id), api_user(), version=request.args.get("version"))
-    return no_content()
+removal("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", summary="Remove a budget line", tags=TAGS,
+        name="plan_delete_budget_line", load=_line, call=budget_services.delete_line)
 
 
 @endpoint("/alliances/<int:alliance_id>/budget-lines/export", summary="The budget lines as a spreadsheet (XLSX)",
           content_type=xlsx.MIMETYPE, tags=TAGS, name="plan_budget_export")
 def export_lines(alliance_id):
     alliance = load_alliance(alliance_id)
-    return Response(xlsx.export_budget(alliance), mimetype=xlsx.MIMETYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{alliance.code}-budget.xlsx"'})
+    return file_response(xlsx.export_budget(alliance), xlsx.MIMETYPE, f"{alliance.code}-budget.xlsx", inline=False)
 
 
 @endpoint("/alliances/<int:alliance_id>/budget-lines/import", ["POST"], summary="Replace the budget with a "
@@ -186,12 +181,8 @@ operation("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], s
           call=budget_services.update_tranche, answer=lambda tranche: dump(TrancheOut, tranche))
 
 
-@endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["DELETE"], summary="Remove a planned tranche",
-          status=204, tags=TAGS, name="plan_delete_tranche",
-          query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
-def delete_tranche(alliance_id, tranche_id):
-    budget_services.delete_tranche(_tranche(alliance_id=alliance_id, tranche_id=tranche_id), api_user(), version=request.args.get("version"))
-    return no_content()
+removal("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", summary="Remove a planned tranche", tags=TAGS,
+        name="plan_delete_tranche", load=_tranche, call=budget_services.delete_tranche)
 
 
 from . import api_plan, api_review  # noqa: E402,F401  (the stage's other endpoints)
