@@ -2,11 +2,10 @@
 the receipt, the spreadsheet import."""
 from datetime import date
 
-import sqlalchemy as sa
 from flask import request
 
 from ...alliances.api import load_alliance
-from ...api.core import Out, dump, endpoint, load, paginate, stored_file
+from ...api.core import Out, dump, endpoint, listing, load, rows_of, stored_file
 from ...schemas.types import MoneyStr, UtcDateTime
 from ...web.idempotency import idempotent
 from ..api import TAGS, _visible, recorded, void_query
@@ -42,12 +41,9 @@ def expense_out(e):
     return dump(ExpenseOut, e)
 
 
-@endpoint("/alliances/<int:alliance_id>/expenses", summary="The alliance's expenses (voided ones included)",
-          response=ExpenseOut, paginated=True, tags=TAGS, name="execution_expenses")
-def list_expenses(alliance_id):
-    alliance = load_alliance(alliance_id)
-    q = sa.select(Expense).where(Expense.alliance_id == alliance.id).order_by(Expense.spent_on, Expense.id)
-    return paginate(q, expense_out)
+listing("/alliances/<int:alliance_id>/expenses", summary="The alliance's expenses (voided ones included)",
+        response=ExpenseOut, tags=TAGS, name="execution_expenses", load=load_alliance,
+        rows=lambda alliance: rows_of(Expense, alliance, Expense.spent_on, Expense.id), answer=expense_out)
 
 
 @endpoint("/alliances/<int:alliance_id>/expenses", ["POST"], summary="Record an expense", body=ExpenseIn,
