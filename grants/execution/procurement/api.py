@@ -48,8 +48,8 @@ def procurement_out(p):
     return dump(ProcurementOut, data)
 
 
-def load_procurement(pid):
-    return load(Procurement, pid, _visible)
+def load_procurement(procurement_id):
+    return load(Procurement, procurement_id, _visible)
 
 
 listing("/alliances/<int:alliance_id>/procurements", summary="The alliance's procurements",
