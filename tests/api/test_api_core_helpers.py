@@ -2,6 +2,7 @@
 ``present``, ``document``, ``in_state``, ``known_action``), each through real endpoints that are declared
 with it: what they answer when all is well and when something is off."""
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -93,3 +94,16 @@ def test_documents_answer_404_until_they_exist(api, plan, facilitator, tranches)
     assert resp.headers["Content-Disposition"] == f'inline; filename="{plan.code}-plan.pdf"'
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.data)).pages)
     assert plan.code in text
+
+
+def test_every_read_takes_the_ids_of_its_path_by_name(app, api, admin, plan):
+    """The loaders given to ``reading``, ``listing`` and ``document`` are called with the path's ids by name
+    (``load_procurement(pid)`` answered 500 to ``GET /procurements/{id}``): every GET answers below 500."""
+    client = api(admin)
+    rules = [r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/") and "GET" in r.methods
+             and r.arguments]
+    assert len(rules) > 50
+    for rule in rules:
+        path = re.sub(r"<int:[a-z_]+>", "1", re.sub(r"<(?:string:)?[a-z_]+>", "x", rule))[len("/api/v1"):]
+        resp = client.get(path)
+        assert resp.status_code < 500, (rule, resp.get_data(as_text=True)[:300])
