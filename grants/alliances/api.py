@@ -1,6 +1,7 @@
 """API endpoints of alliances (see API.md): the business intention, its actions, its audit trail
 and its documents. An alliance the user may not see answers 404."""
 import os
+from datetime import date
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -10,16 +11,15 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .. import uploads
-from ..api.core import (ApiError, Model, Out, api_user, check_version, choice_arg, dump, endpoint, int_arg,
+from ..api.core import (Model, Out, api_user, check_version, choice_arg, dump, endpoint, int_arg, known_action,
                         load, paginate, require, text_arg, touch)
 from ..api.core import page_args  # the list's page, for its member links in one statement (issue 12)
 from ..extensions import db
-from ..schemas.types import AmountStr, Id, UtcDateTime
+from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..associations.models import Association
 from ..audit.models import Event
 from ..errors import NotFound
 from ..workflows import ALLIANCE
-from ..workflows import rules
 from . import services
 from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
 from .permissions import alliance_filter, can_view_alliance
@@ -142,9 +142,28 @@ def alliance_out(alliance, member_ids=None):
     return dump(AllianceOut, data)
 
 
+class TrancheFields(Out):
+    """What every answer about a tranche says first: the tranche as the plan schedules it (the plan's
+    ``TrancheOut``, the funding stage's ``FundedTrancheOut``)."""
+    id: int
+    alliance_id: int
+    number: int
+    amount: MoneyStr
+    planned_on: date
+    conditions: str
+    state: str
+
+
 def load_alliance(alliance_id):
     """The alliance, or 404 when it does not exist or the user may not see it (no leak)."""
     return load(Alliance, alliance_id, lambda a: can_view_alliance(api_user(), a))
+
+
+def visible_rows(model, *order):
+    """The select of the ``model`` rows of the alliances this user may see (the stages' queues), by default
+    the longest unchanged first."""
+    return (sa.select(model).join(Alliance, Alliance.id == model.alliance_id).where(alliance_filter(api_user()))
+            .order_by(*(order or (model.updated_at, model.id))))
 
 
 # the alliance -----------------------------------------------------------------------------------
@@ -236,8 +255,7 @@ def take_action(alliance_id, body):
     possible in this state: 409 ``invalid_transition``; role: 403; rules: 422 ``rule_violation``
     listing every broken rule."""
     alliance = load_alliance(alliance_id)
-    if body.action not in ALLIANCE.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, ALLIANCE)
     if body.version is not None:
         check_version(alliance, body.version)
     data = body.model_dump(exclude={"action", "version"}, exclude_none=True)

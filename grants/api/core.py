@@ -15,11 +15,12 @@ from werkzeug.exceptions import HTTPException
 
 from ..accounts.services import token_lookup
 from ..accounts.throttling import limit_api
-from ..errors import DomainError, Forbidden, StaleVersion, error_response
+from ..errors import DomainError, Forbidden, NotFound, StaleVersion, error_response
 from ..extensions import csrf, db
 from ..common import get_or_404, utcnow
 from ..schemas import Model, Out, Patch  # noqa: F401 (the API's modules take their bases from here)
 from ..schemas.types import MAX_INT
+from ..uploads import send_stored
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -201,22 +202,66 @@ def endpoint(path, methods=("GET",), *, summary, body=None, response=None, auth=
     return deco
 
 
-def operation(path, methods, *, name, load, call, answer=None, answer_loaded=None, description=None, **declared):
+def operation(path, methods, *, name, load, call=None, answer=None, answer_loaded=None, description=None,
+              **declared):
     """Declare an API write whose handler is the skeleton every write repeats, so that it is written once:
     ``load(**ids)`` the object the path names (404 when missing or not visible to the user), ``call(obj, body,
     user)`` one service with the body ``endpoint`` validated (the service checks the rules and permissions),
     then answer ``answer(what the service returned)`` or ``answer_loaded(obj)``. ``endpoint`` commits.
+    Without ``call`` it is a read: ``answer(obj)`` (``reading``).
     ``name`` is the endpoint's name (and operation id); ``declared`` the rest of ``endpoint``'s arguments."""
     if (answer is None) == (answer_loaded is None):
         raise TypeError("operation() takes one of answer and answer_loaded")
 
-    def handler(body, **ids):
+    def handler(body=None, **ids):
         obj = load(**ids)
-        result = call(obj, body, api_user())
+        result = obj if call is None else call(obj, body, api_user())
         return answer(result) if answer is not None else answer_loaded(obj)
 
     handler.__name__ = handler.__qualname__ = name
     return endpoint(path, methods, name=name, description=description, **declared)(handler)
+
+
+def removal(path, *, name, load, call, **declared):
+    """Declare a DELETE: ``load(**ids)`` the row (404 when missing or not visible), ``call(obj, user,
+    version=<the query's version>)`` the service (409 ``stale_version`` when stale), then 204."""
+    def handler(**ids):
+        call(load(**ids), api_user(), version=request.args.get("version"))
+        return no_content()
+
+    handler.__name__ = handler.__qualname__ = name
+    return endpoint(path, ["DELETE"], name=name, status=204, **declared,
+                    query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})(handler)
+
+
+def reading(path, *, name, load, answer, **declared):
+    """Declare the GET of one object: ``load(**ids)`` it (404 when missing or not visible), ``answer(obj)``."""
+    return operation(path, ["GET"], name=name, load=load, answer=answer, **declared)
+
+
+def listing(path, *, name, load, rows, answer, **declared):
+    """Declare the GET of a paginated list under the object the path names: ``load(**ids)`` it (404 when
+    missing or not visible), ``rows(obj)`` the select of its rows in order, ``answer(row)`` each item."""
+    return reading(path, name=name, load=lambda **ids: rows(load(**ids)), answer=lambda rows: paginate(rows, answer),
+                   paginated=True, **declared)
+
+
+def rows_of(model, parent, *order, key="alliance_id"):
+    """The select of the ``model`` rows of ``parent`` (through the column ``key``) in ``order``."""
+    return sa.select(model).where(getattr(model, key) == parent.id).order_by(*order)
+
+
+def in_state(select, column, states, name="state"):
+    """``select`` narrowed to ``column`` equal to the query parameter ``name`` (one of ``states``, 400
+    otherwise); unchanged when the parameter is empty."""
+    value = choice_arg(name, states)
+    return select if value is None else select.where(column == value)
+
+
+def known_action(action, workflow):
+    """400 ``bad_request`` unless ``action`` is one of ``workflow``'s transitions."""
+    if action not in workflow.by_name:
+        raise ApiError(400, "bad_request", _l("Unknown action: %(action)s", action=action[:60]))
 
 
 def page_args():
@@ -344,6 +389,39 @@ def load_one(model, *roles):
     return load_row
 
 
+def child_of(load_parent, model, parent="alliance_id"):
+    """A ``load`` for one ``model`` row under the object ``load_parent`` loads: ``(<parent>=pid, <row's id>=ident)``
+    -> the row (404 when missing, under another parent, or when the parent is not visible)."""
+    def load_row(**ids):
+        owner = load_parent(ids.pop(parent))
+        (ident,) = ids.values()
+        return load(model, ident, lambda row: getattr(row, parent) == owner.id)
+
+    return load_row
+
+
+def present(load, there):
+    """``load`` answering 404 also while ``there(obj)`` is false (what does not exist yet: a plan before it
+    starts, a closeout before execution, a document before it can be printed)."""
+    def load_present(*ident, **ids):
+        obj = load(*ident, **ids)
+        if not there(obj):
+            raise NotFound()
+        return obj
+
+    return load_present
+
+
+def permitted(load, allowed, message):
+    """``load`` answering also 403 ``forbidden`` with ``message`` unless ``allowed(user, obj)``."""
+    def load_permitted(*ident, **ids):
+        obj = load(*ident, **ids)
+        require(allowed(api_user(), obj), message)
+        return obj
+
+    return load_permitted
+
+
 def require(allowed, message=None):
     """403 ``forbidden`` unless ``allowed``."""
     if not allowed:
@@ -358,6 +436,28 @@ def file_response(data, mimetype, filename, inline=True):
     """A file as the answer: shown in the browser (``inline``) or saved (``attachment``) as ``filename``."""
     kind = "inline" if inline else "attachment"
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'{kind}; filename="{filename}"'})
+
+
+def pdf_response(data, filename):
+    """A PDF shown in the browser as ``filename``."""
+    return file_response(data, "application/pdf", filename)
+
+
+def document(path, *, name, load, pdf, filename, **declared):
+    """Declare the GET of a PDF document: ``load(**ids)`` what it prints (404 when missing, not visible or
+    not there yet), ``pdf(obj)`` its bytes, ``filename(obj)`` its name."""
+    return reading(path, name=name, load=load, answer=lambda obj: pdf_response(pdf(obj), filename(obj)),
+                   content_type="application/pdf", **{"tags": ("documents",), **declared})
+
+
+def stored_file(obj, prefix, *, fallback=None, as_attachment=False):
+    """The file ``obj`` keeps in its ``<prefix>_sha256``, ``_content_type`` and ``_filename`` columns (``fallback``
+    when it has no name); 404 when it has none."""
+    digest = getattr(obj, f"{prefix}_sha256")
+    if not digest:
+        raise NotFound()
+    return send_stored(digest, getattr(obj, f"{prefix}_content_type"), getattr(obj, f"{prefix}_filename") or fallback,
+                       as_attachment=as_attachment)
 
 
 def no_content():

@@ -8,9 +8,9 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..alliances.api import load_alliance
-from ..api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require
+from ..api.core import (Out, api_user, dump, endpoint, known_action, listing, load, paginate, permitted, reading,
+                        require, rows_of)
 from ..schemas.types import MoneyStr
-from ..workflows import rules
 from ..workflows.deliverable import DELIVERABLE
 from . import services as svc
 from .models import Contract, Deliverable, Provider
@@ -105,12 +105,12 @@ def create_provider(body):
     return provider_out(p)
 
 
-@endpoint("/alliances/<int:alliance_id>/ta-contracts", summary="The alliance's TA contracts",
-          response=ContractOut, paginated=True, tags=TAGS, name="alliance_ta_contracts")
-def list_alliance_contracts(alliance_id):
-    alliance = load_alliance(alliance_id)
-    return paginate(sa.select(Contract).where(Contract.alliance_id == alliance.id).order_by(Contract.id),
-                    contract_out)
+listing("/alliances/<int:alliance_id>/ta-contracts", summary="The alliance's TA contracts",
+        response=ContractOut, tags=TAGS, name="alliance_ta_contracts", load=load_alliance,
+        rows=lambda alliance: rows_of(Contract, alliance, Contract.id), answer=contract_out)
+
+
+_contracting = permitted(load_alliance, can_manage, _l("Only the association's board contracts technical assistance."))
 
 
 @endpoint("/alliances/<int:alliance_id>/ta-contracts", ["POST"], summary="Contract a TA provider",
@@ -119,10 +119,7 @@ def create_contract(alliance_id, body):
     """The association board, while the alliance is in execution. Rules (422): ``contract_amount_exceeded``
     (above the line's available grant money), ``deliverables_mismatch`` (the deliverables do not sum exactly
     to ``amount``)."""
-    alliance = load_alliance(alliance_id)
-    require(can_manage(api_user(), alliance), _l("Only the association's board contracts technical assistance."))
-    c = svc.create_contract(alliance, body, api_user())
-    return contract_out(c)
+    return contract_out(svc.create_contract(_contracting(alliance_id), body, api_user()))
 
 
 @endpoint("/ta-contracts", summary="The TA contracts this user may see (a TA provider: its own)",
@@ -131,10 +128,10 @@ def list_contracts():
     return paginate(sa.select(Contract).where(contract_filter(api_user())).order_by(Contract.id), contract_out)
 
 
-@endpoint("/ta-contracts/<int:contract_id>", summary="One TA contract", response=ContractOut, tags=TAGS,
-          name="ta_contract")
-def get_contract(contract_id):
-    return contract_out(load(Contract, contract_id, lambda c: can_view_contract(api_user(), c)))
+reading("/ta-contracts/<int:contract_id>", summary="One TA contract", response=ContractOut, tags=TAGS,
+        name="ta_contract", load=lambda contract_id: load(Contract, contract_id,
+                                                          lambda c: can_view_contract(api_user(), c)),
+        answer=contract_out)
 
 
 @endpoint("/deliverables/<int:deliverable_id>/transitions", ["POST"], summary="Take a deliverable action",
@@ -144,8 +141,7 @@ def deliverable_transition(deliverable_id, body):
     """``submit`` (the contract's provider, or the board on its behalf; multipart with ``file``), ``accept``,
     ``reject`` with ``comment`` (association board). Unknown action: 400; wrong state: 409; role: 403."""
     d = load(Deliverable, deliverable_id, lambda d: can_view_contract(api_user(), d.contract))
-    if body.action not in DELIVERABLE.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, DELIVERABLE)
     svc.transition(d, body.action, api_user(), comment=body.comment, note=body.note, file=request.files.get("file"))
     return deliverable_out(d)
 

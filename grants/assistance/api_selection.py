@@ -5,7 +5,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..alliances.api import load_alliance
-from ..api.core import ApiError, Out, api_user, dump, endpoint, paginate, require
+from ..api.core import ApiError, Out, api_user, dump, endpoint, listing, operation, permitted, require, rows_of
 from ..schemas.types import MoneyStr
 from ..extensions import db
 from ..workflows import rules
@@ -102,26 +102,26 @@ def load_terms(terms_id):
     return terms, None
 
 
+MANAGERS = _l("Only the association's board manages the selection.")
+
+
 def _board(terms):
-    require(can_manage(api_user(), terms.alliance), _l("Only the association's board manages the selection."))
+    require(can_manage(api_user(), terms.alliance), MANAGERS)
 
 
-@endpoint("/alliances/<int:alliance_id>/ta-terms", summary="The alliance's terms of reference for TA",
-          response=TermsOut, paginated=True, tags=TAGS, name="list_ta_terms")
-def list_terms(alliance_id):
-    alliance = load_alliance(alliance_id)
-    query = sa.select(TermsOfReference).where(TermsOfReference.alliance_id == alliance.id).order_by(
-        TermsOfReference.id)
-    return paginate(query, terms_out)
+def _managed_terms(terms_id):
+    """The terms (404 as ``load_terms``) for a write of the association's board (403 for anyone else)."""
+    terms, _own = load_terms(terms_id)
+    _board(terms)
+    return terms
 
 
-@endpoint("/alliances/<int:alliance_id>/ta-terms", ["POST"], summary="Write terms of reference (board)",
-          body=TermsIn, response=TermsOut, status=201, tags=TAGS, name="create_ta_terms")
-def create_terms(alliance_id, body):
-    alliance = load_alliance(alliance_id)
-    require(can_manage(api_user(), alliance), _l("Only the association's board manages the selection."))
-    terms = selection.create_terms(alliance, body, api_user())
-    return terms_out(terms)
+listing("/alliances/<int:alliance_id>/ta-terms", summary="The alliance's terms of reference for TA",
+        response=TermsOut, tags=TAGS, name="list_ta_terms", load=load_alliance,
+        rows=lambda alliance: rows_of(TermsOfReference, alliance, TermsOfReference.id), answer=terms_out)
+operation("/alliances/<int:alliance_id>/ta-terms", ["POST"], summary="Write terms of reference (board)",
+          body=TermsIn, response=TermsOut, status=201, tags=TAGS, name="create_ta_terms",
+          load=permitted(load_alliance, can_manage, MANAGERS), call=selection.create_terms, answer=terms_out)
 
 
 @endpoint("/ta-terms/<int:terms_id>", summary="Terms of reference with invitations, proposals and evaluation",
@@ -133,13 +133,9 @@ def get_terms(terms_id):
     return terms_out(terms, own)
 
 
-@endpoint("/ta-terms/<int:terms_id>/invitations", ["POST"], summary="Invite providers (at least three, or a reason)",
-          body=InvitationsIn, response=TermsOut, tags=TAGS, name="invite_ta_providers")
-def invite(terms_id, body):
-    terms, _own = load_terms(terms_id)
-    _board(terms)
-    selection.invite(terms, body, api_user())
-    return terms_out(terms)
+operation("/ta-terms/<int:terms_id>/invitations", ["POST"], summary="Invite providers (at least three, or a reason)",
+          body=InvitationsIn, response=TermsOut, tags=TAGS, name="invite_ta_providers", load=_managed_terms,
+          call=selection.invite, answer_loaded=terms_out)
 
 
 @endpoint("/ta-terms/<int:terms_id>/proposals", ["POST"], summary="Send or record a proposal (price and file)",
@@ -163,8 +159,7 @@ def add_proposal(terms_id, body):
           summary="Give a proposal its technical score (0–100, board)", body=ScoreIn, response=TermsOut, tags=TAGS,
           name="score_ta_proposal")
 def score(terms_id, proposal_id, body):
-    terms, _own = load_terms(terms_id)
-    _board(terms)
+    terms = _managed_terms(terms_id)
     proposal = next((p for p in terms.proposals if p.id == proposal_id), None)
     if proposal is None:
         raise ApiError(404, rules.NOT_FOUND, _l("Not found."))
@@ -172,10 +167,6 @@ def score(terms_id, proposal_id, body):
     return terms_out(terms)
 
 
-@endpoint("/ta-terms/<int:terms_id>/selection", ["POST"], summary="Select a proposal with a justification (minutes)",
-          body=SelectionIn, response=TermsOut, tags=TAGS, name="select_ta_proposal")
-def select(terms_id, body):
-    terms, _own = load_terms(terms_id)
-    _board(terms)
-    selection.select(terms, body, api_user())
-    return terms_out(terms)
+operation("/ta-terms/<int:terms_id>/selection", ["POST"], summary="Select a proposal with a justification (minutes)",
+          body=SelectionIn, response=TermsOut, tags=TAGS, name="select_ta_proposal", load=_managed_terms,
+          call=selection.select, answer_loaded=terms_out)

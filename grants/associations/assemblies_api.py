@@ -4,13 +4,12 @@ officer of the region register; auditors, finance and the association's other ro
 association's assembly is a 404."""
 from datetime import date
 
-import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from ..api.core import ApiError, Out, api_user, dump, endpoint, load, paginate, require
+from ..api.core import (ApiError, Out, api_user, child_of, dump, endpoint, listing, load, reading, require, rows_of,
+                        stored_file)
 from ..schemas.types import UtcDateTime
-from ..uploads import send_stored
 from ..workflows import rules
 from . import assemblies
 from .assemblies_models import Assembly
@@ -69,16 +68,12 @@ def _association(association_id):
     return association
 
 
-def _assembly(association, assembly_id):
-    return load(Assembly, assembly_id, lambda a: a.association_id == association.id)
+_assembly = child_of(_association, Assembly, parent="association_id")
 
-
-@endpoint("/associations/<int:association_id>/assemblies", summary="The assembly register of an association",
-          response=AssemblyOut, paginated=True, tags=TAGS, name="list_assemblies")
-def list_assemblies(association_id):
-    association = _association(association_id)
-    return paginate(sa.select(Assembly).where(Assembly.association_id == association.id)
-                    .order_by(Assembly.held_on.desc(), Assembly.id.desc()), assembly_out)
+listing("/associations/<int:association_id>/assemblies", summary="The assembly register of an association",
+        response=AssemblyOut, tags=TAGS, name="list_assemblies", load=_association, answer=assembly_out,
+        rows=lambda association: rows_of(Assembly, association, Assembly.held_on.desc(), Assembly.id.desc(),
+                                         key="association_id"))
 
 
 @endpoint("/associations/<int:association_id>/assemblies", ["POST"], summary="Register an assembly",
@@ -96,15 +91,12 @@ def register_assembly(association_id, body):
     return assembly_out(a)
 
 
-@endpoint("/associations/<int:association_id>/assemblies/<int:assembly_id>", summary="One assembly",
-          response=AssemblyOut, tags=TAGS, name="get_assembly")
-def get_assembly(association_id, assembly_id):
-    return assembly_out(_assembly(_association(association_id), assembly_id))
+reading("/associations/<int:association_id>/assemblies/<int:assembly_id>", summary="One assembly",
+        response=AssemblyOut, tags=TAGS, name="get_assembly", load=_assembly, answer=assembly_out)
 
 
 @endpoint("/associations/<int:association_id>/assemblies/<int:assembly_id>/minutes",
           summary="The minutes file of an assembly", content_type="image/jpeg, image/png, application/pdf",
           tags=TAGS, name="assembly_minutes_file")
 def assembly_minutes(association_id, assembly_id):
-    a = _assembly(_association(association_id), assembly_id)
-    return send_stored(a.minutes_sha256, a.minutes_content_type, a.minutes_filename, as_attachment=False)
+    return stored_file(_assembly(association_id=association_id, assembly_id=assembly_id), "minutes")

@@ -3,11 +3,10 @@ closeout with its checks, refunds, the move of unspent grant to the revolving fu
 The transitions ``submit_final_report`` and ``close`` go through ``/alliances/{id}/transitions``."""
 from datetime import date
 
-import sqlalchemy as sa
-from flask import Response, request
+from flask import request
 
 from ..alliances.api import load_alliance
-from ..api.core import Out, api_user, dump, endpoint, paginate
+from ..api.core import Out, api_user, document, dump, endpoint, listing, present, reading, rows_of
 from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
 from . import pdf, services
@@ -124,11 +123,7 @@ class RefundOut(Out):
     proof_sha256: str | None = None
 
 
-def _started(alliance_id):
-    alliance = load_alliance(alliance_id)
-    if not services.closeout_started(alliance):
-        raise NotFound()
-    return alliance
+_started = present(load_alliance, services.closeout_started)
 
 
 def report_out(alliance):
@@ -151,12 +146,11 @@ def report_out(alliance):
         "violations": [v.as_dict() for v in services.final_report_violations(alliance)]})
 
 
-@endpoint("/alliances/<int:alliance_id>/final-report", summary="The association's final report with the indicator "
-          "actuals, the closeout assessments beside the baseline and what is still missing", response=FinalReportOut,
-          tags=TAGS, name="closeout_final_report")
-def get_final_report(alliance_id):
-    """404 before execution. Without a saved value, an actual is the latest monitoring value (``saved`` false)."""
-    return report_out(_started(alliance_id))
+reading("/alliances/<int:alliance_id>/final-report", summary="The association's final report with the indicator "
+        "actuals, the closeout assessments beside the baseline and what is still missing", response=FinalReportOut,
+        tags=TAGS, name="closeout_final_report", load=_started, answer=report_out,
+        description="404 before execution. Without a saved value, an actual is the latest monitoring value "
+        "(``saved`` false).")
 
 
 @endpoint("/alliances/<int:alliance_id>/final-report", ["PUT"], summary="Save the final report (association board, "
@@ -179,11 +173,9 @@ def evaluation_out(alliance):
                                 "officer_id": ev.officer_id, "updated_at": ev.updated_at, "version": ev.version})
 
 
-@endpoint("/alliances/<int:alliance_id>/evaluation", summary="The officer's evaluation of the alliance",
-          response=EvaluationOut, tags=TAGS, name="closeout_evaluation")
-def get_evaluation(alliance_id):
-    """404 until the officer has evaluated the alliance."""
-    return evaluation_out(_started(alliance_id))
+reading("/alliances/<int:alliance_id>/evaluation", summary="The officer's evaluation of the alliance",
+        response=EvaluationOut, tags=TAGS, name="closeout_evaluation", load=_started, answer=evaluation_out,
+        description="404 until the officer has evaluated the alliance.")
 
 
 @endpoint("/alliances/<int:alliance_id>/evaluation", ["PUT"], summary="Write the evaluation (officer of the region, "
@@ -207,24 +199,19 @@ def closeout_out(alliance):
         if alliance.state in ("closing", "closed") else None})
 
 
-@endpoint("/alliances/<int:alliance_id>/closeout", summary="The financial closeout (grant approved, received, spent, "
-          "justified, unspent, refunded, moved to the revolving fund, still to settle; counterpart planned and "
-          "contributed) and every check of close with its state", response=CloseoutOut, tags=TAGS,
-          name="closeout_summary")
-def get_closeout(alliance_id):
-    """404 before execution."""
-    return closeout_out(_started(alliance_id))
+reading("/alliances/<int:alliance_id>/closeout", summary="The financial closeout (grant approved, received, spent, "
+        "justified, unspent, refunded, moved to the revolving fund, still to settle; counterpart planned and "
+        "contributed) and every check of close with its state", response=CloseoutOut, tags=TAGS,
+        name="closeout_summary", load=_started, answer=closeout_out, description="404 before execution.")
 
 
 def refund_out(r):
     return dump(RefundOut, r)
 
 
-@endpoint("/alliances/<int:alliance_id>/refunds", summary="Unspent grant refunded to the program",
-          response=RefundOut, paginated=True, tags=TAGS, name="closeout_refunds")
-def list_refunds(alliance_id):
-    alliance = load_alliance(alliance_id)
-    return paginate(sa.select(Refund).where(Refund.alliance_id == alliance.id).order_by(Refund.id), refund_out)
+listing("/alliances/<int:alliance_id>/refunds", summary="Unspent grant refunded to the program",
+        response=RefundOut, tags=TAGS, name="closeout_refunds", load=load_alliance,
+        rows=lambda alliance: rows_of(Refund, alliance, Refund.id), answer=refund_out)
 
 
 @endpoint("/alliances/<int:alliance_id>/refunds", ["POST"], summary="Record a refund of unspent grant (finance "
@@ -250,14 +237,9 @@ def post_move(alliance_id, body):
     return closeout_out(load_alliance(alliance_id))
 
 
-@endpoint("/alliances/<int:alliance_id>/documents/closeout", summary="The closeout report as a PDF",
-          content_type="application/pdf", tags=("documents",), name="closeout_document")
-def closeout_document(alliance_id):
-    """404 before the final report is submitted (closing or closed)."""
-    alliance = load_alliance(alliance_id)
-    if alliance.state not in ("closing", "closed"):
-        raise NotFound()
-    return Response(pdf.closeout_pdf(alliance), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{alliance.code}-cierre.pdf"'})
+document("/alliances/<int:alliance_id>/documents/closeout", summary="The closeout report as a PDF",
+         name="closeout_document", load=present(load_alliance, lambda a: a.state in ("closing", "closed")),
+         pdf=pdf.closeout_pdf, filename=lambda alliance: f"{alliance.code}-cierre.pdf",
+         description="404 before the final report is submitted (closing or closed).")
 
 from . import followups_api  # noqa: E402,F401  (the follow-ups after the closing)

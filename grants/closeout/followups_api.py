@@ -2,10 +2,8 @@
 the three years. Imported by ``closeout/api.py``."""
 from datetime import date
 
-import sqlalchemy as sa
-
 from ..alliances.api import load_alliance
-from ..api.core import Out, api_user, dump, endpoint, paginate
+from ..api.core import Out, api_user, dump, endpoint, listing, rows_of
 from ..schemas.types import MoneyStr, UtcDateTime
 from . import followups
 from .followups_models import FollowUp
@@ -61,14 +59,10 @@ def follow_up_out(f):
     return dump(FollowUpOut, f)
 
 
-@endpoint("/alliances/<int:alliance_id>/follow-ups", summary="The follow-ups of a closed alliance at one, two "
-          "and three years after its closing", response=FollowUpOut, paginated=True, tags=TAGS,
-          name="closeout_follow_ups")
-def list_follow_ups(alliance_id):
-    """Anyone who may see the alliance; empty before the closing."""
-    alliance = load_alliance(alliance_id)
-    return paginate(sa.select(FollowUp).where(FollowUp.alliance_id == alliance.id).order_by(FollowUp.year),
-                    follow_up_out)
+listing("/alliances/<int:alliance_id>/follow-ups", summary="The follow-ups of a closed alliance at one, two "
+        "and three years after its closing", response=FollowUpOut, tags=TAGS, name="closeout_follow_ups",
+        load=load_alliance, rows=lambda alliance: rows_of(FollowUp, alliance, FollowUp.year), answer=follow_up_out,
+        description="Anyone who may see the alliance; empty before the closing.")
 
 
 @endpoint("/alliances/<int:alliance_id>/follow-ups", ["POST"], summary="Record a follow-up of a closed alliance "

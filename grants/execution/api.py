@@ -38,12 +38,6 @@ def void_query():
     return as_body(VoidIn, {"reason": request.args.get("reason"), "version": version})
 
 
-def known_action(action, workflow):
-    """400 ``bad_request`` unless ``action`` is one of ``workflow``'s transitions."""
-    if action not in workflow.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=action[:60]))
-
-
 # each part's endpoints (their modules import the helpers above from here)
 from .expenses import api as expense_api  # noqa: E402,F401
 from .contributions import api as contribution_api  # noqa: E402,F401

@@ -3,19 +3,15 @@ documents (agreement, tranche request letter, disbursement order). The tranche s
 (``/alliances/{id}/tranches``) belongs to the plan stage's API."""
 from datetime import date
 
-import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from ..alliances import ledger
-from ..alliances.api import load_alliance
+from ..alliances.api import TrancheFields, load_alliance, visible_rows
 from ..alliances.budget import Tranche
-from ..alliances.models import Alliance
-from ..alliances.permissions import alliance_filter, can_view_alliance
-from ..api.core import (ApiError, Out, api_user, check_version, choice_arg, dump, endpoint, file_response, load,
-                        paginate)
+from ..alliances.permissions import can_view_alliance
+from ..api.core import (Out, api_user, check_version, document, dump, endpoint, in_state, known_action, load,
+                        paginate, present, reading)
 from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
-from ..workflows import rules
 from ..workflows.tranche import TRANCHE
 from . import pdf, services
 from .schemas import TrancheTransitionIn
@@ -35,14 +31,7 @@ class TrancheFlowOut(Out):
     disbursed_at: UtcDateTime | None = None
 
 
-class FundedTrancheOut(Out):
-    id: int
-    alliance_id: int
-    number: int
-    amount: MoneyStr
-    planned_on: date
-    conditions: str
-    state: str
+class FundedTrancheOut(TrancheFields):
     state_title: str
     disbursed_amount: MoneyStr | None = None
     disbursed_on: date | None = None
@@ -99,18 +88,11 @@ def load_tranche(tranche_id):
           response=FundedTrancheOut, paginated=True, tags=TAGS, name="funding_tranches",
           query={"state": ("Only this state", {"type": "string", "enum": list(TRANCHE.states)})})
 def list_tranches():
-    query = (sa.select(Tranche).join(Alliance, Alliance.id == Tranche.alliance_id)
-             .where(alliance_filter(api_user())).order_by(Tranche.updated_at, Tranche.id))
-    state = choice_arg("state", TRANCHE.states)
-    if state:
-        query = query.where(Tranche.state == state)
-    return paginate(query, tranche_out)
+    return paginate(in_state(visible_rows(Tranche), Tranche.state, TRANCHE.states), tranche_out)
 
 
-@endpoint("/tranches/<int:tranche_id>", summary="One tranche with its course and the actions possible now",
-          response=FundedTrancheOut, tags=TAGS, name="funding_tranche")
-def get_tranche(tranche_id):
-    return tranche_out(load_tranche(tranche_id))
+reading("/tranches/<int:tranche_id>", summary="One tranche with its course and the actions possible now",
+        response=FundedTrancheOut, tags=TAGS, name="funding_tranche", load=load_tranche, answer=tranche_out)
 
 
 @endpoint("/tranches/<int:tranche_id>/transitions", ["POST"], summary="Take a tranche action",
@@ -122,8 +104,7 @@ def tranche_transition(tranche_id, body):
     ``counterpart_not_proportional``, ``open_observations``, ``alliance_suspended``, ``agreement_not_signed``,
     ``tranche_out_of_order``. Unknown action: 400; wrong state or someone acted first: 409."""
     tranche = load_tranche(tranche_id)
-    if body.action not in TRANCHE.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, TRANCHE)
     if body.version is not None:
         check_version(tranche, body.version)
     services.tranche_action(tranche, body.action, api_user(), body)
@@ -160,44 +141,25 @@ def get_agreement(alliance_id):
 
 # documents --------------------------------------------------------------------------------------------------
 
-def _pdf(data, name):
-    return file_response(data, "application/pdf", name)
-
-
-def _tranche_of(alliance, number):
-    found = next((t for t in alliance.tranches if t.number == number), None)
+def _tranche_of(alliance_id, number):
+    """The alliance's tranche ``number`` (404 when the alliance is not visible or has no such tranche)."""
+    found = next((t for t in load_alliance(alliance_id).tranches if t.number == number), None)
     if found is None:
         raise NotFound()
     return found
 
 
-@endpoint("/alliances/<int:alliance_id>/documents/agreement", summary="The agreement (convenio) as a PDF",
-          content_type="application/pdf", tags=("documents",), name="agreement_document")
-def agreement_document(alliance_id):
-    """404 before the committee's approval."""
-    alliance = load_alliance(alliance_id)
-    if not services.agreement_available(alliance):
-        raise NotFound()
-    return _pdf(pdf.agreement_pdf(alliance), f"{alliance.code}-convenio.pdf")
-
-
-@endpoint("/alliances/<int:alliance_id>/documents/disbursement-order-<int:number>",
-          summary="The disbursement order of tranche {number} as a PDF", content_type="application/pdf",
-          tags=("documents",), name="disbursement_order_document")
-def disbursement_order_document(alliance_id, number):
-    """404 until the tranche is disbursed."""
-    tranche = _tranche_of(load_alliance(alliance_id), number)
-    if tranche.state != "disbursed":
-        raise NotFound()
-    return _pdf(pdf.disbursement_order_pdf(tranche), f"{tranche.alliance.code}-orden-{number}.pdf")
-
-
-@endpoint("/alliances/<int:alliance_id>/documents/tranche-request-<int:number>",
-          summary="The board's request letter of tranche {number} as a PDF", content_type="application/pdf",
-          tags=("documents",), name="tranche_request_document")
-def tranche_request_document(alliance_id, number):
-    """404 until the tranche is requested."""
-    tranche = _tranche_of(load_alliance(alliance_id), number)
-    if tranche.flow is None or tranche.flow.requested_at is None:
-        raise NotFound()
-    return _pdf(pdf.request_letter_pdf(tranche), f"{tranche.alliance.code}-solicitud-{number}.pdf")
+document("/alliances/<int:alliance_id>/documents/agreement", summary="The agreement (convenio) as a PDF",
+         name="agreement_document", load=present(load_alliance, services.agreement_available),
+         pdf=pdf.agreement_pdf, filename=lambda alliance: f"{alliance.code}-convenio.pdf",
+         description="404 before the committee's approval.")
+document("/alliances/<int:alliance_id>/documents/disbursement-order-<int:number>",
+         summary="The disbursement order of tranche {number} as a PDF", name="disbursement_order_document",
+         load=present(_tranche_of, lambda tranche: tranche.state == "disbursed"), pdf=pdf.disbursement_order_pdf,
+         filename=lambda tranche: f"{tranche.alliance.code}-orden-{tranche.number}.pdf",
+         description="404 until the tranche is disbursed.")
+document("/alliances/<int:alliance_id>/documents/tranche-request-<int:number>",
+         summary="The board's request letter of tranche {number} as a PDF", name="tranche_request_document",
+         load=present(_tranche_of, lambda tranche: tranche.flow is not None and tranche.flow.requested_at is not None),
+         pdf=pdf.request_letter_pdf, filename=lambda tranche: f"{tranche.alliance.code}-solicitud-{tranche.number}.pdf",
+         description="404 until the tranche is requested.")

@@ -9,13 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from ..alliances import alerts
 from ..alliances.api import load_alliance
-from ..api.core import (ApiError, Out, api_user, choice_arg, dump, endpoint, load, page_args, paginate,
-                        require, text_arg)
+from ..api.core import (Out, api_user, child_of, choice_arg, dump, endpoint, known_action, listing, load, page_args,
+                        paginate, permitted, reading, require, rows_of, stored_file, text_arg)
 from ..schemas.types import MoneyStr, UtcDateTime
 from ..errors import NotFound
 from ..web.idempotency import idempotent
 from ..uploads import send_stored
-from ..workflows import rules
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
 from . import visits as visit_svc
@@ -119,8 +118,8 @@ def _indicator(alliance, indicator_id):
     return indicator
 
 
-def _visit(alliance, visit_id):
-    return load(Visit, visit_id, lambda v: v.alliance_id == alliance.id)
+_visit = child_of(load_alliance, Visit)
+_visiting = permitted(load_alliance, can_visit, _l("Supervision visits are recorded by the officer of the region."))
 
 
 # indicator values -------------------------------------------------------------------------------------
@@ -156,12 +155,9 @@ def record_value(alliance_id, indicator_id, body):
 
 # visits -----------------------------------------------------------------------------------------------
 
-@endpoint("/alliances/<int:alliance_id>/visits", summary="The alliance's supervision visits", response=VisitOut,
-          paginated=True, tags=TAGS, name="visits")
-def list_visits(alliance_id):
-    alliance = load_alliance(alliance_id)
-    return paginate(sa.select(Visit).where(Visit.alliance_id == alliance.id)
-                    .order_by(Visit.visited_on.desc(), Visit.id.desc()), visit_out)
+listing("/alliances/<int:alliance_id>/visits", summary="The alliance's supervision visits", response=VisitOut,
+        tags=TAGS, name="visits", load=load_alliance, answer=visit_out,
+        rows=lambda alliance: rows_of(Visit, alliance, Visit.visited_on.desc(), Visit.id.desc()))
 
 
 @endpoint("/alliances/<int:alliance_id>/visits", ["POST"], summary="Record a supervision visit", body=VisitIn,
@@ -171,16 +167,11 @@ def record_visit(alliance_id, body):
     ``satisfactory``, ``needs_attention`` or ``critical``; ``actions``: follow-up actions with a due date (the
     association's board and treasurer are notified). Rules (422): ``alliance_not_in_execution``,
     ``visit_in_future``, ``due_before_visit``. Photos: ``POST .../visits/{vid}/photos``."""
-    alliance = load_alliance(alliance_id)
-    require(can_visit(api_user(), alliance), _l("Supervision visits are recorded by the officer of the region."))
-    v = visit_svc.record_visit(alliance, body, api_user())
-    return visit_out(v)
+    return visit_out(visit_svc.record_visit(_visiting(alliance_id), body, api_user()))
 
 
-@endpoint("/alliances/<int:alliance_id>/visits/<int:visit_id>", summary="One supervision visit", response=VisitOut,
-          tags=TAGS, name="visit")
-def get_visit(alliance_id, visit_id):
-    return visit_out(_visit(load_alliance(alliance_id), visit_id))
+reading("/alliances/<int:alliance_id>/visits/<int:visit_id>", summary="One supervision visit", response=VisitOut,
+        tags=TAGS, name="visit", load=_visit, answer=visit_out)
 
 
 @endpoint("/alliances/<int:alliance_id>/visits/<int:visit_id>/photos", ["POST"], summary="Add a photo to a visit",
@@ -188,9 +179,8 @@ def get_visit(alliance_id, visit_id):
           status=201, tags=TAGS, name="add_visit_photo")
 def add_photo(alliance_id, visit_id, body):
     """The officer of the region. Another type than JPEG or PNG: 415 ``unsupported_type``; too large: 413."""
-    alliance = load_alliance(alliance_id)
-    v = _visit(alliance, visit_id)
-    require(can_visit(api_user(), alliance), _l("Supervision visits are recorded by the officer of the region."))
+    v = _visit(alliance_id=alliance_id, visit_id=visit_id)
+    _visiting(alliance_id)
     p = visit_svc.add_photo(v, request.files.get("file"), api_user(), body)
     return dump(PhotoOut, p)
 
@@ -199,15 +189,17 @@ def add_photo(alliance_id, visit_id, body):
           content_type="image/jpeg, image/png", tags=TAGS, name="visit_photo")
 def get_photo(alliance_id, visit_id, photo_id):
     """Whoever may see the alliance; anyone else: 404."""
-    v = _visit(load_alliance(alliance_id), visit_id)
+    v = _visit(alliance_id=alliance_id, visit_id=visit_id)
     p = load(VisitPhoto, photo_id, lambda p: p.visit_id == v.id)
     return send_stored(p.sha256, p.content_type, p.filename, as_attachment=False)
 
 
-@endpoint("/follow-up-actions/<int:action_id>", summary="One follow-up action of a visit", response=ActionOut,
-          tags=TAGS, name="follow_up_action")
-def get_action(action_id):
-    return action_out(load(FollowUpAction, action_id, lambda a: can_view(api_user(), a.alliance)))
+def _action(action_id):
+    return load(FollowUpAction, action_id, lambda a: can_view(api_user(), a.alliance))
+
+
+reading("/follow-up-actions/<int:action_id>", summary="One follow-up action of a visit", response=ActionOut,
+        tags=TAGS, name="follow_up_action", load=_action, answer=action_out)
 
 
 @endpoint("/follow-up-actions/<int:action_id>/transitions", ["POST"], summary="Answer, close or reopen a "
@@ -217,22 +209,17 @@ def action_transition(action_id, body):
     """``answer`` (the association board, with ``answer``; multipart with an optional ``evidence`` file),
     ``close`` (the officer of the region, optional ``comment``), ``reopen`` (the officer, ``comment`` required:
     422 ``comment_required``). Unknown action: 400; wrong state: 409 ``invalid_transition``; role: 403."""
-    a = load(FollowUpAction, action_id, lambda a: can_view(api_user(), a.alliance))
-    if body.action not in FOLLOW_UP.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    a = _action(action_id)
+    known_action(body.action, FOLLOW_UP)
     allowed = can_answer if body.action == "answer" else can_visit
     require(allowed(api_user(), a.alliance), _l("Your role does not allow this action."))
     visit_svc.act(a, body, api_user(), evidence=request.files.get("evidence"))
     return action_out(a)
 
 
-@endpoint("/follow-up-actions/<int:action_id>/evidence", summary="The evidence of an answered action",
-          content_type="application/pdf, image/jpeg, image/png", tags=TAGS, name="follow_up_evidence")
-def action_evidence(action_id):
-    a = load(FollowUpAction, action_id, lambda a: can_view(api_user(), a.alliance))
-    if not a.evidence_sha256:
-        raise NotFound()
-    return send_stored(a.evidence_sha256, a.evidence_content_type, a.evidence_filename or "evidence")
+reading("/follow-up-actions/<int:action_id>/evidence", summary="The evidence of an answered action",
+        content_type="application/pdf, image/jpeg, image/png", tags=TAGS, name="follow_up_evidence", load=_action,
+        answer=lambda a: stored_file(a, "evidence", fallback="evidence", as_attachment=True))
 
 
 # alerts -----------------------------------------------------------------------------------------------

@@ -3,15 +3,15 @@ assessments and cash flow (``api_plan``); appraisal, committee reviews and docum
 
 The actions themselves (``submit_plan``, ``start_appraisal``, ``send_to_committee``, ``return_plan``,
 ``approve``, ``reject``) go through ``POST /alliances/{id}/transitions``."""
-from datetime import date
 
-import sqlalchemy as sa
-from flask import Response, request
+from flask import request
 
+from ..alliances.api import TrancheFields
 from ..alliances.budget import BudgetLine, Tranche
 from ..alliances.figures import financing, tranche_total
 from ..alliances.models import Alliance
-from ..api.core import Model, Out, api_user, dump, endpoint, load, no_content, operation, paginate
+from ..api.core import (Model, Out, api_user, child_of, dump, endpoint, file_response, listing, load, operation,
+                        reading, removal, rows_of)
 from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
 from . import budget as budget_services
 from . import xlsx
@@ -29,19 +29,9 @@ def load_alliance(alliance_id):
 
 
 def of_alliance(model):
-    """A ``load`` for the ``model`` rows of an alliance: ``(alliance_id, <row>_id=ident)`` -> the row (404 when
+    """A ``load`` for the ``model`` rows of an alliance: ``(alliance_id=aid, <row>_id=ident)`` -> the row (404 when
     missing, of another alliance, or the alliance is not visible)."""
-    def load_row(alliance_id, **ids):
-        alliance = load_alliance(alliance_id)
-        (ident,) = ids.values()
-        return load(model, ident, lambda row: row.alliance_id == alliance.id)
-
-    return load_row
-
-
-def rows_of(model, alliance, *order):
-    """The query of the ``model`` rows of ``alliance`` in ``order`` (for ``paginate``)."""
-    return sa.select(model).where(model.alliance_id == alliance.id).order_by(*order)
+    return child_of(load_alliance, model)
 
 
 _line = of_alliance(BudgetLine)
@@ -68,11 +58,10 @@ class BudgetLineOut(Out):
     version: int
 
 
-@endpoint("/alliances/<int:alliance_id>/budget-lines", summary="The budget lines of the plan", response=BudgetLineOut,
-          paginated=True, tags=TAGS, name="plan_budget_lines")
-def list_lines(alliance_id):
-    lines = rows_of(BudgetLine, load_alliance(alliance_id), BudgetLine.position, BudgetLine.id)
-    return paginate(lines, lambda line: dump(BudgetLineOut, line))
+listing("/alliances/<int:alliance_id>/budget-lines", summary="The budget lines of the plan", response=BudgetLineOut,
+        tags=TAGS, name="plan_budget_lines", load=load_alliance,
+        rows=lambda alliance: rows_of(BudgetLine, alliance, BudgetLine.position, BudgetLine.id),
+        answer=lambda line: dump(BudgetLineOut, line))
 
 
 operation("/alliances/<int:alliance_id>/budget-lines", ["POST"], summary="Add a budget line (facilitator, board; plan "
@@ -83,10 +72,8 @@ operation("/alliances/<int:alliance_id>/budget-lines", ["POST"], summary="Add a 
           "× unit_cost`` (``split_mismatch``); land is never paid by the grant (``ineligible_category``).")
 
 
-@endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", summary="One budget line", response=BudgetLineOut,
-          tags=TAGS, name="plan_budget_line")
-def get_line(alliance_id, line_id):
-    return dump(BudgetLineOut, _line(alliance_id, line_id=line_id))
+reading("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", summary="One budget line", response=BudgetLineOut,
+        tags=TAGS, name="plan_budget_line", load=_line, answer=lambda line: dump(BudgetLineOut, line))
 
 
 operation("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], summary="Change a budget line",
@@ -95,20 +82,15 @@ operation("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["PATCH"], 
           description="Send ``version``; the total is computed again and the split must still equal it.")
 
 
-@endpoint("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", ["DELETE"], summary="Remove a budget line",
-          status=204, tags=TAGS, name="plan_delete_budget_line",
-          query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
-def delete_line(alliance_id, line_id):
-    budget_services.delete_line(_line(alliance_id, line_id=line_id), api_user(), version=request.args.get("version"))
-    return no_content()
+removal("/alliances/<int:alliance_id>/budget-lines/<int:line_id>", summary="Remove a budget line", tags=TAGS,
+        name="plan_delete_budget_line", load=_line, call=budget_services.delete_line)
 
 
 @endpoint("/alliances/<int:alliance_id>/budget-lines/export", summary="The budget lines as a spreadsheet (XLSX)",
           content_type=xlsx.MIMETYPE, tags=TAGS, name="plan_budget_export")
 def export_lines(alliance_id):
     alliance = load_alliance(alliance_id)
-    return Response(xlsx.export_budget(alliance), mimetype=xlsx.MIMETYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{alliance.code}-budget.xlsx"'})
+    return file_response(xlsx.export_budget(alliance), xlsx.MIMETYPE, f"{alliance.code}-budget.xlsx", inline=False)
 
 
 @endpoint("/alliances/<int:alliance_id>/budget-lines/import", ["POST"], summary="Replace the budget with a "
@@ -173,22 +155,14 @@ def get_financing(alliance_id):
 
 # tranches -------------------------------------------------------------------------------------------
 
-class TrancheOut(Out):
-    id: int
-    alliance_id: int
-    number: int
-    amount: MoneyStr
-    planned_on: date
-    conditions: str
-    state: str
+class TrancheOut(TrancheFields):
     version: int
     updated_at: UtcDateTime
 
 
-@endpoint("/alliances/<int:alliance_id>/tranches", summary="The tranche schedule", response=TrancheOut,
-          paginated=True, tags=TAGS, name="plan_tranches")
-def list_tranches(alliance_id):
-    return paginate(rows_of(Tranche, load_alliance(alliance_id), Tranche.number), lambda t: dump(TrancheOut, t))
+listing("/alliances/<int:alliance_id>/tranches", summary="The tranche schedule", response=TrancheOut, tags=TAGS,
+        name="plan_tranches", load=load_alliance, rows=lambda alliance: rows_of(Tranche, alliance, Tranche.number),
+        answer=lambda t: dump(TrancheOut, t))
 
 
 operation("/alliances/<int:alliance_id>/tranches", ["POST"], summary="Plan a tranche (facilitator, board; plan in "
@@ -198,10 +172,8 @@ operation("/alliances/<int:alliance_id>/tranches", ["POST"], summary="Plan a tra
           "(``tranches_mismatch``).")
 
 
-@endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", summary="One tranche", response=TrancheOut,
-          tags=TAGS, name="plan_tranche")
-def get_tranche(alliance_id, tranche_id):
-    return dump(TrancheOut, _tranche(alliance_id, tranche_id=tranche_id))
+reading("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", summary="One tranche", response=TrancheOut,
+        tags=TAGS, name="plan_tranche", load=_tranche, answer=lambda tranche: dump(TrancheOut, tranche))
 
 
 operation("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], summary="Change a planned tranche",
@@ -209,12 +181,8 @@ operation("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["PATCH"], s
           call=budget_services.update_tranche, answer=lambda tranche: dump(TrancheOut, tranche))
 
 
-@endpoint("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", ["DELETE"], summary="Remove a planned tranche",
-          status=204, tags=TAGS, name="plan_delete_tranche",
-          query={"version": ("The version read (optional; stale: 409)", {"type": "integer"})})
-def delete_tranche(alliance_id, tranche_id):
-    budget_services.delete_tranche(_tranche(alliance_id, tranche_id=tranche_id), api_user(), version=request.args.get("version"))
-    return no_content()
+removal("/alliances/<int:alliance_id>/tranches/<int:tranche_id>", summary="Remove a planned tranche", tags=TAGS,
+        name="plan_delete_tranche", load=_tranche, call=budget_services.delete_tranche)
 
 
 from . import api_plan, api_review  # noqa: E402,F401  (the stage's other endpoints)

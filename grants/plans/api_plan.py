@@ -1,9 +1,9 @@
 """API: the plan's sections, indicators, empowerment and capacity assessments, cash flow and revisions."""
-from ..api.core import Model, Out, api_user, dump, endpoint, operation, paginate
+from ..api.core import Model, Out, api_user, dump, endpoint, listing, operation, present, reading, rows_of
 from ..schemas.types import AmountStr, UtcDateTime
 from ..errors import NotFound
 from . import services
-from .api import TAGS, load_alliance, of_alliance, rows_of
+from .api import TAGS, load_alliance, of_alliance
 from .catalog import KINDS, MOMENTS, SECTIONS, items_of
 from .models import Indicator, PlanRevision
 from .permissions import can_edit_plan, plan_started
@@ -43,20 +43,11 @@ def plan_out(alliance):
     }).model_dump(mode="json")
 
 
-def _started(alliance_id):
-    alliance = load_alliance(alliance_id)
-    if not plan_started(alliance):
-        raise NotFound()
-    return alliance
+_started = present(load_alliance, plan_started)
 
-
-@endpoint("/alliances/<int:alliance_id>/plan", summary="The alliance plan: sections and the rules it breaks now",
-          response=PlanOut, tags=TAGS, name="plan_get")
-def get_plan(alliance_id):
-    """404 until the officer starts the plan (``start_plan``)."""
-    alliance = _started(alliance_id)
-    result = plan_out(alliance)
-    return result
+reading("/alliances/<int:alliance_id>/plan", summary="The alliance plan: sections and the rules it breaks now",
+        response=PlanOut, tags=TAGS, name="plan_get", load=_started, answer=plan_out,
+        description="404 until the officer starts the plan (``start_plan``).")
 
 
 operation("/alliances/<int:alliance_id>/plan", ["PATCH"], summary="Write the plan's sections (facilitator, board)",
@@ -71,13 +62,11 @@ class RevisionOut(Out):
     changes: list[dict]
 
 
-@endpoint("/alliances/<int:alliance_id>/plan/revisions", summary="Every submission of the plan, with what changed",
-          response=RevisionOut, paginated=True, tags=TAGS, name="plan_revisions")
-def list_revisions(alliance_id):
-    revisions = rows_of(PlanRevision, _started(alliance_id), PlanRevision.number)
-    return paginate(revisions, lambda r: dump(RevisionOut, {"number": r.number, "submitted_at": r.submitted_at,
-                                                            "submitted_by_id": r.submitted_by_id,
-                                                            "changes": r.change_list}))
+listing("/alliances/<int:alliance_id>/plan/revisions", summary="Every submission of the plan, with what changed",
+        response=RevisionOut, tags=TAGS, name="plan_revisions", load=_started,
+        rows=lambda alliance: rows_of(PlanRevision, alliance, PlanRevision.number),
+        answer=lambda r: dump(RevisionOut, {"number": r.number, "submitted_at": r.submitted_at,
+                                            "submitted_by_id": r.submitted_by_id, "changes": r.change_list}))
 
 
 # indicators -------------------------------------------------------------------------------------------
@@ -103,10 +92,9 @@ def _indicator_out(i):
                                "standard": i.standard, "version": i.version})
 
 
-@endpoint("/alliances/<int:alliance_id>/indicators", summary="Indicators with baseline and target (the standard set "
-          "and custom ones)", response=IndicatorOut, paginated=True, tags=TAGS, name="plan_indicators")
-def list_indicators(alliance_id):
-    return paginate(rows_of(Indicator, load_alliance(alliance_id), Indicator.position, Indicator.id), _indicator_out)
+listing("/alliances/<int:alliance_id>/indicators", summary="Indicators with baseline and target (the standard set "
+        "and custom ones)", response=IndicatorOut, tags=TAGS, name="plan_indicators", load=load_alliance,
+        rows=lambda alliance: rows_of(Indicator, alliance, Indicator.position, Indicator.id), answer=_indicator_out)
 
 
 operation("/alliances/<int:alliance_id>/indicators", ["POST"], summary="Add a custom indicator", body=IndicatorIn,
@@ -196,9 +184,6 @@ def get_cash_flow(alliance_id):
     return services.analysis(load_alliance(alliance_id)).as_dict()
 
 
-@endpoint("/alliances/<int:alliance_id>/cash-flow", ["PUT"], summary="Replace the cash flow (facilitator, board)",
-          body=CashFlowIn, response=CashFlowOut, tags=TAGS, name="plan_put_cash_flow")
-def put_cash_flow(alliance_id, body):
-    alliance = load_alliance(alliance_id)
-    result = services.save_cash_flow(alliance, body, api_user())
-    return result.as_dict()
+operation("/alliances/<int:alliance_id>/cash-flow", ["PUT"], summary="Replace the cash flow (facilitator, board)",
+          body=CashFlowIn, response=CashFlowOut, tags=TAGS, name="plan_put_cash_flow", load=load_alliance,
+          call=services.save_cash_flow, answer=lambda result: result.as_dict())

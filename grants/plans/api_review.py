@@ -1,7 +1,8 @@
 """API: the officer's appraisal, the committee's blind reviews, and the plan's documents (PDF)."""
 import sqlalchemy as sa
 
-from ..api.core import Model, Out, api_user, dump, endpoint, file_response, int_arg, operation, paginate
+from ..api.core import (Model, Out, api_user, document, dump, endpoint, int_arg, operation, paginate, pdf_response,
+                        present)
 from ..schemas.types import UtcDateTime
 from ..errors import NotFound
 from . import pdf, review
@@ -114,17 +115,8 @@ operation("/alliances/<int:alliance_id>/reviews", ["POST"], summary="Submit my r
 
 # documents --------------------------------------------------------------------------------------------
 
-def _pdf(data, name):
-    return file_response(data, "application/pdf", name)
-
-
-@endpoint("/alliances/<int:alliance_id>/documents/plan", summary="The whole plan as a PDF",
-          content_type="application/pdf", tags=("documents",), name="plan_document")
-def plan_document(alliance_id):
-    alliance = load_alliance(alliance_id)
-    if not plan_started(alliance):
-        raise NotFound()
-    return _pdf(pdf.plan_pdf(alliance), f"{alliance.code}-plan.pdf")
+document("/alliances/<int:alliance_id>/documents/plan", summary="The whole plan as a PDF", name="plan_document",
+         load=present(load_alliance, plan_started), pdf=pdf.plan_pdf, filename=lambda a: f"{a.code}-plan.pdf")
 
 
 @endpoint("/alliances/<int:alliance_id>/documents/committee-minutes", summary="The committee's minutes (acta) as a "
@@ -136,4 +128,4 @@ def minutes_document(alliance_id):
     minutes = review.minutes_of(alliance, int_arg("round"))
     if minutes is None:
         raise NotFound()
-    return _pdf(pdf.minutes_pdf(alliance, minutes), f"{alliance.code}-acta-{minutes.round}.pdf")
+    return pdf_response(pdf.minutes_pdf(alliance, minutes), f"{alliance.code}-acta-{minutes.round}.pdf")

@@ -2,8 +2,8 @@
 import sqlalchemy as sa
 from pydantic import create_model
 
-from ..api.core import (Out, api_user, bool_arg, changing, dump, endpoint, int_arg, load, load_one,
-                        operation, paginate, require_role, search)
+from ..api.core import (Out, api_user, bool_arg, changing, dump, endpoint, int_arg, load_one, operation, paginate,
+                        reading, require_role, search)
 from ..schemas.types import AmountStr, UtcDateTime
 from ..common import utcnow
 from . import services
@@ -77,18 +77,17 @@ def list_programs():
     return paginate(search(query, Program.code, Program.name), _program_out)
 
 
-@endpoint("/programs", ["POST"], summary="Create a program with its rules (admin)", body=ProgramCreate,
-          response=ProgramOut, status=201, tags=("programs",), name="create_program")
-def create_program(body):
-    """Rules not given take their defaults (DOMAIN.md)."""
+def _admin():
+    """Nothing to load: a write of the administrator (403 for anyone else)."""
     require_role("admin")
-    program = services.create_program(body, api_user())
-    return _program_out(program)
 
 
-@endpoint("/programs/<int:program_id>", summary="One program", response=ProgramOut, tags=("programs",))
-def get_program(program_id):
-    return _program_out(load(Program, program_id))
+operation("/programs", ["POST"], summary="Create a program with its rules (admin)", body=ProgramCreate,
+          response=ProgramOut, status=201, tags=("programs",), name="create_program", load=_admin,
+          call=lambda _none, body, actor: services.create_program(body, actor), answer=_program_out,
+          description="Rules not given take their defaults (DOMAIN.md).")
+reading("/programs/<int:program_id>", summary="One program", response=ProgramOut, tags=("programs",),
+        name="get_program", load=load_one(Program), answer=_program_out)
 
 
 def _changing(obj, body):
@@ -131,14 +130,12 @@ def list_calls():
 def create_call(body):
     """Without ``criteria`` the call gets the default scoring criteria; without ``committee_ids``
     every committee member sits on it; without ``regions`` it covers every region."""
-    require_role("admin")
-    call = services.create_call(body, api_user())
-    return _call_out(call)
+    _admin()
+    return _call_out(services.create_call(body, api_user()))
 
 
-@endpoint("/calls/<int:call_id>", summary="One call", response=CallOut, tags=("calls",))
-def get_call(call_id):
-    return _call_out(load(Call, call_id))
+reading("/calls/<int:call_id>", summary="One call", response=CallOut, tags=("calls",), name="get_call",
+        load=load_one(Call), answer=_call_out)
 
 
 operation("/calls/<int:call_id>", ["PATCH"], summary="Change a call (admin)", body=CallPatch, response=CallOut,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
-from ..api.core import Out, api_user, bool_arg, choice_arg, dump, endpoint, load, paginate, require
+from ..api.core import Out, api_user, bool_arg, dump, endpoint, in_state, load, paginate, require
 from ..schemas.types import MoneyStr, RatioStr, UtcDateTime
 from ..associations.models import Association
 from ..associations.services import mask_name
@@ -131,10 +131,8 @@ def get_fund(association_id):
           query={"kind": "deposit, repayment or loan"})
 def list_movements(association_id):
     association = load_association(association_id)
-    q = sa.select(Movement).where(Movement.association_id == association.id)
-    kind = choice_arg("kind", ("deposit", "repayment", "loan"))
-    if kind:
-        q = q.where(Movement.kind == kind)
+    q = in_state(sa.select(Movement).where(Movement.association_id == association.id), Movement.kind,
+                 ("deposit", "repayment", "loan"), name="kind")
     person = _person(association)
     return paginate(q.order_by(Movement.id), lambda mv: movement_out(mv, person))
 
@@ -165,10 +163,7 @@ def record_repayment(association_id, body):
           query={"state": "open, repaid or written_off", "overdue": "true: only open loans past their due date"})
 def list_loans(association_id):
     association = load_association(association_id)
-    q = sa.select(Loan).where(Loan.association_id == association.id)
-    state = choice_arg("state", STATES)
-    if state:
-        q = q.where(Loan.state == state)
+    q = in_state(sa.select(Loan).where(Loan.association_id == association.id), Loan.state, STATES)
     if bool_arg("overdue"):
         q = q.where(Loan.state == "open", Loan.due_on < date.today())
     person = _person(association)

@@ -13,13 +13,12 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import User
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter
-from ..api.core import (ApiError, Out, api_user, check_version, choice_arg, dump, endpoint, load, no_content,
-                        paginate, require)
+from ..api.core import (Out, api_user, check_version, dump, endpoint, in_state, known_action, load, no_content,
+                        paginate, permitted, reading, require)
 from ..schemas.types import AmountStr, MoneyStr, UtcDateTime
 from ..associations.models import Buyer
 from ..errors import NotFound
 from ..extensions import db
-from ..workflows import rules
 from ..workflows.delivery import DELIVERY
 from . import services
 from .models import Delivery
@@ -91,16 +90,16 @@ def _load_delivery(delivery_id):
     return load(Delivery, delivery_id, lambda d: can_view_delivery(api_user(), d))
 
 
+_recording = permitted(_load_alliance, can_record, _l("Only the association's board or treasurer records deliveries."))
+
+
 @endpoint("/alliances/<int:alliance_id>/deliveries", summary="Deliveries of the alliance to its buyer",
           response=DeliveryOut, paginated=True, tags=TAGS, name="alliance_deliveries",
           query={"state": "recorded, confirmed or disputed"})
 def list_alliance_deliveries(alliance_id):
-    alliance = _load_alliance(alliance_id)
-    q = sa.select(Delivery).where(Delivery.alliance_id == alliance.id)
-    state = choice_arg("state", tuple(DELIVERY.states))
-    if state:
-        q = q.where(Delivery.state == state)
-    return paginate(q.order_by(Delivery.delivered_on, Delivery.id), delivery_out)
+    q = sa.select(Delivery).where(Delivery.alliance_id == _load_alliance(alliance_id).id)
+    return paginate(in_state(q, Delivery.state, tuple(DELIVERY.states)).order_by(Delivery.delivered_on, Delivery.id),
+                    delivery_out)
 
 
 @endpoint("/alliances/<int:alliance_id>/deliveries", ["POST"], summary="Record a delivery to the buyer",
@@ -108,10 +107,7 @@ def list_alliance_deliveries(alliance_id):
 def record_delivery(alliance_id, body):
     """The association's board or treasurer (403). Rules (422, all listed): ``alliance_not_in_execution``,
     ``alliance_without_buyer``, ``delivery_amount_mismatch``, ``delivery_unit_mismatch``, ``invalid``."""
-    alliance = _load_alliance(alliance_id)
-    require(can_record(api_user(), alliance), _l("Only the association's board or treasurer records deliveries."))
-    d = services.record_delivery(alliance, body, api_user())
-    return delivery_out(d)
+    return delivery_out(services.record_delivery(_recording(alliance_id), body, api_user()))
 
 
 @endpoint("/alliances/<int:alliance_id>/sales", summary="The sales the buyer confirmed", response=SalesOut,
@@ -134,16 +130,12 @@ def list_buyer_deliveries(buyer_id):
     q = sa.select(Delivery).join(Alliance, Alliance.id == Delivery.alliance_id).where(Delivery.buyer_id == buyer.id)
     if buyer_id_of(api_user()) != buyer.id:
         q = q.where(alliance_filter(api_user()))
-    state = choice_arg("state", tuple(DELIVERY.states))
-    if state:
-        q = q.where(Delivery.state == state)
-    return paginate(q.order_by(Delivery.delivered_on, Delivery.id), delivery_out)
+    return paginate(in_state(q, Delivery.state, tuple(DELIVERY.states)).order_by(Delivery.delivered_on, Delivery.id),
+                    delivery_out)
 
 
-@endpoint("/deliveries/<int:delivery_id>", summary="One delivery", response=DeliveryOut, tags=TAGS,
-          name="delivery")
-def get_delivery(delivery_id):
-    return delivery_out(_load_delivery(delivery_id))
+reading("/deliveries/<int:delivery_id>", summary="One delivery", response=DeliveryOut, tags=TAGS, name="delivery",
+        load=_load_delivery, answer=delivery_out)
 
 
 @endpoint("/deliveries/<int:delivery_id>", ["PATCH"], summary="Correct a delivery (awaiting the buyer or disputed)",
@@ -173,8 +165,7 @@ def delivery_transition(delivery_id, body):
     by the association after correcting a disputed delivery. Unknown action: 400; wrong state: 409
     ``invalid_transition``; role: 403. Confirming feeds the sales indicators."""
     d = _load_delivery(delivery_id)
-    if body.action not in DELIVERY.by_name:
-        raise ApiError(400, rules.BAD_REQUEST, _l("Unknown action: %(action)s", action=body.action[:60]))
+    known_action(body.action, DELIVERY)
     services.act(d, body, api_user())
     return delivery_out(d)
 

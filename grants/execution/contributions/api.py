@@ -1,11 +1,10 @@
 """API endpoints of counterpart contributions (API.md): list, record (with the evidence), void."""
 from datetime import date
 
-import sqlalchemy as sa
 from flask import request
 
 from ...alliances.api import load_alliance
-from ...api.core import Out, dump, endpoint, load, paginate
+from ...api.core import Out, dump, endpoint, listing, load, rows_of
 from ...schemas.types import MoneyStr, UtcDateTime
 from ...web.idempotency import idempotent
 from ..api import TAGS, _visible, recorded, void_query
@@ -38,13 +37,10 @@ def contribution_out(c):
     return dump(ContributionOut, data)
 
 
-@endpoint("/alliances/<int:alliance_id>/contributions", summary="Counterpart contributions",
-          response=ContributionOut, paginated=True, tags=TAGS, name="execution_contributions")
-def list_contributions(alliance_id):
-    alliance = load_alliance(alliance_id)
-    q = sa.select(Contribution).where(Contribution.alliance_id == alliance.id).order_by(Contribution.contributed_on,
-                                                                                         Contribution.id)
-    return paginate(q, contribution_out)
+listing("/alliances/<int:alliance_id>/contributions", summary="Counterpart contributions",
+        response=ContributionOut, tags=TAGS, name="execution_contributions", load=load_alliance,
+        rows=lambda alliance: rows_of(Contribution, alliance, Contribution.contributed_on, Contribution.id),
+        answer=contribution_out)
 
 
 @endpoint("/alliances/<int:alliance_id>/contributions", ["POST"], summary="Record a counterpart contribution",

@@ -2,14 +2,11 @@
 the receipt, the spreadsheet import."""
 from datetime import date
 
-import sqlalchemy as sa
 from flask import request
 
 from ...alliances.api import load_alliance
-from ...api.core import Out, dump, endpoint, load, paginate
-from ...errors import NotFound
+from ...api.core import Out, dump, endpoint, listing, load, rows_of, stored_file
 from ...schemas.types import MoneyStr, UtcDateTime
-from ...uploads import send_stored
 from ...web.idempotency import idempotent
 from ..api import TAGS, _visible, recorded, void_query
 from ..models import Expense
@@ -44,12 +41,9 @@ def expense_out(e):
     return dump(ExpenseOut, e)
 
 
-@endpoint("/alliances/<int:alliance_id>/expenses", summary="The alliance's expenses (voided ones included)",
-          response=ExpenseOut, paginated=True, tags=TAGS, name="execution_expenses")
-def list_expenses(alliance_id):
-    alliance = load_alliance(alliance_id)
-    q = sa.select(Expense).where(Expense.alliance_id == alliance.id).order_by(Expense.spent_on, Expense.id)
-    return paginate(q, expense_out)
+listing("/alliances/<int:alliance_id>/expenses", summary="The alliance's expenses (voided ones included)",
+        response=ExpenseOut, tags=TAGS, name="execution_expenses", load=load_alliance,
+        rows=lambda alliance: rows_of(Expense, alliance, Expense.spent_on, Expense.id), answer=expense_out)
 
 
 @endpoint("/alliances/<int:alliance_id>/expenses", ["POST"], summary="Record an expense", body=ExpenseIn,
@@ -111,7 +105,4 @@ def import_expenses(alliance_id):
 def expense_receipt(expense_id):
     """Whoever may see the alliance (members included: social control); 404 without a receipt."""
 
-    e = load_expense(expense_id)
-    if not e.receipt_sha256:
-        raise NotFound()
-    return send_stored(e.receipt_sha256, e.receipt_content_type, e.receipt_filename, as_attachment=False)
+    return stored_file(load_expense(expense_id), "receipt")

@@ -1,16 +1,15 @@
 """API endpoints of procurement (API.md): procurements, quotations with files, award/close/cancel."""
 
-import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ...alliances.api import load_alliance
-from ...api.core import Out, api_user, dump, endpoint, load, paginate
+from ...api.core import Out, api_user, dump, endpoint, known_action, listing, load, reading, rows_of
 from ...schemas.types import MoneyStr, UtcDateTime
 from ...workflows.procurement import PROCUREMENT
 from . import services as svc
 from ..models import Procurement
-from ..api import TAGS, _visible, known_action, recorded
+from ..api import TAGS, _visible, recorded
 from .schemas import ProcurementIn, ProcurementTransitionIn, QuotationIn
 
 BUYERS = _l("Only the association's treasurer or board buy.")
@@ -49,16 +48,13 @@ def procurement_out(p):
     return dump(ProcurementOut, data)
 
 
-def load_procurement(pid):
-    return load(Procurement, pid, _visible)
+def load_procurement(procurement_id):
+    return load(Procurement, procurement_id, _visible)
 
 
-@endpoint("/alliances/<int:alliance_id>/procurements", summary="The alliance's procurements",
-          response=ProcurementOut, paginated=True, tags=TAGS, name="execution_procurements")
-def list_procurements(alliance_id):
-    alliance = load_alliance(alliance_id)
-    return paginate(sa.select(Procurement).where(Procurement.alliance_id == alliance.id).order_by(Procurement.id),
-                    procurement_out)
+listing("/alliances/<int:alliance_id>/procurements", summary="The alliance's procurements",
+        response=ProcurementOut, tags=TAGS, name="execution_procurements", load=load_alliance,
+        rows=lambda alliance: rows_of(Procurement, alliance, Procurement.id), answer=procurement_out)
 
 
 @endpoint("/alliances/<int:alliance_id>/procurements", ["POST"], summary="Open a procurement",
@@ -71,10 +67,9 @@ def open_procurement(alliance_id, body):
                     procurement_out, BUYERS)
 
 
-@endpoint("/procurements/<int:procurement_id>", summary="One procurement with its quotations",
-          response=ProcurementOut, tags=TAGS, name="execution_procurement")
-def get_procurement(procurement_id):
-    return procurement_out(load_procurement(procurement_id))
+reading("/procurements/<int:procurement_id>", summary="One procurement with its quotations",
+        response=ProcurementOut, tags=TAGS, name="execution_procurement", load=load_procurement,
+        answer=procurement_out)
 
 
 @endpoint("/procurements/<int:procurement_id>/quotations", ["POST"], summary="Add a quotation with its file",

@@ -1,9 +1,8 @@
 """API endpoints of reallocations between budget lines (API.md)."""
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ...alliances.api import load_alliance
-from ...api.core import Out, api_user, dump, endpoint, load, paginate
+from ...api.core import Out, api_user, dump, endpoint, listing, load, rows_of
 from ...schemas.types import MoneyStr
 from . import services as svc
 from ..models import Reallocation
@@ -24,12 +23,10 @@ class ReallocationOut(Out):
     version: int
 
 
-@endpoint("/alliances/<int:alliance_id>/reallocations", summary="Reallocations between budget lines",
-          response=ReallocationOut, paginated=True, tags=TAGS, name="execution_reallocations")
-def list_reallocations(alliance_id):
-    alliance = load_alliance(alliance_id)
-    return paginate(sa.select(Reallocation).where(Reallocation.alliance_id == alliance.id).order_by(Reallocation.id),
-                    lambda r: dump(ReallocationOut, r))
+listing("/alliances/<int:alliance_id>/reallocations", summary="Reallocations between budget lines",
+        response=ReallocationOut, tags=TAGS, name="execution_reallocations", load=load_alliance,
+        rows=lambda alliance: rows_of(Reallocation, alliance, Reallocation.id),
+        answer=lambda r: dump(ReallocationOut, r))
 
 
 @endpoint("/alliances/<int:alliance_id>/reallocations", ["POST"], summary="Move money between budget lines",

@@ -2,15 +2,13 @@
 statement as a PDF, the officer's queue."""
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Response, request
 
-from ...alliances.api import load_alliance
-from ...alliances.models import Alliance
-from ...alliances.permissions import alliance_filter
-from ...api.core import Out, api_user, choice_arg, dump, endpoint, load, paginate
+from ...alliances.api import load_alliance, visible_rows
+from ...api.core import (Out, api_user, dump, endpoint, in_state, known_action, listing, load, paginate, reading,
+                         rows_of)
 from ...workflows.report import REPORT
-from ..api import TAGS, _visible, _writer, known_action, recorded
+from ..api import TAGS, _visible, _writer, recorded
 from ..models import AccountabilityReport
 from . import services as report_svc
 from .pdf import report_pdf
@@ -47,13 +45,9 @@ def report_out(r):
                             "document": f"/api/v1/alliances/{r.alliance_id}/documents/accountability-{r.id}"})
 
 
-@endpoint("/alliances/<int:alliance_id>/accountability-reports", summary="Accountability reports",
-          response=ReportOut, paginated=True, tags=TAGS, name="execution_reports")
-def list_reports(alliance_id):
-    alliance = load_alliance(alliance_id)
-    q = sa.select(AccountabilityReport).where(AccountabilityReport.alliance_id == alliance.id).order_by(
-        AccountabilityReport.period_start)
-    return paginate(q, report_out)
+listing("/alliances/<int:alliance_id>/accountability-reports", summary="Accountability reports",
+        response=ReportOut, tags=TAGS, name="execution_reports", load=load_alliance, answer=report_out,
+        rows=lambda alliance: rows_of(AccountabilityReport, alliance, AccountabilityReport.period_start))
 
 
 @endpoint("/alliances/<int:alliance_id>/accountability-reports", ["POST"], summary="Prepare a report for a period",
@@ -71,10 +65,8 @@ def load_report(report_id):
     return load(AccountabilityReport, report_id, _visible)
 
 
-@endpoint("/accountability-reports/<int:report_id>", summary="One accountability report", response=ReportOut,
-          tags=TAGS, name="execution_report")
-def get_report(report_id):
-    return report_out(load_report(report_id))
+reading("/accountability-reports/<int:report_id>", summary="One accountability report", response=ReportOut,
+        tags=TAGS, name="execution_report", load=load_report, answer=report_out)
 
 
 @endpoint("/accountability-reports/<int:report_id>/transitions", ["POST"], summary="Take a report action",
@@ -113,9 +105,4 @@ def accountability_document(alliance_id, report_id):
           query={"state": ("Only this state", {"type": "string", "enum": list(REPORT.states)})})
 def report_queue():
 
-    q = (sa.select(AccountabilityReport).join(Alliance, Alliance.id == AccountabilityReport.alliance_id)
-         .where(alliance_filter(api_user())).order_by(AccountabilityReport.updated_at, AccountabilityReport.id))
-    state = choice_arg("state", REPORT.states)
-    if state:
-        q = q.where(AccountabilityReport.state == state)
-    return paginate(q, report_out)
+    return paginate(in_state(visible_rows(AccountabilityReport), AccountabilityReport.state, REPORT.states), report_out)
