@@ -7,7 +7,6 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import uploads
 from ..alliances import expenses as expense_svc
 from ..alliances.expenses import can_record
 from ..alliances import page
@@ -16,7 +15,7 @@ from ..common import get_or_404
 from ..extensions import db
 from ..schemas import from_form
 from ..money import shown
-from ..web.forms import form_action, success
+from ..web.forms import form_action, loaded, stored, success
 from ..workflows.deliverable import DELIVERABLE
 from . import pdf
 from . import services as svc
@@ -69,9 +68,8 @@ def _alliance_page(alliance, form, status=200):
 
 
 @bp.route("/alliances/<int:alliance_id>/assistance", methods=["GET", "POST"])
-@login_required
-def alliance_contracts(alliance_id):
-    alliance = load_alliance(alliance_id)
+@loaded(load_alliance)
+def alliance_contracts(alliance):
     form = ContractForm().fill(alliance)
     if request.method == "GET":
         # from a selection: the chosen provider, the line and the price, ready to complete
@@ -100,10 +98,7 @@ def _contract_page(contract, status=200, **forms):
                            today=date.today().isoformat(), **defaults), status
 
 
-@bp.get("/ta-contracts/<int:contract_id>")
-@login_required
-def contract(contract_id):
-    return _contract_page(load_contract(contract_id))
+bp.add_url_rule("/ta-contracts/<int:contract_id>", "contract", loaded(load_contract)(_contract_page))
 
 
 @bp.get("/ta-contracts/<int:contract_id>/pdf")
@@ -122,9 +117,9 @@ def _deliverable_action(d, form, call, message, form_name, allowed=True, invalid
 
 
 @bp.post("/ta-deliverables/<int:deliverable_id>/submit")
-@login_required
-def submit(deliverable_id):
-    d, form = load_deliverable(deliverable_id), SubmitForm()
+@loaded(load_deliverable)
+def submit(d):
+    form = SubmitForm()
 
     def call():
         body = from_form(DeliverableActionIn, request.form, action="submit")
@@ -135,9 +130,9 @@ def submit(deliverable_id):
 
 
 @bp.post("/ta-deliverables/<int:deliverable_id>/decide")
-@login_required
-def decide(deliverable_id):
-    d, form = load_deliverable(deliverable_id), DecisionForm()
+@loaded(load_deliverable)
+def decide(d):
+    form = DecisionForm()
     if form.action.data not in ("accept", "reject"):
         abort(400)
 
@@ -151,9 +146,8 @@ def decide(deliverable_id):
 
 
 @bp.post("/ta-deliverables/<int:deliverable_id>/pay")
-@login_required
-def pay(deliverable_id):
-    d = load_deliverable(deliverable_id)
+@loaded(load_deliverable)
+def pay(d):
     alliance = d.contract.alliance
     if not can_record(current_user, alliance):
         abort(403)
@@ -173,19 +167,14 @@ def pay(deliverable_id):
         "pay_form")
 
 
-@bp.get("/ta-deliverables/<int:deliverable_id>/file")
-@login_required
-def deliverable_file(deliverable_id):
-    d = load_deliverable(deliverable_id)
-    if not d.file_sha256:
-        abort(404)
-    return uploads.send_stored(d.file_sha256, d.file_content_type, d.file_filename, as_attachment=False)
+bp.add_url_rule("/ta-deliverables/<int:deliverable_id>/file", "deliverable_file",
+                loaded(load_deliverable)(lambda d: stored(d, "file")))
 
 
 @bp.post("/ta-contracts/<int:contract_id>/close")
-@login_required
-def close(contract_id):
-    c, form = load_contract(contract_id), CloseForm()
+@loaded(load_contract)
+def close(c):
+    form = CloseForm()
     return form_action(form, lambda: svc.close_contract(c, from_form(CloseIn, request.form), current_user),
                        lambda status: _contract_page(c, status, close_form=form),
                        lambda result: success(_l("Contract closed and the provider rated."),

@@ -2,13 +2,13 @@
 (price and file), on the same blueprint as the other assistance pages."""
 from flask import abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..common import find
 from ..extensions import db
 from ..schemas import from_form
 from ..schemas.fields import form_values
-from ..web.forms import form_action, success
+from ..web.forms import form_action, loaded, success
 from . import selection as sel
 from .forms import OwnProposalForm
 from .models import Contract, Invitation, Provider, TermsOfReference
@@ -47,23 +47,25 @@ def _page(status=200, form=None, form_for=None):
                            results=_results(), form=form or OwnProposalForm(), form_for=form_for), status
 
 
-@bp.get("/ta-contracts")
-@login_required
-def my_contracts():
-    return _page()
+bp.add_url_rule("/ta-contracts", "my_contracts", loaded(None)(_page))
 
 
-@bp.post("/ta-invitations/<int:invitation_id>/proposal")
-@login_required
-def send_proposal(invitation_id):
-    """The invited provider sends its own proposal; anyone else (or another provider's invitation): 404."""
+def _own(invitation_id):
+    """The invitation of the provider the user is; anyone else (or another provider's invitation): 404."""
     invitation = find(Invitation, invitation_id)
     if invitation is None or not current_user.has_role("ta_provider") or invitation.provider.user_id != current_user.id:
         abort(404)
+    return invitation
+
+
+@bp.post("/ta-invitations/<int:invitation_id>/proposal")
+@loaded(_own)
+def send_proposal(invitation):
+    """The invited provider sends its own proposal."""
     form = OwnProposalForm()
     terms = db.session.get(TermsOfReference, invitation.terms_id)
     return form_action(form, lambda: sel.record_proposal(
                            terms, from_form(ProposalIn, form_values(form), provider_id=invitation.provider_id),
                            current_user, request.files.get("file")),
-                       lambda status: _page(status, form, invitation_id),
+                       lambda status: _page(status, form, invitation.id),
                        lambda result: success(_l("Your proposal was sent to the association."), url_for(".my_contracts")))

@@ -8,7 +8,7 @@ from ..common import get_or_404
 from ..extensions import db
 from ..schemas import from_form
 from ..schemas.fields import form_values
-from ..web.forms import form_action, options, success
+from ..web.forms import form_action, loaded, options, success
 from . import pdf
 from . import selection as sel
 from .forms import InviteForm, ProposalForm, ScoreForm, SelectForm, TermsForm
@@ -24,6 +24,12 @@ def _terms(alliance, terms_id):
     return get_or_404(TermsOfReference, terms_id, lambda t: t.alliance_id == alliance.id)
 
 
+def load_terms(alliance_id, terms_id):
+    """The alliance (``load_alliance``) and its terms of reference ``terms_id`` (another alliance's: 404)."""
+    alliance = load_alliance(alliance_id)
+    return alliance, _terms(alliance, terms_id)
+
+
 def _index_page(alliance, form, status=200):
     rows = db.session.execute(db.select(TermsOfReference).where(TermsOfReference.alliance_id == alliance.id)
                               .order_by(TermsOfReference.id)).scalars().all()
@@ -32,9 +38,8 @@ def _index_page(alliance, form, status=200):
 
 
 @bp.route(PREFIX, methods=["GET", "POST"])
-@login_required
-def selection(alliance_id):
-    alliance = load_alliance(alliance_id)
+@loaded(load_alliance)
+def selection(alliance):
     form = TermsForm().fill(alliance)
     if request.method == "GET":
         return _index_page(alliance, form)
@@ -58,11 +63,7 @@ def _terms_page(alliance, t, status=200, **forms):
                            score_form=forms.pop("score_form", None) or ScoreForm(), select_form=select_form), status
 
 
-@bp.get(PREFIX + "/<int:terms_id>")
-@login_required
-def terms(alliance_id, terms_id):
-    alliance = load_alliance(alliance_id)
-    return _terms_page(alliance, _terms(alliance, terms_id))
+bp.add_url_rule(PREFIX + "/<int:terms_id>", "terms", loaded(load_terms)(_terms_page))
 
 
 @bp.get(PREFIX + "/<int:terms_id>/pdf")
@@ -74,34 +75,33 @@ def terms_pdf(alliance_id, terms_id):
                     headers={"Content-Disposition": f'inline; filename="terms-of-reference-{t.id}.pdf"'})
 
 
-def _act(alliance_id, terms_id, form_name, form, call, message):
-    alliance = load_alliance(alliance_id)
-    t = _terms(alliance, terms_id)
+def _act(alliance, t, form_name, form, call, message):
+    """A write of the board on the terms ``t`` from their page: the page again with the form, or back to it."""
     return form_action(form, lambda: call(t), lambda status: _terms_page(alliance, t, status, **{form_name: form}),
-                       lambda result: success(message, url_for(".terms", alliance_id=alliance_id, terms_id=terms_id)),
+                       lambda result: success(message, url_for(".terms", alliance_id=alliance.id, terms_id=t.id)),
                        allowed=can_manage(current_user, alliance), invalid=lambda: abort(400))
 
 
 @bp.post(PREFIX + "/<int:terms_id>/invite")
-@login_required
-def invite(alliance_id, terms_id):
+@loaded(load_terms)
+def invite(alliance, t):
     form = InviteForm()
-    return _act(alliance_id, terms_id, "invite_form", form,
+    return _act(alliance, t, "invite_form", form,
                 lambda t: sel.invite(t, from_form(InvitationsIn, request.form), current_user), _l("Providers invited."))
 
 
 @bp.post(PREFIX + "/<int:terms_id>/proposals")
-@login_required
-def proposal(alliance_id, terms_id):
+@loaded(load_terms)
+def proposal(alliance, t):
     form = ProposalForm()
-    return _act(alliance_id, terms_id, "proposal_form", form,
+    return _act(alliance, t, "proposal_form", form,
                 lambda t: sel.record_proposal(t, from_form(ProposalIn, form_values(form)), current_user,
                                               request.files.get("file")), _l("Proposal recorded."))
 
 
 @bp.post(PREFIX + "/<int:terms_id>/proposals/<int:proposal_id>/score")
-@login_required
-def score(alliance_id, terms_id, proposal_id):
+@loaded(load_terms, "alliance_id", "terms_id")
+def score(alliance, t, proposal_id):
     form = ScoreForm()
 
     def call(t):
@@ -110,14 +110,14 @@ def score(alliance_id, terms_id, proposal_id):
             abort(404)
         sel.score(p, from_form(ScoreIn, request.form), current_user)
 
-    return _act(alliance_id, terms_id, "score_form", form, call, _l("Score saved."))
+    return _act(alliance, t, "score_form", form, call, _l("Score saved."))
 
 
 @bp.post(PREFIX + "/<int:terms_id>/select")
-@login_required
-def select(alliance_id, terms_id):
+@loaded(load_terms)
+def select(alliance, t):
     form = SelectForm()
-    return _act(alliance_id, terms_id, "select_form", form,
+    return _act(alliance, t, "select_form", form,
                 lambda t: sel.select(t, from_form(SelectionIn, request.form), current_user),
                 _l("Provider selected; the minutes are written."))
 

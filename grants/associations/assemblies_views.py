@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..uploads import send_stored
-from ..web.forms import form_action, success
+from ..web.forms import form_action, loaded, stored, success
 from ..web.pagination import paginate
 from . import assemblies
 from .assemblies_forms import AssemblyForm, decision_kind_options, decision_rows
@@ -16,26 +15,21 @@ from .permissions import can_register_assembly, can_view_assemblies
 from .views import bp, load
 
 
-def _readable(association_id):
-    """The association (404 when not visible) whose register the user may read (else 403)."""
+def _assembly(association_id, assembly_id):
+    """The association (404 when not visible) whose register the user may read (else 403) and its assembly
+    (another association's is a 404, even with a valid id)."""
     association = load(association_id)
     if not can_view_assemblies(current_user, association):
         abort(403)
-    return association
-
-
-def _assembly(association, assembly_id):
-    """Another association's assembly is a 404, even with a valid id."""
     assembly = db.session.get(Assembly, assembly_id)
     if assembly is None or assembly.association_id != association.id:
         abort(404)
-    return assembly
+    return association, assembly
 
 
 @bp.get("/<int:association_id>/assemblies")
-@login_required
-def assemblies_list(association_id):
-    association = _readable(association_id)
+@loaded(load, allowed=can_view_assemblies)
+def assemblies_list(association):
     page = paginate(sa.select(Assembly).where(Assembly.association_id == association.id)
                     .order_by(Assembly.held_on.desc(), Assembly.id.desc()))
     return render_template("associations/assemblies/index.html", association=association, page=page,
@@ -61,11 +55,8 @@ def _row_errors(exc, index_map):
 
 
 @bp.route("/<int:association_id>/assemblies/new", methods=["GET", "POST"])
-@login_required
-def new_assembly(association_id):
-    association = load(association_id)
-    if not can_register_assembly(current_user, association):
-        abort(403)
+@loaded(load, allowed=can_register_assembly)
+def new_assembly(association):
     form = AssemblyForm().fill()
     rows, filled = decision_rows(request.form)
     if request.method == "GET":
@@ -87,21 +78,14 @@ def new_assembly(association_id):
 
 
 @bp.get("/<int:association_id>/assemblies/<int:assembly_id>")
-@login_required
-def assembly(association_id, assembly_id):
-    association = _readable(association_id)
-    the_assembly = _assembly(association, assembly_id)
+@loaded(_assembly)
+def assembly(association, the_assembly):
     return render_template("associations/assemblies/detail.html", association=association, a=the_assembly,
                            kinds=assemblies.KIND_LABELS, decision_kinds=assemblies.DECISION_LABELS)
 
 
-@bp.get("/<int:association_id>/assemblies/<int:assembly_id>/minutes")
-@login_required
-def assembly_minutes(association_id, assembly_id):
-    """The minutes file: only to those who may read the register."""
-    the_assembly = _assembly(_readable(association_id), assembly_id)
-    return send_stored(the_assembly.minutes_sha256, the_assembly.minutes_content_type, the_assembly.minutes_filename,
-                       as_attachment=False)
+bp.add_url_rule("/<int:association_id>/assemblies/<int:assembly_id>/minutes", "assembly_minutes",
+                loaded(_assembly)(lambda association, the_assembly: stored(the_assembly, "minutes")))
 
 
 @bp.get("/assembly-decisions/<int:decision_id>")

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, FileField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from ..web.forms import options
+from ..web.forms import QueryForm, options
 
 YEAR = Regexp(r"^\s*\d{4}\s*$", message=_l("Enter a year such as 1975."))
 HECTARES = Regexp(r"^\s*\d{1,5}([.,]\d{1,2})?\s*$", message=_l("Enter the hectares as a number such as 2.5."))
@@ -82,11 +82,8 @@ class BuyerForm(FlaskForm):
         return {key: getattr(self, key).data for key in self.FIELDS}
 
 
-class SearchForm(FlaskForm):
+class SearchForm(QueryForm):
     """The GET filters of a list (no CSRF: reading only)."""
-
-    class Meta:
-        csrf = False
 
     q = StringField(_l("Search"), validators=[Optional()])
     region = SelectField(_l("Region"), validators=[Optional()])

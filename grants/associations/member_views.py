@@ -3,19 +3,19 @@ region and admins; masked for auditors; counts only for everyone else. Every cha
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import audit
 from .permissions import can_manage_members, can_view_members, members_masked
 from ..errors import DomainError
 from ..extensions import db
 from ..web.edge import write_on_read
-from ..web.forms import form_action, success
+from ..web.forms import download, form_action, loaded, matching, success
 from ..web.pagination import paginate
 from . import importing, services
 from .forms import ImportForm, MemberForm, SearchForm
 from .models import Member
-from .views import _form_status, _unchanged, bp, like, load
+from .views import _form_status, _unchanged, bp, load
 
 
 def _load_member(association, member_id):
@@ -32,17 +32,17 @@ def _audit_view(association, data):
     write_on_read(essential=True)  # the edge commits it, or the page is not shown
 
 
-def _managed(association_id):
+def _managed_member(association_id, member_id):
+    """The association whose members the user manages (404 when not visible, else 403) and its member."""
     association = load(association_id)
     if not can_manage_members(current_user, association):
         abort(403)
-    return association
+    return association, _load_member(association, member_id)
 
 
 @bp.get("/<int:association_id>/members")
-@login_required
-def members(association_id):
-    association = load(association_id)
+@loaded(load)
+def members(association):
     show_list = can_view_members(current_user, association)
     masked = members_masked(current_user, association)
     form = SearchForm(request.args)
@@ -51,10 +51,8 @@ def members(association_id):
         query = sa.select(Member).where(Member.association_id == association.id).order_by(Member.full_name,
                                                                                           Member.id)
         q = (form.q.data or "").strip()[:100]
-        if q and not masked:  # searching names would let a masked reader find out who is a member
-            pattern = like(q)
-            query = query.where(sa.or_(sa.func.lower(Member.full_name).like(pattern, escape="\\"),
-                                       sa.func.lower(Member.national_id).like(pattern, escape="\\")))
+        if not masked:  # searching names would let a masked reader find out who is a member
+            query = matching(query, q, Member.full_name, Member.national_id)
         page = paginate(query)
         rows = [services.masked_member(m) if masked else m for m in page.items]
         if not masked and rows:
@@ -72,9 +70,8 @@ def _member_page(form, association, member, status):
 
 
 @bp.route("/<int:association_id>/members/new", methods=["GET", "POST"])
-@login_required
-def new_member(association_id):
-    association = _managed(association_id)
+@loaded(load, allowed=can_manage_members)
+def new_member(association):
     form = MemberForm()
 
     def added(member):
@@ -89,10 +86,8 @@ def new_member(association_id):
 
 
 @bp.route("/<int:association_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_member(association_id, member_id):
-    association = _managed(association_id)
-    member = _load_member(association, member_id)
+@loaded(_managed_member)
+def edit_member(association, member):
     form = MemberForm(obj=member if request.method == "GET" else None)
     if request.method == "GET":
         form.birth_year.data = str(member.birth_year or "")
@@ -109,10 +104,9 @@ def edit_member(association_id, member_id):
 
 
 @bp.post("/<int:association_id>/members/<int:member_id>/remove")
-@login_required
-def remove_member(association_id, member_id):
-    association = _managed(association_id)
-    member = _load_member(association, member_id)
+@loaded(_managed_member)
+def remove_member(association, member):
+    member_id = member.id
     name = member.full_name
     try:
         outcome = services.remove_member(member, current_user)
@@ -136,9 +130,8 @@ def _import_page(form, association, status, report=None, member_file=None):
 
 
 @bp.route("/<int:association_id>/members/import", methods=["GET", "POST"])
-@login_required
-def import_members(association_id):
-    association = _managed(association_id)
+@loaded(load, allowed=can_manage_members)
+def import_members(association):
     form = ImportForm()
     if request.method == "GET" or not form.validate_on_submit():
         return _import_page(form, association, 200 if request.method == "GET" else 400)
@@ -157,19 +150,15 @@ def import_members(association_id):
 
 
 @bp.get("/import-template.csv")
-@login_required
+@loaded(None)
 def import_template():
-    return Response(importing.template_csv(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="plantilla-socios.csv"'})
+    return download(importing.template_csv(), "plantilla-socios.csv", "text/csv", inline=False)
 
 
 @bp.get("/<int:association_id>/members/export.csv")
-@login_required
-def export_members(association_id):
+@loaded(load, allowed=can_view_members)
+def export_members(association):
     """The members as CSV. Personal data leaves the system here, so every export is audited."""
-    association = load(association_id)
-    if not can_view_members(current_user, association):
-        abort(403)
     masked = members_masked(current_user, association)
     rows = db.session.execute(sa.select(Member).where(Member.association_id == association.id)
                               .order_by(Member.full_name, Member.id)).scalars().all()

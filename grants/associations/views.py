@@ -1,7 +1,7 @@
 """Association pages: the registry (list, create, edit, detail) and the buyers. The member pages
 (personal data) are in ``member_views.py`` on the same blueprint."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -9,7 +9,7 @@ from ..accounts.models import Membership, User
 from ..common import get_or_404
 from ..errors import StaleVersion, ValidationFailed, Violation
 from ..extensions import db
-from ..web.forms import form_action, options, success
+from ..web.forms import form_action, loaded, matching, options, success
 from ..web.pagination import paginate
 from ..workflows import rules
 from . import assemblies, hooks, services
@@ -24,11 +24,6 @@ bp = Blueprint("associations", __name__, url_prefix="/associations")
 def load(association_id):
     """The association, or 404 when it does not exist or the user may not see it (no leak)."""
     return get_or_404(Association, association_id, lambda a: can_view_association(current_user, a))
-
-
-def like(text):
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @bp.get("/")
@@ -49,12 +44,7 @@ def index():
         query = query.where(Association.region == form.region.data)
     if form.level.data in ("1", "2", "3"):
         query = query.where(Association.level == int(form.level.data))
-    q = (form.q.data or "").strip()[:100]
-    if q:
-        pattern = like(q)
-        query = query.where(sa.or_(sa.func.lower(Association.name).like(pattern, escape="\\"),
-                                   sa.func.lower(Association.legal_id).like(pattern, escape="\\"),
-                                   sa.func.lower(Association.tax_id).like(pattern, escape="\\")))
+    query = matching(query, form.q.data, Association.name, Association.legal_id, Association.tax_id)
     page = paginate(query, scalars=False)
     return render_template("associations/index.html", page=page, form=form,
                            can_create=can_create_association(current_user),
@@ -105,10 +95,8 @@ def _form_status():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@loaded(None, allowed=can_create_association)
 def new():
-    if not can_create_association(current_user):
-        abort(403)
     form = AssociationForm()
     _form_choices(form)
     if request.method == "GET" and len(current_user.regions) == 1 and not current_user.has_role("admin"):
@@ -131,11 +119,8 @@ def _form_page(form, association, status):
 
 
 @bp.route("/<int:association_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(association_id):
-    association = load(association_id)
-    if not can_edit_association(current_user, association):
-        abort(403)
+@loaded(load, allowed=can_edit_association)
+def edit(association):
     form = AssociationForm(obj=association if request.method == "GET" else None)
     _form_choices(form, association)
     if request.method == "GET":
@@ -155,9 +140,8 @@ def edit(association_id):
 
 
 @bp.get("/<int:association_id>")
-@login_required
-def detail(association_id):
-    association = load(association_id)
+@loaded(load)
+def detail(association):
     officers = db.session.execute(
         sa.select(Membership).join(User, User.id == Membership.user_id)
         .where(Membership.association_id == association.id, Membership.role.in_(("board", "treasurer")),
@@ -181,27 +165,18 @@ def detail(association_id):
 # ---- buyers ---------------------------------------------------------------------------------------
 
 @bp.get("/buyers")
-@login_required
+@loaded(None, allowed=can_view_buyers)
 def buyers():
-    if not can_view_buyers(current_user):
-        abort(403)
     form = SearchForm(request.args)
-    query = sa.select(Buyer).order_by(Buyer.name, Buyer.id)
-    q = (form.q.data or "").strip()[:100]
-    if q:
-        pattern = like(q)
-        query = query.where(sa.or_(sa.func.lower(Buyer.name).like(pattern, escape="\\"),
-                                   sa.func.lower(Buyer.tax_id).like(pattern, escape="\\"),
-                                   sa.func.lower(Buyer.city).like(pattern, escape="\\")))
+    query = matching(sa.select(Buyer).order_by(Buyer.name, Buyer.id), form.q.data, Buyer.name, Buyer.tax_id,
+                     Buyer.city)
     return render_template("associations/buyers.html", page=paginate(query), form=form,
                            can_create=can_manage_buyers(current_user))
 
 
 @bp.route("/buyers/new", methods=["GET", "POST"])
-@login_required
+@loaded(None, allowed=can_manage_buyers)
 def new_buyer():
-    if not can_manage_buyers(current_user):
-        abort(403)
     form = BuyerForm()
     return form_action(form, lambda: services.create_buyer(form.data_for_service(), current_user),
                        lambda status: (render_template("associations/buyer_form.html", form=form), status),
@@ -211,11 +186,8 @@ def new_buyer():
 
 
 @bp.get("/buyers/<int:buyer_id>")
-@login_required
-def buyer(buyer_id):
-    if not can_view_buyers(current_user):
-        abort(404)
-    the_buyer = get_or_404(Buyer, buyer_id)
+@loaded(lambda buyer_id: get_or_404(Buyer, buyer_id, lambda b: can_view_buyers(current_user)))
+def buyer(the_buyer):
     alliances = hooks.alliances_of_buyer(the_buyer, current_user)
     return render_template("associations/buyer_detail.html", buyer=the_buyer, alliances=alliances)
 

@@ -4,12 +4,12 @@ may see the alliance reads it (members read, never write); another association's
 load, check, one service, commit. Registered on the closeout blueprint (imported by ``closeout/views.py``)."""
 from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_view_alliance
 from ..common import get_or_404
-from ..web.forms import form_action, success
+from ..web.forms import form_action, loaded, success
 from . import followups
 from .followups_forms import FollowUpForm
 from .views import bp
@@ -34,14 +34,13 @@ def _page(alliance, form=None, status=200):
 
 
 @bp.route("/follow-ups", methods=["GET", "POST"], endpoint="follow_ups")
-@login_required
-def follow_ups(alliance_id):
-    alliance = load(alliance_id)
+@loaded(load)
+def follow_ups(alliance):
     if request.method == "GET":
         return _page(alliance)
     form = FollowUpForm()
     return form_action(form, lambda: followups.record_follow_up(alliance, form.data_for_service(), current_user),
                        lambda status: _page(alliance, form, status),
                        lambda fu: success(_l("The follow-up of year %(year)s was recorded.", year=fu.year),
-                                          url_for(".follow_ups", alliance_id=alliance_id, _anchor=f"follow-up-{fu.year}")),
+                                          url_for(".follow_ups", alliance_id=alliance.id, _anchor=f"follow-up-{fu.year}")),
                        allowed=followups.may_record(current_user, alliance))

@@ -2,11 +2,10 @@
 fund (finance officer or officer), the officer's evaluation, the checks of the close and the closeout report
 (PDF). The alliance page shows the closeout section (``closeout/_alliance_section.html``) through
 ``closeout_summary``. Thin: load (404), check access, one service, commit."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from .. import uploads
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_view_alliance
 from ..alliances.services import take_action
@@ -17,7 +16,7 @@ from ..extensions import db
 from ..alliances.catalog import GROUPS
 from ..schemas import from_form
 from ..schemas.fields import form_values
-from ..web.forms import form_action, success
+from ..web.forms import download, form_action, loaded, stored, success
 from ..workflows import ALLIANCE
 from . import pdf, services
 from .forms import ActionForm, EvaluationForm, FinalReportForm, MoveToFundForm, RefundForm
@@ -108,16 +107,12 @@ def _field_errors(exc):
     return out
 
 
-@bp.get("/closeout")
-@login_required
-def page(alliance_id):
-    return _page(load(alliance_id))
+bp.add_url_rule("/closeout", "page", loaded(load)(_page))
 
 
 @bp.post("/closeout/final-report")
-@login_required
-def final_report(alliance_id):
-    alliance = load(alliance_id)
+@loaded(load)
+def final_report(alliance):
     form, errors = FinalReportForm(), {}
 
     def refused(exc):
@@ -133,51 +128,41 @@ def final_report(alliance_id):
         allowed=services.can_edit_final_report(current_user, alliance), on_error=refused)
 
 
-def _submit(alliance_id, allowed, form, form_key, call, message, anchor):
-    """The officer's forms of this page: load, check, validate, one service, redirect; a refusal shows the page
-    again with the form as typed."""
-    alliance = load(alliance_id)
-    return form_action(form, lambda: call(alliance, form), lambda status: _page(alliance, status, **{form_key: form}),
+def _submit(alliance, allowed, form, form_key, service, schema, message, anchor, **extra):
+    """The officer's forms of this page: check, validate, ``service(alliance, body, user, **extra)`` with the form
+    read as ``schema``, redirect; a refusal shows the page again with the form as typed."""
+    return form_action(form, lambda: service(alliance, from_form(schema, form_values(form)), current_user, **extra),
+                       lambda status: _page(alliance, status, **{form_key: form}),
                        lambda result: success(message, url_for(".page", alliance_id=alliance.id, _anchor=anchor)),
                        allowed=allowed(current_user, alliance))
 
 
 @bp.post("/closeout/evaluation")
-@login_required
-def evaluation(alliance_id):
-    def call(alliance, form):
-        services.save_evaluation(alliance, from_form(EvaluationIn, form_values(form)), current_user)
-
-    return _submit(alliance_id, services.can_evaluate, EvaluationForm(), "evaluation_form", call,
-                   _l("The evaluation was saved."), "evaluation")
+@loaded(load)
+def evaluation(alliance):
+    return _submit(alliance, services.can_evaluate, EvaluationForm(), "evaluation_form", services.save_evaluation,
+                   EvaluationIn, _l("The evaluation was saved."), "evaluation")
 
 
 @bp.post("/closeout/refunds")
-@login_required
-def refund(alliance_id):
-    def call(alliance, form):
-        services.record_refund(alliance, from_form(RefundIn, form_values(form)), current_user,
-                               proof=request.files.get("proof"))
-
-    return _submit(alliance_id, services.can_settle, RefundForm(), "refund_form", call,
-                   _l("The refund was recorded."), "money")
+@loaded(load)
+def refund(alliance):
+    return _submit(alliance, services.can_settle, RefundForm(), "refund_form", services.record_refund, RefundIn,
+                   _l("The refund was recorded."), "money", proof=request.files.get("proof"))
 
 
 @bp.post("/closeout/revolving-fund")
-@login_required
-def move_to_fund(alliance_id):
-    def call(alliance, form):
-        services.move_to_fund(alliance, from_form(MoveIn, form_values(form)), current_user)
-
-    return _submit(alliance_id, services.can_settle, MoveToFundForm(prefix="move"), "move_form", call,
-                   _l("The money was moved to the association's revolving fund."), "money")
+@loaded(load)
+def move_to_fund(alliance):
+    return _submit(alliance, services.can_settle, MoveToFundForm(prefix="move"), "move_form", services.move_to_fund,
+                   MoveIn, _l("The money was moved to the association's revolving fund."), "money")
 
 
 @bp.post("/closeout/transition")
-@login_required
-def transition(alliance_id):
+@loaded(load)
+def transition(alliance):
     """``submit_final_report`` (board) or ``close`` (officer) through the alliance workflow."""
-    alliance = load(alliance_id)
+    alliance_id = alliance.id
     form = ActionForm()
     if not form.validate_on_submit() or form.action.data not in ACTIONS:
         abort(400)
@@ -201,23 +186,18 @@ def transition(alliance_id):
 
 
 @bp.get("/closeout/refunds/<int:refund_id>/proof")
-@login_required
-def refund_proof(alliance_id, refund_id):
-    alliance = load(alliance_id)
-    row = db.session.get(Refund, refund_id)
-    if row is None or row.alliance_id != alliance.id or not row.proof_sha256:
-        abort(404)
-    return uploads.send_stored(row.proof_sha256, row.proof_content_type, row.proof_filename)
+@loaded(load, "alliance_id")
+def refund_proof(alliance, refund_id):
+    row = get_or_404(Refund, refund_id, lambda row: row.alliance_id == alliance.id)
+    return stored(row, "proof", as_attachment=True)
 
 
 @bp.get("/documents/closeout")
-@login_required
-def document(alliance_id):
+@loaded(load)
+def document(alliance):
     """The closeout report (PDF): from the submission of the final report on."""
-    alliance = load(alliance_id)
     if alliance.state not in ("closing", "closed"):
         abort(404)
-    return Response(pdf.closeout_pdf(alliance), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{alliance.code}-cierre.pdf"'})
+    return download(pdf.closeout_pdf(alliance), f"{alliance.code}-cierre.pdf")
 
 from . import followups_views  # noqa: E402,F401  (the follow-ups page after the closing, on this blueprint)

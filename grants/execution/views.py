@@ -3,16 +3,17 @@
 
 Every member of the association reads (social control); its treasurer and board write; the officer of
 the region approves or observes reports. Another association's alliance answers 404."""
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+import functools
 
-from .. import uploads
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
 from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError, Violation
 from ..extensions import db
 from ..schemas import from_form
-from ..web.forms import form_action
+from ..web.forms import form_action, loaded, stored, success
 from ..web.pagination import paginate
 from .permissions import can_record, can_view_execution
 from .schemas import VoidIn
@@ -37,6 +38,20 @@ def load_child(model, alliance_id, ident):
     return alliance, _child(model, alliance, ident)
 
 
+def child(model):
+    """The load (for ``loaded``) of the alliance's ``model`` object: ``(alliance, object)``, else 404."""
+    return functools.partial(load_child, model)
+
+
+def file_pages(path, model, name, endpoint, thumbnail=True):
+    """The pages of the file ``name`` of the alliance's ``model`` objects (``stored``): ``path`` (``endpoint``)
+    and, with ``thumbnail``, its thumbnail (``path``/thumbnail, ``endpoint``_thumbnail)."""
+    bp.add_url_rule(path, endpoint, loaded(child(model))(lambda alliance, obj: stored(obj, name)), methods=["GET"])
+    if thumbnail:
+        bp.add_url_rule(f"{path}/thumbnail", f"{endpoint}_thumbnail",
+                        loaded(child(model))(lambda alliance, obj: stored(obj, name, thumbnail=True)), methods=["GET"])
+
+
 def listing(alliance, template, model, *order, rows="rows", paged=False, context=dict):
     """The ``page(status)`` of one of the alliance's lists: ``template`` with its ``model`` rows in ``order`` (as
     ``rows``; with ``paged``, one page of them and the pager as ``page``), whether the user records the execution
@@ -54,6 +69,21 @@ def listing(alliance, template, model, *order, rows="rows", paged=False, context
 
 
 # The one write skeleton of the execution pages (grants.web.forms.form_action)
+
+
+def listed(alliance, endpoint, message):
+    """Back to the alliance's list ``endpoint`` with ``message`` as the success (a write from that list)."""
+    return success(message, url_for(endpoint, alliance_id=alliance.id))
+
+
+def record(alliance, form_class, service, schema, page, done, file=None):
+    """A new record of the alliance from the page of its list (``write``): the form ``form_class`` (filled with
+    the alliance's choices), ``service(alliance, body, user[, the uploaded file])`` with the form read as
+    ``schema``; ``page(alliance, form)`` the list and the form."""
+    form = form_class().fill(alliance)
+    files = (request.files.get(file),) if file else ()
+    return write(alliance, form, lambda: service(alliance, from_form(schema, form.values()), current_user, *files),
+                 page(alliance, form), done)
 
 
 def write(alliance, form, call, page, done, *, any_role=False, **options):
@@ -93,17 +123,6 @@ def sent_version(form):
     return form.version.data if (form.version.data or "").isdigit() else None
 
 
-def stored(obj, name, thumbnail=False):
-    """The file ``name`` of ``obj`` (its columns ``<name>_sha256``, ``_content_type``, ``_filename``) shown in the
-    browser, or its thumbnail; 404 when there is none."""
-    sha256, content_type = getattr(obj, f"{name}_sha256"), getattr(obj, f"{name}_content_type")
-    if not sha256:
-        abort(404)
-    if thumbnail:
-        return uploads.send_thumbnail(sha256, content_type)
-    return uploads.send_stored(sha256, content_type, getattr(obj, f"{name}_filename"), as_attachment=False)
-
-
 def void_body(form):
     """The ``VoidIn`` of a void form (an expense's, a contribution's): the reason and the version read."""
     return from_form(VoidIn, {"reason": form.reason.data}, version=sent_version(form))
@@ -120,9 +139,8 @@ def execution_helpers():
 
 
 @bp.get("")
-@login_required
-def overview(alliance_id):
-    alliance = load_alliance(alliance_id)
+@loaded(load_alliance)
+def overview(alliance):
     return render_template("execution/overview.html", alliance=alliance, g_=glance(alliance),
                            can_write=can_record(current_user, alliance))
 

@@ -2,7 +2,7 @@
 the officer (requested tranches) and the finance officer (approved tranches to pay). The alliance page shows
 the funding section (``funding/_alliance_section.html``) through ``funding_summary``."""
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -15,7 +15,7 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..schemas import from_form
-from ..web.forms import flash_violations, show_errors
+from ..web.forms import download, flash_violations, loaded, show_errors
 from ..web.pagination import paginate
 from ..workflows.tranche import TRANCHE
 from . import guards, pdf, services
@@ -60,23 +60,20 @@ def funding_helpers():
 
 # the agreement -------------------------------------------------------------------------------------------
 
-def _pdf(data, name):
-    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+def _document(path, endpoint, load, available, build, filename):
+    """A PDF of the funding stage (``build(obj)``, shown as ``filename(obj)``) of the object ``load`` finds: 404
+    until it is ``available(obj)``."""
+    bp.add_url_rule(path, endpoint, loaded(load, allowed=lambda user, obj: available(obj), refused=404)(
+        lambda obj: download(build(obj), filename(obj))))
 
 
-@bp.get("/alliances/<int:alliance_id>/agreement.pdf")
-@login_required
-def agreement(alliance_id):
-    alliance = load_alliance(alliance_id)
-    if not services.agreement_available(alliance):
-        abort(404)
-    return _pdf(pdf.agreement_pdf(alliance), f"{alliance.code}-convenio.pdf")
+_document("/alliances/<int:alliance_id>/agreement.pdf", "agreement", load_alliance, services.agreement_available,
+          pdf.agreement_pdf, lambda alliance: f"{alliance.code}-convenio.pdf")
 
 
 @bp.post("/alliances/<int:alliance_id>/signed-agreement")
-@login_required
-def upload_signed(alliance_id):
-    alliance = load_alliance(alliance_id)
+@loaded(load_alliance)
+def upload_signed(alliance):
     form = SignedAgreementForm()
     if not form.validate_on_submit():
         abort(400)
@@ -104,9 +101,9 @@ def _tranche_page(tranche, form, status=200):
 
 
 @bp.route("/alliances/<int:alliance_id>/tranches/<int:number>", methods=["GET", "POST"])
-@login_required
-def tranche(alliance_id, number):
-    tranche = load_tranche(alliance_id, number)
+@loaded(load_tranche)
+def tranche(tranche):
+    alliance_id, number = tranche.alliance_id, tranche.number
     form = TrancheActionForm()
     if request.method == "GET":
         return _tranche_page(tranche, form)
@@ -128,22 +125,12 @@ def tranche(alliance_id, number):
     return redirect(url_for(".tranche", alliance_id=alliance_id, number=number))
 
 
-@bp.get("/alliances/<int:alliance_id>/tranches/<int:number>/request.pdf")
-@login_required
-def request_letter(alliance_id, number):
-    tranche = load_tranche(alliance_id, number)
-    if tranche.flow is None or tranche.flow.requested_at is None:
-        abort(404)
-    return _pdf(pdf.request_letter_pdf(tranche), f"{tranche.alliance.code}-solicitud-{tranche.number}.pdf")
-
-
-@bp.get("/alliances/<int:alliance_id>/tranches/<int:number>/order.pdf")
-@login_required
-def disbursement_order(alliance_id, number):
-    tranche = load_tranche(alliance_id, number)
-    if tranche.state != "disbursed":
-        abort(404)
-    return _pdf(pdf.disbursement_order_pdf(tranche), f"{tranche.alliance.code}-orden-{tranche.number}.pdf")
+_document("/alliances/<int:alliance_id>/tranches/<int:number>/request.pdf", "request_letter", load_tranche,
+          lambda t: t.flow is not None and t.flow.requested_at is not None, pdf.request_letter_pdf,
+          lambda t: f"{t.alliance.code}-solicitud-{t.number}.pdf")
+_document("/alliances/<int:alliance_id>/tranches/<int:number>/order.pdf", "disbursement_order", load_tranche,
+          lambda t: t.state == "disbursed", pdf.disbursement_order_pdf,
+          lambda t: f"{t.alliance.code}-orden-{t.number}.pdf")
 
 
 # queues --------------------------------------------------------------------------------------------------

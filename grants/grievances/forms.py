@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FileField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..web.forms import options
+from ..web.forms import QueryForm, options
 from ..workflows.grievance import STATES
 from .models import CATEGORIES
 
@@ -29,17 +29,11 @@ class GrievanceForm(FlaskForm):
                 "anonymous": bool(self.anonymous.data), "contact": (self.contact.data or "").strip() or None}
 
 
-class TrackForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET form: nothing changes
-
+class TrackForm(QueryForm):
     code = StringField(_l("Tracking code"), validators=[Optional(), Length(max=40)])
 
 
-class FilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class FilterForm(QueryForm):
     state = SelectField(_l("State"), validate_choice=False)
     category = SelectField(_l("Category"), validate_choice=False)
     region = SelectField(_l("Region"), validate_choice=False)

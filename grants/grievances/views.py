@@ -3,15 +3,15 @@
 grievance officers and admins: the list with filters, its XLSX export, the detail with the actions and the
 supervision flag, the attachment. Anyone else gets 403 on the list and 404 on a grievance (no leak)."""
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..associations.models import Association
 from ..common import find, get_or_404
 from ..extensions import db
 from ..uploads import send_stored
-from ..web.forms import button_action, form_action
+from ..web.forms import XLSX, button_action, download, form_action, loaded
 from ..web.pagination import paginate
 from ..workflows.grievance import STATES
 from . import services
@@ -98,29 +98,21 @@ def _filters():
     return form, conds
 
 
-def _require_staff():
-    if not can_list(current_user):
-        abort(403)
-
-
 @bp.get("")
-@login_required
+@loaded(None, allowed=can_list)
 def index():
-    _require_staff()
     form, conds = _filters()
     page = paginate(sa.select(Grievance).where(*conds).order_by(Grievance.received_at.desc(), Grievance.id.desc()))
     return render_template("grievances/index.html", page=page, form=form, overdue=services.is_overdue)
 
 
 @bp.get("/export.xlsx")
-@login_required
+@loaded(None, allowed=can_list)
 def export():
-    _require_staff()
     _form, conds = _filters()
     rows = db.session.execute(sa.select(Grievance).where(*conds).order_by(Grievance.id)).scalars().all()
     body = grievances_xlsx(rows, with_reporter=can_see_reporter(current_user))
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": 'attachment; filename="grievances.xlsx"'})
+    return download(body, "grievances.xlsx", XLSX, inline=False)
 
 
 def load(grievance_id):
@@ -129,37 +121,33 @@ def load(grievance_id):
 
 
 @bp.get("/<int:grievance_id>")
-@login_required
-def detail(grievance_id):
-    g = load(grievance_id)
+@loaded(load)
+def detail(g):
     return render_template("grievances/detail.html", g=g, actions=services.available(g, current_user),
                            overdue=services.is_overdue(g), see_reporter=can_see_reporter(current_user))
 
 
 @bp.post("/<int:grievance_id>/transitions")
-@login_required
-def transition(grievance_id):
-    g = load(grievance_id)
+@loaded(load)
+def transition(g):
     action = request.form.get("action", "")[:40]
     data = {k: request.form.get(k, "") for k in ("resolution", "reason") if k in request.form}
     return button_action(lambda: services.transition(g, action, current_user, data),
-                         url_for("grievances.detail", grievance_id=grievance_id),
+                         url_for("grievances.detail", grievance_id=g.id),
                          lambda t: _l("Done: %(label)s.", label=t.label))
 
 
 @bp.post("/<int:grievance_id>/supervision")
-@login_required
-def supervision(grievance_id):
-    g = load(grievance_id)
+@loaded(load)
+def supervision(g):
     return button_action(lambda: services.flag_supervision(g, current_user, on=request.form.get("on") != "0"),
-                         url_for("grievances.detail", grievance_id=grievance_id),
+                         url_for("grievances.detail", grievance_id=g.id),
                          _l("The supervision request was saved."))
 
 
 @bp.get("/<int:grievance_id>/attachment")
-@login_required
-def attachment(grievance_id):
-    g = load(grievance_id)
+@loaded(load)
+def attachment(g):
     if not g.attachment_sha256:
         abort(404)
     return send_stored(g.attachment_sha256, g.attachment_type, g.attachment_name)

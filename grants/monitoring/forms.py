@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FileField, Form, FormField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..web.forms import options
+from ..web.forms import QueryForm, options
 from .models import RATINGS
 
 ACTION_ROWS = 3
@@ -69,9 +69,6 @@ class ActionForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
 
 
-class AlertFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class AlertFilterForm(QueryForm):
     code = SelectField(_l("Alert"), validate_choice=False)
     region = SelectField(_l("Region"), validate_choice=False)

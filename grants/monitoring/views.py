@@ -3,7 +3,7 @@ supervision visits with photos and follow-up actions (/alliances/<id>/monitoring
 page (/monitoring/alerts) is in views_alerts.py. An alliance the user may not see: 404."""
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from .. import uploads
@@ -13,7 +13,7 @@ from ..common import get_or_404
 from ..extensions import db
 from ..schemas import from_form
 from ..schemas.fields import form_values
-from ..web.forms import form_action, success
+from ..web.forms import form_action, loaded, success
 from ..web.idempotency import idempotent
 from ..workflows.follow_up import FOLLOW_UP
 from . import services as svc
@@ -36,6 +36,12 @@ def load_visit(alliance, visit_id):
     if visit.alliance_id != alliance.id:
         abort(404)
     return visit
+
+
+def _with_visit(alliance_id, visit_id):
+    """The alliance (``load_alliance``) and its visit ``visit_id`` (another alliance's: 404)."""
+    alliance = load_alliance(alliance_id)
+    return alliance, load_visit(alliance, visit_id)
 
 
 @bp.app_context_processor
@@ -73,10 +79,9 @@ def _indicators_page(alliance, form, status=200):
 
 
 @bp.route("/alliances/<int:alliance_id>/monitoring/indicators", methods=["GET", "POST"])
-@login_required
+@loaded(load_alliance)
 @idempotent
-def indicators(alliance_id):
-    alliance = load_alliance(alliance_id)
+def indicators(alliance):
     form = ValueForm().fill(alliance.indicators)
     if request.method == "GET":
         wanted = (request.args.get("indicator") or "").strip()[:12]
@@ -110,9 +115,8 @@ def _visits_page(alliance, form, status=200):
 
 
 @bp.route("/alliances/<int:alliance_id>/monitoring/visits", methods=["GET", "POST"])
-@login_required
-def visits(alliance_id):
-    alliance = load_alliance(alliance_id)
+@loaded(load_alliance)
+def visits(alliance):
     form = VisitForm().fill()
     if request.method == "GET":
         return _visits_page(alliance, form)
@@ -142,18 +146,13 @@ def _visit_page(alliance, visit, status=200, failed=None, action_form=None, phot
                                     for a in visit.actions} if alliance.state in MONITORED else {}), status
 
 
-@bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>")
-@login_required
-def visit(alliance_id, visit_id):
-    alliance = load_alliance(alliance_id)
-    return _visit_page(alliance, load_visit(alliance, visit_id))
+bp.add_url_rule("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>", "visit",
+                loaded(_with_visit)(_visit_page))
 
 
 @bp.post("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos")
-@login_required
-def add_photo(alliance_id, visit_id):
-    alliance = load_alliance(alliance_id)
-    v = load_visit(alliance, visit_id)
+@loaded(_with_visit)
+def add_photo(alliance, v):
     form = PhotoForm()
     return form_action(form, lambda: visit_svc.add_photo(v, request.files.get("photo"), current_user,
                                                          from_form(PhotoIn, {"caption": form.caption.data})),
@@ -170,31 +169,27 @@ def _load_photo(alliance_id, visit_id, photo_id):
 
 
 @bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>")
-@login_required
-def photo(alliance_id, visit_id, photo_id):
-    p = _load_photo(alliance_id, visit_id, photo_id)
+@loaded(_load_photo)
+def photo(p):
     return uploads.send_stored(p.sha256, p.content_type, p.filename, as_attachment=False)
 
 
-@bp.get("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>/thumbnail")
-@login_required
-def photo_thumbnail(alliance_id, visit_id, photo_id):
-    p = _load_photo(alliance_id, visit_id, photo_id)
-    return uploads.send_thumbnail(p.sha256, p.content_type)
+bp.add_url_rule("/alliances/<int:alliance_id>/monitoring/visits/<int:visit_id>/photos/<int:photo_id>/thumbnail",
+                "photo_thumbnail", loaded(_load_photo)(lambda p: uploads.send_thumbnail(p.sha256, p.content_type)))
 
 
-def load_action(alliance, action_id):
+def load_action(alliance_id, action_id):
+    """The alliance (``load_alliance``) and its follow-up action ``action_id`` (another alliance's: 404)."""
+    alliance = load_alliance(alliance_id)
     a = get_or_404(FollowUpAction, action_id)
     if a.alliance_id != alliance.id:
         abort(404)
-    return a
+    return alliance, a
 
 
 @bp.post("/alliances/<int:alliance_id>/monitoring/actions/<int:action_id>")
-@login_required
-def act(alliance_id, action_id):
-    alliance = load_alliance(alliance_id)
-    a = load_action(alliance, action_id)
+@loaded(load_action)
+def act(alliance, a):
     name = request.form.get("action", "")
     if name not in FOLLOW_UP.by_name:
         abort(400)
@@ -211,10 +206,8 @@ def act(alliance_id, action_id):
 
 
 @bp.get("/alliances/<int:alliance_id>/monitoring/actions/<int:action_id>/evidence")
-@login_required
-def evidence(alliance_id, action_id):
-    alliance = load_alliance(alliance_id)
-    a = load_action(alliance, action_id)
+@loaded(load_action)
+def evidence(alliance, a):
     if not a.evidence_sha256:
         abort(404)
     return uploads.send_stored(a.evidence_sha256, a.evidence_content_type, a.evidence_filename or "evidence")

@@ -1,11 +1,11 @@
 """The alerts page (/monitoring/alerts): officers (their regions), admins and auditors; filter by code and
 region, a page at a time, each alert linking to its alliance."""
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..alliances import alerts
-from ..web.forms import options
+from ..web.forms import loaded, options
 from ..web.pagination import Page
 from .alerting import ALERT_TITLES, alerts_page as stored_page, regions_of
 from .forms import AlertFilterForm
@@ -16,10 +16,8 @@ PER_PAGE = 50
 
 
 @bp.get("/monitoring/alerts")
-@login_required
+@loaded(None, allowed=can_see_alerts)
 def alerts_page():
-    if not can_see_alerts(current_user):
-        abort(403)
     codes = alerts.codes()
     code = request.args.get("code") or None
     code = code if code in codes else None

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..alliances.catalog import ITEMS
 from ..associations.models import Association
@@ -16,7 +16,7 @@ from ..errors import DomainError, ValidationFailed, Violation
 from ..extensions import db
 from ..money import AmountError, parse_amount_input
 from ..schemas import from_form
-from ..web.forms import flash_violations
+from ..web.forms import flash_violations, loaded
 from ..web.i18n import current_language
 from ..web.xlsx import sheet, to_bytes, workbook
 from . import services
@@ -90,9 +90,8 @@ def _indicators_for(association):
 # -- the strategic plan -----------------------------------------------------------------------------
 
 @bp.route("/strategic-plan", methods=["GET", "POST"])
-@login_required
-def strategic_plan(association_id):
-    association = load(association_id)
+@loaded(load)
+def strategic_plan(association):
     plan = services.strategic_plan_of(association)
 
     def page(sent=None):
@@ -134,9 +133,8 @@ def strategic_plan(association_id):
 # -- the capacity plan ------------------------------------------------------------------------------
 
 @bp.route("/capacity-plan", methods=["GET", "POST"])
-@login_required
-def capacity_plan(association_id):
-    association = load(association_id)
+@loaded(load)
+def capacity_plan(association):
     target = url_for(".capacity_plan", association_id=association.id)
 
     def page(sent=None):
@@ -176,9 +174,8 @@ def _trainings(association):
 
 
 @bp.route("/trainings", methods=["GET", "POST"])
-@login_required
-def trainings(association_id):
-    association = load(association_id)
+@loaded(load)
+def trainings(association):
 
     def page(sent=None):
         plan = services.capacity_plan_of(association)
@@ -194,9 +191,8 @@ def trainings(association_id):
 
 
 @bp.get("/trainings.xlsx")
-@login_required
-def trainings_xlsx(association_id):
-    association = load(association_id)
+@loaded(load)
+def trainings_xlsx(association):
     wb = workbook()
     ws = sheet(wb, _l("Trainings"), (_l("Date"), _l("Topic"), _l("Women"), _l("Men"), _l("Participants"),
                                      _l("Leadership roles taken by women"), _l("Leadership roles taken by youth"),
@@ -213,9 +209,8 @@ def trainings_xlsx(association_id):
 # -- other funds ------------------------------------------------------------------------------------
 
 @bp.route("/funds", methods=["GET", "POST"])
-@login_required
-def funds(association_id):
-    association = load(association_id)
+@loaded(load)
+def funds(association):
     target = url_for(".funds", association_id=association.id)
 
     def page(sent=None):

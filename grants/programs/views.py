@@ -10,7 +10,7 @@ from ..accounts.views import admin_required
 from ..common import get_or_404, utcnow
 from ..errors import StaleVersion, ValidationFailed
 from ..extensions import db
-from ..web.forms import form_action, options, success
+from ..web.forms import form_action, loaded, options, success
 from ..web.pagination import paginate
 from . import services
 from .forms import CallForm, ProgramForm, rule_sentences
@@ -45,10 +45,18 @@ def index():
     return render_template("programs/index.html", page=page)
 
 
+def _program(program_id):
+    return get_or_404(Program, program_id)
+
+
+def _call(call_id):
+    return get_or_404(Call, call_id)
+
+
 @bp.get("/<int:program_id>")
 @admin_required
-def detail(program_id):
-    program = get_or_404(Program, program_id)
+@loaded(_program)
+def detail(program):
     # the calls with their regions in three statements (not three per call)
     db.session.execute(sa.select(Call).options(*Call.listed()).where(Call.program_id == program.id)).scalars().all()
     return render_template("programs/detail.html", program=program, rules=rule_sentences(program), now=utcnow())
@@ -71,6 +79,10 @@ def _program_write(form, program, call, done):
                        done, invalid_status=_form_status(), on_error=_rule_errors)
 
 
+def _created(p):
+    return success(_l("The program %(code)s was created.", code=p.code), url_for(".detail", program_id=p.id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
 def new():
@@ -78,15 +90,13 @@ def new():
     if request.method == "GET":
         form.fill_from(None)
         form.currency.data = "BOB"
-    return _program_write(form, None, lambda: services.create_program(form.data_for_service(), current_user),
-                          lambda p: success(_l("The program %(code)s was created.", code=p.code),
-                                            url_for(".detail", program_id=p.id)))
+    return _program_write(form, None, lambda: services.create_program(form.data_for_service(), current_user), _created)
 
 
 @bp.route("/<int:program_id>/edit", methods=["GET", "POST"])
 @admin_required
-def edit(program_id):
-    program = get_or_404(Program, program_id)
+@loaded(_program)
+def edit(program):
     form = ProgramForm(obj=program if request.method == "GET" else None)
     if request.method == "GET":
         form.fill_from(program)
@@ -117,9 +127,8 @@ def calls():
 
 
 @bp.get("/calls/<int:call_id>")
-@login_required
-def call_detail(call_id):
-    call = get_or_404(Call, call_id)
+@loaded(_call)
+def call_detail(call):
     committee = []
     show_committee = bool(current_user.roles)  # staff; association users see the criteria only
     if show_committee and call.committee_ids:
@@ -190,6 +199,10 @@ def _criteria_present(form):
     return []
 
 
+def _call_created(c):
+    return success(_l("The call “%(title)s” was created.", title=c.title), url_for(".call_detail", call_id=c.id))
+
+
 @bp.route("/calls/new", methods=["GET", "POST"])
 @admin_required
 def new_call():
@@ -204,15 +217,13 @@ def new_call():
         if asked.isdigit():
             form.program_id.data = asked
         return _render_call_form(form, None)
-    return _call_write(form, None, lambda: services.create_call(form.data_for_service(), current_user),
-                       lambda c: success(_l("The call “%(title)s” was created.", title=c.title),
-                                         url_for(".call_detail", call_id=c.id)))
+    return _call_write(form, None, lambda: services.create_call(form.data_for_service(), current_user), _call_created)
 
 
 @bp.route("/calls/<int:call_id>/edit", methods=["GET", "POST"])
 @admin_required
-def edit_call(call_id):
-    call = get_or_404(Call, call_id)
+@loaded(_call)
+def edit_call(call):
     form = CallForm()
     _call_choices(form, call)
     if request.method == "GET":

@@ -1,6 +1,6 @@
 """Pages of the business intention: profile form, screening with scores, revisions, the officer's
 queue, the preselection per call, and the documents (profile PDF, minutes PDF, CSV and XLSX)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -14,7 +14,7 @@ from ..extensions import db
 from ..programs.models import Call
 from ..schemas import from_form
 from ..web.edge import write_on_read
-from ..web.forms import flash_violations, show_errors
+from ..web.forms import download, flash_violations, loaded, show_errors
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
 from ..associations.models import Member
@@ -78,11 +78,8 @@ def proposal_helpers():
 
 
 @bp.route("/alliances/<int:alliance_id>/profile", methods=["GET", "POST"])
-@login_required
-def edit_profile(alliance_id):
-    alliance = load(alliance_id)
-    if not can_edit_alliance(current_user, alliance):
-        abort(403)
+@loaded(load, allowed=can_edit_alliance)
+def edit_profile(alliance):
     form = ProfileForm()
     if request.method == "GET":
         form.fill(alliance.profile)
@@ -101,9 +98,8 @@ def edit_profile(alliance_id):
 
 
 @bp.route("/alliances/<int:alliance_id>/screening", methods=["GET", "POST"])
-@login_required
-def screen(alliance_id):
-    alliance = load(alliance_id)
+@loaded(load)
+def screen(alliance):
     if "officer" not in ALLIANCE.roles_of(alliance, current_user) and not current_user.has_role("admin", "auditor"):
         abort(403)
     criteria = alliance.call.criteria
@@ -139,9 +135,8 @@ def _screen_page(alliance, form, sheet, can_score, status=200):
 
 
 @bp.get("/alliances/<int:alliance_id>/revisions")
-@login_required
-def revisions(alliance_id):
-    alliance = load(alliance_id)
+@loaded(load)
+def revisions(alliance):
     revs = services.revisions(alliance)
     pairs = [(revs[i], services.diff(revs[i - 1].data(), revs[i].data()) if i else None) for i in range(len(revs))]
     return render_template("proposals/revisions.html", alliance=alliance, pairs=list(reversed(pairs)),
@@ -149,17 +144,11 @@ def revisions(alliance_id):
 
 
 @bp.get("/alliances/<int:alliance_id>/profile.pdf")
-@login_required
-def profile_pdf(alliance_id):
-    alliance = load(alliance_id)
+@loaded(load)
+def profile_pdf(alliance):
     data = pdf.profile_pdf(alliance, with_names=can_view_members(current_user, alliance.association),
                            masked=members_masked(current_user, alliance.association))
-    return _pdf_response(data, f"perfil-{alliance.code}.pdf")
-
-
-def _pdf_response(data, filename):
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return download(data, f"perfil-{alliance.code}.pdf")
 
 
 @bp.get("/screening")
@@ -195,9 +184,8 @@ def calls():
 
 
 @bp.route("/calls/<int:call_id>/preselection", methods=["GET", "POST"])
-@login_required
-def call_preselection(call_id):
-    call = _load_call(call_id)
+@loaded(_load_call)
+def call_preselection(call):
     form = PreselectionForm()
     can_decide = preselection.can_decide(current_user, call)
     if request.method == "POST":
@@ -228,21 +216,17 @@ def _preselection_page(call, form, can_decide, status=200):
 
 
 @bp.get("/calls/<int:call_id>/preselection/minutes/<int:number>.pdf")
-@login_required
-def minutes_pdf(call_id, number):
-    call = _load_call(call_id)
+@loaded(_load_call, "call_id")
+def minutes_pdf(call, number):
     minutes = preselection.find_minutes(call, number)
     if minutes is None:
         abort(404)
-    return _pdf_response(pdf.minutes_pdf(minutes), f"acta-preseleccion-{call.id}-{number}.pdf")
+    return download(pdf.minutes_pdf(minutes), f"acta-preseleccion-{call.id}-{number}.pdf")
 
 
 @bp.get("/calls/<int:call_id>/intentions.<any(csv, xlsx):fmt>")
-@login_required
-def export(call_id, fmt):
-    call = get_or_404(Call, call_id)
-    if not exports.can_export(current_user, call):
-        abort(403)
+@loaded(lambda call_id: get_or_404(Call, call_id), "call_id", allowed=exports.can_export)
+def export(call, fmt):
     body, mimetype, filename = exports.export(call, current_user, fmt)
     write_on_read(essential=True)  # the export is logged in the audit trail: the edge commits it, or no file
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(body, filename, mimetype, inline=False)

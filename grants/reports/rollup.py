@@ -21,7 +21,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, send_file
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from pydantic import BaseModel
 
 from ..alliances.budget import BudgetLine
@@ -39,6 +39,7 @@ from ..money import CENT, ZERO
 from ..monitoring.models import IndicatorValue
 from ..plans.models import Indicator
 from ..programs.models import Call, Program
+from ..web.forms import loaded
 from ..web.xlsx import sheet, to_bytes, workbook
 from ..workflows.alliance import FUNDED, STATES
 from .catalog import code_order
@@ -212,18 +213,16 @@ def _load(association_id):
 
 
 @bp.get("/<int:association_id>/rollup")
-@login_required
-def page(association_id):
-    association = _load(association_id)
+@loaded(_load)
+def page(association):
     return render_template("organisation/rollup.html", r=rollup(association), sources=SOURCE_TITLES,
                            states=STATES)
 
 
 @bp.get("/<int:association_id>/rollup.xlsx")
-@login_required
-def page_xlsx(association_id):
+@loaded(_load)
+def page_xlsx(association):
     """The roll-up as a spreadsheet: one sheet per association row, money by source, results."""
-    association = _load(association_id)
     r = rollup(association)
     wb = workbook()
     sheet(wb, _l("Associations"), [_l("Association"), _l("Families"), _l("Women"), _l("Alliances"), _l("Funded"),

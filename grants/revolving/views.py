@@ -7,7 +7,7 @@ association's fund answers 404."""
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..alliances.models import Alliance
 from ..associations.models import Association, Member
@@ -16,7 +16,7 @@ from ..common import get_or_404
 from ..extensions import db
 from ..money import shown
 from ..schemas import from_form
-from ..web.forms import form_action, success
+from ..web.forms import form_action, loaded, success
 from ..web.pagination import paginate
 from ..workflows.alliance import FUNDED
 from . import services
@@ -35,6 +35,12 @@ def load(association_id):
 
 def load_loan(association, loan_id):
     return get_or_404(Loan, loan_id, lambda loan: loan.association_id == association.id)
+
+
+def load_with_loan(association_id, loan_id):
+    """The association (as ``load``) and its loan ``loan_id`` (another association's: 404)."""
+    association = load(association_id)
+    return association, load_loan(association, loan_id)
 
 
 def namer(association):
@@ -106,36 +112,33 @@ def _write(association, allowed, form, call, page, done):
     return form_action(form, call, page, done, allowed=allowed(current_user, association))
 
 
-@bp.get("")
-@login_required
-def fund(association_id):
-    return _page(load(association_id))
+def _recorded(association, form, form_key, service, schema, message, url):
+    """A movement the treasurer records on the fund page (a repayment, a loan): ``service(association, body, user)``
+    with the form read as ``schema``, then ``message(amount)`` and back to ``url(result)``; a refusal shows the page
+    again with the form (``form_key``) as typed."""
+    return _write(association, can_record, form, lambda: service(association, from_form(schema, form.values()),
+                                                                 current_user),
+                  lambda status: _page(association, status=status, **{form_key: form}),
+                  lambda done: success(message(shown(done.amount, _currency(association))), url(done)))
+
+
+bp.add_url_rule("", "fund", loaded(load)(_page))
 
 
 @bp.post("/repayments")
-@login_required
-def record_repayment(association_id):
-    association = load(association_id)
-    form = RepaymentForm(prefix="repayment")
-    return _write(association, can_record, form, lambda: services.record_repayment(
-        association, from_form(RepaymentIn, form.values()), current_user),
-                  lambda status: _page(association, repayment_form=form, status=status),
-                  lambda mv: success(_l("Repayment recorded: %(amount)s.", amount=shown(mv.amount,
-                                                                                      _currency(association))),
-                                     url_for(".fund", association_id=association.id)))
+@loaded(load)
+def record_repayment(association):
+    return _recorded(association, RepaymentForm(prefix="repayment"), "repayment_form", services.record_repayment,
+                     RepaymentIn, lambda amount: _l("Repayment recorded: %(amount)s.", amount=amount),
+                     lambda mv: url_for(".fund", association_id=association.id))
 
 
 @bp.post("/loans")
-@login_required
-def record_loan(association_id):
-    association = load(association_id)
-    form = LoanForm(prefix="loan")
-    return _write(association, can_record, form, lambda: services.record_loan(
-        association, from_form(LoanIn, form.values()), current_user),
-                  lambda status: _page(association, loan_form=form, status=status),
-                  lambda loan: success(_l("Loan recorded: %(amount)s.", amount=shown(loan.amount,
-                                                                                   _currency(association))),
-                                       url_for(".loan", association_id=association.id, loan_id=loan.id)))
+@loaded(load)
+def record_loan(association):
+    return _recorded(association, LoanForm(prefix="loan"), "loan_form", services.record_loan, LoanIn,
+                     lambda amount: _l("Loan recorded: %(amount)s.", amount=amount),
+                     lambda loan: url_for(".loan", association_id=association.id, loan_id=loan.id))
 
 
 def _loan_page(association, loan, form=None, write_off_form=None, status=200):
@@ -152,10 +155,8 @@ def _loan_page(association, loan, form=None, write_off_form=None, status=200):
 
 
 @bp.route("/loans/<int:loan_id>", methods=["GET", "POST"])
-@login_required
-def loan(association_id, loan_id):
-    association = load(association_id)
-    item = load_loan(association, loan_id)
+@loaded(load_with_loan)
+def loan(association, item):
     if request.method == "GET":
         return _loan_page(association, item)
     form = LoanRepaymentForm()
@@ -168,10 +169,8 @@ def loan(association_id, loan_id):
 
 
 @bp.post("/loans/<int:loan_id>/write-off")
-@login_required
-def write_off(association_id, loan_id):
-    association = load(association_id)
-    item = load_loan(association, loan_id)
+@loaded(load_with_loan)
+def write_off(association, item):
     form = WriteOffForm()
     return _write(association, can_write_off, form, lambda: services.write_off_loan(
         item, from_form(WriteOffIn, {"reason": form.reason.data}), current_user),

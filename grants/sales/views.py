@@ -15,7 +15,7 @@ from ..common import find, get_or_404
 from ..extensions import db
 from ..schemas import from_form
 from ..schemas.fields import form_values
-from ..web.forms import form_action, options, success
+from ..web.forms import form_action, loaded, options, success
 from ..web.pagination import paginate
 from ..workflows.delivery import DELIVERY
 from . import services
@@ -62,16 +62,12 @@ def _alliance_page(alliance, form=None, status=200):
                            currency=alliance.call.program.currency), status
 
 
-@bp.get("/alliances/<int:alliance_id>/deliveries")
-@login_required
-def alliance_deliveries(alliance_id):
-    return _alliance_page(load_alliance(alliance_id))
+bp.add_url_rule("/alliances/<int:alliance_id>/deliveries", "alliance_deliveries", loaded(load_alliance)(_alliance_page))
 
 
 @bp.post("/alliances/<int:alliance_id>/deliveries")
-@login_required
-def record(alliance_id):
-    alliance = load_alliance(alliance_id)
+@loaded(load_alliance)
+def record(alliance):
     form = DeliveryForm()
     return form_action(form, lambda: services.record_delivery(alliance, from_form(DeliveryIn, form.values()),
                                                               current_user),
@@ -97,16 +93,12 @@ def _delivery_page(delivery, decision=None, payment=None, correction=None, statu
                            currency=delivery.alliance.call.program.currency), status
 
 
-@bp.get("/deliveries/<int:delivery_id>")
-@login_required
-def delivery(delivery_id):
-    return _delivery_page(load_delivery(delivery_id))
+bp.add_url_rule("/deliveries/<int:delivery_id>", "delivery", loaded(load_delivery)(_delivery_page))
 
 
 @bp.post("/deliveries/<int:delivery_id>/transitions")
-@login_required
-def act(delivery_id):
-    delivery = load_delivery(delivery_id)
+@loaded(load_delivery)
+def act(delivery):
     form = DecisionForm()
     action = request.form.get("action", "")
 
@@ -128,9 +120,8 @@ def _delivery_action(delivery, form, form_name, call, message, allowed=True):
 
 
 @bp.post("/deliveries/<int:delivery_id>/payment")
-@login_required
-def pay(delivery_id):
-    delivery = load_delivery(delivery_id)
+@loaded(load_delivery)
+def pay(delivery):
     form = PaymentForm(prefix="pay")
     return _delivery_action(delivery, form, "payment", lambda: services.record_payment(
         delivery, from_form(PaymentIn, form_values(form)), current_user),
@@ -138,9 +129,8 @@ def pay(delivery_id):
 
 
 @bp.post("/deliveries/<int:delivery_id>/correct")
-@login_required
-def correct(delivery_id):
-    delivery = load_delivery(delivery_id)
+@loaded(load_delivery)
+def correct(delivery):
     form = DeliveryForm(prefix="fix")
     return _delivery_action(delivery, form, "correction", lambda: services.correct_delivery(
         delivery, from_form(DeliveryIn, form.values()), current_user), lambda: _l("The delivery was corrected."),
@@ -153,10 +143,16 @@ def load_buyer(buyer_id, allowed):
     return get_or_404(Buyer, buyer_id, lambda b: allowed(current_user, b))
 
 
+def linking(buyer_id):
+    """The buyer whose accounts the user links (403 unless the user may link accounts, then 404 if missing)."""
+    if not can_link(current_user):
+        abort(403)
+    return load_buyer(buyer_id, _may_link)
+
+
 @bp.get("/buyers/<int:buyer_id>/deliveries")
-@login_required
-def buyer_deliveries(buyer_id):
-    buyer = load_buyer(buyer_id, can_view_buyer_deliveries)
+@loaded(lambda buyer_id: load_buyer(buyer_id, can_view_buyer_deliveries))
+def buyer_deliveries(buyer):
     query = sa.select(Delivery).join(Alliance, Alliance.id == Delivery.alliance_id).where(Delivery.buyer_id == buyer.id)
     if buyer_id_of(current_user) != buyer.id:
         query = query.where(alliance_filter(current_user))
@@ -194,20 +190,12 @@ def _may_link(user, _buyer):
     return can_link(user)
 
 
-@bp.get("/buyers/<int:buyer_id>/accounts")
-@login_required
-def accounts(buyer_id):
-    if not can_link(current_user):
-        abort(403)
-    return _accounts_page(load_buyer(buyer_id, _may_link))
+bp.add_url_rule("/buyers/<int:buyer_id>/accounts", "accounts", loaded(linking)(_accounts_page))
 
 
 @bp.post("/buyers/<int:buyer_id>/accounts")
-@login_required
-def link(buyer_id):
-    if not can_link(current_user):
-        abort(403)
-    buyer = load_buyer(buyer_id, _may_link)
+@loaded(linking)
+def link(buyer):
     form = LinkForm()
     form.user_id.choices = []
 
@@ -221,11 +209,8 @@ def link(buyer_id):
 
 
 @bp.post("/buyers/<int:buyer_id>/accounts/<int:user_id>/unlink")
-@login_required
-def unlink(buyer_id, user_id):
-    if not can_link(current_user):
-        abort(403)
-    buyer = load_buyer(buyer_id, _may_link)
+@loaded(linking, "buyer_id")
+def unlink(buyer, user_id):
     user = get_or_404(User, user_id)
     if services.unlink_account(buyer, user, current_user):
         flash(_l("The account no longer acts for this buyer."), "success")

@@ -1,10 +1,16 @@
 """Helpers shared by the pages' forms."""
-from flask import abort, flash, redirect
+import functools
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
 from wtforms.validators import StopValidation
 
+from .. import uploads
 from ..errors import DomainError
 from ..extensions import db
 from ..money import AmountError, amount_input, parse_amount_input
@@ -178,3 +184,67 @@ def button_action(call, url, message):
         return redirect(url)
     flash(message(result) if callable(message) else message, "success")
     return redirect(url)
+
+
+# The other repeated parts of a page view, written once (issue 14)
+
+
+def loaded(load, *names, allowed=None, refused=403):
+    """A page view's start: the user signed in (``login_required``), then ``load`` called with the URL's arguments
+    ``names`` (by default all of them, in the URL's order) -- its 404 or 403 -- and the view called with what it
+    returned (a tuple: each part in turn) in place of those arguments; the URL's other arguments are kept.
+    ``allowed(user, *loaded)``: else ``refused`` (403). ``load`` None: nothing is loaded (only the check)."""
+    def decorate(view):
+        @functools.wraps(view)
+        def page(**args):
+            found = load(*(args.pop(name) for name in (names or tuple(args)))) if load is not None else ()
+            found = found if isinstance(found, tuple) else (found,)
+            if allowed is not None and not allowed(current_user, *found):
+                abort(refused)
+            return view(*found, **args)
+        return login_required(page)
+    return decorate
+
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(body, filename, mimetype=PDF, inline=True):
+    """A built document (the bytes ``body``) answered as ``filename``: shown in the browser (``inline``) or saved."""
+    disposition = "inline" if inline else "attachment"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+
+
+def stored(obj, name, thumbnail=False, as_attachment=False):
+    """The file ``name`` of ``obj`` (its columns ``<name>_sha256``, ``_content_type``, ``_filename``), or its
+    thumbnail; 404 when there is none."""
+    sha256, content_type = getattr(obj, f"{name}_sha256"), getattr(obj, f"{name}_content_type")
+    if not sha256:
+        abort(404)
+    if thumbnail:
+        return uploads.send_thumbnail(sha256, content_type)
+    return uploads.send_stored(sha256, content_type, getattr(obj, f"{name}_filename"), as_attachment=as_attachment)
+
+
+def like(text):
+    """The ``LIKE`` pattern of rows containing ``text`` (lower case; ``%``, ``_`` and ``\\`` escaped by ``\\``)."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def matching(query, text, *columns):
+    """``query`` narrowed to the rows where one of ``columns`` contains ``text`` (case aside; its first 100
+    characters, trimmed; all rows when empty)."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return query
+    pattern = like(text)
+    return query.where(sa.or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in columns)))
+
+
+class QueryForm(FlaskForm):
+    """A form read from the URL (the filters of a list): no CSRF token."""
+
+    class Meta:
+        csrf = False

@@ -1,14 +1,13 @@
 """Counterpart contribution pages (on the execution blueprint): the list and the form, the evidence, void."""
-from flask import request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ...schemas import from_form
-from ...web.forms import success
+from ...web.forms import loaded
 from ...web.idempotency import idempotent
 from ..forms import ContributionForm, VoidForm
 from ..models import Contribution
-from ..views import _child, bad_request, bp, listing, load_alliance, load_child, stored, void_body, write
+from ..views import (bad_request, bp, child, file_pages, listed, listing, load_alliance, record, void_body,
+                     write)
 from . import services as contrib_svc
 from .schemas import ContributionIn
 
@@ -21,38 +20,22 @@ def _contributions_page(alliance, form=None, void_form=None, void_for=None):
                        "void_for": void_for})
 
 
-def _listed(alliance, message):
-    return success(message, url_for(".contributions", alliance_id=alliance.id))
-
-
 @bp.route("/contributions", methods=["GET", "POST"])
-@login_required
+@loaded(load_alliance)
 @idempotent
-def contributions(alliance_id):
-    alliance = load_alliance(alliance_id)
-    form = ContributionForm().fill(alliance)
-    return write(alliance, form, lambda: contrib_svc.record_contribution(
-                     alliance, from_form(ContributionIn, form.values()), current_user, request.files.get("evidence")),
-                 _contributions_page(alliance, form), lambda c: _listed(alliance, _l("Contribution recorded.")))
+def contributions(alliance):
+    return record(alliance, ContributionForm, contrib_svc.record_contribution, ContributionIn, _contributions_page,
+                  lambda c: listed(alliance, ".contributions", _l("Contribution recorded.")), file="evidence")
 
 
-@bp.get("/contributions/<int:contribution_id>/evidence")
-@login_required
-def evidence(alliance_id, contribution_id):
-    return stored(_child(Contribution, load_alliance(alliance_id), contribution_id), "evidence")
-
-
-@bp.get("/contributions/<int:contribution_id>/evidence/thumbnail")
-@login_required
-def evidence_thumbnail(alliance_id, contribution_id):
-    return stored(_child(Contribution, load_alliance(alliance_id), contribution_id), "evidence", thumbnail=True)
+file_pages("/contributions/<int:contribution_id>/evidence", Contribution, "evidence", "evidence")
 
 
 @bp.post("/contributions/<int:contribution_id>/void")
-@login_required
-def void_contribution(alliance_id, contribution_id):
-    alliance, item = load_child(Contribution, alliance_id, contribution_id)
+@loaded(child(Contribution))
+def void_contribution(alliance, item):
     form = VoidForm()
     return write(alliance, form, lambda: contrib_svc.void_contribution(item, current_user, void_body(form)),
-                 _contributions_page(alliance, void_form=form, void_for=contribution_id),
-                 lambda c: _listed(alliance, _l("The contribution was voided.")), invalid=bad_request)
+                 _contributions_page(alliance, void_form=form, void_for=item.id),
+                 lambda c: listed(alliance, ".contributions", _l("The contribution was voided.")),
+                 invalid=bad_request)

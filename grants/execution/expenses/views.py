@@ -4,19 +4,19 @@ import re
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ...alliances import ledger
 from ...money import shown
 from ...schemas import from_form
-from ...web.forms import success
+from ...web.forms import loaded, success
 from ...web.idempotency import idempotent
 from ..forms import ExpenseForm, VoidForm
 from ..models import Expense
 from ..permissions import can_record
-from ..views import (_child, bad_request, bp, flash_all, listing, load_alliance, load_child, sent_version,
-                     stored, void_body, write)
+from ..views import (bad_request, bp, child, file_pages, flash_all, listed, listing, load_alliance, record,
+                     sent_version, void_body, write)
 from . import services as expense_svc
 from .bulk import import_expenses as import_rows
 from .schemas import ExpenseIn, ExpensePatch
@@ -29,21 +29,15 @@ def _expenses_page(alliance, form):
                        "form": form, "lines": expense_svc.line_figures(alliance), "balance": ledger.balance(alliance)})
 
 
-def _listed(alliance, message):
-    return success(message, url_for(".expenses", alliance_id=alliance.id))
-
-
 @bp.route("/expenses", methods=["GET", "POST"])
-@login_required
+@loaded(load_alliance)
 @idempotent
-def expenses(alliance_id):
-    alliance = load_alliance(alliance_id)
-    form = ExpenseForm().fill(alliance)
-    return write(alliance, form, lambda: expense_svc.record_expense(
-                     alliance, from_form(ExpenseIn, form.values()), current_user, request.files.get("receipt")),
-                 _expenses_page(alliance, form),
-                 lambda e: _listed(alliance, _l("Expense recorded: %(amount)s, %(supplier)s.",
-                                                amount=shown(e.amount, alliance.program.currency), supplier=e.supplier)))
+def expenses(alliance):
+    return record(alliance, ExpenseForm, expense_svc.record_expense, ExpenseIn, _expenses_page,
+                  lambda e: listed(alliance, ".expenses", _l(
+                      "Expense recorded: %(amount)s, %(supplier)s.", amount=shown(e.amount, alliance.program.currency),
+                      supplier=e.supplier)),
+                  file="receipt")
 
 
 def _expense_page(alliance, e, form=None, void_form=None):
@@ -57,9 +51,8 @@ def _expense_page(alliance, e, form=None, void_form=None):
 
 
 @bp.route("/expenses/<int:expense_id>", methods=["GET", "POST"])
-@login_required
-def expense(alliance_id, expense_id):
-    alliance, e = load_child(Expense, alliance_id, expense_id)
+@loaded(child(Expense))
+def expense(alliance, e):
     form = ExpenseForm(obj=None if request.method == "POST" else e).fill(alliance)
     if request.method == "GET":
         form.budget_line_id.data = str(e.budget_line_id)
@@ -76,25 +69,16 @@ def expense(alliance_id, expense_id):
 
 
 @bp.post("/expenses/<int:expense_id>/void")
-@login_required
-def void(alliance_id, expense_id):
-    alliance, e = load_child(Expense, alliance_id, expense_id)
+@loaded(child(Expense))
+def void(alliance, e):
     form = VoidForm()
     return write(alliance, form, lambda: expense_svc.void_expense(e, current_user, void_body(form)),
-                 _expense_page(alliance, e, void_form=form), lambda result: _listed(alliance, _l("The expense was voided.")),
+                 _expense_page(alliance, e, void_form=form),
+                 lambda result: listed(alliance, ".expenses", _l("The expense was voided.")),
                  invalid=bad_request)
 
 
-@bp.get("/expenses/<int:expense_id>/receipt")
-@login_required
-def receipt(alliance_id, expense_id):
-    return stored(_child(Expense, load_alliance(alliance_id), expense_id), "receipt")
-
-
-@bp.get("/expenses/<int:expense_id>/receipt/thumbnail")
-@login_required
-def receipt_thumbnail(alliance_id, expense_id):
-    return stored(_child(Expense, load_alliance(alliance_id), expense_id), "receipt", thumbnail=True)
+file_pages("/expenses/<int:expense_id>/receipt", Expense, "receipt", "receipt")
 
 
 def _row_messages(exc):
@@ -108,11 +92,11 @@ def _row_messages(exc):
 
 
 @bp.post("/expenses/import")
-@login_required
-def import_expenses(alliance_id):
+@loaded(load_alliance)
+def import_expenses(alliance):
     """Bulk entry from XLSX: all rows or none; each wrong row is listed with its number."""
-    alliance = load_alliance(alliance_id)
     return write(alliance, FlaskForm(), lambda: import_rows(alliance, request.files.get("file"), current_user),
-                 lambda status=200: redirect(url_for(".expenses", alliance_id=alliance_id, _anchor="import-form"), 303),
-                 lambda done: _listed(alliance, _l("%(n)s expenses imported.", n=len(done))), invalid=bad_request,
+                 lambda status=200: redirect(url_for(".expenses", alliance_id=alliance.id, _anchor="import-form"), 303),
+                 lambda done: listed(alliance, ".expenses", _l("%(n)s expenses imported.", n=len(done))),
+                 invalid=bad_request,
                  on_error=_row_messages)

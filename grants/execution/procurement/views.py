@@ -1,21 +1,22 @@
 """Procurement pages (on the execution blueprint): open, quotations with their files, award / close / cancel."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...extensions import db
 from ...schemas import from_form
-from ...web.forms import options, success
+from ...web.forms import loaded, options, stored, success
 from ...workflows.procurement import PROCUREMENT
 from ..forms import ProcurementActionForm, ProcurementForm, QuotationForm, decision_options
 from ..models import Procurement, Quotation
 from ..permissions import can_record
-from ..views import _child, answer, bp, listing, load_alliance, load_child, stored, write
+from ..views import answer, bp, child, listing, load_alliance, record, write
 from . import services as proc_svc
 from .schemas import ProcurementIn, QuotationIn
 
 
 def _procurements_page(alliance, form):
+    """The list and the form (``page(status)``)."""
     return listing(alliance, "execution/procurements.html", Procurement, Procurement.id.desc(),
                    context=lambda: {"form": form})
 
@@ -25,13 +26,10 @@ def _shown(p):
 
 
 @bp.route("/procurements", methods=["GET", "POST"])
-@login_required
-def procurements(alliance_id):
-    alliance = load_alliance(alliance_id)
-    form = ProcurementForm().fill(alliance)
-    return write(alliance, form, lambda: proc_svc.create_procurement(
-                     alliance, from_form(ProcurementIn, form.values()), current_user, request.files.get("file")),
-                 _procurements_page(alliance, form), lambda p: redirect(_shown(p)))
+@loaded(load_alliance)
+def procurements(alliance):
+    return record(alliance, ProcurementForm, proc_svc.create_procurement, ProcurementIn, _procurements_page,
+                  lambda p: redirect(_shown(p)), file="file")
 
 
 def _procurement_page(alliance, p, qform=None, aform=None):
@@ -48,10 +46,9 @@ def _procurement_page(alliance, p, qform=None, aform=None):
 
 
 @bp.route("/procurements/<int:procurement_id>", methods=["GET", "POST"])
-@login_required
-def procurement(alliance_id, procurement_id):
+@loaded(child(Procurement))
+def procurement(alliance, p):
     """GET: the procurement; POST: an action (award, close, cancel; the workflow checks who may)."""
-    alliance, p = load_child(Procurement, alliance_id, procurement_id)
     aform = ProcurementActionForm()
     aform.quotation_id.choices = []  # the page lists the quotations; the service checks the one sent
 
@@ -66,9 +63,8 @@ def procurement(alliance_id, procurement_id):
 
 
 @bp.post("/procurements/<int:procurement_id>/quotations")
-@login_required
-def quotation(alliance_id, procurement_id):
-    alliance, p = load_child(Procurement, alliance_id, procurement_id)
+@loaded(child(Procurement))
+def quotation(alliance, p):
     qform = QuotationForm()
     return write(alliance, qform, lambda: proc_svc.add_quotation(
                      p, from_form(QuotationIn, {"supplier": qform.supplier.data, "amount": qform.amount.data}),
@@ -77,9 +73,8 @@ def quotation(alliance_id, procurement_id):
 
 
 @bp.get("/procurements/<int:procurement_id>/quotations/<int:quotation_id>/file")
-@login_required
-def quotation_file(alliance_id, procurement_id, quotation_id):
-    p = _child(Procurement, load_alliance(alliance_id), procurement_id)
+@loaded(child(Procurement), "alliance_id", "procurement_id")
+def quotation_file(alliance, p, quotation_id):
     q = db.session.get(Quotation, quotation_id) if quotation_id < 2**31 else None
     if q is None or q.procurement_id != p.id:
         abort(404)

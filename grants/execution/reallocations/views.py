@@ -1,14 +1,13 @@
 """Reallocation pages (on the execution blueprint): request a move between lines, the officer's decision."""
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ...schemas import from_form
-from ...web.forms import success
+from ...web.forms import loaded, success
 from ..forms import DecisionForm, ReallocationForm
 from ..models import Reallocation
 from ..permissions import can_review
-from ..views import answer, bad_request, bp, listing, load_alliance, load_child, write
+from ..views import answer, bad_request, bp, child, listing, load_alliance, record, write
 from . import services as realloc_svc
 from .schemas import ReallocationIn
 
@@ -26,21 +25,17 @@ def _listed(alliance, r):
 
 
 @bp.route("/reallocations", methods=["GET", "POST"])
-@login_required
-def reallocations(alliance_id):
-    alliance = load_alliance(alliance_id)
-    form = ReallocationForm().fill(alliance)
-    return write(alliance, form, lambda: realloc_svc.request_reallocation(
-                     alliance, from_form(ReallocationIn, form.values()), current_user),
-                 _reallocations_page(alliance, form), lambda r: _listed(alliance, r))
+@loaded(load_alliance)
+def reallocations(alliance):
+    return record(alliance, ReallocationForm, realloc_svc.request_reallocation, ReallocationIn, _reallocations_page,
+                  lambda r: _listed(alliance, r))
 
 
 @bp.post("/reallocations/<int:reallocation_id>")
-@login_required
-def decide(alliance_id, reallocation_id):
+@loaded(child(Reallocation))
+def decide(alliance, r):
     """The officer's approve or refuse (the service checks who may); the rows' forms have no field to show a
     refusal at: it is flashed."""
-    alliance, r = load_child(Reallocation, alliance_id, reallocation_id)
     form = DecisionForm()
     return write(alliance, form, lambda: realloc_svc.decide_reallocation(r, form.action.data or "", current_user,
                                                                          form.comment.data),

@@ -5,12 +5,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ...schemas import from_form
-from ...web.forms import success
+from ...web.forms import loaded, success
 from ...workflows.report import REPORT
 from ..forms import AssemblyForm, ReportActionForm, ReportForm, decision_options
 from ..models import AccountabilityReport
 from ..permissions import can_record
-from ..views import _child, answer, bp, listing, load_alliance, load_child, sent_version, stored, write
+from ..views import _child, answer, bp, child, file_pages, listing, load_alliance, sent_version, write
 from . import pdf, xlsx
 from . import services as report_svc
 from .schemas import AssemblyApprovalIn, ReportIn
@@ -26,9 +26,8 @@ def _shown(r):
 
 
 @bp.route("/reports", methods=["GET", "POST"])
-@login_required
-def reports(alliance_id):
-    alliance = load_alliance(alliance_id)
+@loaded(load_alliance)
+def reports(alliance):
     form = ReportForm()
     return write(alliance, form, lambda: report_svc.create_report(alliance, from_form(
                      ReportIn, {"period_start": form.period_start.data, "period_end": form.period_end.data}),
@@ -51,10 +50,9 @@ def _report_page(alliance, r, form=None, assembly_form=None):
 
 
 @bp.route("/reports/<int:report_id>", methods=["GET", "POST"])
-@login_required
-def report(alliance_id, report_id):
+@loaded(child(AccountabilityReport))
+def report(alliance, r):
     """GET: the report; POST: an action of its workflow (which checks who may)."""
-    alliance, r = load_child(AccountabilityReport, alliance_id, report_id)
     form = ReportActionForm()
     return write(alliance, form, lambda: report_svc.report_action(r, form.action.data or "", current_user,
                                                                   {"observations": form.observations.data},
@@ -66,9 +64,8 @@ def report(alliance_id, report_id):
 
 
 @bp.post("/reports/<int:report_id>/assembly")
-@login_required
-def assembly(alliance_id, report_id):
-    alliance, r = load_child(AccountabilityReport, alliance_id, report_id)
+@loaded(child(AccountabilityReport))
+def assembly(alliance, r):
     form = AssemblyForm()
     return write(alliance, form, lambda: report_svc.record_assembly_approval(r, from_form(AssemblyApprovalIn, {
                      "assembly_approved_on": form.assembly_approved_on.data,
@@ -78,10 +75,7 @@ def assembly(alliance_id, report_id):
                  lambda result: success(_l("The assembly's approval was recorded."), _shown(r)))
 
 
-@bp.get("/reports/<int:report_id>/minutes")
-@login_required
-def minutes(alliance_id, report_id):
-    return stored(_child(AccountabilityReport, load_alliance(alliance_id), report_id), "assembly")
+file_pages("/reports/<int:report_id>/minutes", AccountabilityReport, "assembly", "minutes", thumbnail=False)
 
 
 @bp.get("/reports/<int:report_id>/statement.pdf")
