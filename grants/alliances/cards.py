@@ -42,15 +42,15 @@ from .models import Alliance
 
 #: where the stored content gets the viewer's next step, drawn on each view
 NEXT_STEP = "<!--grants:next-step-->"
-#: what the request's CSRF token is stored as
-CSRF = "\x00csrf\x00"
+#: what the request's CSRF token is stored as (a "<" no escaped text can hold)
+CSRF = "<grants-csrf-token>"
 #: the shared stamp's row (no alliance has the id 0)
 SHARED = 0
 
 #: tables whose rows no alliance page shows: their changes bump nothing (sessions, counters, caches, the reports'
 #: own stored figures, notifications, idempotency keys, tokens, and this module's tables)
 QUIET_TABLES = frozenset({
-    "page_fragments", "page_stamps", "user_sessions", "rate_limit_counters", "notifications", "idempotency_keys",
+    "page_fragments", "page_stamps", "user_sessions", "rate_limits", "notifications", "idempotency_keys",
     "api_tokens", "stored_answers", "alliance_cells", "alliance_totals", "alliance_stays", "indicator_latest",
     "stage_durations", "portfolio_cells", "portfolio_indicator_cells"})
 #: a user's columns no card shows (a password change, the language chosen: the language is part of the key)
