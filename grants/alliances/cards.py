@@ -108,7 +108,9 @@ def release():
 def variant(*extra):
     """The request's variant of a stored part: the day, the code, the script root and ``extra`` (what else of
     the request the part shows, e.g. the history's raw view)."""
-    key = "|".join([date.today().isoformat(), release(), request.script_root, *map(str, extra)])
+    # the local day and the UTC day: a card may compare with either (a day's end differs by the offset)
+    key = "|".join([date.today().isoformat(), utcnow().date().isoformat(), release(), request.script_root,
+                    *map(str, extra)])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -117,17 +119,34 @@ def _stamp_of(alliance_id):
                             .scalar_subquery(), 0)
 
 
-def columns(user, parts):
-    """Labelled columns correlated on ``Alliance.id`` for the page's first statement: for each ``(part, extra)``
-    of ``parts``, the stored part of ``user`` in the request's language if it is good (else NULL); then the
-    alliance's stamp and the shared stamp."""
-    stamp, shared = _stamp_of(Alliance.id), _stamp_of(SHARED)
-    f = PageFragment
-    found = [sa.select(f.html).where(f.alliance_id == Alliance.id, f.viewer_id == user.id, f.lang == lang(),
-                                     f.part == part, f.variant == variant(*extra), f.stamp == stamp,
-                                     f.shared == shared).scalar_subquery().label(f"stored_{part}")
-             for part, extra in parts]
-    return [*found, stamp.label("stored_stamp"), shared.label("stored_shared")]
+#: the probe statement of each tuple of part names, built once (SQL expressions are immutable; every value of
+#: a request is a bound parameter)
+_PROBES = {}
+
+
+def _probe(names):
+    statement = _PROBES.get(names)
+    if statement is None:
+        stamp, shared = _stamp_of(Alliance.id), _stamp_of(SHARED)
+        f = PageFragment
+        found = [sa.select(f.html).where(f.alliance_id == Alliance.id, f.viewer_id == sa.bindparam("viewer"),
+                                         f.lang == sa.bindparam("lang"), f.part == part,
+                                         f.variant == sa.bindparam(f"variant_{part}"), f.stamp == stamp,
+                                         f.shared == shared).scalar_subquery().label(f"stored_{part}")
+                 for part in names]
+        statement = _PROBES[names] = (sa.select(Alliance.code, *found, stamp.label("stored_stamp"),
+                                                shared.label("stored_shared"))
+                                      .where(Alliance.id == sa.bindparam("alliance_id")))
+    return statement
+
+
+def read(alliance_id, user, parts):
+    """One statement: ``(code, *each stored part of parts or None, stamp, shared)`` of the alliance (None when
+    there is no such alliance): for each ``(part, extra)`` of ``parts``, ``user``'s part in the request's
+    language if it is good (drawn at the stamps as they are now, for this day, code and variant), else None."""
+    params = {"alliance_id": alliance_id, "viewer": user.id, "lang": lang(),
+              **{f"variant_{part}": variant(*extra) for part, extra in parts}}
+    return db.session.execute(_probe(tuple(part for part, _extra in parts)), params).first()
 
 
 def lang():

@@ -211,8 +211,7 @@ def detail(alliance_id):
     # stored only after the viewer was allowed to see the alliance, and whatever decides that (the viewer's
     # roles, memberships and regions, the alliance's association, call and state, the committees) bumps a
     # stamp when it changes: a part still good is a permission still good
-    row = db.session.execute(sa.select(Alliance.code, *cards.columns(current_user, parts))
-                             .where(Alliance.id == alliance_id)).first()
+    row = cards.read(alliance_id, current_user, parts)
     if row is None:
         abort(404)
     code, content, next_step, stamp, shared = row
