@@ -15,6 +15,7 @@ from ..errors import DomainError, RuleViolation
 from ..extensions import db
 from ..programs.models import Call
 from ..schemas import from_form
+from ..web.edge import write_on_read
 from ..web.forms import flash_violations, form_action, options, success
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
@@ -225,6 +226,7 @@ def detail(alliance_id):
             next_step = _next_step(alliance)
             drawn.append(("next", (), next_step))
         cards.store(alliance.id, current_user, drawn, stamp, shared)
+        write_on_read()  # the edge commits the stored parts after the answer (a failed commit still answers)
     content = Markup(str(cards.serve(content)).replace(cards.NEXT_STEP, str(cards.serve(next_step))))
     return render_template("alliances/page.html", code=code, content=content)
 

@@ -239,3 +239,18 @@ def test_a_record_hanging_on_a_stage_record_bumps_its_alliance(db, alliance):
     db.session.add(flow)
     db.session.commit()
     assert stamp(alliance.id) == before + 1 and stamp(cards.SHARED) == shared
+
+
+@pytest.mark.committing
+def test_the_stored_parts_are_committed_for_every_worker(db, app, login, board, alliance):
+    """A view that draws the page commits its parts (the page edge's write on read): another connection (another
+    worker or host) reads them, and serves them."""
+    web = login(board)
+    _page(web, alliance)
+    with _db.engine.connect() as other:
+        parts = other.execute(sa.select(cards.PageFragment.part).where(
+            cards.PageFragment.alliance_id == alliance.id, cards.PageFragment.viewer_id == board.id)).scalars()
+        assert sorted(parts) == ["next", "page"]
+    with statements(db.engine) as seen:
+        _page(web, alliance)
+    assert len(seen) == 2, seen
