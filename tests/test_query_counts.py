@@ -91,8 +91,13 @@ STAGES = ("submitted", "plan_submitted", "approved", "agreement_signed", "in_exe
 #: follow-ups...; the intention's revisions, the committee's minutes, the TA contracts): an empty one sends nothing.
 #: the alliance page served from its stored parts (alliances/cards.py): the session's user, the page's one row
 STORED_CEILING = 2
-CEILING = {"submitted": 9, "plan_submitted": 9, "approved": 8, "agreement_signed": 10, "in_execution": 11,
-           "closing": 12, "closed": 11, "board page": 14, "execution page": 6, "home officer": 11, "home board": 10}
+#: Issue 12, third pass (h7): the alliance page is served from its stored parts (STORED_CEILING, 2). The ceilings
+#: below count a view that DRAWS it (the first after a change): the old 7 7 6 8 9 10 9 12, plus the read of the
+#: stored parts and their upsert (2), the test harness's RELEASE SAVEPOINT/SAVEPOINT around the edge's commit of
+#: that write (2, not sent in production) and the session's user read again after that commit (4: its row,
+#: roles, regions and memberships, expired by the commit; the security headers ask whether it is signed in).
+CEILING = {"submitted": 15, "plan_submitted": 15, "approved": 14, "agreement_signed": 16, "in_execution": 17,
+           "closing": 18, "closed": 17, "board page": 20, "execution page": 6, "home officer": 11, "home board": 10}
 
 
 def _first(db, state, after=0):
@@ -135,6 +140,8 @@ def _task_work(db, app, users, pages):
         if not path.rstrip("/").split("/")[-1].isdigit():
             continue
         alliance = db.session.get(Alliance, int(path.rstrip("/").split("/")[-1]))
+        with app.test_request_context(path):
+            tasks.collect(users[who], alliance=alliance)  # loads what the page's commit expired (user, alliance)
         with app.test_request_context(path), statements(db.engine) as seen:
             tasks.collect(users[who], alliance=alliance)
         out[name] = max(len(seen) - 1, 0)
