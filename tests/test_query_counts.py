@@ -5,15 +5,19 @@ A regression test, not a timing test: benchmarks/queries_per_page.py measures th
 import pytest
 import sqlalchemy as sa
 
+from grants.alliances import cards
 from grants.demo import seed_scale
 from tests.statements import statements
 
 PAGES = ("/alliances/", "/associations/", "/dashboard")
 
 
-def _statements(db, client, page):
-    """(status, statements) of one GET after a warm-up GET of the same page."""
+def _statements(db, client, page, drawn=False):
+    """(status, statements) of one GET after a warm-up GET of the same page (``drawn``: after the warm-up, every
+    stored page part is made stale, so the GET draws the page again, as the first view after a change does)."""
     client.get(page)
+    if drawn:
+        cards.bump_all()
     with statements(db.engine) as seen:
         resp = client.get(page)
     return resp.status_code, seen
@@ -85,8 +89,15 @@ STAGES = ("submitted", "plan_submitted", "approved", "agreement_signed", "in_exe
 #: Issue 12, second pass (before: 9 11 10 12 14 15 15 17 6 11 10): the execution totals are figures of the page's
 #: first statement; so is whether each list the page reads has a row (the alliance's documents, cash flow,
 #: follow-ups...; the intention's revisions, the committee's minutes, the TA contracts): an empty one sends nothing.
-CEILING = {"submitted": 7, "plan_submitted": 7, "approved": 6, "agreement_signed": 8, "in_execution": 9,
-           "closing": 10, "closed": 9, "board page": 12, "execution page": 6, "home officer": 11, "home board": 10}
+#: the alliance page served from its stored parts (alliances/cards.py): the session's user, the page's one row
+STORED_CEILING = 2
+#: Issue 12, third pass (h7): the alliance page is served from its stored parts (STORED_CEILING, 2). The ceilings
+#: below count a view that DRAWS it (the first after a change): the old 7 7 6 8 9 10 9 12, plus the read of the
+#: stored parts and their upsert (2), the test harness's RELEASE SAVEPOINT/SAVEPOINT around the edge's commit of
+#: that write (2, not sent in production) and the session's user read again after that commit (4: its row,
+#: roles, regions and memberships, expired by the commit; the security headers ask whether it is signed in).
+CEILING = {"submitted": 15, "plan_submitted": 15, "approved": 14, "agreement_signed": 16, "in_execution": 17,
+           "closing": 18, "closed": 17, "board page": 20, "execution page": 6, "home officer": 11, "home board": 10}
 
 
 def _first(db, state, after=0):
@@ -129,6 +140,8 @@ def _task_work(db, app, users, pages):
         if not path.rstrip("/").split("/")[-1].isdigit():
             continue
         alliance = db.session.get(Alliance, int(path.rstrip("/").split("/")[-1]))
+        with app.test_request_context(path):
+            tasks.collect(users[who], alliance=alliance)  # loads what the page's commit expired (user, alliance)
         with app.test_request_context(path), statements(db.engine) as seen:
             tasks.collect(users[who], alliance=alliance)
         out[name] = max(len(seen) - 1, 0)
@@ -146,7 +159,7 @@ def test_key_pages_at_every_stage_within_budget_and_flat(db, app, login, admin, 
     db.session.commit()
     small_pages, small_users = _key_pages(db, make_user)
     clients = {who: login(u) for who, u in small_users.items()}
-    small = {name: _statements(db, clients[who], path) for name, (path, who) in small_pages.items()}
+    small = {name: _statements(db, clients[who], path, drawn=True) for name, (path, who) in small_pages.items()}
 
     last = db.session.execute(sa.select(sa.func.max(Alliance.id))).scalar()
     seed_scale(480, members=40, details=True, expenses=24)
@@ -154,8 +167,15 @@ def test_key_pages_at_every_stage_within_budget_and_flat(db, app, login, admin, 
     db.session.expire_all()
     large_pages, large_users = _key_pages(db, make_user, after=last)
     large_clients = {who: login(u) for who, u in large_users.items()}
-    again = {name: _statements(db, clients[who], path) for name, (path, who) in small_pages.items()}
-    large = {name: _statements(db, large_clients[who], path) for name, (path, who) in large_pages.items()}
+    again = {name: _statements(db, clients[who], path, drawn=True) for name, (path, who) in small_pages.items()}
+    large = {name: _statements(db, large_clients[who], path, drawn=True)
+             for name, (path, who) in large_pages.items()}
+    # the alliance page once stored (grants/alliances/cards.py): the session's user and the page's one row
+    stored = {(name, size): _statements(db, c[who], path)
+              for size, pages, c in (("small", small_pages, clients), ("large", large_pages, large_clients))
+              for name, (path, who) in pages.items() if path.rstrip("/").split("/")[-1].isdigit()}
+    for key, (status, seen) in stored.items():
+        assert status == 200 and len(seen) == STORED_CEILING, (key, status, "\n".join(s[:160] for s in seen))
     small_work = _task_work(db, app, small_users, small_pages)
     large_work = _task_work(db, app, large_users, large_pages)
 

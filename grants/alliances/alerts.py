@@ -36,6 +36,7 @@ from ..common import utcnow
 from ..extensions import db
 from ..programs.models import Call, Program
 from ..workflows import transition_applied
+from . import cards
 from .budget import Tranche
 from .models import Alliance
 
@@ -193,6 +194,8 @@ def refresh(alliance_ids, session=None, each_chunk=None):
                 since=sa.bindparam("since"), due=sa.bindparam("due"), data=sa.bindparam("data"),
                 refreshed_at=sa.bindparam("refreshed_at")), changed)
         raised, cleared = raised + len(new), cleared + len(gone)
+        cards.bump({k[0] for k in set(stored) ^ set(fresh)}  # the alliance pages show their alerts
+                   | {r.alliance_id for r in stored.values() if r.id in {c["row_id"] for c in changed}}, session)
         if each_chunk is not None:
             each_chunk()
     return raised, cleared

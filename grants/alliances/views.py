@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from .. import uploads
 from ..accounts.models import User, UserRole
@@ -13,10 +14,11 @@ from ..common import get_or_404
 from ..extensions import db
 from ..programs.models import Call
 from ..schemas import from_form
+from ..web.edge import write_on_read
 from ..web.forms import button_action, form_action, options, success
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
-from . import ledger, page, services, tasks
+from . import cards, ledger, page, services, tasks
 from .forms import AllianceForm, AttachmentForm, FilterForm
 from .models import Alliance, Attachment
 from .schemas import AllianceCreate, AlliancePatch
@@ -194,9 +196,37 @@ def _form_page(form, alliance, call, message):
 @bp.get("/<int:alliance_id>")
 @login_required
 def detail(alliance_id):
-    alliance = load(alliance_id, page_options(), figures=True)
-    events = db.session.execute(sa.select(Event).where(Event.alliance_id == alliance.id)
-                                .order_by(Event.id.desc()).limit(100)).scalars().all()
+    """The alliance page: its content and this viewer's next step, each stored for this viewer (``cards.py``)
+    and served as stored while nothing moved them, else drawn and stored in the same transaction."""
+    if not 0 < alliance_id < 2 ** 31:  # beyond an INTEGER column: PostgreSQL would refuse the parameter
+        abort(404)
+    raw = current_user.has_role("admin", "auditor") and request.args.get("raw") == "1"
+    parts = [("page", (raw,)), ("next", ())]
+    # this viewer's stored parts if still good, in one statement of plain columns (no ORM object). A part is
+    # stored only after the viewer was allowed to see the alliance, and whatever decides that (the viewer's
+    # roles, memberships and regions, the alliance's association, call and state, the committees) bumps a
+    # stamp when it changes: a part still good is a permission still good
+    row = cards.read(alliance_id, current_user, parts)
+    if row is None:
+        abort(404)
+    code, content, next_step, stamp, shared = row
+    if content is None or next_step is None:
+        alliance = load(alliance_id, page_options(), figures=True)  # 404 when the viewer may not see it
+        drawn = []
+        if content is None:
+            content = _draw(alliance)
+            drawn.append(("page", (raw,), content))
+        if next_step is None:
+            next_step = _next_step(alliance)
+            drawn.append(("next", (), next_step))
+        cards.store(alliance.id, current_user, drawn, stamp, shared)
+        write_on_read()  # the edge commits the stored parts after the answer (a failed commit still answers)
+    content = Markup(str(cards.serve(content)).replace(cards.NEXT_STEP, str(cards.serve(next_step))))
+    return render_template("alliances/page.html", code=code, content=content)
+
+
+def _next_step(alliance):
+    """This viewer's next step on the alliance and their other actions (a part stored apart from the content)."""
     actions = ALLIANCE.available(alliance, current_user)
     # the next step for this user: the transition that moves the alliance forward, else the work waiting here
     primary = next((t for t in actions if t.name in FORWARD), None)
@@ -208,11 +238,19 @@ def detail(alliance_id):
         facilitators = db.session.execute(sa.select(User).join(UserRole).where(UserRole.role == "facilitator",
                                                                                User.active.is_(True))
                                           .order_by(User.name)).scalars().all()
-    return render_template("alliances/detail.html", alliance=alliance, events=events, actions=actions,
-                           primary=primary, other_actions=[t for t in actions if t is not primary],
-                           waiting=waiting, balance_of=ledger.balance,
+    return render_template("alliances/_next_step.html", alliance=alliance, primary=primary,
+                           other_actions=[t for t in actions if t is not primary], waiting=waiting,
+                           facilitators=facilitators)
+
+
+def _draw(alliance):
+    """The alliance page's content for this viewer, with ``cards.NEXT_STEP`` where the next step goes."""
+    events = db.session.execute(sa.select(Event).where(Event.alliance_id == alliance.id)
+                                .order_by(Event.id.desc()).limit(100)).scalars().all()
+    return render_template("alliances/detail.html", layout="alliances/_stored.html", alliance=alliance,
+                           events=events, next_step=Markup(cards.NEXT_STEP), balance_of=ledger.balance,
                            raw_allowed=current_user.has_role("admin", "auditor"),
-                           facilitators=facilitators, can_edit=can_edit_alliance(current_user, alliance),
+                           can_edit=can_edit_alliance(current_user, alliance),
                            can_upload=services.can_upload(current_user, alliance),
                            show_members=can_view_members(current_user, alliance.association)
                            and not members_masked(current_user, alliance.association),

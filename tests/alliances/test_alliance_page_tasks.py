@@ -2,7 +2,7 @@
 however many other alliances wait for the same person, and does not read theirs."""
 import sqlalchemy as sa
 
-from grants.alliances import tasks
+from grants.alliances import cards, tasks
 from grants.alliances.models import Alliance
 from grants.demo import seed_scale
 from grants.demo.scale import SCALE_REGIONS
@@ -32,6 +32,7 @@ def test_sources_skip_states_they_cannot_serve(db, login, admin, make_user):
     officer = make_user(roles=["officer"], regions=[r for r, _m in SCALE_REGIONS])
     client = login(officer)
     client.get(f"/alliances/{executing.id}")
+    cards.bump([executing.id])  # drawn again, not served from its stored parts (alliances/cards.py)
     with statements(db.engine) as seen:
         assert client.get(f"/alliances/{executing.id}").status_code == 200
     # the intention to screen, the plan to appraise and the alliance to close select alliances by state
