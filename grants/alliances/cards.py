@@ -12,9 +12,10 @@ is stored as ``CSRF`` and replaced by the request's own; the flashes are in the 
 When a stored part is good (``page_stamps``): a row per alliance holds a stamp that every flush which changes
 something of that alliance bumps IN THE SAME TRANSACTION (the after_flush listener below: any object with an
 ``alliance_id``, the alliance itself, an object hanging on one of them: a deliverable, a quotation, a tranche's
-flow, a visit's photo...). Row 0 is the shared stamp: a change to what many alliances show (an association,
-a member, a call, a program, a buyer, a provider, a user's name or roles, any table this module does not know)
-bumps it. A stored part is served only when it was drawn at both stamps as they are now, on the same day (the
+flow, a visit's photo...); a change to an association's own rows (its name, a member, a board membership:
+anything with an ``association_id``) bumps that association's alliances. Row 0 is the shared stamp: a change
+to what many alliances show (a call, a program, a buyer, a provider, a user's name or roles, any table this
+module does not know) bumps it. A stored part is served only when it was drawn at both stamps as they are now, on the same day (the
 cards compare dates with today), by the same code (``release()``: a hash of the templates, catalogues and
 sources) and for the same variant of the request. A reader that drew its part from a snapshot older than a
 concurrent change stores it with the old stamp: nobody is served it. Nothing is cached in the process: every
@@ -202,6 +203,9 @@ def bump_all(session=None):
     _bump((session or db.session).connection(), {SHARED})
 
 
+#: a lookup of ``moved``: the alliances of an association (its name, members and board show on them alone)
+ASSOCIATION = "association"
+
 #: the owners of the objects without an alliance_id (``_owner_tables``)
 _OWNERS = {}
 
@@ -251,6 +255,17 @@ def moved(session):
             hist = state.attrs.alliance_id.history
             ids.update(v for v in (*hist.added, *hist.unchanged, *hist.deleted) if v is not None)
             continue
+        if mapper.class_.__name__ == "Association" or "association_id" in mapper.columns:
+            # an association's own rows (its name, its members, its board): only its alliances show them
+            key = "id" if mapper.class_.__name__ == "Association" else "association_id"
+            if key in state.unloaded:
+                if obj in session.deleted:
+                    shared = True
+                    continue
+                getattr(obj, key)  # loads it (expired since the last commit)
+            hist = state.attrs[key].history
+            lookups.extend((ASSOCIATION, v) for v in (*hist.added, *hist.unchanged, *hist.deleted) if v is not None)
+            continue
         if mapper.class_.__name__ == "User" and obj in session.dirty:
             changed = {a.key for a in state.attrs if a.history.has_changes()}
             if changed <= QUIET_USER_COLUMNS:
@@ -279,7 +294,12 @@ def _keep_stamps(session, _flush_context):
     if not (ids or shared or lookups):
         return
     conn = session.connection()
+    associations = {ident for target, ident in lookups if target is ASSOCIATION}
+    if associations:
+        ids.update(conn.execute(sa.select(Alliance.id).where(Alliance.association_id.in_(associations))).scalars())
     for target, ident in lookups:
+        if target is ASSOCIATION:
+            continue
         pk = next(iter(target.primary_key.columns))
         found = conn.execute(sa.select(target.c.alliance_id).where(pk == ident)).scalar()
         if found is not None:

@@ -101,7 +101,7 @@ def test_a_transition_draws_both_viewers_pages_again(db, login, board, officer, 
 
 
 def test_a_change_many_alliances_show_draws_them_again(db, login, board, officer, submitted, association):
-    """The association's name (shared by its alliances) and a member family's name: the shared stamp."""
+    """The association's name (shared by its alliances) and a member family's name: its alliances' stamps."""
     web = login(board)
     html = _page(web, submitted)
     member = db.session.execute(sa.select(Member).where(Member.id == submitted.member_ids[0])).scalar_one()
@@ -122,7 +122,7 @@ def test_a_viewer_who_loses_the_right_gets_404_not_the_stored_page(db, login, bo
     assert web.get(_path(alliance)).status_code == 404
 
 
-def test_removing_a_membership_through_the_orm_bumps_the_shared_stamp(db, login, board, alliance):
+def test_removing_a_membership_through_the_orm_bumps_its_alliances(db, login, board, alliance):
     web = login(board)
     _page(web, alliance)
     for m in db.session.execute(sa.select(Membership).where(Membership.user_id == board.id)).scalars():
@@ -254,3 +254,22 @@ def test_the_stored_parts_are_committed_for_every_worker(db, app, login, board, 
     with statements(db.engine) as seen:
         _page(web, alliance)
     assert len(seen) == 2, seen
+
+
+def test_an_association_change_bumps_its_own_alliances_only(db, alliance, make_alliance, other_association,
+                                                           other_board):
+    """A member's or the association's own change moves the stamps of that association's alliances: not the
+    shared stamp (every stored page in the country), not another association's alliance."""
+    stamp = lambda ident: _db.session.execute(sa.select(cards.PageStamp.stamp).where(  # noqa: E731
+        cards.PageStamp.alliance_id == ident)).scalar() or 0
+    other = make_alliance(assoc=other_association, actor=other_board)
+    member = db.session.execute(sa.select(Member).where(Member.association_id == alliance.association_id)
+                                .limit(1)).scalar_one()
+    db.session.commit()
+    mine, theirs, shared = stamp(alliance.id), stamp(other.id), stamp(cards.SHARED)
+    member.full_name = "Socia Renombrada"
+    db.session.commit()
+    db.session.get(Association, alliance.association_id).name = "Asociación Renombrada"
+    db.session.commit()
+    assert stamp(alliance.id) == mine + 2
+    assert stamp(other.id) == theirs and stamp(cards.SHARED) == shared
