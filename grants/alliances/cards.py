@@ -128,7 +128,9 @@ _PROBES = {}
 def _probe(names):
     statement = _PROBES.get(names)
     if statement is None:
-        stamp, shared = _stamp_of(Alliance.id), _stamp_of(SHARED)
+        # the alliance's stamp by the bound id, not by ``Alliance.id``: nested two levels down (inside a part's
+        # subquery) the latter would not correlate and would read any alliance's stamp
+        stamp, shared = _stamp_of(sa.bindparam("alliance_id")), _stamp_of(SHARED)
         f = PageFragment
         found = [sa.select(f.html).where(f.alliance_id == Alliance.id, f.viewer_id == sa.bindparam("viewer"),
                                          f.lang == sa.bindparam("lang"), f.part == part,

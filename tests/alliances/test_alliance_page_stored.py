@@ -273,3 +273,22 @@ def test_an_association_change_bumps_its_own_alliances_only(db, alliance, make_a
     db.session.commit()
     assert stamp(alliance.id) == mine + 2
     assert stamp(other.id) == theirs and stamp(cards.SHARED) == shared
+
+
+def test_a_changed_alliance_is_drawn_again_whatever_another_alliances_stamp(db, login, board, alliance,
+                                                                           make_alliance):
+    """The probe compares a stored part with ITS alliance's stamp: another alliance's stamp equal to the one the
+    part was drawn at (once read by a subquery that did not correlate) must not make a stale part good."""
+    other = alliance  # the lower id: the first row of page_stamps a stray subquery would read
+    mine = make_alliance(title="Alianza de la prueba")
+    db.session.commit()
+    web = login(board)
+    assert "Alianza de la prueba" in _page(web, mine)
+    drawn_at = _db.session.execute(sa.select(cards.PageFragment.stamp).where(
+        cards.PageFragment.alliance_id == mine.id).limit(1)).scalar_one()
+    cards.bump([other.id])
+    _db.session.execute(sa.update(cards.PageStamp.__table__).where(cards.PageStamp.alliance_id == other.id)
+                        .values(stamp=drawn_at))
+    _db.session.get(Alliance, mine.id).title = "Alianza renombrada"
+    db.session.commit()
+    assert "Alianza renombrada" in _page(web, mine)
