@@ -134,3 +134,14 @@ def test_the_function_level_import_check_sees_every_form(tmp_path):
     assert function_level_imports(tmp_path) == [
         "grants/a.py:6 .errors", "grants/a.py:10 grants.money", "grants/a.py:11 grants.common",
         "grants/a.py:17 ..api", "grants/a.py:21 import_module('grants.')", "grants/a.py:25 import_module('.x')"]
+
+
+def test_the_modules_tests_import_first_import_on_their_own():
+    """A module whose import builds ORM options or statements naming a relationship configures every mapper at
+    import time, and fails when it is the first of the app imported (a test file's first import): each of these
+    imports alone in a fresh interpreter."""
+    for module in ("grants.alliances.tasks", "grants.web.main", "grants.alliances.cards", "grants.reports.cells",
+                   "grants.reports.totals", "grants.alliances.permissions"):
+        done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True,
+                              cwd=ROOT, timeout=120)
+        assert done.returncode == 0, f"import {module} alone fails:\n{done.stderr[-1500:]}"

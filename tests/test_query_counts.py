@@ -20,7 +20,9 @@ def _statements(db, client, page, drawn=False):
         cards.bump_all()
     with statements(db.engine) as seen:
         resp = client.get(page)
-    return resp.status_code, seen
+    # the test harness's savepoints around the edge's commit (each test runs in one rolled-back transaction) are
+    # not sent in production, and land in whichever request follows a commit: they are not the page's
+    return resp.status_code, [s for s in seen if not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
 
 
 def _grow(db, n):
@@ -93,11 +95,11 @@ STAGES = ("submitted", "plan_submitted", "approved", "agreement_signed", "in_exe
 STORED_CEILING = 2
 #: Issue 12, third pass (h7): the alliance page is served from its stored parts (STORED_CEILING, 2). The ceilings
 #: below count a view that DRAWS it (the first after a change): the old 7 7 6 8 9 10 9 12, plus the read of the
-#: stored parts and their upsert (2), the test harness's RELEASE SAVEPOINT/SAVEPOINT around the edge's commit of
-#: that write (2, not sent in production) and the session's user read again after that commit (4: its row,
-#: roles, regions and memberships, expired by the commit; the security headers ask whether it is signed in).
-CEILING = {"submitted": 15, "plan_submitted": 15, "approved": 14, "agreement_signed": 16, "in_execution": 17,
-           "closing": 18, "closed": 17, "board page": 20, "execution page": 6, "home officer": 11, "home board": 10}
+#: stored parts and their upsert (2). The test harness's savepoints around the edge's commit are not counted (not
+#: sent in production), nor is the session's user read again after that commit any more (4 statements: the
+#: security headers decide "signed in" by the user loaded before it, grants/web/security.py).
+CEILING = {"submitted": 9, "plan_submitted": 9, "approved": 8, "agreement_signed": 10, "in_execution": 11,
+           "closing": 12, "closed": 11, "board page": 14, "execution page": 6, "home officer": 11, "home board": 10}
 
 
 def _first(db, state, after=0):

@@ -105,21 +105,23 @@ def source(code, states=None):
 def scope():
     """The SQL condition a source adds to its query: the one alliance whose page gathers the tasks, or
     ``true`` on the home page (without it a source would read, and cut at ``LIMIT``, every alliance's)."""
-
-
     alliance_id = _SCOPE.get()
     return sa.true() if alliance_id is None else Alliance.id == alliance_id
 
 
 #: a task prints its alliance's own columns (id, code, title, state): the call, program, association and buyer
 #: that an alliance joins eagerly everywhere else are not joined to a source's rows (with them, the database
-#: joined every candidate alliance of an officer's regions to four tables before keeping the first ``LIMIT``)
-_LEAN = (sa.orm.lazyload(Alliance.call), sa.orm.lazyload(Alliance.association), sa.orm.lazyload(Alliance.buyer))
+#: joined every candidate alliance of an officer's regions to four tables before keeping the first ``LIMIT``).
+#: Built on first use: naming a relationship configures every mapper, which must wait until all models are imported
+_LEAN = []
 
 
 def _lean(query):
     """``query`` without the eager joins of the alliances it selects as entities (see ``_LEAN``)."""
     if any(d.get("expr") is Alliance for d in query.column_descriptions):
+        if not _LEAN:
+            _LEAN.extend((sa.orm.lazyload(Alliance.call), sa.orm.lazyload(Alliance.association),
+                          sa.orm.lazyload(Alliance.buyer)))
         return query.options(*_LEAN)
     return query
 
