@@ -17,10 +17,30 @@ def _dump(db):
     tables = {}
     for table in db.metadata.sorted_tables:
         keys = [c.key for c in table.c]
-        rows = [dict(zip(keys, row)) for row in db.session.execute(sa.select(*table.c)).all()]
+        rows = [dict(zip(keys, row)) for row in db.session.execute(
+            sa.select(*table.c).order_by(*table.primary_key.columns)).all()]
         if rows:
             tables[table.name] = rows
     return tables
+
+
+def parents_first(table, rows):
+    """``rows`` of ``table`` ordered so that a row another row of the same table refers to (an association's
+    federation, ``parent_id``) comes before it: PostgreSQL checks such a foreign key row by row, and a table
+    read back may list a child first (the federation is made after its associations)."""
+    refs = [fk.parent.key for fk in table.foreign_keys if fk.column.table is table]
+    pk = [c.key for c in table.primary_key.columns]
+    if not refs or len(pk) != 1:
+        return rows
+    placed, ordered, pending = set(), [], list(rows)
+    while pending:
+        ready = [r for r in pending if all(r[c] is None or r[c] in placed or r[c] == r[pk[0]] for c in refs)]
+        if not ready:  # a cycle no order can satisfy: as it was
+            return ordered + pending
+        ordered += ready
+        placed.update(r[pk[0]] for r in ready)
+        pending = [r for r in pending if r[pk[0]] not in placed]
+    return ordered
 
 
 def _restore(db, tables):
@@ -28,7 +48,7 @@ def _restore(db, tables):
     for table in db.metadata.sorted_tables:
         rows = tables.get(table.name)
         if rows:
-            session.execute(table.insert(), rows)
+            session.execute(table.insert(), parents_first(table, rows))
     if session.get_bind().dialect.name == "postgresql":
         for table in db.metadata.sorted_tables:
             if table.name not in tables:
