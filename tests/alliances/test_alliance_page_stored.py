@@ -17,25 +17,12 @@ from grants.alliances.models import Alliance
 from grants.associations.models import Association, Member
 from grants.extensions import db as _db
 from grants.funding.models import TrancheFlow
-from tests.proposal_support import act, attach, score_all
+from tests.proposal_support import act, ready, score_all, submitted  # noqa: F401 (fixtures)
 from tests.statements import statements
 
 
 def _path(alliance):
     return f"/alliances/{alliance.id}"
-
-
-@pytest.fixture
-def ready(alliance, board):
-    """A draft the board may submit (its buyer's letter attached)."""
-    attach(alliance, board)
-    return alliance
-
-
-@pytest.fixture
-def submitted(ready, board):
-    act(ready, "submit", board)
-    return ready
 
 
 def _page(client, alliance):
