@@ -1,10 +1,14 @@
 """Pages of the business intention: profile form, screening with scores, revisions, the officer's
 queue, the preselection per call, and the documents (profile PDF, minutes PDF, CSV and XLSX)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+import re
+from datetime import datetime
 
-from ..alliances import page
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l, ngettext
+from flask_login import current_user, login_required
+from markupsafe import Markup, escape
+
+from ..alliances import page, stored
 from ..alliances.models import Alliance
 from ..alliances.permissions import can_edit_alliance, can_view_alliance, can_view_members, members_masked
 from ..schemas.fields import form_values
@@ -156,8 +160,29 @@ def profile_pdf(alliance):
 def queue():
     if not current_user.has_role("officer", "admin", "auditor"):
         abort(403)
+    content = stored.page("proposals.queue", _draw_queue)  # stored for this viewer (alliances/stored.py)
+    return render_template("stored_page.html", title=_l("Screening"), content=_put_ages(content))
+
+
+def _draw_queue():
     page = paginate(screening.queue(current_user), key=Alliance.id)  # the page's intentions, then their joins
-    return render_template("proposals/queue.html", page=page, now=utcnow(), age_days=screening.age_days)
+    return render_template("proposals/queue.html", layout="alliances/_stored.html", page=page)
+
+
+#: where the stored queue shows how long an intention has waited: its age is drawn on each view (it grows by the
+#: hour of the intention's submission, not at a day's start)
+_AGE = re.compile(r'<grants-age since="([0-9T:.\-]+)">')
+
+
+def _put_ages(content):
+    now = utcnow()
+
+    def age(match):
+        days = max(0, (now - datetime.fromisoformat(match.group(1))).days)
+        late = " late" if days > 14 else ""
+        return f'<span class="age{late}">{escape(ngettext("%(num)s day", "%(num)s days", days))}</span>'
+
+    return Markup(_AGE.sub(age, str(content)))
 
 
 def _load_call(call_id):

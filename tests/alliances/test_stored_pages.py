@@ -2,6 +2,9 @@
 database; every kind of change that moves a list draws it again (no stale list), while a change in another
 region leaves an officer's stored list good (the point of the scope stamps); one viewer never gets another's
 list; the CSRF token, the language and the query string are the request's own."""
+from datetime import date, timedelta
+
+import pytest
 import sqlalchemy as sa
 from flask import g
 from flask_wtf.csrf import generate_csrf
@@ -10,11 +13,21 @@ from grants.accounts.models import OfficerRegion, User
 from grants.alliances import cards, stored
 from grants.alliances.models import Alliance
 from grants.associations.models import Association
+from grants.execution.models import AccountabilityReport
 from grants.extensions import db as _db
 from grants.programs.models import Call
+from tests.execution_support import executing
+from tests.proposal_support import act, attach
 from tests.statements import statements
 
 LIST = "/alliances/"
+
+
+@pytest.fixture
+def intention(alliance, board):
+    """A draft that passes every intake check (tests/proposal_support.py's ``ready``)."""
+    attach(alliance, board)
+    return alliance
 
 
 def _get(client, path=LIST):
@@ -203,3 +216,56 @@ def test_an_association_without_alliances_bumps_its_own_scope(db, make_associati
     after = db.session.execute(sa.select(stored.ScopeStamp.stamp).where(
         stored.ScopeStamp.scope == stored.association_key(association.id))).scalar()
     assert after == before + 1
+
+
+SCREENING = "/screening"
+REPORTS = "/accountability-reports/"
+
+
+def test_the_screening_queue_is_stored_and_drawn_again_by_a_submission(db, login, officer, other_officer, board,
+                                                                        intention):
+    la_paz, potosi = login(officer), login(other_officer)
+    assert intention.code not in _get(la_paz, SCREENING)
+    _get(potosi, SCREENING)
+    before = _row(other_officer, endpoint="proposals.queue")
+    act(intention, "submit", board)
+    assert intention.code in _get(la_paz, SCREENING)
+    assert intention.code not in _get(potosi, SCREENING)
+    assert _row(other_officer, endpoint="proposals.queue").validator == before.validator  # Potosí did not move
+
+
+def test_the_screening_queue_s_ages_are_drawn_on_each_view(db, login, officer, board, intention):
+    act(intention, "submit", board)
+    submitted = intention
+    web = login(officer)
+    html = _get(web, SCREENING)
+    assert submitted.code in html and "0 días" in html and 'class="age late"' not in html
+    body = _row(officer, endpoint="proposals.queue").body
+    assert "<grants-age since=" in body and "0 días" not in body  # stored without its age
+    long_ago = (submitted.state_changed_at - timedelta(days=20, hours=1)).isoformat()
+    _mark(officer, submitted.state_changed_at.isoformat(), long_ago, endpoint="proposals.queue")
+    html = _get(web, SCREENING)  # served as stored: the age is counted now, from the stored moment
+    assert '<span class="age late">20 días</span>' in html and "<grants-age" not in html
+    db.session.get(User, officer.id).locale = "en"
+    db.session.commit()
+    assert '<span class="age">0 days</span>' in _get(web, SCREENING)
+
+
+def test_the_accountability_queue_is_drawn_again_by_a_report(db, login, officer, other_officer, facilitator, board,
+                                                             treasurer, alliance):
+    executing(alliance, officer, facilitator, board)
+    la_paz, potosi = login(officer), login(other_officer)
+    assert 'id="queue-empty"' in _get(la_paz, REPORTS)
+    _get(potosi, REPORTS)
+    before = _row(other_officer, endpoint="accountability.queue")
+    report = AccountabilityReport(alliance_id=alliance.id, period_start=date(2026, 1, 1),
+                                  period_end=date(2026, 6, 30), state="submitted", created_by_id=treasurer.id)
+    db.session.add(report)
+    db.session.commit()
+    assert f'id="queued-report-{report.id}"' in _get(la_paz, REPORTS)
+    assert 'id="queue-empty"' in _get(potosi, REPORTS)
+    assert _row(other_officer, endpoint="accountability.queue").validator == before.validator
+    db.session.get(AccountabilityReport, report.id).state = "approved"
+    db.session.commit()
+    assert 'id="queue-empty"' in _get(la_paz, REPORTS)
+    assert f'id="queued-report-{report.id}"' in _get(la_paz, REPORTS + "?state=approved")
