@@ -198,6 +198,8 @@ def bump(alliance_ids, session=None):
     """Make the stored parts of ``alliance_ids`` stale (after a write that bypassed the ORM's flush)."""
     if alliance_ids:
         _bump((session or db.session).connection(), set(alliance_ids))
+        for hook in ON_BUMP:  # the stored lists' scopes (stored.py)
+            hook(session or db.session, (session or db.session).connection(), set(alliance_ids), ())
 
 
 def bump_all(session=None):

@@ -180,12 +180,17 @@ def _bump(conn, keys):
 def _keep_scopes(session, conn, ids, associations):
     """cards.py's after_flush hook: bump the scopes of the alliances ``ids`` and of the ``associations`` a flush
     moved; what cannot be placed bumps the shared stamp."""
-    keys, shared = set(), False
+    keys, shared, associations = set(), False, set(associations)
     alliances = {ident for ident in ids if ident != cards.SHARED}
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, Association):  # an association that leaves a region: its old region's lists show it
-            hist = sa.inspect(obj).attrs.region.history
-            keys.update(region_key(region) for region in (*hist.deleted, *hist.unchanged) if region is not None)
+    for obj in session.dirty:
+        # what an object leaves still shows on the lists of where it was: an association's old region, an
+        # alliance's old association
+        if isinstance(obj, Association):
+            keys.update(region_key(region) for region in sa.inspect(obj).attrs.region.history.deleted
+                        if region is not None)
+        elif isinstance(obj, Alliance):
+            associations.update(ident for ident in sa.inspect(obj).attrs.association_id.history.deleted
+                                if ident is not None)
     if alliances:
         rows = conn.execute(sa.select(Alliance.id, Association.region, Alliance.association_id)
                             .join(Association, Association.id == Alliance.association_id)

@@ -269,3 +269,22 @@ def test_the_accountability_queue_is_drawn_again_by_a_report(db, login, officer,
     db.session.commit()
     assert 'id="queue-empty"' in _get(la_paz, REPORTS)
     assert f'id="queued-report-{report.id}"' in _get(la_paz, REPORTS + "?state=approved")
+
+
+def test_an_alliance_moved_to_another_association_leaves_the_old_board_s_list(db, login, board, other_board,
+                                                                               other_association, alliance):
+    old_board, new_board = login(board), login(other_board)
+    assert alliance.code in _get(old_board) and alliance.code not in _get(new_board)
+    db.session.get(Alliance, alliance.id).association_id = other_association.id
+    db.session.commit()
+    assert alliance.code not in _get(old_board)
+    assert alliance.code in _get(new_board)
+
+
+def test_a_write_past_the_flush_bumped_by_cards_draws_the_lists_again(db, login, officer, alliance):
+    web = login(officer)
+    _get(web)
+    db.session.execute(sa.update(Alliance.__table__).where(Alliance.id == alliance.id).values(title="Café de Yungas"))
+    cards.bump({alliance.id})
+    db.session.commit()
+    assert "Café de Yungas" in _get(web)
