@@ -261,3 +261,27 @@ def test_the_menu_count_is_read_with_the_user_and_forgotten_when_marked_read(db,
     listing = client.get("/notifications/").get_data(as_text=True)
     assert "Uno" in listing
     assert 'class="count"' not in listing
+
+
+# --- the stored lists over many alliances (issue 12, grants/alliances/stored.py) ----------------------------
+
+#: (page, statements served as stored, statements drawn again): the session's user and the probe when stored;
+#: drawn, the list's own statements before it was stored, plus the probe and the one upsert that stores it
+STORED_LISTS = (("/alliances/", 2, 6), ("/screening", 2, 5), ("/accountability-reports/", 2, 5))
+
+
+@pytest.mark.parametrize("page,stored_budget,drawn_budget", STORED_LISTS)
+def test_stored_lists_keep_their_budget_and_do_not_grow_with_alliances(db, login, admin, officer, page,
+                                                                        stored_budget, drawn_budget):
+    clients = {"admin": login(admin), "officer": login(officer)}
+    _grow(db, 5)
+    small = {who: _statements(db, c, page, drawn=True) for who, c in clients.items()}
+    _grow(db, 25)
+    for who, client in clients.items():
+        status, drawn = _statements(db, client, page, drawn=True)
+        assert status == 200 and len(drawn) == len(small[who][1]), (page, who, len(small[who][1]), drawn)
+        assert len(drawn) <= drawn_budget, (page, who, drawn)
+        assert any(s.startswith("INSERT INTO stored_pages") for s in drawn), drawn
+        status, served = _statements(db, client, page)
+        assert status == 200 and len(served) <= stored_budget, (page, who, served)
+        assert not any("FROM alliances" in s for s in served), served
