@@ -4,7 +4,8 @@ the database per endpoint, viewer and language, and served while nothing it show
 A page over many alliances needs a validator for its *scope* (``scope_stamps``): a row per scope key,
 ``region:<association region>`` and ``association:<id>``, that the flushes which move an alliance, an
 association or one of their records bump IN THE SAME TRANSACTION (``_keep_scopes``, called by cards.py's
-after_flush listener with the alliances it found moved): the region and the association of each moved alliance,
+after_flush listener with the alliances it found moved, collects the keys; ``_bump_pending`` bumps them as the
+transaction commits, so a region's row is locked only during the commit): the region and the association of each moved alliance,
 the association (and its region) of each association-level change (an association without alliances too), both
 regions when an association moves from one to another. What cannot be placed (a deleted alliance or
 association) bumps cards.py's shared stamp (``page_stamps`` row 0), which every validator includes, as does
@@ -30,6 +31,8 @@ import sqlalchemy as sa
 from flask import request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..associations.models import Association
 from ..associations.permissions import GLOBAL_READERS
@@ -205,9 +208,31 @@ def _keep_scopes(session, conn, ids, associations):
         for association_id, region in rows:
             keys.update((region_key(region), association_key(association_id)))
     if keys:
-        _bump(conn, keys)
+        session.info.setdefault(_PENDING, set()).update(keys)
     if shared and cards.SHARED not in ids:
         cards._bump(conn, {cards.SHARED})
 
 
 cards.ON_BUMP.append(_keep_scopes)
+
+#: the scope keys the transaction's flushes moved, bumped just before it commits (``_bump_pending``)
+_PENDING = "grants.stored.pending_scopes"
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_pending(session):
+    """Bump the scopes the transaction moved, in the transaction, as it commits: a region's row is locked from
+    here to the commit only, not from the first flush (every write of the region waits on that lock; two writers
+    that each flushed an alliance of the other before would deadlock)."""
+    if session.in_nested_transaction():  # a savepoint's release: its outer transaction commits (or not) later
+        return
+    session.flush()  # the last changes (a commit flushes after this event)
+    keys = session.info.pop(_PENDING, None)
+    if keys:
+        _bump(session.connection(), keys)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session, previous_transaction):
+    if previous_transaction.parent is None:  # the whole transaction (not a savepoint) is rolled back
+        session.info.pop(_PENDING, None)

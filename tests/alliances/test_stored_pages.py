@@ -288,3 +288,28 @@ def test_a_write_past_the_flush_bumped_by_cards_draws_the_lists_again(db, login,
     cards.bump({alliance.id})
     db.session.commit()
     assert "Café de Yungas" in _get(web)
+
+
+def _scope_stamp(key):
+    return _db.session.execute(sa.select(stored.ScopeStamp.stamp).where(stored.ScopeStamp.scope == key)).scalar() or 0
+
+
+def test_the_scopes_are_bumped_as_the_transaction_commits_not_at_each_flush(db, alliance):
+    key = stored.region_key("La Paz")
+    before = _scope_stamp(key)
+    db.session.get(Alliance, alliance.id).title = "Primero"
+    db.session.flush()
+    assert _scope_stamp(key) == before  # the region's row is not locked from the first flush on
+    with db.session.begin_nested():
+        db.session.get(Alliance, alliance.id).product = "Miel"
+    savepoint = db.session.begin_nested()
+    db.session.get(Alliance, alliance.id).title = "Segundo"
+    db.session.flush()
+    savepoint.rollback()  # a savepoint rolled back: what the transaction moved before it is still to bump
+    db.session.commit()
+    assert _scope_stamp(key) == before + 1
+    db.session.get(Alliance, alliance.id).title = "Tercero"
+    db.session.flush()
+    db.session.rollback()  # nothing of it is bumped by the next commit
+    db.session.commit()
+    assert _scope_stamp(key) == before + 1
