@@ -139,33 +139,33 @@ def variant(scopes, extra=()):
     return cards.variant(scope, request.query_string.decode("latin-1"), *extra)
 
 
-def store(endpoint, user, body, validator, shared, key):
+def store(endpoint, user, body, validator, shared, key, csrf=False):
     """Keep ``body`` as ``user``'s ``endpoint`` (one upsert in the request's transaction: the page edge commits it);
-    the request's CSRF token is stored as ``cards.CSRF``."""
+    ``csrf`` (HTML with forms): the request's CSRF token is stored as ``cards.CSRF``."""
+    body = str(body).replace(generate_csrf(), cards.CSRF) if csrf else str(body)
     row = {"endpoint": endpoint, "viewer_id": user.id, "lang": cards.lang(), "variant": key,
-           "validator": validator, "shared": shared, "body": str(body).replace(generate_csrf(), cards.CSRF),
-           "built_at": utcnow()}
+           "validator": validator, "shared": shared, "body": body, "built_at": utcnow()}
     cards._upsert(StoredPage.__table__, row, ["endpoint", "viewer_id", "lang"],
                   lambda stmt: {k: stmt.excluded[k] for k in ("variant", "validator", "shared", "body", "built_at")},
                   db.session)
 
 
-def body(endpoint, draw, extra=(), user=None):
+def body(endpoint, draw, extra=(), user=None, csrf=False):
     """``user``'s (the current user's) ``endpoint`` as text: the stored one if still good, else ``draw()`` (a str)
-    stored in the request's transaction."""
+    stored in the request's transaction. A JSON body as it is (no session touched); HTML goes through ``page()``
+    (``csrf``: the request's token stored as a marker, which the caller then puts back)."""
     user = user or current_user
     text, validator, shared, key = read(endpoint, user, extra)
     if text is None:
         text = str(draw())
-        store(endpoint, user, text, validator, shared, key)
+        store(endpoint, user, text, validator, shared, key, csrf=csrf)
         write_on_read()  # the edge commits the stored page after the answer
-        return text
     return text
 
 
 def page(endpoint, draw, extra=(), user=None):
     """``body()`` as HTML with the request's CSRF token put in (``cards.serve``)."""
-    return cards.serve(body(endpoint, draw, extra, user))
+    return cards.serve(body(endpoint, draw, extra, user, csrf=True))
 
 
 def bump(scopes, session=None):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
+from flask import g, session
 from flask_wtf.csrf import generate_csrf
 
 from grants.accounts.models import OfficerRegion, User
@@ -313,3 +313,26 @@ def test_the_scopes_are_bumped_as_the_transaction_commits_not_at_each_flush(db, 
     db.session.rollback()  # nothing of it is bumped by the next commit
     db.session.commit()
     assert _scope_stamp(key) == before + 1
+
+
+def test_each_page_of_the_list_is_its_own_answer(app, db, login, officer, alliance, make_alliance):
+    second = make_alliance(title="Quinua real orgánica")
+    web = login(officer)
+    per_page = app.config["PER_PAGE"]
+    app.config["PER_PAGE"] = 1
+    try:
+        first_page, second_page = _get(web), _get(web, LIST + "?page=2")
+        assert second.code in first_page and alliance.code not in first_page  # the newest first
+        assert alliance.code in second_page and second.code not in second_page
+        assert second.code in _get(web, LIST + "?page=1")
+    finally:
+        app.config["PER_PAGE"] = per_page
+
+
+def test_a_json_body_is_stored_as_it_is_without_touching_the_session(app, db, officer):
+    with app.test_request_context("/api/v1/anything"):
+        text = stored.body("test.json", lambda: '{"items": []}', user=officer)
+        assert text == '{"items": []}' and "csrf_token" not in g and not session.modified
+    assert _row(officer, endpoint="test.json").body == '{"items": []}'
+    with app.test_request_context("/api/v1/anything"):
+        assert stored.body("test.json", lambda: "NOT DRAWN", user=officer) == '{"items": []}'
