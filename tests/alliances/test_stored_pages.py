@@ -336,3 +336,24 @@ def test_a_json_body_is_stored_as_it_is_without_touching_the_session(app, db, of
     assert _row(officer, endpoint="test.json").body == '{"items": []}'
     with app.test_request_context("/api/v1/anything"):
         assert stored.body("test.json", lambda: "NOT DRAWN", user=officer) == '{"items": []}'
+
+
+@pytest.mark.committing
+def test_a_writer_does_not_lock_its_region_s_row_before_it_commits(db, alliance):
+    """Another transaction can bump La Paz while a writer of La Paz holds uncommitted flushes (PostgreSQL's row
+    locks; SQLite locks the whole file for any writer)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    key = stored.region_key("La Paz")
+    stored.bump({key})
+    db.session.commit()
+    before = _scope_stamp(key)
+    db.session.get(Alliance, alliance.id).title = "Sin confirmar"
+    db.session.flush()
+    with db.engine.connect() as other:
+        other.execute(sa.text("SET lock_timeout = '2s'"))
+        other.execute(sa.update(stored.ScopeStamp.__table__).where(stored.ScopeStamp.scope == key)
+                      .values(stamp=stored.ScopeStamp.stamp + 1))
+        other.commit()
+    db.session.commit()
+    assert _scope_stamp(key) == before + 2  # the other's, then the writer's as it committed
