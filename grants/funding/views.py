@@ -89,9 +89,9 @@ def _document(path, endpoint, load, available, build, name, filename):
             answer = Response(status=304)
         else:
             answer = download(body, filename(row.code, **args))
+        # the house's ``no-store`` for a signed-in user stays (grants/web/security.py: a shared phone keeps no
+        # agreement): a client that keeps the file itself asks with its ETag and gets 304
         answer.set_etag(etag)
-        # kept by the browser, asked again each time: the same bytes answer 304 (a phone on a weak signal)
-        answer.headers["Cache-Control"] = "private, no-cache"
         return answer
 
     bp.add_url_rule(path, endpoint, view, methods=["GET"])

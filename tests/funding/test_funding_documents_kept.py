@@ -54,7 +54,7 @@ def test_built_once_then_served_as_kept_with_its_etag_and_304(db, login, officer
     first = _get(web, _path(approved))
     etag = first.headers["ETag"].strip('"')
     assert first.mimetype == "application/pdf" and first.data.startswith(b"%PDF")
-    assert first.headers["Cache-Control"] == "private, no-cache"
+    assert first.headers["Cache-Control"] == "no-store"  # the house's rule for a signed-in user stays
     assert f'filename="{approved.code}-convenio.pdf"' in first.headers["Content-Disposition"]
     assert [(r.name, r.lang) for r in _kept(approved)] == [("agreement", "es")]
     assert _kept(approved)[0].etag == etag
