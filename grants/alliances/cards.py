@@ -67,7 +67,18 @@ class PageStamp(db.Model):
     stamp = sa.Column(sa.Integer, nullable=False, default=0)
 
 
-class PageFragment(db.Model):
+class Drawn:
+    """When a stored thing is good: the stamps, day, code and request's variant it was drawn at."""
+
+    #: the alliance's stamp and the shared stamp it was drawn at
+    stamp = sa.Column(sa.Integer, nullable=False)
+    shared = sa.Column(sa.Integer, nullable=False)
+    #: the day, the code and the request's variant it was drawn for (``variant()``)
+    variant = sa.Column(sa.String(64), nullable=False)
+    built_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class PageFragment(Drawn, db.Model):
     """A stored part of an alliance's page, drawn for one viewer in one language at the stamps it names."""
 
     __tablename__ = "page_fragments"
@@ -76,13 +87,7 @@ class PageFragment(db.Model):
     viewer_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     lang = sa.Column(sa.String(16), primary_key=True)
     part = sa.Column(sa.String(20), primary_key=True)
-    #: the alliance's stamp and the shared stamp it was drawn at
-    stamp = sa.Column(sa.Integer, nullable=False)
-    shared = sa.Column(sa.Integer, nullable=False)
-    #: the day, the code and the request's variant it was drawn for (``variant()``)
-    variant = sa.Column(sa.String(64), nullable=False)
     html = sa.Column(sa.Text, nullable=False)
-    built_at = sa.Column(sa.DateTime, nullable=False)
 
 
 _RELEASE = []
@@ -314,7 +319,7 @@ def _keep_stamps(session, _flush_context):
 
 # --- generated documents kept per alliance (issue 12: the agreement PDF and the funding stage's letters) -------
 
-class PageDocument(db.Model):
+class PageDocument(Drawn, db.Model):
     """A generated document of an alliance (a PDF's bytes as served), drawn in one language at the stamps it names
     (good while they are as they are now, as a stored part is). Not per viewer: who may have it is checked on each
     request by the viewer's marker (``allow``), a stored part with nothing in it."""
@@ -325,13 +330,9 @@ class PageDocument(db.Model):
     #: which document: ``agreement``, ``request-2``, ``order-2`` ...
     name = sa.Column(sa.String(40), primary_key=True)
     lang = sa.Column(sa.String(16), primary_key=True)
-    stamp = sa.Column(sa.Integer, nullable=False)
-    shared = sa.Column(sa.Integer, nullable=False)
-    variant = sa.Column(sa.String(64), nullable=False)
     #: the SHA-256 (hex) of ``body``: the answer's ETag
     etag = sa.Column(sa.String(64), nullable=False)
     body = sa.Column(sa.LargeBinary, nullable=False)
-    built_at = sa.Column(sa.DateTime, nullable=False)
 
 
 #: the documents' rows, and the register of issued PDFs (grants/documents: no stored part shows it), move no page

@@ -3,14 +3,14 @@ database in two statements; every kind of change that moves the page draws it ag
 a report, a tranche, a procurement, a member, the program's currency, the day, the code); one viewer never gets
 another's content; each language has its own; a viewer who loses the right gets 404, not the stored page."""
 import io
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from flask import g
 
-from grants.accounts.models import Membership, User
+from grants.accounts.models import User
 from grants.alliances import cards
 from grants.associations.models import Member
 from grants.execution import expenses as svc
@@ -19,6 +19,7 @@ from grants.execution.views import OVERVIEW
 from grants.extensions import db as _db
 from tests.execution_support import PDF, TODAY, expense_data, executing
 from tests.statements import statements
+from tests.stored_support import drop_memberships, new_release, next_day
 
 MARK = "CONTENIDO-GUARDADO"
 
@@ -174,17 +175,11 @@ def test_a_new_day_and_new_code_draw_it_again(db, login, treasurer, live, monkey
     """The page counts the expenses late for a report against today: a part of yesterday is never served."""
     web = login(treasurer)
     _stored_then(db, web, live)
-
-    class Tomorrow(date):
-        @classmethod
-        def today(cls):
-            return date.today() + timedelta(days=1)
-
-    monkeypatch.setattr(cards, "date", Tomorrow)
+    next_day(monkeypatch)
     assert MARK not in _page(web, live)
     monkeypatch.undo()
     _stored_then(db, web, live)
-    monkeypatch.setattr(cards, "_RELEASE", ["another-release"])
+    new_release(monkeypatch)
     assert MARK not in _page(web, live)
 
 
@@ -212,9 +207,7 @@ def web_missing(client):
 def test_a_viewer_who_loses_the_right_gets_404_not_the_stored_page(db, login, treasurer, live):
     web = login(treasurer)
     _page(web, live)
-    for m in db.session.execute(sa.select(Membership).where(Membership.user_id == treasurer.id)).scalars():
-        db.session.delete(m)
-    db.session.commit()
+    drop_memberships(treasurer)
     _page(web, live, status=404)
 
 

@@ -2,14 +2,14 @@
 agreement is built once, then served as kept (two statements) with its ETag, 304 when the client has it; every
 change that moves it gives a new PDF (its text shows the change); each language has its own; a viewer not allowed
 gets 404 (even with the right ETag); the API serves the same kept bytes; the tranche letters share it."""
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from flask import g
 
-from grants.accounts.models import Membership, User
+from grants.accounts.models import User
 from grants.alliances import cards
 from grants.associations.models import Association
 from grants.documents.models import IssuedDocument
@@ -17,6 +17,7 @@ from grants.extensions import db as _db
 from grants.funding import services as funding
 from tests.funding_support import approved_alliance, pdf_text, signed_alliance
 from tests.statements import statements
+from tests.stored_support import drop_memberships, new_release, next_day
 
 
 @pytest.fixture
@@ -160,9 +161,7 @@ def test_a_viewer_who_loses_the_right_gets_404_not_the_kept_pdf(db, login, board
     web = login(board)
     etag = _get(web, _path(approved)).headers["ETag"].strip('"')
     _get(web, _path(approved), etag=etag, status=304)
-    for m in db.session.execute(sa.select(Membership).where(Membership.user_id == board.id)).scalars():
-        db.session.delete(m)
-    db.session.commit()
+    drop_memberships(board)
     _get(web, _path(approved), status=404)
     _get(web, _path(approved), etag=etag, status=404)
 
@@ -180,18 +179,12 @@ def test_a_new_day_and_new_code_build_it_again(db, login, officer, approved, mon
     first = _get(web, _path(approved))
     db.session.execute(sa.update(cards.PageDocument.__table__).values(body=b"%PDF-1.4 kept"))
     db.session.commit()
-
-    class Tomorrow(date):
-        @classmethod
-        def today(cls):
-            return date.today() + timedelta(days=1)
-
-    monkeypatch.setattr(cards, "date", Tomorrow)
+    next_day(monkeypatch)
     assert _get(web, _path(approved)).data == first.data  # built again: the same content, the same issued file
     monkeypatch.undo()
     db.session.execute(sa.update(cards.PageDocument.__table__).values(body=b"%PDF-1.4 kept"))
     db.session.commit()
-    monkeypatch.setattr(cards, "_RELEASE", ["another-release"])
+    new_release(monkeypatch)
     assert _get(web, _path(approved)).data == first.data
 
 
