@@ -154,11 +154,14 @@ def _kept(load, build, name, filename):
     pages keep it, ``pdf.kept``): the document as kept read first, then ``load(**ids)`` (its 404), then the
     kept bytes, or ``build(obj)`` kept now."""
     def first(**ids):
-        row = pdf.probe(ids["alliance_id"], None, name(**ids))
+        # beyond an INTEGER column PostgreSQL would refuse the parameter: ``load`` answers 404
+        row = pdf.probe(ids["alliance_id"], None, name(**ids)) if 0 < ids["alliance_id"] < 2 ** 31 else None
         return row, load(**ids), ids
 
     def body(found):
         row, obj, ids = found
+        if row is None:  # the alliance was not there when the probe read (created since): built, not kept
+            return build(obj)
         return pdf.kept(row, ids["alliance_id"], name(**ids), lambda: obj, build)[1]
 
     return {"load": first, "pdf": body, "filename": lambda found: filename(found[1])}

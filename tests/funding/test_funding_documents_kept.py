@@ -199,7 +199,9 @@ def test_the_api_serves_the_same_kept_pdf(db, api, login, officer, board, approv
     db.session.commit()
     resp = api(board).get(f"/alliances/{approved.id}/documents/agreement")
     assert "Leche fresca y queso para PIL" in " ".join(pdf_text(resp.data).split())
-    assert api(board).get(f"/alliances/{2 ** 31 - 1}/documents/agreement").status_code == 404
+    for missing in (2 ** 31 - 1, 2 ** 40):
+        assert api(board).get(f"/alliances/{missing}/documents/agreement").status_code == 404
+        assert api(board).get(f"/alliances/{missing}/documents/tranche-request-1").status_code == 404
 
 
 def test_the_tranche_letters_are_kept_too(db, login, api, officer, finance, board, alliance, facilitator):
