@@ -67,7 +67,18 @@ class PageStamp(db.Model):
     stamp = sa.Column(sa.Integer, nullable=False, default=0)
 
 
-class PageFragment(db.Model):
+class Drawn:
+    """When a stored thing is good: the stamps, day, code and request's variant it was drawn at."""
+
+    #: the alliance's stamp and the shared stamp it was drawn at
+    stamp = sa.Column(sa.Integer, nullable=False)
+    shared = sa.Column(sa.Integer, nullable=False)
+    #: the day, the code and the request's variant it was drawn for (``variant()``)
+    variant = sa.Column(sa.String(64), nullable=False)
+    built_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class PageFragment(Drawn, db.Model):
     """A stored part of an alliance's page, drawn for one viewer in one language at the stamps it names."""
 
     __tablename__ = "page_fragments"
@@ -76,13 +87,7 @@ class PageFragment(db.Model):
     viewer_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     lang = sa.Column(sa.String(16), primary_key=True)
     part = sa.Column(sa.String(20), primary_key=True)
-    #: the alliance's stamp and the shared stamp it was drawn at
-    stamp = sa.Column(sa.Integer, nullable=False)
-    shared = sa.Column(sa.Integer, nullable=False)
-    #: the day, the code and the request's variant it was drawn for (``variant()``)
-    variant = sa.Column(sa.String(64), nullable=False)
     html = sa.Column(sa.Text, nullable=False)
-    built_at = sa.Column(sa.DateTime, nullable=False)
 
 
 _RELEASE = []
@@ -317,3 +322,82 @@ def _keep_stamps(session, _flush_context):
         _bump(conn, ids)
     for hook in ON_BUMP:
         hook(session, conn, ids, associations)
+
+
+# --- generated documents kept per alliance (issue 12: the agreement PDF and the funding stage's letters) -------
+
+class PageDocument(Drawn, db.Model):
+    """A generated document of an alliance (a PDF's bytes as served), drawn in one language at the stamps it names
+    (good while they are as they are now, as a stored part is). Not per viewer: who may have it is checked on each
+    request by the viewer's marker (``allow``), a stored part with nothing in it."""
+
+    __tablename__ = "page_documents"
+
+    alliance_id = sa.Column(sa.Integer, sa.ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True)
+    #: which document: ``agreement``, ``request-2``, ``order-2`` ...
+    name = sa.Column(sa.String(40), primary_key=True)
+    lang = sa.Column(sa.String(16), primary_key=True)
+    #: the SHA-256 (hex) of ``body``: the answer's ETag
+    etag = sa.Column(sa.String(64), nullable=False)
+    body = sa.Column(sa.LargeBinary, nullable=False)
+
+
+#: the documents' rows, and the register of issued PDFs (grants/documents: no stored part shows it), move no page
+QUIET_TABLES = QUIET_TABLES | {"page_documents", "issued_documents"}
+
+_DOCUMENT_PROBE = []
+
+
+def marker(name):
+    """The stored part that says a viewer was allowed the document ``name`` (at its stamps)."""
+    return f"doc:{name}"[:20]
+
+
+def _document_probe():
+    if not _DOCUMENT_PROBE:
+        stamp, shared = _stamp_of(sa.bindparam("alliance_id")), _stamp_of(SHARED)
+        f, d = PageFragment, PageDocument
+        allowed = sa.select(f.html).where(f.alliance_id == Alliance.id, f.viewer_id == sa.bindparam("viewer"),
+                                          f.lang == sa.bindparam("lang"), f.part == sa.bindparam("part"),
+                                          f.variant == sa.bindparam("variant"), f.stamp == stamp, f.shared == shared)
+        good = sa.and_(d.alliance_id == Alliance.id, d.name == sa.bindparam("name"), d.lang == sa.bindparam("lang"),
+                       d.variant == sa.bindparam("variant"), d.stamp == stamp, d.shared == shared)
+        etag = sa.select(d.etag).where(good)
+        body = sa.select(d.body).where(good, d.etag != sa.bindparam("known"))
+        _DOCUMENT_PROBE.append(sa.select(Alliance.code, allowed.scalar_subquery().label("allowed"),
+                                         etag.scalar_subquery().label("etag"), body.scalar_subquery().label("body"),
+                                         stamp.label("stored_stamp"), shared.label("stored_shared"))
+                               .where(Alliance.id == sa.bindparam("alliance_id")))
+    return _DOCUMENT_PROBE[0]
+
+
+def read_document(alliance_id, user, name, known=""):
+    """One statement: ``(code, allowed, etag, body, stamp, shared)`` of the alliance (None when there is no such
+    alliance). ``allowed`` is not None when ``user`` (None: nobody) was allowed the document ``name`` at the
+    stamps as they are now; ``etag`` and ``body`` are the document's as kept in the request's language if it is
+    good (``body`` None when its etag is ``known``: the client has it already)."""
+    params = {"alliance_id": alliance_id, "viewer": user.id if user is not None else -1, "lang": lang(),
+              "part": marker(name), "variant": variant(), "name": name, "known": known or ""}
+    return db.session.execute(_document_probe(), params).first()
+
+
+def allow(alliance_id, user, name, stamp, shared):
+    """Keep that ``user`` was allowed the document ``name`` of the alliance at ``stamp``/``shared`` (a stored part
+    with nothing in it: no CSRF token to put in, none made)."""
+    row = {"alliance_id": alliance_id, "viewer_id": user.id, "lang": lang(), "part": marker(name), "stamp": stamp,
+           "shared": shared, "variant": variant(), "html": "", "built_at": utcnow()}
+    _upsert(PageFragment.__table__, row, ["alliance_id", "viewer_id", "lang", "part"],
+            lambda stmt: {k: stmt.excluded[k] for k in ("stamp", "shared", "variant", "html", "built_at")},
+            db.session)
+
+
+def store_document(alliance_id, name, body, stamp, shared):
+    """Keep ``body`` (bytes, drawn at ``stamp``/``shared``) as the alliance's document ``name`` in the request's
+    language: one upsert, written with the request's transaction. Returns its ETag (the SHA-256 of ``body``)."""
+    etag = hashlib.sha256(body).hexdigest()
+    row = {"alliance_id": alliance_id, "name": name, "lang": lang(), "stamp": stamp, "shared": shared,
+           "variant": variant(), "etag": etag, "body": body, "built_at": utcnow()}
+    _upsert(PageDocument.__table__, row, ["alliance_id", "name", "lang"],
+            lambda stmt: {k: stmt.excluded[k] for k in ("stamp", "shared", "variant", "etag", "body", "built_at")},
+            db.session)
+    return etag

@@ -16,7 +16,9 @@ NEAR_LIMIT = 90
 REPORT_DUE_DAYS = 90
 
 
-def glance(alliance):
+def glance(alliance, counts=None):
+    """Each line's plan against what was spent, the warnings, the balance. ``counts``: the expenses without a
+    receipt and those late for a report, when read already (``counted``)."""
     lines = line_figures(alliance)
     warnings = []
     for item in lines:
@@ -27,7 +29,9 @@ def glance(alliance):
                                                        share=cell["share"], src=_source_title(src))))
     # both counts in one statement, or in the alliance page's first (page.py)
     figures = page.held(alliance) or {}
-    if "execution_receipts_missing" in figures and "execution_expenses_late" in figures:
+    if counts is not None:
+        missing, overdue = counts
+    elif "execution_receipts_missing" in figures and "execution_expenses_late" in figures:
         missing, overdue = figures["execution_receipts_missing"], figures["execution_expenses_late"]
     else:
         missing, overdue = db.session.execute(sa.select(*_counts(alliance.id))).one()
@@ -40,6 +44,11 @@ def glance(alliance):
     if observed:
         warnings.append((rules.OPEN_OBSERVATIONS, _l("%(n)s reports have observations to answer.", n=observed)))
     return {"lines": lines, "warnings": warnings, "balance": ledger.balance(alliance)}
+
+
+def counted():
+    """The two counts of ``glance``'s warnings as columns correlated on ``Alliance.id`` (read with the alliance)."""
+    return _counts(Alliance.id)
 
 
 def _counts(alliance_id):

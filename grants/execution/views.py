@@ -5,22 +5,27 @@ Every member of the association reads (social control); its treasurer and board 
 the region approves or observes reports. Another association's alliance answers 404."""
 import functools
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
+from ..alliances import cards
 from ..alliances.models import Alliance
 from ..common import get_or_404
 from ..errors import DomainError, Violation
 from ..extensions import db
 from ..schemas import from_form
+from ..web.edge import write_on_read
 from ..web.forms import form_action, loaded, stored, success
 from ..web.pagination import paginate
 from .permissions import can_record, can_view_execution
 from .schemas import VoidIn
-from .summary import glance
+from .summary import counted, glance
 
 bp = Blueprint("execution", __name__, url_prefix="/alliances/<int:alliance_id>/execution")
 EXECUTING = ("in_execution", "suspended", "closing", "closed")
+#: the execution page's stored part (``alliances/cards.py``'s ``page_fragments.part``)
+OVERVIEW = "execution"
 
 
 def load_alliance(alliance_id):
@@ -139,10 +144,31 @@ def execution_helpers():
 
 
 @bp.get("")
-@loaded(load_alliance)
-def overview(alliance):
-    return render_template("execution/overview.html", alliance=alliance, g_=glance(alliance),
-                           can_write=can_record(current_user, alliance))
+@login_required
+def overview(alliance_id):
+    """The execution at a glance: its content stored for this viewer (``alliances/cards.py``), served as stored
+    while nothing moved it, else drawn and stored in the same transaction. A part is stored only after the viewer
+    was allowed to see the execution (``load_alliance``), and whatever decides that bumps a stamp: a stored part
+    still good is a permission still good."""
+    if not 0 < alliance_id < 2 ** 31:  # beyond an INTEGER column: PostgreSQL would refuse the parameter
+        abort(404)
+    row = cards.read(alliance_id, current_user, [(OVERVIEW, ())])
+    if row is None:
+        abort(404)
+    code, content, stamp, shared = row
+    if content is None:
+        # the alliance, its budget lines and tranches and the warnings' two counts in one statement
+        row = db.session.execute(sa.select(Alliance, *counted()).where(Alliance.id == alliance_id)
+                                 .options(sa.orm.joinedload(Alliance.budget_lines),
+                                          sa.orm.joinedload(Alliance.tranches)).limit(1)).unique().first()
+        if row is None or not can_view_execution(current_user, row[0]):
+            abort(404)
+        alliance = row[0]
+        content = render_template("execution/_overview.html", alliance=alliance, g_=glance(alliance, row[1:]),
+                                  can_write=can_record(current_user, alliance))
+        cards.store(alliance.id, current_user, [(OVERVIEW, (), content)], stamp, shared)
+        write_on_read()  # the edge commits the stored part after the answer (a failed commit still answers)
+    return render_template("execution/overview.html", code=code, content=cards.serve(content))
 
 
 # each part's pages register on ``bp`` (their modules import it from here)

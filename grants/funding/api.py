@@ -149,17 +149,38 @@ def _tranche_of(alliance_id, number):
     return found
 
 
+def _kept(load, build, name, filename):
+    """The ``load``, ``pdf`` and ``filename`` of a document kept per alliance state as ``name(**ids)`` (as the
+    pages keep it, ``pdf.kept``): the document as kept read first, then ``load(**ids)`` (its 404), then the
+    kept bytes, or ``build(obj)`` kept now."""
+    def first(**ids):
+        # beyond an INTEGER column PostgreSQL would refuse the parameter: ``load`` answers 404
+        row = pdf.probe(ids["alliance_id"], None, name(**ids)) if 0 < ids["alliance_id"] < 2 ** 31 else None
+        return row, load(**ids), ids
+
+    def body(found):
+        row, obj, ids = found
+        if row is None:  # the alliance was not there when the probe read (created since): built, not kept
+            return build(obj)
+        return pdf.kept(row, ids["alliance_id"], name(**ids), lambda: obj, build)[1]
+
+    return {"load": first, "pdf": body, "filename": lambda found: filename(found[1])}
+
+
 document("/alliances/<int:alliance_id>/documents/agreement", summary="The agreement (convenio) as a PDF",
-         name="agreement_document", load=present(load_alliance, services.agreement_available),
-         pdf=pdf.agreement_pdf, filename=lambda alliance: f"{alliance.code}-convenio.pdf",
+         name="agreement_document", **_kept(present(load_alliance, services.agreement_available), pdf.agreement_pdf,
+                                            lambda alliance_id: "agreement",
+                                            lambda alliance: f"{alliance.code}-convenio.pdf"),
          description="404 before the committee's approval.")
 document("/alliances/<int:alliance_id>/documents/disbursement-order-<int:number>",
          summary="The disbursement order of tranche {number} as a PDF", name="disbursement_order_document",
-         load=present(_tranche_of, lambda tranche: tranche.state == "disbursed"), pdf=pdf.disbursement_order_pdf,
-         filename=lambda tranche: f"{tranche.alliance.code}-orden-{tranche.number}.pdf",
+         **_kept(present(_tranche_of, lambda tranche: tranche.state == "disbursed"), pdf.disbursement_order_pdf,
+                 lambda alliance_id, number: f"order-{number}",
+                 lambda tranche: f"{tranche.alliance.code}-orden-{tranche.number}.pdf"),
          description="404 until the tranche is disbursed.")
 document("/alliances/<int:alliance_id>/documents/tranche-request-<int:number>",
          summary="The board's request letter of tranche {number} as a PDF", name="tranche_request_document",
-         load=present(_tranche_of, lambda tranche: tranche.flow is not None and tranche.flow.requested_at is not None),
-         pdf=pdf.request_letter_pdf, filename=lambda tranche: f"{tranche.alliance.code}-solicitud-{tranche.number}.pdf",
+         **_kept(present(_tranche_of, lambda t: t.flow is not None and t.flow.requested_at is not None),
+                 pdf.request_letter_pdf, lambda alliance_id, number: f"request-{number}",
+                 lambda tranche: f"{tranche.alliance.code}-solicitud-{tranche.number}.pdf"),
          description="404 until the tranche is requested.")

@@ -7,7 +7,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from .. import documents
 from ..accounts.models import Membership
-from ..alliances import ledger
+from ..alliances import cards, ledger
 from ..documents import BODY, H1, H2, H3, SMALL, WIDTH, build, facts, p, table
 from ..extensions import db
 from ..money import share
@@ -15,7 +15,28 @@ from ..alliances.budget import SOURCES
 from ..alliances.figures import financing, tranche_total
 from ..web.i18n import date as fmt_date
 from ..web.i18n import datetime as fmt_datetime
+from ..web.edge import write_on_read
 from ..web.i18n import money, percent
+
+def probe(alliance_id, user, name, if_none_match=None):
+    """The document ``name`` of the alliance as kept (``cards.read_document``: one statement, read before
+    anything the document shows), with the one ETag the client sent in ``if_none_match`` (its body is not read
+    then)."""
+    tags = if_none_match.as_set() if if_none_match else ()
+    return cards.read_document(alliance_id, user, name, next(iter(tags)) if len(tags) == 1 else "")
+
+
+def kept(row, alliance_id, name, load, build):
+    """``(etag, body)`` of the alliance's document ``name``: as kept when it is good at the stamps of ``row``
+    (``probe``), else ``build(load())`` kept now at those stamps (a change committed meanwhile moved them: what
+    was built from older rows is never served as newer). ``body`` is None when the client has it already."""
+    if row.etag is not None:
+        return row.etag, row.body
+    body = build(load())
+    etag = cards.store_document(alliance_id, name, body, row.stored_stamp, row.stored_shared)
+    write_on_read()  # the edge commits the kept document after the answer (a failed commit still answers)
+    return etag, body
+
 
 def signatures(names):
     return documents.signatures(names, columns=len(names))

@@ -2,11 +2,11 @@
 the officer (requested tranches) and the finance officer (approved tranches to pay). The alliance page shows
 the funding section (``funding/_alliance_section.html``) through ``funding_summary``."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..alliances import ledger
+from ..alliances import cards, ledger
 from ..alliances.budget import Tranche
 from ..alliances.models import Alliance
 from ..alliances.permissions import alliance_filter, can_view_alliance, roles_toward
@@ -15,6 +15,7 @@ from ..common import get_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..schemas import from_form
+from ..web.edge import write_on_read
 from ..web.forms import download, flash_violations, loaded, show_errors
 from ..web.pagination import paginate
 from ..workflows.tranche import TRANCHE
@@ -60,15 +61,44 @@ def funding_helpers():
 
 # the agreement -------------------------------------------------------------------------------------------
 
-def _document(path, endpoint, load, available, build, filename):
-    """A PDF of the funding stage (``build(obj)``, shown as ``filename(obj)``) of the object ``load`` finds: 404
-    until it is ``available(obj)``."""
-    bp.add_url_rule(path, endpoint, loaded(load, allowed=lambda user, obj: available(obj), refused=404)(
-        lambda obj: download(build(obj), filename(obj))))
+def _document(path, endpoint, load, available, build, name, filename):
+    """A PDF of the funding stage (``build(obj)``) of the object ``load`` finds (404 until it is
+    ``available(obj)``), kept per alliance state as the document ``name(**args)`` (``pdf.kept``) and shown as
+    ``filename(code, **args)``: served as kept with its ETag, 304 when the client has it already.
+
+    One statement when nothing moved: the viewer's marker (allowed at the alliance's stamps as they are now: a
+    viewer who loses the right moves a stamp, as for the stored pages) and the document as kept. Else ``load``
+    (its 404) and the check, then the PDF built once and kept."""
+    @login_required
+    def view(alliance_id, **args):
+        if not 0 < alliance_id < 2 ** 31:  # beyond an INTEGER column: PostgreSQL would refuse the parameter
+            abort(404)
+        doc = name(**args)
+        row = pdf.probe(alliance_id, current_user, doc, request.if_none_match)
+        if row is None:
+            abort(404)
+        obj = None
+        if row.allowed is None:
+            obj = load(alliance_id, **args)
+            if not available(obj):
+                abort(404)
+            cards.allow(alliance_id, current_user, doc, row.stored_stamp, row.stored_shared)
+            write_on_read()  # the edge commits the marker after the answer (a failed commit still answers)
+        etag, body = pdf.kept(row, alliance_id, doc, lambda: obj or load(alliance_id, **args), build)
+        if etag in request.if_none_match:
+            answer = Response(status=304)
+        else:
+            answer = download(body, filename(row.code, **args))
+        # the house's ``no-store`` for a signed-in user stays (grants/web/security.py: a shared phone keeps no
+        # agreement): a client that keeps the file itself asks with its ETag and gets 304
+        answer.set_etag(etag)
+        return answer
+
+    bp.add_url_rule(path, endpoint, view, methods=["GET"])
 
 
 _document("/alliances/<int:alliance_id>/agreement.pdf", "agreement", load_alliance, services.agreement_available,
-          pdf.agreement_pdf, lambda alliance: f"{alliance.code}-convenio.pdf")
+          pdf.agreement_pdf, lambda: "agreement", lambda code: f"{code}-convenio.pdf")
 
 
 @bp.post("/alliances/<int:alliance_id>/signed-agreement")
@@ -127,10 +157,10 @@ def tranche(tranche):
 
 _document("/alliances/<int:alliance_id>/tranches/<int:number>/request.pdf", "request_letter", load_tranche,
           lambda t: t.flow is not None and t.flow.requested_at is not None, pdf.request_letter_pdf,
-          lambda t: f"{t.alliance.code}-solicitud-{t.number}.pdf")
+          lambda number: f"request-{number}", lambda code, number: f"{code}-solicitud-{number}.pdf")
 _document("/alliances/<int:alliance_id>/tranches/<int:number>/order.pdf", "disbursement_order", load_tranche,
           lambda t: t.state == "disbursed", pdf.disbursement_order_pdf,
-          lambda t: f"{t.alliance.code}-orden-{t.number}.pdf")
+          lambda number: f"order-{number}", lambda code, number: f"{code}-orden-{number}.pdf")
 
 
 # queues --------------------------------------------------------------------------------------------------
