@@ -1,4 +1,4 @@
-"""The portfolio's per-request cost (issue 12): the filters' choices in one statement, the page in at most seven
+"""The portfolio's per-request cost (issue 12): the filters' choices in one statement, the page in at most six
 statements, and the page's figures written by ``Formats`` exactly as the app's filters write them, in both
 languages. The figures themselves are compared with a recount in test_portfolio_cells.py and
 test_reports_portfolio.py; these tests keep the cheaper path equal to the one it replaced."""
@@ -56,15 +56,15 @@ def test_filter_choices_in_one_statement_equal_the_five_lists(db, world, admin, 
 
 
 def test_portfolio_page_statements(db, world, login, admin, officer):
-    """Signed-in user, money, indicators, durations, survival (two) and the filters' choices: seven (was
-    eleven, with four more for the choices)."""
+    """Signed-in user, money and indicators (one), durations, survival (two) and the filters' choices: six (was
+    eleven: the indicators apart, and four more for the choices)."""
     for user in (admin, officer):
         client = login(user)
         client.get("/portfolio")
         with statements(db.engine) as seen:
             resp = client.get("/portfolio?group=product")
         assert resp.status_code == 200
-        assert len(seen) <= 7, "\n".join(seen)
+        assert len(seen) <= 6, "\n".join(seen)
 
 
 def test_portfolio_page_writes_its_figures_in_the_readers_language(db, world, login, admin):
