@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 
+from ..alliances.models import Alliance
 from ..associations.models import Association
 from ..closeout import followups
 from ..common import utcnow
@@ -166,14 +167,18 @@ def build(user, f, group="region", stored=True):
     ind_list = sorted(indicators.values(), key=indicator_order)
     measured = sum(i.measured for i in ind_list)
     on_target = sum(i.on_target for i in ind_list)
+    everything = user.has_role("admin", "auditor") and not f.as_dict()
+    # the closed alliances of the scope: the state narrows the scope's join to them (an index scan) instead of
+    # joining every alliance in scope; every alliance is in an unfiltered admin's scope (its call, program and
+    # association are required), so there the join goes
+    closed = (sa.select(Alliance.id).where(Alliance.state == "closed") if everything
+              else sa.select(sc.c.aid).where(sc.c.state == "closed"))
     return Portfolio(filters=f, group=group, by_state=by_state, rows=ordered, totals=totals, people=people,
-                     durations=durations(sc, everything=user.has_role("admin", "auditor") and not f.as_dict()),
+                     durations=durations(sc, everything=everything),
                      indicators=ind_list,
                      indicator_totals={"indicators": sum(i.indicators for i in ind_list), "measured": measured,
                                        "on_target": on_target, "on_target_share": share(on_target, measured)},
-                     # the closed alliances of the scope: the state narrows the scope's join to them (an index
-                     # scan) instead of joining every alliance in scope
-                     survival=followups.survival(sa.select(sc.c.aid).where(sc.c.state == "closed")))
+                     survival=followups.survival(closed))
 
 
 def options(user, extra=None):
