@@ -186,3 +186,21 @@ def export_iati(out):
             stream.close()
     if out:
         click.echo(f"IATI activities written to {out}.", err=True)
+
+
+@grants_cli.command("prune-page-parts")
+@click.option("--older-than", "days", default=2, show_default=True, type=click.IntRange(min=0),
+              help="Delete the stored page parts built more than this many days ago (a part is served only on the "
+                   "day it was drawn); 0: every part built before now.")
+def prune_page_parts(days):
+    """Delete old stored page parts and those of inactive users (the next view draws them again)."""
+    from datetime import timedelta
+
+    from .common import utcnow
+    from .extensions import db
+    from .reports.pruning import prune_page_parts as prune
+
+    cutoff = utcnow() - timedelta(days=days)
+    deleted = prune(cutoff, commit=db.session.commit)
+    click.echo(f"Deleted {sum(deleted.values())} stored page parts built before {cutoff:%Y-%m-%d %H:%M} UTC or "
+               "drawn for inactive users (" + ", ".join(f"{k}: {v}" for k, v in deleted.items()) + ").")

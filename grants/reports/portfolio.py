@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 
+from ..alliances.models import Alliance
 from ..associations.models import Association
 from ..closeout import followups
 from ..common import utcnow
@@ -34,10 +35,10 @@ from . import filters as F
 from .catalog import indicator_order
 from .cells import PortfolioCell
 from .portfolio_durations import Duration, durations, recount_durations
-from .portfolio_indicators import (IndicatorResult, _indicators, _stored_indicators, latest_value_subquery,
-                                   on_target_case, stored_latest_subquery)
+from .portfolio_indicators import (IndicatorResult, _indicators, latest_value_subquery, on_target_case,
+                                   stored_indicators_query, stored_latest_subquery)
 from .portfolio_money import (MONEY, Row, _budget, _contributions, _disbursed, _expenses, _people, _states,
-                              _stored_states)
+                              stored_states_query)
 from .portfolio_scope import GROUP_COLUMNS, _cell_where, scope, sees_portfolio, visibility
 
 #: the names other modules and the tests import from here
@@ -69,15 +70,37 @@ class Portfolio:
         return sum(self.by_state.values())
 
 
+def _stored_figures(user, f, group):
+    """The rows of ``stored_states_query`` and of ``stored_indicators_query`` read in ONE statement (UNION ALL,
+    each part padded to the same columns: ``part, key, label, currency, state or code, standard, 9 figures``),
+    given back in their own shapes: ``(state rows, indicator rows)``."""
+    s = stored_states_query(user, f, group).subquery("money")
+    i = stored_indicators_query(user, f, group).subquery("results")
+    sc, ic = list(s.c), list(i.c)
+    money = sa.select(sa.literal(0).label("part"), sc[0].label("key"), sa.cast(sc[1], sa.String).label("label"),
+                      sc[2].label("currency"), sc[3].label("name"), sa.cast(sa.null(), sa.Boolean).label("standard"),
+                      *[c.label(f"v{n}") for n, c in enumerate(sc[4:])],
+                      sa.cast(sa.null(), sa.BigInteger).label("v8"))
+    results = sa.select(sa.literal(1), ic[0], sa.cast(sa.null(), sa.String), ic[1], ic[3], ic[2], *ic[4:])
+    states, indicators = [], []
+    for row in db.session.execute(sa.union_all(money, results)).all():
+        if row[0] == 0:
+            states.append((row[1], row[2], row[3], row[4], *row[6:14]))
+        else:
+            indicators.append((row[1], row[3], row[5], row[4], *row[6:15]))
+    return states, indicators
+
+
 def build(user, f, group="region", stored=True):
     """The portfolio of ``user`` under filters ``f`` (a ``Filters``), broken down by ``group``. The alliances,
     money and indicator figures come from the stored cells (``stored``; False: counted over the alliances in
     scope, the recount the tests compare them with)."""
     sc = scope(user, f, group)
+    stored_states, stored_indicators = _stored_figures(user, f, group) if stored else (None, None)
     rows, by_state, raw = {}, {}, {}
     people = {"families": 0, "women": 0, "families_reached": 0, "women_reached": 0}
     for grp, label, currency, state, n, grant, counterpart, disbursed, justified, contributed, fam, women \
-            in (_stored_states(user, f, group) if stored else _states(sc)):
+            in (stored_states if stored else _states(sc)):
         n = int(n)
         row = rows.setdefault((grp, currency), Row(grp, str(label), currency))
         row.alliances += n
@@ -119,7 +142,7 @@ def build(user, f, group="region", stored=True):
     people["women_reached_share"] = share(people["women_reached"], people["families_reached"])
     indicators = {}
     for (grp, currency, standard, code, n, nb, sb, nt, st, nv, sv, measured, on_target) in (
-            _stored_indicators(user, f, group) if stored else _indicators(sc)):
+            stored_indicators if stored else _indicators(sc)):
         n, nb, nt, nv = int(n), int(nb), int(nt), int(nv)
         r = row_of(grp, currency)
         r.indicators_measured += int(measured or 0)
@@ -144,29 +167,50 @@ def build(user, f, group="region", stored=True):
     ind_list = sorted(indicators.values(), key=indicator_order)
     measured = sum(i.measured for i in ind_list)
     on_target = sum(i.on_target for i in ind_list)
+    everything = user.has_role("admin", "auditor") and not f.as_dict()
+    # the closed alliances of the scope: the state narrows the scope's join to them (an index scan) instead of
+    # joining every alliance in scope; every alliance is in an unfiltered admin's scope (its call, program and
+    # association are required), so there the join goes
+    closed = (sa.select(Alliance.id).where(Alliance.state == "closed") if everything
+              else sa.select(sc.c.aid).where(sc.c.state == "closed"))
     return Portfolio(filters=f, group=group, by_state=by_state, rows=ordered, totals=totals, people=people,
-                     durations=durations(sc, everything=user.has_role("admin", "auditor") and not f.as_dict()),
+                     durations=durations(sc, everything=everything),
                      indicators=ind_list,
                      indicator_totals={"indicators": sum(i.indicators for i in ind_list), "measured": measured,
                                        "on_target": on_target, "on_target_share": share(on_target, measured)},
-                     survival=followups.survival(sa.select(sc.c.aid)))
+                     survival=followups.survival(closed))
 
 
 def options(user, extra=None):
-    """Choices of the filters for ``user``: programs, calls, regions, products and years (5 statements)."""
+    """Choices of the filters for ``user``: programs, calls, regions, products and years, in one statement (a
+    UNION ALL of the five lists, each numbered in its own order by the database)."""
     vis = visibility(user)
-    programs = db.session.execute(sa.select(Program.id, Program.name).order_by(Program.name)).all()
-    calls = db.session.execute(sa.select(Call.id, Call.title).order_by(Call.opens_at.desc())).all()
-    regions = db.session.execute(sa.select(Association.region).where(vis).distinct()
-                                 .order_by(Association.region)).scalars().all()
     C = PortfolioCell.__table__  # the products from the stored cells, not from every alliance
-    products = db.session.execute(
-        sa.select(C.c.product).where(C.c.alliances > 0, *_cell_where(C, user, F.Filters()))
-        .distinct().order_by(C.c.product)).scalars().all()
-    years = db.session.execute(sa.select(F.year_of(Call.opens_at)).distinct()
-                               .order_by(F.year_of(Call.opens_at).desc())).scalars().all()
-    return {"programs": programs, "calls": calls, "regions": regions, "products": products,
-            "years": [int(y) for y in years if y is not None]}
+    year = F.year_of(Call.opens_at)
+
+    def part(kind, key, text, order):
+        return sa.select(sa.literal(kind).label("kind"), sa.func.row_number().over(order_by=order).label("n"),
+                         sa.cast(key, sa.Integer).label("key"), sa.cast(text, sa.String).label("text"))
+
+    parts = [part(0, Program.id, Program.name, Program.name),
+             part(1, Call.id, Call.title, Call.opens_at.desc()),
+             part(2, sa.null(), Association.region, Association.region).where(vis).group_by(Association.region),
+             part(3, sa.null(), C.c.product, C.c.product).where(C.c.alliances > 0, *_cell_where(C, user, F.Filters()))
+             .group_by(C.c.product),
+             part(4, year, sa.null(), year.desc()).where(Call.opens_at.is_not(None)).group_by(year)]
+    out = {"programs": [], "calls": [], "regions": [], "products": [], "years": []}
+    for kind, _n, key, text in db.session.execute(sa.union_all(*parts).order_by("kind", "n")).all():
+        if kind == 0:
+            out["programs"].append((key, text))
+        elif kind == 1:
+            out["calls"].append((key, text))
+        elif kind == 2:
+            out["regions"].append(text)
+        elif kind == 3:
+            out["products"].append(text)
+        else:
+            out["years"].append(int(key))
+    return out
 
 
 _CACHE = {}

@@ -48,16 +48,15 @@ class IndicatorResult:
     on_target_share = share_property("on_target", "measured")
 
 
-def _stored_indicators(user, f, group):
-    """``_indicators`` from the stored cells (``portfolio_indicator_cells``)."""
+def stored_indicators_query(user, f, group):
+    """``_indicators`` from the stored cells (``portfolio_indicator_cells``), as a select (portfolio.py runs it
+    with the money rows' in one statement)."""
     C = PortfolioIndicatorCell.__table__
     key, _label = _cell_group(C, group)
-    q = (sa.select(key, Program.currency, C.c.standard, C.c.code,
-                   *[sa.func.sum(C.c[k]) for k in INDICATOR_FIGURES])
-         .join(Call, Call.id == C.c.call_id).join(Program, Program.id == Call.program_id)
-         .where(C.c.indicators > 0, *_cell_where(C, user, f))
-         .group_by(key, Program.currency, C.c.standard, C.c.code))
-    return db.session.execute(q).all()
+    return (sa.select(key, Program.currency, C.c.standard, C.c.code, *[sa.func.sum(C.c[k]) for k in INDICATOR_FIGURES])
+            .join(Call, Call.id == C.c.call_id).join(Program, Program.id == Call.program_id)
+            .where(C.c.indicators > 0, *_cell_where(C, user, f))
+            .group_by(key, Program.currency, C.c.standard, C.c.code))
 
 
 def stored_latest_subquery():

@@ -70,16 +70,16 @@ def _states(sc):
     return db.session.execute(q).all()
 
 
-def _stored_states(user, f, group):
+def stored_states_query(user, f, group):
     """``_states`` from the stored cells (``portfolio_cells``, a few hundred rows kept by totals.py): the same
-    rows, whatever the number of alliances, members and expenses."""
+    rows, whatever the number of alliances, members and expenses (a select; portfolio.py runs it with the
+    indicators' in one statement)."""
     C = PortfolioCell.__table__
     key, label = _cell_group(C, group)
-    q = (sa.select(key, label, Program.currency, C.c.state, sa.func.sum(C.c.alliances),
-                   *[sa.func.coalesce(sa.func.sum(C.c[k]), 0) for k in CELL_MONEY])
-         .join(Call, Call.id == C.c.call_id).join(Program, Program.id == Call.program_id)
-         .where(C.c.alliances > 0, *_cell_where(C, user, f)).group_by(key, label, Program.currency, C.c.state))
-    return db.session.execute(q).all()
+    return (sa.select(key, label, Program.currency, C.c.state, sa.func.sum(C.c.alliances),
+                      *[sa.func.coalesce(sa.func.sum(C.c[k]), 0) for k in CELL_MONEY])
+            .join(Call, Call.id == C.c.call_id).join(Program, Program.id == Call.program_id)
+            .where(C.c.alliances > 0, *_cell_where(C, user, f)).group_by(key, label, Program.currency, C.c.state))
 
 
 def _budget(sc):

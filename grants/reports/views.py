@@ -5,12 +5,12 @@ from flask_login import current_user, login_required
 
 from ..audit import head as audit_head
 from ..web.edge import after_response, commit_now
-from ..web.i18n import number
 from ..web.pagination import Page
 from ..workflows.alliance import STATES
 from . import filters, portal as public, portfolio as pf, stored
 from .catalog import GROUP_TITLES, indicator_title, indicator_unit
 from .charts import bars
+from .formats import Formats
 from .xlsx import portfolio_xlsx
 from ..grievances.models import CATEGORIES as grievance_categories  # the portal's grievance counts (issue 15)
 from ..grievances.stats import public_counts
@@ -68,12 +68,16 @@ def _portfolio():
 @login_required
 def portfolio():
     p = _portfolio()
-    state_chart = bars([(STATES.get(s, s), p.by_state[s]) for s in STATES if p.by_state.get(s)],
-                       title=_("Alliances by state"), fmt=lambda v: number(v))
-    duration_chart = bars([(STATES.get(d.state, d.state), d.median_days) for d in p.durations],
-                          title=_("Median days in each state"), fmt=lambda v: number(v, 1))
+    fmt = Formats()  # the figures in the reader's language, its symbols looked up once for the page
+    # the states' and groupings' titles translated once for the page (the charts, tables and filters show them)
+    states = {s: str(title) for s, title in STATES.items()}
+    groups = {g: str(title) for g, title in GROUP_TITLES.items()}
+    state_chart = bars([(states[s], p.by_state[s]) for s in states if p.by_state.get(s)],
+                       title=_("Alliances by state"), fmt=fmt.number)
+    duration_chart = bars([(states.get(d.state, d.state), d.median_days) for d in p.durations],
+                          title=_("Median days in each state"), fmt=lambda v: fmt.number(v, 1))
     return render_template("reports/portfolio.html", p=p, opts=pf.options(current_user), state_chart=state_chart,
-                           duration_chart=duration_chart, groups=GROUP_TITLES, states=STATES,
+                           duration_chart=duration_chart, groups=groups, states=states, fmt=fmt,
                            indicator_title=indicator_title, indicator_unit=indicator_unit,
                            args={**p.filters.as_dict(), "group": p.group})
 
