@@ -17,7 +17,7 @@ from ..extensions import db
 
 #: stored part tables pruned by their ``built_at`` (and ``viewer_id`` when they have one), besides those found
 #: by their shape
-PART_TABLES = ("page_fragments",)
+PART_TABLES = ("page_fragments", "page_documents")
 #: rows deleted per statement (a composite key of four columns stays under every database's parameter limit)
 BATCH = 2000
 
