@@ -83,6 +83,9 @@ def register(app):
     app.jinja_env.globals.update(current_language=i18n.current_language, choice_label=choice_label,
                                  action_label=action_label)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from . import shell  # the signed-in menu, drawn once per roles, count and language (issue 12)
+
+    app.jinja_env.globals.update(nav_menu=shell.nav_menu, LANGUAGE_CHOICES=shell.LANGUAGE_CHOICES)
     i18n.install_template_gettext(app)  # the templates' strings: translations looked up once per request
     from .security import register as register_security  # HSTS, no-store for signed-in users, ProxyFix
 
@@ -128,6 +131,7 @@ def register(app):
         from flask_babel import refresh
 
         g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # so is the form token (its session's)
         refresh()  # and so is the language (Flask-Babel caches it on the context too)
         i18n.forget_translations()  # and the templates' translations (i18n.translations)
 
