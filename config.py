@@ -14,6 +14,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {}
     #: a pooled connection idle this long is tested (SELECT 1) before use; 0: before every use (grants/web/health.py)
     DB_PING_IDLE_SECONDS = 5
+    #: PostgreSQL: a GET's plain SELECTs run in autocommit, BEGIN is sent before its first write (grants/web/edge.py)
+    READS_WITHOUT_TRANSACTION = True
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     SESSION_COOKIE_HTTPONLY = True
