@@ -1,5 +1,6 @@
 """The web pages: blueprints, error pages, template helpers, the request's single commit."""
 from flask import render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -10,7 +11,21 @@ from ..workflows import rules
 from . import i18n
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, its serializer made once per secret key instead of on every request."""
+
+    _made = None
+
+    def get_signing_serializer(self, app):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        made = self._made
+        if made is None or made[0] != key:
+            made = self._made = (key, super().get_signing_serializer(app))
+        return made[1]
+
+
 def register(app):
+    app.session_interface = SessionCookies()  # issue 12: the cookie's serializer is not rebuilt per request
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

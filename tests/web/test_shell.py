@@ -127,3 +127,36 @@ def test_the_language_form_carries_the_requests_own_token(db, app, login, office
         assert "My tasks" in _menu(web.get("/dashboard"))
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_an_anonymous_request_picks_its_language_without_loading_a_user(db, app, client, make_user, login):
+    """The public pages (the portal) choose the language from ``?lang``, the session and the default: a session
+    without a signed-in user loads no user for it; a signed-in user's own language still wins."""
+    from flask import g
+
+    assert 'lang="en"' in client.get("/login?lang=en").get_data(as_text=True)
+    g.pop("_login_user", None)
+    manifest = client.get("/manifest.webmanifest").get_json()  # the session keeps the choice; no page drawn
+    assert manifest["lang"] == "en" and manifest["name"] == "Rural alliances" and g.get("_login_user") is None
+    english = make_user(roles=["officer"], regions=["La Paz"], locale="en")
+    web = login(english)
+    assert "My tasks" in _menu(web.get("/dashboard"))  # no ?lang: the user's own language
+    assert g.get("_login_user") is not None
+
+
+def test_the_session_cookie_follows_the_secret_key(db, app, login, officer):
+    """The cookie's serializer is made once per secret key: a new key refuses the cookies signed with the old one
+    (everyone signs in again), and the old key, back, reads them again."""
+    web = login(officer)
+    assert web.get("/dashboard").status_code == 200
+    cookie = web.client.get_cookie("session").value
+    old = app.config["SECRET_KEY"]
+    app.secret_key = "another-secret-key"
+    try:
+        resp = web.get("/dashboard")
+        assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    finally:
+        app.secret_key = old
+    again = app.test_client()
+    again.set_cookie("session", cookie)
+    assert again.get("/dashboard").status_code == 200
