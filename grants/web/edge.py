@@ -177,7 +177,5 @@ def reads_without_transaction(engine):
 def register(app):
     app.after_request(commit_page_write)
     if app.config.get("READS_WITHOUT_TRANSACTION", True):
-        from ..extensions import db
-
         with app.app_context():
             reads_without_transaction(db.engine)
