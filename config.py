@@ -11,7 +11,11 @@ from datetime import timedelta
 class Config:
     SECRET_KEY = None  # read from the environment or instance/secret_key
     DATABASE_URL = None  # None: sqlite:///<instance>/grants.db
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    #: a pooled connection idle this long is tested (SELECT 1) before use; 0: before every use (grants/web/health.py)
+    DB_PING_IDLE_SECONDS = 5
+    #: PostgreSQL: a GET's plain SELECTs run in autocommit, BEGIN is sent before its first write (grants/web/edge.py)
+    READS_WITHOUT_TRANSACTION = True
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     SESSION_COOKIE_HTTPONLY = True

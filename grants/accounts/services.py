@@ -225,23 +225,43 @@ def with_access():
             sa.orm.joinedload(User.memberships))
 
 
+#: the statement of ``session_user`` for each tuple of ``extra`` names, built once (statements and loader options
+#: are immutable; the user, the session and the time are bound parameters): no statement nor option is built per
+#: request
+_SESSION_USER = {}
+
+
+def _session_user_statement(extra, names):
+    key = (tuple(names), tuple(id(extra[n]) for n in names))
+    found = _SESSION_USER.get(key)
+    if found is None:
+        found = (sa.select(User, *(extra[n].label(n) for n in names))
+                 .join(UserSession, UserSession.user_id == User.id)
+                 .where(User.id == sa.bindparam("user_id"), User.active.is_(True),
+                        UserSession.sid_hash == sa.bindparam("sid_hash"),
+                        UserSession.expires_at > sa.bindparam("now"))
+                 .options(*with_access()))
+        if len(_SESSION_USER) < 16:  # one per caller's set of figures (the web's user loader: one)
+            _SESSION_USER[key] = found
+    return found
+
+
 def session_user(user_id, sid, extra=None):
     """The active user ``user_id`` if ``sid`` is one of their live sessions, else None (one query).
 
     ``extra``: ``{name: scalar SQL expression}`` (correlated on ``User.id``, e.g. the unread notifications of
-    the menu) read in the same statement; their values are kept in the request's ``grants.session_figures``."""
+    the menu) read in the same statement; their values are kept in the request's ``grants.session_figures``.
+    Pass the same expression objects on every call (the statement is built once for them)."""
     try:
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
     if not sid or not isinstance(sid, str) or len(sid) > 200:
         return None
-    names = list(extra or {})
-    row = db.session.execute(
-        sa.select(User, *(extra[n].label(n) for n in names)).join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, User.active.is_(True), UserSession.sid_hash == _hash_token(sid),
-               UserSession.expires_at > utcnow())
-        .options(*with_access())).unique().first()
+    extra = extra or {}
+    names = list(extra)
+    row = db.session.execute(_session_user_statement(extra, names),
+                             {"user_id": user_id, "sid_hash": _hash_token(sid), "now": utcnow()}).unique().first()
     if row is None:
         return None
     if names and has_request_context():

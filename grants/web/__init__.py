@@ -1,5 +1,6 @@
 """The web pages: blueprints, error pages, template helpers, the request's single commit."""
 from flask import render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -10,7 +11,21 @@ from ..workflows import rules
 from . import i18n
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, its serializer made once per secret key instead of on every request."""
+
+    _made = None
+
+    def get_signing_serializer(self, app):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        made = self._made
+        if made is None or made[0] != key:
+            made = self._made = (key, super().get_signing_serializer(app))
+        return made[1]
+
+
 def register(app):
+    app.session_interface = SessionCookies()  # issue 12: the cookie's serializer is not rebuilt per request
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
@@ -83,6 +98,9 @@ def register(app):
     app.jinja_env.globals.update(current_language=i18n.current_language, choice_label=choice_label,
                                  action_label=action_label)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from . import shell  # the signed-in menu, drawn once per roles, count and language (issue 12)
+
+    app.jinja_env.globals.update(nav_menu=shell.nav_menu, LANGUAGE_CHOICES=shell.LANGUAGE_CHOICES)
     i18n.install_template_gettext(app)  # the templates' strings: translations looked up once per request
     from .security import register as register_security  # HSTS, no-store for signed-in users, ProxyFix
 
@@ -128,6 +146,7 @@ def register(app):
         from flask_babel import refresh
 
         g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # so is the form token (its session's)
         refresh()  # and so is the language (Flask-Babel caches it on the context too)
         i18n.forget_translations()  # and the templates' translations (i18n.translations)
 

@@ -1,6 +1,6 @@
 """Sign in and out, change password, language. Every write here is a POST answered with a redirect: the
 request edge (``edge.py``) commits it; a refused sign-in (401) or password (422) keeps nothing."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -12,7 +12,8 @@ from ..accounts.forms import LoginForm
 from ..accounts.throttling import sign_in_limits
 from ..errors import DomainError
 from ..extensions import db
-from .forms import options, show_errors
+from .forms import show_errors
+from .shell import LANGUAGE_CHOICES
 
 bp = Blueprint("auth", __name__)
 
@@ -25,7 +26,7 @@ class PasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=options([("es", "Español"), ("en", "English")]))
+    lang = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
 def _safe_next(target):
@@ -144,11 +145,3 @@ def language():
     back = request.referrer or ""
     host = request.host_url
     return redirect(back if back.startswith(host) else url_for("main.dashboard"))
-
-
-@bp.app_context_processor
-def language_form():
-    lang = session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated:
-        lang = current_user.locale
-    return {"language_form": LanguageForm(formdata=None, lang=lang)}

@@ -15,13 +15,24 @@ stored answer, a PDF's register entry): when its commit fails the answer is stil
 ``essential=True`` marks a write the answer may not go out without (the audit of personal data leaving the
 system): when its commit fails the answer is replaced by the 409 or 503 page.
 
-The API's edge is ``grants.api.core.endpoint``; the CLI commits in its commands."""
+The API's edge is ``grants.api.core.endpoint``; the CLI commits in its commands.
+
+On PostgreSQL a read (GET, HEAD) opens no transaction until it writes (``READS_WITHOUT_TRANSACTION``, issue 12):
+its plain SELECTs run in autocommit, and the first other statement (a write, a ``SELECT ... FOR UPDATE``, a
+lock, a savepoint, any text SQL) sends ``BEGIN`` first, so that every write of the request is in one transaction
+as before, committed or rolled back here. Under READ COMMITTED a transaction's SELECTs each see the latest
+committed state anyway: the reads see what they saw, and a page that only reads saves the BEGIN and ROLLBACK
+round trips (two of the four a signed-in page sent). SQLite reads the same way already (``extensions.py``)."""
 import threading
 
-from flask import copy_current_request_context, current_app, g, make_response, render_template, request
+from flask import copy_current_request_context, current_app, g, has_request_context, make_response, \
+    render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql import CompoundSelect, Select
 
 from ..extensions import db
 from .health import UNAVAILABLE_ERRORS, unavailable
@@ -116,5 +127,55 @@ def _answer_anyway(resp, error):
     return resp
 
 
+#: ``connection.info`` key: this connection reads in autocommit until the first statement that needs a transaction
+LAZY_BEGIN = "grants_lazy_begin"
+
+
+def _lazy_begin(session, _transaction, connection):
+    """``after_begin`` of a session: a read request's connection to PostgreSQL begins no transaction yet."""
+    if (session.bind is not None or not getattr(connection.engine, "_grants_lazy_begin", False)
+            or not has_request_context() or request.method not in ("GET", "HEAD")):
+        return  # a session bound to one connection (a test's outer transaction), another engine, a write request
+    dbapi = connection.connection.driver_connection
+    if dbapi.autocommit or dbapi.info.transaction_status != 0:  # 0: IDLE (nothing sent yet)
+        return
+    dbapi.autocommit = True
+    connection.info[LAZY_BEGIN] = True
+
+
+def _begin_before_writing(conn, cursor, _statement, _parameters, context, _executemany):
+    """``before_cursor_execute``: in a read's autocommit, anything but a plain SELECT begins the transaction."""
+    if not conn.info.get(LAZY_BEGIN) or cursor.connection.info.transaction_status != 0:
+        return
+    compiled = getattr(context, "compiled", None)
+    statement = getattr(compiled, "statement", None)
+    if isinstance(statement, (Select, CompoundSelect)) and getattr(statement, "_for_update_arg", None) is None:
+        return
+    cursor.execute("BEGIN")
+
+
+def _back_to_transactions(dbapi_connection, record):
+    """``checkin``: the connection goes back to the pool as it came (the pool rolled it back: it is idle)."""
+    if record.info.pop(LAZY_BEGIN, None) and dbapi_connection is not None:
+        try:
+            dbapi_connection.autocommit = False
+        except Exception:  # noqa: BLE001 - a broken connection: the pool discards it
+            record.invalidate()
+
+
+def reads_without_transaction(engine):
+    """Install the lazy BEGIN of read requests on ``engine`` (PostgreSQL through psycopg only)."""
+    if engine.dialect.name != "postgresql" or engine.driver != "psycopg" or getattr(engine, "_grants_lazy_begin", 0):
+        return
+    engine._grants_lazy_begin = True
+    event.listen(engine, "before_cursor_execute", _begin_before_writing)
+    event.listen(engine.pool, "checkin", _back_to_transactions)
+    if not event.contains(Session, "after_begin", _lazy_begin):
+        event.listen(Session, "after_begin", _lazy_begin)
+
+
 def register(app):
     app.after_request(commit_page_write)
+    if app.config.get("READS_WITHOUT_TRANSACTION", True):
+        with app.app_context():
+            reads_without_transaction(db.engine)

@@ -45,8 +45,12 @@ def select_locale():
     if asked in langs:
         session["lang"] = asked
         return asked
-    if current_user and current_user.is_authenticated and current_user.locale in langs:
-        return current_user.locale
+    # the signed-in user's choice; a session without a user (the public portal, the sign-in page) loads none
+    user = g.get("_login_user")
+    if user is None and "_user_id" in session:
+        user = current_user._get_current_object()
+    if user is not None and user.is_authenticated and user.locale in langs:
+        return user.locale
     if session.get("lang") in langs:
         return session["lang"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
