@@ -109,21 +109,18 @@ def scope():
     return sa.true() if alliance_id is None else Alliance.id == alliance_id
 
 
-#: a task prints its alliance's own columns (id, code, title, state): the call, program, association and buyer
-#: that an alliance joins eagerly everywhere else are not joined to a source's rows (with them, the database
-#: joined every candidate alliance of an officer's regions to four tables before keeping the first ``LIMIT``).
-#: Built on first use: naming a relationship configures every mapper, which must wait until all models are imported
-_LEAN = []
+#: a task prints its rows' own columns (an alliance's id, code, title, state; a delivery's or a tranche's): the
+#: relations every entity of a source's rows would join eagerly elsewhere (an alliance's call, program,
+#: association and buyer; a delivery's alliance again, with all of those; an expense's budget line) are not
+#: joined (with them, the database joined every candidate alliance of an officer's regions to four tables before
+#: keeping the first ``LIMIT``, and each row built four more objects). Built per query from its entities.
 
 
 def _lean(query):
-    """``query`` without the eager joins of the alliances it selects as entities (see ``_LEAN``)."""
-    if any(d.get("expr") is Alliance for d in query.column_descriptions):
-        if not _LEAN:
-            _LEAN.extend((sa.orm.lazyload(Alliance.call), sa.orm.lazyload(Alliance.association),
-                          sa.orm.lazyload(Alliance.buyer)))
-        return query.options(*_LEAN)
-    return query
+    """``query`` without the eager loads of the entities it selects (see above): ``lazyload("*")`` on each."""
+    lean = [sa.orm.Load(d["entity"]).lazyload("*") for d in query.column_descriptions
+            if d.get("entity") is not None and d.get("expr") is d.get("entity")]
+    return query.options(*lean) if lean else query
 
 
 def rows(query):

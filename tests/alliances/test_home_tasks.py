@@ -242,3 +242,25 @@ def test_the_home_s_sources_do_not_join_the_alliance_s_call_association_and_buye
     assert found and live.code in found[0][2] and live.title in found[0][2]
     joined = [s for s in seen if "FROM tranches" in s and "associations AS associations_1" in s]
     assert seen and not joined, joined
+
+
+def test_the_sources_build_no_eager_joins(app, db, login, alliance, officer, facilitator, board, treasurer, make_user,
+                                          admin):
+    """A task prints its rows' own columns: no source joins the relations its entities load eagerly elsewhere
+    (a delivery's alliance again with its call, program, association and buyer; an expense's budget line)."""
+    from grants.sales import services as sales_svc
+    from tests.sales_support import deliver, letter
+
+    live = executing(alliance, officer, facilitator, board)
+    letter(live)
+    expense_svc.record_expense(live, expense_data(live.budget_lines[0], "99.00", number="F-77"), treasurer)
+    buyer = make_user(roles=["buyer"], name="Beatriz Compradora")
+    sales_svc.link_account(live.buyer, buyer, admin)
+    sales_svc.act(deliver(live, board), "dispute", buyer, reason="Calidad menor")
+    db.session.commit()
+    for user, code in ((officer, "delivery_disputed"), (board, "delivery_to_correct"), (treasurer, "expense_receipt")):
+        user.association_ids(), user.regions, user.has_role("officer")  # the user's own rows, loaded before
+        with app.test_request_context(), statements(db.engine) as seen:
+            found = [t for t in tasks.collect(user)[0] if t.code == code]
+        assert found and found[0].alliance.code == live.code, (user.email, code)
+        assert not [s for s in seen if "LEFT OUTER JOIN" in s], (user.email, [s[:160] for s in seen])
