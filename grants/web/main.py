@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ..alliances import tasks
 from ..alliances.models import Alliance
@@ -33,8 +34,13 @@ def index():
 def dashboard():
     """The work waiting for this person, most urgent first (grants/alliances/tasks.py), and the alliances
     they can see by state."""
-    waiting, total = tasks.collect(current_user)
-    return render_template("main/dashboard.html", tasks=waiting, total=total, counts=state_counts(current_user))
+    return render_template("main/dashboard.html", content=home_content(current_user))
+
+
+def home_content(user):
+    """The home's content (main/_dashboard.html) of ``user``: the tasks and the counts."""
+    waiting, total = tasks.collect(user)
+    return Markup(render_template("main/_dashboard.html", tasks=waiting, total=total, counts=state_counts(user)))
 
 
 def state_counts(user):
