@@ -208,6 +208,9 @@ def bump_all(session=None):
 #: a lookup of ``moved``: the alliances of an association (its name, members and board show on them alone)
 ASSOCIATION = "association"
 
+#: what else a flush's stamps move: ``hook(session, conn, ids, association_ids)`` after the bump (stored.py's scopes)
+ON_BUMP = []
+
 #: the owners of the objects without an alliance_id (``_owner_tables``)
 _OWNERS = {}
 
@@ -310,3 +313,5 @@ def _keep_stamps(session, _flush_context):
         ids.add(SHARED)
     if ids:
         _bump(conn, ids)
+    for hook in ON_BUMP:
+        hook(session, conn, ids, associations)

@@ -18,7 +18,7 @@ from ..web.edge import write_on_read
 from ..web.forms import button_action, form_action, options, success
 from ..web.pagination import paginate
 from ..workflows import ALLIANCE
-from . import cards, ledger, page, services, tasks
+from . import cards, ledger, page, services, stored, tasks
 from .forms import AllianceForm, AttachmentForm, FilterForm
 from .models import Alliance, Attachment
 from .schemas import AllianceCreate, AlliancePatch
@@ -96,6 +96,13 @@ def page_options():
 @bp.get("/")
 @login_required
 def index():
+    """The alliances this viewer may see, stored for the viewer (``stored.py``: the query string is its variant;
+    the calls of the filter are shared)."""
+    content = stored.page("alliances.index", _draw_index)
+    return render_template("stored_page.html", title=_l("Alliances"), content=content)
+
+
+def _draw_index():
     form = FilterForm(request.args)
     form.state.choices = options([("", _l("All states"))] + list(ALLIANCE.states.items()))
     calls = db.session.execute(sa.select(Call).order_by(Call.opens_at.desc()).limit(100)).scalars().all()
@@ -113,7 +120,8 @@ def index():
             sa.func.lower(Alliance.product).like(like), sa.func.lower(Association.name).like(like)))
     page = paginate(query, key=Alliance.id)  # the page's alliances first, then their call, association, buyer
     can_create = bool(current_user.association_ids("board"))
-    return render_template("alliances/index.html", page=page, form=form, can_create=can_create)
+    return render_template("alliances/index.html", layout="alliances/_stored.html", page=page, form=form,
+                           can_create=can_create)
 
 
 def _fill_choices(form, association=None):
