@@ -88,18 +88,42 @@ def as_date(value):
     return value
 
 
-def source(code, states=None):
+def source(code, states=None, beyond=(), unstamped=()):
     """Register ``fn(user, today) -> list[Task]`` as the source of tasks ``code``. ``states``: the alliance
     states in which it can find work (its query requires one of them), so the page of an alliance in another
-    state does not ask it; ``()`` for a source whose tasks concern no single alliance (a call's)."""
+    state does not ask it; ``()`` for a source whose tasks concern no single alliance (a call's).
+
+    For the stored home (grants/web/main.py, grants/alliances/stored.py): ``beyond``, the global roles for which
+    it reads alliances that the user's regions and associations do not place (a buyer's deliveries, a
+    committee's calls); ``unstamped``, the roles for which it reads rows that no stamp follows (a grievance
+    without an alliance)."""
 
     def deco(fn):
         _SOURCES[code] = fn
         if states is not None:
             _STATES[code] = frozenset(states)
+        _BEYOND.update(beyond)
+        _UNSTAMPED.update(unstamped)
         return fn
 
     return deco
+
+
+#: the roles of ``source(beyond=...)`` and ``source(unstamped=...)``
+_BEYOND, _UNSTAMPED = set(), set()
+#: ``reach(user)``: the user's tasks are all on the alliances of their regions and associations; some are on
+#: alliances beyond them (only a scope of every alliance follows them); some are on rows no stamp follows
+SCOPED, EVERYWHERE, UNSTAMPED = "scoped", "everywhere", "unstamped"
+
+
+def reach(user):
+    """Where ``user``'s tasks may come from (``SCOPED``, ``EVERYWHERE`` or ``UNSTAMPED``), by the roles the
+    sources declare: what a stored home must be validated by, if it can be stored at all."""
+    if _UNSTAMPED and user.has_role(*sorted(_UNSTAMPED)):
+        return UNSTAMPED
+    if _BEYOND and user.has_role(*sorted(_BEYOND)):
+        return EVERYWHERE
+    return SCOPED
 
 
 def scope():

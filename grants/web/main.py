@@ -4,7 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..alliances import tasks
+from ..alliances import stored, tasks
 from ..alliances.models import Alliance
 from ..alliances.permissions import GLOBAL_READERS, alliance_filter
 from ..audit.models import Event
@@ -38,9 +38,20 @@ def dashboard():
 
 
 def home_content(user):
-    """The home's content (main/_dashboard.html) of ``user``: the tasks and the counts."""
-    waiting, total = tasks.collect(user)
-    return Markup(render_template("main/_dashboard.html", tasks=waiting, total=total, counts=state_counts(user)))
+    """The home's content (main/_dashboard.html) of ``user``: the tasks and the counts, stored per viewer and
+    language (grants/alliances/stored.py) and served while nothing of the user's scope moved (the day, the code
+    and the scope are in its variant; the user's own name, roles and regions bump the shared stamp). Not stored
+    when a task source reads rows no stamp follows (a grievance office's grievances: ``tasks.reach``), nor when
+    it reads alliances beyond the user's regions and associations (a buyer's, a TA provider's) and the user's
+    scope is not every alliance."""
+    def draw():
+        waiting, total = tasks.collect(user)
+        return render_template("main/_dashboard.html", tasks=waiting, total=total, counts=state_counts(user))
+
+    reach = tasks.reach(user)
+    if reach == tasks.UNSTAMPED or (reach == tasks.EVERYWHERE and stored.scope_of(user) != stored.EVERYTHING):
+        return Markup(draw())
+    return stored.page("main.dashboard", draw, user=user)
 
 
 def state_counts(user):
