@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from grants.accounts.models import Membership, OfficerRegion, User
-from grants.alliances import cards, stored
+from grants.alliances import cards
 from grants.alliances.models import Alliance
 from grants.associations.models import Association
 from grants.extensions import db as _db
@@ -19,6 +19,7 @@ from grants.programs.models import Call
 from tests.execution_support import executing
 from tests.monitoring_support import make_visit
 from tests.statements import statements
+from tests.stored_support import change, mark, stored_row
 
 HOME = "/dashboard"
 ENDPOINT = "main.dashboard"
@@ -30,37 +31,15 @@ def _get(web):
     return resp.get_data(as_text=True)
 
 
-def _row(user, lang="es"):
-    s = stored.StoredPage
-    return _db.session.execute(sa.select(s.body, s.validator, s.variant).where(
-        s.endpoint == ENDPOINT, s.viewer_id == user.id, s.lang == lang)).first()
-
-
-def _mark(user, text, marker):
-    """Edit ``user``'s stored home behind the app's back (no stamp moves): a view that shows ``marker`` was
-    served from the stored row."""
-    s = stored.StoredPage
-    _db.session.execute(sa.update(s.__table__).where(s.endpoint == ENDPOINT, s.viewer_id == user.id)
-                        .values(body=sa.func.replace(s.body, text, marker)))
-    _db.session.commit()
-
-
 def _codes(html):
     return re.findall(r'data-code="([a-z_]+)"', html)
 
 
-def _set(model, ident, **values):
-    obj = _db.session.get(model, ident)
-    for k, v in values.items():
-        setattr(obj, k, v)
-    _db.session.commit()
-
-
 def test_a_second_view_is_served_from_the_stored_home(db, login, officer, alliance):
-    _set(Alliance, alliance.id, state="submitted")
+    change(Alliance, alliance.id, state="submitted")
     web = login(officer)
-    assert "intention_to_screen" in _codes(_get(web)) and _row(officer) is not None
-    _mark(officer, alliance.code, "CODIGO-GUARDADO")
+    assert "intention_to_screen" in _codes(_get(web)) and stored_row(officer, ENDPOINT) is not None
+    mark(officer, ENDPOINT, alliance.code, "CODIGO-GUARDADO")
     assert "CODIGO-GUARDADO" in _get(web)
     with statements(db.engine) as seen:
         html = _get(web)
@@ -72,7 +51,7 @@ def test_an_alliance_s_state_draws_the_tasks_and_counts_again(db, login, officer
     web = login(officer)
     html = _get(web)
     assert "intention_to_screen" not in _codes(html) and "state=draft" in html
-    _set(Alliance, alliance.id, state="submitted")
+    change(Alliance, alliance.id, state="submitted")
     html = _get(web)
     assert _codes(html) == ["intention_to_screen"] and "state=submitted" in html and "state=draft" not in html
 
@@ -90,16 +69,16 @@ def test_a_row_of_a_stage_draws_the_officer_s_home_again(db, login, officer, fac
     visit = make_visit(executing(alliance, officer, facilitator, board), officer)
     web = login(officer)
     assert "follow_up_to_close" not in _codes(_get(web))
-    _set(FollowUpAction, visit.actions[0].id, state="answered")
+    change(FollowUpAction, visit.actions[0].id, state="answered")
     assert "follow_up_to_close" in _codes(_get(web))
 
 
 def test_the_association_s_name_and_the_user_s_own_name_draw_the_home_again(db, login, board, alliance):
     web = login(board)
     _get(web)
-    _set(Association, alliance.association_id, name="Asociación Nuevo Nombre")
+    change(Association, alliance.association_id, name="Asociación Nuevo Nombre")
     assert "Asociación Nuevo Nombre" in _get(web)
-    _set(User, board.id, name="Bernarda Renombrada")
+    change(User, board.id, name="Bernarda Renombrada")
     assert "Bernarda Renombrada" in _get(web)
 
 
@@ -113,7 +92,7 @@ def test_a_new_membership_and_new_regions_draw_the_home_again(db, login, make_us
     _db.session.commit()
     html = _get(web)
     assert _codes(html) == ["intention_to_complete"] and there.code in html
-    _set(Alliance, there.id, state="submitted")
+    change(Alliance, there.id, state="submitted")
     far = login(officer)
     assert there.code not in _get(far) and "intention_to_screen" not in _codes(_get(far))
     _db.session.add(OfficerRegion(user_id=officer.id, region="Potosí"))
@@ -126,26 +105,26 @@ def test_a_new_membership_and_new_regions_draw_the_home_again(db, login, make_us
 
 
 def test_a_call_s_title_shared_draws_the_committee_s_home_again(db, login, committee, alliance):
-    _set(Alliance, alliance.id, state="eligible")
+    change(Alliance, alliance.id, state="eligible")
     web = login(committee)
     assert "intention_to_preselect" in _codes(_get(web))
-    _set(Call, alliance.call_id, title="Convocatoria renombrada")
+    change(Call, alliance.call_id, title="Convocatoria renombrada")
     assert "Convocatoria renombrada" in _get(web)
 
 
 def test_a_change_in_another_region_leaves_an_officer_s_home_good(db, login, officer, other_officer, other_board,
                                                                   other_association, make_alliance, alliance):
     there = make_alliance(assoc=other_association, actor=other_board)
-    _set(Alliance, there.id, state="submitted")
+    change(Alliance, there.id, state="submitted")
     potosi = login(other_officer)
     assert there.code in _get(potosi)
-    before = _row(other_officer)
-    _mark(other_officer, there.code, "CODIGO-GUARDADO")
-    _set(Alliance, alliance.id, state="submitted")  # La Paz moves
-    _set(Association, alliance.association_id, name="Otro nombre")
+    before = stored_row(other_officer, ENDPOINT)
+    mark(other_officer, ENDPOINT, there.code, "CODIGO-GUARDADO")
+    change(Alliance, alliance.id, state="submitted")  # La Paz moves
+    change(Association, alliance.association_id, name="Otro nombre")
     assert "CODIGO-GUARDADO" in _get(potosi)  # still the stored home: nothing of Potosí moved
-    assert _row(other_officer).validator == before.validator
-    _set(Alliance, there.id, title="Miel de Potosí")
+    assert stored_row(other_officer, ENDPOINT).validator == before.validator
+    change(Alliance, there.id, title="Miel de Potosí")
     assert "CODIGO-GUARDADO" not in _get(potosi)
 
 
@@ -158,22 +137,22 @@ def test_one_viewer_never_gets_another_s_home(db, login, make_user, officer, boa
     assert "Oscar Oficial" not in pages[twin.id]
     assert alliance.code in pages[board.id] and there.code not in pages[board.id]
     assert there.code in pages[other_board.id] and alliance.code not in pages[other_board.id]
-    assert len({_row(u).body for u in (officer, twin, board, other_board)}) == 4
+    assert len({stored_row(u, ENDPOINT).body for u in (officer, twin, board, other_board)}) == 4
 
 
 def test_each_language_has_its_own_home(db, login, board, alliance):
     web = login(board)
     assert "Completar y presentar" in _get(web)
-    _set(User, board.id, locale="en")  # a column no home shows: no stamp moves
+    change(User, board.id, locale="en")  # a column no home shows: no stamp moves
     html = _get(web)
     assert "Complete and submit the business intention" in html and "Completar y presentar" not in html
-    assert _row(board, lang="es") is not None and _row(board, lang="en") is not None
+    assert stored_row(board, ENDPOINT, "es") is not None and stored_row(board, ENDPOINT, "en") is not None
 
 
 def test_another_day_draws_the_home_again(db, login, board, alliance, monkeypatch):
     web = login(board)
     _get(web)
-    _mark(board, alliance.code, "CODIGO-GUARDADO")
+    mark(board, ENDPOINT, alliance.code, "CODIGO-GUARDADO")
     assert "CODIGO-GUARDADO" in _get(web)
 
     class Tomorrow(date):
@@ -191,4 +170,4 @@ def test_the_grievance_office_s_home_is_drawn_each_time(db, login, grievance_off
     g = grievance_svc.file_grievance({"category": "favoritism", "description": "Texto", "anonymous": True}, None)
     _db.session.commit()
     assert g.tracking_code in _get(web)  # a grievance without an alliance moves no stamp
-    assert _row(grievance_officer) is None
+    assert stored_row(grievance_officer, ENDPOINT) is None
