@@ -171,3 +171,28 @@ def test_the_grievance_office_s_home_is_drawn_each_time(db, login, grievance_off
     _db.session.commit()
     assert g.tracking_code in _get(web)  # a grievance without an alliance moves no stamp
     assert stored_row(grievance_officer, ENDPOINT) is None
+
+
+def test_a_buyer_s_home_is_drawn_each_time_unless_the_scope_is_every_alliance(db, login, make_user, admin,
+                                                                              officer, facilitator, board, alliance):
+    """A buyer's deliveries are on alliances no region or association of theirs places: their home is drawn on each
+    view (a new delivery shows at once); with a role that sees every alliance it is stored, and still redrawn."""
+    from grants.sales import services as sales_svc
+    from tests.sales_support import deliver, letter
+
+    live = executing(alliance, officer, facilitator, board)
+    letter(live)
+    buyer = make_user(roles=["buyer"], name="Beatriz Compradora")
+    sales_svc.link_account(live.buyer, buyer, admin)
+    _db.session.commit()
+    web = login(buyer)
+    assert "delivery_to_confirm" not in _codes(_get(web))
+    deliver(live, board)
+    assert "delivery_to_confirm" in _codes(_get(web)) and stored_row(buyer, ENDPOINT) is None
+    auditing = make_user(roles=["buyer", "auditor"], name="Compradora Auditora")
+    sales_svc.link_account(live.buyer, auditing, admin)
+    _db.session.commit()
+    both = login(auditing)
+    assert _codes(_get(both)).count("delivery_to_confirm") == 1 and stored_row(auditing, ENDPOINT) is not None
+    deliver(live, board, days_ago=2)
+    assert _codes(_get(both)).count("delivery_to_confirm") == 2
