@@ -41,12 +41,19 @@ _SCOPE = ContextVar("tasks_scope", default=None)
 _PROBING = ContextVar("tasks_probing", default=False)
 
 
-class _Probed(Exception):
-    """Raised by ``rows``/``scalars`` while probing: carries the source's query, not run."""
+#: on the home, the alliances the next ``scalars`` of a source gets without a statement (read with other sources'
+#: in one, ``_home``)
+_READY = ContextVar("tasks_ready", default=None)
 
-    def __init__(self, query):
+
+class _Probed(Exception):
+    """Raised by ``rows``/``scalars`` while probing: carries the source's query, not run (``batchable``: asked by
+    ``scalars``, it selects alliances alone and is cut at a LIMIT)."""
+
+    def __init__(self, query, batchable=False):
         super().__init__("probed")
         self.query = query
+        self.batchable = batchable
 
 #: a task due within this many days counts as "due soon"
 SOON_DAYS = 14
@@ -157,10 +164,53 @@ def rows(query):
 
 
 def scalars(query):
-    """Like ``rows``, the first column of each row (``.scalars().all()``)."""
+    """Like ``rows``, the first column of each row (``.scalars().all()``). On the home, a query of alliances alone
+    cut at a LIMIT is read with the other sources' such queries in one statement (``_home``)."""
+    ready = _READY.get()
+    if ready is not None:
+        _READY.set(None)
+        return ready
     if _PROBING.get():
-        raise _Probed(query)
+        raise _Probed(query, [d.get("entity") for d in query.column_descriptions] == [Alliance]
+                      and query._limit_clause is not None)
     return db.session.execute(_lean(query)).scalars().all()
+
+
+def _home(user, today, chosen):
+    """Run the sources ``chosen`` (``[(code, fn)]``) of the home. Each first gives its query unrun (as on an
+    alliance's page); those that read alliances alone, cut at a LIMIT (an officer's intentions to screen, plans to
+    appraise, alliances to close; a board's intentions and plans), are asked in ONE statement: each query chooses
+    its alliances' ids, all of them are joined to the alliances once, and each source is run again with its own
+    (``_READY``). The others run as they are. A source that returns without reading is taken at its word."""
+    found, plain, batched = [], [], []
+    token = _PROBING.set(True)
+    try:
+        for _code, fn in chosen:
+            try:
+                found.extend(fn(user, today) or [])
+            except _Probed as p:
+                (batched if p.batchable else plain).append((fn, p.query))
+    finally:
+        _PROBING.reset(token)
+    if len(batched) < 2:
+        plain, batched = plain + batched, []
+    for fn, _query in plain:
+        found.extend(fn(user, today) or [])
+    if batched:
+        parts = [q.with_only_columns(Alliance.id).subquery(f"part{i}") for i, (_fn, q) in enumerate(batched)]
+        ids = sa.union_all(*(sa.select(part.c.id, sa.literal(i).label("part")) for i, part in enumerate(parts)))
+        ids = ids.subquery("batched")
+        got = {}
+        for alliance, i in db.session.execute(_lean(sa.select(Alliance, ids.c.part)
+                                                    .join(ids, ids.c.id == Alliance.id))).all():
+            got.setdefault(i, []).append(alliance)
+        for i, (fn, _query) in enumerate(batched):
+            ready = _READY.set(got.get(i, []))
+            try:
+                found.extend(fn(user, today) or [])
+            finally:
+                _READY.reset(ready)
+    return found
 
 
 def _probe(user, today, chosen):
@@ -218,8 +268,7 @@ def collect(user, today=None, limit=LIMIT, alliance_id=None, alliance=None):
         if alliance_id is not None:
             found = _probe(user, today, chosen)
         else:
-            for _code, fn in chosen:
-                found.extend(fn(user, today) or [])
+            found = _home(user, today, chosen)
     finally:
         _SCOPE.reset(token)
     if alliance_id is not None:
