@@ -176,22 +176,32 @@ def scalars(query):
     return db.session.execute(_lean(query)).scalars().all()
 
 
-def _home(user, today, chosen):
-    """Run the sources ``chosen`` (``[(code, fn)]``) of the home. Each first gives its query unrun (as on an
-    alliance's page); those that read alliances alone, cut at a LIMIT (an officer's intentions to screen, plans to
-    appraise, alliances to close; a board's intentions and plans), are asked in ONE statement: each query chooses
-    its alliances' ids, all of them are joined to the alliances once, and each source is run again with its own
-    (``_READY``). The others run as they are. A source that returns without reading is taken at its word."""
-    found, plain, batched = [], [], []
+def _queries(user, today, chosen):
+    """The first pass of ``_probe`` and ``_home``: ``(tasks, [(fn, _Probed)])``, the tasks of the sources that
+    returned without reading (the user holds none of their roles, or they read alone) and the query each other
+    source gave unrun."""
+    found, probed = [], []
     token = _PROBING.set(True)
     try:
         for _code, fn in chosen:
             try:
                 found.extend(fn(user, today) or [])
             except _Probed as p:
-                (batched if p.batchable else plain).append((fn, p.query))
+                probed.append((fn, p))
     finally:
         _PROBING.reset(token)
+    return found, probed
+
+
+def _home(user, today, chosen):
+    """Run the sources ``chosen`` (``[(code, fn)]``) of the home. Each first gives its query unrun (as on an
+    alliance's page); those that read alliances alone, cut at a LIMIT (an officer's intentions to screen, plans to
+    appraise, alliances to close; a board's intentions and plans), are asked in ONE statement: each query chooses
+    its alliances' ids, all of them are joined to the alliances once, and each source is run again with its own
+    (``_READY``). The others run as they are. A source that returns without reading is taken at its word."""
+    found, probed = _queries(user, today, chosen)
+    plain = [(fn, p.query) for fn, p in probed if not p.batchable]
+    batched = [(fn, p.query) for fn, p in probed if p.batchable]
     if len(batched) < 2:
         plain, batched = plain + batched, []
     for fn, _query in plain:
@@ -218,20 +228,11 @@ def _probe(user, today, chosen):
     its query (``rows``/``scalars`` raise ``_Probed``), all asked in one statement whether they find a row;
     then only the sources whose query found one run for real. A source that returns without reading
     (the user holds none of its roles) is taken at its word."""
-    found, probed = [], []
-    token = _PROBING.set(True)
-    try:
-        for code, fn in chosen:
-            try:
-                found.extend(fn(user, today) or [])
-            except _Probed as p:
-                probed.append((fn, p.query))
-    finally:
-        _PROBING.reset(token)
+    found, probed = _queries(user, today, chosen)
     if probed:
-        hits = db.session.execute(sa.select(*(q.exists().label(f"p{i}")
-                                               for i, (_fn, q) in enumerate(probed)))).one()
-        for (fn, _q), hit in zip(probed, hits):
+        hits = db.session.execute(sa.select(*(p.query.exists().label(f"p{i}")
+                                               for i, (_fn, p) in enumerate(probed)))).one()
+        for (fn, _p), hit in zip(probed, hits):
             if hit:
                 found.extend(fn(user, today) or [])
     return found
