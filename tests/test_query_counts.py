@@ -269,4 +269,3 @@ def test_the_menu_count_is_read_with_the_user_and_forgotten_when_marked_read(db,
     listing = client.get("/notifications/").get_data(as_text=True)
     assert "Uno" in listing
     assert 'class="count"' not in listing
-

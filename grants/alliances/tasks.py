@@ -177,9 +177,10 @@ def scalars(query):
 
 
 def _queries(user, today, chosen):
-    """The first pass of ``_probe`` and ``_home``: ``(tasks, [(fn, _Probed)])``, the tasks of the sources that
-    returned without reading (the user holds none of their roles, or they read alone) and the query each other
-    source gave unrun."""
+    """The first pass of ``_probe`` and ``_home``: ``(tasks, [(fn, query, batchable)])``, the tasks of the sources
+    that returned without reading (the user holds none of their roles, or they read alone) and the query each
+    other source gave unrun (not the exception: its traceback would keep the sources' frames, and the objects
+    they hold, alive past the request)."""
     found, probed = [], []
     token = _PROBING.set(True)
     try:
@@ -187,7 +188,7 @@ def _queries(user, today, chosen):
             try:
                 found.extend(fn(user, today) or [])
             except _Probed as p:
-                probed.append((fn, p))
+                probed.append((fn, p.query, p.batchable))
     finally:
         _PROBING.reset(token)
     return found, probed
@@ -200,8 +201,8 @@ def _home(user, today, chosen):
     its alliances' ids, all of them are joined to the alliances once, and each source is run again with its own
     (``_READY``). The others run as they are. A source that returns without reading is taken at its word."""
     found, probed = _queries(user, today, chosen)
-    plain = [(fn, p.query) for fn, p in probed if not p.batchable]
-    batched = [(fn, p.query) for fn, p in probed if p.batchable]
+    plain = [(fn, query) for fn, query, batchable in probed if not batchable]
+    batched = [(fn, query) for fn, query, batchable in probed if batchable]
     if len(batched) < 2:
         plain, batched = plain + batched, []
     for fn, _query in plain:
@@ -230,9 +231,9 @@ def _probe(user, today, chosen):
     (the user holds none of its roles) is taken at its word."""
     found, probed = _queries(user, today, chosen)
     if probed:
-        hits = db.session.execute(sa.select(*(p.query.exists().label(f"p{i}")
-                                               for i, (_fn, p) in enumerate(probed)))).one()
-        for (fn, _p), hit in zip(probed, hits):
+        hits = db.session.execute(sa.select(*(query.exists().label(f"p{i}")
+                                               for i, (_fn, query, _b) in enumerate(probed)))).one()
+        for (fn, _query, _b), hit in zip(probed, hits):
             if hit:
                 found.extend(fn(user, today) or [])
     return found
