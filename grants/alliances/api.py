@@ -1,11 +1,12 @@
 """API endpoints of alliances (see API.md): the business intention, its actions, its audit trail
 and its documents. An alliance the user may not see answers 404."""
+import hashlib
 import os
 from datetime import date
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from flask import send_file
+from flask import current_app, request, send_file
 from flask_babel import lazy_gettext as _l
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -14,13 +15,14 @@ from .. import uploads
 from ..api.core import (Model, Out, api_user, check_version, choice_arg, dump, endpoint, int_arg, known_action,
                         load, paginate, require, text_arg, touch)
 from ..api.core import page_args  # the list's page, for its member links in one statement (issue 12)
+from ..common import utcnow
 from ..extensions import db
 from ..schemas.types import AmountStr, Id, MoneyStr, UtcDateTime
 from ..associations.models import Association
 from ..audit.models import Event
 from ..errors import NotFound
 from ..workflows import ALLIANCE
-from . import services
+from . import cards, services, stored
 from .models import ATTACHMENT_KINDS, Alliance, AllianceMember, Attachment
 from .permissions import alliance_filter, can_view_alliance
 from .schemas import AllianceCreate, AlliancePatch
@@ -205,7 +207,34 @@ def list_alliances():
                 links.setdefault(aid, []).append(mid)
         return alliance_out(alliance, links.get(alliance.id, []))
 
-    return paginate(query, serialize)
+    return stored_json(LIST_ENDPOINT, lambda: paginate(query, serialize))
+
+
+#: the stored answers of the list (grants/alliances/stored.py): one row per user and language, the query string in
+#: its variant
+LIST_ENDPOINT = "api.list_alliances"
+
+
+def stored_json(endpoint, answer):
+    """The JSON answer ``answer()`` (a dict) of this user for ``endpoint``: served from its stored row while
+    nothing of the user's scope moved (the query string, the day and the code in its variant), else drawn and
+    stored in the request's transaction (``endpoint`` commits it). With an ``ETag`` (the body's hash): a request
+    whose ``If-None-Match`` names it gets 304 without the body. Query arguments are checked before (a bad one
+    answers 400 and stores nothing)."""
+    user = api_user()
+    body, validator, shared, key = stored.read(endpoint, user)
+    if body is None:
+        body = current_app.json.response(answer()).get_data(as_text=True)
+        # stored.store would take the CSRF token out of the body: a JSON body holds none, and asking for one
+        # would give a token's request a session cookie
+        row = {"endpoint": endpoint, "viewer_id": user.id, "lang": cards.lang(), "variant": key,
+               "validator": validator, "shared": shared, "body": body, "built_at": utcnow()}
+        cards._upsert(stored.StoredPage.__table__, row, ["endpoint", "viewer_id", "lang"],
+                      lambda stmt: {k: stmt.excluded[k] for k in ("variant", "validator", "shared", "body",
+                                                                   "built_at")}, db.session)
+    resp = current_app.response_class(body, mimetype="application/json")
+    resp.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    return resp.make_conditional(request)
 
 
 @endpoint("/alliances", ["POST"], summary="Draft a business intention (association board)", body=AllianceCreate,

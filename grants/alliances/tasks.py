@@ -41,12 +41,19 @@ _SCOPE = ContextVar("tasks_scope", default=None)
 _PROBING = ContextVar("tasks_probing", default=False)
 
 
-class _Probed(Exception):
-    """Raised by ``rows``/``scalars`` while probing: carries the source's query, not run."""
+#: on the home, the alliances the next ``scalars`` of a source gets without a statement (read with other sources'
+#: in one, ``_home``)
+_READY = ContextVar("tasks_ready", default=None)
 
-    def __init__(self, query):
+
+class _Probed(Exception):
+    """Raised by ``rows``/``scalars`` while probing: carries the source's query, not run (``batchable``: asked by
+    ``scalars``, it selects alliances alone and is cut at a LIMIT)."""
+
+    def __init__(self, query, batchable=False):
         super().__init__("probed")
         self.query = query
+        self.batchable = batchable
 
 #: a task due within this many days counts as "due soon"
 SOON_DAYS = 14
@@ -88,18 +95,42 @@ def as_date(value):
     return value
 
 
-def source(code, states=None):
+def source(code, states=None, beyond=(), unstamped=()):
     """Register ``fn(user, today) -> list[Task]`` as the source of tasks ``code``. ``states``: the alliance
     states in which it can find work (its query requires one of them), so the page of an alliance in another
-    state does not ask it; ``()`` for a source whose tasks concern no single alliance (a call's)."""
+    state does not ask it; ``()`` for a source whose tasks concern no single alliance (a call's).
+
+    For the stored home (grants/web/main.py, grants/alliances/stored.py): ``beyond``, the global roles for which
+    it reads alliances that the user's regions and associations do not place (a buyer's deliveries, a
+    committee's calls); ``unstamped``, the roles for which it reads rows that no stamp follows (a grievance
+    without an alliance)."""
 
     def deco(fn):
         _SOURCES[code] = fn
         if states is not None:
             _STATES[code] = frozenset(states)
+        _BEYOND.update(beyond)
+        _UNSTAMPED.update(unstamped)
         return fn
 
     return deco
+
+
+#: the roles of ``source(beyond=...)`` and ``source(unstamped=...)``
+_BEYOND, _UNSTAMPED = set(), set()
+#: ``reach(user)``: the user's tasks are all on the alliances of their regions and associations; some are on
+#: alliances beyond them (only a scope of every alliance follows them); some are on rows no stamp follows
+SCOPED, EVERYWHERE, UNSTAMPED = "scoped", "everywhere", "unstamped"
+
+
+def reach(user):
+    """Where ``user``'s tasks may come from (``SCOPED``, ``EVERYWHERE`` or ``UNSTAMPED``), by the roles the
+    sources declare: what a stored home must be validated by, if it can be stored at all."""
+    if _UNSTAMPED and user.has_role(*sorted(_UNSTAMPED)):
+        return UNSTAMPED
+    if _BEYOND and user.has_role(*sorted(_BEYOND)):
+        return EVERYWHERE
+    return SCOPED
 
 
 def scope():
@@ -109,21 +140,18 @@ def scope():
     return sa.true() if alliance_id is None else Alliance.id == alliance_id
 
 
-#: a task prints its alliance's own columns (id, code, title, state): the call, program, association and buyer
-#: that an alliance joins eagerly everywhere else are not joined to a source's rows (with them, the database
-#: joined every candidate alliance of an officer's regions to four tables before keeping the first ``LIMIT``).
-#: Built on first use: naming a relationship configures every mapper, which must wait until all models are imported
-_LEAN = []
+#: a task prints its rows' own columns (an alliance's id, code, title, state; a delivery's or a tranche's): the
+#: relations every entity of a source's rows would join eagerly elsewhere (an alliance's call, program,
+#: association and buyer; a delivery's alliance again, with all of those; an expense's budget line) are not
+#: joined (with them, the database joined every candidate alliance of an officer's regions to four tables before
+#: keeping the first ``LIMIT``, and each row built four more objects). Built per query from its entities.
 
 
 def _lean(query):
-    """``query`` without the eager joins of the alliances it selects as entities (see ``_LEAN``)."""
-    if any(d.get("expr") is Alliance for d in query.column_descriptions):
-        if not _LEAN:
-            _LEAN.extend((sa.orm.lazyload(Alliance.call), sa.orm.lazyload(Alliance.association),
-                          sa.orm.lazyload(Alliance.buyer)))
-        return query.options(*_LEAN)
-    return query
+    """``query`` without the eager loads of the entities it selects (see above): ``lazyload("*")`` on each."""
+    lean = [sa.orm.Load(d["entity"]).lazyload("*") for d in query.column_descriptions
+            if d.get("entity") is not None and d.get("expr") is d.get("entity")]
+    return query.options(*lean) if lean else query
 
 
 def rows(query):
@@ -136,10 +164,64 @@ def rows(query):
 
 
 def scalars(query):
-    """Like ``rows``, the first column of each row (``.scalars().all()``)."""
+    """Like ``rows``, the first column of each row (``.scalars().all()``). On the home, a query of alliances alone
+    cut at a LIMIT is read with the other sources' such queries in one statement (``_home``)."""
+    ready = _READY.get()
+    if ready is not None:
+        _READY.set(None)
+        return ready
     if _PROBING.get():
-        raise _Probed(query)
+        raise _Probed(query, [d.get("entity") for d in query.column_descriptions] == [Alliance]
+                      and query._limit_clause is not None)
     return db.session.execute(_lean(query)).scalars().all()
+
+
+def _queries(user, today, chosen):
+    """The first pass of ``_probe`` and ``_home``: ``(tasks, [(fn, query, batchable)])``, the tasks of the sources
+    that returned without reading (the user holds none of their roles, or they read alone) and the query each
+    other source gave unrun (not the exception: its traceback would keep the sources' frames, and the objects
+    they hold, alive past the request)."""
+    found, probed = [], []
+    token = _PROBING.set(True)
+    try:
+        for _code, fn in chosen:
+            try:
+                found.extend(fn(user, today) or [])
+            except _Probed as p:
+                probed.append((fn, p.query, p.batchable))
+    finally:
+        _PROBING.reset(token)
+    return found, probed
+
+
+def _home(user, today, chosen):
+    """Run the sources ``chosen`` (``[(code, fn)]``) of the home. Each first gives its query unrun (as on an
+    alliance's page); those that read alliances alone, cut at a LIMIT (an officer's intentions to screen, plans to
+    appraise, alliances to close; a board's intentions and plans), are asked in ONE statement: each query chooses
+    its alliances' ids, all of them are joined to the alliances once, and each source is run again with its own
+    (``_READY``). The others run as they are. A source that returns without reading is taken at its word."""
+    found, probed = _queries(user, today, chosen)
+    plain = [(fn, query) for fn, query, batchable in probed if not batchable]
+    batched = [(fn, query) for fn, query, batchable in probed if batchable]
+    if len(batched) < 2:
+        plain, batched = plain + batched, []
+    for fn, _query in plain:
+        found.extend(fn(user, today) or [])
+    if batched:
+        parts = [q.with_only_columns(Alliance.id).subquery(f"part{i}") for i, (_fn, q) in enumerate(batched)]
+        ids = sa.union_all(*(sa.select(part.c.id, sa.literal(i).label("part")) for i, part in enumerate(parts)))
+        ids = ids.subquery("batched")
+        got = {}
+        for alliance, i in db.session.execute(_lean(sa.select(Alliance, ids.c.part)
+                                                    .join(ids, ids.c.id == Alliance.id))).all():
+            got.setdefault(i, []).append(alliance)
+        for i, (fn, _query) in enumerate(batched):
+            ready = _READY.set(got.get(i, []))
+            try:
+                found.extend(fn(user, today) or [])
+            finally:
+                _READY.reset(ready)
+    return found
 
 
 def _probe(user, today, chosen):
@@ -147,20 +229,11 @@ def _probe(user, today, chosen):
     its query (``rows``/``scalars`` raise ``_Probed``), all asked in one statement whether they find a row;
     then only the sources whose query found one run for real. A source that returns without reading
     (the user holds none of its roles) is taken at its word."""
-    found, probed = [], []
-    token = _PROBING.set(True)
-    try:
-        for code, fn in chosen:
-            try:
-                found.extend(fn(user, today) or [])
-            except _Probed as p:
-                probed.append((fn, p.query))
-    finally:
-        _PROBING.reset(token)
+    found, probed = _queries(user, today, chosen)
     if probed:
-        hits = db.session.execute(sa.select(*(q.exists().label(f"p{i}")
-                                               for i, (_fn, q) in enumerate(probed)))).one()
-        for (fn, _q), hit in zip(probed, hits):
+        hits = db.session.execute(sa.select(*(query.exists().label(f"p{i}")
+                                               for i, (_fn, query, _b) in enumerate(probed)))).one()
+        for (fn, _query, _b), hit in zip(probed, hits):
             if hit:
                 found.extend(fn(user, today) or [])
     return found
@@ -197,8 +270,7 @@ def collect(user, today=None, limit=LIMIT, alliance_id=None, alliance=None):
         if alliance_id is not None:
             found = _probe(user, today, chosen)
         else:
-            for _code, fn in chosen:
-                found.extend(fn(user, today) or [])
+            found = _home(user, today, chosen)
     finally:
         _SCOPE.reset(token)
     if alliance_id is not None:

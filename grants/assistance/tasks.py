@@ -34,7 +34,7 @@ def deliverable_to_accept(user, today):
                   since=d.submitted_at or d.updated_at) for d, a, cur in rows]
 
 
-@tasks.source("deliverable_to_submit")
+@tasks.source("deliverable_to_submit", beyond=("ta_provider",))
 def deliverable_to_submit(user, today):
     if not user.has_role("ta_provider"):
         return []

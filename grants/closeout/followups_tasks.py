@@ -20,13 +20,15 @@ from .followups_models import YEARS, FollowUp
 def closeout_follow_up_due(user, today):
     if not user.has_role("officer"):
         return []
-    # the year-1 window opens 1 year minus the window after the closing: nothing closed since is waiting
-    latest = followups.day_end(followups.sub_years(today + timedelta(days=followups.WINDOW_DAYS), 1))
-    recorded = (sa.select(sa.func.count()).where(FollowUp.alliance_id == Alliance.id)
-                .correlate(Alliance).scalar_subquery())
+    # a year waits when its window is open (the closing N years minus the window ago at the latest) and it has
+    # no follow-up yet: only the alliances with such a year, the first LIMIT (each gives a task)
+    ahead = today + timedelta(days=followups.WINDOW_DAYS)
+    waiting = sa.or_(*(sa.and_(Alliance.state_changed_at < followups.day_end(followups.sub_years(ahead, year)),
+                               ~sa.exists().where(FollowUp.alliance_id == Alliance.id, FollowUp.year == year))
+                       for year in YEARS))
     rows = tasks.scalars(sa.select(Alliance).where(
-        tasks.scope(), tasks.officer_filter(user), Alliance.state == "closed", Alliance.state_changed_at < latest,
-        recorded < len(YEARS)).order_by(Alliance.state_changed_at))
+        tasks.scope(), tasks.officer_filter(user), Alliance.state == "closed", waiting)
+        .order_by(Alliance.state_changed_at, Alliance.id).limit(tasks.LIMIT))
     if not rows:
         return []
     done = {}

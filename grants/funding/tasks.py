@@ -63,7 +63,7 @@ def tranche_to_decide(user, today):
                   since=t.updated_at) for t, a, cur in _waiting("requested", tasks.officer_filter(user))]
 
 
-@tasks.source("transfer_to_record")
+@tasks.source("transfer_to_record", beyond=("finance",))
 def transfer_to_record(user, today):
     if not user.has_role("finance"):
         return []

@@ -15,10 +15,10 @@ from ..alliances.models import Alliance
 from ..extensions import db
 from ..workflows.grievance import OPEN
 from .models import Grievance
-from .permissions import is_staff
+from .permissions import STAFF, is_staff
 
 
-@tasks.source("grievance_to_answer", states=())  # the office's, no alliance's
+@tasks.source("grievance_to_answer", states=(), unstamped=STAFF)  # the office's, no alliance's
 def grievance_to_answer(user, today):
     if not is_staff(user):
         return []

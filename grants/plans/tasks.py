@@ -17,7 +17,7 @@ def _alliances(query):
     return tasks.scalars(query.where(tasks.scope()).order_by(Alliance.state_changed_at).limit(tasks.LIMIT))
 
 
-@tasks.source("plan_to_prepare", states=("plan_in_preparation",))
+@tasks.source("plan_to_prepare", states=("plan_in_preparation",), beyond=("facilitator",))
 def plan_to_prepare(user, today):
     conds = []
     if user.association_ids("board"):
@@ -45,7 +45,7 @@ def plan_to_appraise(user, today):
             for a in rows]
 
 
-@tasks.source("plan_to_review", states=("committee_review",))
+@tasks.source("plan_to_review", states=("committee_review",), beyond=("committee",))
 def plan_to_review(user, today):
     if not user.has_role("committee"):
         return []

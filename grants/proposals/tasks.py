@@ -37,7 +37,7 @@ def intention_to_screen(user, today):
             for a in rows]
 
 
-@tasks.source("intention_to_preselect", states=())
+@tasks.source("intention_to_preselect", states=(), beyond=("committee",))
 def intention_to_preselect(user, today):
     if not user.has_role("committee"):
         return []

@@ -33,7 +33,7 @@ def _detail(d):
     return f"{d.delivered_on.isoformat()} · {d.quantity} {d.unit}"
 
 
-@tasks.source("delivery_to_confirm", states=DELIVERY_STATES)
+@tasks.source("delivery_to_confirm", states=DELIVERY_STATES, beyond=("buyer",))
 def to_confirm(user, today):
     if not user.has_role("buyer"):
         return []

@@ -2,8 +2,9 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from ..alliances import tasks
+from ..alliances import stored, tasks
 from ..alliances.models import Alliance
 from ..alliances.permissions import GLOBAL_READERS, alliance_filter
 from ..audit.models import Event
@@ -33,8 +34,24 @@ def index():
 def dashboard():
     """The work waiting for this person, most urgent first (grants/alliances/tasks.py), and the alliances
     they can see by state."""
-    waiting, total = tasks.collect(current_user)
-    return render_template("main/dashboard.html", tasks=waiting, total=total, counts=state_counts(current_user))
+    return render_template("main/dashboard.html", content=home_content(current_user))
+
+
+def home_content(user):
+    """The home's content (main/_dashboard.html) of ``user``: the tasks and the counts, stored per viewer and
+    language (grants/alliances/stored.py) and served while nothing of the user's scope moved (the day, the code
+    and the scope are in its variant; the user's own name, roles and regions bump the shared stamp). Not stored
+    when a task source reads rows no stamp follows (a grievance office's grievances: ``tasks.reach``), nor when
+    it reads alliances beyond the user's regions and associations (a buyer's, a TA provider's) and the user's
+    scope is not every alliance."""
+    def draw():
+        waiting, total = tasks.collect(user)
+        return render_template("main/_dashboard.html", tasks=waiting, total=total, counts=state_counts(user))
+
+    reach = tasks.reach(user)
+    if reach == tasks.UNSTAMPED or (reach == tasks.EVERYWHERE and stored.scope_of(user) != stored.EVERYTHING):
+        return Markup(draw())
+    return stored.page("main.dashboard", draw, user=user)
 
 
 def state_counts(user):

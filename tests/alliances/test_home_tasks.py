@@ -242,3 +242,46 @@ def test_the_home_s_sources_do_not_join_the_alliance_s_call_association_and_buye
     assert found and live.code in found[0][2] and live.title in found[0][2]
     joined = [s for s in seen if "FROM tranches" in s and "associations AS associations_1" in s]
     assert seen and not joined, joined
+
+
+def test_the_sources_build_no_eager_joins(app, db, login, alliance, officer, facilitator, board, treasurer, make_user,
+                                          admin):
+    """A task prints its rows' own columns: no source joins the relations its entities load eagerly elsewhere
+    (a delivery's alliance again with its call, program, association and buyer; an expense's budget line)."""
+    from grants.sales import services as sales_svc
+    from tests.sales_support import deliver, letter
+
+    live = executing(alliance, officer, facilitator, board)
+    letter(live)
+    expense_svc.record_expense(live, expense_data(live.budget_lines[0], "99.00", number="F-77"), treasurer)
+    buyer = make_user(roles=["buyer"], name="Beatriz Compradora")
+    sales_svc.link_account(live.buyer, buyer, admin)
+    sales_svc.act(deliver(live, board), "dispute", buyer, reason="Calidad menor")
+    db.session.commit()
+    for user, code in ((officer, "delivery_disputed"), (board, "delivery_to_correct"), (treasurer, "expense_receipt")):
+        user.association_ids(), user.regions, user.has_role("officer")  # the user's own rows, loaded before
+        with app.test_request_context(), statements(db.engine) as seen:
+            found = [t for t in tasks.collect(user)[0] if t.code == code]
+        assert found and found[0].alliance.code == live.code, (user.email, code)
+        assert not [s for s in seen if "LEFT OUTER JOIN" in s], (user.email, [s[:160] for s in seen])
+
+
+def test_the_home_asks_the_sources_of_alliances_alone_in_one_statement(app, db, officer, make_alliance,
+                                                                       monkeypatch):
+    """On the home, the sources that read alliances alone cut at a LIMIT (intentions to screen, plans to appraise,
+    alliances to close) are asked in ONE statement, each still cut at its own LIMIT."""
+    made = {state: [make_alliance(), make_alliance()] for state in ("submitted", "plan_submitted", "closing")}
+    for state, pair in made.items():
+        for a in pair:
+            a.state = state
+    db.session.commit()
+    monkeypatch.setattr(tasks, "LIMIT", 1)  # each source's query keeps its first alliance only
+    officer.association_ids(), officer.regions, officer.has_role("officer")
+    with app.test_request_context(), statements(db.engine) as seen:
+        found, total = tasks.collect(officer)
+    codes = sorted((t.code, t.alliance.id) for t in found)
+    assert codes == [("closeout_to_close", made["closing"][0].id), ("intention_to_screen", made["submitted"][0].id),
+                     ("plan_to_appraise", made["plan_submitted"][0].id)] and total == 3
+    assert len([s for s in seen if "UNION ALL" in s]) == 1
+    alone = [s for s in seen if "ORDER BY alliances.state_changed_at LIMIT" in s and "UNION ALL" not in s]
+    assert not alone, alone

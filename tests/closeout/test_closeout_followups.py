@@ -341,3 +341,32 @@ def test_a_simultaneous_second_record_of_the_same_year_is_a_rule_not_a_500(close
     assert rules_of(exc) == [rules.FOLLOW_UP_YEAR_RECORDED]
     db.session.rollback()
     assert db.session.execute(sa.select(sa.func.count()).select_from(FollowUp)).scalar() == 1
+
+
+def test_the_officer_s_follow_ups_read_only_the_alliances_shown(make_alliance, officer, db, monkeypatch):
+    """The source chooses in SQL the closed alliances with a year waiting, the first LIMIT of them (issue 12: it read
+    every closed alliance of the officer's regions, about 1,250 at national scale, to show 30)."""
+    from grants.alliances.models import Alliance
+
+    made = [make_alliance() for _ in range(3)]
+    for i, a in enumerate(made):
+        a.state = "closed"
+        a.state_changed_at = datetime.combine(TODAY - timedelta(days=400 - i), datetime.min.time())
+    db.session.commit()
+    monkeypatch.setattr(tasks, "LIMIT", 1)
+    officer_id, made_ids = officer.id, [a.id for a in made]
+    db.session.expunge_all()
+    officer = db.session.get(type(officer), officer_id)
+    officer.regions, officer.has_role("officer")
+    loaded = []
+
+    def on_load(target, _context):
+        loaded.append(target.id)
+
+    sa.event.listen(Alliance, "load", on_load)
+    try:
+        due = _due(officer, db)
+    finally:
+        sa.event.remove(Alliance, "load", on_load)
+    assert [t.alliance.id for t in due] == [made_ids[0]]
+    assert made_ids[1] not in loaded and made_ids[2] not in loaded, loaded
