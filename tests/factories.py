@@ -182,7 +182,9 @@ def base_world(request, db):
     if key in _SNAPSHOTS:
         refs, tables = _SNAPSHOTS[key]
         restore_rows(db, tables)
-        return {name: db.session.get(model, pk) for name, (model, pk) in refs.items()}
+        copied = {name: db.session.get(model, pk) for name, (model, pk) in refs.items()}
+        db.session.expire_all()  # as after the commit of the last one built: a test's first read loads them again
+        return copied
     built = {}
     for name in wanted:
         built[name] = WORLD[name](built)
