@@ -178,7 +178,7 @@ def base_world(request, db):
     wanted = _world_part(request.node)
     if not wanted or _commits(request) or not _database_empty():
         return {}
-    key = (wanted, date.today())
+    key = (wanted, date.today(), utcnow().date())
     if key in _SNAPSHOTS:
         refs, tables = _SNAPSHOTS[key]
         restore_rows(db, tables)
