@@ -46,15 +46,17 @@ def parents_first(table, rows):
 
 def restore_rows(db, tables):
     """Insert ``tables`` (``dump_rows``) into the emptied database, PostgreSQL's sequences moved past them (in
-    one statement), and commit."""
+    one statement; never back: an id handed out once is not handed out again), and commit."""
     session = db.session
     for table in db.metadata.sorted_tables:
         rows = tables.get(table.name)
         if rows:
             session.execute(table.insert(), parents_first(table, rows))
     if session.get_bind().dialect.name == "postgresql":
-        moves = [f"setval(pg_get_serial_sequence('\"{table.name}\"', '{col.name}'), "
-                 f"(SELECT max(\"{col.name}\") FROM \"{table.name}\"))"
+        seq = "pg_get_serial_sequence('\"{t}\"', '{c}')"
+        moves = [f"setval({seq.format(t=table.name, c=col.name)}, GREATEST((SELECT max(\"{col.name}\") FROM "
+                 f"\"{table.name}\"), COALESCE(pg_sequence_last_value({seq.format(t=table.name, c=col.name)}"
+                 f"::regclass), 0)))"
                  for table in db.metadata.sorted_tables if table.name in tables
                  for col in table.primary_key.columns
                  if col.autoincrement is True or (col.autoincrement == "auto" and isinstance(col.type, sa.Integer)

@@ -42,3 +42,16 @@ def test_a_fixture_that_writes_first_leaves_the_rest_to_be_built_in_turn(request
     # made in the order asked, as without the copy: this user, the admin, then the association
     assert made.index(("user", written_before.id)) < made.index(("user", admin.id)) < \
         made.index(("association", association.id))
+
+
+_HANDED_OUT = []
+
+
+@pytest.mark.parametrize("turn", [1, 2])
+def test_a_copy_never_hands_an_id_out_again(db, association, make_user, turn):
+    """PostgreSQL's sequences are not rolled back with a test: the copy moves them past its rows, never back
+    (two processes on one database, or a rolled-back row's id seen by another connection, would collide)."""
+    user = make_user(name=f"Después de la copia {turn}")
+    if db.engine.dialect.name == "postgresql" and _HANDED_OUT:
+        assert user.id > max(_HANDED_OUT)
+    _HANDED_OUT.append(user.id)
