@@ -69,6 +69,13 @@ SHARDS="${GRANTS_TEST_SHARDS:-2}"
 case "$SHARDS" in
   ''|*[!0-9]*|0) echo "ERROR: GRANTS_TEST_SHARDS must be a positive whole number, not '$SHARDS'" >&2; exit 2 ;;
 esac
+# GRANTS_TEST_PG_SHARDS (default SHARDS + 1): the PostgreSQL run's processes. Its run is the longer one (each query a
+# round trip to the server, which waits while the test works and the other way round), so it gets one more
+# process: while both runs go it takes a larger part of the cores, and alone at the end it still fills both.
+PG_SHARDS="${GRANTS_TEST_PG_SHARDS:-$((SHARDS + 1))}"
+case "$PG_SHARDS" in
+  ''|*[!0-9]*|0) echo "ERROR: GRANTS_TEST_PG_SHARDS must be a positive whole number, not '$PG_SHARDS'" >&2; exit 2 ;;
+esac
 SHARD_URLS=()
 
 SUMMARY=()
@@ -143,7 +150,7 @@ start_postgres() {  # one database per share: grants_test, grants_test_2, ...
   _pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
     -o "-p $port -k $PGDIR -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null || { cat "$PGDIR/server.log" >&2; return 1; }
-  for k in $(seq 1 "$SHARDS"); do
+  for k in $(seq 1 "$PG_SHARDS"); do
     db=grants_test; [ "$k" -gt 1 ] && db="grants_test_$k"
     "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db" || return 1
     SHARD_URLS+=("postgresql+psycopg://postgres@127.0.0.1:$port/$db")
@@ -162,6 +169,7 @@ PG_LOG="$WORK/postgresql.log"
 if [ -n "$PGBIN" ]; then
   if start_postgres; then
     ( export GRANTS_REQUIRE_POSTGRES=1
+      SHARDS=$PG_SHARDS
       run_pytest postgresql "$@" >"$PG_LOG" 2>&1; printf '%s\n' "${SUMMARY[-1]}" >"$WORK/postgresql.summary"
       printf '%s %s %s %s\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED" "$FAILED_RUNS" >"$WORK/postgresql.counts" )
   else

@@ -13,7 +13,8 @@ from grants import demo
 _CACHE = {}
 
 
-def _dump(db):
+def dump_rows(db):
+    """Every table's rows (those with any), in key order: ``{table name: [row dicts]}``."""
     tables = {}
     for table in db.metadata.sorted_tables:
         keys = [c.key for c in table.c]
@@ -43,22 +44,25 @@ def parents_first(table, rows):
     return ordered
 
 
-def _restore(db, tables):
+def restore_rows(db, tables):
+    """Insert ``tables`` (``dump_rows``) into the emptied database, PostgreSQL's sequences moved past them (in
+    one statement; never back: an id handed out once is not handed out again), and commit."""
     session = db.session
     for table in db.metadata.sorted_tables:
         rows = tables.get(table.name)
         if rows:
             session.execute(table.insert(), parents_first(table, rows))
     if session.get_bind().dialect.name == "postgresql":
-        for table in db.metadata.sorted_tables:
-            if table.name not in tables:
-                continue
-            for col in table.primary_key.columns:
-                if col.autoincrement is True or (col.autoincrement == "auto" and isinstance(col.type, sa.Integer)
-                                                 and len(table.primary_key.columns) == 1):
-                    session.execute(sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{col.name}'), "
-                        f"(SELECT max(\"{col.name}\") FROM \"{table.name}\"))"))
+        seq = "pg_get_serial_sequence('\"{t}\"', '{c}')"
+        moves = [f"setval({seq.format(t=table.name, c=col.name)}, GREATEST((SELECT max(\"{col.name}\") FROM "
+                 f"\"{table.name}\"), COALESCE(pg_sequence_last_value({seq.format(t=table.name, c=col.name)}"
+                 f"::regclass), 0)))"
+                 for table in db.metadata.sorted_tables if table.name in tables
+                 for col in table.primary_key.columns
+                 if col.autoincrement is True or (col.autoincrement == "auto" and isinstance(col.type, sa.Integer)
+                                                  and len(table.primary_key.columns) == 1)]
+        if moves:
+            session.execute(sa.text("SELECT " + ", ".join(moves)))
     session.commit()
 
 
@@ -66,9 +70,9 @@ def seed_demo(db, password=None):
     """The demo's accounts, with the demo in the database (committed)."""
     if password in _CACHE:
         accounts, tables = _CACHE[password]
-        _restore(db, tables)
+        restore_rows(db, tables)
         return accounts
     accounts = demo.seed(password=password)
     db.session.commit()
-    _CACHE[password] = (accounts, _dump(db))
+    _CACHE[password] = (accounts, dump_rows(db))
     return accounts
