@@ -44,10 +44,18 @@ def parents_first(table, rows):
     return ordered
 
 
+#: the stored pages' stamp tables (grants/alliances/cards.py, stored.py)
+STAMP_TABLES = ("page_stamps", "scope_stamps")
+
+
 def restore_rows(db, tables):
     """Insert ``tables`` (``dump_rows``) into the emptied database, PostgreSQL's sequences moved past them (in
     one statement; never back: an id handed out once is not handed out again), and commit."""
     session = db.session
+    # the stamps of the stored pages have no parent: a bump after the last emptying (a flush at its commit, a
+    # live server's late request) can leave rows there, which the copy's own rows would collide with
+    for name in STAMP_TABLES:
+        session.execute(db.metadata.tables[name].delete())
     for table in db.metadata.sorted_tables:
         rows = tables.get(table.name)
         if rows:

@@ -4,10 +4,12 @@ the audit chain whole, the fixtures' objects those of the copy; and it is made i
 import pytest
 import sqlalchemy as sa
 
+from grants.alliances.cards import PageStamp
+from grants.alliances.stored import ScopeStamp
 from grants.associations.services import member_counts
 from grants.audit.models import Event
 from grants.audit.services import verify_chain
-from tests.demo_snapshot import dump_rows
+from tests.demo_snapshot import dump_rows, restore_rows
 from tests.factories import _SNAPSHOTS, _world_part
 
 
@@ -55,3 +57,16 @@ def test_a_copy_never_hands_an_id_out_again(db, association, make_user, turn):
     if db.engine.dialect.name == "postgresql" and _HANDED_OUT:
         assert user.id > max(_HANDED_OUT)
     _HANDED_OUT.append(user.id)
+
+
+def test_a_copy_goes_in_over_stamps_left_after_the_emptying(db):
+    """A bump after the last emptying (a flush at its commit, a live server's late request) leaves rows in the
+    stored pages' stamp tables, which have no parent: the copy replaces them instead of colliding with them
+    (PostgreSQL's run failed with "duplicate key ... pk_scope_stamps" before)."""
+    db.session.execute(PageStamp.__table__.insert(), [{"alliance_id": 0, "stamp": 7}])
+    db.session.execute(ScopeStamp.__table__.insert(), [{"scope": "region:La Paz", "stamp": 7}])
+    db.session.commit()
+    restore_rows(db, {"page_stamps": [{"alliance_id": 0, "stamp": 2}],
+                      "scope_stamps": [{"scope": "region:La Paz", "stamp": 3}]})
+    assert db.session.execute(sa.select(PageStamp.alliance_id, PageStamp.stamp)).all() == [(0, 2)]
+    assert db.session.execute(sa.select(ScopeStamp.scope, ScopeStamp.stamp)).all() == [("region:La Paz", 3)]
