@@ -351,7 +351,7 @@ def test_a_writer_does_not_lock_its_region_s_row_before_it_commits(db, alliance)
     db.session.get(Alliance, alliance.id).title = "Sin confirmar"
     db.session.flush()
     with db.engine.connect() as other:
-        other.execute(sa.text("SET lock_timeout = '2s'"))
+        other.execute(sa.text("SET LOCAL lock_timeout = '2s'"))  # LOCAL: the pooled connection keeps no timeout
         other.execute(sa.update(stored.ScopeStamp.__table__).where(stored.ScopeStamp.scope == key)
                       .values(stamp=stored.ScopeStamp.stamp + 1))
         other.commit()
