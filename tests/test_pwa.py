@@ -93,3 +93,14 @@ def test_scripts_are_served_with_the_csp(client):
     html = resp.get_data(as_text=True)
     # no inline script runs (the strings are a JSON data block)
     assert html.count("<script") == 3 and '<script type="application/json"' in html
+
+
+@pytest.mark.parametrize("path", ["/offline", "/offline/pending"])
+def test_the_pages_the_service_worker_keeps_leave_the_session_cookie_alone(client, path):
+    """The worker fetches them in the background with the cookie of the moment: an answer that arrives after the
+    sign-in's must not put the signed-out session back (phones were sent back to the sign-in page)."""
+    with client.session_transaction() as sess:
+        sess["csrf_token"] = "de-antes"  # a signed-out session that a page would write again (its freshness)
+    resp = client.get(path)
+    assert resp.status_code == 200 and "Set-Cookie" not in resp.headers
+    assert "Set-Cookie" in client.get("/login").headers  # any other page writes that session

@@ -12,9 +12,18 @@ from . import i18n
 
 
 class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed session cookie, its serializer made once per secret key instead of on every request."""
+    """Flask's signed session cookie, its serializer made once per secret key instead of on every request.
+
+    The pages the service worker keeps for offline use (``NEUTRAL_ENDPOINTS``: the same for everyone) never set
+    or delete the cookie: the worker fetches them in the background with the cookie of the moment, and an answer
+    arriving after the sign-in's would put the signed-out session back (the phone was sent back to sign in)."""
 
     _made = None
+
+    def save_session(self, app, session, response):
+        if request.endpoint in NEUTRAL_ENDPOINTS:
+            return None
+        return super().save_session(app, session, response)
 
     def get_signing_serializer(self, app):
         key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
@@ -22,6 +31,10 @@ class SessionCookies(SecureCookieSessionInterface):
         if made is None or made[0] != key:
             made = self._made = (key, super().get_signing_serializer(app))
         return made[1]
+
+
+#: the pages kept by the service worker (grants/web/offline.py): their answers leave the session cookie alone
+NEUTRAL_ENDPOINTS = frozenset({"offline.offline_page", "offline.pending"})
 
 
 def register(app):
